@@ -1,0 +1,89 @@
+/** Helpers shared by CLI commands: option parsing with clear errors, opening the store, building models. */
+import { InvalidArgumentError } from "commander";
+import type { GenerateConfig } from "../core/types.js";
+import { Model, ModelStats } from "../providers/model.js";
+import { createProvider } from "../providers/registry.js";
+import { AdaptiveLimiter } from "../scheduler/limiter.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "../scheduler/retry.js";
+import { defaultDbPath, RunStore } from "../store/run-store.js";
+
+export function intOption(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+export function numberOption(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+/** Collect repeated `-T key=value` options into an object (numbers and booleans parsed). */
+export function collectTaskArg(value: string, previous: Record<string, string | number | boolean> = {}) {
+  const eq = value.indexOf("=");
+  if (eq <= 0) throw new InvalidArgumentError(`-T expects key=value, got "${value}"`);
+  const key = value.slice(0, eq).trim();
+  const raw = value.slice(eq + 1);
+  let parsed: string | number | boolean = raw;
+  if (raw === "true" || raw === "false") parsed = raw === "true";
+  else if (raw.trim() !== "" && /^-?\d+(\.\d+)?$/.test(raw.trim())) parsed = Number(raw);
+  return { ...previous, [key]: parsed };
+}
+
+export function openStore(db?: string): RunStore {
+  return new RunStore(db ?? defaultDbPath());
+}
+
+export interface ModelFlags {
+  id: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  concurrency: number;
+  timeoutS?: number;
+  retry?: Partial<RetryPolicy>;
+  cache?: RunStore;
+  defaults?: GenerateConfig;
+}
+
+export function buildModel(flags: ModelFlags): Model {
+  const provider = createProvider(flags.id, {
+    ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
+    ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}),
+  });
+  const max = Math.min(flags.concurrency, provider.maxConcurrency ?? Number.POSITIVE_INFINITY);
+  return new Model(provider, {
+    id: flags.id,
+    limiter: new AdaptiveLimiter(max),
+    retry: { ...DEFAULT_RETRY, ...flags.retry },
+    stats: new ModelStats(),
+    ...(flags.timeoutS ? { timeoutMs: flags.timeoutS * 1000 } : {}),
+    ...(flags.cache ? { cache: flags.cache } : {}),
+    ...(flags.defaults ? { defaults: flags.defaults } : {}),
+  });
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Format a metric value for tables. */
+export function formatMetric(v: unknown): string {
+  if (typeof v === "number") return Number.isFinite(v) ? v.toFixed(3) : "–";
+  if (v && typeof v === "object" && "lo" in v && "hi" in v) {
+    const { lo, hi } = v as { lo: number; hi: number };
+    return Number.isFinite(lo) ? `[${lo.toFixed(3)}, ${hi.toFixed(3)}]` : "–";
+  }
+  return String(v);
+}
+
+/** A plain text table with aligned columns. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

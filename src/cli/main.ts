@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/** The `assay` command line. Each command group lives in its own module and registers itself here. */
+import { Command, CommanderError } from "commander";
+import { errorMessage, UserError } from "../util/errors.js";
+import { redact } from "../util/secrets.js";
+import { VERSION } from "../version.js";
+import { registerEvalCommands } from "./commands/eval.js";
+import { registerShowCommands } from "./commands/show.js";
+
+export function buildProgram(): Command {
+  const program = new Command("assay")
+    .description("Evaluate LLMs the way recent research does, and produce the data such evaluation needs.")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerEvalCommands(program);
+  registerShowCommands(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage error.
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      return 2;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`error: ${redact(err.message)}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`internal error: ${redact(errorMessage(err))}\n`);
+    if (process.env.ASSAY_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
+    else process.stderr.write("(set ASSAY_DEBUG=1 for a stack trace, and please report it)\n");
+    return 1;
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;

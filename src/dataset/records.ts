@@ -1,0 +1,141 @@
+/**
+ * Raw records from JSON, JSONL and Parquet files, each with its location ("file:line" or "file row N")
+ * so every later error can point at the exact record. JSONL and Parquet are streamed.
+ */
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { UserError } from "../util/errors.js";
+import { downloadToCache, isUrl } from "./download.js";
+
+export type JsonRecord = Record<string, unknown>;
+
+export interface LocatedRecord {
+  record: JsonRecord;
+  /** "data.jsonl:12", "data.json[3]" or "data.parquet row 7" */
+  where: string;
+  index: number;
+}
+
+export type RecordFormat = "jsonl" | "json" | "parquet";
+
+export function detectFormat(path: string): RecordFormat {
+  const p = path.toLowerCase().replace(/\?.*$/, "");
+  if (p.endsWith(".jsonl") || p.endsWith(".ndjson")) return "jsonl";
+  if (p.endsWith(".json")) return "json";
+  if (p.endsWith(".parquet")) return "parquet";
+  throw new UserError(`${path}: unknown dataset format (expected .jsonl, .ndjson, .json or .parquet)`);
+}
+
+/** Local path for a path or URL; checks that a local file exists. */
+export async function resolveSource(source: string): Promise<string> {
+  if (isUrl(source)) return downloadToCache(source, { what: "dataset" });
+  if (!existsSync(source)) throw new UserError(`dataset file not found: ${source}`);
+  if (statSync(source).isDirectory()) throw new UserError(`dataset path is a directory, not a file: ${source}`);
+  return source;
+}
+
+export async function* readRecords(path: string, displayName = path): AsyncGenerator<LocatedRecord> {
+  const format = detectFormat(displayName);
+  if (format === "jsonl") yield* readJsonl(path, displayName);
+  else if (format === "json") yield* readJson(path, displayName);
+  else yield* readParquet(path, displayName);
+}
+
+async function* readJsonl(path: string, name: string): AsyncGenerator<LocatedRecord> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNo = 0;
+  let index = 0;
+  for await (const line of lines) {
+    lineNo++;
+    if (line.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      throw new UserError(`${name}:${lineNo}: invalid JSON (${(err as Error).message})`);
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new UserError(`${name}:${lineNo}: expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`);
+    }
+    yield { record: value as JsonRecord, where: `${name}:${lineNo}`, index: index++ };
+  }
+}
+
+async function* readJson(path: string, name: string): AsyncGenerator<LocatedRecord> {
+  const text = readFileSync(path, "utf8");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${name}:${lineOfJsonError(text, err as Error)}: invalid JSON (${(err as Error).message})`);
+  }
+  // Accept a top-level array, or an object holding the array under a conventional key.
+  let items: unknown = value;
+  if (!Array.isArray(items) && items && typeof items === "object") {
+    const obj = items as Record<string, unknown>;
+    const key = ["data", "samples", "items", "examples", "rows"].find((k) => Array.isArray(obj[k]));
+    if (key) items = obj[key];
+  }
+  if (!Array.isArray(items)) throw new UserError(`${name}: expected a JSON array of records (or {"data": [...]})`);
+  for (let i = 0; i < items.length; i++) {
+    const rec = items[i];
+    if (rec === null || typeof rec !== "object" || Array.isArray(rec)) throw new UserError(`${name}[${i}]: expected a JSON object`);
+    yield { record: rec as JsonRecord, where: `${name}[${i}]`, index: i };
+  }
+}
+
+/** Line number of a JSON.parse error, from the "position N" in V8's message. */
+function lineOfJsonError(text: string, err: Error): number {
+  const m = /position (\d+)/.exec(err.message);
+  if (!m) return 1;
+  const pos = Number(m[1]);
+  let line = 1;
+  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+async function* readParquet(path: string, name: string): AsyncGenerator<LocatedRecord> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
+  let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  let rows: number;
+  try {
+    file = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(file);
+    rows = Number(metadata.num_rows);
+  } catch (err) {
+    throw new UserError(`${name}: not a readable Parquet file (${(err as Error).message})`);
+  }
+  const chunk = 1000;
+  for (let start = 0; start < rows; start += chunk) {
+    const objects = (await parquetReadObjects({ file, rowStart: start, rowEnd: Math.min(rows, start + chunk) })) as JsonRecord[];
+    for (let i = 0; i < objects.length; i++) {
+      yield { record: normaliseParquetValue(objects[i]) as JsonRecord, where: `${name} row ${start + i + 1}`, index: start + i };
+    }
+  }
+}
+
+/** Parquet INT64 arrives as BigInt; JSON and our scorers want numbers. */
+function normaliseParquetValue(v: unknown): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (Array.isArray(v)) return v.map(normaliseParquetValue);
+  if (v && typeof v === "object" && !(v instanceof Uint8Array) && !(v instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = normaliseParquetValue(x);
+    return out;
+  }
+  return v;
+}
+
+/** Count records without keeping them (a streaming pass). */
+export async function countRecords(path: string, displayName = path): Promise<number> {
+  const format = detectFormat(displayName);
+  if (format === "jsonl") {
+    let n = 0;
+    const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) if (line.trim() !== "") n++;
+    return n;
+  }
+  let n = 0;
+  for await (const _ of readRecords(path, displayName)) n++;
+  return n;
+}

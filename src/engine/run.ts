@@ -1,0 +1,289 @@
+/**
+ * The evaluation loop. Samples × epochs stream from the dataset into a pool of `concurrency` workers;
+ * each unit runs the solver chain (model calls go through `Model`: cache, limiter, retries, timeout),
+ * then the scorers, and is queued to the run store as soon as it finishes. A failure is recorded on
+ * its sample (errors are data); only an abort stops the loop, and unfinished units are simply not
+ * written, so `resume` runs exactly the missing ones.
+ */
+import type {
+  ChatMessage,
+  GenerateConfig,
+  ModelHandle,
+  Sample,
+  Score,
+  Task,
+  TaskArgs,
+  TaskState,
+} from "../core/types.js";
+import type { Model } from "../providers/model.js";
+import type { RunManifest, RunStore } from "../store/run-store.js";
+import { errorMessage } from "../util/errors.js";
+import { hashValue } from "../util/hash.js";
+import { Progress } from "../util/progress.js";
+import { redact } from "../util/secrets.js";
+import { VERSION } from "../version.js";
+import { computeSummary, type RunSummary } from "./summary.js";
+
+export interface ManifestInput {
+  runId: string;
+  task: Task;
+  taskArgs: TaskArgs;
+  model: Model;
+  judge?: Model;
+  epochs: number;
+  seed?: number;
+  limit?: number;
+  execution: RunManifest["execution"];
+}
+
+/** The manifest, with a hash over everything that changes results (not concurrency, timeouts, retries). */
+export function buildManifest(input: ManifestInput): RunManifest {
+  const { task, model, judge } = input;
+  const hashed = {
+    task: { name: task.name, version: task.version, args: input.taskArgs },
+    model: { id: model.id, endpoint: model.provider.endpoint },
+    judge: judge ? { id: judge.id, endpoint: judge.provider.endpoint } : undefined,
+    generate: task.config ?? {},
+    epochs: input.epochs,
+    epochReducer: task.epochReducer ?? "mean",
+    seed: input.seed,
+    limit: input.limit,
+    scorers: task.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
+  };
+  return {
+    runId: input.runId,
+    createdAt: new Date().toISOString(),
+    toolVersion: VERSION,
+    task: hashed.task,
+    model: { id: model.id, ...(model.provider.endpoint ? { endpoint: model.provider.endpoint } : {}) },
+    ...(judge ? { judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) } } : {}),
+    generate: hashed.generate,
+    epochs: input.epochs,
+    epochReducer: hashed.epochReducer,
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    ...(input.limit !== undefined ? { limit: input.limit } : {}),
+    scorers: hashed.scorers,
+    execution: input.execution,
+    configHash: hashValue(hashed),
+  };
+}
+
+export interface RunOptions {
+  store: RunStore;
+  manifest: RunManifest;
+  task: Task;
+  model: Model;
+  judge?: Model;
+  /** new: fresh run; resume: skip finished units; retry-errors: redo only failed units (no cache reads). */
+  mode: "new" | "resume" | "retry-errors";
+  concurrency: number;
+  signal: AbortSignal;
+  progress?: "auto" | "tty" | "plain" | "silent";
+}
+
+export interface RunOutcome {
+  runId: string;
+  /** Units run in this invocation. */
+  ran: number;
+  failed: number;
+  interrupted: boolean;
+  summary: RunSummary;
+}
+
+interface Unit {
+  sample: Sample;
+  seq: number;
+  epoch: number;
+}
+
+export async function runEval(opts: RunOptions): Promise<RunOutcome> {
+  const { store, manifest, task, model, judge, signal } = opts;
+  const runId = manifest.runId;
+  if (opts.mode === "new") store.createRun(manifest);
+  else store.setStatus(runId, "running");
+
+  const skip =
+    opts.mode === "resume"
+      ? store.finishedKeys(runId)
+      : opts.mode === "retry-errors"
+        ? store.finishedKeys(runId, { withoutErrors: true })
+        : undefined;
+  const datasetSize = await task.dataset.count();
+  const samples = manifest.limit !== undefined ? Math.min(manifest.limit, datasetSize) : datasetSize;
+  const total = samples * manifest.epochs - (skip ? countSkipped(skip, samples * manifest.epochs) : 0);
+
+  const progress = new Progress({ label: `${task.name} ${runId}`, total, unit: "samples", mode: opts.progress ?? "auto" });
+  let ran = 0;
+  let failed = 0;
+  let inFlight = 0;
+  const updateDetail = () => {
+    const s = model.stats;
+    const parts = [`in flight ${inFlight}`, `limit ${model.limiter.limit}`];
+    const paused = model.limiter.stats().pausedMs;
+    if (paused > 0) parts.push(`backing off ${(paused / 1000).toFixed(1)}s`);
+    if (s.retries) parts.push(`retries ${s.retries}${s.rateLimited ? ` (429: ${s.rateLimited})` : ""}`);
+    if (failed) parts.push(`errors ${failed}`);
+    if (s.cacheHits) parts.push(`cached ${s.cacheHits}`);
+    parts.push(`tokens ${s.inputTokens + s.outputTokens}`);
+    if (judge) parts.push(`judge calls ${judge.stats.calls}`);
+    progress.setDetail(parts.join(" · "));
+  };
+  const detailTimer = setInterval(updateDetail, 250);
+  detailTimer.unref();
+
+  async function* units(): AsyncGenerator<Unit> {
+    let seq = 0;
+    for await (const sample of task.dataset.samples()) {
+      if (manifest.limit !== undefined && seq >= manifest.limit) break;
+      for (let epoch = 1; epoch <= manifest.epochs; epoch++) {
+        if (signal.aborted) return;
+        if (skip?.has(`${sample.id}\u0000${epoch}`)) continue;
+        yield { sample, seq, epoch };
+      }
+      seq++;
+    }
+  }
+
+  const noCacheRead = opts.mode === "retry-errors";
+  const runUnit = async (unit: Unit): Promise<void> => {
+    inFlight++;
+    try {
+      const result = await solveAndScore(unit, task, model, judge, manifest, signal, noCacheRead);
+      if (!result) return; // aborted: leave it for resume
+      store.addResult(runId, result);
+      ran++;
+      if (result.error) failed++;
+      progress.tick();
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const iterator = units();
+  let loopError: unknown;
+  const worker = async () => {
+    while (!signal.aborted) {
+      const next = await iterator.next();
+      if (next.done) return;
+      await runUnit(next.value);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  } catch (err) {
+    loopError = err;
+  } finally {
+    clearInterval(detailTimer);
+    updateDetail();
+    progress.finish();
+    store.flush();
+  }
+  const interrupted = signal.aborted || loopError !== undefined;
+  const summary = computeSummary(store, manifest, task.groupBy);
+  store.setSummary(runId, summary);
+  store.setStatus(runId, interrupted ? "interrupted" : "completed");
+  if (loopError !== undefined && !signal.aborted) throw loopError;
+  return { runId, ran, failed, interrupted, summary };
+}
+
+function countSkipped(skip: Set<string>, max: number): number {
+  return Math.min(skip.size, max);
+}
+
+export function inputMessages(input: Sample["input"]): ChatMessage[] {
+  return typeof input === "string" ? [{ role: "user", content: input }] : input.map((m) => ({ ...m }));
+}
+
+/** A judge handle that adds the judge's tokens to this sample's counters. */
+function countingJudge(judge: Model, epoch: number, signal: AbortSignal, usage: { input: number; output: number }): ModelHandle {
+  return {
+    id: judge.id,
+    async generate(messages, config, options) {
+      const out = await judge.generate(messages, config, { epoch, signal, ...options });
+      if (out.usage && !out.cached) {
+        usage.input += out.usage.inputTokens;
+        usage.output += out.usage.outputTokens;
+      }
+      return out;
+    },
+  };
+}
+
+async function solveAndScore(
+  unit: Unit,
+  task: Task,
+  model: Model,
+  judge: Model | undefined,
+  manifest: RunManifest,
+  signal: AbortSignal,
+  noCacheRead: boolean,
+) {
+  const { sample, epoch } = unit;
+  let state: TaskState = {
+    sample,
+    epoch,
+    messages: inputMessages(sample.input),
+    store: {},
+    usage: { inputTokens: 0, outputTokens: 0 },
+    completed: false,
+  };
+  let modelMs = 0;
+  let allCached = true;
+  const seedConfig: GenerateConfig =
+    manifest.seed !== undefined && manifest.task.args.seed === undefined && task.config?.seed === undefined
+      ? { seed: manifest.seed + epoch - 1 }
+      : {};
+  const generate = async (st: TaskState, config?: GenerateConfig): Promise<TaskState> => {
+    const out = await model.generate(st.messages, { ...task.config, ...seedConfig, ...config }, { epoch, signal, noCacheRead });
+    st.output = out;
+    st.messages.push({ role: "assistant", content: out.text });
+    modelMs += out.latencyMs;
+    if (!out.cached) allCached = false;
+    if (out.usage && !out.cached) {
+      st.usage.inputTokens += out.usage.inputTokens;
+      st.usage.outputTokens += out.usage.outputTokens;
+    }
+    return st;
+  };
+  const judgeUsage = { input: 0, output: 0 };
+  const scores: Record<string, Score> = {};
+  let error: string | undefined;
+  try {
+    for (const solver of task.solver) {
+      state = await solver(state, generate, { model, signal });
+      if (state.completed) break;
+    }
+    const judgeHandle = judge ? countingJudge(judge, epoch, signal, judgeUsage) : undefined;
+    for (const scorer of task.scorers) {
+      try {
+        scores[scorer.name] = await scorer.score(state, { ...(judgeHandle ? { judge: judgeHandle } : {}), signal, epoch });
+      } catch (err) {
+        if (signal.aborted) return undefined;
+        error = `scorer ${scorer.name}: ${redact(errorMessage(err))}`;
+      }
+    }
+  } catch (err) {
+    if (signal.aborted) return undefined;
+    error = redact(errorMessage(err));
+  }
+  return {
+    sampleId: sample.id,
+    epoch,
+    seq: unit.seq,
+    input: sample.input,
+    ...(sample.target !== undefined ? { target: sample.target } : {}),
+    ...(sample.choices !== undefined ? { choices: sample.choices } : {}),
+    ...(sample.metadata !== undefined ? { metadata: sample.metadata } : {}),
+    messages: state.messages,
+    ...(state.output ? { output: state.output.text } : {}),
+    ...(Object.keys(state.store).length ? { store: state.store } : {}),
+    ...(error !== undefined ? { error } : {}),
+    inputTokens: state.usage.inputTokens,
+    outputTokens: state.usage.outputTokens,
+    judgeInputTokens: judgeUsage.input,
+    judgeOutputTokens: judgeUsage.output,
+    latencyMs: modelMs,
+    cached: allCached && state.output !== undefined,
+    scores,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * `Model` wraps a Provider with what every call needs: the response cache, the adaptive concurrency
+ * limiter, retries with backoff for rate limits and transient failures, a per-request timeout, and
+ * counters for the progress line. Solvers and scorers only ever see this (as a ModelHandle).
+ */
+import {
+  type CallOptions,
+  type ChatMessage,
+  type GenerateConfig,
+  type ModelHandle,
+  type ModelOutput,
+  type ModelRequest,
+  type Provider,
+  ProviderError,
+} from "../core/types.js";
+import type { AdaptiveLimiter } from "../scheduler/limiter.js";
+import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "../scheduler/retry.js";
+import { hashValue } from "../util/hash.js";
+
+export interface ResponseCache {
+  get(key: string): ModelOutput | undefined;
+  put(key: string, output: ModelOutput): void;
+}
+
+/** Counters shared by all calls of one role, read by the progress line and the run summary. */
+export class ModelStats {
+  calls = 0;
+  cacheHits = 0;
+  retries = 0;
+  rateLimited = 0;
+  failures = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+}
+
+export interface ModelOptions {
+  id: string;
+  limiter: AdaptiveLimiter;
+  cache?: ResponseCache;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  defaults?: GenerateConfig;
+  stats?: ModelStats;
+}
+
+/** The cache key: everything that changes the answer, nothing that doesn't (and never a key). */
+export function cacheKey(provider: Provider, request: ModelRequest, epoch: number): string {
+  return hashValue({
+    provider: provider.name,
+    model: provider.model,
+    endpoint: provider.endpoint ?? null,
+    messages: request.messages,
+    config: request.config,
+    epoch,
+  });
+}
+
+export class Model implements ModelHandle {
+  readonly id: string;
+  readonly stats: ModelStats;
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    readonly provider: Provider,
+    private readonly opts: ModelOptions,
+  ) {
+    this.id = opts.id;
+    this.stats = opts.stats ?? new ModelStats();
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+  }
+
+  get limiter(): AdaptiveLimiter {
+    return this.opts.limiter;
+  }
+
+  async generate(messages: ChatMessage[], config?: GenerateConfig, options: CallOptions = {}): Promise<ModelOutput> {
+    const request: ModelRequest = { messages, config: { ...this.opts.defaults, ...config } };
+    const cache = this.opts.cache;
+    const key = cache ? cacheKey(this.provider, request, options.epoch ?? 1) : undefined;
+    if (cache && key && !options.noCacheRead) {
+      const hit = cache.get(key);
+      if (hit) {
+        this.stats.cacheHits++;
+        return { ...hit, latencyMs: 0, cached: true };
+      }
+    }
+    const signal = options.signal ?? new AbortController().signal;
+    for (let attempt = 0; ; attempt++) {
+      const release = await this.opts.limiter.acquire(signal);
+      let failure: ProviderError;
+      try {
+        this.stats.calls++;
+        const callSignal = this.opts.timeoutMs ? AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]) : signal;
+        const output = await this.provider.generate(request, callSignal);
+        this.opts.limiter.onSuccess();
+        if (output.usage) {
+          this.stats.inputTokens += output.usage.inputTokens;
+          this.stats.outputTokens += output.usage.outputTokens;
+        }
+        if (cache && key) cache.put(key, output);
+        return output;
+      } catch (err) {
+        if (signal.aborted) throw signal.reason ?? err;
+        failure = asProviderError(err);
+      } finally {
+        release();
+      }
+      if (failure.kind === "rate_limit") {
+        this.stats.rateLimited++;
+        this.opts.limiter.onRateLimit(failure.options.retryAfterMs);
+      }
+      if (failure.kind === "fatal" || attempt >= this.retry.maxRetries) {
+        this.stats.failures++;
+        if (attempt > 0) failure.message += ` (after ${attempt + 1} attempts)`;
+        throw failure;
+      }
+      this.stats.retries++;
+      await sleep(backoffDelay(this.retry, attempt, failure.options.retryAfterMs), signal);
+    }
+  }
+}
+
+function asProviderError(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
+    return new ProviderError("request timed out", "transient");
+  }
+  return new ProviderError(err instanceof Error ? err.message : String(err), "transient");
+}

@@ -1,0 +1,5 @@
+/** Importing this module registers every built-in task. Add one import per task module. */
+import "./qa.js";
+import "./mcq.js";
+
+export { createTask, getTaskDefinition, listTasks, registerTask, type TaskDefinition } from "./registry.js";

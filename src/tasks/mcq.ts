@@ -1,0 +1,50 @@
+/** `mcq`: multiple-choice questions (question, choices, answer letter) with letter extraction. */
+import type { Sample } from "../core/types.js";
+import { fieldError, fileDataset, type JsonRecord, requireString } from "../dataset/index.js";
+import { choiceScorer } from "../scorers/choice.js";
+import { choiceLetter, DEFAULT_MCQ_TEMPLATE, generate, multipleChoice } from "../solvers/index.js";
+import { registerTask } from "./registry.js";
+
+/** One record → Sample; `answer` may be a letter ("B") or a 0-based index (1). */
+export function mcqRecordToSample(record: JsonRecord, index: number): Sample {
+  const question = requireString(record, "question");
+  const choices = record.choices;
+  if (!Array.isArray(choices) || choices.length < 2 || choices.length > 26) {
+    fieldError("choices", "expected an array of 2 to 26 options");
+  }
+  if (!choices.every((c) => typeof c === "string" || typeof c === "number")) fieldError("choices", "options must be strings");
+  const raw = record.answer;
+  let letter: string;
+  if (typeof raw === "number" && Number.isInteger(raw) && raw >= 0 && raw < choices.length) letter = choiceLetter(raw);
+  else if (typeof raw === "string" && /^[A-Za-z]$/.test(raw.trim())) letter = raw.trim().toUpperCase();
+  else return fieldError("answer", `expected an option letter (A-${choiceLetter(choices.length - 1)}) or 0-based index, got ${JSON.stringify(raw)}`);
+  if (letter.charCodeAt(0) - 65 >= choices.length) fieldError("answer", `letter ${letter} but only ${choices.length} choices`);
+  const { question: _q, choices: _c, answer: _a, id, ...rest } = record;
+  return {
+    id: id === undefined || id === null ? String(index + 1) : requireString(record, "id", { allowNumber: true }),
+    input: question,
+    choices: choices.map(String),
+    target: letter,
+    metadata: rest,
+  };
+}
+
+registerTask({
+  name: "mcq",
+  description: "multiple-choice questions (JSONL: question, choices[], answer letter or index, id?)",
+  options: [
+    { name: "dataset", description: "JSON/JSONL/Parquet file or URL with question, choices, answer", required: true },
+    { name: "template", description: "prompt template with {question} and {choices}", default: DEFAULT_MCQ_TEMPLATE },
+    { name: "group_by", description: "metadata field(s) to break metrics down by, separated by |" },
+  ],
+  create(args) {
+    return {
+      name: "mcq",
+      version: "1",
+      dataset: fileDataset(String(args.dataset), mcqRecordToSample),
+      solver: [multipleChoice(String(args.template)), generate()],
+      scorers: [choiceScorer()],
+      ...(args.group_by ? { groupBy: String(args.group_by).split("|") } : {}),
+    };
+  },
+});

@@ -1,0 +1,68 @@
+/**
+ * Tasks by name. A task definition turns its arguments (from `--dataset` and `-T key=value`) into a
+ * Task; the arguments are stored in the run manifest, so `resume` and `rescore` rebuild the same task.
+ */
+import type { Task, TaskArgs } from "../core/types.js";
+import { UserError } from "../util/errors.js";
+
+export interface TaskOption {
+  name: string;
+  description: string;
+  required?: boolean;
+  default?: string | number | boolean;
+}
+
+export interface TaskDefinition {
+  name: string;
+  description: string;
+  options: TaskOption[];
+  create(args: TaskArgs): Task | Promise<Task>;
+}
+
+const tasks = new Map<string, TaskDefinition>();
+
+export function registerTask(def: TaskDefinition): void {
+  tasks.set(def.name, def);
+}
+
+export function listTasks(): TaskDefinition[] {
+  return [...tasks.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function getTaskDefinition(name: string): TaskDefinition {
+  const def = tasks.get(name);
+  if (!def) throw new UserError(`unknown task "${name}" (known: ${[...tasks.keys()].sort().join(", ")})`);
+  return def;
+}
+
+/** Validate arguments against the definition (unknown or missing ones are user errors) and fill defaults. */
+export function resolveTaskArgs(def: TaskDefinition, args: TaskArgs): TaskArgs {
+  const known = new Set(def.options.map((o) => o.name));
+  for (const key of Object.keys(args)) {
+    if (!known.has(key)) {
+      throw new UserError(
+        `task "${def.name}" has no option "${key}"` +
+          (known.size ? ` (options: ${[...known].join(", ")})` : " (it takes no options)"),
+      );
+    }
+  }
+  const out: TaskArgs = {};
+  for (const o of def.options) {
+    const v = args[o.name] ?? o.default;
+    if (v === undefined) {
+      if (o.required) {
+        const flag = o.name === "dataset" ? "--dataset PATH" : `-T ${o.name}=...`;
+        throw new UserError(`task "${def.name}" needs ${flag}: ${o.description}`);
+      }
+      continue;
+    }
+    out[o.name] = v;
+  }
+  return out;
+}
+
+export async function createTask(name: string, args: TaskArgs): Promise<{ task: Task; args: TaskArgs }> {
+  const def = getTaskDefinition(name);
+  const resolved = resolveTaskArgs(def, args);
+  return { task: await def.create(resolved), args: resolved };
+}
