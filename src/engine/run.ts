@@ -97,7 +97,11 @@ interface Unit {
 }
 
 export async function runEval(opts: RunOptions): Promise<RunOutcome> {
-  const { store, manifest, task, model, judge, signal } = opts;
+  const { store, manifest, task, model, judge } = opts;
+  // Our own signal: aborted by the caller (Ctrl-C) or by a fatal loop error, so in-flight work stops.
+  const outer = opts.signal;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([outer, stop.signal]);
   const runId = manifest.runId;
   if (opts.mode === "new") store.createRun(manifest);
   else store.setStatus(runId, "running");
@@ -162,27 +166,31 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const iterator = units();
   let loopError: unknown;
   const worker = async () => {
-    while (!signal.aborted) {
-      const next = await iterator.next();
-      if (next.done) return;
-      await runUnit(next.value);
+    try {
+      while (!signal.aborted) {
+        const next = await iterator.next();
+        if (next.done) return;
+        await runUnit(next.value);
+      }
+    } catch (err) {
+      // A dataset error (or a bug): stop everyone, keep what finished, report the first error.
+      loopError ??= err;
+      stop.abort(err);
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  } catch (err) {
-    loopError = err;
   } finally {
     clearInterval(detailTimer);
     updateDetail();
     progress.finish();
     store.flush();
   }
-  const interrupted = signal.aborted || loopError !== undefined;
+  const interrupted = outer.aborted || loopError !== undefined;
   const summary = computeSummary(store, manifest, task.groupBy);
   store.setSummary(runId, summary);
   store.setStatus(runId, interrupted ? "interrupted" : "completed");
-  if (loopError !== undefined && !signal.aborted) throw loopError;
+  if (loopError !== undefined && !outer.aborted) throw loopError;
   return { runId, ran, failed, interrupted, summary };
 }
 

@@ -30,7 +30,7 @@ export interface RecordedRequest {
 
 export interface MockServerOptions {
   /** The answer text; default: echo of the last user message. */
-  reply?: (req: MockRequest) => string | Promise<string>;
+  reply?: (req: MockRequest, authorization: string | undefined) => string | Promise<string>;
   /** Fractions of requests (0..1) that fail in each way; decided by a seeded RNG. */
   failures?: { rate429?: number; rate500?: number; garbage?: number; hang?: number; seed?: number };
   retryAfterSeconds?: number;
@@ -110,7 +110,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
       return;
     }
     if (opts.delayMs) await new Promise((r2) => setTimeout(r2, opts.delayMs));
-    const text = opts.reply ? await opts.reply(body) : lastUserText(body);
+    const text = opts.reply ? await opts.reply(body, req.headers.authorization) : lastUserText(body);
     const payload = JSON.stringify({
       id: `chatcmpl-${++id}`,
       object: "chat.completion",

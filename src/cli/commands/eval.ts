@@ -116,7 +116,7 @@ export function registerEvalCommands(program: Command): void {
       const outcome = await withInterrupts((signal) =>
         runEval({ store, manifest, task, model, ...(judge ? { judge } : {}), mode: "new", concurrency: flags.concurrency, signal, progress: flags.progress }),
       );
-      finish(outcome, store, flags);
+      finish(outcome, store, flags, model, judge);
     } finally {
       store.close();
     }
@@ -174,7 +174,7 @@ export function registerEvalCommands(program: Command): void {
         const outcome = await withInterrupts((signal) =>
           runEval({ store, manifest: m, task, model, ...(judge ? { judge } : {}), mode, concurrency: flags.concurrency, signal, progress: flags.progress }),
         );
-        finish(outcome, store, flags);
+        finish(outcome, store, flags, model, judge);
       } finally {
         store.close();
       }
@@ -246,11 +246,18 @@ async function withInterrupts<T>(fn: (signal: AbortSignal) => Promise<T>): Promi
   }
 }
 
-function finish(outcome: RunOutcome, store: RunStore, flags: ExecFlags): void {
+function finish(outcome: RunOutcome, store: RunStore, flags: ExecFlags, model: Model, judge: Model | undefined): void {
   const run = store.requireRun(outcome.runId);
   const counts = store.countSamples(outcome.runId);
   if (flags.json) {
-    printJson({ runId: outcome.runId, status: run.status, ran: outcome.ran, failed: counts.errors, summary: outcome.summary });
+    printJson({
+      runId: outcome.runId,
+      status: run.status,
+      ran: outcome.ran,
+      failed: counts.errors,
+      calls: { model: { ...model.stats }, ...(judge ? { judge: { ...judge.stats } } : {}) },
+      summary: outcome.summary,
+    });
   } else {
     printSummary(run, outcome.summary);
     if (outcome.interrupted) process.stderr.write(`run interrupted: continue with  assay resume ${outcome.runId}\n`);

@@ -1,0 +1,47 @@
+/** Public API of the judge–human agreement statistics (pure, no I/O, no dependencies). */
+export { BINARY_SCALE, DEFAULT_USABLE_THRESHOLD, toUsable, toUsableAll } from "./binary.js";
+export {
+  type BootstrapOptions,
+  bootstrapItems,
+  bootstrapStatistic,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_ROUNDS,
+  type Estimate,
+  percentile,
+} from "./bootstrap.js";
+export {
+  type ConfusionMatrix,
+  cohenKappa,
+  confusionMatrix,
+  exactAgreement,
+  type KappaWeights,
+  kappaFromMatrix,
+  weightedKappa,
+  withinAgreement,
+} from "./categorical.js";
+export { majority, mean, modes, roundToScale, type TieRule } from "./consensus.js";
+export { averageRanks, kendallTauB, pearson, spearman } from "./correlation.js";
+export { breakdown, groupBy } from "./groups.js";
+export { type AlphaMetric, type AlphaResult, krippendorffAlpha } from "./krippendorff.js";
+export { type LooResult, type LooUnit, leaveOneOut, modeCredit } from "./leaveOneOut.js";
+export { completePairs, observedScale, type Rating, type Scale } from "./pairing.js";
+export {
+  PAIR_STATS,
+  type PairAgreement,
+  type PairStatName,
+  pairAgreement,
+  pairStatistics,
+} from "./pairStats.js";
+export { renderReport } from "./render.js";
+export {
+  type AgreementItem,
+  type AgreementReport,
+  type AgreementReportOptions,
+  buildAgreementReport,
+  type ComparisonReport,
+  type EstimateJson,
+  type SectionReport,
+  UNGROUPED,
+  type ViewReport,
+} from "./report.js";
+export { deriveSeed, hashString, Xoshiro128 } from "./rng.js";

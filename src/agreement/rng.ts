@@ -1,0 +1,98 @@
+/**
+ * Small seeded PRNG for reproducible bootstraps: xoshiro128** (Blackman & Vigna), its
+ * 128-bit state filled from a 32-bit seed with splitmix32. Only 32-bit integer arithmetic
+ * (Math.imul, >>>), so a seed gives the same sequence on every platform.
+ */
+
+/** One step of splitmix32: returns the next value and the advanced state. */
+function splitmix32(state: number): { value: number; state: number } {
+  const next = (state + 0x9e3779b9) >>> 0;
+  let z = next;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  z = (z ^ (z >>> 16)) >>> 0;
+  return { value: z, state: next };
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+export class Xoshiro128 {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  /** Seeds from any integer (taken modulo 2^32) through splitmix32. */
+  constructor(seed: number) {
+    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+    let st = Math.trunc(seed) >>> 0;
+    const words: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = splitmix32(st);
+      st = r.state;
+      words.push(r.value);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
+    // The all-zero state is the one fixed point of xoshiro; splitmix32 cannot give four
+    // zeros in a row, but keep the guard explicit.
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Builds a generator from an explicit state (for test vectors). */
+  static fromState(state: readonly [number, number, number, number]): Xoshiro128 {
+    const g = new Xoshiro128(0);
+    [g.s0, g.s1, g.s2, g.s3] = state.map((w) => w >>> 0) as [number, number, number, number];
+    return g;
+  }
+
+  /** Next unsigned 32-bit integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.s1 << 9) >>> 0;
+    this.s2 = (this.s2 ^ this.s0) >>> 0;
+    this.s3 = (this.s3 ^ this.s1) >>> 0;
+    this.s1 = (this.s1 ^ this.s2) >>> 0;
+    this.s0 = (this.s0 ^ this.s3) >>> 0;
+    this.s2 = (this.s2 ^ t) >>> 0;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform float in [0, 1) with 32 bits of randomness. */
+  nextFloat(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform integer in [0, n), without modulo bias (rejection sampling). n ≤ 2^32. */
+  nextInt(n: number): number {
+    if (!Number.isInteger(n) || n <= 0 || n > 4294967296) {
+      throw new RangeError(`nextInt bound must be an integer in 1..2^32, got ${n}`);
+    }
+    // Largest multiple of n that fits in 2^32; draws at or above it are rejected.
+    const limit = 4294967296 - (4294967296 % n);
+    for (;;) {
+      const x = this.nextUint32();
+      if (x < limit) return x % n;
+    }
+  }
+}
+
+/**
+ * 32-bit FNV-1a hash of a string, used to derive independent, stable seeds per comparison
+ * (so adding one annotator does not change the intervals of the others).
+ */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** Seed for a named sub-stream of a base seed. */
+export function deriveSeed(seed: number, key: string): number {
+  return (hashString(key) ^ Math.imul(Math.trunc(seed) >>> 0, 0x9e3779b1)) >>> 0;
+}

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { bootstrapItems, bootstrapStatistic, percentile, pick } from "../../src/agreement/bootstrap.js";
+import { cohenKappa } from "../../src/agreement/categorical.js";
+
+const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+describe("percentile (linear interpolation, numpy's default)", () => {
+  test("matches numpy.percentile values", () => {
+    // numpy.percentile([1, 2, 3, 4], [0, 25, 50, 100]) = [1, 1.75, 2.5, 4]
+    assert.equal(percentile([1, 2, 3, 4], 0), 1);
+    assert.equal(percentile([1, 2, 3, 4], 0.25), 1.75);
+    assert.equal(percentile([1, 2, 3, 4], 0.5), 2.5);
+    assert.equal(percentile([1, 2, 3, 4], 1), 4);
+    assert.equal(percentile([7], 0.3), 7);
+    assert.ok(Number.isNaN(percentile([], 0.5)));
+  });
+});
+
+describe("bootstrapItems", () => {
+  const data = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9];
+  const stat = (idx: readonly number[]) => ({ mean: meanOf(pick(data, idx)) });
+
+  test("point estimate is the full-data statistic, interval brackets it", () => {
+    const r = bootstrapItems(data.length, stat, { seed: 1 });
+    assert.equal(r.mean.value, meanOf(data));
+    assert.equal(r.mean.rounds, 1000);
+    assert.equal(r.mean.degenerate, 0);
+    assert.equal(r.mean.confidence, 0.95);
+    assert.ok(r.mean.lower < r.mean.value && r.mean.value < r.mean.upper);
+    // The mean's bootstrap sd ≈ sd/√n ≈ 2.8/3.9 ≈ 0.72, so the 95% interval is ≈ ±1.4.
+    assert.ok(r.mean.upper - r.mean.lower > 1.5 && r.mean.upper - r.mean.lower < 4);
+  });
+
+  test("same seed reproduces the interval exactly; another seed differs", () => {
+    const a = bootstrapItems(data.length, stat, { seed: 11, rounds: 200 });
+    const b = bootstrapItems(data.length, stat, { seed: 11, rounds: 200 });
+    const c = bootstrapItems(data.length, stat, { seed: 12, rounds: 200 });
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a, c);
+  });
+
+  test("narrower confidence gives a narrower interval", () => {
+    const wide = bootstrapItems(data.length, stat, { seed: 3, confidence: 0.95 });
+    const narrow = bootstrapItems(data.length, stat, { seed: 3, confidence: 0.5 });
+    assert.ok(narrow.mean.upper - narrow.mean.lower < wide.mean.upper - wide.mean.lower);
+  });
+
+  test("two items 0 and 1: the interval spans the extreme resamples 0 and 1", () => {
+    // Resample means are 0, 0.5, 1 with probabilities 1/4, 1/2, 1/4.
+    const r = bootstrapStatistic(2, (idx) => meanOf(pick([0, 1], idx)), { seed: 5 });
+    assert.equal(r.lower, 0);
+    assert.equal(r.upper, 1);
+  });
+
+  test("degenerate resamples (NaN) are excluded and counted", () => {
+    // κ of two items rated (1,1) and (2,2): a resample of the same item twice has p_e = 1 → NaN.
+    // That happens with probability 1/2.
+    const a = [1, 2];
+    const b = [1, 2];
+    const r = bootstrapStatistic(2, (idx) => cohenKappa(pick(a, idx), pick(b, idx), [1, 2]), { seed: 9 });
+    assert.equal(r.value, 1);
+    assert.ok(r.degenerate > 400 && r.degenerate < 600, String(r.degenerate));
+    assert.equal(r.lower, 1);
+    assert.equal(r.upper, 1);
+  });
+
+  test("no items: no rounds, NaN bounds", () => {
+    const r = bootstrapStatistic(0, () => Number.NaN);
+    assert.equal(r.rounds, 0);
+    assert.ok(Number.isNaN(r.lower) && Number.isNaN(r.upper));
+  });
+
+  test("rounds 0 turns the intervals off", () => {
+    const r = bootstrapItems(data.length, stat, { rounds: 0 });
+    assert.equal(r.mean.value, meanOf(data));
+    assert.ok(Number.isNaN(r.mean.lower));
+  });
+
+  test("bad options are rejected", () => {
+    assert.throws(() => bootstrapItems(3, stat, { rounds: -1 }), /rounds/);
+    assert.throws(() => bootstrapItems(3, stat, { confidence: 1 }), /confidence/);
+  });
+});

@@ -1,0 +1,35 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "./shared.js";
+
+export const CLI = join(repoRoot, "dist", "src", "cli", "main.js");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempDir(prefix = "assay-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Start the CLI as a child process (no TTY: plain progress lines). */
+export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: { ...process.env, ASSAY_CACHE_DIR: join(opts.cwd ?? tmpdir(), ".cache"), ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const child = spawnCli(args, opts);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
