@@ -4,6 +4,11 @@ import { Command, CommanderError } from "commander";
 import { errorMessage, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
+import { registerModelCommands } from "../formats/cli.js";
+import { registerGameqaCommands } from "../gameqa/cli.js";
+import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
+import { registerMathtrapCommands } from "../mathtrap/cli.js";
+import { registerSmiCommands } from "../smi/cli.js";
 import { registerEvalCommands } from "./commands/eval.js";
 import { registerShowCommands } from "./commands/show.js";
 
@@ -15,6 +20,11 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEvalCommands(program);
   registerShowCommands(program);
+  registerLlmevalMedCommands(program);
+  registerMathtrapCommands(program);
+  registerGameqaCommands(program);
+  registerSmiCommands(program);
+  registerModelCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

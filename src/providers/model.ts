@@ -15,6 +15,7 @@ import {
 } from "../core/types.js";
 import type { AdaptiveLimiter } from "../scheduler/limiter.js";
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "../scheduler/retry.js";
+import { linkedSignal } from "../scheduler/signals.js";
 import { hashValue } from "../util/hash.js";
 
 export interface ResponseCache {
@@ -88,10 +89,10 @@ export class Model implements ModelHandle {
     for (let attempt = 0; ; attempt++) {
       const release = await this.opts.limiter.acquire(signal);
       let failure: ProviderError;
+      const call = linkedSignal(signal, this.opts.timeoutMs);
       try {
         this.stats.calls++;
-        const callSignal = this.opts.timeoutMs ? AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]) : signal;
-        const output = await this.provider.generate(request, callSignal);
+        const output = await this.provider.generate(request, call.signal);
         this.opts.limiter.onSuccess();
         if (output.usage) {
           this.stats.inputTokens += output.usage.inputTokens;
@@ -103,6 +104,7 @@ export class Model implements ModelHandle {
         if (signal.aborted) throw signal.reason ?? err;
         failure = asProviderError(err);
       } finally {
+        call.done();
         release();
       }
       if (failure.kind === "rate_limit") {

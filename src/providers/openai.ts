@@ -1,12 +1,13 @@
 /**
- * OpenAI-compatible Chat Completions (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio, ...) through the
- * official `openai` client. One attempt per call: the client's own retries are off because `Model`
- * retries with its own limiter, and every failure is classified into a ProviderError.
+ * OpenAI-compatible Chat Completions (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio, ...) over
+ * undici, Node's own HTTP client, with one keep-alive connection pool per process. We call the HTTP API
+ * directly rather than through the `openai` SDK: the SDK plus global fetch cost ~1.5 ms of CPU per call,
+ * which capped a local run at a few hundred samples/s; this path costs a fraction of that. One attempt
+ * per call; every failure becomes a ProviderError that says whether `Model` should retry.
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import OpenAI from "openai";
-import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { Agent, errors as undiciErrors, request } from "undici";
 import {
   type ChatMessage,
   type ModelOutput,
@@ -28,47 +29,72 @@ export interface OpenAIProviderOptions {
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
+const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
+
+/** The parts of a Chat Completions response we read. */
+interface Completion {
+  model?: string;
+  choices?: Array<{ message?: { content?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
 export class OpenAIProvider implements Provider {
   readonly name: string;
   readonly model: string;
   readonly connectionKey: string;
   readonly endpoint: string;
-  private readonly client: OpenAI;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
 
   constructor(opts: OpenAIProviderOptions) {
     this.name = opts.name ?? "openai";
     this.model = opts.model;
-    const baseURL = (opts.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(/\/$/, "");
+    const baseUrl = (opts.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(/\/$/, "");
+    try {
+      new URL(baseUrl);
+    } catch {
+      throw new ProviderError(`invalid base URL "${baseUrl}"`, "fatal");
+    }
     const apiKey = process.env[opts.apiKeyEnv ?? "OPENAI_API_KEY"];
     registerSecret(apiKey);
-    this.endpoint = publicUrl(baseURL);
+    this.endpoint = publicUrl(baseUrl);
     this.connectionKey = `${this.name}|${this.endpoint}`;
-    // Local servers usually need no key; the client insists on one, so send a placeholder.
-    this.client = new OpenAI({ apiKey: apiKey || "no-key", baseURL, maxRetries: 0, timeout: 24 * 3600_000 });
+    this.url = `${baseUrl}/chat/completions`;
+    // Local servers usually need no key; send none rather than a fake one.
+    this.headers = { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
   }
 
-  async generate(request: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {
-    const { config } = request;
-    const messages = await Promise.all(request.messages.map(toOpenAIMessage));
+  async generate(req: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {
+    const { config } = req;
+    const messages = await Promise.all(req.messages.map(toOpenAIMessage));
+    const body = JSON.stringify({
+      model: this.model,
+      messages,
+      ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+      ...(config.maxTokens !== undefined ? { max_tokens: config.maxTokens } : {}),
+      ...(config.topP !== undefined ? { top_p: config.topP } : {}),
+      ...(config.seed !== undefined ? { seed: config.seed } : {}),
+      ...(config.stop?.length ? { stop: config.stop } : {}),
+    });
     const started = performance.now();
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    let status: number;
+    let text: string;
+    let headers: Record<string, string | string[] | undefined>;
     try {
-      completion = await this.client.chat.completions.create(
-        {
-          model: this.model,
-          messages,
-          ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
-          ...(config.maxTokens !== undefined ? { max_tokens: config.maxTokens } : {}),
-          ...(config.topP !== undefined ? { top_p: config.topP } : {}),
-          ...(config.seed !== undefined ? { seed: config.seed } : {}),
-          ...(config.stop?.length ? { stop: config.stop } : {}),
-        },
-        { signal },
-      );
+      const res = await request(this.url, { method: "POST", headers: this.headers, body, signal, dispatcher: agent });
+      status = res.statusCode;
+      headers = res.headers;
+      text = await res.body.text();
     } catch (err) {
       throw classifyError(err, signal);
     }
-    const latencyMs = performance.now() - started;
+    if (status < 200 || status >= 300) throw httpError(status, text, headers);
+    let completion: Completion;
+    try {
+      completion = JSON.parse(text) as Completion;
+    } catch {
+      throw new ProviderError(`malformed response: not JSON (${JSON.stringify(redact(text.slice(0, 80)))})`, "transient");
+    }
     const choice = completion?.choices?.[0];
     const content = choice?.message?.content;
     if (!choice || (typeof content !== "string" && content !== null)) {
@@ -77,7 +103,7 @@ export class OpenAIProvider implements Provider {
     const usage = completion.usage;
     return {
       text: content ?? "",
-      latencyMs,
+      latencyMs: performance.now() - started,
       ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
       ...(usage ? { usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } } : {}),
       ...(completion.model && completion.model !== this.model ? { model: completion.model } : {}),
@@ -85,30 +111,39 @@ export class OpenAIProvider implements Provider {
   }
 }
 
-/** Map any failure of the client to a ProviderError that says whether to retry. */
+/** An HTTP error status: 429 and 5xx/408/409 are worth retrying; other 4xx are not. */
+function httpError(status: number, body: string, headers: Record<string, string | string[] | undefined>): ProviderError {
+  let detail = body.slice(0, 300);
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string };
+    const e = parsed.error;
+    detail = (typeof e === "string" ? e : e?.message) ?? parsed.message ?? detail;
+  } catch {
+    // not JSON: keep the start of the text
+  }
+  const message = redact(`HTTP ${status}: ${detail}`);
+  const header = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(header("retry-after"), header("retry-after-ms"));
+    return new ProviderError(message, "rate_limit", { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  }
+  if (status >= 500 || status === 408 || status === 409) return new ProviderError(message, "transient", { status });
+  return new ProviderError(message, "fatal", { status });
+}
+
+/** Map a transport failure to a ProviderError (or pass the abort reason through). */
 export function classifyError(err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason ?? err;
   if (err instanceof ProviderError) return err;
-  if (err instanceof OpenAI.APIUserAbortError) return new ProviderError("request timed out", "transient");
-  if (err instanceof OpenAI.APIConnectionError) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    return new ProviderError(redact(`connection error${cause}`), "transient");
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
+  const text = err instanceof Error ? `${err.message}${cause}` : String(err);
+  if (err instanceof undiciErrors.UndiciError || (err instanceof Error && "code" in err)) {
+    return new ProviderError(redact(`connection error: ${text}`), "transient");
   }
-  if (err instanceof OpenAI.APIError) {
-    const status = err.status;
-    const message = redact(`HTTP ${status ?? "?"}: ${err.message}`);
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(err.headers?.get("retry-after"), err.headers?.get("retry-after-ms"));
-      return new ProviderError(message, "rate_limit", { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
-    }
-    if (status === undefined || status >= 500 || status === 408 || status === 409) {
-      return new ProviderError(message, "transient", status === undefined ? {} : { status });
-    }
-    return new ProviderError(message, "fatal", { status });
-  }
-  // Unparseable bodies and other surprises from a flaky server: worth another try.
-  const text = err instanceof Error ? err.message : String(err);
-  return new ProviderError(redact(`malformed response: ${text}`), "transient");
+  return new ProviderError(redact(`request failed: ${text}`), "transient");
 }
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -120,16 +155,19 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 /** Image parts become `image_url` parts; local files are inlined as data URLs. */
-async function toOpenAIMessage(m: ChatMessage): Promise<ChatCompletionMessageParam> {
-  if (typeof m.content === "string") return { role: m.role, content: m.content } as ChatCompletionMessageParam;
-  const parts: ChatCompletionContentPart[] = [];
+type WirePart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string; detail?: string } };
+type WireMessage = { role: string; content: string | WirePart[] };
+
+async function toOpenAIMessage(m: ChatMessage): Promise<WireMessage> {
+  if (typeof m.content === "string") return { role: m.role, content: m.content };
+  const parts: WirePart[] = [];
   for (const p of m.content) {
     if (p.type === "text") parts.push({ type: "text", text: p.text });
     else parts.push({ type: "image_url", image_url: { url: await imageUrl(p.image), ...(p.detail ? { detail: p.detail } : {}) } });
   }
   if (m.role === "user") return { role: "user", content: parts };
   const text = parts.map((p) => (p.type === "text" ? p.text : "")).join("");
-  return { role: m.role, content: text } as ChatCompletionMessageParam;
+  return { role: m.role, content: text };
 }
 
 async function imageUrl(image: string): Promise<string> {

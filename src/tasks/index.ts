@@ -1,5 +1,8 @@
 /** Importing this module registers every built-in task. Add one import per task module. */
 import "./qa.js";
 import "./mcq.js";
+import "../llmeval-med/task.js";
+import "../mathtrap/task.js";
+import "../gameqa/eval.js";
 
 export { createTask, getTaskDefinition, listTasks, registerTask, type TaskDefinition } from "./registry.js";

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:gameqa` — GameQA generation throughput (samples/s, PNG images included).
+ *
+ *   GAMEQA_BENCH_N          samples per measurement (default 2000)
+ *   GAMEQA_BENCH_GAMES      comma list for the mixed run (default: sudoku,maze,tictactoe,lifegame,langton_ant)
+ *   GAMEQA_ORIGINAL_REPO    a local work tree of tongjingqi/Code2Logic; when set and Debian's python3
+ *                           has numpy, matplotlib and PIL, the original sudoku and tictactoe generators
+ *                           run for the same sample count and the speed-up is printed.
+ *   GAMEQA_PYTHON           python interpreter for the original (default /usr/bin/python3)
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateDataset } from "../src/gameqa/generate.js";
+import { getGame, loadGames } from "../src/gameqa/registry.js";
+import { LEVELS } from "../src/gameqa/types.js";
+
+const N = Number(process.env.GAMEQA_BENCH_N ?? 2000);
+const MIXED = (process.env.GAMEQA_BENCH_GAMES ?? "sudoku,maze,tictactoe,lifegame,langton_ant").split(",").map((s) => s.trim());
+const tmp = mkdtempSync(join(tmpdir(), "gameqa-bench-"));
+
+interface Row {
+  what: string;
+  samples: number;
+  images: number;
+  seconds: number;
+}
+const rows: Row[] = [];
+
+/** per-task count so that games × tasks × 3 levels × perTask ≈ n. */
+function perTaskFor(games: string[], n: number): number {
+  const units = games.reduce((s, g) => s + getGame(g).tasks.length * LEVELS.length, 0);
+  return Math.max(1, Math.round(n / units));
+}
+
+async function ours(what: string, games: string[], workers: number, shareBoards = true): Promise<Row> {
+  const out = join(tmp, `${what.replace(/\W+/g, "-")}-${workers}-${shareBoards}`);
+  const res = await generateDataset({ games, perTask: perTaskFor(games, N), plotLevels: [...LEVELS], seed: "bench", outDir: out, workers, progress: "silent", shareBoards });
+  rmSync(out, { recursive: true, force: true });
+  const how = shareBoards ? "shared boards" : "image per sample";
+  const row = { what: `${what} (assay, ${how}, ${workers} worker${workers > 1 ? "s" : ""})`, samples: res.samples, images: res.images, seconds: res.seconds };
+  rows.push(row);
+  return row;
+}
+
+function pythonReady(python: string): boolean {
+  const r = spawnSync(python, ["-c", "import numpy, PIL, matplotlib"], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+/** Run an original generator in a scratch copy of its folder; returns samples written and wall seconds. */
+function original(repo: string, python: string, game: string, args: string[], dataFile: string): Row | undefined {
+  const src = join(repo, "src", game);
+  if (!existsSync(src)) {
+    process.stdout.write(`  (skipped ${game}: ${src} not found)\n`);
+    return undefined;
+  }
+  const work = join(tmp, `orig-${game}`);
+  cpSync(src, work, { recursive: true });
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(python, args, { cwd: work, encoding: "utf8", maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) {
+    process.stdout.write(`  (original ${game} failed: ${(r.stderr || r.stdout).trim().split("\n").pop()})\n`);
+    return undefined;
+  }
+  const data = JSON.parse(readFileSync(join(work, dataFile), "utf8")) as Array<{ image: string }>;
+  const row = { what: `${game} (original Python, 1 process)`, samples: data.length, images: new Set(data.map((d) => d.image)).size, seconds };
+  rows.push(row);
+  return row;
+}
+
+const rate = (r: Row): number => r.samples / r.seconds;
+
+async function main(): Promise<void> {
+  await loadGames();
+  process.stdout.write(`GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s)\n`);
+  const w = Math.max(2, Math.min(4, availableParallelism()));
+  await ours(`mixed ${MIXED.join("+")}`, MIXED, 1);
+  await ours(`mixed ${MIXED.join("+")}`, MIXED, w);
+  await ours(`mixed ${MIXED.join("+")}`, MIXED, w, false);
+  // The sudoku original draws one image per sample, the tictactoe original one per 3 questions (as we do).
+  const sudoku = await ours("sudoku", ["sudoku"], 1, false);
+  const tictactoe = await ours("tictactoe", ["tictactoe"], 1);
+
+  const repo = process.env.GAMEQA_ORIGINAL_REPO;
+  const python = process.env.GAMEQA_PYTHON ?? "/usr/bin/python3";
+  const comparisons: string[] = [];
+  if (!repo) {
+    process.stdout.write("(set GAMEQA_ORIGINAL_REPO to a local Code2Logic checkout to time the original generators)\n");
+  } else if (!pythonReady(python)) {
+    process.stdout.write(`(${python} lacks numpy/matplotlib/PIL: apt-get install python3-numpy python3-matplotlib python3-pil)\n`);
+  } else {
+    const s = original(repo, python, "sudoku", ["data_generator.py", String(sudoku.samples), "--output_dir", "out"], join("out", "data.json"));
+    if (s) comparisons.push(`sudoku: ${(rate(sudoku) / rate(s)).toFixed(1)}x faster per sample (both one image per sample)`);
+    // The tictactoe original writes 3 questions per board.
+    const t = original(repo, python, "tictactoe", ["main.py", "--num", String(Math.ceil(tictactoe.samples / 3))], join("tictactoe_dataset", "data.json"));
+    if (t) comparisons.push(`tictactoe: ${(rate(tictactoe) / rate(t)).toFixed(1)}x faster per sample (both one image per board of 3 questions)`);
+  }
+
+  const width = Math.max(...rows.map((r) => r.what.length));
+  process.stdout.write(`\n${"run".padEnd(width)}  samples   images   seconds   samples/s\n`);
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.what.padEnd(width)}  ${String(r.samples).padStart(7)}  ${String(r.images).padStart(7)}  ${r.seconds.toFixed(2).padStart(8)}  ${rate(r).toFixed(1).padStart(10)}\n`,
+    );
+  }
+  for (const c of comparisons) process.stdout.write(`${c}\n`);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+await main();

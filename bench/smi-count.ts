@@ -1,0 +1,212 @@
+/**
+ * Benchmark for `smi count`: generates a JSONL corpus of English-like documents that mention the
+ * ParaRel subjects and objects, counts it with the SMI counter (worker threads), and runs
+ * `grep -F -c -f patterns` (and ripgrep when installed) over the same bytes as a reference point for
+ * multi-pattern scanning speed. The corpus lives in a temp folder that is deleted afterwards.
+ *
+ *   npm run bench:smi-count -- [--size 1GB] [--workers 2] [--shards 8] [--triples file] [--keep]
+ *
+ * Note: grep -c reports lines with at least one match and stops scanning a line at its first match,
+ * so it does less work than a presence count of every pattern; `grep -F -o` would do more (it prints
+ * every match). Treat the grep figure as a rough yardstick.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runCount } from "../src/smi/count.js";
+import { loadTriples, type Triple } from "../src/smi/rows.js";
+import { formatBytes } from "../src/util/progress.js";
+
+const WORDS = (
+  "the of and to a in is was for on that with as by it at from his he be an which are or this had not were but " +
+  "have their has its been one they also first after who her new two more other into all time she when would there " +
+  "can only him than most some over these during up out may about many later three such years made where used known " +
+  "while well then between them through under both any including being before city world since however state school " +
+  "second film war year part people work national until life team season like music played born capital located " +
+  "company founded language official river album band member government university president church county north"
+).split(" ");
+
+function parseSize(text: string): number {
+  const m = /^([0-9.]+)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  if (!m) throw new Error(`--size ${text}: use e.g. 500MB or 2GB`);
+  const mult: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 };
+  return Math.round(Number(m[1]) * mult[(m[2] ?? "b").toLowerCase()]!);
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+function syntheticTriples(): Triple[] {
+  const out: Triple[] = [];
+  for (let i = 0; i < 12000; i++)
+    out.push({ idx: i, subj: `Name${i} Person`, rel: "r", obj: `Place${i % 900}` });
+  return out;
+}
+
+/** Writes `shards` JSONL files totalling about `size` bytes; returns their paths. */
+function generateCorpus(dir: string, size: number, shards: number, triples: Triple[]): string[] {
+  let seed = 42;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const names = triples.flatMap((t) => [t.subj, t.obj]);
+  const paths: string[] = [];
+  const perShard = Math.ceil(size / shards);
+  for (let s = 0; s < shards; s++) {
+    const path = join(dir, `shard-${String(s).padStart(4, "0")}.jsonl`);
+    paths.push(path);
+    const fd = openSync(path, "w");
+    let written = 0;
+    let batch: string[] = [];
+    let batchBytes = 0;
+    while (written < perShard) {
+      // A document: 100–1500 words, paragraphs, ~1 % of tokens are entity names.
+      const n = 100 + Math.floor(rnd() * 1400);
+      const parts: string[] = [];
+      for (let k = 0; k < n; k++) {
+        const u = rnd();
+        let w: string;
+        if (u < 0.01) w = names[Math.floor(rnd() * names.length)]!;
+        else {
+          w = WORDS[Math.floor(WORDS.length * rnd() * rnd())]!;
+          if (u > 0.93) w = w[0]!.toUpperCase() + w.slice(1) + (u > 0.985 ? ".\n" : ".");
+        }
+        parts.push(w);
+      }
+      const line = `{"text": ${JSON.stringify(parts.join(" "))}, "meta": {"pile_set_name": "Synthetic"}}\n`;
+      batch.push(line);
+      batchBytes += line.length;
+      if (batchBytes > 4 << 20) {
+        const buf = Buffer.from(batch.join(""), "utf8");
+        writeSync(fd, buf);
+        written += buf.length;
+        batch = [];
+        batchBytes = 0;
+      }
+    }
+    if (batch.length > 0) writeSync(fd, Buffer.from(batch.join(""), "utf8"));
+    closeSync(fd);
+  }
+  return paths;
+}
+
+function timeCommand(cmd: string, args: string[]): { seconds: number; ok: boolean; output: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, LC_ALL: "C" },
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, ok: r.status === 0 || r.status === 1, output: (r.stdout ?? "").trim() };
+}
+
+function hasCommand(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+async function main(): Promise<void> {
+  const size = parseSize(arg("size", "1GB"));
+  const workers = Number(arg("workers", "2"));
+  const shards = Number(arg("shards", String(Math.max(workers * 4, 4))));
+  const triplesArg = arg("triples", resolve("..", "shared", "data", "smi", "pararel_15classes.json"));
+  const triples = existsSync(triplesArg) ? loadTriples(triplesArg) : syntheticTriples();
+  const keep = process.argv.includes("--keep");
+
+  const dir = mkdtempSync(join(tmpdir(), "smi-bench-"));
+  try {
+    const triplesPath = join(dir, "triples.json");
+    writeFileSync(triplesPath, JSON.stringify(triples));
+    const patterns = [...new Set(triples.flatMap((t) => [` ${t.subj}`, ` ${t.obj}`]))];
+    const patternsPath = join(dir, "patterns.txt");
+    writeFileSync(patternsPath, `${patterns.join("\n")}\n`);
+
+    const g0 = Date.now();
+    const files = generateCorpus(join(dir), size, shards, triples);
+    const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
+    console.log(
+      `corpus: ${files.length} JSONL shards, ${formatBytes(bytes)} (generated in ${((Date.now() - g0) / 1000).toFixed(1)} s); ${patterns.length} patterns from ${triples.length} triples`,
+    );
+
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 100);
+    const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage(); // includes the worker threads
+    const summary = await runCount({
+      triples: triplesPath,
+      corpus: files,
+      out: join(dir, "counts.json"),
+      parts: join(dir, "parts"),
+      workers,
+      rules: { textField: "text", onBadLine: "error" },
+      progress: "silent",
+    });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    clearInterval(sampler);
+
+    const rows: Array<{ name: string; seconds: number; cpuSeconds?: number; note: string }> = [
+      {
+        name: `assay smi count (${workers} workers)`,
+        seconds,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        note: `${summary.documents} docs, text ${formatBytes(summary.textBytes)}, peak RSS ${formatBytes(peakRss)}`,
+      },
+    ];
+    const grep = timeCommand("grep", ["-F", "-c", "-f", patternsPath, ...files]);
+    rows.push({
+      name: "grep -F -c -f patterns (1 core)",
+      seconds: grep.seconds,
+      note: grep.ok ? "LC_ALL=C" : "failed",
+    });
+    if (hasCommand("rg")) {
+      const rg = timeCommand("rg", ["-F", "-c", "-f", patternsPath, ...files]);
+      rows.push({ name: "rg -F -c -f patterns", seconds: rg.seconds, note: rg.ok ? "" : "failed" });
+    }
+    console.log(`\n${"tool".padEnd(38)} ${"seconds".padStart(8)} ${"MB/s".padStart(8)}  notes`);
+    for (const r of rows) {
+      console.log(
+        `${r.name.padEnd(38)} ${r.seconds.toFixed(2).padStart(8)} ${(bytes / 1e6 / r.seconds).toFixed(0).padStart(8)}  ${r.note}`,
+      );
+    }
+    console.log(
+      JSON.stringify({
+        bench: "smi-count",
+        bytes,
+        shards: files.length,
+        workers,
+        patterns: patterns.length,
+        results: rows.map((r) => ({
+          name: r.name,
+          seconds: r.seconds,
+          cpuSeconds: r.cpuSeconds ?? null,
+          mbPerS: bytes / 1e6 / r.seconds,
+        })),
+        peakRss,
+      }),
+    );
+  } finally {
+    if (keep) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+/** Positioned reads on an open file descriptor, in bounded chunks, with clear errors on short reads. */
+import { readSync } from "node:fs";
+import { UserError } from "../util/errors.js";
+
+/** Largest single read; keeps every Buffer well below Node's 2 GiB per-call limit. */
+const CHUNK = 1 << 30;
+
+/** Read exactly `length` bytes at `position` into a new Buffer (or into `into`, from its start). */
+export function readExactly(
+  fd: number,
+  position: number,
+  length: number,
+  file: string,
+  into?: Uint8Array,
+): Buffer {
+  const buf = into ? Buffer.from(into.buffer, into.byteOffset, length) : Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const want = Math.min(CHUNK, length - done);
+    const got = readSync(fd, buf, done, want, position + done);
+    if (got === 0) {
+      throw new UserError(
+        `${file}: unexpected end of file at byte ${position + done} (wanted ${length} bytes from ${position})`,
+      );
+    }
+    done += got;
+  }
+  return buf;
+}

@@ -1,0 +1,140 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { UserError } from "../util/errors.js";
+import { conformGame } from "./conform.js";
+import { type ExportFormat, exportDataset } from "./export.js";
+import { generateDataset } from "./generate.js";
+import { getGame, listGames, loadGames, resolveGames } from "./registry.js";
+import { LEVELS, type Level } from "./types.js";
+
+function parseLevels(spec: string): Level[] {
+  return spec.split(",").map((s) => {
+    const t = s.trim().toLowerCase();
+    const level = LEVELS.find((l) => l.toLowerCase() === t);
+    if (!level) throw new UserError(`--plot-levels: "${s}" is not one of easy, medium, hard`);
+    return level;
+  });
+}
+
+function parseIntOption(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`${name}: expected an integer ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+/** The published example folder of a game: the argument itself, or its single *_example subfolder. */
+function exampleDir(dir: string): string {
+  if (existsSync(join(dir, "data.json")) || existsSync(join(dir, "data.jsonl"))) return dir;
+  if (!existsSync(dir)) throw new UserError(`--examples: ${dir} does not exist`);
+  const sub = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "data.json")));
+  if (sub.length === 1 && sub[0]) return join(dir, sub[0].name);
+  throw new UserError(`--examples: ${dir} holds no data.json`);
+}
+
+/** `assay gameqa list|generate|conform|export`. */
+export function registerGameqaCommands(program: Command): void {
+  const gq = program.command("gameqa").description("GameQA: game-code-driven visual reasoning data (Code2Logic)");
+
+  gq.command("list")
+    .description("list games with their category and tasks")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      await loadGames();
+      const games = listGames().map((g) => ({
+        name: g.name,
+        title: g.title,
+        category: g.category,
+        domain: g.domain,
+        tasks: g.tasks.map((t) => ({
+          id: t.id,
+          name: t.name,
+          description: t.description,
+          qa_type: t.qaType,
+          qa_level: t.qaLevel,
+          kind: t.answerFormat.startsWith("option") ? "multiple-choice" : "fill-in",
+          answer_format: t.answerFormat,
+        })),
+      }));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(games, null, 2)}\n`);
+        return;
+      }
+      for (const g of games) {
+        process.stdout.write(`${g.name} (${g.title}) — ${g.category}, ${g.domain}\n`);
+        for (const t of g.tasks) process.stdout.write(`  ${t.id} ${t.name}: ${t.qa_type}, ${t.qa_level}, ${t.kind}\n`);
+      }
+    });
+
+  gq.command("generate")
+    .description("generate a dataset: DIR/data.json (or data.jsonl), DIR/images/*.png, DIR/states/*.json")
+    .requiredOption("--games <list>", "comma-separated game names, or 'all'")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--per-task <n>", "samples per task and plot level", "10")
+    .option("--plot-levels <list>", "easy,medium,hard", "easy,medium,hard")
+    .option("--tasks <list>", "only these task names or ids")
+    .option("--seed <seed>", "master seed (same seed → byte-identical output)", "0")
+    .option("--workers <k>", "worker threads", "1")
+    .option("--format <fmt>", "json | jsonl | auto (jsonl above 20,000 samples)", "auto")
+    .option("--json", "print the summary as JSON")
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      await loadGames();
+      const format = String(opts.format);
+      if (format !== "json" && format !== "jsonl" && format !== "auto") throw new UserError(`--format: expected json, jsonl or auto, got "${format}"`);
+      const result = await generateDataset({
+        games: resolveGames(String(opts.games)).map((g) => g.name),
+        perTask: parseIntOption("--per-task", String(opts.perTask), 1),
+        plotLevels: parseLevels(String(opts.plotLevels)),
+        seed: String(opts.seed),
+        outDir: resolve(String(opts.out)),
+        workers: parseIntOption("--workers", String(opts.workers), 1),
+        format,
+        ...(typeof opts.tasks === "string" ? { tasks: opts.tasks.split(",").map((s) => s.trim()) } : {}),
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else {
+        const rate = result.seconds > 0 ? (result.samples / result.seconds).toFixed(1) : "∞";
+        process.stdout.write(`wrote ${result.samples} samples to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)\n`);
+      }
+    });
+
+  gq.command("conform")
+    .description("recompute the answers of published samples with our engine and report agreement")
+    .requiredOption("--game <name>", "game name")
+    .requiredOption("--examples <dir>", "folder holding the published data.json and states/")
+    .option("--json", "print JSON: {game, total, matched, mismatches}")
+    .action(async (opts: { game: string; examples: string; json?: boolean }) => {
+      await loadGames();
+      const report = conformGame(getGame(opts.game), exampleDir(resolve(opts.examples)));
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        const pct = report.total ? ((100 * report.matched) / report.total).toFixed(1) : "0";
+        process.stdout.write(`${report.game}: ${report.matched}/${report.total} matched (${pct}%)\n`);
+        for (const m of report.mismatches) {
+          process.stdout.write(`  ${m.data_id} (q${m.question_id}): expected ${m.expected}, got ${m.got ?? "-"}${m.reason ? ` — ${m.reason}` : ""}\n`);
+        }
+      }
+      if (report.mismatches.length > 0) process.exitCode = 1;
+    });
+
+  gq.command("export")
+    .description("convert a dataset to a training format (sharegpt | llava | swift)")
+    .requiredOption("--data <dir>", "dataset folder (data.json or data.jsonl)")
+    .requiredOption("--format <fmt>", "sharegpt | llava | swift")
+    .requiredOption("--out <file>", "output file (.json; .jsonl writes one record per line)")
+    .option("--absolute-paths", "write absolute image paths (default: relative to the output file)")
+    .option("--json", "print the summary as JSON")
+    .action((opts: { data: string; format: string; out: string; absolutePaths?: boolean; json?: boolean }) => {
+      if (!["sharegpt", "llava", "swift"].includes(opts.format)) {
+        throw new UserError(`--format: expected sharegpt, llava or swift, got "${opts.format}"`);
+      }
+      const r = exportDataset({
+        data: resolve(opts.data),
+        format: opts.format as ExportFormat,
+        out: resolve(opts.out),
+        absolutePaths: opts.absolutePaths === true,
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else process.stdout.write(`wrote ${r.records} ${opts.format} records to ${r.out}\n`);
+    });
+}

@@ -1,0 +1,83 @@
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { UserError } from "../util/errors.js";
+import type { AnyGame, GameDefinition } from "./types.js";
+
+/**
+ * Game registry. Each game lives in src/gameqa/games/<name>/index.ts and default-exports its
+ * GameDefinition; loadGames() imports every such folder (no central list to edit, so games can be
+ * added in parallel). Library users can also call registerGame() with a game of their own.
+ */
+const games = new Map<string, AnyGame>();
+
+export function registerGame<S>(game: GameDefinition<S>): void {
+  const existing = games.get(game.name);
+  if (existing && existing !== game) throw new Error(`gameqa: game "${game.name}" registered twice`);
+  const ids = new Set<number>();
+  const names = new Set<string>();
+  for (const t of game.tasks) {
+    if (ids.has(t.id) || names.has(t.name)) {
+      throw new Error(`gameqa: game "${game.name}" has a duplicate task id ${t.id} / name "${t.name}"`);
+    }
+    ids.add(t.id);
+    names.add(t.name);
+  }
+  games.set(game.name, game as AnyGame);
+}
+
+let loaded: Promise<void> | undefined;
+/** Game folders that failed to load (name → message); shown when such a game is asked for. */
+const loadErrors = new Map<string, string>();
+
+/** Import and register every game folder shipped next to this file (idempotent). */
+export function loadGames(): Promise<void> {
+  loaded ??= (async () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), "games");
+    const folders = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    for (const name of folders) {
+      const entry = join(dir, name, "index.js");
+      try {
+        const mod = (await import(pathToFileURL(entry).href)) as { default?: AnyGame };
+        if (mod.default) registerGame(mod.default);
+        else loadErrors.set(name, "index.js has no default export");
+      } catch (err) {
+        // One broken game folder must not take the other games down with it.
+        loadErrors.set(name, err instanceof Error ? err.message : String(err));
+      }
+    }
+  })();
+  return loaded;
+}
+
+/** Game folders that could not be loaded, with the reason. */
+export function gameLoadErrors(): Array<{ game: string; error: string }> {
+  return [...loadErrors].map(([game, error]) => ({ game, error }));
+}
+
+/** All registered games, sorted by name. */
+export function listGames(): AnyGame[] {
+  return [...games.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A game by folder name (case-insensitive), or a UserError listing the known names. */
+export function getGame(name: string): AnyGame {
+  const g = games.get(name) ?? [...games.values()].find((x) => x.name.toLowerCase() === name.toLowerCase());
+  if (!g) {
+    const failed = loadErrors.get(name);
+    if (failed) throw new UserError(`game "${name}" failed to load: ${failed}`);
+    throw new UserError(`unknown game "${name}" (known: ${listGames().map((x) => x.name).join(", ") || "none"})`);
+  }
+  return g;
+}
+
+/** Parse a --games value: "all" or a comma list. */
+export function resolveGames(spec: string): AnyGame[] {
+  if (spec.trim() === "all") return listGames();
+  const names = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UserError("--games: give a comma-separated list of games or 'all'");
+  return names.map(getGame);
+}

@@ -1,0 +1,128 @@
+import { letterIndex } from "./options.js";
+import { svgToPng } from "./render/png.js";
+import { createRng, hashSeed } from "./rng.js";
+import type { AnyGame, GameQASample, GeneratedQuestion, Level, TaskDefinition } from "./types.js";
+
+/**
+ * One unit of generation work: board `index` of (game, plot level), asked by the listed tasks.
+ * With sharing on, all tasks question one state and one image (as the original does for maze,
+ * tictactoe, langton_ant...); a task that cannot use the shared state gets a state of its own.
+ */
+export interface Job {
+  game: string;
+  plotLevel: Level;
+  index: number;
+  taskIds: number[];
+  share: boolean;
+}
+
+/** A file to write, relative to the output folder. */
+export interface OutFile {
+  path: string;
+  data: Uint8Array | string;
+}
+
+export interface BuiltBoard {
+  samples: GameQASample[];
+  files: OutFile[];
+}
+
+/** Attempts before a task is declared unable to produce a question at a level. */
+const MAX_ATTEMPTS = 200;
+
+const pad = (i: number): string => String(i).padStart(5, "0");
+export const sampleId = (game: AnyGame, task: TaskDefinition<unknown>, level: Level, index: number): string =>
+  `${game.name}-${task.name}-${level.toLowerCase()}-${pad(index)}`;
+const boardId = (game: AnyGame, level: Level, index: number): string => `${game.name}-${level.toLowerCase()}-${pad(index)}`;
+
+function toSample(game: AnyGame, task: TaskDefinition<unknown>, level: Level, index: number, q: GeneratedQuestion, fileId: string): GameQASample {
+  checkQuestion(game, task.id, q.answer, q.options);
+  const sample: GameQASample = {
+    data_id: sampleId(game, task, level, index),
+    qa_type: task.qaType,
+    question_id: task.id,
+    question_description: task.description,
+    image: `images/${fileId}.png`,
+    state: `states/${fileId}.json`,
+    plot_level: level,
+    qa_level: q.qaLevel ?? task.qaLevel,
+    question: q.question,
+    answer: q.answer,
+    analysis: q.analysis,
+  };
+  if (q.options) sample.options = q.options;
+  return sample;
+}
+
+function stateFiles(game: AnyGame, fileId: string, state: unknown, withImage: boolean): OutFile[] {
+  const files: OutFile[] = [{ path: `states/${fileId}.json`, data: `${JSON.stringify(state)}\n` }];
+  if (withImage) files.push({ path: `images/${fileId}.png`, data: svgToPng(game.renderSvg(state)) });
+  return files;
+}
+
+/**
+ * Build one board's samples. Every RNG depends only on (seed, game, level, index, task, attempt),
+ * so the bytes are the same whichever worker builds the board and in whatever order.
+ */
+export function buildBoard(game: AnyGame, job: Job, seed: number | string, withImages = true): BuiltBoard {
+  const samples: GameQASample[] = [];
+  const files: OutFile[] = [];
+  const tasks = job.taskIds.map((id) => {
+    const t = game.tasks.find((x) => x.id === id);
+    if (!t) throw new Error(`${game.name}: no task with id ${id}`);
+    return t;
+  });
+  const shared = job.share ? game.generateState(createRng(hashSeed(seed, game.name, "board", job.plotLevel, job.index)), job.plotLevel) : undefined;
+  let sharedUsed = false;
+  for (const task of tasks) {
+    const rng = createRng(hashSeed(seed, game.name, task.id, job.plotLevel, job.index));
+    if (shared !== undefined) {
+      const q = task.generate({ state: shared, rng, plotLevel: job.plotLevel });
+      if (q) {
+        samples.push(toSample(game, task, job.plotLevel, job.index, q, boardId(game, job.plotLevel, job.index)));
+        sharedUsed = true;
+        continue;
+      }
+    }
+    let done = false;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && !done; attempt++) {
+      const own = createRng(hashSeed(seed, game.name, task.id, job.plotLevel, job.index, attempt));
+      const state = game.generateState(own, job.plotLevel);
+      const q = task.generate({ state, rng: own, plotLevel: job.plotLevel });
+      if (!q) continue;
+      const s = toSample(game, task, job.plotLevel, job.index, q, sampleId(game, task, job.plotLevel, job.index));
+      samples.push(s);
+      files.push(...stateFiles(game, sampleId(game, task, job.plotLevel, job.index), state, withImages));
+      done = true;
+    }
+    if (!done) throw new Error(`${game.name} task ${task.id}: no suitable state at ${job.plotLevel} after ${MAX_ATTEMPTS} attempts`);
+  }
+  if (sharedUsed) files.unshift(...stateFiles(game, boardId(game, job.plotLevel, job.index), shared, withImages));
+  return { samples, files };
+}
+
+/** Guard the invariants every multiple-choice sample must hold (a broken task must fail loudly). */
+function checkQuestion(game: AnyGame, taskId: number, answer: string | number, options: unknown[] | undefined): void {
+  if (!options) return;
+  const where = `${game.name} task ${taskId}`;
+  const texts = options.map((o) => JSON.stringify(o));
+  if (new Set(texts).size !== texts.length) throw new Error(`${where}: duplicate options ${texts.join(", ")}`);
+  const li = typeof answer === "string" ? letterIndex(answer) : -1;
+  const ni = typeof answer === "number" ? answer - 1 : /^\d+$/.test(String(answer)) ? Number(answer) - 1 : -1;
+  const idx = li >= 0 ? li : ni;
+  if (idx < 0 || idx >= options.length) throw new Error(`${where}: answer ${answer} names no option of ${options.length}`);
+}
+
+/** One sample built on a state of its own (no board sharing): tests and library use. */
+export function buildSample(
+  game: AnyGame,
+  job: { game: string; taskId: number; plotLevel: Level; index: number },
+  seed: number | string,
+  withImage = true,
+): { sample: GameQASample; png: Uint8Array; stateJson: string } {
+  const built = buildBoard(game, { game: job.game, plotLevel: job.plotLevel, index: job.index, taskIds: [job.taskId], share: false }, seed, withImage);
+  const sample = built.samples[0] as GameQASample;
+  const stateJson = String(built.files.find((f) => f.path === sample.state)?.data ?? "");
+  const png = built.files.find((f) => f.path === sample.image)?.data;
+  return { sample, png: png instanceof Uint8Array ? png : new Uint8Array(0), stateJson };
+}

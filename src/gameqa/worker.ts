@@ -1,0 +1,25 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { writeBoard } from "./generate.js";
+import { getGame, loadGames } from "./registry.js";
+import { buildBoard, type Job } from "./sample.js";
+
+/** Worker thread for `gameqa generate --workers K`: builds the jobs it is sent and writes their files. */
+const { seed, outDir } = workerData as { seed: number | string; outDir: string };
+const port = parentPort;
+if (!port) throw new Error("gameqa worker must run in a worker thread");
+const ready = loadGames();
+
+port.on("message", (batch: Array<{ index: number; job: Job }>) => {
+  void ready.then(() => {
+    for (const { index, job } of batch) {
+      try {
+        const built = buildBoard(getGame(job.game), job, seed);
+        writeBoard(outDir, built);
+        port.postMessage({ type: "done", index, samples: built.samples });
+      } catch (err) {
+        port.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+    }
+  });
+});

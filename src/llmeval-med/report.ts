@@ -1,0 +1,211 @@
+/**
+ * The paper's Table 2 from stored runs: one row per run (model), columns MK, MLU, MR, MSE, MTG usability
+ * rates and OP, each with a bootstrap CI, under the `release` or `paper` protocol (named in the output).
+ * Every question of every stored conversation counts: a conversation that failed, or a question whose
+ * judge runs were all invalid, is in the denominator and not usable — as the release counts them.
+ * Beside the table: invalid runs, judge disagreement across the N runs, and tokens per role.
+ */
+import type { RunRow, RunStore } from "../store/run-store.js";
+import { UserError } from "../util/errors.js";
+import { type AggregateResult, aggregate, type JudgedQuestion, type Protocol } from "./aggregate.js";
+import { CATEGORIES } from "./categories.js";
+import { pyRound2 } from "./pynum.js";
+import { conversationMeta, TASK_NAME } from "./samples.js";
+import { JUDGE_SCORER, type JudgeScoreMetadata } from "./scorer.js";
+
+export interface RunReport {
+  runId: string;
+  model: string;
+  judge: string | null;
+  status: RunRow["status"];
+  promptHash?: string;
+  conversations: number;
+  failedConversations: number;
+  questions: number;
+  result: AggregateResult;
+  tokens?: { input: number; output: number; judgeInput: number; judgeOutput: number };
+}
+
+export interface ReportOptions {
+  protocol?: Protocol;
+  bootstrap?: number;
+  confidence?: number;
+  seed?: number;
+}
+
+/** The judged questions of one stored run (answer epochs pool their runs, like extra judge runs). */
+export function questionsOfRun(store: RunStore, runId: string): {
+  questions: JudgedQuestion[];
+  conversations: number;
+  failed: number;
+  promptHash?: string;
+} {
+  const scores = new Map<string, JudgeScoreMetadata>();
+  for (const s of store.scoresFor(runId)) {
+    if (s.scorer === JUDGE_SCORER && s.metadata) scores.set(`${s.sampleId}\u0000${s.epoch}`, s.metadata as JudgeScoreMetadata);
+  }
+  const byKey = new Map<string, JudgedQuestion & { runs: Array<number | null> }>();
+  const conversations = new Set<string>();
+  let failed = 0;
+  let promptHash: string | undefined;
+  for (const sample of store.iterateSamples(runId)) {
+    const meta = conversationMeta(sample.metadata);
+    conversations.add(sample.sampleId);
+    const judged = scores.get(`${sample.sampleId}\u0000${sample.epoch}`);
+    if (!judged) failed++;
+    promptHash ??= judged?.prompts.hash;
+    meta.turns.forEach((turn, i) => {
+      let q = byKey.get(turn.id);
+      if (!q) {
+        q = { category: meta.category, key: turn.id, runs: [], ...(turn.category2 ? { category2: turn.category2 } : {}) };
+        byKey.set(turn.id, q);
+      }
+      for (const run of judged?.turns[i]?.runs ?? []) q.runs.push(run.score);
+    });
+  }
+  // Table-2 column order, then file order within a category.
+  const order = (q: JudgedQuestion) => {
+    const i = CATEGORIES.findIndex((c) => c.zh === q.category);
+    return i < 0 ? CATEGORIES.length : i;
+  };
+  const questions = [...byKey.values()].sort((a, b) => order(a) - order(b));
+  return { questions, conversations: conversations.size, failed, ...(promptHash ? { promptHash } : {}) };
+}
+
+export function buildReport(store: RunStore, runIds: string[], opts: ReportOptions = {}): RunReport[] {
+  return runIds.map((id) => {
+    const run = store.requireRun(id);
+    if (run.task !== TASK_NAME) throw new UserError(`run ${run.id} is a "${run.task}" run, not ${TASK_NAME}`);
+    const q = questionsOfRun(store, run.id);
+    const summary = run.summary as { tokens?: RunReport["tokens"] } | null;
+    return {
+      runId: run.id,
+      model: run.model,
+      judge: run.judge,
+      status: run.status,
+      ...(q.promptHash ? { promptHash: q.promptHash } : {}),
+      conversations: q.conversations,
+      failedConversations: q.failed,
+      questions: q.questions.length,
+      result: aggregate(q.questions, {
+        protocol: opts.protocol ?? "release",
+        bootstrap: opts.bootstrap ?? 1000,
+        confidence: opts.confidence ?? 0.95,
+        seed: opts.seed ?? 0,
+      }),
+      ...(summary?.tokens ? { tokens: summary.tokens } : {}),
+    };
+  });
+}
+
+const COLUMNS = [...CATEGORIES.map((c) => c.code), "OP"];
+
+function cell(r: AggregateResult, code: string): { rate: string; ci: string } {
+  const rate = code === "OP" ? r.overall : r.categories.find((c) => c.code === code);
+  if (!rate || rate.n === 0) return { rate: "–", ci: "" };
+  return { rate: rate.display, ci: rate.ci ? `[${pyRound2(rate.ci.lo)}, ${pyRound2(rate.ci.hi)}]` : "" };
+}
+
+export function protocolLine(protocol: Protocol, confidence = 0.95): string {
+  const rule =
+    protocol === "release"
+      ? "release protocol (Aggregate.py): a question is usable when the mean of its valid judge runs is ≥ 4; OP = usable / all questions"
+      : "paper protocol (Table 2): every judge run is compared with 4 on its own and runs are pooled; OP = mean of the five category rates";
+  return `LLMEval-Med usability rate (%), ${rule}; ${Math.round(confidence * 100)}% bootstrap CIs over questions`;
+}
+
+function pad(s: string, w: number): string {
+  const len = [...s].length;
+  return len >= w ? s : s + " ".repeat(w - len);
+}
+
+export function formatReportTable(reports: RunReport[], confidence = 0.95): string {
+  const protocol = reports[0]?.result.protocol ?? "release";
+  const header = ["model", ...COLUMNS];
+  const rows = reports.map((r) => [r.model, ...COLUMNS.map((c) => cell(r.result, c)).map((x) => `${x.rate} ${x.ci}`.trim())]);
+  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((row) => [...(row[i] ?? "")].length)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0)).join("  ").trimEnd();
+  const out = [protocolLine(protocol, confidence), "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ""];
+  for (const r of reports) {
+    const cats = r.result.categories;
+    const invalid = cats.reduce((a, c) => a + c.invalidRuns, 0);
+    const noValid = cats.reduce((a, c) => a + c.noValidRun, 0);
+    const twice = cats.reduce((a, c) => a + c.disagreement.judgedTwice, 0);
+    const split = cats.reduce((a, c) => a + c.disagreement.splitUsability, 0);
+    const spread = twice ? cats.reduce((a, c) => a + c.disagreement.meanSpread * c.disagreement.judgedTwice, 0) / twice : 0;
+    out.push(
+      `${r.model} (run ${r.runId}, ${r.status}${r.judge ? `, judge ${r.judge}` : ""}): ${r.questions} questions in ${r.conversations} conversations` +
+        (r.failedConversations ? `, ${r.failedConversations} conversation(s) failed (counted not usable)` : ""),
+    );
+    out.push(
+      `  judge runs: ${invalid} invalid, ${noValid} question(s) without a valid run; disagreement: mean spread ${spread.toFixed(2)} over ${twice} question(s), ${split} on both sides of 4`,
+    );
+    if (r.tokens) {
+      out.push(
+        `  tokens: model ${r.tokens.input} in / ${r.tokens.output} out; judge ${r.tokens.judgeInput} in / ${r.tokens.judgeOutput} out`,
+      );
+    }
+    if (r.promptHash) out.push(`  judge prompt set sha256 ${r.promptHash}`);
+  }
+  return out.join("\n");
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+}
+
+export function formatReportHtml(reports: RunReport[], confidence = 0.95): string {
+  const protocol = reports[0]?.result.protocol ?? "release";
+  const head = ["Model", ...COLUMNS].map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const body = reports
+    .map((r) => {
+      const cells = COLUMNS.map((c) => {
+        const x = cell(r.result, c);
+        return `<td>${escapeHtml(x.rate)}${x.ci ? `<br><small>${escapeHtml(x.ci)}</small>` : ""}</td>`;
+      }).join("");
+      return `<tr><th scope="row">${escapeHtml(r.model)}<br><small>${escapeHtml(r.runId)}</small></th>${cells}</tr>`;
+    })
+    .join("\n");
+  return [
+    "<!doctype html>",
+    '<html><head><meta charset="utf-8"><title>LLMEval-Med Table 2</title>',
+    "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th[scope=row]{text-align:left}small{color:#666}</style>",
+    "</head><body>",
+    `<p>${escapeHtml(protocolLine(protocol, confidence))}</p>`,
+    `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+}
+
+export function reportJson(reports: RunReport[]): unknown {
+  return reports.map((r) => ({
+    runId: r.runId,
+    model: r.model,
+    judge: r.judge,
+    status: r.status,
+    protocol: r.result.protocol,
+    promptHash: r.promptHash ?? null,
+    conversations: r.conversations,
+    failedConversations: r.failedConversations,
+    questions: r.questions,
+    categories: Object.fromEntries(
+      r.result.categories.map((c) => [
+        c.code,
+        {
+          n: c.n,
+          usable: c.usable,
+          rate: c.rate,
+          display: c.display,
+          ci: c.ci ?? null,
+          invalidRuns: c.invalidRuns,
+          noValidRun: c.noValidRun,
+          disagreement: c.disagreement,
+          byCategory2: c.byCategory2,
+        },
+      ]),
+    ),
+    OP: { n: r.result.overall.n, usable: r.result.overall.usable, rate: r.result.overall.rate, display: r.result.overall.display, ci: r.result.overall.ci ?? null },
+    tokens: r.tokens ?? null,
+  }));
+}

@@ -1,0 +1,86 @@
+/**
+ * The `llmeval-med` task: `assay eval llmeval-med --model … --judge …`. One sample per conversation
+ * (multi-turn groups in order, with the model's own earlier answers), judged `judge_runs` times per
+ * answer. The prompt-set hash is part of the task version, so it lands in the run manifest and a run
+ * is never resumed with different judge prompts.
+ */
+import type { Task } from "../core/types.js";
+import { registerTask } from "../tasks/registry.js";
+import { UserError } from "../util/errors.js";
+import { CATEGORY_CODES, type CategoryCode, findCategory } from "./categories.js";
+import { describeMissing, loadDatasetFile } from "./dataset.js";
+import { resolveDataset } from "./download.js";
+import { loadPromptSet, type PromptLang } from "./prompts.js";
+import { ANSWER_SYSTEM, conversationDataset, TASK_NAME } from "./samples.js";
+import { llmevalMedJudge, type VerdictRuleName } from "./scorer.js";
+import { conversationSolver } from "./solver.js";
+
+/** Bump when answering, judging or parsing changes. */
+export const TASK_BASE_VERSION = "1";
+
+function positiveInt(name: string, v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`-T ${name}: expected a whole number ≥ 1, got "${String(v)}"`);
+  return n;
+}
+
+function parseCategories(v: unknown): CategoryCode[] | undefined {
+  if (v === undefined || v === "") return undefined;
+  const codes = String(v)
+    .split(/[|,]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((name) => {
+      const info = findCategory(name);
+      if (!info) throw new UserError(`-T categories: unknown category "${name}" (use ${CATEGORY_CODES.join(", ")})`);
+      return info.code;
+    });
+  return codes;
+}
+
+registerTask({
+  name: TASK_NAME,
+  description: "LLMEval-Med clinical benchmark (667 Chinese questions, 5 categories): multi-turn answering, checklist-guided LLM judge, Table-2 usability rates",
+  options: [
+    { name: "dataset", description: "dataset.json in the release's format, path or URL (default: the pinned public release, downloaded once)" },
+    { name: "judge_runs", description: "judge runs per answer (the paper judges 3 times)", default: 3 },
+    { name: "judge_attempts", description: "judge calls per run before an unparseable verdict is recorded invalid", default: 3 },
+    { name: "judge_prompts", description: "folder of judge prompt templates (MK.md … MTG.md) replacing the built-in ones" },
+    { name: "judge_lang", description: "built-in judge prompt language: zh or en", default: "zh" },
+    { name: "verdict_rule", description: "robust (documented in verdict.ts) or release (first [n], as Evaluate.py)", default: "robust" },
+    { name: "categories", description: "only these categories, e.g. MK|MR (default: all five)" },
+    { name: "system", description: "system message for the model under test", default: ANSWER_SYSTEM },
+  ],
+  async create(args): Promise<Task> {
+    const rule = String(args.verdict_rule);
+    if (rule !== "robust" && rule !== "release") throw new UserError(`-T verdict_rule: expected robust or release, got "${rule}"`);
+    const prompts = await loadPromptSet({
+      ...(args.judge_prompts !== undefined ? { dir: String(args.judge_prompts) } : {}),
+      lang: String(args.judge_lang) as PromptLang,
+    });
+    const resolved = await resolveDataset(args.dataset === undefined ? undefined : String(args.dataset));
+    const ds = await loadDatasetFile(resolved.path);
+    const codes = parseCategories(args.categories);
+    process.stderr.write(
+      `llmeval-med: ${ds.items.length} questions in ${ds.conversations.length} conversations; ` +
+        `missing values (treated as absent): ${describeMissing(ds)}\n`,
+    );
+    return {
+      name: TASK_NAME,
+      version: `${TASK_BASE_VERSION}+prompts.${prompts.hash.slice(0, 16)}`,
+      dataset: conversationDataset(ds, { ...(codes ? { codes } : {}), system: String(args.system) }),
+      solver: [conversationSolver()],
+      scorers: [
+        llmevalMedJudge({
+          prompts,
+          runs: positiveInt("judge_runs", args.judge_runs),
+          attempts: positiveInt("judge_attempts", args.judge_attempts),
+          rule: rule as VerdictRuleName,
+        }),
+      ],
+      // Answer.py generates up to 2048 new tokens.
+      config: { maxTokens: 2048 },
+      groupBy: ["code"],
+    };
+  },
+});

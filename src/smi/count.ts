@@ -1,0 +1,281 @@
+/**
+ * `smi count`: counts a corpus shard by shard (in worker threads), writes one partial result per
+ * finished shard, skips shards whose partial already exists (resume), and merges this job's
+ * partials into merge.json-style counts.
+ */
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { UserError } from "../util/errors.js";
+import { formatBytes, Progress } from "../util/progress.js";
+import type { FromWorker, ToWorker, WorkerInit } from "./count-worker.js";
+import { buildPatternSet, TripleCounter, type TripleCounts, triplesDigest } from "./counter.js";
+import { expandCorpus } from "./glob.js";
+import {
+  countRows,
+  finishedPartial,
+  makePartial,
+  mergePartials,
+  type PartialResult,
+  readPartial,
+  type ShardId,
+  writePartial,
+} from "./partial.js";
+import { type CountRow, loadTriples, type Triple } from "./rows.js";
+import { type CountRules, countShard, type ShardStats } from "./shard.js";
+
+export interface CountOptions {
+  triples: string;
+  corpus: string[];
+  out?: string;
+  parts?: string;
+  shard?: string;
+  workers?: number;
+  rules: CountRules;
+  progress?: "auto" | "silent";
+}
+
+export interface CountSummary {
+  shardsSelected: number;
+  shardsCounted: number;
+  shardsResumed: number;
+  documents: number;
+  textBytes: number;
+  rawBytes: number;
+  seconds: number;
+  partsDir: string;
+  out?: string;
+  rows: CountRow[];
+}
+
+/** "i/N" (1-based): this job takes every shard k (0-based, sorted order) with k mod N = i-1. */
+export function parseShardSpec(spec: string): { index: number; total: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const total = m ? Number(m[2]) : Number.NaN;
+  if (!m || total < 1 || index < 1 || index > total) {
+    throw new UserError(`--shard ${spec}: expected i/N with 1 <= i <= N, e.g. 1/4`);
+  }
+  return { index, total };
+}
+
+function shardId(name: string): ShardId {
+  const st = statSync(name);
+  return { name, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+interface ShardDone {
+  shard: ShardId;
+  stats: ShardStats;
+  counts: TripleCounts;
+}
+
+async function countInProcess(
+  shards: ShardId[],
+  triples: Triple[],
+  rules: CountRules,
+  onProgress: (name: string, raw: number, text: number) => void,
+  onDone: (d: ShardDone) => void,
+): Promise<void> {
+  const counter = new TripleCounter(buildPatternSet(triples));
+  for (const shard of shards) {
+    counter.reset();
+    const stats = await countShard(shard.name, counter, rules, (raw, text) =>
+      onProgress(shard.name, raw, text),
+    );
+    onDone({ shard, stats, counts: counter.counts() });
+  }
+}
+
+function countInWorkers(
+  shards: ShardId[],
+  workers: number,
+  triples: Triple[],
+  rules: CountRules,
+  onProgress: (name: string, raw: number, text: number) => void,
+  onDone: (d: ShardDone) => void,
+): Promise<void> {
+  const queue = [...shards];
+  const byName = new Map(shards.map((s) => [s.name, s]));
+  const init: WorkerInit = { triples, rules };
+  const pool: Worker[] = [];
+  return new Promise<void>((resolve, reject) => {
+    let running = 0;
+    let failed = false;
+    const stopAll = (): void => {
+      for (const w of pool) void w.terminate();
+    };
+    const next = (w: Worker): void => {
+      const shard = queue.shift();
+      if (!shard) {
+        w.postMessage({ type: "stop" } satisfies ToWorker);
+        return;
+      }
+      running++;
+      w.postMessage({ type: "shard", path: shard.name } satisfies ToWorker);
+    };
+    for (let k = 0; k < workers; k++) {
+      const w = new Worker(new URL("./count-worker.js", import.meta.url), { workerData: init });
+      pool.push(w);
+      w.on("message", (msg: FromWorker) => {
+        if (failed) return;
+        if (msg.type === "ready") next(w);
+        else if (msg.type === "progress") onProgress(msg.path, msg.rawBytes, msg.textBytes);
+        else if (msg.type === "done") {
+          running--;
+          try {
+            onDone({ shard: byName.get(msg.path)!, stats: msg.stats, counts: msg.counts });
+          } catch (err) {
+            failed = true;
+            stopAll();
+            reject(err);
+            return;
+          }
+          next(w);
+        } else if (msg.type === "error") {
+          failed = true;
+          stopAll();
+          reject(msg.user ? new UserError(msg.message) : new Error(`${msg.path}: ${msg.message}`));
+        }
+      });
+      w.on("error", (err) => {
+        if (failed) return;
+        failed = true;
+        stopAll();
+        reject(err);
+      });
+      w.on("exit", () => {
+        pool.splice(pool.indexOf(w), 1);
+        if (pool.length === 0 && !failed) {
+          if (queue.length > 0 || running > 0) reject(new Error("count workers exited before finishing"));
+          else resolve();
+        }
+      });
+    }
+  });
+}
+
+export async function runCount(opts: CountOptions): Promise<CountSummary> {
+  const started = Date.now();
+  const triples = loadTriples(opts.triples);
+  const digest = triplesDigest(triples);
+  const all = expandCorpus(opts.corpus);
+  const spec = opts.shard ? parseShardSpec(opts.shard) : { index: 1, total: 1 };
+  const selected = all.filter((_, k) => k % spec.total === spec.index - 1).map(shardId);
+  if (!opts.out && !opts.shard)
+    throw new UserError("smi count: give --out (or --shard i/N to write only partial results)");
+  const partsDir = opts.parts ?? (opts.out ? `${opts.out}.parts` : "smi-count.parts");
+  mkdirSync(partsDir, { recursive: true });
+
+  const finished = new Map<string, string>();
+  const todo: ShardId[] = [];
+  for (const s of selected) {
+    const p = finishedPartial(partsDir, s, digest, opts.rules);
+    if (p) finished.set(s.name, p);
+    else todo.push(s);
+  }
+  const resumed = finished.size;
+
+  const totalRaw = todo.reduce((a, s) => a + s.size, 0);
+  const progress = new Progress({
+    label: "smi count",
+    total: Math.max(1, Math.round(totalRaw / 1e6)),
+    unit: "MB",
+    mode: opts.progress === "silent" ? "silent" : "auto",
+  });
+  const rawByShard = new Map<string, number>();
+  const textByShard = new Map<string, number>();
+  let doneShards = 0;
+  const update = (): void => {
+    let raw = 0;
+    let text = 0;
+    for (const v of rawByShard.values()) raw += v;
+    for (const v of textByShard.values()) text += v;
+    const secs = Math.max(1e-3, (Date.now() - started) / 1000);
+    progress.set(Math.round(raw / 1e6));
+    progress.setDetail(
+      `${formatBytes(raw / secs)}/s read · ${formatBytes(text / secs)}/s text · shards ${doneShards}/${todo.length}` +
+        (resumed > 0 ? ` (+${resumed} resumed)` : ""),
+    );
+  };
+  const onProgress = (name: string, raw: number, text: number): void => {
+    rawByShard.set(name, raw);
+    textByShard.set(name, text);
+    update();
+  };
+  const onDone = (d: ShardDone): void => {
+    const path = writePartial(partsDir, makePartial(triples, digest, opts.rules, d.shard, d.stats, d.counts));
+    finished.set(d.shard.name, path);
+    rawByShard.set(d.shard.name, d.stats.rawBytes);
+    textByShard.set(d.shard.name, d.stats.textBytes);
+    doneShards++;
+    update();
+  };
+
+  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), todo.length));
+  try {
+    if (todo.length > 0) {
+      if (workers <= 1) await countInProcess(todo, triples, opts.rules, onProgress, onDone);
+      else await countInWorkers(todo, workers, triples, opts.rules, onProgress, onDone);
+    }
+  } finally {
+    progress.finish();
+  }
+
+  const partials: Array<{ path: string; partial: PartialResult }> = selected.map((s) => {
+    const path = finished.get(s.name)!;
+    return { path, partial: readPartial(path) };
+  });
+  const merged = mergePartials(partials);
+  const rows = countRows(merged, triples, digest, opts.triples);
+  if (opts.out) writeFileSync(opts.out, JSON.stringify(rows));
+  let textBytes = 0;
+  let rawBytes = 0;
+  for (const d of todo) {
+    textBytes += textByShard.get(d.name) ?? 0;
+    rawBytes += rawByShard.get(d.name) ?? 0;
+  }
+  const summary: CountSummary = {
+    shardsSelected: selected.length,
+    shardsCounted: todo.length,
+    shardsResumed: resumed,
+    documents: merged.stats.documents,
+    textBytes,
+    rawBytes,
+    seconds: (Date.now() - started) / 1000,
+    partsDir,
+    rows,
+  };
+  if (opts.out) summary.out = opts.out;
+  return summary;
+}
+
+export interface MergeOptions {
+  triples: string;
+  inputs: string[];
+  out: string;
+}
+
+/** `smi merge`: partial files (or folders of them) → one counts file. */
+export function runMerge(opts: MergeOptions): { rows: CountRow[]; shards: number; documents: number } {
+  const triples = loadTriples(opts.triples);
+  const digest = triplesDigest(triples);
+  const files: string[] = [];
+  for (const input of opts.inputs) {
+    let isDir = false;
+    try {
+      isDir = statSync(input).isDirectory();
+    } catch {
+      throw new UserError(`${input}: no such file or directory`);
+    }
+    if (isDir) {
+      const found = expandCorpus([`${input.replace(/\/+$/, "")}/*.json`]);
+      files.push(...found);
+    } else files.push(input);
+  }
+  const partials = files.map((path) => ({ path, partial: readPartial(path) }));
+  const merged = mergePartials(partials);
+  const rows = countRows(merged, triples, digest, opts.triples);
+  writeFileSync(opts.out, JSON.stringify(rows));
+  return { rows, shards: merged.shards.length, documents: merged.stats.documents };
+}

@@ -1,0 +1,269 @@
+/**
+ * Counting one shard: documents are JSONL lines (the text field of each) or Parquet rows (the text
+ * column), as in the original search scripts. The caller owns the TripleCounter (its matcher is
+ * reused across shards) and resets it before each shard.
+ */
+import { gunzipSync } from "node:zlib";
+import { decompress as zstdDecompress } from "fzstd";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
+import { UserError } from "../util/errors.js";
+import type { TripleCounter } from "./counter.js";
+import { findFields, LineError, StringDecoder } from "./jsonl.js";
+import { type ByteCounter, jsonlChunks, shardFormat } from "./sources.js";
+
+export interface CountRules {
+  /** Top-level field holding the document text (default "text"). */
+  textField: string;
+  /** Used when the text field is missing, null or empty (the original's SlimPajama rule: text or content). */
+  fallbackField?: string;
+  /** Documents whose value at this dotted path equals `value` are skipped and not counted (JSONL only). */
+  exclude?: { path: string; value: string };
+  /** error: a malformed line stops the count with its file and line; skip: it is counted in skippedLines. */
+  onBadLine: "error" | "skip";
+}
+
+export interface ShardStats {
+  documents: number;
+  skippedLines: number;
+  excludedDocuments: number;
+  /** Bytes of document text scanned (after decompression and JSON decoding). */
+  textBytes: number;
+  /** Bytes of input read (compressed size for compressed shards). */
+  rawBytes: number;
+}
+
+export type ProgressFn = (rawBytes: number, textBytes: number) => void;
+
+function valueAt(obj: unknown, path: string[]): unknown {
+  let v = obj;
+  for (const k of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+class JsonlShardCounter {
+  readonly stats: ShardStats = {
+    documents: 0,
+    skippedLines: 0,
+    excludedDocuments: 0,
+    textBytes: 0,
+    rawBytes: 0,
+  };
+  private readonly keys: Buffer[];
+  private readonly decoder = new StringDecoder();
+  private readonly excludeNeedle: Buffer | undefined;
+  private readonly excludePath: string[];
+  private line = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly counter: TripleCounter,
+    private readonly rules: CountRules,
+  ) {
+    this.keys = [Buffer.from(rules.textField, "utf8")];
+    if (rules.fallbackField !== undefined) this.keys.push(Buffer.from(rules.fallbackField, "utf8"));
+    this.excludeNeedle = rules.exclude
+      ? Buffer.from(JSON.stringify(rules.exclude.value).slice(1, -1))
+      : undefined;
+    this.excludePath = rules.exclude ? rules.exclude.path.split(".") : [];
+  }
+
+  private fail(message: string): void {
+    if (this.rules.onBadLine === "skip") {
+      this.stats.skippedLines++;
+      return;
+    }
+    throw new UserError(`${this.path}:${this.line}: ${message}`);
+  }
+
+  private excluded(buf: Buffer, start: number, end: number): boolean {
+    const needle = this.excludeNeedle;
+    if (!needle) return false;
+    // Cheap test first: the value's bytes must appear in the line for it to be equal.
+    if (buf.subarray(start, end).indexOf(needle) < 0) return false;
+    const parsed: unknown = JSON.parse(buf.toString("utf8", start, end));
+    return valueAt(parsed, this.excludePath) === this.rules.exclude!.value;
+  }
+
+  handleLine(buf: Buffer, start: number, end: number): void {
+    this.line++;
+    let e = end;
+    while (e > start && (buf[e - 1] === 0x0d || buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+    let s = start;
+    while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+    if (s === e) return; // blank line: not a document
+    let fields: ReturnType<typeof findFields>;
+    try {
+      if (this.excluded(buf, s, e)) {
+        this.stats.excludedDocuments++;
+        return;
+      }
+      fields = findFields(buf, s, e, this.keys);
+    } catch (err) {
+      if (err instanceof LineError || err instanceof SyntaxError) {
+        this.fail(`malformed JSON line (${err.message})`);
+        return;
+      }
+      throw err;
+    }
+    let chosen = fields[0]!;
+    let name = this.rules.textField;
+    if (this.rules.fallbackField !== undefined && !(chosen.kind === "string" && chosen.end > chosen.start)) {
+      chosen = fields[1]!;
+      name = this.rules.fallbackField;
+    }
+    if (chosen.kind === "missing") {
+      this.fail(`field "${name}" is missing`);
+      return;
+    }
+    if (chosen.kind === "other") {
+      this.fail(`field "${name}" is not a string (starts ${JSON.stringify(chosen.text)})`);
+      return;
+    }
+    let text: [Buffer, number, number];
+    try {
+      text = this.decoder.decode(buf, chosen.start, chosen.end);
+    } catch (err) {
+      if (err instanceof LineError) {
+        this.fail(`field "${name}": ${err.message}`);
+        return;
+      }
+      throw err;
+    }
+    this.counter.countDocument(text[0], text[1], text[2]);
+    this.stats.documents++;
+    this.stats.textBytes += text[2] - text[1];
+  }
+
+  async run(onProgress: ProgressFn): Promise<ShardStats> {
+    const bytes: ByteCounter = { rawBytes: 0 };
+    let carry: Buffer[] = [];
+    for await (const chunk of jsonlChunks(this.path, bytes)) {
+      let pos = 0;
+      if (carry.length > 0) {
+        const nl = chunk.indexOf(0x0a);
+        if (nl < 0) {
+          carry.push(chunk);
+          continue;
+        }
+        carry.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(carry);
+        carry = [];
+        this.handleLine(line, 0, line.length);
+        pos = nl + 1;
+      }
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, pos);
+        if (nl < 0) break;
+        this.handleLine(chunk, pos, nl);
+        pos = nl + 1;
+      }
+      if (pos < chunk.length) carry.push(chunk.subarray(pos));
+      this.stats.rawBytes = bytes.rawBytes;
+      onProgress(bytes.rawBytes, this.stats.textBytes);
+    }
+    if (carry.length > 0) {
+      const line = Buffer.concat(carry);
+      this.handleLine(line, 0, line.length);
+    }
+    this.stats.rawBytes = bytes.rawBytes;
+    onProgress(bytes.rawBytes, this.stats.textBytes);
+    return this.stats;
+  }
+}
+
+const PARQUET_COMPRESSORS = {
+  ZSTD: (input: Uint8Array, outputLength: number): Uint8Array =>
+    zstdDecompress(input, new Uint8Array(outputLength)),
+  GZIP: (input: Uint8Array): Uint8Array => gunzipSync(input),
+};
+
+async function countParquet(
+  path: string,
+  counter: TripleCounter,
+  rules: CountRules,
+  onProgress: ProgressFn,
+): Promise<ShardStats> {
+  const stats: ShardStats = {
+    documents: 0,
+    skippedLines: 0,
+    excludedDocuments: 0,
+    textBytes: 0,
+    rawBytes: 0,
+  };
+  if (rules.exclude) throw new UserError(`${path}: --exclude applies to JSONL shards only`);
+  let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    file = await asyncBufferFromFile(path);
+    metadata = await parquetMetadataAsync(file);
+  } catch (err) {
+    throw new UserError(`${path}: cannot read Parquet metadata (${(err as Error).message})`);
+  }
+  const top = new Set(metadata.schema.slice(1).map((s) => s.name));
+  const columns = [rules.textField];
+  if (rules.fallbackField !== undefined && top.has(rules.fallbackField)) columns.push(rules.fallbackField);
+  if (!top.has(rules.textField) && !(rules.fallbackField !== undefined && top.has(rules.fallbackField))) {
+    throw new UserError(`${path}: no column "${rules.textField}" (columns: ${[...top].join(", ")})`);
+  }
+  const present = columns.filter((c) => top.has(c));
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    let rows: unknown[][] = [];
+    await parquetRead({
+      file,
+      metadata,
+      columns: present,
+      rowStart,
+      rowEnd,
+      compressors: PARQUET_COMPRESSORS,
+      onComplete: (r) => {
+        rows = r;
+      },
+    });
+    rows.forEach((row, k) => {
+      const byName = new Map(present.map((c, i) => [c, row[i]]));
+      let value = byName.get(rules.textField);
+      let name = rules.textField;
+      if (rules.fallbackField !== undefined && !(typeof value === "string" && value.length > 0)) {
+        value = byName.get(rules.fallbackField);
+        name = rules.fallbackField;
+      }
+      if (typeof value !== "string") {
+        if (rules.onBadLine === "skip") {
+          stats.skippedLines++;
+          return;
+        }
+        throw new UserError(`${path}: row ${rowStart + k}: column "${name}" is not a string`);
+      }
+      const bytes = Buffer.from(value, "utf8");
+      counter.countDocument(bytes, 0, bytes.length);
+      stats.documents++;
+      stats.textBytes += bytes.length;
+    });
+    stats.rawBytes += Number(group.total_compressed_size ?? group.total_byte_size);
+    onProgress(stats.rawBytes, stats.textBytes);
+    rowStart = rowEnd;
+  }
+  return stats;
+}
+
+/** Counts one shard into `counter` (which the caller has reset). */
+export async function countShard(
+  path: string,
+  counter: TripleCounter,
+  rules: CountRules,
+  onProgress: ProgressFn = () => {},
+): Promise<ShardStats> {
+  if (shardFormat(path) === "parquet") return countParquet(path, counter, rules, onProgress);
+  try {
+    return await new JsonlShardCounter(path, counter, rules).run(onProgress);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: cannot read shard (${code ?? (err as Error).message})`);
+  }
+}

@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { exportDataset } from "../../src/gameqa/export.js";
+import { generateDataset, planJobs } from "../../src/gameqa/generate.js";
+import { readDataset } from "../../src/gameqa/io.js";
+import { findOptionKey, makeChoices, stripOptionKey } from "../../src/gameqa/options.js";
+import { getGame, listGames, loadGames } from "../../src/gameqa/registry.js";
+import { readPngInfo, svgToPng } from "../../src/gameqa/render/png.js";
+import { createRng, hashSeed } from "../../src/gameqa/rng.js";
+import { UserError } from "../../src/util/errors.js";
+
+const MINE = ["sudoku", "maze", "tictactoe", "lifegame", "langton_ant"];
+const tmp = mkdtempSync(join(tmpdir(), "gameqa-test-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(join(e.parentPath, e.name).slice(dir.length + 1));
+  }
+  return out.sort();
+}
+
+describe("rng", () => {
+  test("same seed, same stream; different seeds differ", () => {
+    const a = createRng(42);
+    const b = createRng(42);
+    const xs = Array.from({ length: 50 }, () => a.next());
+    assert.deepEqual(xs, Array.from({ length: 50 }, () => b.next()));
+    assert.notDeepEqual(xs, Array.from({ length: 50 }, () => createRng(43).next()));
+    assert.ok(xs.every((x) => x >= 0 && x < 1));
+  });
+  test("int covers its inclusive range roughly uniformly", () => {
+    const r = createRng(1);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 4000; i++) counts[r.int(0, 3)]! += 1;
+    for (const c of counts) assert.ok(c > 850 && c < 1150, `count ${c}`);
+    assert.throws(() => r.int(3, 1), RangeError);
+  });
+  test("hashSeed separates parts", () => {
+    assert.notEqual(hashSeed("a", "bc"), hashSeed("ab", "c"));
+    assert.equal(hashSeed(1, "x"), hashSeed(1, "x"));
+  });
+});
+
+describe("options", () => {
+  test("choices include the answer once and never duplicate", () => {
+    const r = createRng(2);
+    for (let i = 0; i < 50; i++) {
+      const ch = makeChoices(r, "7", ["7", "6", "8", "6", "9", "10"], 4);
+      assert.equal(ch.values.length, 4);
+      assert.equal(new Set(ch.values).size, 4);
+      assert.equal(ch.values[ch.correct], "7");
+      assert.equal(ch.values.filter((v) => v === "7").length, 1);
+    }
+  });
+  test("option keys are stripped and found", () => {
+    assert.equal(stripOptionKey("A.red"), "red");
+    assert.equal(stripOptionKey("B: 6"), "6");
+    assert.equal(stripOptionKey("C. (4, 6)"), "(4, 6)");
+    assert.equal(stripOptionKey("[2] up"), "up");
+    assert.equal(findOptionKey(["A: 5", "B: 6"], "6", "letter"), "B");
+    assert.equal(findOptionKey(["1: x", "2: y"], "y", "index1"), "2");
+    assert.equal(findOptionKey(["A: 5", "B: 5"], "5", "letter"), undefined);
+  });
+});
+
+describe("registry", () => {
+  test("loads the five engine games with their original task ids", async () => {
+    await loadGames();
+    const names = listGames().map((g) => g.name);
+    for (const g of MINE) assert.ok(names.includes(g), `${g} registered`);
+    const ids = (g: string): number[] => getGame(g).tasks.map((t) => t.id);
+    assert.deepEqual(ids("sudoku"), [1, 2, 3, 4, 5]);
+    assert.deepEqual(ids("maze"), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(ids("tictactoe"), [1, 2, 3]);
+    assert.deepEqual(ids("lifegame"), [1, 2, 3, 4]);
+    assert.deepEqual(ids("langton_ant"), [1, 2, 3]);
+    assert.throws(() => getGame("no-such-game"), UserError);
+    const categories = new Set(MINE.map((g) => getGame(g).category));
+    assert.deepEqual([...categories].sort(), ["Multi-step Reasoning", "Strategic Planning"]);
+  });
+});
+
+describe("generation", () => {
+  test("same seed gives byte-identical output with 1 and 2 workers; another seed differs", async () => {
+    const base = { games: ["tictactoe", "langton_ant", "maze"], perTask: 1, plotLevels: ["Easy", "Hard"] as const, progress: "silent" as const };
+    const a = join(tmp, "a");
+    const b = join(tmp, "b");
+    const c = join(tmp, "c");
+    await generateDataset({ ...base, plotLevels: [...base.plotLevels], seed: "s1", outDir: a, workers: 1 });
+    await generateDataset({ ...base, plotLevels: [...base.plotLevels], seed: "s1", outDir: b, workers: 2 });
+    await generateDataset({ ...base, plotLevels: [...base.plotLevels], seed: "s2", outDir: c, workers: 1 });
+    const files = listFiles(a);
+    assert.deepEqual(listFiles(b), files);
+    assert.ok(files.length >= 13); // 6 shared boards × (png + json) + data.json at least
+    for (const f of files) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs`);
+    assert.notDeepEqual(readFileSync(join(a, "data.json")), readFileSync(join(c, "data.json")));
+    assert.ok(!files.some((f) => f.includes(".tmp-")), "no temp files left behind");
+  });
+
+  test("every sample has the published field set, a valid PNG and its state", async () => {
+    const dir = join(tmp, "all");
+    const res = await generateDataset({ games: MINE, perTask: 1, plotLevels: ["Easy", "Medium", "Hard"], seed: 3, outDir: dir, progress: "silent" });
+    const { samples } = readDataset(dir);
+    const jobs = planJobs({ games: MINE, perTask: 1, plotLevels: ["Easy", "Medium", "Hard"] });
+    assert.equal(jobs.length, 15); // one board per game and level
+    const tasks = MINE.reduce((n, g) => n + getGame(g).tasks.length, 0);
+    assert.equal(samples.length, tasks * 3);
+    assert.equal(res.samples, tasks * 3);
+    assert.ok(res.images >= 15 && res.images < samples.length, `${res.images} images shared by ${samples.length} samples`);
+    const keys = ["data_id", "qa_type", "question_id", "question_description", "image", "state", "plot_level", "qa_level", "question", "answer", "analysis"];
+    for (const s of samples) {
+      const game = getGame(MINE.find((g) => s.data_id.startsWith(`${g}-`)) ?? "");
+      const task = game.tasks.find((t) => t.id === s.question_id);
+      assert.ok(task);
+      assert.deepEqual(Object.keys(s).filter((k) => k !== "options"), keys);
+      assert.equal(s.options !== undefined, task.answerFormat.startsWith("option"), `${s.data_id} options presence`);
+      const png = readFileSync(join(dir, s.image));
+      const info = readPngInfo(png);
+      assert.ok(info.width >= 150 && info.width <= 800 && info.height >= 150 && info.height <= 800, `${s.image} ${info.width}x${info.height}`);
+      // The state written to disk is accepted by the game's own parser.
+      game.parseState(JSON.parse(readFileSync(join(dir, s.state), "utf8")), s.state);
+      if (s.options) {
+        const i = typeof s.answer === "string" && /^[A-Z]$/.test(s.answer) ? s.answer.charCodeAt(0) - 65 : Number(s.answer) - 1;
+        assert.ok(i >= 0 && i < s.options.length, `${s.data_id}: answer names an option`);
+        assert.ok(s.question.includes(String(s.options[i])), `${s.data_id}: options are printed in the question`);
+      }
+      assert.ok(s.analysis.includes(String(s.answer)), `${s.data_id}: analysis ends in the answer`);
+    }
+  });
+
+  test("per-sample boards (no sharing) are deterministic too and give one image per sample", async () => {
+    const opts = { games: ["sudoku"], perTask: 1, plotLevels: ["Easy" as const], shareBoards: false, progress: "silent" as const };
+    const a = join(tmp, "ps-a");
+    const b = join(tmp, "ps-b");
+    const ra = await generateDataset({ ...opts, seed: 9, outDir: a, workers: 2 });
+    await generateDataset({ ...opts, seed: 9, outDir: b, workers: 1 });
+    assert.equal(ra.images, ra.samples);
+    for (const f of listFiles(a)) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f);
+  });
+
+  test("jsonl output", async () => {
+    const dir = join(tmp, "jl");
+    await generateDataset({ games: ["lifegame"], perTask: 1, plotLevels: ["Easy"], seed: 1, outDir: dir, format: "jsonl", progress: "silent" });
+    const lines = readFileSync(join(dir, "data.jsonl"), "utf8").trim().split("\n");
+    assert.equal(lines.length, 4);
+    assert.equal(readDataset(dir).samples.length, 4);
+  });
+});
+
+describe("png", () => {
+  test("svgToPng produces a PNG of the SVG's size and text is drawn without system fonts", () => {
+    const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80" fill="#fff"/></svg>');
+    assert.deepEqual(readPngInfo(png).width, 120);
+    assert.deepEqual(readPngInfo(png).height, 80);
+    assert.throws(() => readPngInfo(Buffer.from("not a png at all, definitely not one")), /not a PNG/);
+  });
+});
+
+describe("export", () => {
+  test("sharegpt, llava and swift records carry image, question and reasoning + answer", async () => {
+    const dir = join(tmp, "exp");
+    await generateDataset({ games: ["tictactoe"], perTask: 1, plotLevels: ["Easy"], seed: 1, outDir: dir, progress: "silent" });
+    const { samples } = readDataset(dir);
+    for (const format of ["sharegpt", "llava", "swift"] as const) {
+      const out = join(tmp, `exp-${format}.json`);
+      const r = exportDataset({ data: dir, format, out });
+      assert.equal(r.records, samples.length);
+      const recs = JSON.parse(readFileSync(out, "utf8")) as Array<Record<string, unknown>>;
+      const first = JSON.stringify(recs[0]);
+      assert.ok(first.includes("<image>"));
+      assert.ok(first.includes(JSON.stringify(`The answer is ${samples[0]?.answer}.`).slice(1, -1)));
+      const image = format === "llava" ? (recs[0]?.image as string) : (recs[0]?.images as string[])[0];
+      assert.equal(image, join("exp", samples[0]?.image ?? ""));
+    }
+  });
+
+  test("malformed dataset files give UserError naming the place", () => {
+    const bad = join(tmp, "bad");
+    rmSync(bad, { recursive: true, force: true });
+    readdirSync(tmp);
+    writeFileSync(join(tmp, "bad.json"), JSON.stringify([{ data_id: "x", qa_type: "Target Perception" }]));
+    assert.throws(() => readDataset(join(tmp, "bad.json")), (e: unknown) => e instanceof UserError && /bad\.json\[0\]: field "question_id"/.test(e.message));
+    assert.throws(() => readDataset(join(tmp, "missing")), UserError);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * `assay llmeval-med import-answers` on a file shaped like the release Answer.py's output, then
+ * `assay rescore --judge` against a local judge server, then the Table-2 report.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { repoRoot } from "../helpers/shared.js";
+import { startChatServer } from "./servers.js";
+
+const ASSAY = join(repoRoot, "dist", "test", "llmeval-med", "run-assay.js");
+const MED_CLI = join(repoRoot, "dist", "test", "llmeval-med", "run-cli.js");
+
+function run(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// Answer.py writes the dataset back with model_answer added to every item (NaN literals preserved).
+const ANSWERS = `{
+  "医疗知识": [
+    {"category1": "医疗知识", "category2": "药物相关", "scene": "s", "round": 1, "problem": "Q-MK-1", "groupCode": 1, "sanswer": "R1", "difficulty": "易", "checklist": "核心需求：1", "model_answer": "A-good"},
+    {"category1": "医疗知识", "category2": "药物相关", "scene": "s", "round": 2, "problem": "Q-MK-2", "groupCode": 1, "sanswer": "R2", "difficulty": "易", "checklist": "核心需求：2", "model_answer": "A-bad"}
+  ],
+  "医疗文本生成": [
+    {"category1": "医疗文本生成", "category2": "生成", "scene": "s", "round": 1, "problem": "Q-MTG-1", "groupCode": 1, "sanswer": NaN, "checklist": NaN, "model_answer": "A-good"}
+  ]
+}`;
+
+test("import-answers → rescore --judge → report", { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "llmeval-med-import-"));
+  const file = join(dir, "dataset_output.json");
+  writeFileSync(file, ANSWERS);
+  const prompts: string[] = [];
+  const judge = await startChatServer((body) => {
+    const prompt = body.messages.map((m) => m.content).join("\n");
+    prompts.push(prompt);
+    return prompt.includes("A-good") ? "理由……\n最终得分：[5]" : "理由……\n最终得分：[2]";
+  });
+  t.after(() => judge.close());
+  const env = { ...process.env, ASSAY_DB: join(dir, "assay.db"), ASSAY_CACHE_DIR: join(dir, "cache"), OPENAI_API_KEY: "" };
+
+  const imp = await run(MED_CLI, ["import-answers", file, "--model", "my-model", "--run-id", "imp", "--json"], env);
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.deepEqual(JSON.parse(imp.stdout), { runId: "imp", conversations: 2, questions: 3 });
+
+  const rescore = await run(ASSAY, ["rescore", "imp", "--judge", "openai/judge", "--judge-base-url", judge.url], env);
+  assert.equal(rescore.code, 0, rescore.stderr);
+  assert.equal(judge.answered, 9, "3 questions × 3 judge runs");
+  // The judge saw the imported answers and, where the release has NaN, the prompt's fallback text.
+  assert.ok(prompts.some((p) => p.includes("Q-MK-2") && p.includes("A-bad") && p.includes("R2")));
+  assert.ok(prompts.some((p) => p.includes("Q-MTG-1") && p.includes("没有提供参考答案")));
+  assert.ok(prompts.every((p) => !/\bnan\b/i.test(p)));
+
+  const rep = await run(MED_CLI, ["report", "imp", "--json", "--bootstrap", "0"], env);
+  assert.equal(rep.code, 0, rep.stderr);
+  const [row] = JSON.parse(rep.stdout) as Array<{ model: string; categories: Record<string, { n: number; usable: number }>; OP: { n: number; usable: number; display: string } }>;
+  assert.equal(row?.model, "my-model");
+  assert.deepEqual(row?.categories.MK && [row.categories.MK.n, row.categories.MK.usable], [2, 1]);
+  assert.deepEqual(row?.categories.MTG && [row.categories.MTG.n, row.categories.MTG.usable], [1, 1]);
+  assert.deepEqual([row?.OP.n, row?.OP.usable, row?.OP.display], [3, 2, "66.67"]);
+
+  const missing = await run(MED_CLI, ["import-answers", join(dir, "nope.json"), "--model", "m"], env);
+  assert.equal(missing.code, 2);
+  writeFileSync(join(dir, "no-answer.json"), ANSWERS.replace(', "model_answer": "A-bad"', ""));
+  const noAnswer = await run(MED_CLI, ["import-answers", join(dir, "no-answer.json"), "--model", "m"], env);
+  assert.equal(noAnswer.code, 2);
+  assert.match(noAnswer.stderr, /category "医疗知识", item 1: field "model_answer" is missing/);
+});
