@@ -14,9 +14,9 @@ import { buildManifest, runEval } from "../src/engine/run.js";
 import { Model, ModelStats } from "../src/providers/model.js";
 import { OpenAIProvider } from "../src/providers/openai.js";
 import { AdaptiveLimiter } from "../src/scheduler/limiter.js";
-import { RunStore } from "../src/store/run-store.js";
 import { exactMatch } from "../src/scorers/match.js";
 import { generate } from "../src/solvers/index.js";
+import { RunStore } from "../src/store/run-store.js";
 import { startMockServer } from "../src/testing/mock-openai-server.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -32,7 +32,8 @@ function syntheticDataset(n: number): Dataset {
     name: `synthetic-${n}`,
     count: async () => n,
     async *samples() {
-      for (let i = 0; i < n; i++) yield { id: `s${i}`, input: `What is ${i} + 0?`, target: `What is ${i} + 0?` } satisfies Sample;
+      for (let i = 0; i < n; i++)
+        yield { id: `s${i}`, input: `What is ${i} + 0?`, target: `What is ${i} + 0?` } satisfies Sample;
     },
   };
 }
@@ -46,11 +47,33 @@ async function worker(n: number, concurrency: number, url: string, cache: boolea
     stats: new ModelStats(),
     ...(cache ? { cache: store } : {}),
   });
-  const task = { name: "bench", version: "1", dataset: syntheticDataset(n), solver: [generate()], scorers: [exactMatch()] };
-  const manifest = buildManifest({ runId: "bench", task, taskArgs: {}, model, epochs: 1, execution: { concurrency, maxRetries: 6, cache } });
+  const task = {
+    name: "bench",
+    version: "1",
+    dataset: syntheticDataset(n),
+    solver: [generate()],
+    scorers: [exactMatch()],
+  };
+  const manifest = buildManifest({
+    runId: "bench",
+    task,
+    taskArgs: {},
+    model,
+    epochs: 1,
+    execution: { concurrency, maxRetries: 6, cache },
+  });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const outcome = await runEval({ store, manifest, task, model, mode: "new", concurrency, signal: new AbortController().signal, progress: "silent" });
+  const outcome = await runEval({
+    store,
+    manifest,
+    task,
+    model,
+    mode: "new",
+    concurrency,
+    signal: new AbortController().signal,
+    progress: "silent",
+  });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const stored = store.countSamples("bench").total;
@@ -80,34 +103,61 @@ function runChild(args: string[]): Promise<string> {
 
 async function main(): Promise<void> {
   if (process.argv.includes("--server")) {
-    const server = await startMockServer({ record: false, reply: (req) => String(req.messages.at(-1)?.content ?? "") });
+    const server = await startMockServer({
+      record: false,
+      reply: (req) => String(req.messages.at(-1)?.content ?? ""),
+    });
     process.stdout.write(`${server.url}\n`);
     return; // keeps running until the parent kills it
   }
   if (process.argv.includes("--worker")) {
-    return worker(Number(arg("worker", "20000")), Number(arg("concurrency", "64")), arg("url", ""), arg("cache", "on") === "on");
+    return worker(
+      Number(arg("worker", "20000")),
+      Number(arg("concurrency", "64")),
+      arg("url", ""),
+      arg("cache", "on") === "on",
+    );
   }
   const sizes = arg("n", "20000,100000").split(",").map(Number);
   const concurrency = Number(arg("concurrency", "64"));
   const server = spawn(process.execPath, [self, "--server"], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve) => server.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())));
+  const url = await new Promise<string>((resolve) =>
+    server.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
+  );
   try {
     const rows = [];
     for (const cache of ["on", "off"]) {
       for (const n of sizes) {
         process.stderr.write(`running N=${n}, concurrency ${concurrency}, cache ${cache}...\n`);
-        const r = JSON.parse(await runChild(["--worker", String(n), "--concurrency", String(concurrency), "--url", url, "--cache", cache]));
+        const r = JSON.parse(
+          await runChild([
+            "--worker",
+            String(n),
+            "--concurrency",
+            String(concurrency),
+            "--url",
+            url,
+            "--cache",
+            cache,
+          ]),
+        );
         rows.push({ cache, ...r });
       }
     }
-    process.stdout.write("\nbench:engine — local instant-reply OpenAI-compatible server (separate process), results persisted to SQLite\n");
-    process.stdout.write(`${"N".padStart(8)} ${"cache".padStart(6)} ${"stored".padStart(8)} ${"samples/s".padStart(10)} ${"CPU ms/sample".padStart(14)} ${"peak RSS MB".padStart(12)} ${"seconds".padStart(8)}\n`);
+    process.stdout.write(
+      "\nbench:engine — local instant-reply OpenAI-compatible server (separate process), results persisted to SQLite\n",
+    );
+    process.stdout.write(
+      `${"N".padStart(8)} ${"cache".padStart(6)} ${"stored".padStart(8)} ${"samples/s".padStart(10)} ${"CPU ms/sample".padStart(14)} ${"peak RSS MB".padStart(12)} ${"seconds".padStart(8)}\n`,
+    );
     for (const r of rows) {
       process.stdout.write(
         `${String(r.n).padStart(8)} ${r.cache.padStart(6)} ${String(r.stored).padStart(8)} ${r.samplesPerSec.toFixed(0).padStart(10)} ${r.cpuMsPerSample.toFixed(3).padStart(14)} ${r.peakRssMb.toFixed(0).padStart(12)} ${r.seconds.toFixed(1).padStart(8)}\n`,
       );
     }
-    process.stdout.write("target: ≥ 2,000 samples/s on 2 cores; peak RSS flat in N. Reference: promptfoo 0.123 ≈ 70 samples/s on the same kind of mock server.\n");
+    process.stdout.write(
+      "target: ≥ 2,000 samples/s on 2 cores; peak RSS flat in N. Reference: promptfoo 0.123 ≈ 70 samples/s on the same kind of mock server.\n",
+    );
   } finally {
     server.kill();
   }

@@ -17,7 +17,9 @@ import { getGame, loadGames } from "../src/gameqa/registry.js";
 import { LEVELS } from "../src/gameqa/types.js";
 
 const N = Number(process.env.GAMEQA_BENCH_N ?? 2000);
-const MIXED = (process.env.GAMEQA_BENCH_GAMES ?? "sudoku,maze,tictactoe,lifegame,langton_ant").split(",").map((s) => s.trim());
+const MIXED = (process.env.GAMEQA_BENCH_GAMES ?? "sudoku,maze,tictactoe,lifegame,langton_ant")
+  .split(",")
+  .map((s) => s.trim());
 const tmp = mkdtempSync(join(tmpdir(), "gameqa-bench-"));
 
 interface Row {
@@ -36,10 +38,24 @@ function perTaskFor(games: string[], n: number): number {
 
 async function ours(what: string, games: string[], workers: number, shareBoards = true): Promise<Row> {
   const out = join(tmp, `${what.replace(/\W+/g, "-")}-${workers}-${shareBoards}`);
-  const res = await generateDataset({ games, perTask: perTaskFor(games, N), plotLevels: [...LEVELS], seed: "bench", outDir: out, workers, progress: "silent", shareBoards });
+  const res = await generateDataset({
+    games,
+    perTask: perTaskFor(games, N),
+    plotLevels: [...LEVELS],
+    seed: "bench",
+    outDir: out,
+    workers,
+    progress: "silent",
+    shareBoards,
+  });
   rmSync(out, { recursive: true, force: true });
   const how = shareBoards ? "shared boards" : "image per sample";
-  const row = { what: `${what} (assay, ${how}, ${workers} worker${workers > 1 ? "s" : ""})`, samples: res.samples, images: res.images, seconds: res.seconds };
+  const row = {
+    what: `${what} (assay, ${how}, ${workers} worker${workers > 1 ? "s" : ""})`,
+    samples: res.samples,
+    images: res.images,
+    seconds: res.seconds,
+  };
   rows.push(row);
   return row;
 }
@@ -50,7 +66,13 @@ function pythonReady(python: string): boolean {
 }
 
 /** Run an original generator in a scratch copy of its folder; returns samples written and wall seconds. */
-function original(repo: string, python: string, game: string, args: string[], dataFile: string): Row | undefined {
+function original(
+  repo: string,
+  python: string,
+  game: string,
+  args: string[],
+  dataFile: string,
+): Row | undefined {
   const src = join(repo, "src", game);
   if (!existsSync(src)) {
     process.stdout.write(`  (skipped ${game}: ${src} not found)\n`);
@@ -66,7 +88,12 @@ function original(repo: string, python: string, game: string, args: string[], da
     return undefined;
   }
   const data = JSON.parse(readFileSync(join(work, dataFile), "utf8")) as Array<{ image: string }>;
-  const row = { what: `${game} (original Python, 1 process)`, samples: data.length, images: new Set(data.map((d) => d.image)).size, seconds };
+  const row = {
+    what: `${game} (original Python, 1 process)`,
+    samples: data.length,
+    images: new Set(data.map((d) => d.image)).size,
+    seconds,
+  };
   rows.push(row);
   return row;
 }
@@ -75,7 +102,9 @@ const rate = (r: Row): number => r.samples / r.seconds;
 
 async function main(): Promise<void> {
   await loadGames();
-  process.stdout.write(`GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s)\n`);
+  process.stdout.write(
+    `GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s)\n`,
+  );
   const w = Math.max(2, Math.min(4, availableParallelism()));
   await ours(`mixed ${MIXED.join("+")}`, MIXED, 1);
   await ours(`mixed ${MIXED.join("+")}`, MIXED, w);
@@ -88,15 +117,37 @@ async function main(): Promise<void> {
   const python = process.env.GAMEQA_PYTHON ?? "/usr/bin/python3";
   const comparisons: string[] = [];
   if (!repo) {
-    process.stdout.write("(set GAMEQA_ORIGINAL_REPO to a local Code2Logic checkout to time the original generators)\n");
+    process.stdout.write(
+      "(set GAMEQA_ORIGINAL_REPO to a local Code2Logic checkout to time the original generators)\n",
+    );
   } else if (!pythonReady(python)) {
-    process.stdout.write(`(${python} lacks numpy/matplotlib/PIL: apt-get install python3-numpy python3-matplotlib python3-pil)\n`);
+    process.stdout.write(
+      `(${python} lacks numpy/matplotlib/PIL: apt-get install python3-numpy python3-matplotlib python3-pil)\n`,
+    );
   } else {
-    const s = original(repo, python, "sudoku", ["data_generator.py", String(sudoku.samples), "--output_dir", "out"], join("out", "data.json"));
-    if (s) comparisons.push(`sudoku: ${(rate(sudoku) / rate(s)).toFixed(1)}x faster per sample (both one image per sample)`);
+    const s = original(
+      repo,
+      python,
+      "sudoku",
+      ["data_generator.py", String(sudoku.samples), "--output_dir", "out"],
+      join("out", "data.json"),
+    );
+    if (s)
+      comparisons.push(
+        `sudoku: ${(rate(sudoku) / rate(s)).toFixed(1)}x faster per sample (both one image per sample)`,
+      );
     // The tictactoe original writes 3 questions per board.
-    const t = original(repo, python, "tictactoe", ["main.py", "--num", String(Math.ceil(tictactoe.samples / 3))], join("tictactoe_dataset", "data.json"));
-    if (t) comparisons.push(`tictactoe: ${(rate(tictactoe) / rate(t)).toFixed(1)}x faster per sample (both one image per board of 3 questions)`);
+    const t = original(
+      repo,
+      python,
+      "tictactoe",
+      ["main.py", "--num", String(Math.ceil(tictactoe.samples / 3))],
+      join("tictactoe_dataset", "data.json"),
+    );
+    if (t)
+      comparisons.push(
+        `tictactoe: ${(rate(tictactoe) / rate(t)).toFixed(1)}x faster per sample (both one image per board of 3 questions)`,
+      );
   }
 
   const width = Math.max(...rows.map((r) => r.what.length));

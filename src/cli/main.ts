@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /** The `assay` command line. Each command group lives in its own module and registers itself here. */
 import { Command, CommanderError } from "commander";
-import { errorMessage, UserError } from "../util/errors.js";
-import { redact } from "../util/secrets.js";
-import { VERSION } from "../version.js";
 import { registerModelCommands } from "../formats/cli.js";
 import { registerGameqaCommands } from "../gameqa/cli.js";
 import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
 import { registerMathtrapCommands } from "../mathtrap/cli.js";
 import { registerSmiCommands } from "../smi/cli.js";
+import { errorMessage, UserError } from "../util/errors.js";
+import { redact } from "../util/secrets.js";
+import { VERSION } from "../version.js";
 import { registerEvalCommands } from "./commands/eval.js";
 import { registerShowCommands } from "./commands/show.js";
 
@@ -37,7 +37,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is a usage error.
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      if (
+        err.code === "commander.helpDisplayed" ||
+        err.code === "commander.version" ||
+        err.code === "commander.help"
+      )
+        return 0;
       return 2;
     }
     if (err instanceof UserError) {

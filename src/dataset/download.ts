@@ -24,7 +24,10 @@ export function isUrl(source: string): boolean {
 }
 
 /** Local path of a URL's content, downloading it on first use. */
-export async function downloadToCache(url: string, opts: { what?: string; quiet?: boolean } = {}): Promise<string> {
+export async function downloadToCache(
+  url: string,
+  opts: { what?: string; quiet?: boolean } = {},
+): Promise<string> {
   const name = basename(new URL(url).pathname) || "download";
   const target = join(cacheDir("downloads"), `${sha256(url).slice(0, 16)}-${name}`);
   if (existsSync(target)) return target;
@@ -42,7 +45,12 @@ export async function downloadToCache(url: string, opts: { what?: string; quiet?
     throw new UserError(`cannot download ${opts.what ?? "file"} from ${publicUrl(url)}: HTTP ${res.status}`);
   }
   const total = Number(res.headers.get("content-length")) || undefined;
-  const progress = new Progress({ label: `downloading ${name}`, mode: opts.quiet ? "silent" : "auto", unit: "bytes", ...(total ? { total } : {}) });
+  const progress = new Progress({
+    label: `downloading ${name}`,
+    mode: opts.quiet ? "silent" : "auto",
+    unit: "bytes",
+    ...(total ? { total } : {}),
+  });
   const tmp = `${target}.part-${process.pid}`;
   let received = 0;
   const started = Date.now();
@@ -51,7 +59,9 @@ export async function downloadToCache(url: string, opts: { what?: string; quiet?
     body.on("data", (chunk: Buffer) => {
       received += chunk.length;
       progress.set(received);
-      progress.setDetail(`${formatBytes(received)} at ${formatBytes(received / Math.max(0.001, (Date.now() - started) / 1000))}/s`);
+      progress.setDetail(
+        `${formatBytes(received)} at ${formatBytes(received / Math.max(0.001, (Date.now() - started) / 1000))}/s`,
+      );
     });
     await pipeline(body, createWriteStream(tmp));
     renameSync(tmp, target);

@@ -22,14 +22,20 @@ export interface FieldSpec {
 /** Parse "input=question,target=answer,id=qid,metadata=subject|level" (command-line form). */
 export function parseFieldSpec(text: string, defaults: FieldSpec): FieldSpec {
   const spec: FieldSpec = { ...defaults };
-  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf("=");
     if (eq < 0) throw new UserError(`--fields: "${part}" must look like sampleField=recordField`);
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     if (key === "metadata") spec.metadata = value === "*" ? "*" : value.split("|").filter(Boolean);
     else if (key === "input" || key === "target" || key === "id" || key === "choices") spec[key] = value;
-    else throw new UserError(`--fields: unknown sample field "${key}" (use input, target, id, choices, metadata)`);
+    else
+      throw new UserError(
+        `--fields: unknown sample field "${key}" (use input, target, id, choices, metadata)`,
+      );
   }
   return spec;
 }
@@ -54,7 +60,11 @@ function describe(v: unknown): string {
   return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 }
 
-export function requireString(record: JsonRecord, field: string, opts: { allowNumber?: boolean } = {}): string {
+export function requireString(
+  record: JsonRecord,
+  field: string,
+  opts: { allowNumber?: boolean } = {},
+): string {
   const v = record[field];
   if (v === undefined || v === null) fieldError(field, "missing");
   if (typeof v === "string") {
@@ -97,7 +107,11 @@ export function fieldMapper(spec: FieldSpec): (record: JsonRecord, index: number
     }
     if (spec.choices) {
       const c = record[spec.choices];
-      if (!Array.isArray(c) || c.length < 2 || !c.every((x) => typeof x === "string" || typeof x === "number")) {
+      if (
+        !Array.isArray(c) ||
+        c.length < 2 ||
+        !c.every((x) => typeof x === "string" || typeof x === "number")
+      ) {
         fieldError(spec.choices, `expected an array of at least 2 strings, got ${describe(c)}`);
       }
       sample.choices = c.map(String);
@@ -117,7 +131,10 @@ export function fieldMapper(spec: FieldSpec): (record: JsonRecord, index: number
  * A streaming Dataset over a file or URL. `toSample` throws FieldError (via fieldError/requireString)
  * for bad records; the error is reported with the record's location. Duplicate ids are refused.
  */
-export function fileDataset(source: string, toSample: (record: JsonRecord, index: number) => Sample): Dataset {
+export function fileDataset(
+  source: string,
+  toSample: (record: JsonRecord, index: number) => Sample,
+): Dataset {
   let localPath: string | undefined;
   const local = async () => (localPath ??= await resolveSource(source));
   return {
@@ -141,7 +158,8 @@ function mapRecord(located: LocatedRecord, toSample: (record: JsonRecord, index:
   try {
     return toSample(located.record, located.index);
   } catch (err) {
-    if (err instanceof FieldError) throw new UserError(`${located.where}: field "${err.field}": ${err.message}`);
+    if (err instanceof FieldError)
+      throw new UserError(`${located.where}: field "${err.field}": ${err.message}`);
     throw err;
   }
 }

@@ -30,7 +30,8 @@ export function detectFormat(path: string): RecordFormat {
 export async function resolveSource(source: string): Promise<string> {
   if (isUrl(source)) return downloadToCache(source, { what: "dataset" });
   if (!existsSync(source)) throw new UserError(`dataset file not found: ${source}`);
-  if (statSync(source).isDirectory()) throw new UserError(`dataset path is a directory, not a file: ${source}`);
+  if (statSync(source).isDirectory())
+    throw new UserError(`dataset path is a directory, not a file: ${source}`);
   return source;
 }
 
@@ -42,7 +43,10 @@ export async function* readRecords(path: string, displayName = path): AsyncGener
 }
 
 async function* readJsonl(path: string, name: string): AsyncGenerator<LocatedRecord> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: "utf8" }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let lineNo = 0;
   let index = 0;
   for await (const line of lines) {
@@ -55,7 +59,9 @@ async function* readJsonl(path: string, name: string): AsyncGenerator<LocatedRec
       throw new UserError(`${name}:${lineNo}: invalid JSON (${(err as Error).message})`);
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new UserError(`${name}:${lineNo}: expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`);
+      throw new UserError(
+        `${name}:${lineNo}: expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`,
+      );
     }
     yield { record: value as JsonRecord, where: `${name}:${lineNo}`, index: index++ };
   }
@@ -67,7 +73,9 @@ async function* readJson(path: string, name: string): AsyncGenerator<LocatedReco
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${name}:${lineOfJsonError(text, err as Error)}: invalid JSON (${(err as Error).message})`);
+    throw new UserError(
+      `${name}:${lineOfJsonError(text, err as Error)}: invalid JSON (${(err as Error).message})`,
+    );
   }
   // Accept a top-level array, or an object holding the array under a conventional key.
   let items: unknown = value;
@@ -76,10 +84,12 @@ async function* readJson(path: string, name: string): AsyncGenerator<LocatedReco
     const key = ["data", "samples", "items", "examples", "rows"].find((k) => Array.isArray(obj[k]));
     if (key) items = obj[key];
   }
-  if (!Array.isArray(items)) throw new UserError(`${name}: expected a JSON array of records (or {"data": [...]})`);
+  if (!Array.isArray(items))
+    throw new UserError(`${name}: expected a JSON array of records (or {"data": [...]})`);
   for (let i = 0; i < items.length; i++) {
     const rec = items[i];
-    if (rec === null || typeof rec !== "object" || Array.isArray(rec)) throw new UserError(`${name}[${i}]: expected a JSON object`);
+    if (rec === null || typeof rec !== "object" || Array.isArray(rec))
+      throw new UserError(`${name}[${i}]: expected a JSON object`);
     yield { record: rec as JsonRecord, where: `${name}[${i}]`, index: i };
   }
 }
@@ -107,9 +117,17 @@ async function* readParquet(path: string, name: string): AsyncGenerator<LocatedR
   }
   const chunk = 1000;
   for (let start = 0; start < rows; start += chunk) {
-    const objects = (await parquetReadObjects({ file, rowStart: start, rowEnd: Math.min(rows, start + chunk) })) as JsonRecord[];
+    const objects = (await parquetReadObjects({
+      file,
+      rowStart: start,
+      rowEnd: Math.min(rows, start + chunk),
+    })) as JsonRecord[];
     for (let i = 0; i < objects.length; i++) {
-      yield { record: normaliseParquetValue(objects[i]) as JsonRecord, where: `${name} row ${start + i + 1}`, index: start + i };
+      yield {
+        record: normaliseParquetValue(objects[i]) as JsonRecord,
+        where: `${name} row ${start + i + 1}`,
+        index: start + i,
+      };
     }
   }
 }
@@ -131,7 +149,10 @@ export async function countRecords(path: string, displayName = path): Promise<nu
   const format = detectFormat(displayName);
   if (format === "jsonl") {
     let n = 0;
-    const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = createInterface({
+      input: createReadStream(path, { encoding: "utf8" }),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     for await (const line of lines) if (line.trim() !== "") n++;
     return n;
   }

@@ -21,11 +21,18 @@ export interface RescoreOptions {
   progress?: "auto" | "tty" | "plain" | "silent";
 }
 
-export async function rescoreRun(opts: RescoreOptions): Promise<{ rescored: number; failed: number; summary: RunSummary }> {
+export async function rescoreRun(
+  opts: RescoreOptions,
+): Promise<{ rescored: number; failed: number; summary: RunSummary }> {
   const { store, runId, signal } = opts;
   const run = store.requireRun(runId);
   const rows = [...store.iterateSamples(runId)].filter((r) => r.output !== null);
-  const progress = new Progress({ label: `rescore ${runId}`, total: rows.length, unit: "samples", mode: opts.progress ?? "auto" });
+  const progress = new Progress({
+    label: `rescore ${runId}`,
+    total: rows.length,
+    unit: "samples",
+    mode: opts.progress ?? "auto",
+  });
   let failed = 0;
   let next = 0;
   const batch: Array<{ sampleId: string; epoch: number; scores: Record<string, Score> }> = [];
@@ -53,11 +60,17 @@ export async function rescoreRun(opts: RescoreOptions): Promise<{ rescored: numb
       let ok = true;
       for (const scorer of opts.scorers) {
         try {
-          scores[scorer.name] = await scorer.score(state, { ...(judgeHandle ? { judge: judgeHandle } : {}), signal, epoch: row.epoch });
+          scores[scorer.name] = await scorer.score(state, {
+            ...(judgeHandle ? { judge: judgeHandle } : {}),
+            signal,
+            epoch: row.epoch,
+          });
         } catch (err) {
           if (signal.aborted) return;
           ok = false;
-          process.stderr.write(`sample ${row.sampleId} epoch ${row.epoch}: scorer ${scorer.name}: ${redact(errorMessage(err))}\n`);
+          process.stderr.write(
+            `sample ${row.sampleId} epoch ${row.epoch}: scorer ${scorer.name}: ${redact(errorMessage(err))}\n`,
+          );
         }
       }
       if (!ok) failed++;

@@ -56,7 +56,9 @@ export function buildManifest(input: ManifestInput): RunManifest {
     toolVersion: VERSION,
     task: hashed.task,
     model: { id: model.id, ...(model.provider.endpoint ? { endpoint: model.provider.endpoint } : {}) },
-    ...(judge ? { judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) } } : {}),
+    ...(judge
+      ? { judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) } }
+      : {}),
     generate: hashed.generate,
     epochs: input.epochs,
     epochReducer: hashed.epochReducer,
@@ -116,7 +118,12 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const samples = manifest.limit !== undefined ? Math.min(manifest.limit, datasetSize) : datasetSize;
   const total = samples * manifest.epochs - (skip ? countSkipped(skip, samples * manifest.epochs) : 0);
 
-  const progress = new Progress({ label: `${task.name} ${runId}`, total, unit: "samples", mode: opts.progress ?? "auto" });
+  const progress = new Progress({
+    label: `${task.name} ${runId}`,
+    total,
+    unit: "samples",
+    mode: opts.progress ?? "auto",
+  });
   let ran = 0;
   let failed = 0;
   let inFlight = 0;
@@ -203,7 +210,12 @@ export function inputMessages(input: Sample["input"]): ChatMessage[] {
 }
 
 /** A judge handle that adds the judge's tokens to this sample's counters. */
-function countingJudge(judge: Model, epoch: number, signal: AbortSignal, usage: { input: number; output: number }): ModelHandle {
+function countingJudge(
+  judge: Model,
+  epoch: number,
+  signal: AbortSignal,
+  usage: { input: number; output: number },
+): ModelHandle {
   return {
     id: judge.id,
     async generate(messages, config, options) {
@@ -242,7 +254,11 @@ async function solveAndScore(
       ? { seed: manifest.seed + epoch - 1 }
       : {};
   const generate = async (st: TaskState, config?: GenerateConfig): Promise<TaskState> => {
-    const out = await model.generate(st.messages, { ...task.config, ...seedConfig, ...config }, { epoch, signal, noCacheRead });
+    const out = await model.generate(
+      st.messages,
+      { ...task.config, ...seedConfig, ...config },
+      { epoch, signal, noCacheRead },
+    );
     st.output = out;
     st.messages.push({ role: "assistant", content: out.text });
     modelMs += out.latencyMs;
@@ -264,7 +280,11 @@ async function solveAndScore(
     const judgeHandle = judge ? countingJudge(judge, epoch, signal, judgeUsage) : undefined;
     for (const scorer of task.scorers) {
       try {
-        scores[scorer.name] = await scorer.score(state, { ...(judgeHandle ? { judge: judgeHandle } : {}), signal, epoch });
+        scores[scorer.name] = await scorer.score(state, {
+          ...(judgeHandle ? { judge: judgeHandle } : {}),
+          signal,
+          epoch,
+        });
       } catch (err) {
         if (signal.aborted) return undefined;
         error = `scorer ${scorer.name}: ${redact(errorMessage(err))}`;

@@ -58,12 +58,17 @@ export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: 
   const ctx: MetricContext = { seed: manifest.seed ?? 0, bootstrapRounds: 1000, confidence: 0.95 };
   const byScorer = new Map<string, Map<string, number[]>>();
   const rows = store.db
-    .prepare("SELECT scorer, sample_id, value FROM scores WHERE run_id = ? AND value IS NOT NULL ORDER BY sample_id, epoch")
+    .prepare(
+      "SELECT scorer, sample_id, value FROM scores WHERE run_id = ? AND value IS NOT NULL ORDER BY sample_id, epoch",
+    )
     .raw()
     .iterate(runId) as Iterable<[string, string, number]>;
   for (const [scorer, sampleId, value] of rows) {
     let perSample = byScorer.get(scorer);
-    if (!perSample) byScorer.set(scorer, (perSample = new Map()));
+    if (!perSample) {
+      perSample = new Map();
+      byScorer.set(scorer, perSample);
+    }
     const list = perSample.get(sampleId);
     if (list) list.push(value);
     else perSample.set(sampleId, [value]);
@@ -80,7 +85,11 @@ export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: 
     }
     const summary: ScorerSummary = {
       scorer,
-      ...metricSet(reduced.map(([, v]) => v), metricNames, ctx),
+      ...metricSet(
+        reduced.map(([, v]) => v),
+        metricNames,
+        ctx,
+      ),
       groups: {},
     };
     for (const key of groupBy) {
@@ -92,7 +101,8 @@ export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: 
         else buckets.set(g, [v]);
       }
       const out: Record<string, MetricSet> = {};
-      for (const [g, values] of [...buckets].sort(([a], [b]) => a.localeCompare(b))) out[g] = metricSet(values, metricNames, ctx);
+      for (const [g, values] of [...buckets].sort(([a], [b]) => a.localeCompare(b)))
+        out[g] = metricSet(values, metricNames, ctx);
       summary.groups[key] = out;
     }
     scorers.push(summary);
@@ -102,7 +112,12 @@ export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: 
     samples: totals.n ?? 0,
     errors: totals.errors ?? 0,
     cached: totals.cached ?? 0,
-    tokens: { input: totals.ti ?? 0, output: totals.tout ?? 0, judgeInput: totals.ji ?? 0, judgeOutput: totals.jo ?? 0 },
+    tokens: {
+      input: totals.ti ?? 0,
+      output: totals.tout ?? 0,
+      judgeInput: totals.ji ?? 0,
+      judgeOutput: totals.jo ?? 0,
+    },
     meanLatencyMs: totals.lat ?? null,
     scorers,
     computedAt: new Date().toISOString(),

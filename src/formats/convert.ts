@@ -10,7 +10,7 @@ import type { Progress } from "../util/progress.js";
 import { type Checkpoint, CONFIG_METADATA_KEY } from "./checkpoint.js";
 import { bytesPerElement, decodeToF32, encodeFromF32, type FloatDType, isFloatDType } from "./dtype.js";
 import { type GgufMetaValue, type GgufTensorSpec, GgufWriter, gguf } from "./gguf.js";
-import { type LlamaConfig, toHfConfig } from "./hf-config.js";
+import { type LlamaConfig, requireSupported, toHfConfig } from "./hf-config.js";
 import { ggufToHfName, hfToGgufName, type Naming, permuteRopeRows, type RopeLayout } from "./names.js";
 import { SafetensorsWriter } from "./safetensors.js";
 
@@ -157,6 +157,7 @@ export function convertCheckpoint(src: Checkpoint, out: string, opts: ConvertOpt
       `${src.path}: GGUF output needs a LLaMA-architecture model with a known configuration`,
     );
   }
+  if (opts.to === "gguf") requireSupported(src.config!, src.path, "the GGUF writer");
   if (src.ropeLayout !== layout && !src.config) {
     throw new UserError(
       `${src.path}: the model configuration is unknown, so q/k cannot be re-ordered for ${opts.to}`,

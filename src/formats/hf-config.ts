@@ -30,6 +30,10 @@ export interface LlamaConfig {
   eosTokenId?: number;
   /** model_type as found (e.g. "llama", "mistral"); informational */
   modelType: string;
+  /** Features of this checkpoint the reference engine and GGUF writer do not implement (e.g. rope_scaling). */
+  unsupported?: string[];
+  /** The original config.json values of those features, written back by `toHfConfig`. */
+  extraHfFields?: Record<string, unknown>;
 }
 
 const SUPPORTED_MODEL_TYPES = new Set(["llama", "mistral"]);
@@ -98,16 +102,19 @@ export function parseHfConfig(file: string, json: unknown): LlamaConfig {
       `${file}: num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`,
     );
   }
+  // Variants that the reference engine and the GGUF writer do not implement are recorded, not refused, so
+  // such checkpoints can still be inspected and converted between safetensors layouts.
+  const unsupported: string[] = [];
   const act = c.hidden_act ?? "silu";
-  if (act !== "silu")
-    throw new UserError(
-      `${file}: field "hidden_act" is ${JSON.stringify(act)}; only "silu" (SwiGLU) is supported`,
-    );
-  if (c.attention_bias === true || c.mlp_bias === true) {
-    throw new UserError(`${file}: attention_bias/mlp_bias are not supported (LLaMA layers have no biases)`);
-  }
-  if (c.rope_scaling !== undefined && c.rope_scaling !== null) {
-    throw new UserError(`${file}: field "rope_scaling" is set; scaled RoPE is not supported`);
+  if (act !== "silu") unsupported.push(`hidden_act ${JSON.stringify(act)} (only "silu")`);
+  if (c.attention_bias === true) unsupported.push("attention_bias");
+  if (c.mlp_bias === true) unsupported.push("mlp_bias");
+  const ropeScaling = c.rope_scaling;
+  if (ropeScaling !== undefined && ropeScaling !== null) {
+    if (typeof ropeScaling !== "object" || Array.isArray(ropeScaling)) {
+      throw new UserError(`${file}: field "rope_scaling" must be an object or null`);
+    }
+    unsupported.push(`rope_scaling ${JSON.stringify(ropeScaling)}`);
   }
   const optionalId = (key: string): number | undefined => {
     const v = c[key];
@@ -131,7 +138,22 @@ export function parseHfConfig(file: string, json: unknown): LlamaConfig {
   const eos = optionalId("eos_token_id");
   if (bos !== undefined) config.bosTokenId = bos;
   if (eos !== undefined) config.eosTokenId = eos;
+  if (unsupported.length > 0) {
+    config.unsupported = unsupported;
+    config.extraHfFields = Object.fromEntries(
+      ["hidden_act", "attention_bias", "mlp_bias", "rope_scaling"]
+        .filter((k) => c[k] !== undefined)
+        .map((k) => [k, c[k]]),
+    );
+  }
   return config;
+}
+
+/** Throw a UserError when the configuration uses features `what` cannot handle. */
+export function requireSupported(config: LlamaConfig, where: string, what: string): void {
+  if (config.unsupported && config.unsupported.length > 0) {
+    throw new UserError(`${where}: ${what} does not support ${config.unsupported.join(", ")}`);
+  }
 }
 
 /** The `config.json` object transformers' LlamaForCausalLM expects for this configuration. */
@@ -161,5 +183,5 @@ export function toHfConfig(
   };
   if (config.bosTokenId !== undefined) out.bos_token_id = config.bosTokenId;
   if (config.eosTokenId !== undefined) out.eos_token_id = config.eosTokenId;
-  return out;
+  return { ...out, ...config.extraHfFields };
 }

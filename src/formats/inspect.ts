@@ -88,6 +88,8 @@ export function formatSummary(s: CheckpointSummary): string {
       `                vocab ${c.vocabSize} · context ${c.maxSeqLen} · rms_eps ${c.rmsNormEps} · rope_theta ${c.ropeTheta} · tied output ${c.tieWordEmbeddings}`,
     );
   }
+  if (c?.unsupported)
+    lines.push(`  unsupported   ${c.unsupported.join(", ")} (reference engine, GGUF output)`);
   const groups = new Map<string, { pattern: string; dtype: string; shape: number[]; layers: number[] }>();
   for (const t of s.tensors) {
     const m = /^(.*?[._])(\d+)([._].*)$/.exec(t.name);

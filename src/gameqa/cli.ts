@@ -19,7 +19,8 @@ function parseLevels(spec: string): Level[] {
 
 function parseIntOption(name: string, v: string, min: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`${name}: expected an integer ≥ ${min}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UserError(`${name}: expected an integer ≥ ${min}, got "${v}"`);
   return n;
 }
 
@@ -27,14 +28,18 @@ function parseIntOption(name: string, v: string, min: number): number {
 function exampleDir(dir: string): string {
   if (existsSync(join(dir, "data.json")) || existsSync(join(dir, "data.jsonl"))) return dir;
   if (!existsSync(dir)) throw new UserError(`--examples: ${dir} does not exist`);
-  const sub = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "data.json")));
+  const sub = readdirSync(dir, { withFileTypes: true }).filter(
+    (e) => e.isDirectory() && existsSync(join(dir, e.name, "data.json")),
+  );
   if (sub.length === 1 && sub[0]) return join(dir, sub[0].name);
   throw new UserError(`--examples: ${dir} holds no data.json`);
 }
 
 /** `assay gameqa list|generate|conform|export`. */
 export function registerGameqaCommands(program: Command): void {
-  const gq = program.command("gameqa").description("GameQA: game-code-driven visual reasoning data (Code2Logic)");
+  const gq = program
+    .command("gameqa")
+    .description("GameQA: game-code-driven visual reasoning data (Code2Logic)");
 
   gq.command("list")
     .description("list games with their category and tasks")
@@ -62,7 +67,8 @@ export function registerGameqaCommands(program: Command): void {
       }
       for (const g of games) {
         process.stdout.write(`${g.name} (${g.title}) — ${g.category}, ${g.domain}\n`);
-        for (const t of g.tasks) process.stdout.write(`  ${t.id} ${t.name}: ${t.qa_type}, ${t.qa_level}, ${t.kind}\n`);
+        for (const t of g.tasks)
+          process.stdout.write(`  ${t.id} ${t.name}: ${t.qa_type}, ${t.qa_level}, ${t.kind}\n`);
       }
     });
 
@@ -76,11 +82,16 @@ export function registerGameqaCommands(program: Command): void {
     .option("--seed <seed>", "master seed (same seed → byte-identical output)", "0")
     .option("--workers <k>", "worker threads", "1")
     .option("--format <fmt>", "json | jsonl | auto (jsonl above 20,000 samples)", "auto")
+    .option(
+      "--no-share-boards",
+      "one state and image per sample (default: a game's tasks share one board per level and index)",
+    )
     .option("--json", "print the summary as JSON")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       await loadGames();
       const format = String(opts.format);
-      if (format !== "json" && format !== "jsonl" && format !== "auto") throw new UserError(`--format: expected json, jsonl or auto, got "${format}"`);
+      if (format !== "json" && format !== "jsonl" && format !== "auto")
+        throw new UserError(`--format: expected json, jsonl or auto, got "${format}"`);
       const result = await generateDataset({
         games: resolveGames(String(opts.games)).map((g) => g.name),
         perTask: parseIntOption("--per-task", String(opts.perTask), 1),
@@ -89,12 +100,15 @@ export function registerGameqaCommands(program: Command): void {
         outDir: resolve(String(opts.out)),
         workers: parseIntOption("--workers", String(opts.workers), 1),
         format,
+        shareBoards: opts.shareBoards !== false,
         ...(typeof opts.tasks === "string" ? { tasks: opts.tasks.split(",").map((s) => s.trim()) } : {}),
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         const rate = result.seconds > 0 ? (result.samples / result.seconds).toFixed(1) : "∞";
-        process.stdout.write(`wrote ${result.samples} samples to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)\n`);
+        process.stdout.write(
+          `wrote ${result.samples} samples (${result.images} images) to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)\n`,
+        );
       }
     });
 
@@ -111,7 +125,9 @@ export function registerGameqaCommands(program: Command): void {
         const pct = report.total ? ((100 * report.matched) / report.total).toFixed(1) : "0";
         process.stdout.write(`${report.game}: ${report.matched}/${report.total} matched (${pct}%)\n`);
         for (const m of report.mismatches) {
-          process.stdout.write(`  ${m.data_id} (q${m.question_id}): expected ${m.expected}, got ${m.got ?? "-"}${m.reason ? ` — ${m.reason}` : ""}\n`);
+          process.stdout.write(
+            `  ${m.data_id} (q${m.question_id}): expected ${m.expected}, got ${m.got ?? "-"}${m.reason ? ` — ${m.reason}` : ""}\n`,
+          );
         }
       }
       if (report.mismatches.length > 0) process.exitCode = 1;
@@ -124,17 +140,19 @@ export function registerGameqaCommands(program: Command): void {
     .requiredOption("--out <file>", "output file (.json; .jsonl writes one record per line)")
     .option("--absolute-paths", "write absolute image paths (default: relative to the output file)")
     .option("--json", "print the summary as JSON")
-    .action((opts: { data: string; format: string; out: string; absolutePaths?: boolean; json?: boolean }) => {
-      if (!["sharegpt", "llava", "swift"].includes(opts.format)) {
-        throw new UserError(`--format: expected sharegpt, llava or swift, got "${opts.format}"`);
-      }
-      const r = exportDataset({
-        data: resolve(opts.data),
-        format: opts.format as ExportFormat,
-        out: resolve(opts.out),
-        absolutePaths: opts.absolutePaths === true,
-      });
-      if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else process.stdout.write(`wrote ${r.records} ${opts.format} records to ${r.out}\n`);
-    });
+    .action(
+      (opts: { data: string; format: string; out: string; absolutePaths?: boolean; json?: boolean }) => {
+        if (!["sharegpt", "llava", "swift"].includes(opts.format)) {
+          throw new UserError(`--format: expected sharegpt, llava or swift, got "${opts.format}"`);
+        }
+        const r = exportDataset({
+          data: resolve(opts.data),
+          format: opts.format as ExportFormat,
+          out: resolve(opts.out),
+          absolutePaths: opts.absolutePaths === true,
+        });
+        if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        else process.stdout.write(`wrote ${r.records} ${opts.format} records to ${r.out}\n`);
+      },
+    );
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { UserError, errorMessage } from "../util/errors.js";
+import { errorMessage, UserError } from "../util/errors.js";
 import { readDataset } from "./io.js";
 import type { AnyGame } from "./types.js";
 
@@ -29,10 +29,22 @@ const norm = (v: string | number): string => String(v).trim().toLowerCase();
  */
 export function conformGame(game: AnyGame, examplesDir: string): ConformReport {
   const { samples, baseDir, file } = readDataset(examplesDir);
-  const report: ConformReport = { game: game.name, examples: file, total: samples.length, matched: 0, mismatches: [] };
+  const report: ConformReport = {
+    game: game.name,
+    examples: file,
+    total: samples.length,
+    matched: 0,
+    mismatches: [],
+  };
   for (const sample of samples) {
     const miss = (got: string | number | null, reason?: string): void => {
-      report.mismatches.push({ data_id: sample.data_id, question_id: sample.question_id, expected: sample.answer, got, ...(reason ? { reason } : {}) });
+      report.mismatches.push({
+        data_id: sample.data_id,
+        question_id: sample.question_id,
+        expected: sample.answer,
+        got,
+        ...(reason ? { reason } : {}),
+      });
     };
     const task = game.tasks.find((t) => t.id === sample.question_id);
     if (!task) {

@@ -37,7 +37,13 @@ export async function gameqaSamples(dir: string, gameOverride?: string): Promise
   const { samples, baseDir } = readDataset(dir);
   const fallback = basename(resolve(baseDir)).replace(/_dataset_example$/, "");
   return samples.map((s) => {
-    const game = gameOverride ?? gameOf(s, games.map((g) => g.name), fallback);
+    const game =
+      gameOverride ??
+      gameOf(
+        s,
+        games.map((g) => g.name),
+        fallback,
+      );
     // A published format beats our declaration when they disagree (e.g. our tictactoe vs the original's).
     const inferred = inferFormat(s);
     const fmt = inferred.startsWith("option") ? inferred : formatOf(s, game, declared);
@@ -76,11 +82,20 @@ export function gameqaScorer(): Scorer {
       const answer = meta.answer as string | number | undefined;
       const options = meta.options as GameQASample["options"];
       const format = meta.answer_format as AnswerFormat | undefined;
-      const r = scoreResponse({ answer: answer ?? String(state.sample.target ?? ""), ...(options ? { options } : {}) }, state.output?.text ?? "", format);
+      const r = scoreResponse(
+        { answer: answer ?? String(state.sample.target ?? ""), ...(options ? { options } : {}) },
+        state.output?.text ?? "",
+        format,
+      );
       return {
         value: r.correct ? 1 : 0,
         answer: r.extracted ?? "",
-        explanation: r.extracted === null ? `no ${r.format} answer found` : r.correct ? "exact match" : `read ${r.extracted}, expected ${r.expected}`,
+        explanation:
+          r.extracted === null
+            ? `no ${r.format} answer found`
+            : r.correct
+              ? "exact match"
+              : `read ${r.extracted}, expected ${r.expected}`,
         metadata: { format: r.format, expected: r.expected },
       };
     },
@@ -102,9 +117,14 @@ export async function createGameqaTask(args: TaskArgs): Promise<Task> {
 
 registerTask({
   name: "gameqa",
-  description: "GameQA visual reasoning (folder with data.json/data.jsonl + images/); exact, verifiable scoring",
+  description:
+    "GameQA visual reasoning (folder with data.json/data.jsonl + images/); exact, verifiable scoring",
   options: [
-    { name: "dataset", description: "GameQA folder (from `assay gameqa generate` or a published example)", required: true },
+    {
+      name: "dataset",
+      description: "GameQA folder (from `assay gameqa generate` or a published example)",
+      required: true,
+    },
     { name: "game", description: "game name for every sample (default: from data_id or the folder name)" },
   ],
   create: createGameqaTask,

@@ -1,6 +1,5 @@
 import { dirname, relative, resolve } from "node:path";
-import { writeFileAtomic } from "./io.js";
-import { readDataset } from "./io.js";
+import { readDataset, writeFileAtomic } from "./io.js";
 import type { GameQASample } from "./types.js";
 
 export type ExportFormat = "sharegpt" | "llava" | "swift";
@@ -29,11 +28,31 @@ export function toRecord(s: GameQASample, format: ExportFormat, image: string): 
   const assistant = assistantText(s);
   switch (format) {
     case "sharegpt":
-      return { id: s.data_id, conversations: [{ from: "human", value: user }, { from: "gpt", value: assistant }], images: [image] };
+      return {
+        id: s.data_id,
+        conversations: [
+          { from: "human", value: user },
+          { from: "gpt", value: assistant },
+        ],
+        images: [image],
+      };
     case "llava":
-      return { id: s.data_id, image, conversations: [{ from: "human", value: user }, { from: "gpt", value: assistant }] };
+      return {
+        id: s.data_id,
+        image,
+        conversations: [
+          { from: "human", value: user },
+          { from: "gpt", value: assistant },
+        ],
+      };
     case "swift":
-      return { messages: [{ role: "user", content: user }, { role: "assistant", content: assistant }], images: [image] };
+      return {
+        messages: [
+          { role: "user", content: user },
+          { role: "assistant", content: assistant },
+        ],
+        images: [image],
+      };
   }
 }
 

@@ -36,7 +36,9 @@ export interface GenerateResult {
 }
 
 /** All jobs (boards) in a fixed order: game (as given), plot level, index; each lists its tasks. */
-export function planJobs(opts: Pick<GenerateOptions, "games" | "perTask" | "plotLevels" | "tasks" | "shareBoards">): Job[] {
+export function planJobs(
+  opts: Pick<GenerateOptions, "games" | "perTask" | "plotLevels" | "tasks" | "shareBoards">,
+): Job[] {
   const jobs: Job[] = [];
   const share = opts.shareBoards ?? true;
   for (const name of opts.games) {
@@ -90,13 +92,19 @@ function publish(staging: string, outDir: string): void {
 export async function generateDataset(opts: GenerateOptions): Promise<GenerateResult> {
   const start = Date.now();
   await loadGames();
-  if (!Number.isInteger(opts.perTask) || opts.perTask < 1) throw new UserError("--per-task must be a positive integer");
+  if (!Number.isInteger(opts.perTask) || opts.perTask < 1)
+    throw new UserError("--per-task must be a positive integer");
   const jobs = planJobs(opts);
   if (jobs.length === 0) throw new UserError("nothing to generate (no task matched)");
   mkdirSync(opts.outDir, { recursive: true });
   const staging = stagingFolder(opts.outDir);
   const total = jobs.reduce((n, j) => n + j.taskIds.length, 0);
-  const progress = new Progress({ label: "gameqa generate", total, unit: "samples", mode: opts.progress ?? "auto" });
+  const progress = new Progress({
+    label: "gameqa generate",
+    total,
+    unit: "samples",
+    mode: opts.progress ?? "auto",
+  });
   const boards: Array<GameQASample[] | undefined> = new Array(jobs.length);
   const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length));
   try {
@@ -121,12 +129,26 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   }
   publish(staging, opts.outDir);
   const list = boards.flatMap((b) => b ?? []);
-  const format = opts.format === "auto" || opts.format === undefined ? (list.length > 20_000 ? "jsonl" : "json") : opts.format;
+  const format =
+    opts.format === "auto" || opts.format === undefined
+      ? list.length > 20_000
+        ? "jsonl"
+        : "json"
+      : opts.format;
   const dataFile = join(opts.outDir, format === "jsonl" ? "data.jsonl" : "data.json");
-  const text = format === "jsonl" ? list.map((s) => JSON.stringify(s)).join("\n") + "\n" : `${JSON.stringify(list, null, 2)}\n`;
+  const text =
+    format === "jsonl"
+      ? list.map((s) => JSON.stringify(s)).join("\n") + "\n"
+      : `${JSON.stringify(list, null, 2)}\n`;
   writeFileAtomic(dataFile, text);
   const images = new Set(list.map((s) => s.image)).size;
-  return { outDir: opts.outDir, dataFile, samples: list.length, images, seconds: (Date.now() - start) / 1000 };
+  return {
+    outDir: opts.outDir,
+    dataFile,
+    samples: list.length,
+    images,
+    seconds: (Date.now() - start) / 1000,
+  };
 }
 
 interface WorkerResult {
@@ -155,32 +177,35 @@ async function runWorkers(
   const chunk = Math.max(1, Math.min(16, Math.ceil(jobs.length / (count * 8))));
   let next = 0;
   await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(script, { workerData: { seed, outDir: staging } });
-        let pending = 0;
-        const feed = (): void => {
-          if (next >= jobs.length) {
-            void worker.terminate().then(() => resolve());
-            return;
-          }
-          const batch = [];
-          for (let k = 0; k < chunk && next < jobs.length; k++, next++) batch.push({ index: next, job: jobs[next] });
-          pending = batch.length;
-          worker.postMessage(batch);
-        };
-        worker.on("message", (msg: WorkerResult | WorkerError) => {
-          if (msg.type === "error") {
-            void worker.terminate();
-            reject(new Error(msg.message));
-            return;
-          }
-          onBoard(msg.index, msg.samples);
-          if (--pending === 0) feed();
-        });
-        worker.on("error", reject);
-        feed();
-      }),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(script, { workerData: { seed, outDir: staging } });
+          let pending = 0;
+          const feed = (): void => {
+            if (next >= jobs.length) {
+              void worker.terminate().then(() => resolve());
+              return;
+            }
+            const batch = [];
+            for (let k = 0; k < chunk && next < jobs.length; k++, next++)
+              batch.push({ index: next, job: jobs[next] });
+            pending = batch.length;
+            worker.postMessage(batch);
+          };
+          worker.on("message", (msg: WorkerResult | WorkerError) => {
+            if (msg.type === "error") {
+              void worker.terminate();
+              reject(new Error(msg.message));
+              return;
+            }
+            onBoard(msg.index, msg.samples);
+            if (--pending === 0) feed();
+          });
+          worker.on("error", reject);
+          feed();
+        }),
     ),
   );
 }

@@ -77,7 +77,10 @@ export function checkSample(value: unknown, where: string): GameQASample {
   for (const [key, kind] of REQUIRED) {
     const v = rec[key];
     const ok = kind === "answer" ? typeof v === "string" || typeof v === "number" : typeof v === kind;
-    if (!ok) throw new UserError(`${where}: field "${key}" missing or not a ${kind === "answer" ? "string/number" : kind}`);
+    if (!ok)
+      throw new UserError(
+        `${where}: field "${key}" missing or not a ${kind === "answer" ? "string/number" : kind}`,
+      );
   }
   if (rec.options !== undefined && !Array.isArray(rec.options)) {
     throw new UserError(`${where}: field "options" is not an array`);

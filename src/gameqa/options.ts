@@ -24,7 +24,12 @@ export interface Choices {
  * never equal to it, in random order. Candidates are deduplicated and taken in the given order
  * after a shuffle, so callers can pass a long list of plausible alternatives.
  */
-export function makeChoices(rng: Rng, correct: string, candidates: readonly string[], count: number): Choices {
+export function makeChoices(
+  rng: Rng,
+  correct: string,
+  candidates: readonly string[],
+  count: number,
+): Choices {
   const pool = [...new Set(candidates.filter((c) => c !== correct))];
   const picked = rng.shuffle(pool).slice(0, Math.max(0, count - 1));
   const values = rng.shuffle([correct, ...picked]);

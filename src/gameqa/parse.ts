@@ -3,14 +3,22 @@ import { UserError } from "../util/errors.js";
 /** Helpers for games' parseState(): every failure names the file and the field. */
 
 export function expectObject(json: unknown, where: string): Record<string, unknown> {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new UserError(`${where}: state is not a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new UserError(`${where}: state is not a JSON object`);
   return json as Record<string, unknown>;
 }
 
-export function expectInt(obj: Record<string, unknown>, key: string, where: string, min?: number, max?: number): number {
+export function expectInt(
+  obj: Record<string, unknown>,
+  key: string,
+  where: string,
+  min?: number,
+  max?: number,
+): number {
   const v = obj[key];
   // Some published states store integers as floats (e.g. 1.0); accept integral numbers only.
-  if (typeof v !== "number" || !Number.isInteger(v)) throw new UserError(`${where}: field "${key}" must be an integer`);
+  if (typeof v !== "number" || !Number.isInteger(v))
+    throw new UserError(`${where}: field "${key}" must be an integer`);
   if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
     throw new UserError(`${where}: field "${key}" = ${v} is outside [${min ?? "-inf"}, ${max ?? "inf"}]`);
   }
@@ -26,7 +34,8 @@ export function expectMatrix<T>(
   expected?: string,
 ): T[][] {
   const m = obj[key];
-  if (!Array.isArray(m) || m.length === 0) throw new UserError(`${where}: field "${key}" must be a non-empty 2D array`);
+  if (!Array.isArray(m) || m.length === 0)
+    throw new UserError(`${where}: field "${key}" must be a non-empty 2D array`);
   const width = Array.isArray(m[0]) ? m[0].length : -1;
   return m.map((row, r) => {
     if (!Array.isArray(row) || row.length !== width || width === 0) {
@@ -35,7 +44,9 @@ export function expectMatrix<T>(
     return row.map((v, c) => {
       const t = cell(v);
       if (t === undefined) {
-        throw new UserError(`${where}: field "${key}"[${r}][${c}] = ${JSON.stringify(v)} is not ${expected ?? "valid"}`);
+        throw new UserError(
+          `${where}: field "${key}"[${r}][${c}] = ${JSON.stringify(v)} is not ${expected ?? "valid"}`,
+        );
       }
       return t;
     });

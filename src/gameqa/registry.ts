@@ -69,7 +69,13 @@ export function getGame(name: string): AnyGame {
   if (!g) {
     const failed = loadErrors.get(name);
     if (failed) throw new UserError(`game "${name}" failed to load: ${failed}`);
-    throw new UserError(`unknown game "${name}" (known: ${listGames().map((x) => x.name).join(", ") || "none"})`);
+    throw new UserError(
+      `unknown game "${name}" (known: ${
+        listGames()
+          .map((x) => x.name)
+          .join(", ") || "none"
+      })`,
+    );
   }
   return g;
 }
@@ -77,7 +83,10 @@ export function getGame(name: string): AnyGame {
 /** Parse a --games value: "all" or a comma list. */
 export function resolveGames(spec: string): AnyGame[] {
   if (spec.trim() === "all") return listGames();
-  const names = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UserError("--games: give a comma-separated list of games or 'all'");
   return names.map(getGame);
 }

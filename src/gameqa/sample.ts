@@ -33,9 +33,17 @@ const MAX_ATTEMPTS = 200;
 const pad = (i: number): string => String(i).padStart(5, "0");
 export const sampleId = (game: AnyGame, task: TaskDefinition<unknown>, level: Level, index: number): string =>
   `${game.name}-${task.name}-${level.toLowerCase()}-${pad(index)}`;
-const boardId = (game: AnyGame, level: Level, index: number): string => `${game.name}-${level.toLowerCase()}-${pad(index)}`;
+const boardId = (game: AnyGame, level: Level, index: number): string =>
+  `${game.name}-${level.toLowerCase()}-${pad(index)}`;
 
-function toSample(game: AnyGame, task: TaskDefinition<unknown>, level: Level, index: number, q: GeneratedQuestion, fileId: string): GameQASample {
+function toSample(
+  game: AnyGame,
+  task: TaskDefinition<unknown>,
+  level: Level,
+  index: number,
+  q: GeneratedQuestion,
+  fileId: string,
+): GameQASample {
   checkQuestion(game, task.id, q.answer, q.options);
   const sample: GameQASample = {
     data_id: sampleId(game, task, level, index),
@@ -72,14 +80,21 @@ export function buildBoard(game: AnyGame, job: Job, seed: number | string, withI
     if (!t) throw new Error(`${game.name}: no task with id ${id}`);
     return t;
   });
-  const shared = job.share ? game.generateState(createRng(hashSeed(seed, game.name, "board", job.plotLevel, job.index)), job.plotLevel) : undefined;
+  const shared = job.share
+    ? game.generateState(
+        createRng(hashSeed(seed, game.name, "board", job.plotLevel, job.index)),
+        job.plotLevel,
+      )
+    : undefined;
   let sharedUsed = false;
   for (const task of tasks) {
     const rng = createRng(hashSeed(seed, game.name, task.id, job.plotLevel, job.index));
     if (shared !== undefined) {
       const q = task.generate({ state: shared, rng, plotLevel: job.plotLevel });
       if (q) {
-        samples.push(toSample(game, task, job.plotLevel, job.index, q, boardId(game, job.plotLevel, job.index)));
+        samples.push(
+          toSample(game, task, job.plotLevel, job.index, q, boardId(game, job.plotLevel, job.index)),
+        );
         sharedUsed = true;
         continue;
       }
@@ -90,27 +105,45 @@ export function buildBoard(game: AnyGame, job: Job, seed: number | string, withI
       const state = game.generateState(own, job.plotLevel);
       const q = task.generate({ state, rng: own, plotLevel: job.plotLevel });
       if (!q) continue;
-      const s = toSample(game, task, job.plotLevel, job.index, q, sampleId(game, task, job.plotLevel, job.index));
+      const s = toSample(
+        game,
+        task,
+        job.plotLevel,
+        job.index,
+        q,
+        sampleId(game, task, job.plotLevel, job.index),
+      );
       samples.push(s);
       files.push(...stateFiles(game, sampleId(game, task, job.plotLevel, job.index), state, withImages));
       done = true;
     }
-    if (!done) throw new Error(`${game.name} task ${task.id}: no suitable state at ${job.plotLevel} after ${MAX_ATTEMPTS} attempts`);
+    if (!done)
+      throw new Error(
+        `${game.name} task ${task.id}: no suitable state at ${job.plotLevel} after ${MAX_ATTEMPTS} attempts`,
+      );
   }
-  if (sharedUsed) files.unshift(...stateFiles(game, boardId(game, job.plotLevel, job.index), shared, withImages));
+  if (sharedUsed)
+    files.unshift(...stateFiles(game, boardId(game, job.plotLevel, job.index), shared, withImages));
   return { samples, files };
 }
 
 /** Guard the invariants every multiple-choice sample must hold (a broken task must fail loudly). */
-function checkQuestion(game: AnyGame, taskId: number, answer: string | number, options: unknown[] | undefined): void {
+function checkQuestion(
+  game: AnyGame,
+  taskId: number,
+  answer: string | number,
+  options: unknown[] | undefined,
+): void {
   if (!options) return;
   const where = `${game.name} task ${taskId}`;
   const texts = options.map((o) => JSON.stringify(o));
-  if (new Set(texts).size !== texts.length) throw new Error(`${where}: duplicate options ${texts.join(", ")}`);
+  if (new Set(texts).size !== texts.length)
+    throw new Error(`${where}: duplicate options ${texts.join(", ")}`);
   const li = typeof answer === "string" ? letterIndex(answer) : -1;
   const ni = typeof answer === "number" ? answer - 1 : /^\d+$/.test(String(answer)) ? Number(answer) - 1 : -1;
   const idx = li >= 0 ? li : ni;
-  if (idx < 0 || idx >= options.length) throw new Error(`${where}: answer ${answer} names no option of ${options.length}`);
+  if (idx < 0 || idx >= options.length)
+    throw new Error(`${where}: answer ${answer} names no option of ${options.length}`);
 }
 
 /** One sample built on a state of its own (no board sharing): tests and library use. */
@@ -120,7 +153,12 @@ export function buildSample(
   seed: number | string,
   withImage = true,
 ): { sample: GameQASample; png: Uint8Array; stateJson: string } {
-  const built = buildBoard(game, { game: job.game, plotLevel: job.plotLevel, index: job.index, taskIds: [job.taskId], share: false }, seed, withImage);
+  const built = buildBoard(
+    game,
+    { game: job.game, plotLevel: job.plotLevel, index: job.index, taskIds: [job.taskId], share: false },
+    seed,
+    withImage,
+  );
   const sample = built.samples[0] as GameQASample;
   const stateJson = String(built.files.find((f) => f.path === sample.state)?.data ?? "");
   const png = built.files.find((f) => f.path === sample.image)?.data;

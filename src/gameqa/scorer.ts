@@ -53,7 +53,10 @@ export function finalAnswerRegion(response: string): string {
     if (rest.replace(/[*_`]/g, "") !== "") region = rest;
   }
   if (region !== undefined) return region;
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? "";
 }
 
@@ -102,15 +105,23 @@ function extractNumber(region: string, whole: string): string | null {
     const m = /-?\d+(?:\.\d+)?/.exec(s.replace(/(\d),(\d{3})\b/g, "$1$2"));
     return m ? String(Number(m[0])) : null;
   };
-  return pick(region) ?? (() => {
-    const all = [...whole.matchAll(/-?\d+(?:\.\d+)?/g)];
-    return all.length ? String(Number(all[all.length - 1]?.[0])) : null;
-  })();
+  return (
+    pick(region) ??
+    (() => {
+      const all = [...whole.matchAll(/-?\d+(?:\.\d+)?/g)];
+      return all.length ? String(Number(all[all.length - 1]?.[0])) : null;
+    })()
+  );
 }
 
 function extractTuple(region: string, whole: string): string | null {
   const re = /[([]\s*(-?\d+)\s*,\s*(-?\d+)(?:\s*,\s*(-?\d+))*\s*[)\]]/g;
-  const norm = (m: RegExpMatchArray): string => `(${m[0].replace(/[()[\]\s]/g, "").split(",").map(Number).join(", ")})`;
+  const norm = (m: RegExpMatchArray): string =>
+    `(${m[0]
+      .replace(/[()[\]\s]/g, "")
+      .split(",")
+      .map(Number)
+      .join(", ")})`;
   const inRegion = [...region.matchAll(re)];
   if (inRegion.length) return norm(inRegion[0] as RegExpMatchArray);
   const all = [...whole.matchAll(re)];
@@ -141,7 +152,11 @@ function normaliseExpected(sample: ScorableSample, format: AnswerFormat): string
     case "number":
       return String(Number(a));
     case "coordinate":
-      return `(${a.replace(/[()[\]\s]/g, "").split(",").map(Number).join(", ")})`;
+      return `(${a
+        .replace(/[()[\]\s]/g, "")
+        .split(",")
+        .map(Number)
+        .join(", ")})`;
     case "sequence":
       return sequenceTokens(a).join(", ");
     case "text":
@@ -153,7 +168,11 @@ function normaliseExpected(sample: ScorableSample, format: AnswerFormat): string
  * Score one response against a sample. `format` defaults to the inferred convention; generated
  * samples can pass their task's declared AnswerFormat.
  */
-export function scoreResponse(sample: ScorableSample, response: string, format: AnswerFormat = inferFormat(sample)): ScoreResult {
+export function scoreResponse(
+  sample: ScorableSample,
+  response: string,
+  format: AnswerFormat = inferFormat(sample),
+): ScoreResult {
   const expected = normaliseExpected(sample, format);
   const region = finalAnswerRegion(response);
   const options = sample.options ?? [];

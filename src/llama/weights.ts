@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Checkpoint } from "../formats/checkpoint.js";
 import { encodeFromF32, type FloatDType } from "../formats/dtype.js";
-import { type LlamaConfig, toHfConfig } from "../formats/hf-config.js";
+import { type LlamaConfig, requireSupported, toHfConfig } from "../formats/hf-config.js";
 import type { RopeLayout } from "../formats/names.js";
 import { permuteRopeRows } from "../formats/names.js";
 import { writeSafetensors } from "../formats/safetensors.js";
@@ -39,6 +39,7 @@ export function loadLlamaWeights(ckpt: Checkpoint): LlamaWeights {
   if (!config || ckpt.architecture !== "llama") {
     throw new UserError(`${ckpt.path}: not a LLaMA-architecture checkpoint with a known configuration`);
   }
+  requireSupported(config, ckpt.path, "the reference engine");
   const { hiddenSize: d, intermediateSize: h, numHeads, numKvHeads, headDim, vocabSize } = config;
   const names = ckpt.names;
   const load = (name: string, shape: number[]): Float32Array => {

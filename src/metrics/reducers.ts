@@ -9,7 +9,14 @@ export type Reducer = (values: readonly number[]) => number;
 
 const reducers = new Map<string, Reducer>([
   ["mean", (v) => mean(v)],
-  ["median", (v) => quantileSorted([...v].sort((a, b) => a - b), 0.5)],
+  [
+    "median",
+    (v) =>
+      quantileSorted(
+        [...v].sort((a, b) => a - b),
+        0.5,
+      ),
+  ],
   ["max", (v) => (v.length ? Math.max(...v) : Number.NaN)],
   ["min", (v) => (v.length ? Math.min(...v) : Number.NaN)],
   ["mode", mode],
@@ -53,5 +60,7 @@ export function getReducer(name: string): Reducer {
     const k = Number(m[1]);
     return (v) => passAtK(v, k);
   }
-  throw new UserError(`unknown epoch reducer "${name}" (known: ${[...reducers.keys()].join(", ")}, pass_at_<k>)`);
+  throw new UserError(
+    `unknown epoch reducer "${name}" (known: ${[...reducers.keys()].join(", ")}, pass_at_<k>)`,
+  );
 }

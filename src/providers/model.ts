@@ -74,7 +74,11 @@ export class Model implements ModelHandle {
     return this.opts.limiter;
   }
 
-  async generate(messages: ChatMessage[], config?: GenerateConfig, options: CallOptions = {}): Promise<ModelOutput> {
+  async generate(
+    messages: ChatMessage[],
+    config?: GenerateConfig,
+    options: CallOptions = {},
+  ): Promise<ModelOutput> {
     const request: ModelRequest = { messages, config: { ...this.opts.defaults, ...config } };
     const cache = this.opts.cache;
     const key = cache ? cacheKey(this.provider, request, options.epoch ?? 1) : undefined;

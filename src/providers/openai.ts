@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { Agent, errors as undiciErrors, request } from "undici";
+import { Agent, request, errors as undiciErrors } from "undici";
 import {
   type ChatMessage,
   type ModelOutput,
@@ -49,7 +49,10 @@ export class OpenAIProvider implements Provider {
   constructor(opts: OpenAIProviderOptions) {
     this.name = opts.name ?? "openai";
     this.model = opts.model;
-    const baseUrl = (opts.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(/\/$/, "");
+    const baseUrl = (opts.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(
+      /\/$/,
+      "",
+    );
     try {
       new URL(baseUrl);
     } catch {
@@ -61,7 +64,10 @@ export class OpenAIProvider implements Provider {
     this.connectionKey = `${this.name}|${this.endpoint}`;
     this.url = `${baseUrl}/chat/completions`;
     // Local servers usually need no key; send none rather than a fake one.
-    this.headers = { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+    this.headers = {
+      "content-type": "application/json",
+      ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    };
   }
 
   async generate(req: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {
@@ -81,7 +87,13 @@ export class OpenAIProvider implements Provider {
     let text: string;
     let headers: Record<string, string | string[] | undefined>;
     try {
-      const res = await request(this.url, { method: "POST", headers: this.headers, body, signal, dispatcher: agent });
+      const res = await request(this.url, {
+        method: "POST",
+        headers: this.headers,
+        body,
+        signal,
+        dispatcher: agent,
+      });
       status = res.statusCode;
       headers = res.headers;
       text = await res.body.text();
@@ -93,7 +105,10 @@ export class OpenAIProvider implements Provider {
     try {
       completion = JSON.parse(text) as Completion;
     } catch {
-      throw new ProviderError(`malformed response: not JSON (${JSON.stringify(redact(text.slice(0, 80)))})`, "transient");
+      throw new ProviderError(
+        `malformed response: not JSON (${JSON.stringify(redact(text.slice(0, 80)))})`,
+        "transient",
+      );
     }
     const choice = completion?.choices?.[0];
     const content = choice?.message?.content;
@@ -105,14 +120,20 @@ export class OpenAIProvider implements Provider {
       text: content ?? "",
       latencyMs: performance.now() - started,
       ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
-      ...(usage ? { usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } } : {}),
+      ...(usage
+        ? { usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } }
+        : {}),
       ...(completion.model && completion.model !== this.model ? { model: completion.model } : {}),
     };
   }
 }
 
 /** An HTTP error status: 429 and 5xx/408/409 are worth retrying; other 4xx are not. */
-function httpError(status: number, body: string, headers: Record<string, string | string[] | undefined>): ProviderError {
+function httpError(
+  status: number,
+  body: string,
+  headers: Record<string, string | string[] | undefined>,
+): ProviderError {
   let detail = body.slice(0, 300);
   try {
     const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string };
@@ -128,9 +149,13 @@ function httpError(status: number, body: string, headers: Record<string, string 
   };
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(header("retry-after"), header("retry-after-ms"));
-    return new ProviderError(message, "rate_limit", { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    return new ProviderError(message, "rate_limit", {
+      status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
-  if (status >= 500 || status === 408 || status === 409) return new ProviderError(message, "transient", { status });
+  if (status >= 500 || status === 408 || status === 409)
+    return new ProviderError(message, "transient", { status });
   return new ProviderError(message, "fatal", { status });
 }
 
@@ -155,7 +180,9 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 /** Image parts become `image_url` parts; local files are inlined as data URLs. */
-type WirePart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string; detail?: string } };
+type WirePart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string; detail?: string } };
 type WireMessage = { role: string; content: string | WirePart[] };
 
 async function toOpenAIMessage(m: ChatMessage): Promise<WireMessage> {
@@ -163,7 +190,11 @@ async function toOpenAIMessage(m: ChatMessage): Promise<WireMessage> {
   const parts: WirePart[] = [];
   for (const p of m.content) {
     if (p.type === "text") parts.push({ type: "text", text: p.text });
-    else parts.push({ type: "image_url", image_url: { url: await imageUrl(p.image), ...(p.detail ? { detail: p.detail } : {}) } });
+    else
+      parts.push({
+        type: "image_url",
+        image_url: { url: await imageUrl(p.image), ...(p.detail ? { detail: p.detail } : {}) },
+      });
   }
   if (m.role === "user") return { role: "user", content: parts };
   const text = parts.map((p) => (p.type === "text" ? p.text : "")).join("");

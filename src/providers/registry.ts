@@ -37,29 +37,43 @@ export function createProvider(id: string, opts: ProviderOptions = {}): Provider
   const { provider, model } = parseModelId(id);
   const entry = factories.get(provider);
   if (!entry) {
-    throw new UserError(`unknown provider "${provider}" in "${id}" (known: ${[...factories.keys()].join(", ")})`);
+    throw new UserError(
+      `unknown provider "${provider}" in "${id}" (known: ${[...factories.keys()].join(", ")})`,
+    );
   }
   return entry.factory(model, opts);
 }
 
-const openaiCompatible = (name: string, defaultUrl?: string): ProviderFactory => (model, opts) =>
-  new OpenAIProvider({
-    model,
-    name,
-    ...(opts.baseUrl ?? defaultUrl ? { baseUrl: (opts.baseUrl ?? defaultUrl)! } : {}),
-    ...(opts.apiKeyEnv ? { apiKeyEnv: opts.apiKeyEnv } : {}),
-  });
+const openaiCompatible =
+  (name: string, defaultUrl?: string): ProviderFactory =>
+  (model, opts) =>
+    new OpenAIProvider({
+      model,
+      name,
+      ...((opts.baseUrl ?? defaultUrl) ? { baseUrl: (opts.baseUrl ?? defaultUrl)! } : {}),
+      ...(opts.apiKeyEnv ? { apiKeyEnv: opts.apiKeyEnv } : {}),
+    });
 
 registerProvider(
   "openai",
   "OpenAI-compatible Chat Completions; --model-base-url or OPENAI_BASE_URL, key in OPENAI_API_KEY",
   openaiCompatible("openai"),
 );
-registerProvider("vllm", "vLLM server (default http://localhost:8000/v1)", openaiCompatible("vllm", "http://localhost:8000/v1"));
-registerProvider("ollama", "Ollama (default http://localhost:11434/v1)", openaiCompatible("ollama", "http://localhost:11434/v1"));
+registerProvider(
+  "vllm",
+  "vLLM server (default http://localhost:8000/v1)",
+  openaiCompatible("vllm", "http://localhost:8000/v1"),
+);
+registerProvider(
+  "ollama",
+  "Ollama (default http://localhost:11434/v1)",
+  openaiCompatible("ollama", "http://localhost:11434/v1"),
+);
 registerProvider(
   "llamacpp",
   "llama.cpp server (default http://localhost:8080/v1)",
   openaiCompatible("llamacpp", "http://localhost:8080/v1"),
 );
-registerProvider("scripted", "answers from code, for tests (scripted/echo)", (model) => scriptedProvider(model));
+registerProvider("scripted", "answers from code, for tests (scripted/echo)", (model) =>
+  scriptedProvider(model),
+);

@@ -34,11 +34,13 @@ export function textOf(m: ChatMessage): string {
 }
 
 const builtins: Record<string, ScriptFn> = {
-  echo: (messages) => textOf([...messages].reverse().find((m) => m.role === "user") ?? { role: "user", content: "" }),
+  echo: (messages) =>
+    textOf([...messages].reverse().find((m) => m.role === "user") ?? { role: "user", content: "" }),
 };
 
 export function scriptedProvider(model: string): ScriptedProvider {
   const fn = builtins[model];
-  if (!fn) throw new UserError(`unknown scripted model "${model}" (known: ${Object.keys(builtins).join(", ")})`);
+  if (!fn)
+    throw new UserError(`unknown scripted model "${model}" (known: ${Object.keys(builtins).join(", ")})`);
   return new ScriptedProvider(model, fn);
 }

@@ -10,7 +10,11 @@ export interface LimiterStats {
   pausedMs: number;
 }
 
-type Waiter = { resolve: (release: () => void) => void; reject: (err: unknown) => void; signal?: AbortSignal };
+type Waiter = {
+  resolve: (release: () => void) => void;
+  reject: (err: unknown) => void;
+  signal?: AbortSignal;
+};
 
 export class AdaptiveLimiter {
   private current: number;

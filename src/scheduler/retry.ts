@@ -33,7 +33,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Parse a Retry-After header (seconds or HTTP date) or retry-after-ms into milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, valueMs?: string | null): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  valueMs?: string | null,
+): number | undefined {
   if (valueMs) {
     const ms = Number(valueMs);
     if (Number.isFinite(ms) && ms >= 0) return ms;

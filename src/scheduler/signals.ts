@@ -25,13 +25,19 @@ export function linkedSignal(parent: AbortSignal, timeoutMs?: number): LinkedSig
     const created = new Set<AbortController>();
     set = created;
     children.set(parent, created);
-    parent.addEventListener("abort", () => {
-      for (const c of created) c.abort(parent.reason);
-      created.clear();
-    }, { once: true });
+    parent.addEventListener(
+      "abort",
+      () => {
+        for (const c of created) c.abort(parent.reason);
+        created.clear();
+      },
+      { once: true },
+    );
   }
   set.add(controller);
-  const timer = timeoutMs ? setTimeout(() => controller.abort(timeoutError(timeoutMs)), timeoutMs) : undefined;
+  const timer = timeoutMs
+    ? setTimeout(() => controller.abort(timeoutError(timeoutMs)), timeoutMs)
+    : undefined;
   return {
     signal: controller.signal,
     done() {

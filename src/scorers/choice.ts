@@ -6,8 +6,14 @@
 import type { Scorer } from "../core/types.js";
 import { choiceLetter } from "../solvers/index.js";
 
-export function extractChoiceLetter(text: string, nChoices: number, choices: readonly string[] = []): string | undefined {
-  const letters = Array.from({ length: Math.max(1, Math.min(26, nChoices)) }, (_, i) => choiceLetter(i)).join("");
+export function extractChoiceLetter(
+  text: string,
+  nChoices: number,
+  choices: readonly string[] = [],
+): string | undefined {
+  const letters = Array.from({ length: Math.max(1, Math.min(26, nChoices)) }, (_, i) => choiceLetter(i)).join(
+    "",
+  );
   const L = `[${letters}${letters.toLowerCase()}]`;
   const patterns = [
     new RegExp(`answer\\s*(?:is)?\\s*[:：]?\\s*\\**\\s*[(\\[]?(${L})\\b`, "gi"),
@@ -24,13 +30,15 @@ export function extractChoiceLetter(text: string, nChoices: number, choices: rea
   const trimmed = text.trim();
   // A reply that is just the letter, "(B)", "B." or "B) text".
   const lone = new RegExp(`^[(\\[]?(${L})(?:[)\\].:]|\\s|$)`).exec(trimmed);
-  if (lone && (trimmed.length <= 3 || /^[(\[]?[A-Za-z][)\].:]/.test(trimmed))) return lone[1]!.toUpperCase();
+  if (lone && (trimmed.length <= 3 || /^[([]?[A-Za-z][)\].:]/.test(trimmed))) return lone[1]!.toUpperCase();
   const lastLine = trimmed.split("\n").pop()?.trim() ?? "";
   const lastLone = new RegExp(`^[(\\[]?(${L})[)\\].]?$`).exec(lastLine);
   if (lastLone) return lastLone[1]!.toUpperCase();
   // The reply quotes exactly one option's text.
   const lower = trimmed.toLowerCase();
-  const quoted = choices.map((c, i) => (c.length > 1 && lower.includes(c.toLowerCase()) ? i : -1)).filter((i) => i >= 0);
+  const quoted = choices
+    .map((c, i) => (c.length > 1 && lower.includes(c.toLowerCase()) ? i : -1))
+    .filter((i) => i >= 0);
   if (quoted.length === 1) return choiceLetter(quoted[0]!);
   return undefined;
 }
@@ -41,7 +49,9 @@ export function choiceScorer(): Scorer {
     metrics: ["accuracy", "stderr", "bootstrap_ci"],
     async score(state) {
       const choices = state.sample.choices ?? [];
-      const target = String(([] as string[]).concat(state.sample.target ?? [])[0] ?? "").trim().toUpperCase();
+      const target = String(([] as string[]).concat(state.sample.target ?? [])[0] ?? "")
+        .trim()
+        .toUpperCase();
       const answer = extractChoiceLetter(state.output?.text ?? "", choices.length, choices);
       if (!answer) return { value: 0, explanation: "no option letter found in the response" };
       return {

@@ -15,7 +15,10 @@ export function extractFinalAnswer(text: string): string {
     const line = rest.split("\n")[0] ?? "";
     if (line.trim()) return line.trim();
   }
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? "";
 }
 
@@ -44,7 +47,10 @@ export function exactMatch(opts: { extract?: boolean } = {}): Scorer {
       return {
         value: hit !== undefined ? 1 : 0,
         answer,
-        explanation: hit !== undefined ? "matches the target" : `expected ${targets.map((t) => JSON.stringify(t)).join(" or ")}`,
+        explanation:
+          hit !== undefined
+            ? "matches the target"
+            : `expected ${targets.map((t) => JSON.stringify(t)).join(" or ")}`,
       };
     },
   };

@@ -23,4 +23,6 @@ export function listScorers(): Array<{ name: string; description: string }> {
 }
 
 registerScorer("exact", "exact match of the extracted final answer against the target", () => exactMatch());
-registerScorer("choice", "option letter extracted from the response vs the target letter", () => choiceScorer());
+registerScorer("choice", "option letter extracted from the response vs the target letter", () =>
+  choiceScorer(),
+);

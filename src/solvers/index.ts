@@ -13,7 +13,10 @@ export function generate(config?: GenerateConfig): Solver {
 /** Put a system message first. */
 export function systemMessage(text: string): Solver {
   return async (state) => {
-    state.messages = [{ role: "system", content: text }, ...state.messages.filter((m) => m.role !== "system")];
+    state.messages = [
+      { role: "system", content: text },
+      ...state.messages.filter((m) => m.role !== "system"),
+    ];
     return state;
   };
 }
@@ -28,15 +31,21 @@ export function promptTemplate(template: string): Solver {
     if (i < 0) return state;
     const msg = state.messages[i]!;
     const text = fillTemplate(template, { prompt: textOf(msg), ...(state.sample.metadata ?? {}) });
-    state.messages[i] = typeof msg.content === "string"
-      ? { role: "user", content: text }
-      : { role: "user", content: [...msg.content.filter((p) => p.type === "image"), { type: "text", text }] };
+    state.messages[i] =
+      typeof msg.content === "string"
+        ? { role: "user", content: text }
+        : {
+            role: "user",
+            content: [...msg.content.filter((p) => p.type === "image"), { type: "text", text }],
+          };
     return state;
   };
 }
 
 export function fillTemplate(template: string, values: Record<string, unknown>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in values ? String(values[key]) : whole,
+  );
 }
 
 export function lastUserIndex(messages: ChatMessage[]): number {

@@ -144,7 +144,9 @@ export class RunStore implements ResponseCache {
       this.db.pragma("synchronous = FULL");
       this.db.pragma("busy_timeout = 5000");
       this.db.exec(SCHEMA_SQL);
-      this.db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+      this.db
+        .prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)")
+        .run(String(SCHEMA_VERSION));
     }
     const db = this.db;
     this.stmts = opts.readonly
@@ -163,7 +165,9 @@ export class RunStore implements ResponseCache {
           ),
           insertBlob: db.prepare("INSERT OR IGNORE INTO blobs (hash, mime, data) VALUES (?,?,?)"),
           cacheGet: db.prepare("SELECT value FROM response_cache WHERE key = ?").pluck(),
-          cachePut: db.prepare("INSERT OR REPLACE INTO response_cache (key, value, created_at) VALUES (?,?,?)"),
+          cachePut: db.prepare(
+            "INSERT OR REPLACE INTO response_cache (key, value, created_at) VALUES (?,?,?)",
+          ),
           touchRun: db.prepare("UPDATE runs SET updated_at = ? WHERE id = ?"),
         };
   }
@@ -196,7 +200,10 @@ export class RunStore implements ResponseCache {
           JSON.stringify(manifest),
         );
     } catch (err) {
-      if (String(err).includes("UNIQUE")) throw new UserError(`run id "${manifest.runId}" already exists in ${this.path}; use assay resume ${manifest.runId}`);
+      if (String(err).includes("UNIQUE"))
+        throw new UserError(
+          `run id "${manifest.runId}" already exists in ${this.path}; use assay resume ${manifest.runId}`,
+        );
       throw err;
     }
   }
@@ -210,23 +217,32 @@ export class RunStore implements ResponseCache {
   requireRun(id: string): RunRow {
     const exact = this.getRun(id);
     if (exact) return exact;
-    const matches = this.db.prepare("SELECT id FROM runs WHERE id LIKE ? ORDER BY created_at DESC LIMIT 5").pluck().all(`${id}%`) as string[];
+    const matches = this.db
+      .prepare("SELECT id FROM runs WHERE id LIKE ? ORDER BY created_at DESC LIMIT 5")
+      .pluck()
+      .all(`${id}%`) as string[];
     if (matches.length === 1) return this.getRun(matches[0]!)!;
     if (matches.length > 1) throw new UserError(`run id "${id}" is ambiguous: ${matches.join(", ")}`);
     throw new UserError(`no run "${id}" in ${this.path} (see: assay runs)`);
   }
 
   listRuns(limit = 50): RunRow[] {
-    const rows = this.db.prepare("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?").all(limit) as Row[];
+    const rows = this.db
+      .prepare("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?")
+      .all(limit) as Row[];
     return rows.map(toRunRow);
   }
 
   setStatus(id: string, status: RunRow["status"]): void {
-    this.db.prepare("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?").run(status, new Date().toISOString(), id);
+    this.db
+      .prepare("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?")
+      .run(status, new Date().toISOString(), id);
   }
 
   setSummary(id: string, summary: unknown): void {
-    this.db.prepare("UPDATE runs SET summary = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(summary), new Date().toISOString(), id);
+    this.db
+      .prepare("UPDATE runs SET summary = ?, updated_at = ? WHERE id = ?")
+      .run(JSON.stringify(summary), new Date().toISOString(), id);
   }
 
   // ---------- samples ----------
@@ -279,7 +295,8 @@ export class RunStore implements ResponseCache {
           now,
         );
         w.deleteScores.run(runId, r.sampleId, r.epoch);
-        for (const [name, s] of Object.entries(r.scores)) this.insertScore(runId, r.sampleId, r.epoch, name, s);
+        for (const [name, s] of Object.entries(r.scores))
+          this.insertScore(runId, r.sampleId, r.epoch, name, s);
       }
       for (const [key, value] of cacheRows) w.cachePut.run(key, value, Date.now());
       for (const id of runs) w.touchRun.run(now, id);
@@ -301,10 +318,14 @@ export class RunStore implements ResponseCache {
   }
 
   /** Replace the given scorers' scores of stored samples (re-scoring); other scorers' rows stay. One transaction. */
-  replaceScores(runId: string, rows: Array<{ sampleId: string; epoch: number; scores: Record<string, Score> }>): void {
+  replaceScores(
+    runId: string,
+    rows: Array<{ sampleId: string; epoch: number; scores: Record<string, Score> }>,
+  ): void {
     this.db.transaction(() => {
       for (const r of rows) {
-        for (const [name, s] of Object.entries(r.scores)) this.insertScore(runId, r.sampleId, r.epoch, name, s);
+        for (const [name, s] of Object.entries(r.scores))
+          this.insertScore(runId, r.sampleId, r.epoch, name, s);
       }
     })();
   }
@@ -312,23 +333,29 @@ export class RunStore implements ResponseCache {
   /** Move inlined base64 images into the blobs table; the JSON keeps "assay-blob:<sha256>". */
   private storeBlobs(text: string | null): string | null {
     if (text === null || !text.includes("data:")) return text;
-    return text.replace(/data:([\w/+.-]+);base64,([A-Za-z0-9+/=]{256,})/g, (_m, mime: string, b64: string) => {
-      const data = Buffer.from(b64, "base64");
-      const hash = sha256(data);
-      this.w.insertBlob.run(hash, mime, data);
-      return `assay-blob:${hash}`;
-    });
+    return text.replace(
+      /data:([\w/+.-]+);base64,([A-Za-z0-9+/=]{256,})/g,
+      (_m, mime: string, b64: string) => {
+        const data = Buffer.from(b64, "base64");
+        const hash = sha256(data);
+        this.w.insertBlob.run(hash, mime, data);
+        return `assay-blob:${hash}`;
+      },
+    );
   }
 
   getBlob(hash: string): { mime: string; data: Buffer } | undefined {
-    return this.db.prepare("SELECT mime, data FROM blobs WHERE hash = ?").get(hash) as { mime: string; data: Buffer } | undefined;
+    return this.db.prepare("SELECT mime, data FROM blobs WHERE hash = ?").get(hash) as
+      | { mime: string; data: Buffer }
+      | undefined;
   }
 
   /** Keys "sampleId\u0000epoch" of finished samples; with `withoutErrors`, only successful ones. */
   finishedKeys(runId: string, opts: { withoutErrors?: boolean } = {}): Set<string> {
     const sql = `SELECT sample_id, epoch FROM samples WHERE run_id = ?${opts.withoutErrors ? " AND error IS NULL" : ""}`;
     const out = new Set<string>();
-    for (const row of this.db.prepare(sql).raw().iterate(runId) as Iterable<[string, number]>) out.add(`${row[0]}\u0000${row[1]}`);
+    for (const row of this.db.prepare(sql).raw().iterate(runId) as Iterable<[string, number]>)
+      out.add(`${row[0]}\u0000${row[1]}`);
     return out;
   }
 
@@ -346,7 +373,9 @@ export class RunStore implements ResponseCache {
 
   scoresFor(runId: string): StoredScore[] {
     const rows = this.db
-      .prepare("SELECT sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ?")
+      .prepare(
+        "SELECT sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ?",
+      )
       .all(runId) as Row[];
     return rows.map((r) => ({
       sampleId: r.sample_id as string,
@@ -364,7 +393,9 @@ export class RunStore implements ResponseCache {
   scoresOf(runId: string, sampleId: string, epoch: number): StoredScore[] {
     return (
       this.db
-        .prepare("SELECT sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ? AND sample_id = ? AND epoch = ?")
+        .prepare(
+          "SELECT sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ? AND sample_id = ? AND epoch = ?",
+        )
         .all(runId, sampleId, epoch) as Row[]
     ).map((r) => ({
       sampleId: r.sample_id as string,

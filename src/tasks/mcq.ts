@@ -12,16 +12,26 @@ export function mcqRecordToSample(record: JsonRecord, index: number): Sample {
   if (!Array.isArray(choices) || choices.length < 2 || choices.length > 26) {
     fieldError("choices", "expected an array of 2 to 26 options");
   }
-  if (!choices.every((c) => typeof c === "string" || typeof c === "number")) fieldError("choices", "options must be strings");
+  if (!choices.every((c) => typeof c === "string" || typeof c === "number"))
+    fieldError("choices", "options must be strings");
   const raw = record.answer;
   let letter: string;
-  if (typeof raw === "number" && Number.isInteger(raw) && raw >= 0 && raw < choices.length) letter = choiceLetter(raw);
+  if (typeof raw === "number" && Number.isInteger(raw) && raw >= 0 && raw < choices.length)
+    letter = choiceLetter(raw);
   else if (typeof raw === "string" && /^[A-Za-z]$/.test(raw.trim())) letter = raw.trim().toUpperCase();
-  else return fieldError("answer", `expected an option letter (A-${choiceLetter(choices.length - 1)}) or 0-based index, got ${JSON.stringify(raw)}`);
-  if (letter.charCodeAt(0) - 65 >= choices.length) fieldError("answer", `letter ${letter} but only ${choices.length} choices`);
+  else
+    return fieldError(
+      "answer",
+      `expected an option letter (A-${choiceLetter(choices.length - 1)}) or 0-based index, got ${JSON.stringify(raw)}`,
+    );
+  if (letter.charCodeAt(0) - 65 >= choices.length)
+    fieldError("answer", `letter ${letter} but only ${choices.length} choices`);
   const { question: _q, choices: _c, answer: _a, id, ...rest } = record;
   return {
-    id: id === undefined || id === null ? String(index + 1) : requireString(record, "id", { allowNumber: true }),
+    id:
+      id === undefined || id === null
+        ? String(index + 1)
+        : requireString(record, "id", { allowNumber: true }),
     input: question,
     choices: choices.map(String),
     target: letter,
@@ -33,8 +43,16 @@ registerTask({
   name: "mcq",
   description: "multiple-choice questions (JSONL: question, choices[], answer letter or index, id?)",
   options: [
-    { name: "dataset", description: "JSON/JSONL/Parquet file or URL with question, choices, answer", required: true },
-    { name: "template", description: "prompt template with {question} and {choices}", default: DEFAULT_MCQ_TEMPLATE },
+    {
+      name: "dataset",
+      description: "JSON/JSONL/Parquet file or URL with question, choices, answer",
+      required: true,
+    },
+    {
+      name: "template",
+      description: "prompt template with {question} and {choices}",
+      default: DEFAULT_MCQ_TEMPLATE,
+    },
     { name: "group_by", description: "metadata field(s) to break metrics down by, separated by |" },
   ],
   create(args) {

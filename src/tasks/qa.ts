@@ -4,19 +4,31 @@ import { exactMatch } from "../scorers/match.js";
 import { generate, promptTemplate } from "../solvers/index.js";
 import { registerTask } from "./registry.js";
 
-export const QA_TEMPLATE = "{prompt}\n\nGive your final answer on the last line as \"ANSWER: <answer>\".";
+export const QA_TEMPLATE = '{prompt}\n\nGive your final answer on the last line as "ANSWER: <answer>".';
 
 registerTask({
   name: "qa",
   description: "questions with a short reference answer, scored by exact match (JSONL: input, target, id?)",
   options: [
-    { name: "dataset", description: "JSON/JSONL/Parquet file or URL with input and target fields", required: true },
-    { name: "fields", description: "field mapping, e.g. input=question,target=answer,id=qid,metadata=subject" },
+    {
+      name: "dataset",
+      description: "JSON/JSONL/Parquet file or URL with input and target fields",
+      required: true,
+    },
+    {
+      name: "fields",
+      description: "field mapping, e.g. input=question,target=answer,id=qid,metadata=subject",
+    },
     { name: "template", description: "prompt template; {prompt} is the input", default: QA_TEMPLATE },
     { name: "group_by", description: "metadata field(s) to break metrics down by, separated by |" },
   ],
   create(args) {
-    const spec = parseFieldSpec(String(args.fields ?? ""), { input: "input", target: "target", id: "id", metadata: "*" });
+    const spec = parseFieldSpec(String(args.fields ?? ""), {
+      input: "input",
+      target: "target",
+      id: "id",
+      metadata: "*",
+    });
     return {
       name: "qa",
       version: "1",

@@ -80,17 +80,29 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     }
     const f = opts.failures ?? {};
     const r = f.rate429 || f.rate500 || f.garbage || f.hang ? rng.next() : 1;
+    // Cumulative bands of [0, 1): the first band r falls in decides the outcome.
     let outcome = "ok";
-    let edge = f.rate429 ?? 0;
-    if (r < edge) outcome = "429";
-    else if (r < (edge += f.rate500 ?? 0)) outcome = "500";
-    else if (r < (edge += f.garbage ?? 0)) outcome = "garbage";
-    else if (r < (edge += f.hang ?? 0)) outcome = "hang";
+    let edge = 0;
+    for (const [name, rate] of [
+      ["429", f.rate429],
+      ["500", f.rate500],
+      ["garbage", f.garbage],
+      ["hang", f.hang],
+    ] as const) {
+      edge += rate ?? 0;
+      if (r < edge) {
+        outcome = name;
+        break;
+      }
+    }
     counts[outcome] = (counts[outcome] ?? 0) + 1;
     if (record) requests.push({ body, authorization: req.headers.authorization, outcome });
 
     if (outcome === "429") {
-      res.writeHead(429, { "content-type": "application/json", "retry-after": String(opts.retryAfterSeconds ?? 0) });
+      res.writeHead(429, {
+        "content-type": "application/json",
+        "retry-after": String(opts.retryAfterSeconds ?? 0),
+      });
       res.end(JSON.stringify({ error: { message: "rate limited", type: "rate_limit" } }));
       return;
     }

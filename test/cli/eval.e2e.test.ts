@@ -12,7 +12,14 @@ import { runCli, spawnCli, tempDir } from "../helpers/cli.js";
 /** n QA records whose question text is "question <i>" and target "answer <i>". */
 function writeQa(dir: string, n: number): string {
   const path = join(dir, "qa.jsonl");
-  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `s${i}`, input: `question ${i}`, target: `answer ${i}`, level: i % 2 ? "odd" : "even" }));
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      id: `s${i}`,
+      input: `question ${i}`,
+      target: `answer ${i}`,
+      level: i % 2 ? "odd" : "even",
+    }),
+  );
   writeFileSync(path, `${lines.join("\n")}\n`);
   return path;
 }
@@ -23,7 +30,8 @@ const halfRight = (req: Parameters<typeof lastUserText>[0]) => {
   return `Thinking...\nANSWER: answer ${i % 2 === 0 ? i : i + 100}`;
 };
 
-const questionIndex = (body: Parameters<typeof lastUserText>[0]) => Number(/question (\d+)/.exec(lastUserText(body))?.[1]);
+const questionIndex = (body: Parameters<typeof lastUserText>[0]) =>
+  Number(/question (\d+)/.exec(lastUserText(body))?.[1]);
 
 describe("assay eval end to end", () => {
   test("stores every sample, shows metrics by group, exports jsonl and csv", async () => {
@@ -32,7 +40,26 @@ describe("assay eval end to end", () => {
     try {
       const data = writeQa(dir, 20);
       const db = join(dir, "runs.db");
-      const r = await runCli(["eval", "qa", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--run-id", "r1", "-T", "group_by=level", "--json"], { cwd: dir });
+      const r = await runCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--run-id",
+          "r1",
+          "-T",
+          "group_by=level",
+          "--json",
+        ],
+        { cwd: dir },
+      );
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
       assert.equal(out.runId, "r1");
@@ -49,7 +76,10 @@ describe("assay eval end to end", () => {
       assert.match(show.stdout, /odd\s+10\s+0\.000/);
 
       const jsonl = await runCli(["export", "r1", "--format", "jsonl", "--db", db], { cwd: dir });
-      const rows = jsonl.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      const rows = jsonl.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       assert.equal(rows.length, 20);
       assert.deepEqual(rows[3].scores.exact.value, 0);
       assert.equal(rows[3].scores.exact.answer, "answer 103");
@@ -62,7 +92,11 @@ describe("assay eval end to end", () => {
       const lines = csv.stdout.trim().split("\n");
       assert.match(lines[0]!, /^run_id,sample_id,epoch,input,target,output,error/);
       assert.match(lines[0]!, /,exact,exact_answer$/);
-      assert.equal(lines.length, 1 + 20 + 20, "outputs contain one newline each, so quoted cells span two lines");
+      assert.equal(
+        lines.length,
+        1 + 20 + 20,
+        "outputs contain one newline each, so quoted cells span two lines",
+      );
 
       const runs = await runCli(["runs", "--db", db, "--json"], { cwd: dir });
       assert.equal(JSON.parse(runs.stdout)[0].samples, 20);
@@ -75,7 +109,22 @@ describe("assay eval end to end", () => {
       assert.equal(server.requests.length, before);
 
       // Running the same evaluation again is served from the response cache.
-      const again = await runCli(["eval", "qa", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--json"], { cwd: dir });
+      const again = await runCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--json",
+        ],
+        { cwd: dir },
+      );
       assert.equal(again.code, 0);
       assert.equal(JSON.parse(again.stdout).summary.cached, 20);
       assert.equal(server.requests.length, before);
@@ -89,9 +138,31 @@ describe("assay eval end to end", () => {
     const server = await startMockServer({ reply: (req) => `I pick (${req.seed === 5 ? "A" : "B"})` });
     try {
       const data = join(dir, "mcq.jsonl");
-      writeFileSync(data, `${JSON.stringify({ question: "2+2?", choices: ["4", "5"], answer: "A" })}\n${JSON.stringify({ question: "1+1?", choices: ["3", "2"], answer: 1 })}\n`);
+      writeFileSync(
+        data,
+        `${JSON.stringify({ question: "2+2?", choices: ["4", "5"], answer: "A" })}\n${JSON.stringify({ question: "1+1?", choices: ["3", "2"], answer: 1 })}\n`,
+      );
       const db = join(dir, "runs.db");
-      const r = await runCli(["eval", "mcq", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--epochs", "2", "--seed", "5", "--json"], { cwd: dir });
+      const r = await runCli(
+        [
+          "eval",
+          "mcq",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--epochs",
+          "2",
+          "--seed",
+          "5",
+          "--json",
+        ],
+        { cwd: dir },
+      );
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
       assert.equal(out.summary.samples, 4);
@@ -117,18 +188,46 @@ describe("assay eval end to end", () => {
     try {
       const data = writeQa(dir, 10);
       const db = join(dir, "runs.db");
-      const r = await runCli(["eval", "qa", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--run-id", "e1", "--max-retries", "0"], { cwd: dir });
+      const r = await runCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--run-id",
+          "e1",
+          "--max-retries",
+          "0",
+        ],
+        { cwd: dir },
+      );
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /3 sample\(s\) failed/);
-      const errors = new Database(db, { readonly: true }).prepare("SELECT sample_id, error FROM samples WHERE run_id = 'e1' AND error IS NOT NULL ORDER BY sample_id").all() as Array<{ sample_id: string; error: string }>;
-      assert.deepEqual(errors.map((e) => e.sample_id), ["s2", "s5", "s7"]);
+      const errors = new Database(db, { readonly: true })
+        .prepare(
+          "SELECT sample_id, error FROM samples WHERE run_id = 'e1' AND error IS NOT NULL ORDER BY sample_id",
+        )
+        .all() as Array<{ sample_id: string; error: string }>;
+      assert.deepEqual(
+        errors.map((e) => e.sample_id),
+        ["s2", "s5", "s7"],
+      );
       assert.match(errors[0]!.error, /HTTP 500/);
 
       broken.clear();
       const before = server.requests.length;
       const retry = await runCli(["retry-errors", "e1", "--db", db, "--json"], { cwd: dir });
       assert.equal(retry.code, 0, retry.stderr);
-      const asked = server.requests.slice(before).map((q) => questionIndex(q.body)).sort();
+      const asked = server.requests
+        .slice(before)
+        .map((q) => questionIndex(q.body))
+        .sort();
       assert.deepEqual(asked, [2, 5, 7]);
       const out = JSON.parse(retry.stdout);
       assert.equal(out.failed, 0);
@@ -141,19 +240,43 @@ describe("assay eval end to end", () => {
 
   test("resume after kill -9 completes with exactly one result per sample, redoing none", async () => {
     const dir = tempDir();
-    const server = await startMockServer({ delayMs: 40, reply: (req) => `ANSWER: answer ${questionIndex(req)}` });
+    const server = await startMockServer({
+      delayMs: 40,
+      reply: (req) => `ANSWER: answer ${questionIndex(req)}`,
+    });
     try {
       const n = 80;
       const data = writeQa(dir, n);
       const db = join(dir, "runs.db");
-      const child = spawnCli(["eval", "qa", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--run-id", "k1", "--concurrency", "4", "--no-cache"], { cwd: dir });
+      const child = spawnCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--run-id",
+          "k1",
+          "--concurrency",
+          "4",
+          "--no-cache",
+        ],
+        { cwd: dir },
+      );
       let stored = 0;
       const deadline = Date.now() + 20_000;
       while (stored < 12 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
         try {
           const ro = new Database(db, { readonly: true });
-          stored = (ro.prepare("SELECT COUNT(*) AS n FROM samples WHERE run_id = 'k1'").get() as { n: number }).n;
+          stored = (
+            ro.prepare("SELECT COUNT(*) AS n FROM samples WHERE run_id = 'k1'").get() as { n: number }
+          ).n;
           ro.close();
         } catch {
           // database not created yet
@@ -162,7 +285,11 @@ describe("assay eval end to end", () => {
       child.kill("SIGKILL");
       await new Promise((r) => child.on("close", r));
       const ro = new Database(db, { readonly: true });
-      const done = new Set((ro.prepare("SELECT sample_id FROM samples WHERE run_id = 'k1'").pluck().all() as string[]).map((s) => Number(s.slice(1))));
+      const done = new Set(
+        (ro.prepare("SELECT sample_id FROM samples WHERE run_id = 'k1'").pluck().all() as string[]).map((s) =>
+          Number(s.slice(1)),
+        ),
+      );
       ro.close();
       assert.ok(done.size >= 12 && done.size < n, `killed after ${done.size} samples`);
 
@@ -170,13 +297,19 @@ describe("assay eval end to end", () => {
       const r = await runCli(["resume", "k1", "--db", db, "--concurrency", "8", "--json"], { cwd: dir });
       assert.equal(r.code, 0, r.stderr);
       const asked = server.requests.slice(before).map((q) => questionIndex(q.body));
-      for (const i of asked) assert.ok(!done.has(i), `sample ${i} was finished before the kill but asked again`);
+      for (const i of asked)
+        assert.ok(!done.has(i), `sample ${i} was finished before the kill but asked again`);
       assert.equal(new Set(asked).size, asked.length, "no sample asked twice on resume");
       const check = new Database(db, { readonly: true });
-      const rows = check.prepare("SELECT sample_id, COUNT(*) AS c FROM samples WHERE run_id = 'k1' GROUP BY sample_id").all() as Array<{ c: number }>;
+      const rows = check
+        .prepare("SELECT sample_id, COUNT(*) AS c FROM samples WHERE run_id = 'k1' GROUP BY sample_id")
+        .all() as Array<{ c: number }>;
       assert.equal(rows.length, n);
       assert.ok(rows.every((x) => x.c === 1));
-      assert.equal((check.prepare("SELECT status FROM runs WHERE id = 'k1'").get() as { status: string }).status, "completed");
+      assert.equal(
+        (check.prepare("SELECT status FROM runs WHERE id = 'k1'").get() as { status: string }).status,
+        "completed",
+      );
       check.close();
       assert.equal(JSON.parse(r.stdout).summary.scorers[0].metrics.accuracy, 1);
     } finally {
@@ -194,13 +327,37 @@ describe("assay eval end to end", () => {
     try {
       const data = writeQa(dir, 120);
       const db = join(dir, "runs.db");
-      const r = await runCli(["eval", "qa", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--concurrency", "16", "--timeout", "0.5", "--backoff-ms", "5", "--max-retries", "12", "--json"], { cwd: dir });
+      const r = await runCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--concurrency",
+          "16",
+          "--timeout",
+          "0.5",
+          "--backoff-ms",
+          "5",
+          "--max-retries",
+          "12",
+          "--json",
+        ],
+        { cwd: dir },
+      );
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
       assert.equal(out.summary.samples, 120);
       assert.equal(out.failed, 0);
       assert.equal(out.summary.scorers[0].metrics.accuracy, 1);
-      const injected = server.counts["429"]! + server.counts["500"]! + server.counts.garbage! + server.counts.hang!;
+      const injected =
+        server.counts["429"]! + server.counts["500"]! + server.counts.garbage! + server.counts.hang!;
       assert.ok(injected > 20, `only ${injected} failures injected`);
       assert.equal(out.calls.model.retries, injected, "every injected failure was retried once");
       assert.equal(out.calls.model.rateLimited, server.counts["429"]);
@@ -222,16 +379,46 @@ describe("assay eval end to end", () => {
       const data = writeQa(dir, 6);
       const db = join(dir, "runs.db");
       const env = { OPENAI_API_KEY: key };
-      const r = await runCli(["eval", "qa", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--run-id", "s1", "--max-retries", "0"], { cwd: dir, env });
+      const r = await runCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--run-id",
+          "s1",
+          "--max-retries",
+          "0",
+        ],
+        { cwd: dir, env },
+      );
       assert.equal(r.code, 1);
-      assert.ok(server.requests.every((q) => q.authorization === `Bearer ${key}`), "the key was sent to the server");
+      assert.ok(
+        server.requests.every((q) => q.authorization === `Bearer ${key}`),
+        "the key was sent to the server",
+      );
       const logs = [r.stdout, r.stderr];
-      for (const args of [["show", "s1"], ["export", "s1"], ["export", "s1", "--format", "csv"], ["runs"], ["show", "s1", "--json"]]) {
+      for (const args of [
+        ["show", "s1"],
+        ["export", "s1"],
+        ["export", "s1", "--format", "csv"],
+        ["runs"],
+        ["show", "s1", "--json"],
+      ]) {
         const x = await runCli([...args, "--db", db], { cwd: dir, env });
         logs.push(x.stdout, x.stderr);
       }
       const ro = new Database(db, { readonly: true });
-      const stored = ro.prepare("SELECT error FROM samples WHERE error IS NOT NULL").pluck().all() as string[];
+      const stored = ro
+        .prepare("SELECT error FROM samples WHERE error IS NOT NULL")
+        .pluck()
+        .all() as string[];
       ro.close();
       assert.equal(stored.length, 3);
       assert.match(stored[0]!, /Incorrect API key provided: Bearer \*\*\*/);
@@ -252,14 +439,38 @@ describe("assay eval end to end", () => {
     const missing = join(dir, "missing.jsonl");
     writeFileSync(missing, '{"input": "a", "target": "b"}\n\n{"input": "c"}\n');
     const cases: Array<[string[], RegExp]> = [
-      [["eval", "qa", "--dataset", bad, "--model", "openai/x", "--model-base-url", "http://127.0.0.1:9/v1"], /bad\.jsonl:2: invalid JSON/],
-      [["eval", "qa", "--dataset", missing, "--model", "openai/x", "--model-base-url", "http://127.0.0.1:9/v1"], /missing\.jsonl:3: field "target": missing/],
-      [["eval", "qa", "--dataset", join(dir, "nope.jsonl"), "--model", "openai/x"], /dataset file not found: .*nope\.jsonl/],
+      [
+        ["eval", "qa", "--dataset", bad, "--model", "openai/x", "--model-base-url", "http://127.0.0.1:9/v1"],
+        /bad\.jsonl:2: invalid JSON/,
+      ],
+      [
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          missing,
+          "--model",
+          "openai/x",
+          "--model-base-url",
+          "http://127.0.0.1:9/v1",
+        ],
+        /missing\.jsonl:3: field "target": missing/,
+      ],
+      [
+        ["eval", "qa", "--dataset", join(dir, "nope.jsonl"), "--model", "openai/x"],
+        /dataset file not found: .*nope\.jsonl/,
+      ],
       [["eval", "nosuchtask", "--model", "openai/x"], /unknown task "nosuchtask"/],
       [["eval", "qa", "--model", "openai/x"], /task "qa" needs --dataset PATH/],
       [["eval", "qa", "--dataset", missing, "--model", "gpt4"], /must look like <provider>\/<model>/],
-      [["eval", "qa", "--dataset", missing, "--model", "openai/x", "--concurrency", "0"], /--concurrency must be an integer ≥ 1/],
-      [["eval", "qa", "--dataset", missing, "--model", "openai/x", "-T", "nonsense=1"], /task "qa" has no option "nonsense"/],
+      [
+        ["eval", "qa", "--dataset", missing, "--model", "openai/x", "--concurrency", "0"],
+        /--concurrency must be an integer ≥ 1/,
+      ],
+      [
+        ["eval", "qa", "--dataset", missing, "--model", "openai/x", "-T", "nonsense=1"],
+        /task "qa" has no option "nonsense"/,
+      ],
       [["show", "no-such-run", "--db", join(dir, "x.db")], /no run "no-such-run"/],
       [["eval", "qa", "--bogus-flag"], /unknown option '--bogus-flag'/],
     ];

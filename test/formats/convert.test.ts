@@ -9,7 +9,7 @@ import { encodeFromF32 } from "../../src/formats/dtype.js";
 import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { hfToGgufName, permuteRopeRows } from "../../src/formats/names.js";
 import { writeSafetensors } from "../../src/formats/safetensors.js";
-import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
+import { loadLlamaWeights, randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 import { assertUserError, tempDir } from "./helpers.js";
 
@@ -166,5 +166,24 @@ describe("checkpoint conversion", () => {
     assertUserError(() => convertCheckpoint(ck, join(dir, "x-out"), { to: "safetensors" }), '"x"', "I32");
     ck.close();
     assertUserError(() => openCheckpoint(join(dir, "missing.gguf")), "no such file");
+    // A config variant we cannot represent (scaled RoPE) is refused for GGUF and by the engine, not dropped.
+    const scaled = join(dir, "scaled");
+    saveHfModel(scaled, randomLlamaWeights(tiny, 24));
+    const cfg = JSON.parse(readFileSync(join(scaled, "config.json"), "utf8"));
+    writeFileSync(
+      join(scaled, "config.json"),
+      JSON.stringify({ ...cfg, rope_scaling: { rope_type: "llama3", factor: 8 } }),
+    );
+    const sc = openCheckpoint(scaled);
+    assertUserError(
+      () => convertCheckpoint(sc, join(dir, "scaled.gguf"), { to: "gguf" }),
+      "GGUF writer",
+      "rope_scaling",
+    );
+    assertUserError(() => loadLlamaWeights(sc), "reference engine", "rope_scaling");
+    convertCheckpoint(sc, join(dir, "scaled-copy"), { to: "safetensors" });
+    const copied = JSON.parse(readFileSync(join(dir, "scaled-copy", "config.json"), "utf8"));
+    assert.deepEqual(copied.rope_scaling, { rope_type: "llama3", factor: 8 });
+    sc.close();
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseHfConfig, toHfConfig } from "../../src/formats/hf-config.js";
+import { parseHfConfig, requireSupported, toHfConfig } from "../../src/formats/hf-config.js";
 import { assertUserError } from "./helpers.js";
 
 const llama2_7b = {
@@ -21,6 +21,23 @@ const llama2_7b = {
 };
 
 describe("HF config.json", () => {
+  test("variants the engine cannot run are recorded (not refused) and written back", () => {
+    const scaling = { rope_type: "llama3", factor: 8 };
+    const c = parseHfConfig("c.json", { ...llama2_7b, rope_scaling: scaling, attention_bias: true });
+    assert.equal(c.unsupported?.length, 2);
+    assert.ok(c.unsupported?.[0]?.startsWith("attention_bias"));
+    const back = toHfConfig(c, "bfloat16");
+    assert.deepEqual(back.rope_scaling, scaling);
+    assert.equal(back.attention_bias, true);
+    assertUserError(
+      () => requireSupported(c, "c.json", "the reference engine"),
+      "c.json",
+      "rope_scaling",
+      "attention_bias",
+    );
+    requireSupported(parseHfConfig("ok.json", llama2_7b), "ok.json", "the reference engine");
+  });
+
   test("normalises a LLaMA-2-7B config and fills defaults", () => {
     const c = parseHfConfig("config.json", llama2_7b);
     assert.equal(c.headDim, 128);
@@ -51,11 +68,11 @@ describe("HF config.json", () => {
       () => parseHfConfig("c.json", { ...llama2_7b, num_key_value_heads: 5 }),
       "num_key_value_heads",
     );
-    assertUserError(() => parseHfConfig("c.json", { ...llama2_7b, hidden_act: "gelu" }), "hidden_act");
-    assertUserError(
-      () => parseHfConfig("c.json", { ...llama2_7b, rope_scaling: { type: "linear", factor: 2 } }),
-      "rope_scaling",
+    assert.match(
+      parseHfConfig("c.json", { ...llama2_7b, hidden_act: "gelu" }).unsupported?.[0] ?? "",
+      /hidden_act/,
     );
+    assertUserError(() => parseHfConfig("c.json", { ...llama2_7b, rope_scaling: 3 }), "rope_scaling");
     assertUserError(() => parseHfConfig("c.json", [1, 2]), "JSON object");
   });
 });

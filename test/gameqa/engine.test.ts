@@ -29,8 +29,14 @@ describe("rng", () => {
     const a = createRng(42);
     const b = createRng(42);
     const xs = Array.from({ length: 50 }, () => a.next());
-    assert.deepEqual(xs, Array.from({ length: 50 }, () => b.next()));
-    assert.notDeepEqual(xs, Array.from({ length: 50 }, () => createRng(43).next()));
+    assert.deepEqual(
+      xs,
+      Array.from({ length: 50 }, () => b.next()),
+    );
+    assert.notDeepEqual(
+      xs,
+      Array.from({ length: 50 }, () => createRng(43).next()),
+    );
     assert.ok(xs.every((x) => x >= 0 && x < 1));
   });
   test("int covers its inclusive range roughly uniformly", () => {
@@ -87,7 +93,12 @@ describe("registry", () => {
 
 describe("generation", () => {
   test("same seed gives byte-identical output with 1 and 2 workers; another seed differs", async () => {
-    const base = { games: ["tictactoe", "langton_ant", "maze"], perTask: 1, plotLevels: ["Easy", "Hard"] as const, progress: "silent" as const };
+    const base = {
+      games: ["tictactoe", "langton_ant", "maze"],
+      perTask: 1,
+      plotLevels: ["Easy", "Hard"] as const,
+      progress: "silent" as const,
+    };
     const a = join(tmp, "a");
     const b = join(tmp, "b");
     const c = join(tmp, "c");
@@ -97,44 +108,89 @@ describe("generation", () => {
     const files = listFiles(a);
     assert.deepEqual(listFiles(b), files);
     assert.ok(files.length >= 13); // 6 shared boards × (png + json) + data.json at least
-    for (const f of files) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs`);
+    for (const f of files)
+      assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs`);
     assert.notDeepEqual(readFileSync(join(a, "data.json")), readFileSync(join(c, "data.json")));
     assert.ok(!files.some((f) => f.includes(".tmp-")), "no temp files left behind");
   });
 
   test("every sample has the published field set, a valid PNG and its state", async () => {
     const dir = join(tmp, "all");
-    const res = await generateDataset({ games: MINE, perTask: 1, plotLevels: ["Easy", "Medium", "Hard"], seed: 3, outDir: dir, progress: "silent" });
+    const res = await generateDataset({
+      games: MINE,
+      perTask: 1,
+      plotLevels: ["Easy", "Medium", "Hard"],
+      seed: 3,
+      outDir: dir,
+      progress: "silent",
+    });
     const { samples } = readDataset(dir);
     const jobs = planJobs({ games: MINE, perTask: 1, plotLevels: ["Easy", "Medium", "Hard"] });
     assert.equal(jobs.length, 15); // one board per game and level
     const tasks = MINE.reduce((n, g) => n + getGame(g).tasks.length, 0);
     assert.equal(samples.length, tasks * 3);
     assert.equal(res.samples, tasks * 3);
-    assert.ok(res.images >= 15 && res.images < samples.length, `${res.images} images shared by ${samples.length} samples`);
-    const keys = ["data_id", "qa_type", "question_id", "question_description", "image", "state", "plot_level", "qa_level", "question", "answer", "analysis"];
+    assert.ok(
+      res.images >= 15 && res.images < samples.length,
+      `${res.images} images shared by ${samples.length} samples`,
+    );
+    const keys = [
+      "data_id",
+      "qa_type",
+      "question_id",
+      "question_description",
+      "image",
+      "state",
+      "plot_level",
+      "qa_level",
+      "question",
+      "answer",
+      "analysis",
+    ];
     for (const s of samples) {
       const game = getGame(MINE.find((g) => s.data_id.startsWith(`${g}-`)) ?? "");
       const task = game.tasks.find((t) => t.id === s.question_id);
       assert.ok(task);
-      assert.deepEqual(Object.keys(s).filter((k) => k !== "options"), keys);
-      assert.equal(s.options !== undefined, task.answerFormat.startsWith("option"), `${s.data_id} options presence`);
+      assert.deepEqual(
+        Object.keys(s).filter((k) => k !== "options"),
+        keys,
+      );
+      assert.equal(
+        s.options !== undefined,
+        task.answerFormat.startsWith("option"),
+        `${s.data_id} options presence`,
+      );
       const png = readFileSync(join(dir, s.image));
       const info = readPngInfo(png);
-      assert.ok(info.width >= 150 && info.width <= 800 && info.height >= 150 && info.height <= 800, `${s.image} ${info.width}x${info.height}`);
+      assert.ok(
+        info.width >= 150 && info.width <= 800 && info.height >= 150 && info.height <= 800,
+        `${s.image} ${info.width}x${info.height}`,
+      );
       // The state written to disk is accepted by the game's own parser.
       game.parseState(JSON.parse(readFileSync(join(dir, s.state), "utf8")), s.state);
       if (s.options) {
-        const i = typeof s.answer === "string" && /^[A-Z]$/.test(s.answer) ? s.answer.charCodeAt(0) - 65 : Number(s.answer) - 1;
+        const i =
+          typeof s.answer === "string" && /^[A-Z]$/.test(s.answer)
+            ? s.answer.charCodeAt(0) - 65
+            : Number(s.answer) - 1;
         assert.ok(i >= 0 && i < s.options.length, `${s.data_id}: answer names an option`);
-        assert.ok(s.question.includes(String(s.options[i])), `${s.data_id}: options are printed in the question`);
+        assert.ok(
+          s.question.includes(String(s.options[i])),
+          `${s.data_id}: options are printed in the question`,
+        );
       }
       assert.ok(s.analysis.includes(String(s.answer)), `${s.data_id}: analysis ends in the answer`);
     }
   });
 
   test("per-sample boards (no sharing) are deterministic too and give one image per sample", async () => {
-    const opts = { games: ["sudoku"], perTask: 1, plotLevels: ["Easy" as const], shareBoards: false, progress: "silent" as const };
+    const opts = {
+      games: ["sudoku"],
+      perTask: 1,
+      plotLevels: ["Easy" as const],
+      shareBoards: false,
+      progress: "silent" as const,
+    };
     const a = join(tmp, "ps-a");
     const b = join(tmp, "ps-b");
     const ra = await generateDataset({ ...opts, seed: 9, outDir: a, workers: 2 });
@@ -145,7 +201,15 @@ describe("generation", () => {
 
   test("jsonl output", async () => {
     const dir = join(tmp, "jl");
-    await generateDataset({ games: ["lifegame"], perTask: 1, plotLevels: ["Easy"], seed: 1, outDir: dir, format: "jsonl", progress: "silent" });
+    await generateDataset({
+      games: ["lifegame"],
+      perTask: 1,
+      plotLevels: ["Easy"],
+      seed: 1,
+      outDir: dir,
+      format: "jsonl",
+      progress: "silent",
+    });
     const lines = readFileSync(join(dir, "data.jsonl"), "utf8").trim().split("\n");
     assert.equal(lines.length, 4);
     assert.equal(readDataset(dir).samples.length, 4);
@@ -154,7 +218,9 @@ describe("generation", () => {
 
 describe("png", () => {
   test("svgToPng produces a PNG of the SVG's size and text is drawn without system fonts", () => {
-    const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80" fill="#fff"/></svg>');
+    const png = svgToPng(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80" fill="#fff"/></svg>',
+    );
     assert.deepEqual(readPngInfo(png).width, 120);
     assert.deepEqual(readPngInfo(png).height, 80);
     assert.throws(() => readPngInfo(Buffer.from("not a png at all, definitely not one")), /not a PNG/);
@@ -164,7 +230,14 @@ describe("png", () => {
 describe("export", () => {
   test("sharegpt, llava and swift records carry image, question and reasoning + answer", async () => {
     const dir = join(tmp, "exp");
-    await generateDataset({ games: ["tictactoe"], perTask: 1, plotLevels: ["Easy"], seed: 1, outDir: dir, progress: "silent" });
+    await generateDataset({
+      games: ["tictactoe"],
+      perTask: 1,
+      plotLevels: ["Easy"],
+      seed: 1,
+      outDir: dir,
+      progress: "silent",
+    });
     const { samples } = readDataset(dir);
     for (const format of ["sharegpt", "llava", "swift"] as const) {
       const out = join(tmp, `exp-${format}.json`);
@@ -174,7 +247,8 @@ describe("export", () => {
       const first = JSON.stringify(recs[0]);
       assert.ok(first.includes("<image>"));
       assert.ok(first.includes(JSON.stringify(`The answer is ${samples[0]?.answer}.`).slice(1, -1)));
-      const image = format === "llava" ? (recs[0]?.image as string) : (recs[0]?.images as string[])[0];
+      const image =
+        format === "llava" ? (recs[0]?.image as string) : (recs[0]?.images as string[] | undefined)?.[0];
       assert.equal(image, join("exp", samples[0]?.image ?? ""));
     }
   });
@@ -184,7 +258,10 @@ describe("export", () => {
     rmSync(bad, { recursive: true, force: true });
     readdirSync(tmp);
     writeFileSync(join(tmp, "bad.json"), JSON.stringify([{ data_id: "x", qa_type: "Target Perception" }]));
-    assert.throws(() => readDataset(join(tmp, "bad.json")), (e: unknown) => e instanceof UserError && /bad\.json\[0\]: field "question_id"/.test(e.message));
+    assert.throws(
+      () => readDataset(join(tmp, "bad.json")),
+      (e: unknown) => e instanceof UserError && /bad\.json\[0\]: field "question_id"/.test(e.message),
+    );
     assert.throws(() => readDataset(join(tmp, "missing")), UserError);
   });
 });

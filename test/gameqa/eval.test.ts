@@ -6,7 +6,15 @@ import { getTaskDefinition } from "../../src/tasks/registry.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 
 function stateFor(sample: TaskState["sample"], text: string): TaskState {
-  return { sample, epoch: 1, messages: [], output: { text, latencyMs: 0 }, store: {}, usage: { inputTokens: 0, outputTokens: 0 }, completed: true };
+  return {
+    sample,
+    epoch: 1,
+    messages: [],
+    output: { text, latencyMs: 0 },
+    store: {},
+    usage: { inputTokens: 0, outputTokens: 0 },
+    completed: true,
+  };
 }
 
 describe("assay eval gameqa", () => {
@@ -40,10 +48,16 @@ describe("assay eval gameqa", () => {
     const q1 = samples.find((s) => s.id === "maze_00000_01");
     const q4 = samples.find((s) => s.id === "maze_00000_04");
     assert.ok(q1 && q4);
-    assert.equal((await scorer.score(stateFor(q1, "The red circle is in row 4.\nThe answer is E"), ctx)).value, 1);
+    assert.equal(
+      (await scorer.score(stateFor(q1, "The red circle is in row 4.\nThe answer is E"), ctx)).value,
+      1,
+    );
     assert.equal((await scorer.score(stateFor(q1, "The answer is (4, 5)"), ctx)).value, 1);
     assert.equal((await scorer.score(stateFor(q1, "The answer is A"), ctx)).value, 0);
-    assert.equal((await scorer.score(stateFor(q4, "Two turns: down→right, right→down. The answer is 2"), ctx)).value, 1);
+    assert.equal(
+      (await scorer.score(stateFor(q4, "Two turns: down→right, right→down. The answer is 2"), ctx)).value,
+      1,
+    );
     const miss = await scorer.score(stateFor(q4, "I am not sure."), ctx);
     assert.equal(miss.value, 0);
   });

@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { finalAnswerRegion, gameqaReward, inferFormat, scoreResponse } from "../../src/gameqa/scorer.js";
 import type { ScorableSample } from "../../src/gameqa/scorer.js";
+import { finalAnswerRegion, gameqaReward, inferFormat, scoreResponse } from "../../src/gameqa/scorer.js";
 
-const letterMc: ScorableSample = { answer: "C", options: ["A. (4, 6)", "B. (5, 5)", "C. (3, 5)", "D. (4, 4)", "E. (4, 5)"] };
-const colonMc: ScorableSample = { answer: "E", options: ["A: 8", "B: 3", "C: 0", "D: 11", "E: 4", "F: 15", "G: 7", "H: 6"] };
+const letterMc: ScorableSample = {
+  answer: "C",
+  options: ["A. (4, 6)", "B. (5, 5)", "C. (3, 5)", "D. (4, 4)", "E. (4, 5)"],
+};
+const colonMc: ScorableSample = {
+  answer: "E",
+  options: ["A: 8", "B: 3", "C: 0", "D: 11", "E: 4", "F: 15", "G: 7", "H: 6"],
+};
 const colorMc: ScorableSample = { answer: "B", options: ["A.red", "B.blue", "C.white"] };
 const indexMc: ScorableSample = { answer: 3, options: ["left", "right", "up", "down"] };
 const textMc: ScorableSample = { answer: "yellow", options: ["red", "yellow", "blue"] };
@@ -23,7 +29,12 @@ const CASES: Array<[string, ScorableSample, string, boolean]> = [
   ["option text instead of letter", letterMc, "The player is at (3, 5).\nThe answer is (3, 5)", true],
   ["wrong letter", letterMc, "The answer is E", false],
   ["wrong option text", letterMc, "Answer: (4, 5)", false],
-  ["last answer wins", letterMc, "At first I thought the answer is A. Re-checking the grid, the answer is C.", true],
+  [
+    "last answer wins",
+    letterMc,
+    "At first I thought the answer is A. Re-checking the grid, the answer is C.",
+    true,
+  ],
   ["no answer at all", letterMc, "I cannot see the image clearly.", false],
   ["Option B phrasing", colorMc, "The cell is blue, which corresponds to Option B.", true],
   ["answer: blue text", colorMc, "Final answer: blue", true],

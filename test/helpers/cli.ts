@@ -17,7 +17,10 @@ export function tempDir(prefix = "assay-test-"): string {
 }
 
 /** Start the CLI as a child process (no TTY: plain progress lines). */
-export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+export function spawnCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, ASSAY_CACHE_DIR: join(opts.cwd ?? tmpdir(), ".cache"), ...opts.env },
@@ -25,7 +28,10 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<stri
   });
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const child = spawnCli(args, opts);
   let stdout = "";
   let stderr = "";

@@ -49,8 +49,14 @@ describe("bootstrap confidence interval", () => {
 
   test("registered metric uses the context seed and confidence", () => {
     const v = [0, 1, 1, 0, 1, 0, 1, 1, 1, 0];
-    const wide = getMetric("bootstrap_ci")(v, { seed: 3, bootstrapRounds: 500, confidence: 0.99 }) as { lo: number; hi: number };
-    const narrow = getMetric("bootstrap_ci")(v, { seed: 3, bootstrapRounds: 500, confidence: 0.5 }) as { lo: number; hi: number };
+    const wide = getMetric("bootstrap_ci")(v, { seed: 3, bootstrapRounds: 500, confidence: 0.99 }) as {
+      lo: number;
+      hi: number;
+    };
+    const narrow = getMetric("bootstrap_ci")(v, { seed: 3, bootstrapRounds: 500, confidence: 0.5 }) as {
+      lo: number;
+      hi: number;
+    };
     assert.ok(wide.hi - wide.lo > narrow.hi - narrow.lo);
   });
 });

@@ -40,7 +40,10 @@ describe("cache keys", () => {
   const req: ModelRequest = { messages: msgs, config: { temperature: 0 } };
   test("depend on messages, params and epoch, not on object key order", () => {
     const k = cacheKey(p, req, 1);
-    assert.equal(k, cacheKey(p, { config: { temperature: 0 }, messages: [{ content: "hi", role: "user" }] }, 1));
+    assert.equal(
+      k,
+      cacheKey(p, { config: { temperature: 0 }, messages: [{ content: "hi", role: "user" }] }, 1),
+    );
     assert.notEqual(k, cacheKey(p, req, 2));
     assert.notEqual(k, cacheKey(p, { ...req, config: { temperature: 0.5 } }, 1));
     assert.notEqual(k, cacheKey(p, { ...req, messages: [{ role: "user", content: "hi!" }] }, 1));
@@ -48,10 +51,22 @@ describe("cache keys", () => {
   });
   test("never contain the API key, and differ by endpoint", () => {
     process.env.TEST_KEY_FOR_CACHE = "sk-secret-cache-0123456789";
-    const a = new OpenAIProvider({ model: "m", baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: "TEST_KEY_FOR_CACHE" });
+    const a = new OpenAIProvider({
+      model: "m",
+      baseUrl: "http://127.0.0.1:1/v1",
+      apiKeyEnv: "TEST_KEY_FOR_CACHE",
+    });
     process.env.TEST_KEY_FOR_CACHE = "sk-other-key-9876543210";
-    const b = new OpenAIProvider({ model: "m", baseUrl: "http://127.0.0.1:1/v1", apiKeyEnv: "TEST_KEY_FOR_CACHE" });
-    const c = new OpenAIProvider({ model: "m", baseUrl: "http://127.0.0.1:2/v1", apiKeyEnv: "TEST_KEY_FOR_CACHE" });
+    const b = new OpenAIProvider({
+      model: "m",
+      baseUrl: "http://127.0.0.1:1/v1",
+      apiKeyEnv: "TEST_KEY_FOR_CACHE",
+    });
+    const c = new OpenAIProvider({
+      model: "m",
+      baseUrl: "http://127.0.0.1:2/v1",
+      apiKeyEnv: "TEST_KEY_FOR_CACHE",
+    });
     assert.equal(cacheKey(a, req, 1), cacheKey(b, req, 1), "the key is not part of the cache key");
     assert.notEqual(cacheKey(a, req, 1), cacheKey(c, req, 1));
   });
@@ -91,7 +106,9 @@ describe("Model: retries, cache and errors", () => {
   });
 
   test("gives up after maxRetries with the attempt count in the message", async () => {
-    const provider = new FlakyProvider(Array.from({ length: 10 }, () => new ProviderError("HTTP 503", "transient")));
+    const provider = new FlakyProvider(
+      Array.from({ length: 10 }, () => new ProviderError("HTTP 503", "transient")),
+    );
     const model = new Model(provider, { id: "flaky/m", limiter: new AdaptiveLimiter(1), retry: fast });
     await assert.rejects(model.generate(msgs), /503 \(after 4 attempts\)/);
     assert.equal(provider.calls, 4);
@@ -101,9 +118,19 @@ describe("Model: retries, cache and errors", () => {
     const server = await startMockServer({ failures: { hang: 0.5, seed: 3 } });
     try {
       const provider = new OpenAIProvider({ model: "m", baseUrl: server.url });
-      const model = new Model(provider, { id: "openai/m", limiter: new AdaptiveLimiter(4), retry: { ...fast, maxRetries: 10 }, timeoutMs: 200 });
-      const outs = await Promise.all(Array.from({ length: 6 }, (_, i) => model.generate([{ role: "user", content: `q${i}` }])));
-      assert.deepEqual(outs.map((o) => o.text), ["q0", "q1", "q2", "q3", "q4", "q5"]);
+      const model = new Model(provider, {
+        id: "openai/m",
+        limiter: new AdaptiveLimiter(4),
+        retry: { ...fast, maxRetries: 10 },
+        timeoutMs: 200,
+      });
+      const outs = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => model.generate([{ role: "user", content: `q${i}` }])),
+      );
+      assert.deepEqual(
+        outs.map((o) => o.text),
+        ["q0", "q1", "q2", "q3", "q4", "q5"],
+      );
       assert.ok(server.counts.hang! > 0, "some requests hung");
       assert.equal(model.stats.retries, server.counts.hang);
     } finally {
@@ -115,7 +142,9 @@ describe("Model: retries, cache and errors", () => {
     const server = await startMockServer({ failures: { rate429: 1, seed: 1 }, retryAfterSeconds: 2 });
     try {
       const provider = new OpenAIProvider({ model: "m", baseUrl: server.url });
-      const err = await provider.generate({ messages: msgs, config: {} }, new AbortController().signal).catch((e: unknown) => e);
+      const err = await provider
+        .generate({ messages: msgs, config: {} }, new AbortController().signal)
+        .catch((e: unknown) => e);
       assert.ok(err instanceof ProviderError);
       assert.equal(err.kind, "rate_limit");
       assert.equal(err.options.retryAfterMs, 2000);
@@ -127,7 +156,15 @@ describe("Model: retries, cache and errors", () => {
       const provider = new OpenAIProvider({ model: "vision", baseUrl: ok.url });
       const out = await provider.generate(
         {
-          messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image", image: "data:image/png;base64,AAAA" }] }],
+          messages: [
+            {
+              role: "user",
+              content: [
+                { type: "text", text: "what is this?" },
+                { type: "image", image: "data:image/png;base64,AAAA" },
+              ],
+            },
+          ],
           config: { temperature: 0, maxTokens: 5, seed: 3 },
         },
         new AbortController().signal,

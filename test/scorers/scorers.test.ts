@@ -5,7 +5,15 @@ import { choiceScorer, extractChoiceLetter } from "../../src/scorers/choice.js";
 import { exactMatch, extractFinalAnswer, normalizeAnswer } from "../../src/scorers/match.js";
 
 function state(sample: Sample, output: string): TaskState {
-  return { sample, epoch: 1, messages: [], output: { text: output, latencyMs: 0 }, store: {}, usage: { inputTokens: 0, outputTokens: 0 }, completed: true };
+  return {
+    sample,
+    epoch: 1,
+    messages: [],
+    output: { text: output, latencyMs: 0 },
+    store: {},
+    usage: { inputTokens: 0, outputTokens: 0 },
+    completed: true,
+  };
 }
 const ctx = { signal: new AbortController().signal, epoch: 1 };
 
@@ -23,10 +31,16 @@ describe("exact match", () => {
   });
   test("scores 1 on a match with the extracted answer, 0 otherwise", async () => {
     const s = exactMatch();
-    const hit = await s.score(state({ id: "1", input: "q", target: "Paris" }, "Let me see.\nANSWER: paris"), ctx);
+    const hit = await s.score(
+      state({ id: "1", input: "q", target: "Paris" }, "Let me see.\nANSWER: paris"),
+      ctx,
+    );
     assert.equal(hit.value, 1);
     assert.equal(hit.answer, "paris");
-    const miss = await s.score(state({ id: "1", input: "q", target: ["Rome", "Roma"] }, "ANSWER: Paris"), ctx);
+    const miss = await s.score(
+      state({ id: "1", input: "q", target: ["Rome", "Roma"] }, "ANSWER: Paris"),
+      ctx,
+    );
     assert.equal(miss.value, 0);
     assert.match(miss.explanation ?? "", /"Rome" or "Roma"/);
     const plain = await s.score(state({ id: "1", input: "q", target: "42" }, "42"), ctx);

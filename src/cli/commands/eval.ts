@@ -42,11 +42,30 @@ interface EvalFlags extends ExecFlags {
 
 function addExecOptions(cmd: Command): Command {
   return cmd
-    .option("--concurrency <n>", "samples in flight at once (and the model's connection limit)", intOption("--concurrency", 1), 16)
-    .option("--judge-concurrency <n>", "connection limit for the judge (default: --concurrency)", intOption("--judge-concurrency", 1))
+    .option(
+      "--concurrency <n>",
+      "samples in flight at once (and the model's connection limit)",
+      intOption("--concurrency", 1),
+      16,
+    )
+    .option(
+      "--judge-concurrency <n>",
+      "connection limit for the judge (default: --concurrency)",
+      intOption("--judge-concurrency", 1),
+    )
     .option("--timeout <seconds>", "per-request timeout", numberOption("--timeout", 0.001))
-    .option("--max-retries <n>", "retries per request for 429/5xx/timeouts/malformed replies", intOption("--max-retries", 0), 6)
-    .option("--backoff-ms <ms>", "first retry delay; doubles each retry, with jitter", intOption("--backoff-ms", 0), 1000)
+    .option(
+      "--max-retries <n>",
+      "retries per request for 429/5xx/timeouts/malformed replies",
+      intOption("--max-retries", 0),
+      6,
+    )
+    .option(
+      "--backoff-ms <ms>",
+      "first retry delay; doubles each retry, with jitter",
+      intOption("--backoff-ms", 0),
+      1000,
+    )
     .option("--no-cache", "neither read nor write the response cache")
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
     .option("--progress <mode>", "progress display: auto, tty, plain or silent", "auto")
@@ -60,8 +79,14 @@ export function registerEvalCommands(program: Command): void {
       .description("run a task against a model and store every result")
       .argument("<task>", "task name (see: assay tasks)")
       .option("--model <provider/model>", "model under test, e.g. openai/gpt-4o-mini")
-      .option("--model-base-url <url>", "OpenAI-compatible base URL (default $OPENAI_BASE_URL or api.openai.com)")
-      .option("--model-api-key-env <name>", "environment variable holding the model's API key (default OPENAI_API_KEY)")
+      .option(
+        "--model-base-url <url>",
+        "OpenAI-compatible base URL (default $OPENAI_BASE_URL or api.openai.com)",
+      )
+      .option(
+        "--model-api-key-env <name>",
+        "environment variable holding the model's API key (default OPENAI_API_KEY)",
+      )
       .option("--judge <provider/model>", "judge model for model-graded scorers")
       .option("--judge-base-url <url>", "base URL for the judge")
       .option("--judge-api-key-env <name>", "environment variable holding the judge's API key")
@@ -70,13 +95,19 @@ export function registerEvalCommands(program: Command): void {
       .option("-T, --task-arg <key=value>", "task option (repeatable)", collectTaskArg)
       .option("--limit <n>", "only the first N samples", intOption("--limit", 1))
       .option("--epochs <k>", "repeat each sample K times", intOption("--epochs", 1), 1)
-      .option("--seed <s>", "seed sent to the model (epoch k uses s+k-1) and used for resampling", intOption("--seed", 0))
+      .option(
+        "--seed <s>",
+        "seed sent to the model (epoch k uses s+k-1) and used for resampling",
+        intOption("--seed", 0),
+      )
       .option("--temperature <t>", "sampling temperature", numberOption("--temperature", 0))
       .option("--max-tokens <n>", "maximum output tokens", intOption("--max-tokens", 1))
       .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)"),
   ).action(async (taskName: string, flags: EvalFlags) => {
     if (!flags.model) {
-      throw new UserError("--model is required, e.g. --model openai/gpt-4o-mini --model-base-url http://localhost:8000/v1");
+      throw new UserError(
+        "--model is required, e.g. --model openai/gpt-4o-mini --model-base-url http://localhost:8000/v1",
+      );
     }
     const args: TaskArgs = { ...flags.taskArg };
     if (flags.dataset !== undefined) args.dataset = flags.dataset;
@@ -97,7 +128,9 @@ export function registerEvalCommands(program: Command): void {
         ...(flags.modelBaseUrl ? { baseUrl: flags.modelBaseUrl } : {}),
         ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
       });
-      const judge = flags.judge ? buildJudge(flags, flags.judge, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache) : undefined;
+      const judge = flags.judge
+        ? buildJudge(flags, flags.judge, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache)
+        : undefined;
       if (!judge && task.scorers.some((s) => s.requiresJudge)) {
         throw new UserError(`task "${task.name}" is judged by a model: pass --judge <provider/model>`);
       }
@@ -114,7 +147,17 @@ export function registerEvalCommands(program: Command): void {
         execution: executionOf(flags),
       });
       const outcome = await withInterrupts((signal) =>
-        runEval({ store, manifest, task, model, ...(judge ? { judge } : {}), mode: "new", concurrency: flags.concurrency, signal, progress: flags.progress }),
+        runEval({
+          store,
+          manifest,
+          task,
+          model,
+          ...(judge ? { judge } : {}),
+          mode: "new",
+          concurrency: flags.concurrency,
+          signal,
+          progress: flags.progress,
+        }),
       );
       finish(outcome, store, flags, model, judge);
     } finally {
@@ -135,7 +178,10 @@ export function registerEvalCommands(program: Command): void {
         .option("--model-api-key-env <name>", "environment variable holding the model's API key")
         .option("--judge-base-url <url>", "serve the judge from a different URL this time")
         .option("--judge-api-key-env <name>", "environment variable holding the judge's API key")
-        .option("--force", "continue even if the task or configuration no longer matches the stored manifest"),
+        .option(
+          "--force",
+          "continue even if the task or configuration no longer matches the stored manifest",
+        ),
     ).action(async (id: string, flags: EvalFlags & { force?: boolean }) => {
       const store = openStore(flags.db);
       try {
@@ -148,7 +194,9 @@ export function registerEvalCommands(program: Command): void {
           id: m.model.id,
           concurrency: flags.concurrency,
           ...modelFlags(flags, cache),
-          ...(flags.modelBaseUrl ?? m.model.endpoint ? { baseUrl: (flags.modelBaseUrl ?? m.model.endpoint)! } : {}),
+          ...((flags.modelBaseUrl ?? m.model.endpoint)
+            ? { baseUrl: (flags.modelBaseUrl ?? m.model.endpoint)! }
+            : {}),
           ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
         });
         const judge = m.judge
@@ -172,7 +220,17 @@ export function registerEvalCommands(program: Command): void {
           );
         }
         const outcome = await withInterrupts((signal) =>
-          runEval({ store, manifest: m, task, model, ...(judge ? { judge } : {}), mode, concurrency: flags.concurrency, signal, progress: flags.progress }),
+          runEval({
+            store,
+            manifest: m,
+            task,
+            model,
+            ...(judge ? { judge } : {}),
+            mode,
+            concurrency: flags.concurrency,
+            signal,
+            progress: flags.progress,
+          }),
         );
         finish(outcome, store, flags, model, judge);
       } finally {
@@ -190,7 +248,13 @@ function modelFlags(flags: ExecFlags, cache: RunStore | undefined) {
   };
 }
 
-function buildJudge(flags: ExecFlags, id: string, baseUrl: string | undefined, apiKeyEnv: string | undefined, cache: RunStore | undefined): Model {
+function buildJudge(
+  flags: ExecFlags,
+  id: string,
+  baseUrl: string | undefined,
+  apiKeyEnv: string | undefined,
+  cache: RunStore | undefined,
+): Model {
   return buildModel({
     id,
     concurrency: flags.judgeConcurrency ?? flags.concurrency,
@@ -209,12 +273,17 @@ function executionOf(flags: ExecFlags) {
   };
 }
 
-function describeMismatch(a: import("../../store/run-store.js").RunManifest, b: import("../../store/run-store.js").RunManifest): string {
+function describeMismatch(
+  a: import("../../store/run-store.js").RunManifest,
+  b: import("../../store/run-store.js").RunManifest,
+): string {
   const diffs: string[] = [];
   if (a.task.version !== b.task.version) diffs.push(`task version ${a.task.version} → ${b.task.version}`);
   if (JSON.stringify(a.scorers) !== JSON.stringify(b.scorers)) diffs.push("scorers changed");
-  if (a.model.endpoint !== b.model.endpoint) diffs.push(`model endpoint ${a.model.endpoint} → ${b.model.endpoint}`);
-  if (a.judge?.endpoint !== b.judge?.endpoint) diffs.push(`judge endpoint ${a.judge?.endpoint} → ${b.judge?.endpoint}`);
+  if (a.model.endpoint !== b.model.endpoint)
+    diffs.push(`model endpoint ${a.model.endpoint} → ${b.model.endpoint}`);
+  if (a.judge?.endpoint !== b.judge?.endpoint)
+    diffs.push(`judge endpoint ${a.judge?.endpoint} → ${b.judge?.endpoint}`);
   return diffs.join("; ") || "task definition changed";
 }
 
@@ -246,7 +315,13 @@ async function withInterrupts<T>(fn: (signal: AbortSignal) => Promise<T>): Promi
   }
 }
 
-function finish(outcome: RunOutcome, store: RunStore, flags: ExecFlags, model: Model, judge: Model | undefined): void {
+function finish(
+  outcome: RunOutcome,
+  store: RunStore,
+  flags: ExecFlags,
+  model: Model,
+  judge: Model | undefined,
+): void {
   const run = store.requireRun(outcome.runId);
   const counts = store.countSamples(outcome.runId);
   if (flags.json) {
@@ -260,8 +335,12 @@ function finish(outcome: RunOutcome, store: RunStore, flags: ExecFlags, model: M
     });
   } else {
     printSummary(run, outcome.summary);
-    if (outcome.interrupted) process.stderr.write(`run interrupted: continue with  assay resume ${outcome.runId}\n`);
-    else if (counts.errors) process.stderr.write(`${counts.errors} sample(s) failed: see  assay export ${outcome.runId}  or retry with  assay retry-errors ${outcome.runId}\n`);
+    if (outcome.interrupted)
+      process.stderr.write(`run interrupted: continue with  assay resume ${outcome.runId}\n`);
+    else if (counts.errors)
+      process.stderr.write(
+        `${counts.errors} sample(s) failed: see  assay export ${outcome.runId}  or retry with  assay retry-errors ${outcome.runId}\n`,
+      );
   }
   process.exitCode = outcome.interrupted ? 130 : counts.errors > 0 ? 1 : 0;
 }

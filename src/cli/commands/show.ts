@@ -13,7 +13,9 @@ export function printSummary(run: RunRow, summary: RunSummary | undefined): void
   const out: string[] = [];
   const m = run.manifest;
   out.push(`run ${run.id}  [${run.status}]`);
-  out.push(`task ${m.task.name} v${m.task.version} · model ${m.model.id}${m.judge ? ` · judge ${m.judge.id}` : ""} · epochs ${m.epochs}${m.seed !== undefined ? ` · seed ${m.seed}` : ""}`);
+  out.push(
+    `task ${m.task.name} v${m.task.version} · model ${m.model.id}${m.judge ? ` · judge ${m.judge.id}` : ""} · epochs ${m.epochs}${m.seed !== undefined ? ` · seed ${m.seed}` : ""}`,
+  );
   if (!summary) {
     out.push("(no summary yet)");
     process.stdout.write(`${out.join("\n")}\n`);
@@ -28,13 +30,22 @@ export function printSummary(run: RunRow, summary: RunSummary | undefined): void
   for (const s of summary.scorers) {
     const names = Object.keys(s.metrics);
     out.push("");
-    out.push(table(["scorer", "n", ...names], [[s.scorer, String(s.n), ...names.map((k) => formatMetric(s.metrics[k]))]]));
+    out.push(
+      table(
+        ["scorer", "n", ...names],
+        [[s.scorer, String(s.n), ...names.map((k) => formatMetric(s.metrics[k]))]],
+      ),
+    );
     for (const [key, groups] of Object.entries(s.groups)) {
       out.push("");
       out.push(
         table(
           [key, "n", ...names],
-          Object.entries(groups).map(([g, set]) => [g, String(set.n), ...names.map((k) => formatMetric(set.metrics[k]))]),
+          Object.entries(groups).map(([g, set]) => [
+            g,
+            String(set.n),
+            ...names.map((k) => formatMetric(set.metrics[k])),
+          ]),
         ),
       );
     }
@@ -56,14 +67,33 @@ export function registerShowCommands(program: Command): void {
           const c = store.countSamples(r.id);
           const first = (r.summary as RunSummary | undefined)?.scorers[0];
           const headline = first ? (first.metrics.accuracy ?? first.metrics.mean) : undefined;
-          return { id: r.id, status: r.status, task: r.task, model: r.model, judge: r.judge, created: r.createdAt, samples: c.total, errors: c.errors, headline: first ? { scorer: first.scorer, value: headline } : null };
+          return {
+            id: r.id,
+            status: r.status,
+            task: r.task,
+            model: r.model,
+            judge: r.judge,
+            created: r.createdAt,
+            samples: c.total,
+            errors: c.errors,
+            headline: first ? { scorer: first.scorer, value: headline } : null,
+          };
         });
         if (flags.json) return printJson(runs);
         if (!runs.length) return void process.stdout.write(`no runs in ${store.path}\n`);
         process.stdout.write(
           `${table(
             ["run", "status", "task", "model", "samples", "errors", "score", "created"],
-            runs.map((r) => [r.id, r.status, r.task, r.model, String(r.samples), String(r.errors), r.headline ? `${r.headline.scorer} ${formatMetric(r.headline.value)}` : "", r.created.slice(0, 19)]),
+            runs.map((r) => [
+              r.id,
+              r.status,
+              r.task,
+              r.model,
+              String(r.samples),
+              String(r.errors),
+              r.headline ? `${r.headline.scorer} ${formatMetric(r.headline.value)}` : "",
+              r.created.slice(0, 19),
+            ]),
           )}\n`,
         );
       } finally {
@@ -97,13 +127,17 @@ export function registerShowCommands(program: Command): void {
     .option("--out <file>", "write to a file instead of stdout")
     .option("--db <path>", "run database")
     .action(async (id: string, flags: { format: string; out?: string; db?: string }) => {
-      if (flags.format !== "jsonl" && flags.format !== "csv") throw new UserError(`--format must be jsonl or csv, got "${flags.format}"`);
+      if (flags.format !== "jsonl" && flags.format !== "csv")
+        throw new UserError(`--format must be jsonl or csv, got "${flags.format}"`);
       const store = openStore(flags.db);
       try {
         const run = store.requireRun(id);
         const out = flags.out ? createWriteStream(flags.out) : process.stdout;
         await exportRun(store, run, flags.format, (line) => out.write(line));
-        if (flags.out) await new Promise<void>((res, rej) => (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())));
+        if (flags.out)
+          await new Promise<void>((res, rej) =>
+            (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())),
+          );
       } finally {
         store.close();
       }
@@ -119,34 +153,64 @@ export function registerShowCommands(program: Command): void {
     .option("--concurrency <n>", "samples scored at once", intOption("--concurrency", 1), 16)
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
-    .action(async (id: string, flags: { scorer?: string[]; judge?: string; judgeBaseUrl?: string; concurrency: number; db?: string; json?: boolean }) => {
-      const store = openStore(flags.db);
-      try {
-        const run = store.requireRun(id);
-        const { task } = await createTask(run.manifest.task.name, run.manifest.task.args);
-        const scorers = flags.scorer ? flags.scorer.map((n) => createScorer(n)) : task.scorers;
-        const judgeId = flags.judge ?? run.manifest.judge?.id;
-        const judgeUrl = flags.judgeBaseUrl ?? (flags.judge ? undefined : run.manifest.judge?.endpoint);
-        const judge = judgeId
-          ? buildModel({ id: judgeId, concurrency: flags.concurrency, cache: store, ...(judgeUrl ? { baseUrl: judgeUrl } : {}) })
-          : undefined;
-        if (!judge && scorers.some((s) => s.requiresJudge)) throw new UserError("these scorers need a judge: pass --judge <provider/model>");
-        const controller = new AbortController();
-        const result = await rescoreRun({ store, runId: run.id, task, scorers, ...(judge ? { judge } : {}), concurrency: flags.concurrency, signal: controller.signal });
-        if (flags.json) printJson({ runId: run.id, ...result });
-        else printSummary(store.requireRun(run.id), result.summary);
-        if (result.failed) process.exitCode = 1;
-      } finally {
-        store.close();
-      }
-    });
+    .action(
+      async (
+        id: string,
+        flags: {
+          scorer?: string[];
+          judge?: string;
+          judgeBaseUrl?: string;
+          concurrency: number;
+          db?: string;
+          json?: boolean;
+        },
+      ) => {
+        const store = openStore(flags.db);
+        try {
+          const run = store.requireRun(id);
+          const { task } = await createTask(run.manifest.task.name, run.manifest.task.args);
+          const scorers = flags.scorer ? flags.scorer.map((n) => createScorer(n)) : task.scorers;
+          const judgeId = flags.judge ?? run.manifest.judge?.id;
+          const judgeUrl = flags.judgeBaseUrl ?? (flags.judge ? undefined : run.manifest.judge?.endpoint);
+          const judge = judgeId
+            ? buildModel({
+                id: judgeId,
+                concurrency: flags.concurrency,
+                cache: store,
+                ...(judgeUrl ? { baseUrl: judgeUrl } : {}),
+              })
+            : undefined;
+          if (!judge && scorers.some((s) => s.requiresJudge))
+            throw new UserError("these scorers need a judge: pass --judge <provider/model>");
+          const controller = new AbortController();
+          const result = await rescoreRun({
+            store,
+            runId: run.id,
+            task,
+            scorers,
+            ...(judge ? { judge } : {}),
+            concurrency: flags.concurrency,
+            signal: controller.signal,
+          });
+          if (flags.json) printJson({ runId: run.id, ...result });
+          else printSummary(store.requireRun(run.id), result.summary);
+          if (result.failed) process.exitCode = 1;
+        } finally {
+          store.close();
+        }
+      },
+    );
 
   program
     .command("tasks")
     .description("list the tasks Assay can run, with their options")
     .option("--json", "print JSON")
     .action((flags: { json?: boolean }) => {
-      const tasks = listTasks().map((t) => ({ name: t.name, description: t.description, options: t.options }));
+      const tasks = listTasks().map((t) => ({
+        name: t.name,
+        description: t.description,
+        options: t.options,
+      }));
       if (flags.json) return printJson(tasks);
       for (const t of tasks) {
         process.stdout.write(`${t.name}  ${t.description}\n`);
@@ -158,7 +222,21 @@ export function registerShowCommands(program: Command): void {
     });
 }
 
-const CSV_FIXED = ["run_id", "sample_id", "epoch", "input", "target", "output", "error", "input_tokens", "output_tokens", "judge_input_tokens", "judge_output_tokens", "latency_ms", "cached"];
+const CSV_FIXED = [
+  "run_id",
+  "sample_id",
+  "epoch",
+  "input",
+  "target",
+  "output",
+  "error",
+  "input_tokens",
+  "output_tokens",
+  "judge_input_tokens",
+  "judge_output_tokens",
+  "latency_ms",
+  "cached",
+];
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -166,14 +244,20 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export async function exportRun(store: RunStore, run: RunRow, format: "jsonl" | "csv", write: (line: string) => unknown): Promise<void> {
+export async function exportRun(
+  store: RunStore,
+  run: RunRow,
+  format: "jsonl" | "csv",
+  write: (line: string) => unknown,
+): Promise<void> {
   const scorerNames = run.manifest.scorers.map((s) => s.name);
   if (format === "csv") {
     write(`${[...CSV_FIXED, ...scorerNames.flatMap((n) => [n, `${n}_answer`])].join(",")}\n`);
   }
   for (const s of store.iterateSamples(run.id)) {
     const scores: Record<string, { value: unknown; answer: string | null; explanation: string | null }> = {};
-    for (const sc of store.scoresOf(run.id, s.sampleId, s.epoch)) scores[sc.scorer] = { value: sc.raw, answer: sc.answer, explanation: sc.explanation };
+    for (const sc of store.scoresOf(run.id, s.sampleId, s.epoch))
+      scores[sc.scorer] = { value: sc.raw, answer: sc.answer, explanation: sc.explanation };
     if (format === "jsonl") {
       write(
         `${JSON.stringify({
@@ -195,7 +279,21 @@ export async function exportRun(store: RunStore, run: RunRow, format: "jsonl" | 
         })}\n`,
       );
     } else {
-      const fixed = [run.id, s.sampleId, s.epoch, s.input, s.target, s.output, s.error, s.inputTokens, s.outputTokens, s.judgeInputTokens, s.judgeOutputTokens, s.latencyMs, s.cached ? 1 : 0];
+      const fixed = [
+        run.id,
+        s.sampleId,
+        s.epoch,
+        s.input,
+        s.target,
+        s.output,
+        s.error,
+        s.inputTokens,
+        s.outputTokens,
+        s.judgeInputTokens,
+        s.judgeOutputTokens,
+        s.latencyMs,
+        s.cached ? 1 : 0,
+      ];
       const per = scorerNames.flatMap((n) => [scores[n]?.value, scores[n]?.answer]);
       write(`${[...fixed, ...per].map(csvCell).join(",")}\n`);
     }

@@ -108,5 +108,7 @@ export function svgText(text: string, x: number, y: number, opts: TextOptions): 
 
 /** True when every character of `text` has a glyph (spaces count as drawable). */
 export function canDraw(text: string): boolean {
-  return [...text].every((ch) => ch === " " || GLYPHS[ch] !== undefined || GLYPHS[ch.toUpperCase()] !== undefined);
+  return [...text].every(
+    (ch) => ch === " " || GLYPHS[ch] !== undefined || GLYPHS[ch.toUpperCase()] !== undefined,
+  );
 }

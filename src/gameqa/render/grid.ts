@@ -14,7 +14,15 @@ export interface GridLayout {
 }
 
 export function gridLayout(rows: number, cols: number, cell: number, margin: number, extra = 0): GridLayout {
-  return { rows, cols, cell, left: margin, top: margin, width: cols * cell + 2 * margin + extra, height: rows * cell + 2 * margin + extra };
+  return {
+    rows,
+    cols,
+    cell,
+    left: margin,
+    top: margin,
+    width: cols * cell + 2 * margin + extra,
+    height: rows * cell + 2 * margin + extra,
+  };
 }
 
 /** Centre of cell (r, c) in pixels. */
@@ -35,17 +43,22 @@ export interface GridStyle {
 export function drawGrid(g: GridLayout, style: GridStyle): string {
   const out: string[] = [];
   for (let r = 0; r < g.rows; r++) {
-    for (let c = 0; c < g.cols; c++) out.push(rect(g.left + c * g.cell, g.top + r * g.cell, g.cell, g.cell, style.fill(r, c)));
+    for (let c = 0; c < g.cols; c++)
+      out.push(rect(g.left + c * g.cell, g.top + r * g.cell, g.cell, g.cell, style.fill(r, c)));
   }
   const lc = style.lineColor ?? "#000000";
   const lw = style.lineWidth ?? 1;
-  for (let r = 0; r <= g.rows; r++) out.push(line(g.left, g.top + r * g.cell, g.left + g.cols * g.cell, g.top + r * g.cell, lc, lw));
-  for (let c = 0; c <= g.cols; c++) out.push(line(g.left + c * g.cell, g.top, g.left + c * g.cell, g.top + g.rows * g.cell, lc, lw));
+  for (let r = 0; r <= g.rows; r++)
+    out.push(line(g.left, g.top + r * g.cell, g.left + g.cols * g.cell, g.top + r * g.cell, lc, lw));
+  for (let c = 0; c <= g.cols; c++)
+    out.push(line(g.left + c * g.cell, g.top, g.left + c * g.cell, g.top + g.rows * g.cell, lc, lw));
   if (style.labelBase !== undefined) {
     const size = style.labelSize ?? Math.min(16, Math.max(8, g.cell * 0.4));
     const base = style.labelBase;
     for (let r = 0; r < g.rows; r++) {
-      out.push(svgText(String(r + base), g.left - size * 0.6, g.top + (r + 0.5) * g.cell, { size, anchor: "end" }));
+      out.push(
+        svgText(String(r + base), g.left - size * 0.6, g.top + (r + 0.5) * g.cell, { size, anchor: "end" }),
+      );
     }
     for (let c = 0; c < g.cols; c++) {
       out.push(svgText(String(c + base), g.left + (c + 0.5) * g.cell, g.top - size, { size }));

@@ -14,7 +14,15 @@ export function svgDocument(width: number, height: number, body: string, backgro
   );
 }
 
-export function rect(x: number, y: number, w: number, h: number, fill: string, stroke?: string, strokeWidth = 1): string {
+export function rect(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  fill: string,
+  stroke?: string,
+  strokeWidth = 1,
+): string {
   const s = stroke ? ` stroke="${stroke}" stroke-width="${r2(strokeWidth)}"` : "";
   return `<rect x="${r2(x)}" y="${r2(y)}" width="${r2(w)}" height="${r2(h)}" fill="${fill}"${s}/>`;
 }
@@ -23,12 +31,24 @@ export function line(x1: number, y1: number, x2: number, y2: number, stroke: str
   return `<line x1="${r2(x1)}" y1="${r2(y1)}" x2="${r2(x2)}" y2="${r2(y2)}" stroke="${stroke}" stroke-width="${r2(width)}" stroke-linecap="round"/>`;
 }
 
-export function circle(cx: number, cy: number, r: number, fill: string, stroke?: string, strokeWidth = 1): string {
+export function circle(
+  cx: number,
+  cy: number,
+  r: number,
+  fill: string,
+  stroke?: string,
+  strokeWidth = 1,
+): string {
   const s = stroke ? ` stroke="${stroke}" stroke-width="${r2(strokeWidth)}"` : "";
   return `<circle cx="${r2(cx)}" cy="${r2(cy)}" r="${r2(r)}" fill="${fill}"${s}${SMOOTH}/>`;
 }
 
-export function polygon(points: Array<[number, number]>, fill: string, stroke?: string, strokeWidth = 1): string {
+export function polygon(
+  points: Array<[number, number]>,
+  fill: string,
+  stroke?: string,
+  strokeWidth = 1,
+): string {
   const s = stroke ? ` stroke="${stroke}" stroke-width="${r2(strokeWidth)}"` : "";
   const pts = points.map(([x, y]) => `${r2(x)},${r2(y)}`).join(" ");
   return `<polygon points="${pts}" fill="${fill}"${s}${SMOOTH}/>`;

@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { evolve, liveCount, liveNeighbours, region, regionStabilitySteps } from "../../../src/gameqa/games/lifegame/logic.js";
-import { cellStates, historyText, liveAfter, liveNow, regionStability } from "../../../src/gameqa/games/lifegame/tasks.js";
+import {
+  evolve,
+  liveCount,
+  liveNeighbours,
+  region,
+  regionStabilitySteps,
+} from "../../../src/gameqa/games/lifegame/logic.js";
+import {
+  cellStates,
+  historyText,
+  liveAfter,
+  liveNow,
+  regionStability,
+} from "../../../src/gameqa/games/lifegame/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
 
 const blinker = (): number[][] => [
@@ -18,7 +30,10 @@ const optionValue = (options: unknown[] | undefined, answer: unknown): string =>
 describe("lifegame rules", () => {
   test("blinker oscillates", () => {
     const next = evolve(blinker());
-    assert.deepEqual(next.map((r) => r[2]), [0, 1, 1, 1, 0]);
+    assert.deepEqual(
+      next.map((r) => r[2]),
+      [0, 1, 1, 1, 0],
+    );
     assert.equal(liveCount(next), 3);
     assert.deepEqual(evolve(next), blinker());
   });
@@ -35,7 +50,16 @@ describe("lifegame rules", () => {
   });
 
   test("on a 3x3 torus three live cells fill the grid", () => {
-    assert.equal(liveCount(evolve([[0, 0, 0], [0, 1, 0], [1, 1, 0]])), 9);
+    assert.equal(
+      liveCount(
+        evolve([
+          [0, 0, 0],
+          [0, 1, 0],
+          [1, 1, 0],
+        ]),
+      ),
+      9,
+    );
   });
 
   test("region stability: a block is stable at once, a lone cell after one iteration", () => {
@@ -46,9 +70,24 @@ describe("lifegame rules", () => {
       [0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0],
     ];
-    assert.deepEqual(region(block, 1, 1), [[1, 1, 0], [1, 1, 0], [0, 0, 0]]);
+    assert.deepEqual(region(block, 1, 1), [
+      [1, 1, 0],
+      [1, 1, 0],
+      [0, 0, 0],
+    ]);
     assert.equal(regionStabilitySteps(block, 1, 1).steps, 0);
-    assert.equal(regionStabilitySteps([[0, 0, 0], [0, 1, 0], [0, 0, 0]], 0, 0).steps, 1);
+    assert.equal(
+      regionStabilitySteps(
+        [
+          [0, 0, 0],
+          [0, 1, 0],
+          [0, 0, 0],
+        ],
+        0,
+        0,
+      ).steps,
+      1,
+    );
   });
 });
 
@@ -76,6 +115,9 @@ describe("lifegame tasks", () => {
     const q = regionStability.generate({ state, rng, plotLevel: "Hard" });
     const m = /top-left cell is \((\d+), (\d+)\)/.exec(q?.question ?? "");
     assert.ok(m && q);
-    assert.equal(optionValue(q.options, q.answer), String(regionStabilitySteps(blinker(), Number(m[1]), Number(m[2])).steps));
+    assert.equal(
+      optionValue(q.options, q.answer),
+      String(regionStabilitySteps(blinker(), Number(m[1]), Number(m[2])).steps),
+    );
   });
 });

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { availableMoves, countTurns, generateMaze, type MazeState, pathMoves, reachesGoal, shortestPath } from "../../../src/gameqa/games/maze/logic.js";
+import {
+  availableMoves,
+  countTurns,
+  generateMaze,
+  type MazeState,
+  pathMoves,
+  reachesGoal,
+  shortestPath,
+} from "../../../src/gameqa/games/maze/logic.js";
 import { pathToGoal, positionAfterMove, turnCount } from "../../../src/gameqa/games/maze/tasks.js";
+import { cellsWhere } from "../../../src/gameqa/grid.js";
 import { createRng } from "../../../src/gameqa/rng.js";
 
 const small = (): MazeState => ({
@@ -31,8 +40,7 @@ describe("maze logic", () => {
 
   test("generated mazes are perfect: every free cell reachable, cells - 1 passages", () => {
     const s = generateMaze(createRng(2), 11);
-    const free: Array<[number, number]> = [];
-    s.maze.forEach((row, r) => row.forEach((v, c) => v !== 1 && free.push([r, c])));
+    const free = cellsWhere(s.maze, (v) => v !== 1);
     let edges = 0;
     for (const [r, c] of free) {
       if (s.maze[r + 1]?.[c] !== undefined && s.maze[r + 1]?.[c] !== 1) edges++;

@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { candidates, countSolutions, makePuzzle, randomSolution } from "../../../src/gameqa/games/sudoku/logic.js";
-import { colorAt, countColor, crowdedLines, deduce, possibleColors } from "../../../src/gameqa/games/sudoku/tasks.js";
+import {
+  candidates,
+  countSolutions,
+  makePuzzle,
+  randomSolution,
+} from "../../../src/gameqa/games/sudoku/logic.js";
+import {
+  colorAt,
+  countColor,
+  crowdedLines,
+  deduce,
+  possibleColors,
+} from "../../../src/gameqa/games/sudoku/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
 
 const COLORS = ["#FF0000", "#00FF00", "#0000FF", "#FF00FF"];
@@ -33,7 +44,12 @@ function isValidSolution(b: number[][]): boolean {
 describe("sudoku logic", () => {
   test("candidates exclude row, column and box", () => {
     assert.deepEqual(candidates(puzzle(), 0, 0), [1]);
-    const sparse = [[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    const sparse = [
+      [1, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ];
     assert.deepEqual(candidates(sparse, 0, 1), [2, 3, 4]);
     assert.deepEqual(candidates(sparse, 1, 1), [2, 3, 4]);
     assert.deepEqual(candidates(sparse, 2, 2), [1, 2, 3, 4]);
@@ -41,7 +57,15 @@ describe("sudoku logic", () => {
 
   test("solution counting", () => {
     assert.equal(countSolutions(puzzle()), 1);
-    assert.equal(countSolutions([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]), 2);
+    assert.equal(
+      countSolutions([
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+      ]),
+      2,
+    );
   });
 
   test("generated boards are valid and puzzles unique", () => {
@@ -71,7 +95,16 @@ describe("sudoku tasks (hand-built 4x4)", () => {
     assert.equal(p?.answer, 1); // every empty cell of this board is forced
     const l = crowdedLines.generate({ state: state(), rng, plotLevel: "Easy" });
     assert.equal(l?.answer, 0); // each row and column has exactly one empty cell, and the threshold is 1 or 2
-    const sparse = { size: 4, board: [[0, 0, 0, 4], [0, 0, 0, 0], [1, 0, 0, 3], [4, 3, 2, 1]], colors: COLORS };
+    const sparse = {
+      size: 4,
+      board: [
+        [0, 0, 0, 4],
+        [0, 0, 0, 0],
+        [1, 0, 0, 3],
+        [4, 3, 2, 1],
+      ],
+      colors: COLORS,
+    };
     for (let i = 0; i < 10; i++) {
       const q2 = crowdedLines.generate({ state: sparse, rng, plotLevel: "Easy" });
       const t = Number(/more than (\d) empty/.exec(q2?.question ?? "")?.[1]);

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { advise, boardLevel, gameOver, type Mark, playerToMove, winningLine } from "../../../src/gameqa/games/tictactoe/logic.js";
+import {
+  advise,
+  boardLevel,
+  gameOver,
+  type Mark,
+  playerToMove,
+  winningLine,
+} from "../../../src/gameqa/games/tictactoe/logic.js";
 import { bestMove, cellColor, moveOutcome } from "../../../src/gameqa/games/tictactoe/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
 

@@ -113,7 +113,26 @@ export function minimalAddition(
   limit: number,
 ): MinimalAddition | null {
   const have = new Set(current.map(vkey));
-  const candidates = allowedCells(target).filter((v) => !have.has(vkey(v)));
+  let candidates = allowedCells(target).filter((v) => !have.has(vkey(v)));
+  if (current.length > 0) {
+    // Only allowed cells joined to the structure through allowed cells can be part of a connected answer.
+    const reach = new Set(have);
+    const free = new Set(candidates.map(vkey));
+    const stack = [...current];
+    while (stack.length > 0) {
+      for (const n of faceNeighbours(stack.pop() as Voxel)) {
+        if (free.has(vkey(n)) && !reach.has(vkey(n))) {
+          reach.add(vkey(n));
+          stack.push(n);
+        }
+      }
+    }
+    candidates = candidates.filter((v) => reach.has(vkey(v)));
+  }
+  // Every candidate together is connected and lights only target cells: if even that leaves a target
+  // cell dark, no completion exists (this also keeps malformed inputs from an exhaustive search).
+  const full = projections([...current, ...candidates]);
+  if (!sameProjection(full.yz, target.yz) || !sameProjection(full.xz, target.xz)) return null;
   let checked = 0;
   const pick: Voxel[] = [];
   const found = (k: number, from: number): boolean => {

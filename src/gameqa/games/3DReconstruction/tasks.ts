@@ -252,8 +252,8 @@ export function additionAnalysis(
 export function fewestVoxels(s: ReconstructionState): { answer: string; analysis: string } | null {
   const current = voxelsOf(s);
   const target = targetOf(s);
-  // Published states store the solver's own count here; ours the voxel limit. Both bound the search.
-  const best = minimalAddition(current, target, Math.max(s.remaining_voxels, 27));
+  // No limit on the count: the published remaining_voxels is the original solver's own answer, not the limit.
+  const best = minimalAddition(current, target, 27);
   if (!best) return null;
   const now = projections(current);
   const m = best.added.length;

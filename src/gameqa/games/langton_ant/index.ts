@@ -23,12 +23,14 @@ function generateState(rng: Rng, level: Level): LangtonState {
 function parseState(json: unknown, where: string): LangtonState {
   const obj = expectObject(json, where);
   const grid = expectMatrix(obj, "grid", where, intCell(0, 1), "0 or 1");
-  if (grid.some((r) => r.length !== grid.length)) throw new UserError(`${where}: field "grid" must be square`);
+  if (grid.some((r) => r.length !== grid.length))
+    throw new UserError(`${where}: field "grid" must be square`);
   const ant = expectObject(obj.ant, `${where} (field "ant")`);
   const x = expectInt(ant, "x", `${where} ant`, 0, grid.length - 1);
   const y = expectInt(ant, "y", `${where} ant`, 0, grid.length - 1);
   const direction = ant.direction;
-  if (!DIRECTIONS.includes(direction as Direction)) throw new UserError(`${where}: field "ant.direction" must be up/right/down/left`);
+  if (!DIRECTIONS.includes(direction as Direction))
+    throw new UserError(`${where}: field "ant.direction" must be up/right/down/left`);
   return { grid, ant: { x, y, direction: direction as Direction } };
 }
 

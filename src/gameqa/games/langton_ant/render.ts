@@ -8,14 +8,37 @@ export function renderLangton(s: LangtonState): string {
   const cell = Math.min(50, Math.floor(466 / n));
   const margin = Math.floor((550 - cell * n) / 2);
   const g = gridLayout(n, n, cell, margin);
-  const body = [drawGrid(g, { fill: (r, c) => (s.grid[r]?.[c] === 1 ? "#000000" : "#ffffff"), lineColor: "#808080", labelBase: 0, labelSize: Math.min(15, cell * 0.4) })];
+  const body = [
+    drawGrid(g, {
+      fill: (r, c) => (s.grid[r]?.[c] === 1 ? "#000000" : "#ffffff"),
+      lineColor: "#808080",
+      labelBase: 0,
+      labelSize: Math.min(15, cell * 0.4),
+    }),
+  ];
   const [cx, cy] = cellCentre(g, s.ant.x, s.ant.y);
   const a = cell * 0.4;
   const tip: Record<string, [number, number][]> = {
-    up: [[cx, cy - a], [cx - a * 0.7, cy + a * 0.6], [cx + a * 0.7, cy + a * 0.6]],
-    down: [[cx, cy + a], [cx - a * 0.7, cy - a * 0.6], [cx + a * 0.7, cy - a * 0.6]],
-    left: [[cx - a, cy], [cx + a * 0.6, cy - a * 0.7], [cx + a * 0.6, cy + a * 0.7]],
-    right: [[cx + a, cy], [cx - a * 0.6, cy - a * 0.7], [cx - a * 0.6, cy + a * 0.7]],
+    up: [
+      [cx, cy - a],
+      [cx - a * 0.7, cy + a * 0.6],
+      [cx + a * 0.7, cy + a * 0.6],
+    ],
+    down: [
+      [cx, cy + a],
+      [cx - a * 0.7, cy - a * 0.6],
+      [cx + a * 0.7, cy - a * 0.6],
+    ],
+    left: [
+      [cx - a, cy],
+      [cx + a * 0.6, cy - a * 0.7],
+      [cx + a * 0.6, cy + a * 0.7],
+    ],
+    right: [
+      [cx + a, cy],
+      [cx - a * 0.6, cy - a * 0.7],
+      [cx - a * 0.6, cy + a * 0.7],
+    ],
   };
   body.push(polygon(tip[s.ant.direction] ?? [], "#ff0000", "#ffffff", 1.5));
   return svgDocument(g.width, g.height, body.join(""));

@@ -13,17 +13,27 @@ function antChoices(rng: Rng, ant: Ant, size: number): { options: string[]; answ
   const correct = describeAnt(ant);
   const pool: string[] = [];
   for (const d of DIRECTIONS) pool.push(describeAnt({ ...ant, direction: d }));
-  for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], [ant.y - ant.x, ant.x - ant.y]] as const) {
+  for (const [dx, dy] of [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+    [ant.y - ant.x, ant.x - ant.y],
+  ] as const) {
     const x = (((ant.x + dx) % size) + size) % size;
     const y = (((ant.y + dy) % size) + size) % size;
     pool.push(describeAnt({ x, y, direction: rng.pick(DIRECTIONS) }));
   }
-  while (pool.length < 20) pool.push(describeAnt({ x: rng.int(0, size - 1), y: rng.int(0, size - 1), direction: rng.pick(DIRECTIONS) }));
+  while (pool.length < 20)
+    pool.push(
+      describeAnt({ x: rng.int(0, size - 1), y: rng.int(0, size - 1), direction: rng.pick(DIRECTIONS) }),
+    );
   const ch = makeChoices(rng, correct, pool, 8);
   return { options: ch.values.map((v, i) => `${letter(i)}: ${v}`), answer: letter(ch.correct) };
 }
 
-const optionBlock = (options: string[]): string => `\n\nChoose one option and answer with its letter:\n${options.join("\n")}`;
+const optionBlock = (options: string[]): string =>
+  `\n\nChoose one option and answer with its letter:\n${options.join("\n")}`;
 
 export const antPosition: TaskDefinition<LangtonState> = {
   id: 1,
@@ -78,7 +88,12 @@ export const antAfterSteps: TaskDefinition<LangtonState> = {
   },
 };
 
-function countFlips(state: LangtonState, steps: number, x: number, y: number): { count: number; lines: string[] } {
+function countFlips(
+  state: LangtonState,
+  steps: number,
+  x: number,
+  y: number,
+): { count: number; lines: string[] } {
   const { log } = simulate(state, steps);
   let count = 0;
   const lines = log.map((r) => {
@@ -114,7 +129,10 @@ export const cellFlips: TaskDefinition<LangtonState> = {
     };
   },
   conform({ sample, state }): ConformResult {
-    const m = lastMatch(sample.question, /After (\d+) steps, how many times did the cell at position \((\d+), (\d+)\)/g);
+    const m = lastMatch(
+      sample.question,
+      /After (\d+) steps, how many times did the cell at position \((\d+), (\d+)\)/g,
+    );
     if (!m) return { skip: "steps or cell not found" };
     return { answer: countFlips(state, Number(m[1]), Number(m[2]), Number(m[3])).count };
   },

@@ -21,7 +21,8 @@ function generateState(rng: Rng, level: Level): LifeState {
 
 function parseState(json: unknown, where: string): LifeState {
   const grid = expectMatrix(expectObject(json, where), "grid", where, intCell(0, 1), "0 or 1");
-  if (grid.some((r) => r.length !== grid.length)) throw new UserError(`${where}: field "grid" must be square`);
+  if (grid.some((r) => r.length !== grid.length))
+    throw new UserError(`${where}: field "grid" must be square`);
   return { grid };
 }
 

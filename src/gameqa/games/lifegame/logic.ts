@@ -24,12 +24,15 @@ export function evolve(grid: number[][]): number[][] {
   return grid.map((row, r) => row.map((v, c) => nextCell(v === 1, liveNeighbours(grid, r, c))));
 }
 
-export const liveCount = (grid: number[][]): number => grid.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+export const liveCount = (grid: number[][]): number =>
+  grid.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
 
 /** The 3x3 window whose top-left cell is (r0, c0), wrapping around the grid edges. */
 export function region(grid: number[][], r0: number, c0: number, size = 3): number[][] {
   const n = grid.length;
-  return Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => grid[(r0 + i) % n]?.[(c0 + j) % n] ?? 0));
+  return Array.from({ length: size }, (_, i) =>
+    Array.from({ length: size }, (_, j) => grid[(r0 + i) % n]?.[(c0 + j) % n] ?? 0),
+  );
 }
 
 /** True when applying the rules to the window alone (wrapping inside the window) changes no cell. */
@@ -43,7 +46,12 @@ export function regionIsStill(win: number[][]): boolean {
  * world, no cell would change, or when its pattern equals one it had at an earlier iteration.
  * Returns -1 when neither happens within maxSteps iterations.
  */
-export function regionStabilitySteps(grid: number[][], r0: number, c0: number, maxSteps = 20): { steps: number; reason: "still" | "repeat" | "none"; history: number[][][] } {
+export function regionStabilitySteps(
+  grid: number[][],
+  r0: number,
+  c0: number,
+  maxSteps = 20,
+): { steps: number; reason: "still" | "repeat" | "none"; history: number[][][] } {
   let current = grid;
   const seen: string[] = [];
   const history: number[][][] = [];
@@ -63,6 +71,8 @@ export function regionStabilitySteps(grid: number[][], r0: number, c0: number, m
 export function gridText(grid: number[][], mark: Array<[number, number]> = []): string {
   const marked = new Set(mark.map(([r, c]) => `${r},${c}`));
   const header = `   ${grid[0]?.map((_, c) => c).join(" ")}`;
-  const rows = grid.map((row, r) => `${r}: ${row.map((v, c) => (marked.has(`${r},${c}`) ? `[${v}]` : String(v))).join(" ")}`);
+  const rows = grid.map(
+    (row, r) => `${r}: ${row.map((v, c) => (marked.has(`${r},${c}`) ? `[${v}]` : String(v))).join(" ")}`,
+  );
   return [header, ...rows].join("\n");
 }

@@ -1,7 +1,15 @@
 import { findOptionKey, letter, makeChoices } from "../../options.js";
 import { lastMatch } from "../../parse.js";
 import type { ConformResult, GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
-import { evolve, gridText, type LifeState, liveCount, liveNeighbours, region, regionStabilitySteps } from "./logic.js";
+import {
+  evolve,
+  gridText,
+  type LifeState,
+  liveCount,
+  liveNeighbours,
+  region,
+  regionStabilitySteps,
+} from "./logic.js";
 
 const RULES =
   "This is Conway's Game of Life. Black cells are alive and white cells are dead. Every cell has eight neighbours (horizontal, vertical and diagonal). " +
@@ -58,7 +66,15 @@ function keyFor(options: unknown[] | undefined, value: string): ConformResult {
 function explainCell(grid: number[][], r: number, c: number): string {
   const k = liveNeighbours(grid, r, c);
   const alive = grid[r]?.[c] === 1;
-  const next = alive ? (k === 2 || k === 3 ? "stays alive" : k < 2 ? "dies (fewer than 2 neighbours)" : "dies (more than 3 neighbours)") : k === 3 ? "is born (exactly 3 neighbours)" : "stays dead";
+  const next = alive
+    ? k === 2 || k === 3
+      ? "stays alive"
+      : k < 2
+        ? "dies (fewer than 2 neighbours)"
+        : "dies (more than 3 neighbours)"
+    : k === 3
+      ? "is born (exactly 3 neighbours)"
+      : "stays dead";
   return `(${r},${c}) ${alive ? "alive" : "dead"}, ${k} live neighbour(s) → ${next}`;
 }
 
@@ -68,7 +84,8 @@ function iterationText(grid: number[][]): string {
     row.forEach((_, c) => {
       const k = liveNeighbours(grid, r, c);
       const alive = row[c] === 1;
-      if (alive !== ((alive && (k === 2 || k === 3)) || (!alive && k === 3))) changes.push(explainCell(grid, r, c));
+      if (alive !== ((alive && (k === 2 || k === 3)) || (!alive && k === 3)))
+        changes.push(explainCell(grid, r, c));
     });
   });
   return changes.length ? `Cells that change:\n${changes.join("\n")}` : "No cell changes.";
@@ -107,7 +124,12 @@ export function historyText(seq: number[]): string {
   return seq.map((v, i) => (i === 0 ? `Initially: ${word(v)}` : `Step ${i}: ${word(v)}`)).join(" → ");
 }
 
-function cellHistory(grid: number[][], r: number, c: number, iterations: number): { seq: number[]; grids: number[][][] } {
+function cellHistory(
+  grid: number[][],
+  r: number,
+  c: number,
+  iterations: number,
+): { seq: number[]; grids: number[][][] } {
   const grids = [grid];
   for (let i = 0; i < iterations; i++) grids.push(evolve(grids[grids.length - 1] as number[][]));
   return { seq: grids.map((g) => g[r]?.[c] ?? 0), grids };
@@ -132,7 +154,8 @@ export const cellStates: TaskDefinition<LifeState> = {
     const [r, c] = rng.pick(active.length ? active : cells);
     const { seq, grids } = cellHistory(state.grid, r, c, k);
     const pool: string[] = [];
-    for (let mask = 0; mask < 2 ** (k + 1); mask++) pool.push(historyText([...Array(k + 1).keys()].map((i) => (mask >> (k - i)) & 1)));
+    for (let mask = 0; mask < 2 ** (k + 1); mask++)
+      pool.push(historyText([...Array(k + 1).keys()].map((i) => (mask >> (k - i)) & 1)));
     const ch = makeChoices(rng, historyText(seq), pool, 8);
     const options = ch.values.map((v, i) => `${letter(i)}: ${v}`);
     const answer = letter(ch.correct);
@@ -145,9 +168,15 @@ export const cellStates: TaskDefinition<LifeState> = {
     };
   },
   conform({ sample, state }) {
-    const m = lastMatch(sample.question, /position \((\d+), (\d+)\)\. How will its state change over the next (\d+) iterations/g);
+    const m = lastMatch(
+      sample.question,
+      /position \((\d+), (\d+)\)\. How will its state change over the next (\d+) iterations/g,
+    );
     if (!m) return { skip: "cell or iteration count not found" };
-    return keyFor(sample.options, historyText(cellHistory(state.grid, Number(m[1]), Number(m[2]), Number(m[3])).seq));
+    return keyFor(
+      sample.options,
+      historyText(cellHistory(state.grid, Number(m[1]), Number(m[2]), Number(m[3])).seq),
+    );
   },
 };
 
@@ -171,7 +200,10 @@ export const regionStability: TaskDefinition<LifeState> = {
       const win = region(g, r0, c0);
       return `Iteration ${t} (window cells bracketed):\n${gridText(g, cells)}\nWindow:\n${win.map((row) => row.join(" ")).join("\n")}`;
     });
-    const why = res.reason === "still" ? "taken alone, no cell of the window would change" : "the window repeats an earlier pattern";
+    const why =
+      res.reason === "still"
+        ? "taken alone, no cell of the window would change"
+        : "the window repeats an earlier pattern";
     return {
       question:
         `${RULES}\n\nLook at the 3x3 window whose top-left cell is (${r0}, ${c0}); it covers rows ${r0}..${r0 + 2} and columns ${c0}..${c0 + 2}, wrapping around the edges. ` +

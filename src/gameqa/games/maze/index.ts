@@ -1,18 +1,28 @@
 import { UserError } from "../../../util/errors.js";
+import { cellsWhere } from "../../grid.js";
 import { expectMatrix, expectObject, intCell } from "../../parse.js";
 import type { GameDefinition, Level, Rng } from "../../types.js";
 import { generateMaze, type MazeState } from "./logic.js";
 import { renderMaze } from "./render.js";
-import { availableDirections, goalPosition, pathToGoal, playerPosition, positionAfterMove, turnCount } from "./tasks.js";
+import {
+  availableDirections,
+  goalPosition,
+  pathToGoal,
+  playerPosition,
+  positionAfterMove,
+  turnCount,
+} from "./tasks.js";
 
 const SIDE: Record<Level, number> = { Easy: 9, Medium: 11, Hard: 13 };
 
 const generateState = (rng: Rng, level: Level): MazeState => generateMaze(rng, SIDE[level]);
 
 function findCell(maze: number[][], v: number, where: string): [number, number] {
-  const hits: Array<[number, number]> = [];
-  maze.forEach((row, r) => row.forEach((x, c) => x === v && hits.push([r, c])));
-  if (hits.length !== 1) throw new UserError(`${where}: field "maze" must hold exactly one ${v === 2 ? "player (2)" : "goal (3)"}, found ${hits.length}`);
+  const hits = cellsWhere(maze, (x) => x === v);
+  if (hits.length !== 1)
+    throw new UserError(
+      `${where}: field "maze" must hold exactly one ${v === 2 ? "player (2)" : "goal (3)"}, found ${hits.length}`,
+    );
   return hits[0] as [number, number];
 }
 
@@ -22,10 +32,15 @@ function parseState(json: unknown, where: string): MazeState {
   // The maze matrix is authoritative; playerPosition/endPosition are checked against it.
   const player = findCell(maze, 2, where);
   const goal = findCell(maze, 3, where);
-  for (const [key, p] of [["playerPosition", player], ["endPosition", goal]] as const) {
+  for (const [key, p] of [
+    ["playerPosition", player],
+    ["endPosition", goal],
+  ] as const) {
     const v = obj[key];
     if (v !== undefined && (!Array.isArray(v) || v[0] !== p[0] || v[1] !== p[1])) {
-      throw new UserError(`${where}: field "${key}" = ${JSON.stringify(v)} disagrees with the maze (${p.join(", ")})`);
+      throw new UserError(
+        `${where}: field "${key}" = ${JSON.stringify(v)} disagrees with the maze (${p.join(", ")})`,
+      );
     }
   }
   return { maze, size: [maze.length, maze[0]?.length ?? 0], playerPosition: player, endPosition: goal };

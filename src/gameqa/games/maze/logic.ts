@@ -1,3 +1,4 @@
+import { cellsWhere } from "../../grid.js";
 import type { Rng } from "../../types.js";
 
 /** Grid maze: 0 empty, 1 wall, 2 player, 3 goal; positions are [row, col], 0-based. */
@@ -10,7 +11,12 @@ export interface MazeState {
 
 export type Move = "up" | "down" | "left" | "right";
 export const MOVES: readonly Move[] = ["up", "down", "left", "right"];
-export const DELTA: Record<Move, [number, number]> = { up: [-1, 0], down: [1, 0], left: [0, -1], right: [0, 1] };
+export const DELTA: Record<Move, [number, number]> = {
+  up: [-1, 0],
+  down: [1, 0],
+  left: [0, -1],
+  right: [0, 1],
+};
 export const pos = (p: readonly number[]): string => `(${p[0]}, ${p[1]})`;
 
 export function walkable(m: number[][], r: number, c: number): boolean {
@@ -43,7 +49,8 @@ export function shortestPath(s: MazeState): Array<[number, number]> | undefined 
     for (const d of MOVES) {
       const nr = r + DELTA[d][0];
       const nc = c + DELTA[d][1];
-      if (nr < 0 || nc < 0 || nr >= rows || nc >= cols || !walkable(s.maze, nr, nc) || prev.has(key(nr, nc))) continue;
+      if (nr < 0 || nc < 0 || nr >= rows || nc >= cols || !walkable(s.maze, nr, nc) || prev.has(key(nr, nc)))
+        continue;
       prev.set(key(nr, nc), key(r, c));
       queue.push([nr, nc]);
     }
@@ -85,7 +92,12 @@ export function generateMaze(rng: Rng, n: number): MazeState {
   const m = Array.from({ length: n }, () => new Array<number>(n).fill(1));
   const carve = (r: number, c: number): void => {
     (m[r] as number[])[c] = 0;
-    for (const [dr, dc] of rng.shuffle([[-2, 0], [0, 2], [2, 0], [0, -2]] as const)) {
+    for (const [dr, dc] of rng.shuffle([
+      [-2, 0],
+      [0, 2],
+      [2, 0],
+      [0, -2],
+    ] as const)) {
       const nr = r + dr;
       const nc = c + dc;
       if (nr > 0 && nc > 0 && nr < n - 1 && nc < n - 1 && m[nr]?.[nc] === 1) {
@@ -95,8 +107,7 @@ export function generateMaze(rng: Rng, n: number): MazeState {
     }
   };
   carve(1, 1);
-  const empty: Array<[number, number]> = [];
-  m.forEach((row, r) => row.forEach((v, c) => v === 0 && empty.push([r, c])));
+  const empty = cellsWhere(m, (v) => v === 0);
   const player = rng.pick(empty);
   // Goal: a cell at the third-largest Manhattan distance from the player (far, but not always a corner).
   const dist = (p: [number, number]): number => Math.abs(p[0] - player[0]) + Math.abs(p[1] - player[1]);

@@ -1,7 +1,18 @@
 import { findOptionKey, letter, makeChoices } from "../../options.js";
 import { lastMatch } from "../../parse.js";
 import type { ConformResult, GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
-import { availableMoves, countTurns, DELTA, type MazeState, type Move, MOVES, pathMoves, pos, reachesGoal, shortestPath } from "./logic.js";
+import {
+  availableMoves,
+  countTurns,
+  DELTA,
+  type MazeState,
+  MOVES,
+  type Move,
+  pathMoves,
+  pos,
+  reachesGoal,
+  shortestPath,
+} from "./logic.js";
 
 const RULES =
   "Rules: This is a maze. The red circle is the player, the green square is the goal, light-blue cells are walls and white cells are free. " +
@@ -12,7 +23,14 @@ const optionBlock = (options: string[]): string => `\n\nOptions:\n${options.join
 const lettered = (values: string[]): string[] => values.map((v, i) => `${letter(i)}. ${v}`);
 
 function around(p: readonly [number, number]): string[] {
-  return [pos([p[0] - 1, p[1]]), pos([p[0] + 1, p[1]]), pos([p[0], p[1] - 1]), pos([p[0], p[1] + 1]), pos([p[0] + 1, p[1] + 1]), pos([p[1], p[0]])];
+  return [
+    pos([p[0] - 1, p[1]]),
+    pos([p[0] + 1, p[1]]),
+    pos([p[0], p[1] - 1]),
+    pos([p[0], p[1] + 1]),
+    pos([p[0] + 1, p[1] + 1]),
+    pos([p[1], p[0]]),
+  ];
 }
 
 function positionQuestion(state: MazeState, rng: Rng, who: "player" | "goal"): GeneratedQuestion {
@@ -62,7 +80,9 @@ function solve(state: MazeState): { path: Array<[number, number]>; moves: Move[]
 }
 
 function walkText(path: Array<[number, number]>, moves: Move[]): string {
-  return moves.map((m, i) => `Step ${i + 1}: move ${m} from ${pos(path[i] ?? [])} to ${pos(path[i + 1] ?? [])}.`).join("\n");
+  return moves
+    .map((m, i) => `Step ${i + 1}: move ${m} from ${pos(path[i] ?? [])} to ${pos(path[i + 1] ?? [])}.`)
+    .join("\n");
 }
 
 /** Wrong move lists that look like the answer (one move changed, two swapped, one dropped or added) and do not reach the goal. */
@@ -124,7 +144,12 @@ export const turnCount: TaskDefinition<MazeState> = {
     const sol = solve(state);
     if (!sol || sol.moves.length === 0) return null;
     const turns = countTurns(sol.moves);
-    const changes = sol.moves.slice(1).map((m, i) => `Move ${i + 2} (${m}): ${m === sol.moves[i] ? "same direction" : `turn from ${sol.moves[i]} to ${m}`}.`);
+    const changes = sol.moves
+      .slice(1)
+      .map(
+        (m, i) =>
+          `Move ${i + 2} (${m}): ${m === sol.moves[i] ? "same direction" : `turn from ${sol.moves[i]} to ${m}`}.`,
+      );
     return {
       question: `${RULES}\n\nQuestion: Follow the path from the player to the goal (the maze has a single route without going back and forth). How many times does the direction of movement change along it? Answer with a number.`,
       answer: turns,
@@ -157,7 +182,13 @@ export const availableDirections: TaskDefinition<MazeState> = {
     const correct = dirs.join(", ");
     const ch = makeChoices(rng, correct, DIRECTION_SETS, 8);
     // Shorter option lists first, as a reader scans them most easily.
-    const values = ch.values.slice().sort((a, b) => a.split(",").length - b.split(",").length || MOVES.indexOf(a.split(",")[0] as Move) - MOVES.indexOf(b.split(",")[0] as Move));
+    const values = ch.values
+      .slice()
+      .sort(
+        (a, b) =>
+          a.split(",").length - b.split(",").length ||
+          MOVES.indexOf(a.split(",")[0] as Move) - MOVES.indexOf(b.split(",")[0] as Move),
+      );
     const options = lettered(values);
     const answer = letter(values.indexOf(correct));
     const [r, c] = state.playerPosition;

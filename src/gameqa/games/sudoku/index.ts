@@ -22,7 +22,8 @@ function parseState(json: unknown, where: string): SudokuState {
   const size = expectInt(obj, "size", where, 4, 9);
   if (size !== 4 && size !== 9) throw new UserError(`${where}: field "size" must be 4 or 9`);
   const board = expectMatrix(obj, "board", where, intCell(0, size), `an integer 0..${size}`);
-  if (board.length !== size || board.some((r) => r.length !== size)) throw new UserError(`${where}: field "board" must be ${size}x${size}`);
+  if (board.length !== size || board.some((r) => r.length !== size))
+    throw new UserError(`${where}: field "board" must be ${size}x${size}`);
   const colors = obj.colors;
   if (!Array.isArray(colors) || colors.length !== size || colors.some((c) => typeof c !== "string")) {
     throw new UserError(`${where}: field "colors" must list ${size} colour strings`);

@@ -10,14 +10,38 @@ export interface SudokuState {
   colors: string[];
 }
 
-export const COLOR_HEX = ["#FF0000", "#00FF00", "#0000FF", "#FF00FF", "#FFFF00", "#00FFFF", "#696969", "#A020F0", "#228B22"];
-export const COLOR_NAMES = ["red", "green", "blue", "magenta", "yellow", "aqua", "gray", "purple", "forest green"];
+export const COLOR_HEX = [
+  "#FF0000",
+  "#00FF00",
+  "#0000FF",
+  "#FF00FF",
+  "#FFFF00",
+  "#00FFFF",
+  "#696969",
+  "#A020F0",
+  "#228B22",
+];
+export const COLOR_NAMES = [
+  "red",
+  "green",
+  "blue",
+  "magenta",
+  "yellow",
+  "aqua",
+  "gray",
+  "purple",
+  "forest green",
+];
 
 export const boxSize = (n: number): number => Math.round(Math.sqrt(n));
 export const colorName = (v: number): string => COLOR_NAMES[v - 1] ?? `colour ${v}`;
 
 /** Values (1..n) already used in the row, column and box of (r, c). */
-export function usedAround(board: number[][], r: number, c: number): { row: number[]; col: number[]; box: number[] } {
+export function usedAround(
+  board: number[][],
+  r: number,
+  c: number,
+): { row: number[]; col: number[]; box: number[] } {
   const n = board.length;
   const b = boxSize(n);
   const row = (board[r] ?? []).filter((v) => v !== 0);
@@ -25,7 +49,8 @@ export function usedAround(board: number[][], r: number, c: number): { row: numb
   const box: number[] = [];
   const r0 = Math.floor(r / b) * b;
   const c0 = Math.floor(c / b) * b;
-  for (let i = r0; i < r0 + b; i++) for (let j = c0; j < c0 + b; j++) if ((board[i]?.[j] ?? 0) !== 0) box.push(board[i]?.[j] ?? 0);
+  for (let i = r0; i < r0 + b; i++)
+    for (let j = c0; j < c0 + b; j++) if ((board[i]?.[j] ?? 0) !== 0) box.push(board[i]?.[j] ?? 0);
   return { row, col, box };
 }
 

@@ -1,7 +1,16 @@
+import { cellsWhere } from "../../grid.js";
 import { findOptionKey, letter } from "../../options.js";
 import { lastMatch } from "../../parse.js";
 import type { ConformResult, GeneratedQuestion, TaskDefinition } from "../../types.js";
-import { COLOR_NAMES, boxSize, candidates, colorName, constraintText, firstNakedSingle, type SudokuState } from "./logic.js";
+import {
+  boxSize,
+  COLOR_NAMES,
+  candidates,
+  colorName,
+  constraintText,
+  firstNakedSingle,
+  type SudokuState,
+} from "./logic.js";
 
 function rules(s: SudokuState): string {
   const names = COLOR_NAMES.slice(0, s.size);
@@ -17,16 +26,8 @@ function colorOptions(s: SudokuState): string[] {
 }
 const optionBlock = (options: string[]): string => `\n\nOptions:\n${options.join("\n")}`;
 
-function filledCells(s: SudokuState): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  s.board.forEach((row, r) => row.forEach((v, c) => v !== 0 && out.push([r, c])));
-  return out;
-}
-function emptyCells(s: SudokuState): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  s.board.forEach((row, r) => row.forEach((v, c) => v === 0 && out.push([r, c])));
-  return out;
-}
+const filledCells = (s: SudokuState): Array<[number, number]> => cellsWhere(s.board, (v) => v !== 0);
+const emptyCells = (s: SudokuState): Array<[number, number]> => cellsWhere(s.board, (v) => v === 0);
 
 export const colorAt: TaskDefinition<SudokuState> = {
   id: 1,
@@ -120,7 +121,8 @@ function emptyLines(s: SudokuState, kind: "row" | "col"): number[][] {
   const n = s.size;
   return Array.from({ length: n }, (_, i) => {
     const out: number[] = [];
-    for (let j = 0; j < n; j++) if ((kind === "row" ? s.board[i]?.[j] : s.board[j]?.[i]) === 0) out.push(j + 1);
+    for (let j = 0; j < n; j++)
+      if ((kind === "row" ? s.board[i]?.[j] : s.board[j]?.[i]) === 0) out.push(j + 1);
     return out;
   });
 }
@@ -138,7 +140,9 @@ export const crowdedLines: TaskDefinition<SudokuState> = {
     const lines = emptyLines(state, kind);
     const count = lines.filter((l) => l.length > threshold).length;
     const noun = kind === "row" ? "row" : "column";
-    const detail = lines.map((l, i) => `${noun} ${i + 1}: ${l.length} empty${l.length ? ` (at ${l.join(", ")})` : ""}`).join("; ");
+    const detail = lines
+      .map((l, i) => `${noun} ${i + 1}: ${l.length} empty${l.length ? ` (at ${l.join(", ")})` : ""}`)
+      .join("; ");
     return {
       question: `${rules(state)}\n\nHow many ${noun}s have more than ${threshold} empty cells? Answer with a number.`,
       answer: count,
@@ -157,7 +161,9 @@ export const crowdedLines: TaskDefinition<SudokuState> = {
  * Two forced placements, then a third cell that becomes forced. Each placement is the first empty
  * cell in row-major order with a single candidate (the original's rule).
  */
-function deduction(s: SudokuState): { steps: Array<[number, number, number, string]>; final: [number, number, number, string] } | undefined {
+function deduction(
+  s: SudokuState,
+): { steps: Array<[number, number, number, string]>; final: [number, number, number, string] } | undefined {
   const board = s.board.map((r) => r.slice());
   const steps: Array<[number, number, number, string]> = [];
   for (let k = 0; k < 3; k++) {
@@ -185,7 +191,10 @@ export const deduce: TaskDefinition<SudokuState> = {
     const options = colorOptions(state);
     const answer = letter(fv - 1);
     const deps = d.steps.map(([r, c]) => `(${r + 1}, ${c + 1})`).join(" and ");
-    const lines = d.steps.map(([r, c, v, text], i) => `Step ${i + 1}: (${r + 1}, ${c + 1}) — ${text}; the only colour left is ${colorName(v)}.`);
+    const lines = d.steps.map(
+      ([r, c, v, text], i) =>
+        `Step ${i + 1}: (${r + 1}, ${c + 1}) — ${text}; the only colour left is ${colorName(v)}.`,
+    );
     return {
       question: `${rules(state)}\n\nFirst fill the cells ${deps}, each of which has only one possible colour. After that, what colour must cell (${fr + 1}, ${fc + 1}) have?${optionBlock(options)}`,
       answer,
@@ -194,7 +203,10 @@ export const deduce: TaskDefinition<SudokuState> = {
     };
   },
   conform({ sample, state }): ConformResult {
-    const m = lastMatch(sample.question, /After determining colors at positions (.+?), what color should be at position \((\d+),(\d+)\)/g);
+    const m = lastMatch(
+      sample.question,
+      /After determining colors at positions (.+?), what color should be at position \((\d+),(\d+)\)/g,
+    );
     if (!m) return { skip: "positions not found" };
     const board = state.board.map((r) => r.slice());
     for (const dep of (m[1] ?? "").matchAll(/\((\d+),(\d+)\)/g)) {

@@ -35,10 +35,18 @@ function generateState(rng: Rng, level: Level): TicTacToeState {
 
 function parseState(json: unknown, where: string): TicTacToeState {
   const obj = expectObject(json, where);
-  const board = expectMatrix<Mark>(obj, "board", where, (v) => (v === "O" || v === "X" || v === " " ? v : undefined), '"O", "X" or " "');
-  if (board.length !== 3 || board.some((r) => r.length !== 3)) throw new UserError(`${where}: field "board" must be 3x3`);
+  const board = expectMatrix<Mark>(
+    obj,
+    "board",
+    where,
+    (v) => (v === "O" || v === "X" || v === " " ? v : undefined),
+    '"O", "X" or " "',
+  );
+  if (board.length !== 3 || board.some((r) => r.length !== 3))
+    throw new UserError(`${where}: field "board" must be 3x3`);
   const { o, x } = countMarks(board);
-  if (o !== x && o !== x + 1) throw new UserError(`${where}: field "board" has ${o} O and ${x} X marks (O moves first)`);
+  if (o !== x && o !== x + 1)
+    throw new UserError(`${where}: field "board" has ${o} O and ${x} X marks (O moves first)`);
   return { board };
 }
 

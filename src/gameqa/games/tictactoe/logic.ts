@@ -18,7 +18,16 @@ export const LINES: ReadonlyArray<readonly [number, number, number]> = [
   [0, 4, 8],
   [2, 4, 6],
 ];
-const LINE_NAMES = ["row 0", "row 1", "row 2", "column 0", "column 1", "column 2", "the main diagonal (top-left to bottom-right)", "the anti-diagonal (top-right to bottom-left)"];
+const LINE_NAMES = [
+  "row 0",
+  "row 1",
+  "row 2",
+  "column 0",
+  "column 1",
+  "column 2",
+  "the main diagonal (top-left to bottom-right)",
+  "the anti-diagonal (top-right to bottom-left)",
+];
 
 export function lineName(line: readonly number[]): string {
   const i = LINES.findIndex((l) => l.every((v, k) => v === line[k]));
@@ -32,7 +41,7 @@ export const other = (p: Player): Player => (p === "O" ? "X" : "O");
 export function countMarks(b: Board): { o: number; x: number } {
   let o = 0;
   let x = 0;
-  for (const row of b) for (const v of row) (v === "O" ? o++ : v === "X" ? x++ : 0);
+  for (const row of b) for (const v of row) v === "O" ? o++ : v === "X" ? x++ : 0;
   return { o, x };
 }
 
@@ -84,37 +93,62 @@ export interface Advice {
 export function advise(b: Board, p: Player): Advice {
   const empty = emptyCells(b);
   const opp = other(p);
-  if (empty.length === 0) return { kind: "full", move: undefined, reason: "The board is full, so no move is possible." };
+  if (empty.length === 0)
+    return { kind: "full", move: undefined, reason: "The board is full, so no move is possible." };
   const wins = winningMoves(b, p);
   if (wins.length > 0) {
     const m = wins[0] as number;
     const line = winningLine(place(b, m, p), p) ?? [];
-    return { kind: "win", move: m, reason: `${p} completes ${lineName(line)} by playing ${coord(m)} and wins.` };
+    return {
+      kind: "win",
+      move: m,
+      reason: `${p} completes ${lineName(line)} by playing ${coord(m)} and wins.`,
+    };
   }
   const threats = winningMoves(b, opp);
   if (threats.length > 1) {
     const names = threats.map((t) => lineName(winningLine(place(b, t, opp), opp) ?? [])).join(", ");
-    return { kind: "lost", move: undefined, reason: `${opp} can win at ${threats.map(coord).join(", ")} (${names}); one move cannot block them all, so no move saves ${p}.` };
+    return {
+      kind: "lost",
+      move: undefined,
+      reason: `${opp} can win at ${threats.map(coord).join(", ")} (${names}); one move cannot block them all, so no move saves ${p}.`,
+    };
   }
   if (threats.length === 1) {
     const m = threats[0] as number;
     const line = winningLine(place(b, m, opp), opp) ?? [];
-    return { kind: "block", move: m, reason: `${opp} threatens to complete ${lineName(line)} at ${coord(m)}, so ${p} must block there.` };
+    return {
+      kind: "block",
+      move: m,
+      reason: `${opp} threatens to complete ${lineName(line)} at ${coord(m)}, so ${p} must block there.`,
+    };
   }
   for (const i of empty) {
     const lines = forkLines(b, i, p);
     if (lines.length >= 2) {
-      return { kind: "fork", move: i, reason: `Playing ${coord(i)} gives ${p} two threats at once (${lineName(lines[0] ?? [])} and ${lineName(lines[1] ?? [])}).` };
+      return {
+        kind: "fork",
+        move: i,
+        reason: `Playing ${coord(i)} gives ${p} two threats at once (${lineName(lines[0] ?? [])} and ${lineName(lines[1] ?? [])}).`,
+      };
     }
   }
   for (const i of empty) {
     const lines = forkLines(b, i, opp);
     if (lines.length >= 2) {
-      return { kind: "block-fork", move: i, reason: `${opp} could create a double threat at ${coord(i)} (${lineName(lines[0] ?? [])} and ${lineName(lines[1] ?? [])}), so ${p} takes that cell first.` };
+      return {
+        kind: "block-fork",
+        move: i,
+        reason: `${opp} could create a double threat at ${coord(i)} (${lineName(lines[0] ?? [])} and ${lineName(lines[1] ?? [])}), so ${p} takes that cell first.`,
+      };
     }
   }
   const m = empty[0] as number;
-  return { kind: "first", move: m, reason: `No rule applies, so ${p} takes the first empty cell in row-major order, ${coord(m)}.` };
+  return {
+    kind: "first",
+    move: m,
+    reason: `No rule applies, so ${p} takes the first empty cell in row-major order, ${coord(m)}.`,
+  };
 }
 
 /**

@@ -3,18 +3,18 @@ import { lastMatch } from "../../parse.js";
 import type { ConformResult, GameQASample, GeneratedQuestion, TaskDefinition } from "../../types.js";
 import {
   advise,
+  type Board,
   boardText,
   cellAt,
   coord,
   countMarks,
   gameOver,
+  lineName,
   other,
   place,
   playerToMove,
   type TicTacToeState,
   winningLine,
-  lineName,
-  type Board,
 } from "./logic.js";
 
 const RULES =
@@ -86,7 +86,11 @@ function publishedMoveKey(sample: GameQASample, move: number | undefined): Confo
 
 function bestMoveOf(b: Board): { move: number | undefined; text: string } {
   const over = gameOver(b);
-  if (over) return { move: undefined, text: `The game is already over: ${over}. No move can be made, so the answer is None.` };
+  if (over)
+    return {
+      move: undefined,
+      text: `The game is already over: ${over}. No move can be made, so the answer is None.`,
+    };
   const p = playerToMove(b);
   const a = advise(b, p);
   return { move: a.move, text: `${toMoveText(b)} ${a.reason}` };
@@ -104,8 +108,7 @@ export const bestMove: TaskDefinition<TicTacToeState> = {
     const { move, text } = bestMoveOf(state.board);
     const answer = moveLetter(move);
     return {
-      question:
-        `${RULES} ${ADVICE_RULES}\n\nQuestion: Which move is recommended for the player to move? Answer None if there is no move to make.\n\nOptions:\n${listOptions(options)}`,
+      question: `${RULES} ${ADVICE_RULES}\n\nQuestion: Which move is recommended for the player to move? Answer None if there is no move to make.\n\nOptions:\n${listOptions(options)}`,
       answer,
       analysis: `The board, row by row ('.' = empty):\n${boardText(state.board)}\n${text}\nSo the answer is ${answer}.`,
       options,
@@ -116,13 +119,22 @@ export const bestMove: TaskDefinition<TicTacToeState> = {
 
 function outcome(b: Board, r: number, c: number): { move: number | undefined; text: string } {
   const over = gameOver(b);
-  if (over) return { move: undefined, text: `The game is already over (${over}), so the move cannot be made: None.` };
+  if (over)
+    return { move: undefined, text: `The game is already over (${over}), so the move cannot be made: None.` };
   const p = playerToMove(b);
   const i = r * 3 + c;
-  if (cellAt(b, i) !== " ") return { move: undefined, text: `${toMoveText(b)} Cell (${r}, ${c}) is already taken, so the move is not allowed: None.` };
+  if (cellAt(b, i) !== " ")
+    return {
+      move: undefined,
+      text: `${toMoveText(b)} Cell (${r}, ${c}) is already taken, so the move is not allowed: None.`,
+    };
   const after = place(b, i, p);
   const win = winningLine(after, p);
-  if (win) return { move: undefined, text: `${toMoveText(b)} Playing (${r}, ${c}) completes ${lineName(win)}, so ${p} wins at once: None.` };
+  if (win)
+    return {
+      move: undefined,
+      text: `${toMoveText(b)} Playing (${r}, ${c}) completes ${lineName(win)}, so ${p} wins at once: None.`,
+    };
   const opp = other(p);
   const a = advise(after, opp);
   return {
