@@ -2,12 +2,13 @@
  * Re-score a stored run without calling the model under test: rebuild each sample's final TaskState
  * from the store (transcript, output, solver data) and run the task's scorers (or named ones) again.
  */
-import type { ChatMessage, ModelHandle, Sample, Score, Scorer, Task, TaskState } from "../core/types.js";
+import type { ModelHandle, Sample, Score, Scorer, Task, TaskState } from "../core/types.js";
 import type { Model } from "../providers/model.js";
 import type { RunStore } from "../store/run-store.js";
 import { errorMessage } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
+import { transcript } from "./run.js";
 import { computeSummary, type RunSummary } from "./summary.js";
 
 export interface RescoreOptions {
@@ -50,7 +51,7 @@ export async function rescoreRun(
       const state: TaskState = {
         sample,
         epoch: row.epoch,
-        messages: (row.messages as ChatMessage[] | undefined) ?? [],
+        messages: transcript(sample.input, row.messages, row.output),
         output: { text: row.output ?? "", latencyMs: row.latencyMs ?? 0 },
         store: row.store ?? {},
         usage: { inputTokens: row.inputTokens, outputTokens: row.outputTokens },

@@ -205,6 +205,29 @@ function countSkipped(skip: Set<string>, max: number): number {
   return Math.min(skip.size, max);
 }
 
+/**
+ * True when the transcript is just the input followed by the model's answer: then it is not stored
+ * (it is derived from input and output again when needed), which keeps the hot path's writes small.
+ */
+function isPlainExchange(sample: Sample, state: TaskState): boolean {
+  const m = state.messages;
+  return (
+    typeof sample.input === "string" &&
+    m.length === 2 &&
+    m[0]!.role === "user" &&
+    m[0]!.content === sample.input &&
+    m[1]!.role === "assistant" &&
+    m[1]!.content === state.output?.text
+  );
+}
+
+/** The stored transcript, or input + output when it was not stored. */
+export function transcript(input: Sample["input"], messages: unknown, output: string | null): ChatMessage[] {
+  if (Array.isArray(messages)) return messages as ChatMessage[];
+  const base = inputMessages(input);
+  return output === null ? base : [...base, { role: "assistant", content: output }];
+}
+
 export function inputMessages(input: Sample["input"]): ChatMessage[] {
   return typeof input === "string" ? [{ role: "user", content: input }] : input.map((m) => ({ ...m }));
 }
@@ -302,7 +325,7 @@ async function solveAndScore(
     ...(sample.target !== undefined ? { target: sample.target } : {}),
     ...(sample.choices !== undefined ? { choices: sample.choices } : {}),
     ...(sample.metadata !== undefined ? { metadata: sample.metadata } : {}),
-    messages: state.messages,
+    ...(isPlainExchange(sample, state) ? {} : { messages: state.messages }),
     ...(state.output ? { output: state.output.text } : {}),
     ...(Object.keys(state.store).length ? { store: state.store } : {}),
     ...(error !== undefined ? { error } : {}),
