@@ -27,6 +27,8 @@ interface Row {
   samples: number;
   images: number;
   seconds: number;
+  /** CPU seconds (user + system) spent; on a shared machine the fairer figure. */
+  cpu: number;
 }
 const rows: Row[] = [];
 
@@ -38,6 +40,7 @@ function perTaskFor(games: string[], n: number): number {
 
 async function ours(what: string, games: string[], workers: number, shareBoards = true): Promise<Row> {
   const out = join(tmp, `${what.replace(/\W+/g, "-")}-${workers}-${shareBoards}`);
+  const cpu0 = process.cpuUsage();
   const res = await generateDataset({
     games,
     perTask: perTaskFor(games, N),
@@ -48,6 +51,7 @@ async function ours(what: string, games: string[], workers: number, shareBoards 
     progress: "silent",
     shareBoards,
   });
+  const used = process.cpuUsage(cpu0);
   rmSync(out, { recursive: true, force: true });
   const how = shareBoards ? "shared boards" : "image per sample";
   const row = {
@@ -55,6 +59,7 @@ async function ours(what: string, games: string[], workers: number, shareBoards 
     samples: res.samples,
     images: res.images,
     seconds: res.seconds,
+    cpu: (used.user + used.system) / 1e6,
   };
   rows.push(row);
   return row;
@@ -80,9 +85,12 @@ function original(
   }
   const work = join(tmp, `orig-${game}`);
   cpSync(src, work, { recursive: true });
+  // bash's `time` reports the child's CPU seconds (user, system) on the last stderr line.
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(python, args, { cwd: work, encoding: "utf8", maxBuffer: 1 << 28 });
+  const cmd = `TIMEFORMAT='%U %S'; time ${[python, ...args].map((a) => `'${a}'`).join(" ")} > /dev/null`;
+  const r = spawnSync("bash", ["-c", cmd], { cwd: work, encoding: "utf8", maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const [user, sys] = (r.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
   if (r.status !== 0) {
     process.stdout.write(`  (original ${game} failed: ${(r.stderr || r.stdout).trim().split("\n").pop()})\n`);
     return undefined;
@@ -93,12 +101,20 @@ function original(
     samples: data.length,
     images: new Set(data.map((d) => d.image)).size,
     seconds,
+    cpu: (user ?? Number.NaN) + (sys ?? Number.NaN),
   };
   rows.push(row);
   return row;
 }
 
 const rate = (r: Row): number => r.samples / r.seconds;
+const cpuRate = (r: Row): number => r.samples / r.cpu;
+
+function speedup(game: string, ours: Row, theirs: Row, note: string): string {
+  const wall = rate(ours) / rate(theirs);
+  const cpu = cpuRate(ours) / cpuRate(theirs);
+  return `${game}: ${wall.toFixed(1)}x faster per sample by wall clock, ${cpu.toFixed(1)}x per CPU-second (${note})`;
+}
 
 async function main(): Promise<void> {
   await loadGames();
@@ -111,6 +127,7 @@ async function main(): Promise<void> {
   await ours(`mixed ${MIXED.join("+")}`, MIXED, w, false);
   // The sudoku original draws one image per sample, the tictactoe original one per 3 questions (as we do).
   const sudoku = await ours("sudoku", ["sudoku"], 1, false);
+  const sudokuShared = await ours("sudoku", ["sudoku"], 1, true);
   const tictactoe = await ours("tictactoe", ["tictactoe"], 1);
 
   const repo = process.env.GAMEQA_ORIGINAL_REPO;
@@ -132,10 +149,10 @@ async function main(): Promise<void> {
       ["data_generator.py", String(sudoku.samples), "--output_dir", "out"],
       join("out", "data.json"),
     );
-    if (s)
-      comparisons.push(
-        `sudoku: ${(rate(sudoku) / rate(s)).toFixed(1)}x faster per sample (both one image per sample)`,
-      );
+    if (s) {
+      comparisons.push(speedup("sudoku", sudoku, s, "both one image per sample"));
+      comparisons.push(speedup("sudoku", sudokuShared, s, "ours with 5 questions per image"));
+    }
     // The tictactoe original writes 3 questions per board.
     const t = original(
       repo,
@@ -144,17 +161,16 @@ async function main(): Promise<void> {
       ["main.py", "--num", String(Math.ceil(tictactoe.samples / 3))],
       join("tictactoe_dataset", "data.json"),
     );
-    if (t)
-      comparisons.push(
-        `tictactoe: ${(rate(tictactoe) / rate(t)).toFixed(1)}x faster per sample (both one image per board of 3 questions)`,
-      );
+    if (t) comparisons.push(speedup("tictactoe", tictactoe, t, "both one image per board of 3 questions"));
   }
 
   const width = Math.max(...rows.map((r) => r.what.length));
-  process.stdout.write(`\n${"run".padEnd(width)}  samples   images   seconds   samples/s\n`);
+  process.stdout.write(
+    `\n${"run".padEnd(width)}  samples   images   seconds   samples/s   CPU s   samples/CPU-s\n`,
+  );
   for (const r of rows) {
     process.stdout.write(
-      `${r.what.padEnd(width)}  ${String(r.samples).padStart(7)}  ${String(r.images).padStart(7)}  ${r.seconds.toFixed(2).padStart(8)}  ${rate(r).toFixed(1).padStart(10)}\n`,
+      `${r.what.padEnd(width)}  ${String(r.samples).padStart(7)}  ${String(r.images).padStart(7)}  ${r.seconds.toFixed(2).padStart(8)}  ${rate(r).toFixed(1).padStart(10)}  ${r.cpu.toFixed(2).padStart(6)}  ${cpuRate(r).toFixed(1).padStart(14)}\n`,
     );
   }
   for (const c of comparisons) process.stdout.write(`${c}\n`);

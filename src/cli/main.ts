@@ -10,6 +10,7 @@ import { errorMessage, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { registerEvalCommands } from "./commands/eval.js";
+import { registerReportCommands } from "./commands/report.js";
 import { registerShowCommands } from "./commands/show.js";
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEvalCommands(program);
   registerShowCommands(program);
+  registerReportCommands(program);
   registerLlmevalMedCommands(program);
   registerMathtrapCommands(program);
   registerGameqaCommands(program);

@@ -38,76 +38,80 @@ export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: 
     )
     .get(runId) as Record<string, number | null>;
 
-  // Group values per sample (from the first epoch's row; metadata does not change across epochs).
-  const groupOf = new Map<string, Record<string, string>>();
-  if (groupBy.length) {
-    const cols = groupBy.map((_, i) => `json_extract(metadata, ?) AS g${i}`).join(", ");
-    const stmt = store.db.prepare(`SELECT sample_id, ${cols} FROM samples WHERE run_id = ? AND epoch = 1`);
-    const rows = stmt.all(...groupBy.map((g) => `$.${g}`), runId) as Array<Record<string, unknown>>;
-    for (const r of rows) {
-      const g: Record<string, string> = {};
-      groupBy.forEach((key, i) => {
-        const v = r[`g${i}`];
-        g[key] = v === null || v === undefined ? "(none)" : String(v);
-      });
-      groupOf.set(r.sample_id as string, g);
-    }
-  }
-
+  // Stream the scores ordered by scorer and sample, folding each sample's epochs as we go, so memory
+  // holds one number per sample (not one object per row) however large the run.
   const reducer = getReducer(manifest.epochReducer);
   const ctx: MetricContext = { seed: manifest.seed ?? 0, bootstrapRounds: 1000, confidence: 0.95 };
-  const byScorer = new Map<string, Map<string, number[]>>();
+  const groupCols = groupBy.map((_, i) => `, json_extract(m.metadata, ?) AS g${i}`).join("");
   const rows = store.db
     .prepare(
-      "SELECT scorer, sample_id, value FROM scores WHERE run_id = ? AND value IS NOT NULL ORDER BY sample_id, epoch",
+      `SELECT s.scorer, s.sample_id, s.value${groupCols}
+       FROM scores s JOIN samples m ON m.run_id = s.run_id AND m.sample_id = s.sample_id AND m.epoch = s.epoch
+       WHERE s.run_id = ? AND s.value IS NOT NULL
+       ORDER BY s.scorer, s.sample_id, s.epoch`,
     )
     .raw()
-    .iterate(runId) as Iterable<[string, string, number]>;
-  for (const [scorer, sampleId, value] of rows) {
-    let perSample = byScorer.get(scorer);
-    if (!perSample) {
-      perSample = new Map();
-      byScorer.set(scorer, perSample);
-    }
-    const list = perSample.get(sampleId);
-    if (list) list.push(value);
-    else perSample.set(sampleId, [value]);
-  }
+    .iterate(...groupBy.map((g) => `$.${g}`), runId) as Iterable<unknown[]>;
 
-  const scorerMetrics = new Map(manifest.scorers.map((s) => [s.name, s.metrics]));
+  const scorerMetrics = new Map(manifest.scorers.map((sc) => [sc.name, sc.metrics]));
   const scorers: ScorerSummary[] = [];
-  for (const [scorer, perSample] of byScorer) {
-    const metricNames = scorerMetrics.get(scorer) ?? ["mean", "stderr", "bootstrap_ci"];
-    const reduced: Array<[string, number]> = [];
-    for (const [sampleId, values] of perSample) {
-      const v = reducer(values);
-      if (Number.isFinite(v)) reduced.push([sampleId, v]);
+  let current: { scorer: string; values: number[]; groups: Array<Map<string, number[]>> } | undefined;
+  let sampleId: string | undefined;
+  let epochValues: number[] = [];
+  let sampleGroups: string[] = [];
+
+  const closeSample = () => {
+    if (!current || sampleId === undefined) return;
+    const v = reducer(epochValues);
+    if (Number.isFinite(v)) {
+      current.values.push(v);
+      sampleGroups.forEach((g, i) => {
+        const bucket = current!.groups[i]!;
+        const list = bucket.get(g);
+        if (list) list.push(v);
+        else bucket.set(g, [v]);
+      });
     }
+    epochValues = [];
+  };
+  const closeScorer = () => {
+    closeSample();
+    if (!current) return;
+    const names = scorerMetrics.get(current.scorer) ?? ["mean", "stderr", "bootstrap_ci"];
     const summary: ScorerSummary = {
-      scorer,
-      ...metricSet(
-        reduced.map(([, v]) => v),
-        metricNames,
-        ctx,
-      ),
+      scorer: current.scorer,
+      ...metricSet(current.values, names, ctx),
       groups: {},
     };
-    for (const key of groupBy) {
-      const buckets = new Map<string, number[]>();
-      for (const [sampleId, v] of reduced) {
-        const g = groupOf.get(sampleId)?.[key] ?? "(none)";
-        const b = buckets.get(g);
-        if (b) b.push(v);
-        else buckets.set(g, [v]);
-      }
+    groupBy.forEach((key, i) => {
       const out: Record<string, MetricSet> = {};
-      for (const [g, values] of [...buckets].sort(([a], [b]) => a.localeCompare(b)))
-        out[g] = metricSet(values, metricNames, ctx);
+      const entries = [...current!.groups[i]!].sort(([a], [b]) => a.localeCompare(b));
+      for (const [g, values] of entries) out[g] = metricSet(values, names, ctx);
       summary.groups[key] = out;
-    }
+    });
     scorers.push(summary);
+  };
+
+  for (const row of rows) {
+    const scorer = row[0] as string;
+    const id = row[1] as string;
+    if (!current || current.scorer !== scorer) {
+      closeScorer();
+      current = { scorer, values: [], groups: groupBy.map(() => new Map()) };
+      sampleId = undefined;
+    }
+    if (id !== sampleId) {
+      closeSample();
+      sampleId = id;
+      sampleGroups = groupBy.map((_, i) => {
+        const g = row[3 + i];
+        return g === null || g === undefined ? "(none)" : String(g);
+      });
+    }
+    epochValues.push(row[2] as number);
   }
-  scorers.sort((a, b) => a.scorer.localeCompare(b.scorer));
+  closeScorer();
+
   return {
     samples: totals.n ?? 0,
     errors: totals.errors ?? 0,

@@ -148,6 +148,17 @@ function plan(src: Checkpoint, naming: Naming, layout: RopeLayout, opts: Convert
   });
 }
 
+const CONVERT_CHUNK_ELEMENTS = 1 << 22;
+
+function changeDtype(data: Uint8Array, from: FloatDType, to: FloatDType): Uint8Array {
+  // F32 input is viewed in place when aligned (the scratch buffer is); other types are decoded once.
+  const values =
+    from === "F32" && data.byteOffset % 4 === 0
+      ? new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4)
+      : decodeToF32(data, from);
+  return encodeFromF32(values, to);
+}
+
 /** Convert `src` to `out` (a .gguf file; a .safetensors file; or, for safetensors, a folder). */
 export function convertCheckpoint(src: Checkpoint, out: string, opts: ConvertOptions): ConvertResult {
   const naming: Naming = opts.to === "gguf" ? "gguf" : "hf";
@@ -207,16 +218,36 @@ export function convertCheckpoint(src: Checkpoint, out: string, opts: ConvertOpt
   }
   let bytes = 0;
   opts.progress?.setTotal(planned.length);
+  // One read buffer, sized for the largest tensor and reused: writes are synchronous, so peak memory stays
+  // near one tensor (plus conversion buffers when the dtype changes) instead of waiting on the GC.
+  const scratch = Buffer.allocUnsafe(Math.max(0, ...src.tensors.map((t) => t.byteLength)));
   try {
     for (const p of planned) {
-      let data: Uint8Array = src.readRaw(p.source);
-      if (p.dtype !== p.srcDtype) data = encodeFromF32(decodeToF32(data, p.srcDtype), p.dtype);
+      const stored = src.tensor(p.source);
+      const raw = src.readRawRange(p.source, 0, stored.byteLength, scratch);
       if (p.ropeHeads !== undefined) {
+        // q/k: convert whole (they are small next to the FFN and embedding), then permute rows.
+        const data = p.dtype === p.srcDtype ? raw : changeDtype(raw, p.srcDtype, p.dtype);
         const rowBytes = (p.shape[1] ?? 1) * bytesPerElement(p.dtype);
-        data = permuteRopeRows(data, p.ropeHeads, src.config!.headDim, rowBytes, src.ropeLayout, layout);
+        writer.writeTensor(
+          p.target,
+          permuteRopeRows(data, p.ropeHeads, src.config!.headDim, rowBytes, src.ropeLayout, layout),
+        );
+      } else if (p.dtype === p.srcDtype) {
+        writer.writeTensor(p.target, raw);
+      } else {
+        // Element-wise conversion in bounded chunks, so memory does not grow with the tensor.
+        if (raw.byteLength > 0 && writer.current !== p.target) {
+          throw new Error(`${out}: writer expects "${writer.current}", not "${p.target}"`);
+        }
+        const step = CONVERT_CHUNK_ELEMENTS * bytesPerElement(p.srcDtype);
+        for (let at = 0; at < raw.byteLength; at += step) {
+          writer.write(
+            changeDtype(raw.subarray(at, Math.min(raw.byteLength, at + step)), p.srcDtype, p.dtype),
+          );
+        }
       }
-      writer.writeTensor(p.target, data);
-      bytes += data.byteLength;
+      bytes += (stored.byteLength / bytesPerElement(p.srcDtype)) * bytesPerElement(p.dtype);
       opts.progress?.tick();
     }
     writer.close();

@@ -99,9 +99,14 @@ export function decodeToF32(bytes: Uint8Array, dtype: FloatDType): Float32Array 
     new Uint8Array(out.buffer).set(bytes);
     return out;
   }
-  // Copy into an aligned buffer so a Uint16Array view is possible whatever the source offset.
-  const u16 = new Uint16Array(n);
-  new Uint8Array(u16.buffer).set(bytes);
+  // A Uint16Array view needs 2-byte alignment; copy only when the source is misaligned.
+  let u16: Uint16Array;
+  if (bytes.byteOffset % 2 === 0) {
+    u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+  } else {
+    u16 = new Uint16Array(n);
+    new Uint8Array(u16.buffer).set(bytes);
+  }
   if (dtype === "F16") {
     const table = halfTable();
     for (let i = 0; i < n; i++) out[i] = table[u16[i]!]!;

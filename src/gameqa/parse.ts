@@ -58,9 +58,16 @@ export function intCell(min: number, max: number): (v: unknown) => number | unde
   return (v) => (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined);
 }
 
-/** The last match of `re` (global flag required) in `text`: rule preambles contain example coordinates. */
-export function lastMatch(text: string, re: RegExp): RegExpExecArray | undefined {
-  let last: RegExpExecArray | undefined;
-  for (const m of text.matchAll(re)) last = m as RegExpExecArray;
-  return last;
+/**
+ * The last match of the first pattern that matches `text` (global flag required). Last, because
+ * rule preambles contain example coordinates; several patterns, so a hook can read both the
+ * original's question wording and ours.
+ */
+export function lastMatch(text: string, ...patterns: RegExp[]): RegExpExecArray | undefined {
+  for (const re of patterns) {
+    let last: RegExpExecArray | undefined;
+    for (const m of text.matchAll(re)) last = m as RegExpExecArray;
+    if (last) return last;
+  }
+  return undefined;
 }

@@ -80,7 +80,7 @@ export interface EngineOptions {
   /** Longest sequence the KV cache holds (default: the model's context length). */
   maxSeqLen?: number;
   /**
-   * Replace a layer's FFN (e.g. by a mixture of experts): write FFN(input) into `out` (length hidden size) and
+   * Replace a layer's FFN (e.g. by a mixture of experts): write FFN(input) into `out` (length config.hiddenSize) and
    * return true, or return false to run the dense SwiGLU FFN. `input` is the RMS-normalised residual stream.
    * Both arrays are reused buffers: copy them to keep them.
    */

@@ -22,7 +22,8 @@ export interface AggregateCliOptions {
 function parseNumberOption(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v)) throw new UserError(`--${name}: expected a number, got "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(v))
+    throw new UserError(`--${name}: expected a number, got "${text}"`);
   return v;
 }
 
@@ -40,7 +41,8 @@ export async function aggregateFiles(paths: string[], opts: AggregateCliOptions)
     }
   }
   const bootstrap = parseNumberOption("bootstrap", opts.bootstrap, 0);
-  if (!Number.isInteger(bootstrap) || bootstrap < 0) throw new UserError("--bootstrap: expected a whole number ≥ 0");
+  if (!Number.isInteger(bootstrap) || bootstrap < 0)
+    throw new UserError("--bootstrap: expected a whole number ≥ 0");
   return aggregate(questionsFromScoredFiles(files), {
     protocol,
     threshold: parseNumberOption("threshold", opts.threshold, 4.0),
@@ -60,7 +62,10 @@ export function summaryJson(r: AggregateResult): Record<string, unknown> {
       usability_rate: Number(c.display),
       ...(c.ci ? { ci: c.ci } : {}),
       by_category2: Object.fromEntries(
-        c.byCategory2.map((s) => [s.category2, { n: s.n, n_usable: s.usable, usability_rate: Number(s.display) }]),
+        c.byCategory2.map((s) => [
+          s.category2,
+          { n: s.n, n_usable: s.usable, usability_rate: Number(s.display) },
+        ]),
       ),
       no_valid_run: c.noValidRun,
       invalid_runs: c.invalidRuns,
@@ -99,9 +104,12 @@ export function formatSummary(r: AggregateResult, opts: { byCategory2?: boolean 
     rule,
   ];
   for (const c of r.categories) {
-    lines.push(`  ${padLeft(c.code, 4)} (${c.category}): ${padLeft(c.display, 6)}%  (${c.usable}/${c.n})${ciText(c)}`);
+    lines.push(
+      `  ${padLeft(c.code, 4)} (${c.category}): ${padLeft(c.display, 6)}%  (${c.usable}/${c.n})${ciText(c)}`,
+    );
     if (opts.byCategory2) {
-      for (const s of c.byCategory2) lines.push(`         ${s.category2}: ${padLeft(s.display, 6)}%  (${s.usable}/${s.n})`);
+      for (const s of c.byCategory2)
+        lines.push(`         ${s.category2}: ${padLeft(s.display, 6)}%  (${s.usable}/${s.n})`);
     }
   }
   lines.push(rule);

@@ -83,7 +83,11 @@ function rateOf(usable: number, n: number): Rate {
 }
 
 /** Units counted for one question: 1 for release, one per run for paper. */
-function countQuestion(q: JudgedQuestion, protocol: Protocol, threshold: number): { usable: number; n: number } {
+function countQuestion(
+  q: JudgedQuestion,
+  protocol: Protocol,
+  threshold: number,
+): { usable: number; n: number } {
   if (protocol === "paper") {
     return { usable: q.runs.filter((s) => s !== null && s >= threshold).length, n: q.runs.length };
   }
@@ -116,7 +120,10 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
-export function aggregate(questions: readonly JudgedQuestion[], opts: AggregateOptions = {}): AggregateResult {
+export function aggregate(
+  questions: readonly JudgedQuestion[],
+  opts: AggregateOptions = {},
+): AggregateResult {
   const protocol = opts.protocol ?? "release";
   const threshold = opts.threshold ?? USABILITY_THRESHOLD;
   const byCategory = groupBy(questions, (q) => q.category);
@@ -144,7 +151,13 @@ export function aggregate(questions: readonly JudgedQuestion[], opts: AggregateO
   const overall = overallRate([...counts.values()].map(sumCounts), protocol);
 
   if (opts.bootstrap && opts.bootstrap > 0) {
-    const ci = bootstrap([...counts.values()], protocol, opts.bootstrap, opts.confidence ?? 0.95, opts.seed ?? 0);
+    const ci = bootstrap(
+      [...counts.values()],
+      protocol,
+      opts.bootstrap,
+      opts.confidence ?? 0.95,
+      opts.seed ?? 0,
+    );
     categories.forEach((cat, i) => {
       cat.ci = ci.categories[i];
     });

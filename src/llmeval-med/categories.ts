@@ -22,7 +22,9 @@ export const CATEGORY_CODES: readonly CategoryCode[] = CATEGORIES.map((c) => c.c
 /** Find a category by its Chinese key, code or English name (case-insensitive for the latter two). */
 export function findCategory(name: string): CategoryInfo | undefined {
   const lower = name.trim().toLowerCase();
-  return CATEGORIES.find((c) => c.zh === name.trim() || c.code.toLowerCase() === lower || c.en.toLowerCase() === lower);
+  return CATEGORIES.find(
+    (c) => c.zh === name.trim() || c.code.toLowerCase() === lower || c.en.toLowerCase() === lower,
+  );
 }
 
 /** The release's short code for a top-level key, or the key itself when it is not one of the five. */

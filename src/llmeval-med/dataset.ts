@@ -12,7 +12,15 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "../util/errors.js";
 import { type CategoryInfo, findCategory } from "./categories.js";
-import { isPyDict, isPyNaN, type PyDict, PyFloat, PyJsonSyntaxError, type PyValue, parsePyJson } from "./pyjson.js";
+import {
+  isPyDict,
+  isPyNaN,
+  type PyDict,
+  PyFloat,
+  PyJsonSyntaxError,
+  type PyValue,
+  parsePyJson,
+} from "./pyjson.js";
 import { pyStr } from "./pynum.js";
 
 export interface MedItem {
@@ -45,7 +53,14 @@ export interface Conversation {
   turns: MedItem[];
 }
 
-export const OPTIONAL_FIELDS = ["category1", "category2", "scene", "sanswer", "difficulty", "checklist"] as const;
+export const OPTIONAL_FIELDS = [
+  "category1",
+  "category2",
+  "scene",
+  "sanswer",
+  "difficulty",
+  "checklist",
+] as const;
 export type OptionalField = (typeof OPTIONAL_FIELDS)[number];
 
 export interface MedDataset {
@@ -80,7 +95,9 @@ export async function loadDatasetFile(path: string): Promise<MedDataset> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new UserError(`cannot read the LLMEval-Med dataset ${path}: ${(err as Error).message}`, { cause: err });
+    throw new UserError(`cannot read the LLMEval-Med dataset ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parseDataset(text, path);
 }
@@ -106,15 +123,17 @@ export function parseDataset(text: string, source: string): MedDataset {
         `${source}: unknown category "${category}" (expected one of 医疗知识, 医疗语言理解, 医疗推理, 医疗安全伦理, 医疗文本生成)`,
       );
     }
-    if (!Array.isArray(list)) throw new UserError(`${source}: category "${category}" must hold a list of items`);
+    if (!Array.isArray(list))
+      throw new UserError(`${source}: category "${category}" must hold a list of items`);
     list.forEach((raw, index) => {
       const where = `${source}: category "${category}", item ${index}`;
       if (!isPyDict(raw)) throw new UserError(`${where}: expected an object`);
       const item = readItem(raw, category, info, index, where);
       for (const field of OPTIONAL_FIELDS) {
         if (item[field] === undefined) {
-          const per = (missing[field] ??= {});
+          const per = missing[field] ?? {};
           per[category] = (per[category] ?? 0) + 1;
+          missing[field] = per;
         }
       }
       items.push(item);
@@ -133,7 +152,8 @@ function optionalText(raw: PyDict, field: string, where: string): string | undef
   if (isMissing(v)) return undefined;
   // A bare number (one MLU reference answer is 131) reads as its text, as the release's f-strings do.
   if (typeof v === "number" || (v instanceof PyFloat && Number.isFinite(v.value))) return pyStr(v);
-  if (typeof v !== "string") throw new UserError(`${where}: field "${field}" must be text, got ${pyStr(v ?? null)}`);
+  if (typeof v !== "string")
+    throw new UserError(`${where}: field "${field}" must be text, got ${pyStr(v ?? null)}`);
   return v;
 }
 
@@ -160,7 +180,9 @@ function readItem(raw: PyDict, category: string, info: CategoryInfo, index: numb
   else {
     const n = wholeNumber(gcRaw);
     if (n === undefined) {
-      throw new UserError(`${where}: field "groupCode" must be a whole number or text, got ${pyStr(gcRaw ?? null)}`);
+      throw new UserError(
+        `${where}: field "groupCode" must be a whole number or text, got ${pyStr(gcRaw ?? null)}`,
+      );
     }
     groupCode = n;
   }
@@ -187,7 +209,13 @@ function groupConversations(items: MedItem[], source: string): Conversation[] {
   for (const item of items) {
     let conv = byKey.get(item.conversationId);
     if (!conv) {
-      conv = { id: item.conversationId, category: item.category, info: item.info, groupCode: item.groupCode, turns: [] };
+      conv = {
+        id: item.conversationId,
+        category: item.category,
+        info: item.info,
+        groupCode: item.groupCode,
+        turns: [],
+      };
       byKey.set(item.conversationId, conv);
     }
     conv.turns.push(item);
@@ -197,7 +225,9 @@ function groupConversations(items: MedItem[], source: string): Conversation[] {
     conv.turns.forEach((turn, i) => {
       if (turn.round !== i + 1) {
         const problem =
-          turn.round === i ? `repeats round ${turn.round}` : `has round ${turn.round} but round ${i + 1} is absent`;
+          turn.round === i
+            ? `repeats round ${turn.round}`
+            : `has round ${turn.round} but round ${i + 1} is absent`;
         throw new UserError(
           `${source}: category "${turn.category}", item ${turn.index}: field "round": conversation groupCode ${turn.groupCode} ${problem}`,
         );

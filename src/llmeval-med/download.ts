@@ -20,7 +20,6 @@ export const RELEASE_DATASET = {
   bytes: 1861859,
 } as const;
 
-
 export interface ResolveOptions {
   /** Folder for cached downloads (default: <Assay cache>/llmeval-med). */
   cacheDir?: string;
@@ -41,7 +40,10 @@ function sha256Hex(data: Uint8Array): string {
 }
 
 /** Turn `--dataset` (or its absence) into a local file path, downloading when needed. */
-export async function resolveDataset(spec: string | undefined, opts: ResolveOptions = {}): Promise<ResolvedDataset> {
+export async function resolveDataset(
+  spec: string | undefined,
+  opts: ResolveOptions = {},
+): Promise<ResolvedDataset> {
   if (spec !== undefined && !/^https?:\/\//i.test(spec)) {
     if (!existsSync(spec)) throw new UserError(`--dataset ${spec}: no such file`);
     return { path: spec, origin: spec, sha256: sha256Hex(await readFile(spec)) };
@@ -49,7 +51,9 @@ export async function resolveDataset(spec: string | undefined, opts: ResolveOpti
   const url = spec ?? RELEASE_DATASET.url;
   const expected = spec === undefined ? RELEASE_DATASET.sha256 : undefined;
   const dir = opts.cacheDir ?? cacheDir("llmeval-med");
-  const name = expected ? `dataset-${RELEASE_DATASET.commit.slice(0, 12)}.json` : `url-${sha256Hex(Buffer.from(url)).slice(0, 16)}.json`;
+  const name = expected
+    ? `dataset-${RELEASE_DATASET.commit.slice(0, 12)}.json`
+    : `url-${sha256Hex(Buffer.from(url)).slice(0, 16)}.json`;
   const path = join(dir, name);
   if (existsSync(path)) {
     const data = await readFile(path);

@@ -39,9 +39,14 @@ function readAnswers(text: string, source: string): Map<string, string> {
       if (!isPyDict(item)) return;
       const v = item.get(ANSWER_FIELD);
       if (v === undefined || v === null || isPyNaN(v)) {
-        throw new UserError(`${source}: category "${category}", item ${index}: field "${ANSWER_FIELD}" is missing`);
+        throw new UserError(
+          `${source}: category "${category}", item ${index}: field "${ANSWER_FIELD}" is missing`,
+        );
       }
-      if (typeof v !== "string") throw new UserError(`${source}: category "${category}", item ${index}: field "${ANSWER_FIELD}" must be text`);
+      if (typeof v !== "string")
+        throw new UserError(
+          `${source}: category "${category}", item ${index}: field "${ANSWER_FIELD}" must be text`,
+        );
       out.set(`${category}\u0000${index}`, v);
     });
   }
@@ -66,7 +71,9 @@ export async function importAnswers(
   if (opts.judgeLang) args.judge_lang = opts.judgeLang;
   const { task, args: taskArgs } = await createTask(TASK_NAME, args);
 
-  const runId = opts.runId ?? `${TASK_NAME}-import-${new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(2).toString("hex")}`;
+  const runId =
+    opts.runId ??
+    `${TASK_NAME}-import-${new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(2).toString("hex")}`;
   const hashed = {
     task: { name: task.name, version: task.version, args: taskArgs },
     model: { id: opts.model, endpoint: `imported:${resolve(file)}` },

@@ -37,7 +37,11 @@ export function mtgHumanUsable(r: MtgHumanRating): boolean {
 }
 
 /** Usability rate (percent) of MTG answers from human ratings. */
-export function mtgHumanUsabilityRate(ratings: readonly MtgHumanRating[]): { n: number; usable: number; rate: number } {
+export function mtgHumanUsabilityRate(ratings: readonly MtgHumanRating[]): {
+  n: number;
+  usable: number;
+  rate: number;
+} {
   const usable = ratings.filter(mtgHumanUsable).length;
   return { n: ratings.length, usable, rate: ratings.length ? (usable / ratings.length) * 100 : 0 };
 }

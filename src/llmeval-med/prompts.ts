@@ -91,7 +91,9 @@ export async function loadPromptSet(opts: { dir?: string; lang?: PromptLang } = 
   for (const code of CATEGORY_CODES) {
     const path = join(dir, `${code}.md`);
     if (!existsSync(path)) {
-      throw new UserError(`judge prompts in ${dir}: ${code}.md is missing (need ${CATEGORY_CODES.join(", ")} .md)`);
+      throw new UserError(
+        `judge prompts in ${dir}: ${code}.md is missing (need ${CATEGORY_CODES.join(", ")} .md)`,
+      );
     }
     const text = await readFile(path, "utf8");
     validateTemplate(text, path);
@@ -138,7 +140,7 @@ export function validateTemplate(text: string, source: string): void {
   }
 }
 
-function valueOf(item: JudgeInput, name: Placeholder, response: string): string | undefined {
+function fieldValue(item: JudgeInput, name: Placeholder, response: string): string | undefined {
   switch (name) {
     case "question":
       return item.problem;
@@ -157,7 +159,7 @@ function valueOf(item: JudgeInput, name: Placeholder, response: string): string 
 export function renderJudgePrompt(set: PromptSet, item: JudgeInput, response: string): string {
   const template = set.templates[item.info.code];
   return template.replace(PLACEHOLDER_RE, (_all, name: string, fallback: string | undefined) => {
-    const v = valueOf(item, name as Placeholder, response);
+    const v = fieldValue(item, name as Placeholder, response);
     if (v !== undefined && v.trim() !== "") return v;
     return fallback ?? MISSING_TEXT[set.lang];
   });

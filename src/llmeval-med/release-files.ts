@@ -48,15 +48,19 @@ export function readScoredFile(file: ScoredFile): Array<[string, Array<Map<strin
   try {
     root = parsePyJson(file.text);
   } catch (err) {
-    if (err instanceof PyJsonSyntaxError) throw new UserError(`${file.source}: not valid JSON: ${err.message}`);
+    if (err instanceof PyJsonSyntaxError)
+      throw new UserError(`${file.source}: not valid JSON: ${err.message}`);
     throw err;
   }
-  if (!isPyDict(root)) throw new UserError(`${file.source}: expected an object mapping each category to a list of items`);
+  if (!isPyDict(root))
+    throw new UserError(`${file.source}: expected an object mapping each category to a list of items`);
   const out: Array<[string, Array<Map<string, PyValue>>]> = [];
   for (const [category, list] of root) {
-    if (!Array.isArray(list)) throw new UserError(`${file.source}: category "${category}" must hold a list of items`);
+    if (!Array.isArray(list))
+      throw new UserError(`${file.source}: category "${category}" must hold a list of items`);
     const items = list.map((item, index) => {
-      if (!isPyDict(item)) throw new UserError(`${file.source}: category "${category}", item ${index}: expected an object`);
+      if (!isPyDict(item))
+        throw new UserError(`${file.source}: category "${category}", item ${index}: expected an object`);
       return item;
     });
     out.push([category, items]);

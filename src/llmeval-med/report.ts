@@ -34,7 +34,10 @@ export interface ReportOptions {
 }
 
 /** The judged questions of one stored run (answer epochs pool their runs, like extra judge runs). */
-export function questionsOfRun(store: RunStore, runId: string): {
+export function questionsOfRun(
+  store: RunStore,
+  runId: string,
+): {
   questions: JudgedQuestion[];
   conversations: number;
   failed: number;
@@ -42,7 +45,8 @@ export function questionsOfRun(store: RunStore, runId: string): {
 } {
   const scores = new Map<string, JudgeScoreMetadata>();
   for (const s of store.scoresFor(runId)) {
-    if (s.scorer === JUDGE_SCORER && s.metadata) scores.set(`${s.sampleId}\u0000${s.epoch}`, s.metadata as JudgeScoreMetadata);
+    if (s.scorer === JUDGE_SCORER && s.metadata)
+      scores.set(`${s.sampleId}\u0000${s.epoch}`, s.metadata as JudgeScoreMetadata);
   }
   const byKey = new Map<string, JudgedQuestion & { runs: Array<number | null> }>();
   const conversations = new Set<string>();
@@ -57,7 +61,12 @@ export function questionsOfRun(store: RunStore, runId: string): {
     meta.turns.forEach((turn, i) => {
       let q = byKey.get(turn.id);
       if (!q) {
-        q = { category: meta.category, key: turn.id, runs: [], ...(turn.category2 ? { category2: turn.category2 } : {}) };
+        q = {
+          category: meta.category,
+          key: turn.id,
+          runs: [],
+          ...(turn.category2 ? { category2: turn.category2 } : {}),
+        };
         byKey.set(turn.id, q);
       }
       for (const run of judged?.turns[i]?.runs ?? []) q.runs.push(run.score);
@@ -122,20 +131,40 @@ function pad(s: string, w: number): string {
 export function formatReportTable(reports: RunReport[], confidence = 0.95): string {
   const protocol = reports[0]?.result.protocol ?? "release";
   const header = ["model", ...COLUMNS];
-  const rows = reports.map((r) => [r.model, ...COLUMNS.map((c) => cell(r.result, c)).map((x) => `${x.rate} ${x.ci}`.trim())]);
-  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((row) => [...(row[i] ?? "")].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0)).join("  ").trimEnd();
-  const out = [protocolLine(protocol, confidence), "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ""];
+  const rows = reports.map((r) => [
+    r.model,
+    ...COLUMNS.map((c) => cell(r.result, c)).map((x) => `${x.rate} ${x.ci}`.trim()),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max([...h].length, ...rows.map((row) => [...(row[i] ?? "")].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  const out = [
+    protocolLine(protocol, confidence),
+    "",
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+  ];
   for (const r of reports) {
     const cats = r.result.categories;
     const invalid = cats.reduce((a, c) => a + c.invalidRuns, 0);
     const noValid = cats.reduce((a, c) => a + c.noValidRun, 0);
     const twice = cats.reduce((a, c) => a + c.disagreement.judgedTwice, 0);
     const split = cats.reduce((a, c) => a + c.disagreement.splitUsability, 0);
-    const spread = twice ? cats.reduce((a, c) => a + c.disagreement.meanSpread * c.disagreement.judgedTwice, 0) / twice : 0;
+    const spread = twice
+      ? cats.reduce((a, c) => a + c.disagreement.meanSpread * c.disagreement.judgedTwice, 0) / twice
+      : 0;
     out.push(
       `${r.model} (run ${r.runId}, ${r.status}${r.judge ? `, judge ${r.judge}` : ""}): ${r.questions} questions in ${r.conversations} conversations` +
-        (r.failedConversations ? `, ${r.failedConversations} conversation(s) failed (counted not usable)` : ""),
+        (r.failedConversations
+          ? `, ${r.failedConversations} conversation(s) failed (counted not usable)`
+          : ""),
     );
     out.push(
       `  judge runs: ${invalid} invalid, ${noValid} question(s) without a valid run; disagreement: mean spread ${spread.toFixed(2)} over ${twice} question(s), ${split} on both sides of 4`,
@@ -205,7 +234,13 @@ export function reportJson(reports: RunReport[]): unknown {
         },
       ]),
     ),
-    OP: { n: r.result.overall.n, usable: r.result.overall.usable, rate: r.result.overall.rate, display: r.result.overall.display, ci: r.result.overall.ci ?? null },
+    OP: {
+      n: r.result.overall.n,
+      usable: r.result.overall.usable,
+      rate: r.result.overall.rate,
+      display: r.result.overall.display,
+      ci: r.result.overall.ci ?? null,
+    },
     tokens: r.tokens ?? null,
   }));
 }

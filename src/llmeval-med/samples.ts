@@ -20,6 +20,7 @@ export interface TurnMeta {
   id: string;
   round: number;
   problem: string;
+  category1?: string;
   category2?: string;
   scene?: string;
   sanswer?: string;
@@ -38,7 +39,7 @@ export interface ConversationMeta {
 
 function turnMeta(item: MedItem): TurnMeta {
   const t: TurnMeta = { id: item.id, round: item.round, problem: item.problem };
-  for (const f of ["category2", "scene", "sanswer", "checklist", "difficulty"] as const) {
+  for (const f of ["category1", "category2", "scene", "sanswer", "checklist", "difficulty"] as const) {
     const v = item[f];
     if (v !== undefined) t[f] = v;
   }
@@ -75,7 +76,10 @@ export function conversationMeta(metadata: Record<string, unknown> | undefined):
 }
 
 /** The dataset as Samples, optionally restricted to some categories, in file order. */
-export function conversationDataset(ds: MedDataset, opts: { codes?: CategoryCode[]; system?: string } = {}): Dataset {
+export function conversationDataset(
+  ds: MedDataset,
+  opts: { codes?: CategoryCode[]; system?: string } = {},
+): Dataset {
   const convs = ds.conversations.filter((c) => !opts.codes || opts.codes.includes(c.info.code));
   return memoryDataset(
     ds.source,

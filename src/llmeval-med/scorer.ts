@@ -10,9 +10,9 @@
 import type { GenerateConfig, ModelHandle, Scorer, TaskState } from "../core/types.js";
 import { USABILITY_THRESHOLD } from "./aggregate.js";
 import type { CategoryCode } from "./categories.js";
-import { exactMean } from "./pynum.js";
 import type { PromptSet } from "./prompts.js";
 import { judgeMessages } from "./prompts.js";
+import { exactMean } from "./pynum.js";
 import { conversationMeta, type TurnMeta } from "./samples.js";
 import { storedAnswers } from "./solver.js";
 import { parseVerdict, parseVerdictRelease } from "./verdict.js";
@@ -65,13 +65,20 @@ export function judgeCacheEpoch(epoch: number, run: number, attempt: number): nu
   return ((epoch - 1) * 1000 + run) * 100 + attempt + 1;
 }
 
-function readScore(text: string, rule: VerdictRuleName): { score: number | null; rule: string | null; problem?: string } {
+function readScore(
+  text: string,
+  rule: VerdictRuleName,
+): { score: number | null; rule: string | null; problem?: string } {
   if (rule === "release") {
     const raw = parseVerdictRelease(text);
     const n = raw === -1 ? Number.NaN : Number(raw);
     // The release accepts 0–5 when aggregating; -1 (no [n]) is invalid.
     if (n >= 0 && n <= 5) return { score: n, rule: "release" };
-    return { score: null, rule: "release", problem: raw === -1 ? "no [n] in the reply" : `[${raw}] is outside 0–5` };
+    return {
+      score: null,
+      rule: "release",
+      problem: raw === -1 ? "no [n] in the reply" : `[${raw}] is outside 0–5`,
+    };
   }
   const v = parseVerdict(text);
   return { score: v.score, rule: v.rule, ...(v.problem ? { problem: v.problem } : {}) };
@@ -88,7 +95,10 @@ async function judgeRun(
   const verdicts: string[] = [];
   let last: ReturnType<typeof readScore> = { score: null, rule: null, problem: "no attempt" };
   for (let attempt = 0; attempt < opts.attempts; attempt++) {
-    const out = await judge.generate(messages, opts.config, { epoch: judgeCacheEpoch(epoch, run, attempt), signal });
+    const out = await judge.generate(messages, opts.config, {
+      epoch: judgeCacheEpoch(epoch, run, attempt),
+      signal,
+    });
     verdicts.push(out.text);
     last = readScore(out.text, opts.rule);
     if (last.score !== null) break;
@@ -139,7 +149,9 @@ export function llmevalMedJudge(opts: JudgeScorerOptions): Scorer {
       const meta = conversationMeta(state.sample.metadata);
       const answers = storedAnswers(state.store);
       if (answers.length !== meta.turns.length) {
-        throw new Error(`conversation ${state.sample.id} has ${answers.length} answer(s) for ${meta.turns.length} turn(s)`);
+        throw new Error(
+          `conversation ${state.sample.id} has ${answers.length} answer(s) for ${meta.turns.length} turn(s)`,
+        );
       }
       const judge = ctx.judge;
       const turns = await Promise.all(

@@ -20,7 +20,8 @@ export const TASK_BASE_VERSION = "1";
 
 function positiveInt(name: string, v: unknown): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`-T ${name}: expected a whole number ≥ 1, got "${String(v)}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`-T ${name}: expected a whole number ≥ 1, got "${String(v)}"`);
   return n;
 }
 
@@ -32,7 +33,8 @@ function parseCategories(v: unknown): CategoryCode[] | undefined {
     .filter(Boolean)
     .map((name) => {
       const info = findCategory(name);
-      if (!info) throw new UserError(`-T categories: unknown category "${name}" (use ${CATEGORY_CODES.join(", ")})`);
+      if (!info)
+        throw new UserError(`-T categories: unknown category "${name}" (use ${CATEGORY_CODES.join(", ")})`);
       return info.code;
     });
   return codes;
@@ -40,20 +42,37 @@ function parseCategories(v: unknown): CategoryCode[] | undefined {
 
 registerTask({
   name: TASK_NAME,
-  description: "LLMEval-Med clinical benchmark (667 Chinese questions, 5 categories): multi-turn answering, checklist-guided LLM judge, Table-2 usability rates",
+  description:
+    "LLMEval-Med clinical benchmark (667 Chinese questions, 5 categories): multi-turn answering, checklist-guided LLM judge, Table-2 usability rates",
   options: [
-    { name: "dataset", description: "dataset.json in the release's format, path or URL (default: the pinned public release, downloaded once)" },
+    {
+      name: "dataset",
+      description:
+        "dataset.json in the release's format, path or URL (default: the pinned public release, downloaded once)",
+    },
     { name: "judge_runs", description: "judge runs per answer (the paper judges 3 times)", default: 3 },
-    { name: "judge_attempts", description: "judge calls per run before an unparseable verdict is recorded invalid", default: 3 },
-    { name: "judge_prompts", description: "folder of judge prompt templates (MK.md … MTG.md) replacing the built-in ones" },
+    {
+      name: "judge_attempts",
+      description: "judge calls per run before an unparseable verdict is recorded invalid",
+      default: 3,
+    },
+    {
+      name: "judge_prompts",
+      description: "folder of judge prompt templates (MK.md … MTG.md) replacing the built-in ones",
+    },
     { name: "judge_lang", description: "built-in judge prompt language: zh or en", default: "zh" },
-    { name: "verdict_rule", description: "robust (documented in verdict.ts) or release (first [n], as Evaluate.py)", default: "robust" },
+    {
+      name: "verdict_rule",
+      description: "robust (documented in verdict.ts) or release (first [n], as Evaluate.py)",
+      default: "robust",
+    },
     { name: "categories", description: "only these categories, e.g. MK|MR (default: all five)" },
     { name: "system", description: "system message for the model under test", default: ANSWER_SYSTEM },
   ],
   async create(args): Promise<Task> {
     const rule = String(args.verdict_rule);
-    if (rule !== "robust" && rule !== "release") throw new UserError(`-T verdict_rule: expected robust or release, got "${rule}"`);
+    if (rule !== "robust" && rule !== "release")
+      throw new UserError(`-T verdict_rule: expected robust or release, got "${rule}"`);
     const prompts = await loadPromptSet({
       ...(args.judge_prompts !== undefined ? { dir: String(args.judge_prompts) } : {}),
       lang: String(args.judge_lang) as PromptLang,

@@ -34,7 +34,8 @@ export interface ParsedVerdict {
   problem?: string;
 }
 
-const LABEL = "(?:最终得分|最终评分|得分|评分|分数|打分|总分|final\\s+score|overall\\s+score|score|rating|grade)";
+const LABEL =
+  "(?:最终得分|最终评分|得分|评分|分数|打分|总分|final\\s+score|overall\\s+score|score|rating|grade)";
 // label, then filler, then a number, optionally a range's second number.
 const LABELLED_RE = new RegExp(
   `${LABEL}["'\\s]*(?:[:=]|为|是)?["'\\s]*\\[?\\s*(\\d+(?:\\.\\d+)?)(?:\\s*(?:-|~|–|—|至|到)\\s*(\\d+(?:\\.\\d+)?))?`,
@@ -68,7 +69,11 @@ export function parseVerdict(raw: string): ParsedVerdict {
     }
     const score = asScore(lastLabelled[1]);
     if (score === null) {
-      return { score: null, rule: "labelled", problem: `score ${lastLabelled[1]} is not a whole number from 1 to 5` };
+      return {
+        score: null,
+        rule: "labelled",
+        problem: `score ${lastLabelled[1]} is not a whole number from 1 to 5`,
+      };
     }
     return { score, rule: "labelled" };
   }
@@ -77,7 +82,11 @@ export function parseVerdict(raw: string): ParsedVerdict {
   if (lastBracket) {
     const score = asScore(lastBracket[1]);
     if (score === null) {
-      return { score: null, rule: "bracket", problem: `[${lastBracket[1]}] is not a whole number from 1 to 5` };
+      return {
+        score: null,
+        rule: "bracket",
+        problem: `[${lastBracket[1]}] is not a whole number from 1 to 5`,
+      };
     }
     return { score, rule: "bracket" };
   }
@@ -85,9 +94,11 @@ export function parseVerdict(raw: string): ParsedVerdict {
   const units = [...text.matchAll(UNIT_RE)].map((m) => m[1]);
   if (units.length > 0) {
     const distinct = [...new Set(units)];
-    if (distinct.length > 1) return { score: null, rule: "unit", problem: `several scores (${distinct.join(", ")})` };
+    if (distinct.length > 1)
+      return { score: null, rule: "unit", problem: `several scores (${distinct.join(", ")})` };
     const score = asScore(distinct[0]);
-    if (score === null) return { score: null, rule: "unit", problem: `${distinct[0]} is not a whole number from 1 to 5` };
+    if (score === null)
+      return { score: null, rule: "unit", problem: `${distinct[0]} is not a whole number from 1 to 5` };
     return { score, rule: "unit" };
   }
 

@@ -138,7 +138,10 @@ export interface NormalisedAnswer {
   hadDegree: boolean;
 }
 
-const UNIT_TAIL_RE = /(?<![\\a-zA-Z])([a-zA-Z]{2,}\.?)((?:\s*(?:\^\{?\d\}?|[a-zA-Z]+\.?|\/|per))*)$/;
+// Each repetition starts with a distinct token (whitespace + word, "^2", "/unit"), so matching stays
+// linear: an ambiguous split of one letter run into several words would backtrack exponentially.
+const UNIT_TAIL_RE =
+  /(?<![\\a-zA-Z])([a-zA-Z]{2,}\.?)((?:\s*\^\{?\d\}?|\s*\/\s*[a-zA-Z]+|\s+[a-zA-Z]+\.?)*)$/;
 
 /** Canonical text of an answer: LaTeX wrappers, units, currency, separators and spacing removed. */
 export function normaliseAnswer(raw: string): NormalisedAnswer {
@@ -181,8 +184,8 @@ export function normaliseAnswer(raw: string): NormalisedAnswer {
   s = s.replace(/\.\s*$/, "");
   s = s.trim();
 
-  // "x = 5", "y \approx 3.14": keep the right-hand side.
-  const rel = s.split(/=|\\approx|\\equiv/);
+  // "x = 5", "y \approx 3.14", "x \in (0,5)": keep the right-hand side.
+  const rel = s.split(/=|\\approx|\\equiv|\\in(?![a-zA-Z])/);
   if (rel.length > 1 && !/\\(?:le|ge|leq|geq|neq)|[<>]/.test(s)) {
     const rhs = rel[rel.length - 1]!.trim();
     if (rhs.length > 0) s = rhs;
@@ -210,7 +213,9 @@ export function normaliseAnswer(raw: string): NormalisedAnswer {
 
   s = s.replace(/\s+/g, "");
   // Trailing zeros and bare leading dots in decimals: 5.00 → 5, 2.50 → 2.5, .5 → 0.5.
-  s = s.replace(/(\d+)\.(\d*?)0+(?!\d)/g, (_m, int: string, frac: string) => (frac ? `${int}.${frac}` : int));
+  s = s.replace(/(?<![\d.])(\d+)\.(\d*?)0+(?!\d)/g, (_m, int: string, frac: string) =>
+    frac ? `${int}.${frac}` : int,
+  );
   s = s.replace(/(^|[^\d])\.(\d)/g, (_m, before: string, digit: string) => `${before}0.${digit}`);
   s = s.replace(/^\+/, "");
   // Word-only answers ("Tuesday") compare case-insensitively.
@@ -334,6 +339,8 @@ function all(results: (boolean | undefined)[]): boolean | undefined {
   return true;
 }
 
+const MAX_ANSWER_CHARS = 500;
+
 /** Decimal places written in a number, e.g. "0.33" → 2. */
 function decimals(s: string): number {
   const m = /^-?\d*\.(\d+)$/.exec(s);
@@ -353,6 +360,9 @@ export function checkMathAnswer(response: string, target: string): AnswerCheck {
   const a = normaliseAnswer(found.text);
   const seen = { ...base, extracted: found.text, method: found.method, normalisedAnswer: a.text };
   if (a.text.length === 0) return { ...seen, decided: false, reason: "empty-answer" };
+  // Final answers are short; a huge one is not something to evaluate recursively.
+  if (a.text.length > MAX_ANSWER_CHARS && a.text !== t.text)
+    return { ...seen, decided: false, reason: "answer-too-long" };
 
   const same = compareNormalised(a.text, t.text);
   if (same === true)

@@ -23,6 +23,7 @@ import {
 } from "./data.js";
 import { buildMessages, type PromptVariant, parseVariant, selectDemonstrations, shotsOf } from "./fewshot.js";
 import { loadPromptSet, type PromptSet } from "./prompts.js";
+import { formatRunReports, reportForRun } from "./report.js";
 import { mathtrapScorer } from "./scorer.js";
 
 export const MATHTRAP_TASK_VERSION = "1";
@@ -276,4 +277,12 @@ registerTask({
     { name: "demo_seed", description: "seed for choosing few-shot demonstrations", default: 0 },
   ],
   create: createMathtrapTask,
+  report(store, runIds, format) {
+    const reports = runIds.map((id) => reportForRun(store, id));
+    if (format === "json") return JSON.stringify(reports, null, 2);
+    const text = formatRunReports(reports, { breakdown: true });
+    if (format === "table") return text;
+    const esc = text.replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    return `<!doctype html><meta charset="utf-8"><title>MathTrap report</title><pre>${esc}</pre>\n`;
+  },
 });

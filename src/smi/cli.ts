@@ -56,8 +56,9 @@ export function registerSmiCommands(program: Command): void {
   smi
     .command("count")
     .description("count subject/object occurrence and co-occurrence per document over corpus shards")
+    .argument("[shards...]", "more shard files (e.g. a glob the shell expanded)")
     .requiredOption("--triples <file>", "triples JSON (e.g. pararel_15classes.json)")
-    .requiredOption(
+    .option(
       "--corpus <glob>",
       "shard file, directory or quoted glob (.jsonl, .jsonl.gz, .jsonl.zst, .parquet); repeatable",
       collect,
@@ -66,7 +67,7 @@ export function registerSmiCommands(program: Command): void {
     .option("--out <file>", "counts JSON (the original's merge.json format) for the shards of this job")
     .option(
       "--parts <dir>",
-      "folder of per-shard partial results (default: <out>.parts); finished shards are skipped",
+      "folder of per-shard partial results (default: <out>.parts, or smi-count.parts); finished shards are skipped",
     )
     .option(
       "--shard <i/N>",
@@ -84,10 +85,14 @@ export function registerSmiCommands(program: Command): void {
     )
     .option("--on-bad-line <what>", "error (stop, naming file and line) or skip (count them)", "error")
     .option("--json", "print JSON")
-    .action(async (opts) => {
+    .action(async (shards: string[], opts) => {
+      const corpus = [...opts.corpus, ...shards];
+      if (corpus.length === 0) {
+        throw new UserError("smi count: give --corpus (a file, folder or quoted glob) or shard files");
+      }
       const summary = await runCount({
         triples: opts.triples,
-        corpus: opts.corpus,
+        corpus,
         out: opts.out,
         parts: opts.parts,
         shard: opts.shard,

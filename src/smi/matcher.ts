@@ -210,10 +210,17 @@ export class SpaceAnchoredMatcher {
       const p2 = level2Pattern[c]!;
       if (p2 >= 0) this.hit(p2);
       if (i + 3 >= end) continue;
-      let n = level3[(c << 8) | t[i + 3]!]!;
-      if (n < 0) continue;
+      const b3 = t[i + 3]!;
+      let n = level3[(c << 8) | b3]!;
+      if (n < 0) {
+        if (b1 !== SPACE && b2 !== SPACE && b3 !== SPACE) i += 3;
+        continue;
+      }
       if (out[n]! >= 0) this.hit(out[n]!);
-      for (let j = i + 4; j < end; j++) {
+      // Walk on; remember whether the walk passed a space (a match could start there).
+      let sawSpace = b1 === SPACE || b2 === SPACE || b3 === SPACE;
+      let j = i + 4;
+      for (; j < end; j++) {
         const b = t[j]!;
         if (firstByte[n] === b) {
           n = n + 1;
@@ -235,9 +242,12 @@ export class SpaceAnchoredMatcher {
         } else {
           break;
         }
+        if (b === SPACE) sawSpace = true;
         const p = out[n]!;
         if (p >= 0) this.hit(p);
       }
+      // Bytes i+1 .. j-1 hold no space: the next possible match starts at j or later.
+      if (!sawSpace) i = j - 1;
     }
   }
 }

@@ -3,6 +3,7 @@
  * Task; the arguments are stored in the run manifest, so `resume` and `rescore` rebuild the same task.
  */
 import type { Task, TaskArgs } from "../core/types.js";
+import type { RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
 
 export interface TaskOption {
@@ -12,11 +13,18 @@ export interface TaskOption {
   default?: string | number | boolean;
 }
 
+export type ReportFormat = "table" | "json" | "html";
+
 export interface TaskDefinition {
   name: string;
   description: string;
   options: TaskOption[];
   create(args: TaskArgs): Task | Promise<Task>;
+  /**
+   * The task's own report for one or several stored runs (rows = runs), e.g. a paper's table layout.
+   * Used by `assay report` and printed after `assay eval`; without it the generic summary table is used.
+   */
+  report?(store: RunStore, runIds: string[], format: ReportFormat): string;
 }
 
 const tasks = new Map<string, TaskDefinition>();

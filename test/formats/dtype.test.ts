@@ -57,5 +57,10 @@ describe("bfloat16", () => {
     const bytes = new Uint8Array(9);
     bytes.set(encodeFromF32(Float32Array.from([1, -2]), "F32"), 1);
     assert.deepEqual(decodeToF32(bytes.subarray(1), "F32"), Float32Array.from([1, -2]));
+    for (const dtype of ["F16", "BF16"] as const) {
+      const odd = new Uint8Array(5);
+      odd.set(encodeFromF32(Float32Array.from([0.5, -3]), dtype), 1);
+      assert.deepEqual(decodeToF32(odd.subarray(1), dtype), Float32Array.from([0.5, -3]), dtype);
+    }
   });
 });

@@ -151,6 +151,15 @@ describe("GGUF corrupted files give clear errors", () => {
     });
     assertUserError(() => readGguf(file), file, "length");
   });
+  test("absurd metadata array length is refused before allocating", () => {
+    // "t.ints": u64 key length, key, u32 type (array), u32 item type, u64 length
+    const lengthAt = bytes.indexOf(Buffer.from("t.ints")) + 6 + 4 + 4;
+    const file = variant("arraylen.gguf", (b) => {
+      b.writeBigUInt64LE(1n << 40n, lengthAt);
+      return b;
+    });
+    assertUserError(() => readGguf(file), file, '"t.ints"', "array length");
+  });
   test("unknown tensor type names the tensor", () => {
     // record: u64 name length, name, u32 n_dims, n_dims × u64, u32 type, u64 offset
     const typeAt = infoStart + 8 + 5 + 4 + 2 * 8;

@@ -13,12 +13,12 @@ function run(...args: string[]) {
 }
 
 describe("assay llmeval-med aggregate", () => {
-  // fixtures/run1.json + run2.json hold the release's edge cases: NaN and Infinity literals, -1, "", "x",
-  // "4.5", a question without groupCode/round, round 1.0 vs 1 (distinct for Python's str), an
+  // fixtures/run1.pyjson + run2.pyjson are in Evaluate.py's format (named .pyjson for their NaN literals)
+  // and hold the release's edge cases: NaN and Infinity literals, -1, "", "x", "4.5", a question without groupCode/round, round 1.0 vs 1 (distinct for Python's str), an
   // unknown category, categories in different orders. The expected lines were printed by the release's
   // Aggregate.py for the same two files.
   test("prints exactly the numbers the release's Aggregate.py prints", () => {
-    const r = run("aggregate", join(fixtures, "run1.json"), join(fixtures, "run2.json"));
+    const r = run("aggregate", join(fixtures, "run1.pyjson"), join(fixtures, "run2.pyjson"));
     assert.equal(r.code, 0, r.stderr);
     const numbers = r.stdout.split("\n").filter((l) => l.includes("%"));
     assert.deepEqual(numbers, [
@@ -30,7 +30,7 @@ describe("assay llmeval-med aggregate", () => {
   });
 
   test("--json has the release summary's shape and values", () => {
-    const r = run("aggregate", "--json", join(fixtures, "run1.json"), join(fixtures, "run2.json"));
+    const r = run("aggregate", "--json", join(fixtures, "run1.pyjson"), join(fixtures, "run2.pyjson"));
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.deepEqual(
@@ -51,7 +51,7 @@ describe("assay llmeval-med aggregate", () => {
     const r = run("aggregate", join(fixtures, "does-not-exist.json"));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /does-not-exist\.json/);
-    const bad = run("aggregate", "--protocol", "mean", join(fixtures, "run1.json"));
+    const bad = run("aggregate", "--protocol", "mean", join(fixtures, "run1.pyjson"));
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--protocol/);
   });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { aggregate, type JudgedQuestion } from "../../src/llmeval-med/aggregate.js";
-import { mtgHumanUsable, mtgHumanUsabilityRate, mtgMappedScore } from "../../src/llmeval-med/mtg.js";
+import { mtgHumanUsabilityRate, mtgHumanUsable, mtgMappedScore } from "../../src/llmeval-med/mtg.js";
 import { releaseScore } from "../../src/llmeval-med/release-files.js";
 import { Rng } from "../../src/util/rng.js";
 
@@ -88,7 +88,11 @@ describe("release rules at the edges", () => {
   });
 
   test("per category2 rates", () => {
-    const r = aggregate([q(MK, "a", [5], "药物相关"), q(MK, "b", [2], "药物相关"), q(MK, "c", [4], "疾病相关")]);
+    const r = aggregate([
+      q(MK, "a", [5], "药物相关"),
+      q(MK, "b", [2], "药物相关"),
+      q(MK, "c", [4], "疾病相关"),
+    ]);
     assert.deepEqual(
       r.categories[0]?.byCategory2.map((s) => [s.category2, s.usable, s.n, s.display]),
       [
@@ -161,7 +165,10 @@ describe("properties", () => {
     const b = aggregate(qs, { bootstrap: 300, seed: 1 });
     assert.deepEqual(a, b);
     for (const c of a.categories) {
-      assert.ok(c.ci && c.ci.lo <= c.rate && c.rate <= c.ci.hi, `${c.code} ${c.rate} in [${c.ci?.lo}, ${c.ci?.hi}]`);
+      assert.ok(
+        c.ci && c.ci.lo <= c.rate && c.rate <= c.ci.hi,
+        `${c.code} ${c.rate} in [${c.ci?.lo}, ${c.ci?.hi}]`,
+      );
     }
     const constant = aggregate([q(MK, "a", [5]), q(MK, "b", [5])], { bootstrap: 100 });
     assert.deepEqual(constant.categories[0]?.ci, { lo: 100, hi: 100 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { describeMissing, loadDatasetFile, missingTotal, parseDataset } from "../../src/llmeval-med/dataset.js";
+import {
+  describeMissing,
+  loadDatasetFile,
+  missingTotal,
+  parseDataset,
+} from "../../src/llmeval-med/dataset.js";
 import { UserError } from "../../src/util/errors.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 
@@ -21,8 +26,8 @@ describe("the real release (../shared)", () => {
     assert.equal(ds.items.filter((i) => i.round > 1).length, 96);
     assert.equal(Math.max(...ds.conversations.map((c) => c.turns.length)), 5);
     // 275 NaN literals: 173 MLU checklists, 102 MTG sanswer/checklist values.
-    assert.equal(ds.missing.checklist?.["医疗语言理解"], 173);
-    assert.equal((ds.missing.checklist?.["医疗文本生成"] ?? 0) + (ds.missing.sanswer?.["医疗文本生成"] ?? 0), 102);
+    assert.equal(ds.missing.checklist?.医疗语言理解, 173);
+    assert.equal((ds.missing.checklist?.医疗文本生成 ?? 0) + (ds.missing.sanswer?.医疗文本生成 ?? 0), 102);
     // difficulty is absent in MR and MTG.
     assert.equal(missingTotal(ds, "difficulty"), 204);
     assert.match(describeMissing(ds), /difficulty 204 \(MR 102, MTG 102\)/);
@@ -52,7 +57,10 @@ function throwsNaming(fn: () => unknown, ...parts: RegExp[]): void {
 describe("parseDataset", () => {
   test("conversations are (category, groupCode) with turns in round order", () => {
     const ds = load({
-      医疗知识: [item({ groupCode: 7, round: 2, problem: "second" }), item({ groupCode: 7, round: 1, problem: "first" })],
+      医疗知识: [
+        item({ groupCode: 7, round: 2, problem: "second" }),
+        item({ groupCode: 7, round: 1, problem: "first" }),
+      ],
       医疗推理: [item({ groupCode: 7, round: 1, problem: "other category" })],
     });
     assert.equal(ds.conversations.length, 2);
@@ -65,7 +73,8 @@ describe("parseDataset", () => {
   });
 
   test("NaN, null, absent and blank values are missing and counted", () => {
-    const text = '{"医疗文本生成": [{"round": 1, "problem": "p", "groupCode": 1, "sanswer": NaN, "checklist": "  "}, {"round": 1, "problem": "q", "groupCode": 2, "sanswer": null}]}';
+    const text =
+      '{"医疗文本生成": [{"round": 1, "problem": "p", "groupCode": 1, "sanswer": NaN, "checklist": "  "}, {"round": 1, "problem": "q", "groupCode": 2, "sanswer": null}]}';
     const ds = parseDataset(text, "t.json");
     assert.equal(ds.items[0]?.sanswer, undefined);
     assert.equal(ds.items[0]?.checklist, undefined);
@@ -79,14 +88,19 @@ describe("parseDataset", () => {
   });
 
   test("malformed items name category, index and field", () => {
-    throwsNaming(() => load({ 医疗知识: [item({}), item({ problem: undefined })] }), /"医疗知识"/, /item 1/, /"problem"/);
+    throwsNaming(
+      () => load({ 医疗知识: [item({}), item({ problem: undefined })] }),
+      /"医疗知识"/,
+      /item 1/,
+      /"problem"/,
+    );
     throwsNaming(() => load({ 医疗推理: [item({ round: 0 })] }), /"医疗推理"/, /item 0/, /"round"/);
     throwsNaming(() => load({ 医疗推理: [item({ round: "two" })] }), /item 0/, /"round"/);
     throwsNaming(() => load({ 医疗推理: [item({ groupCode: 1.5 })] }), /item 0/, /"groupCode"/);
     throwsNaming(() => load({ 医疗推理: [item({ checklist: ["a"] })] }), /item 0/, /"checklist"/);
     throwsNaming(() => load({ 医疗推理: ["not an object"] }), /item 0/, /expected an object/);
     throwsNaming(() => load({ Unknown: [] }), /unknown category "Unknown"/);
-    throwsNaming(() => parseDataset("{\n  \"医疗知识\": [\n    {bad}\n  ]\n}", "x.json"), /x\.json/, /line 3/);
+    throwsNaming(() => parseDataset('{\n  "医疗知识": [\n    {bad}\n  ]\n}', "x.json"), /x\.json/, /line 3/);
   });
 
   test("gaps and repeats in a conversation's rounds are errors naming the item", () => {

@@ -19,7 +19,14 @@ const MED_CLI = join(repoRoot, "dist", "test", "llmeval-med", "run-cli.js");
 
 /** Write a value back in the release's style (NaN literals kept). */
 function dumpPy(v: PyValue): string {
-  if (v instanceof PyFloat) return Number.isNaN(v.value) ? "NaN" : Number.isFinite(v.value) ? String(v.value) : v.value > 0 ? "Infinity" : "-Infinity";
+  if (v instanceof PyFloat)
+    return Number.isNaN(v.value)
+      ? "NaN"
+      : Number.isFinite(v.value)
+        ? String(v.value)
+        : v.value > 0
+          ? "Infinity"
+          : "-Infinity";
   if (Array.isArray(v)) return `[${v.map(dumpPy).join(",")}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(k)}:${dumpPy(x)}`).join(",")}}`;
   return JSON.stringify(v);
@@ -32,12 +39,20 @@ const token = (problem: string) => `ANS-${createHash("sha1").update(problem).dig
 const GARBAGE = "I am unable to grade this answer.";
 const PATTERNS: Array<{ script: string[]; valid: number[]; calls: number }> = [
   { script: ["这个回答还行。", "得分：【4】", "**Score: 5**", "评分：3分"], valid: [4, 5, 3], calls: 4 }, // mean 4 → usable
-  { script: ['{"判断依据": "核心需求[1]未满足", "得分": "[2]"}', "Final score: [3]", "最终得分：［４］"], valid: [2, 3, 4], calls: 3 },
+  {
+    script: ['{"判断依据": "核心需求[1]未满足", "得分": "[2]"}', "Final score: [3]", "最终得分：［４］"],
+    valid: [2, 3, 4],
+    calls: 3,
+  },
   { script: [], valid: [], calls: 6 }, // every attempt unparseable → no valid run
   { script: ["[5]", "Rating: 5/5", "评分：4分（满分5分）"], valid: [5, 5, 4], calls: 3 }, // 4.67 → usable
 ];
 
-function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function runCli(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -53,7 +68,9 @@ function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): { child
   return { child, done };
 }
 
-test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, Table 2", { timeout: 120_000 }, async (t) => {
+test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, Table 2", {
+  timeout: 120_000,
+}, async (t) => {
   const datasetPath = sharedPath("data", "llmeval-med", "dataset.json");
   if (!datasetPath) {
     t.skip(SHARED_MISSING);
@@ -67,17 +84,33 @@ test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, 
   for (const [category, list] of root) {
     const items = list as Array<Map<string, PyValue>>;
     const sizes = new Map<string, number>();
-    for (const it of items) sizes.set(String(it.get("groupCode")), (sizes.get(String(it.get("groupCode"))) ?? 0) + 1);
-    const single = [...sizes].filter(([, n]) => n === 1).slice(0, 2).map(([g]) => g);
-    const multi = [...sizes].filter(([, n]) => n > 1).slice(0, 1).map(([g]) => g);
+    for (const it of items)
+      sizes.set(String(it.get("groupCode")), (sizes.get(String(it.get("groupCode"))) ?? 0) + 1);
+    const single = [...sizes]
+      .filter(([, n]) => n === 1)
+      .slice(0, 2)
+      .map(([g]) => g);
+    const multi = [...sizes]
+      .filter(([, n]) => n > 1)
+      .slice(0, 1)
+      .map(([g]) => g);
     const keep = new Set([...single, ...multi]);
     const chosen = items.filter((it) => keep.has(String(it.get("groupCode"))));
     subset.set(category, chosen);
     for (const it of chosen) {
-      questions.push({ category, problem: String(it.get("problem")), groupCode: String(it.get("groupCode")), round: Number(it.get("round")) });
+      questions.push({
+        category,
+        problem: String(it.get("problem")),
+        groupCode: String(it.get("groupCode")),
+        round: Number(it.get("round")),
+      });
     }
   }
-  assert.equal(new Set(questions.map((q) => q.problem)).size, questions.length, "subset problems are distinct");
+  assert.equal(
+    new Set(questions.map((q) => q.problem)).size,
+    questions.length,
+    "subset problems are distinct",
+  );
   const multiTurn = questions.filter((q) => q.round > 1);
   assert.ok(multiTurn.length >= 3, "the subset has multi-turn conversations");
 
@@ -118,17 +151,44 @@ test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, 
     await judge.close();
   });
 
-  const env = { ...process.env, ASSAY_DB: join(dir, "assay.db"), ASSAY_CACHE_DIR: join(dir, "cache"), OPENAI_API_KEY: "" };
-  const common = ["--concurrency", "4", "--judge-concurrency", "64", "--progress", "silent", "--max-retries", "0"];
+  const env = {
+    ...process.env,
+    ASSAY_DB: join(dir, "assay.db"),
+    ASSAY_CACHE_DIR: join(dir, "cache"),
+    OPENAI_API_KEY: "",
+  };
+  const common = [
+    "--concurrency",
+    "4",
+    "--judge-concurrency",
+    "64",
+    "--progress",
+    "silent",
+    "--max-retries",
+    "0",
+  ];
 
   // Phase 1: interrupted once the judge stalls.
   const phase1 = runCli(
     ASSAY,
     [
-      "eval", "llmeval-med",
-      "--model", "openai/answerer", "--model-base-url", answerer.url,
-      "--judge", "openai/judge", "--judge-base-url", judge.url,
-      "--dataset", subsetPath, "-T", "judge_attempts=2", "--run-id", "e2e", ...common,
+      "eval",
+      "llmeval-med",
+      "--model",
+      "openai/answerer",
+      "--model-base-url",
+      answerer.url,
+      "--judge",
+      "openai/judge",
+      "--judge-base-url",
+      judge.url,
+      "--dataset",
+      subsetPath,
+      "-T",
+      "judge_attempts=2",
+      "--run-id",
+      "e2e",
+      ...common,
     ],
     env,
   );
@@ -179,18 +239,35 @@ test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, 
     OP: { n: number; usable: number; display: string };
   }>;
   assert.equal(row?.model, "openai/answerer");
-  const codes: Record<string, string> = { 医疗知识: "MK", 医疗语言理解: "MLU", 医疗推理: "MR", 医疗安全伦理: "MSE", 医疗文本生成: "MTG" };
+  const codes: Record<string, string> = {
+    医疗知识: "MK",
+    医疗语言理解: "MLU",
+    医疗推理: "MR",
+    医疗安全伦理: "MSE",
+    医疗文本生成: "MTG",
+  };
   let allUsable = 0;
   for (const [category, code] of Object.entries(codes)) {
     const qs = questions.filter((q) => q.category === category);
     const pats = qs.map((q) => patternOf.get(token(q.problem))!);
-    const usable = pats.filter((p) => p.valid.length > 0 && p.valid.reduce((a, b) => a + b, 0) / p.valid.length >= 4).length;
+    const usable = pats.filter(
+      (p) => p.valid.length > 0 && p.valid.reduce((a, b) => a + b, 0) / p.valid.length >= 4,
+    ).length;
     allUsable += usable;
-    const got: { n: number; usable: number; invalidRuns: number; noValidRun: number } | undefined = row?.categories[code];
+    const got: { n: number; usable: number; invalidRuns: number; noValidRun: number } | undefined =
+      row?.categories[code];
     assert.equal(got?.n, qs.length, `${code} questions`);
     assert.equal(got?.usable, usable, `${code} usable`);
-    assert.equal(got?.invalidRuns, pats.reduce((a, p) => a + (3 - p.valid.length), 0), `${code} invalid runs`);
-    assert.equal(got?.noValidRun, pats.filter((p) => p.valid.length === 0).length, `${code} questions without a valid run`);
+    assert.equal(
+      got?.invalidRuns,
+      pats.reduce((a, p) => a + (3 - p.valid.length), 0),
+      `${code} invalid runs`,
+    );
+    assert.equal(
+      got?.noValidRun,
+      pats.filter((p) => p.valid.length === 0).length,
+      `${code} questions without a valid run`,
+    );
   }
   assert.equal(row?.OP.n, questions.length);
   assert.equal(row?.OP.usable, allUsable);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -14,7 +14,11 @@ import { startChatServer } from "./servers.js";
 const ASSAY = join(repoRoot, "dist", "test", "llmeval-med", "run-assay.js");
 const MED_CLI = join(repoRoot, "dist", "test", "llmeval-med", "run-cli.js");
 
-function run(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -51,13 +55,26 @@ test("import-answers → rescore --judge → report", { timeout: 60_000 }, async
     return prompt.includes("A-good") ? "理由……\n最终得分：[5]" : "理由……\n最终得分：[2]";
   });
   t.after(() => judge.close());
-  const env = { ...process.env, ASSAY_DB: join(dir, "assay.db"), ASSAY_CACHE_DIR: join(dir, "cache"), OPENAI_API_KEY: "" };
+  const env = {
+    ...process.env,
+    ASSAY_DB: join(dir, "assay.db"),
+    ASSAY_CACHE_DIR: join(dir, "cache"),
+    OPENAI_API_KEY: "",
+  };
 
-  const imp = await run(MED_CLI, ["import-answers", file, "--model", "my-model", "--run-id", "imp", "--json"], env);
+  const imp = await run(
+    MED_CLI,
+    ["import-answers", file, "--model", "my-model", "--run-id", "imp", "--json"],
+    env,
+  );
   assert.equal(imp.code, 0, imp.stderr);
   assert.deepEqual(JSON.parse(imp.stdout), { runId: "imp", conversations: 2, questions: 3 });
 
-  const rescore = await run(ASSAY, ["rescore", "imp", "--judge", "openai/judge", "--judge-base-url", judge.url], env);
+  const rescore = await run(
+    ASSAY,
+    ["rescore", "imp", "--judge", "openai/judge", "--judge-base-url", judge.url],
+    env,
+  );
   assert.equal(rescore.code, 0, rescore.stderr);
   assert.equal(judge.answered, 9, "3 questions × 3 judge runs");
   // The judge saw the imported answers and, where the release has NaN, the prompt's fallback text.
@@ -67,11 +84,36 @@ test("import-answers → rescore --judge → report", { timeout: 60_000 }, async
 
   const rep = await run(MED_CLI, ["report", "imp", "--json", "--bootstrap", "0"], env);
   assert.equal(rep.code, 0, rep.stderr);
-  const [row] = JSON.parse(rep.stdout) as Array<{ model: string; categories: Record<string, { n: number; usable: number }>; OP: { n: number; usable: number; display: string } }>;
+  const [row] = JSON.parse(rep.stdout) as Array<{
+    model: string;
+    categories: Record<string, { n: number; usable: number }>;
+    OP: { n: number; usable: number; display: string };
+  }>;
   assert.equal(row?.model, "my-model");
   assert.deepEqual(row?.categories.MK && [row.categories.MK.n, row.categories.MK.usable], [2, 1]);
   assert.deepEqual(row?.categories.MTG && [row.categories.MTG.n, row.categories.MTG.usable], [1, 1]);
   assert.deepEqual([row?.OP.n, row?.OP.usable, row?.OP.display], [3, 2, "66.67"]);
+
+  // Written back in Evaluate.py's format, one file per judge run, the run aggregates to the same numbers.
+  const exp = await run(MED_CLI, ["export-scored", "imp", "--out-dir", join(dir, "scored")], env);
+  assert.equal(exp.code, 0, exp.stderr);
+  const files = exp.stdout.trim().split("\n");
+  assert.equal(files.length, 3);
+  const first = JSON.parse(readFileSync(files[0] ?? "", "utf8")) as Record<
+    string,
+    Array<Record<string, unknown>>
+  >;
+  assert.deepEqual(Object.keys(first), ["医疗知识", "医疗文本生成"]);
+  assert.deepEqual(
+    first.医疗知识?.map((it) => [it.groupCode, it.round, it.model_answer, it.model_answer_score]),
+    [
+      [1, 1, "A-good", "5"],
+      [1, 2, "A-bad", "2"],
+    ],
+  );
+  const agg = await run(MED_CLI, ["aggregate", "--json", ...files], env);
+  assert.equal(agg.code, 0, agg.stderr);
+  assert.deepEqual(JSON.parse(agg.stdout).overall, { n_questions: 3, n_usable: 2, OP: 66.67 });
 
   const missing = await run(MED_CLI, ["import-answers", join(dir, "nope.json"), "--model", "m"], env);
   assert.equal(missing.code, 2);

@@ -5,7 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { parseDataset } from "../../src/llmeval-med/dataset.js";
-import { builtinPromptDir, judgeMessages, loadPromptSet, renderJudgePrompt } from "../../src/llmeval-med/prompts.js";
+import {
+  builtinPromptDir,
+  judgeMessages,
+  loadPromptSet,
+  renderJudgePrompt,
+} from "../../src/llmeval-med/prompts.js";
 import { parseVerdict, parseVerdictRelease } from "../../src/llmeval-med/verdict.js";
 import { UserError } from "../../src/util/errors.js";
 
@@ -28,7 +33,11 @@ describe("built-in prompt sets", () => {
       const text = renderJudgePrompt(set, mk, "ANSWER {{checklist}}");
       assert.ok(text.includes("Q?") && text.includes("REF") && text.includes("核心需求：\n1. X"));
       assert.ok(text.includes("ANSWER {{checklist}}"), "the answer is inserted verbatim, not expanded");
-      assert.equal(text.replace("ANSWER {{checklist}}", "").includes("{{"), false, "every placeholder is filled");
+      assert.equal(
+        text.replace("ANSWER {{checklist}}", "").includes("{{"),
+        false,
+        "every placeholder is filled",
+      );
       // Missing reference and checklist get the template's own fallback text, never "nan".
       const missing = renderJudgePrompt(set, mtg, "A");
       assert.doesNotMatch(missing, /\bnan\b|undefined/i);
@@ -87,10 +96,14 @@ describe("user prompt sets", () => {
 
   test("errors name the file and the problem", async () => {
     const base = { "MK.md": ok, "MLU.md": ok, "MR.md": ok, "MSE.md": ok };
-    await assert.rejects(loadPromptSet({ dir: dirWith(base) }), (e: unknown) => e instanceof UserError && /MTG\.md is missing/.test(e.message));
+    await assert.rejects(
+      loadPromptSet({ dir: dirWith(base) }),
+      (e: unknown) => e instanceof UserError && /MTG\.md is missing/.test(e.message),
+    );
     await assert.rejects(
       loadPromptSet({ dir: dirWith({ ...base, "MTG.md": `${ok}\n{{answer}}` }) }),
-      (e: unknown) => e instanceof UserError && /MTG\.md, line 5: unknown placeholder \{\{answer\}\}/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError && /MTG\.md, line 5: unknown placeholder \{\{answer\}\}/.test(e.message),
     );
     await assert.rejects(
       loadPromptSet({ dir: dirWith({ ...base, "MTG.md": "{{question}}" }) }),

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import {
   loadConceptual,
   loadGsm8kTest,
@@ -16,8 +16,13 @@ import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 
 const DIR = ["data", "mathtrap"];
 
+const ROOT = mkdtempSync(join(tmpdir(), "mathtrap-data-"));
+after(() => rmSync(ROOT, { recursive: true, force: true }));
+let counter = 0;
+
 function tmp(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "mathtrap-data-"));
+  const dir = join(ROOT, String(counter++));
+  mkdirSync(dir);
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -124,6 +124,7 @@ describe("mathtrap end to end", { skip: dataDir ? false : SHARED_MISSING }, () =
 
   after(async () => {
     await Promise.all([oracle?.close(), wrong?.close(), judge?.close(), generator?.close()]);
+    rmSync(work, { recursive: true, force: true });
   });
 
   function evalArgs(model: string, server: FakeServer, runId: string, extra: string[] = []): string[] {

@@ -138,6 +138,11 @@ describe("hand-written equivalences", () => {
     ["\\boxed{12.5 \\text{ inches}}", "12.5"],
     ["The answer is five.", "5"],
     ["Final Answer: The final answer is $18$. I hope it is correct.", "18"],
+    ["$\\boxed{x \\in (0,5) \\cup (5,\\infty)}$", "(0,5) \\cup (5,\\infty)"],
+    ["\\boxed{\\frac{-3}{2}}", "-\\frac 32"],
+    ["\\boxed{\\frac{1}{2}\\sqrt3}", "\\frac{\\sqrt{3}}{2}"],
+    ["\\boxed{y^4 - 2y^3 + 7y^2 + y - 5}", "y^4-2y^3+7y^2+y-5"],
+    ["The answer is 40 dollars.", "\\$40"],
     ["**Answer:** 3.5 hours.", "\\frac{7}{2}"],
   ];
   for (const [resp, target] of same) test(`${resp} ≡ ${target}`, () => expectCorrect(resp, target));
@@ -170,11 +175,34 @@ describe("left to the judge", () => {
     ["\\boxed{0.072}", "7.2\\%"], // percent vs fraction
     ["\\boxed{\\frac{\\pi}{4}}", "45^\\circ"], // radians vs degrees
     ["\\boxed{2\\frac{1}{2}}", "2.5"], // mixed number
+    ["\\boxed{6.2832}", "2 \\pi"], // rounded
+    ["\\boxed{x \\in (0,5)}", "(0,5) \\cup (5,\\infty)"], // union against a single interval
     ["The answer is the empty set", "0"],
     ["\\boxed{7}", "\\text{Tuesday}"], // a number against a word
   ];
   for (const [resp, target] of cases) test(`${resp} ? ${target}`, () => expectUndecided(resp, target));
   test("last number equal to the target decides correct", () => expectCorrect("In total 16+32+8 = 56", "56"));
+});
+
+describe("hostile inputs", () => {
+  test("long or deeply nested text is handled quickly (no catastrophic regex backtracking)", () => {
+    const inputs = [
+      `${"a".repeat(40)}1`,
+      `5 ${"ab ".repeat(200)}1`,
+      `\\boxed{${"{".repeat(5000)}}`,
+      `The answer is ${"1,".repeat(5000)}x`,
+      "1".repeat(20000),
+      `${"(".repeat(5000)}1${")".repeat(5000)}`,
+      `\\boxed{${"\\frac{".repeat(3000)}1${"}".repeat(3000)}}`,
+    ];
+    const started = performance.now();
+    for (const s of inputs) {
+      const r = checkMathAnswer(s, "5");
+      assert.ok(r.decided === false || typeof r.correct === "boolean");
+    }
+    // A generous bound: the backtracking bug this guards against took over a minute on 31 characters.
+    assert.ok(performance.now() - started < 3000, `took ${performance.now() - started} ms`);
+  });
 });
 
 describe("vectors from the MathTrap data", () => {

@@ -1,16 +1,20 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { loadTrapRecords, problemsFromRecords, type TrapProblem } from "../../src/mathtrap/data.js";
 import { buildMessages, parseVariant, selectDemonstrations } from "../../src/mathtrap/fewshot.js";
 import { defaultPromptDir, loadPromptSet, renderPrompt } from "../../src/mathtrap/prompts.js";
 import { UserError } from "../../src/util/errors.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 
+const ROOT = mkdtempSync(join(tmpdir(), "mathtrap-prompts-"));
+after(() => rmSync(ROOT, { recursive: true, force: true }));
+let counter = 0;
+
 function copyPrompts(): string {
-  const dir = mkdtempSync(join(tmpdir(), "mathtrap-prompts-"));
+  const dir = join(ROOT, String(counter++));
   cpSync(defaultPromptDir(), dir, { recursive: true });
   return dir;
 }

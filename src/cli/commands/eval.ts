@@ -5,9 +5,10 @@ import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOutcome, runEval } from "../../engine/run.js";
 import type { Model } from "../../providers/model.js";
 import type { RunStore } from "../../store/run-store.js";
-import { createTask } from "../../tasks/index.js";
+import { createTask, getTaskDefinition } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
 import { buildModel, collectTaskArg, intOption, numberOption, openStore, printJson } from "../common.js";
+import { renderReport } from "./report.js";
 import { printSummary } from "./show.js";
 
 interface ExecFlags {
@@ -335,6 +336,9 @@ function finish(
     });
   } else {
     printSummary(run, outcome.summary);
+    if (getTaskDefinition(run.task).report && outcome.summary.samples > 0) {
+      process.stdout.write(`\n${renderReport(store, [run], "table")}\n`);
+    }
     if (outcome.interrupted)
       process.stderr.write(`run interrupted: continue with  assay resume ${outcome.runId}\n`);
     else if (counts.errors)

@@ -60,8 +60,11 @@ export function drawGrid(g: GridLayout, style: GridStyle): string {
         svgText(String(r + base), g.left - size * 0.6, g.top + (r + 0.5) * g.cell, { size, anchor: "end" }),
       );
     }
+    // Column numbers sit side by side: keep multi-digit ones within 65 % of a cell so they stay apart.
+    const digits = String(g.cols - 1 + base).length;
+    const colSize = Math.min(size, (0.65 * g.cell * 6) / (digits * 6 - 2));
     for (let c = 0; c < g.cols; c++) {
-      out.push(svgText(String(c + base), g.left + (c + 0.5) * g.cell, g.top - size, { size }));
+      out.push(svgText(String(c + base), g.left + (c + 0.5) * g.cell, g.top - size, { size: colSize }));
     }
   }
   return out.join("");

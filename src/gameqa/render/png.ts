@@ -93,7 +93,7 @@ export function encodePalettePng(rgba: Uint8Array, width: number, height: number
     SIGNATURE,
     chunk("IHDR", ihdr),
     chunk("PLTE", palette),
-    chunk("IDAT", deflateSync(raw, { level: 4 })),
+    chunk("IDAT", deflateSync(raw, { level: 6 })),
     chunk("IEND", new Uint8Array(0)),
   ]);
 }

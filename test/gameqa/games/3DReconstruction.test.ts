@@ -82,6 +82,20 @@ describe("3D reconstruction rules", () => {
     assert.deepEqual(minimalAddition([[2, 2, 1]], TARGET, 3)?.added, SOLUTION);
     assert.equal(minimalAddition([[2, 2, 1]], TARGET, 2), null);
     assert.deepEqual(minimalAddition([[2, 2, 1], ...SOLUTION], TARGET, 0)?.added, []);
+    // A front-view cell at z = 3 with nothing lit at z = 3 in the side view cannot be reached.
+    const impossible = {
+      yz: [
+        [0, 1, 0],
+        [0, 0, 0],
+        [0, 0, 1],
+      ],
+      xz: [
+        [0, 1, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    };
+    assert.equal(minimalAddition([[2, 2, 1]], impossible, 27), null);
   });
 
   test("valid additions respect limit, connectivity and the chosen views", () => {

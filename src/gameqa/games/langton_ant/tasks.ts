@@ -132,6 +132,7 @@ export const cellFlips: TaskDefinition<LangtonState> = {
     const m = lastMatch(
       sample.question,
       /After (\d+) steps, how many times did the cell at position \((\d+), (\d+)\)/g,
+      /During the next (\d+) steps, how many times does the cell at \((\d+), (\d+)\)/g,
     );
     if (!m) return { skip: "steps or cell not found" };
     return { answer: countFlips(state, Number(m[1]), Number(m[2]), Number(m[3])).count };

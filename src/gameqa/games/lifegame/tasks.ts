@@ -171,6 +171,7 @@ export const cellStates: TaskDefinition<LifeState> = {
     const m = lastMatch(
       sample.question,
       /position \((\d+), (\d+)\)\. How will its state change over the next (\d+) iterations/g,
+      /cell at \((\d+), (\d+)\)\. What are its states now and after each of the next (\d+) iterations/g,
     );
     if (!m) return { skip: "cell or iteration count not found" };
     return keyFor(
@@ -206,7 +207,7 @@ export const regionStability: TaskDefinition<LifeState> = {
         : "the window repeats an earlier pattern";
     return {
       question:
-        `${RULES}\n\nLook at the 3x3 window whose top-left cell is (${r0}, ${c0}); it covers rows ${r0}..${r0 + 2} and columns ${c0}..${c0 + 2}, wrapping around the edges. ` +
+        `${RULES}\n\nLook at the 3x3 window whose top-left cell is (${r0}, ${c0}); it covers rows ${[0, 1, 2].map((i) => (r0 + i) % n).join(", ")} and columns ${[0, 1, 2].map((j) => (c0 + j) % n).join(", ")} (wrapping around the edges). ` +
         "The whole grid keeps evolving. After t iterations (t = 0, 1, 2, ...) the window counts as stable when either (a) applying the rules to the 3x3 window alone, wrapping inside the window, would change none of its cells, or (b) its pattern is the same as at an earlier iteration. " +
         `What is the smallest such t?${optionBlock(options)}`,
       answer,
@@ -215,7 +216,11 @@ export const regionStability: TaskDefinition<LifeState> = {
     };
   },
   conform({ sample, state }) {
-    const m = lastMatch(sample.question, /region starting at cell \((\d+),\s*(\d+)\)/g);
+    const m = lastMatch(
+      sample.question,
+      /region starting at cell \((\d+),\s*(\d+)\)/g,
+      /window whose top-left cell is \((\d+), (\d+)\)/g,
+    );
     if (!m) return { skip: "region start not found" };
     const res = regionStabilitySteps(state.grid, Number(m[1]), Number(m[2]));
     return keyFor(sample.options, String(res.steps));

@@ -230,7 +230,7 @@ export const positionAfterMove: TaskDefinition<MazeState> = {
     };
   },
   conform({ sample, state }) {
-    const m = lastMatch(sample.question, /after moving (up|down|left|right)/g);
+    const m = lastMatch(sample.question, /(?:after moving|after it moves) (up|down|left|right)/g);
     if (!m) return { skip: "direction not found" };
     const d = m[1] as Move;
     const p = state.playerPosition;

@@ -25,11 +25,17 @@ export function renderMinesweeper(s: MinesweeperState): string {
   const label = Math.max(11, Math.round(cell * 0.22));
   for (let r = 0; r < s.rows; r++) {
     const y = oy + r * cell + cell / 2;
-    parts.push(svgText(String(r), ox - 9, y, { size: label, weight: 1.8, anchor: "end" }), line(ox - 5, y, ox, y, "#000"));
+    parts.push(
+      svgText(String(r), ox - 9, y, { size: label, weight: 1.8, anchor: "end" }),
+      line(ox - 5, y, ox, y, "#000"),
+    );
   }
   for (let c = 0; c < s.cols; c++) {
     const x = ox + c * cell + cell / 2;
-    parts.push(svgText(String(c), x, oy - 9 - label / 2, { size: label, weight: 1.8 }), line(x, oy - 5, x, oy, "#000"));
+    parts.push(
+      svgText(String(c), x, oy - 9 - label / 2, { size: label, weight: 1.8 }),
+      line(x, oy - 5, x, oy, "#000"),
+    );
   }
   const glyph = Math.round(cell * 0.32);
   for (let r = 0; r < s.rows; r++) {

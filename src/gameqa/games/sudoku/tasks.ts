@@ -51,7 +51,11 @@ export const colorAt: TaskDefinition<SudokuState> = {
     };
   },
   conform({ sample, state }): ConformResult {
-    const m = lastMatch(sample.question, /position \((\d+),(\d+)\)/g);
+    const m = lastMatch(
+      sample.question,
+      /position \((\d+),(\d+)\)/g,
+      /Cell \((\d+), (\d+)\) is already filled/g,
+    );
     if (!m) return { skip: "position not found" };
     const v = state.board[Number(m[1]) - 1]?.[Number(m[2]) - 1] ?? 0;
     if (v === 0) return { skip: "asked cell is empty" };
@@ -83,7 +87,11 @@ export const countColor: TaskDefinition<SudokuState> = {
     };
   },
   conform({ sample, state }): ConformResult {
-    const m = lastMatch(sample.question, /How many times does (.+?) appear/g);
+    const m = lastMatch(
+      sample.question,
+      /How many times does (.+?) appear/g,
+      /How many cells of the board are (.+?)\?/g,
+    );
     const v = COLOR_NAMES.indexOf(m?.[1] ?? "") + 1;
     if (v === 0) return { skip: "colour not found" };
     return { answer: colorCount(state, v).length };
@@ -111,7 +119,7 @@ export const possibleColors: TaskDefinition<SudokuState> = {
     };
   },
   conform({ sample, state }): ConformResult {
-    const m = lastMatch(sample.question, /position \((\d+),(\d+)\)/g);
+    const m = lastMatch(sample.question, /position \((\d+),(\d+)\)/g, /the empty cell \((\d+), (\d+)\)/g);
     if (!m) return { skip: "position not found" };
     return { answer: candidates(state.board, Number(m[1]) - 1, Number(m[2]) - 1).length };
   },
@@ -150,7 +158,7 @@ export const crowdedLines: TaskDefinition<SudokuState> = {
     };
   },
   conform({ sample, state }): ConformResult {
-    const m = lastMatch(sample.question, /How many (rows|cols) have more than (\d+) empty/g);
+    const m = lastMatch(sample.question, /How many (rows|cols|columns) have more than (\d+) empty/g);
     if (!m) return { skip: "row/col threshold not found" };
     const n = Number(m[2]);
     return { answer: emptyLines(state, m[1] === "rows" ? "row" : "col").filter((l) => l.length > n).length };
@@ -206,10 +214,11 @@ export const deduce: TaskDefinition<SudokuState> = {
     const m = lastMatch(
       sample.question,
       /After determining colors at positions (.+?), what color should be at position \((\d+),(\d+)\)/g,
+      /First fill the cells (.+?), each of which .*? what colour must cell \((\d+), (\d+)\) have/g,
     );
     if (!m) return { skip: "positions not found" };
     const board = state.board.map((r) => r.slice());
-    for (const dep of (m[1] ?? "").matchAll(/\((\d+),(\d+)\)/g)) {
+    for (const dep of (m[1] ?? "").matchAll(/\((\d+),\s*(\d+)\)/g)) {
       const r = Number(dep[1]) - 1;
       const c = Number(dep[2]) - 1;
       const cand = candidates(board, r, c);

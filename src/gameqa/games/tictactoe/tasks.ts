@@ -166,7 +166,7 @@ export const moveOutcome: TaskDefinition<TicTacToeState> = {
     };
   },
   conform({ sample, state }) {
-    const m = lastMatch(sample.question, /moves to \((\d), (\d)\)/g);
+    const m = lastMatch(sample.question, /(?:moves to|plays) \((\d), (\d)\)/g);
     if (!m) return { skip: "move coordinate not found in question" };
     return publishedMoveKey(sample, outcome(state.board, Number(m[1]), Number(m[2])).move);
   },
