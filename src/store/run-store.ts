@@ -140,8 +140,9 @@ export class RunStore implements ResponseCache {
     }
     if (!opts.readonly) {
       this.db.pragma("journal_mode = WAL");
-      // FULL: a committed sample survives power loss too; commits are batched, so this costs little.
-      this.db.pragma("synchronous = FULL");
+      // FULL (default): a committed sample survives power loss too; commits are batched, so this costs
+      // little. ASSAY_DB_SYNC=normal trades that for speed: still safe against crashes and kill -9.
+      this.db.pragma(`synchronous = ${process.env.ASSAY_DB_SYNC === "normal" ? "NORMAL" : "FULL"}`);
       this.db.pragma("busy_timeout = 5000");
       this.db.exec(SCHEMA_SQL);
       this.db
