@@ -56,17 +56,15 @@ export class AdaptiveLimiter {
       const waiter: Waiter = { resolve, reject, ...(signal ? { signal } : {}) };
       if (signal) {
         if (signal.aborted) return reject(signal.reason);
-        signal.addEventListener(
-          "abort",
-          () => {
-            const i = this.queue.indexOf(waiter);
-            if (i >= 0) {
-              this.queue.splice(i, 1);
-              reject(signal.reason);
-            }
-          },
-          { once: true },
-        );
+        // Removed again once the waiter gets its slot, so queued calls don't pile listeners on the run signal.
+        waiter.onAbort = () => {
+          const i = this.queue.indexOf(waiter);
+          if (i >= 0) {
+            this.queue.splice(i, 1);
+            reject(signal.reason);
+          }
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
       this.queue.push(waiter);
       this.pump();
@@ -112,6 +110,7 @@ export class AdaptiveLimiter {
     }
     while (this.inFlight < this.current && this.queue.length > 0) {
       const w = this.queue.shift()!;
+      if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
       this.inFlight++;
       w.resolve(this.releaseFn);
     }

@@ -32,6 +32,7 @@ interface EvalFlags extends ExecFlags {
   judgeApiKeyEnv?: string;
   dataset?: string;
   fields?: string;
+  judgePrompts?: string;
   taskArg?: TaskArgs;
   limit?: number;
   epochs: number;
@@ -94,6 +95,7 @@ export function registerEvalCommands(program: Command): void {
       .option("--dataset <path|url>", "dataset file or URL (JSON, JSONL, Parquet)")
       .option("--fields <mapping>", "record→sample field mapping, e.g. input=question,target=answer,id=qid")
       .option("-T, --task-arg <key=value>", "task option (repeatable)", collectTaskArg)
+      .option("--judge-prompts <dir>", "replacement judge prompt folder (same as -T judge_prompts=DIR)")
       .option("--limit <n>", "only the first N samples", intOption("--limit", 1))
       .option("--epochs <k>", "repeat each sample K times", intOption("--epochs", 1), 1)
       .option(
@@ -113,6 +115,7 @@ export function registerEvalCommands(program: Command): void {
     const args: TaskArgs = { ...flags.taskArg };
     if (flags.dataset !== undefined) args.dataset = flags.dataset;
     if (flags.fields !== undefined) args.fields = flags.fields;
+    if (flags.judgePrompts !== undefined) args.judge_prompts = flags.judgePrompts;
     const { task, args: resolvedArgs } = await createTask(taskName, args);
     const overrides: GenerateConfig = {
       ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
