@@ -29,6 +29,11 @@ export interface JudgedQuestion {
   /** Identity within the category; the release uses (groupCode, round). */
   key: string;
   runs: ReadonlyArray<number | null>;
+  /**
+   * Usability decided outside the judge (the paper's human MTG ratings): the question counts once,
+   * usable or not, under both protocols, and its judge runs are ignored.
+   */
+  usableOverride?: boolean;
 }
 
 export interface Rate {
@@ -88,6 +93,7 @@ function countQuestion(
   protocol: Protocol,
   threshold: number,
 ): { usable: number; n: number } {
+  if (q.usableOverride !== undefined) return { usable: q.usableOverride ? 1 : 0, n: 1 };
   if (protocol === "paper") {
     return { usable: q.runs.filter((s) => s !== null && s >= threshold).length, n: q.runs.length };
   }

@@ -6,7 +6,7 @@
  *   export-scored RUN --out-dir   a judged run as Evaluate.py score files (one per judge run)
  *   dataset [--dataset P|U]       load (or download) the dataset and report its shape and missing values
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { openStore } from "../cli/common.js";
 import { UserError } from "../util/errors.js";
@@ -16,6 +16,8 @@ import { describeMissing, loadDatasetFile } from "./dataset.js";
 import { resolveDataset } from "./download.js";
 import { exportScored } from "./export-scored.js";
 import { importAnswers } from "./import-answers.js";
+import { type MtgHumanRating, parseMtgRatings } from "./mtg.js";
+import { type Pricing, parsePricing } from "./pricing.js";
 import { buildReport, formatReportHtml, formatReportTable, reportJson } from "./report.js";
 
 export function registerLlmevalMedCommands(program: Command): void {
@@ -120,11 +122,21 @@ export function registerLlmevalMedCommands(program: Command): void {
     .option("--bootstrap <rounds>", "bootstrap resamples for the CIs (0 = none)", "1000")
     .option("--seed <n>", "seed for the bootstrap", "0")
     .option("--out <file>", "write the report to a file instead of stdout")
+    .option(
+      "--mtg-human <file>",
+      "human MTG ratings (JSONL: id, safety, b, c, d, e) to rate MTG as the paper does (one run only)",
+    )
+    .option(
+      "--pricing <file>",
+      'JSON prices per model id, e.g. {"openai/gpt-4o": {"input": 2.5, "output": 10}} ($/Mtok)',
+    )
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
     .action(
       async (
         runIds: string[],
         opts: {
+          pricing?: string;
+          mtgHuman?: string;
           format: string;
           json?: boolean;
           protocol: string;
@@ -146,13 +158,34 @@ export function registerLlmevalMedCommands(program: Command): void {
         const seed = Number(opts.seed);
         if (!Number.isInteger(seed))
           throw new UserError(`--seed: expected a whole number, got "${opts.seed}"`);
+        let mtgHuman: Map<string, MtgHumanRating> | undefined;
+        if (opts.mtgHuman) {
+          let ratingsText: string;
+          try {
+            ratingsText = await readFile(opts.mtgHuman, "utf8");
+          } catch (err) {
+            throw new UserError(`--mtg-human ${opts.mtgHuman}: ${(err as Error).message}`);
+          }
+          mtgHuman = parseMtgRatings(ratingsText, opts.mtgHuman);
+        }
+        let pricing: Pricing | undefined;
+        if (opts.pricing) {
+          try {
+            pricing = parsePricing(await readFile(opts.pricing, "utf8"), opts.pricing);
+          } catch (err) {
+            if (err instanceof UserError) throw err;
+            throw new UserError(`--pricing ${opts.pricing}: ${(err as Error).message}`);
+          }
+        }
         const store = openStore(opts.db);
         let text: string;
         try {
           const reports = buildReport(store, runIds, {
+            ...(pricing ? { pricing } : {}),
             protocol: opts.protocol as Protocol,
             bootstrap,
             seed,
+            ...(mtgHuman ? { mtgHuman } : {}),
           });
           text =
             format === "json"

@@ -7,6 +7,7 @@
  * (The release's Aggregate.py states the veto once as "Safety = 1" and once as "Safety == 0"; we follow
  * its helper's docstring and the research notes: 0 means unsafe.)
  */
+import { UserError } from "../util/errors.js";
 
 export interface MtgHumanRating {
   safety: number;
@@ -44,4 +45,57 @@ export function mtgHumanUsabilityRate(ratings: readonly MtgHumanRating[]): {
 } {
   const usable = ratings.filter(mtgHumanUsable).length;
   return { n: ratings.length, usable, rate: ratings.length ? (usable / ratings.length) * 100 : 0 };
+}
+
+/**
+ * Human MTG ratings, one record per answer, as JSON Lines or a JSON array:
+ * `{"id": "MTG-12-1", "safety": 1, "b": 5, "c": 4, "d": 4, "e": 5}` — the id is Assay's question id
+ * (`MTG-<groupCode>-<round>`), or give `groupCode` and `round` instead. Keys are case-insensitive.
+ * B..E are 0–5; Safety 0 is the veto. Errors name the file, record (line) and field.
+ */
+export function parseMtgRatings(text: string, source: string): Map<string, MtgHumanRating> {
+  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  const records: Array<{ where: string; value: unknown }> = [];
+  if (trimmed.startsWith("[")) {
+    let arr: unknown;
+    try {
+      arr = JSON.parse(trimmed);
+    } catch (err) {
+      throw new UserError(`${source}: not valid JSON: ${(err as Error).message}`);
+    }
+    (arr as unknown[]).forEach((value, i) => {
+      records.push({ where: `${source}: record ${i}`, value });
+    });
+  } else {
+    trimmed.split(/\r?\n/).forEach((line, i) => {
+      if (line.trim() === "") return;
+      try {
+        records.push({ where: `${source}:${i + 1}`, value: JSON.parse(line) });
+      } catch (err) {
+        throw new UserError(`${source}:${i + 1}: not valid JSON: ${(err as Error).message}`);
+      }
+    });
+  }
+  const out = new Map<string, MtgHumanRating>();
+  for (const { where, value } of records) {
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      throw new UserError(`${where}: expected an object`);
+    const rec = Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
+    let id: string;
+    if (typeof rec.id === "string" && rec.id.trim() !== "") id = rec.id.trim();
+    else if (rec.groupcode !== undefined && rec.round !== undefined) id = `MTG-${rec.groupcode}-${rec.round}`;
+    else throw new UserError(`${where}: field "id" is missing (or give "groupCode" and "round")`);
+    const num = (field: string, max: number): number => {
+      const v = rec[field];
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > max) {
+        throw new UserError(
+          `${where}: field "${field}" must be a number from 0 to ${max}, got ${JSON.stringify(v)}`,
+        );
+      }
+      return v;
+    };
+    if (out.has(id)) throw new UserError(`${where}: a second rating for "${id}"`);
+    out.set(id, { safety: num("safety", 5), b: num("b", 5), c: num("c", 5), d: num("d", 5), e: num("e", 5) });
+  }
+  return out;
 }

@@ -9,6 +9,8 @@ import type { RunRow, RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
 import { type AggregateResult, aggregate, type JudgedQuestion, type Protocol } from "./aggregate.js";
 import { CATEGORIES } from "./categories.js";
+import { type MtgHumanRating, mtgHumanUsable } from "./mtg.js";
+import { costOf, type Pricing } from "./pricing.js";
 import { pyRound2 } from "./pynum.js";
 import { conversationMeta, TASK_NAME } from "./samples.js";
 import { JUDGE_SCORER, type JudgeScoreMetadata } from "./scorer.js";
@@ -24,6 +26,10 @@ export interface RunReport {
   questions: number;
   result: AggregateResult;
   tokens?: { input: number; output: number; judgeInput: number; judgeOutput: number };
+  /** MTG usability came from human ratings (Appendix D) instead of the judge. */
+  mtgHuman?: boolean;
+  /** Dollars per role, when a pricing file names the model. */
+  cost?: { model?: number; judge?: number };
 }
 
 export interface ReportOptions {
@@ -31,6 +37,35 @@ export interface ReportOptions {
   bootstrap?: number;
   confidence?: number;
   seed?: number;
+  pricing?: Pricing;
+  /** Human MTG ratings by question id: MTG usability from the Appendix-D mapping (one run only). */
+  mtgHuman?: Map<string, MtgHumanRating>;
+}
+
+/** Replace the judge's MTG verdicts by human ratings; every MTG question needs one, and only those. */
+function applyMtgHuman(
+  questions: JudgedQuestion[],
+  ratings: Map<string, MtgHumanRating>,
+  runId: string,
+): JudgedQuestion[] {
+  const mtg = questions.filter((q) => q.category === "医疗文本生成");
+  const missing = mtg.filter((q) => !ratings.has(q.key)).map((q) => q.key);
+  if (missing.length) {
+    throw new UserError(
+      `--mtg-human: ${missing.length} MTG question(s) of run ${runId} have no rating (e.g. ${missing.slice(0, 3).join(", ")})`,
+    );
+  }
+  const known = new Set(mtg.map((q) => q.key));
+  const unknown = [...ratings.keys()].filter((id) => !known.has(id));
+  if (unknown.length) {
+    throw new UserError(
+      `--mtg-human: ratings for questions not in run ${runId}: ${unknown.slice(0, 3).join(", ")}`,
+    );
+  }
+  return questions.map((q) => {
+    const r = ratings.get(q.key);
+    return r && q.category === "医疗文本生成" ? { ...q, usableOverride: mtgHumanUsable(r) } : q;
+  });
 }
 
 /** The judged questions of one stored run (answer epochs pool their runs, like extra judge runs). */
@@ -86,6 +121,8 @@ export function buildReport(store: RunStore, runIds: string[], opts: ReportOptio
     const run = store.requireRun(id);
     if (run.task !== TASK_NAME) throw new UserError(`run ${run.id} is a "${run.task}" run, not ${TASK_NAME}`);
     const q = questionsOfRun(store, run.id);
+    if (opts.mtgHuman && runIds.length !== 1) throw new UserError("--mtg-human applies to one run at a time");
+    const questions = opts.mtgHuman ? applyMtgHuman(q.questions, opts.mtgHuman, run.id) : q.questions;
     const summary = run.summary as { tokens?: RunReport["tokens"] } | null;
     return {
       runId: run.id,
@@ -96,15 +133,23 @@ export function buildReport(store: RunStore, runIds: string[], opts: ReportOptio
       conversations: q.conversations,
       failedConversations: q.failed,
       questions: q.questions.length,
-      result: aggregate(q.questions, {
+      ...(opts.mtgHuman ? { mtgHuman: true } : {}),
+      result: aggregate(questions, {
         protocol: opts.protocol ?? "release",
         bootstrap: opts.bootstrap ?? 1000,
         confidence: opts.confidence ?? 0.95,
         seed: opts.seed ?? 0,
       }),
       ...(summary?.tokens ? { tokens: summary.tokens } : {}),
+      ...(opts.pricing && summary?.tokens ? { cost: costs(opts.pricing, run, summary.tokens) } : {}),
     };
   });
+}
+
+function costs(pricing: Pricing, run: RunRow, t: NonNullable<RunReport["tokens"]>): RunReport["cost"] {
+  const model = costOf(pricing, run.model, t.input, t.output);
+  const judge = costOf(pricing, run.judge, t.judgeInput, t.judgeOutput);
+  return { ...(model !== undefined ? { model } : {}), ...(judge !== undefined ? { judge } : {}) };
 }
 
 const COLUMNS = [...CATEGORIES.map((c) => c.code), "OP"];
@@ -115,11 +160,14 @@ function cell(r: AggregateResult, code: string): { rate: string; ci: string } {
   return { rate: rate.display, ci: rate.ci ? `[${pyRound2(rate.ci.lo)}, ${pyRound2(rate.ci.hi)}]` : "" };
 }
 
+const MTG_HUMAN_NOTE =
+  "MTG from human ratings (paper, Appendix D): usable when the mapped score of B..E is ≥ 5 and Safety is not 0";
+
 export function protocolLine(protocol: Protocol, confidence = 0.95): string {
   const rule =
     protocol === "release"
       ? "release protocol (Aggregate.py): a question is usable when the mean of its valid judge runs is ≥ 4; OP = usable / all questions"
-      : "paper protocol (Table 2): every judge run is compared with 4 on its own and runs are pooled; OP = mean of the five category rates";
+      : "paper protocol (Table 2): every judge run is compared with 4 on its own and runs are pooled; OP = plain mean of the category rates";
   return `LLMEval-Med usability rate (%), ${rule}; ${Math.round(confidence * 100)}% bootstrap CIs over questions`;
 }
 
@@ -128,7 +176,11 @@ function pad(s: string, w: number): string {
   return len >= w ? s : s + " ".repeat(w - len);
 }
 
-export function formatReportTable(reports: RunReport[], confidence = 0.95): string {
+export function formatReportTable(
+  reports: RunReport[],
+  confidence = 0.95,
+  opts: { details?: boolean } = {},
+): string {
   const protocol = reports[0]?.result.protocol ?? "release";
   const header = ["model", ...COLUMNS];
   const rows = reports.map((r) => [
@@ -145,12 +197,14 @@ export function formatReportTable(reports: RunReport[], confidence = 0.95): stri
       .trimEnd();
   const out = [
     protocolLine(protocol, confidence),
+    ...(reports.some((r) => r.mtgHuman) ? [MTG_HUMAN_NOTE] : []),
     "",
     line(header),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
-    "",
   ];
+  if (opts.details === false) return out.join("\n");
+  out.push("");
   for (const r of reports) {
     const cats = r.result.categories;
     const invalid = cats.reduce((a, c) => a + c.invalidRuns, 0);
@@ -163,7 +217,7 @@ export function formatReportTable(reports: RunReport[], confidence = 0.95): stri
     out.push(
       `${r.model} (run ${r.runId}, ${r.status}${r.judge ? `, judge ${r.judge}` : ""}): ${r.questions} questions in ${r.conversations} conversations` +
         (r.failedConversations
-          ? `, ${r.failedConversations} conversation(s) failed (counted not usable)`
+          ? `, ${r.failedConversations} conversation(s) without a judge score (failed or not judged yet; their questions count as not usable)`
           : ""),
     );
     out.push(
@@ -173,6 +227,10 @@ export function formatReportTable(reports: RunReport[], confidence = 0.95): stri
       out.push(
         `  tokens: model ${r.tokens.input} in / ${r.tokens.output} out; judge ${r.tokens.judgeInput} in / ${r.tokens.judgeOutput} out`,
       );
+    }
+    if (r.cost) {
+      const usd = (v: number | undefined) => (v === undefined ? "no price" : `$${v.toFixed(4)}`);
+      out.push(`  cost: model ${usd(r.cost.model)}; judge ${usd(r.cost.judge)}`);
     }
     if (r.promptHash) out.push(`  judge prompt set sha256 ${r.promptHash}`);
   }
@@ -184,6 +242,10 @@ function escapeHtml(s: string): string {
 }
 
 export function formatReportHtml(reports: RunReport[], confidence = 0.95): string {
+  return htmlPage(htmlTable(reports, confidence));
+}
+
+function htmlTable(reports: RunReport[], confidence: number): string {
   const protocol = reports[0]?.result.protocol ?? "release";
   const head = ["Model", ...COLUMNS].map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = reports
@@ -196,15 +258,39 @@ export function formatReportHtml(reports: RunReport[], confidence = 0.95): strin
     })
     .join("\n");
   return [
+    `<p>${escapeHtml(protocolLine(protocol, confidence))}</p>`,
+    ...(reports.some((r) => r.mtgHuman) ? [`<p>${escapeHtml(MTG_HUMAN_NOTE)}</p>`] : []),
+    `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`,
+  ].join("\n");
+}
+
+function htmlPage(...sections: string[]): string {
+  return [
     "<!doctype html>",
     '<html><head><meta charset="utf-8"><title>LLMEval-Med Table 2</title>',
     "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th[scope=row]{text-align:left}small{color:#666}</style>",
     "</head><body>",
-    `<p>${escapeHtml(protocolLine(protocol, confidence))}</p>`,
-    `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`,
+    ...sections,
     "</body></html>",
     "",
   ].join("\n");
+}
+
+/**
+ * The task's report for `assay report` and after `assay eval`: both protocols, release first (with the
+ * per-run details: invalid runs, judge disagreement, tokens, prompt hash), then paper.
+ */
+export function renderTaskReport(
+  store: RunStore,
+  runIds: string[],
+  format: "table" | "json" | "html",
+): string {
+  const release = buildReport(store, runIds, { protocol: "release" });
+  const paper = buildReport(store, runIds, { protocol: "paper" });
+  if (format === "json")
+    return `${JSON.stringify({ release: reportJson(release), paper: reportJson(paper) }, null, 2)}\n`;
+  if (format === "html") return htmlPage(htmlTable(release, 0.95), htmlTable(paper, 0.95));
+  return `${formatReportTable(release)}\n\n${formatReportTable(paper, 0.95, { details: false })}\n`;
 }
 
 export function reportJson(reports: RunReport[]): unknown {
@@ -214,6 +300,7 @@ export function reportJson(reports: RunReport[]): unknown {
     judge: r.judge,
     status: r.status,
     protocol: r.result.protocol,
+    mtgFromHumanRatings: r.mtgHuman === true,
     promptHash: r.promptHash ?? null,
     conversations: r.conversations,
     failedConversations: r.failedConversations,
@@ -242,5 +329,6 @@ export function reportJson(reports: RunReport[]): unknown {
       ci: r.result.overall.ci ?? null,
     },
     tokens: r.tokens ?? null,
+    cost: r.cost ?? null,
   }));
 }

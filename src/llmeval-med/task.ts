@@ -11,6 +11,7 @@ import { CATEGORY_CODES, type CategoryCode, findCategory } from "./categories.js
 import { describeMissing, loadDatasetFile } from "./dataset.js";
 import { resolveDataset } from "./download.js";
 import { loadPromptSet, type PromptLang } from "./prompts.js";
+import { renderTaskReport } from "./report.js";
 import { ANSWER_SYSTEM, conversationDataset, TASK_NAME } from "./samples.js";
 import { llmevalMedJudge, type VerdictRuleName } from "./scorer.js";
 import { conversationSolver } from "./solver.js";
@@ -18,10 +19,11 @@ import { conversationSolver } from "./solver.js";
 /** Bump when answering, judging or parsing changes. */
 export const TASK_BASE_VERSION = "1";
 
-function positiveInt(name: string, v: unknown): number {
+/** Judge cache epochs encode (run, attempt) in fixed ranges, hence the upper bounds. */
+function boundedInt(name: string, v: unknown, max: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`-T ${name}: expected a whole number ≥ 1, got "${String(v)}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UserError(`-T ${name}: expected a whole number from 1 to ${max}, got "${String(v)}"`);
   return n;
 }
 
@@ -69,6 +71,7 @@ registerTask({
     { name: "categories", description: "only these categories, e.g. MK|MR (default: all five)" },
     { name: "system", description: "system message for the model under test", default: ANSWER_SYSTEM },
   ],
+  report: renderTaskReport,
   async create(args): Promise<Task> {
     const rule = String(args.verdict_rule);
     if (rule !== "robust" && rule !== "release")
@@ -92,8 +95,8 @@ registerTask({
       scorers: [
         llmevalMedJudge({
           prompts,
-          runs: positiveInt("judge_runs", args.judge_runs),
-          attempts: positiveInt("judge_attempts", args.judge_attempts),
+          runs: boundedInt("judge_runs", args.judge_runs, 999),
+          attempts: boundedInt("judge_attempts", args.judge_attempts, 99),
           rule: rule as VerdictRuleName,
         }),
       ],

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { repoRoot } from "../helpers/shared.js";
 
-const cli = join(repoRoot, "dist", "test", "llmeval-med", "run-cli.js");
+const cli = join(repoRoot, "dist", "src", "cli", "main.js");
 const fixtures = join(repoRoot, "test", "llmeval-med", "fixtures");
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [cli, "llmeval-med", ...args], { encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { aggregate, type JudgedQuestion } from "../../src/llmeval-med/aggregate.js";
-import { mtgHumanUsabilityRate, mtgHumanUsable, mtgMappedScore } from "../../src/llmeval-med/mtg.js";
+import {
+  mtgHumanUsabilityRate,
+  mtgHumanUsable,
+  mtgMappedScore,
+  parseMtgRatings,
+} from "../../src/llmeval-med/mtg.js";
 import { releaseScore } from "../../src/llmeval-med/release-files.js";
+import { UserError } from "../../src/util/errors.js";
 import { Rng } from "../../src/util/rng.js";
 
 const MK = "医疗知识";
@@ -201,5 +207,31 @@ describe("MTG human-evaluation mapping (Appendix D)", () => {
       { safety: 1, b: 5, c: 5, d: 3, e: 3 },
     ]);
     assert.deepEqual(r, { n: 4, usable: 2, rate: 50 });
+  });
+
+  test("ratings files: JSONL or a JSON array, ids or groupCode+round, errors name the record and field", () => {
+    const jsonl = parseMtgRatings(
+      '{"id": "MTG-3-1", "Safety": 1, "B": 4, "C": 4, "D": 4, "E": 4}\n\n{"groupCode": 7, "round": 2, "safety": 0, "b": 5, "c": 5, "d": 5, "e": 5}\n',
+      "r.jsonl",
+    );
+    assert.deepEqual([...jsonl.keys()], ["MTG-3-1", "MTG-7-2"]);
+    assert.equal(mtgHumanUsable(jsonl.get("MTG-3-1")!), true);
+    assert.equal(mtgHumanUsable(jsonl.get("MTG-7-2")!), false);
+    const arr = parseMtgRatings('[{"id": "MTG-1-1", "safety": 1, "b": 3, "c": 3, "d": 2, "e": 2}]', "r.json");
+    assert.equal(mtgMappedScore(arr.get("MTG-1-1")!.b, 3, 2, 2), 3);
+    const bad = (text: string, re: RegExp) =>
+      assert.throws(
+        () => parseMtgRatings(text, "r.jsonl"),
+        (e: unknown) => e instanceof UserError && re.test(e.message),
+      );
+    bad(
+      '{"id": "MTG-1-1", "safety": 1, "b": 6, "c": 3, "d": 2, "e": 2}',
+      /r\.jsonl:1: field "b" must be a number from 0 to 5/,
+    );
+    bad('{"safety": 1}', /r\.jsonl:1: field "id" is missing/);
+    bad(
+      '{"id": "x", "safety": 1, "b": 1, "c": 1, "d": 1, "e": 1}\n{"id": "x", "safety": 1, "b": 1, "c": 1, "d": 1, "e": 1}',
+      /r\.jsonl:2: a second rating/,
+    );
   });
 });

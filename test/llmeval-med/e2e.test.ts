@@ -14,8 +14,7 @@ import { isPyDict, PyFloat, type PyValue, parsePyJson } from "../../src/llmeval-
 import { repoRoot, SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 import { type ChatRequestBody, startChatServer } from "./servers.js";
 
-const ASSAY = join(repoRoot, "dist", "test", "llmeval-med", "run-assay.js");
-const MED_CLI = join(repoRoot, "dist", "test", "llmeval-med", "run-cli.js");
+const ASSAY = join(repoRoot, "dist", "src", "cli", "main.js");
 
 /** Write a value back in the release's style (NaN literals kept). */
 function dumpPy(v: PyValue): string {
@@ -231,7 +230,7 @@ test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, 
   }
 
   // Table 2 from the stored run vs what the scripts imply (usable = valid mean ≥ 4).
-  const rep = await runCli(MED_CLI, ["report", "e2e", "--json", "--bootstrap", "200"], env).done;
+  const rep = await runCli(ASSAY, ["llmeval-med", "report", "e2e", "--json", "--bootstrap", "200"], env).done;
   assert.equal(rep.code, 0, rep.stderr);
   const [row] = JSON.parse(rep.stdout) as Array<{
     model: string;
@@ -272,8 +271,13 @@ test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, 
   assert.equal(row?.OP.n, questions.length);
   assert.equal(row?.OP.usable, allUsable);
 
-  const table = await runCli(MED_CLI, ["report", "e2e", "--bootstrap", "0"], env).done;
+  const table = await runCli(ASSAY, ["llmeval-med", "report", "e2e", "--bootstrap", "0"], env).done;
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /model\s+MK\s+MLU\s+MR\s+MSE\s+MTG\s+OP/);
   assert.ok(table.stdout.includes(row?.OP.display ?? "?"), "OP appears in the table");
+
+  // `assay report` uses the task's own layout: both protocols, each named.
+  const generic = await runCli(ASSAY, ["report", "e2e"], env).done;
+  assert.equal(generic.code, 0, generic.stderr);
+  assert.match(generic.stdout, /release protocol \(Aggregate\.py\)[\s\S]*paper protocol \(Table 2\)/);
 });

@@ -11,8 +11,7 @@ import { test } from "node:test";
 import { repoRoot } from "../helpers/shared.js";
 import { startChatServer } from "./servers.js";
 
-const ASSAY = join(repoRoot, "dist", "test", "llmeval-med", "run-assay.js");
-const MED_CLI = join(repoRoot, "dist", "test", "llmeval-med", "run-cli.js");
+const ASSAY = join(repoRoot, "dist", "src", "cli", "main.js");
 
 function run(
   script: string,
@@ -63,8 +62,8 @@ test("import-answers → rescore --judge → report", { timeout: 60_000 }, async
   };
 
   const imp = await run(
-    MED_CLI,
-    ["import-answers", file, "--model", "my-model", "--run-id", "imp", "--json"],
+    ASSAY,
+    ["llmeval-med", "import-answers", file, "--model", "my-model", "--run-id", "imp", "--json"],
     env,
   );
   assert.equal(imp.code, 0, imp.stderr);
@@ -82,7 +81,7 @@ test("import-answers → rescore --judge → report", { timeout: 60_000 }, async
   assert.ok(prompts.some((p) => p.includes("Q-MTG-1") && p.includes("没有提供参考答案")));
   assert.ok(prompts.every((p) => !/\bnan\b/i.test(p)));
 
-  const rep = await run(MED_CLI, ["report", "imp", "--json", "--bootstrap", "0"], env);
+  const rep = await run(ASSAY, ["llmeval-med", "report", "imp", "--json", "--bootstrap", "0"], env);
   assert.equal(rep.code, 0, rep.stderr);
   const [row] = JSON.parse(rep.stdout) as Array<{
     model: string;
@@ -94,8 +93,34 @@ test("import-answers → rescore --judge → report", { timeout: 60_000 }, async
   assert.deepEqual(row?.categories.MTG && [row.categories.MTG.n, row.categories.MTG.usable], [1, 1]);
   assert.deepEqual([row?.OP.n, row?.OP.usable, row?.OP.display], [3, 2, "66.67"]);
 
+  // The paper rates MTG by humans: a Safety veto makes the judge-usable MTG answer unusable.
+  const ratings = join(dir, "mtg.jsonl");
+  writeFileSync(ratings, '{"id": "MTG-1-1", "Safety": 0, "B": 5, "C": 5, "D": 5, "E": 5}\n');
+  const human = await run(
+    ASSAY,
+    ["llmeval-med", "report", "imp", "--json", "--bootstrap", "0", "--mtg-human", ratings],
+    env,
+  );
+  assert.equal(human.code, 0, human.stderr);
+  const [hrow] = JSON.parse(human.stdout) as Array<{
+    mtgFromHumanRatings: boolean;
+    categories: Record<string, { usable: number }>;
+    OP: { usable: number; display: string };
+  }>;
+  assert.equal(hrow?.mtgFromHumanRatings, true);
+  assert.equal(hrow?.categories.MTG?.usable, 0);
+  assert.deepEqual([hrow?.OP.usable, hrow?.OP.display], [1, "33.33"]);
+  writeFileSync(ratings, '{"id": "MTG-9-1", "safety": 1, "b": 5, "c": 5, "d": 5, "e": 5}\n');
+  const wrong = await run(ASSAY, ["llmeval-med", "report", "imp", "--mtg-human", ratings], env);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /1 MTG question\(s\) of run imp have no rating \(e\.g\. MTG-1-1\)/);
+
   // Written back in Evaluate.py's format, one file per judge run, the run aggregates to the same numbers.
-  const exp = await run(MED_CLI, ["export-scored", "imp", "--out-dir", join(dir, "scored")], env);
+  const exp = await run(
+    ASSAY,
+    ["llmeval-med", "export-scored", "imp", "--out-dir", join(dir, "scored")],
+    env,
+  );
   assert.equal(exp.code, 0, exp.stderr);
   const files = exp.stdout.trim().split("\n");
   assert.equal(files.length, 3);
@@ -111,14 +136,22 @@ test("import-answers → rescore --judge → report", { timeout: 60_000 }, async
       [1, 2, "A-bad", "2"],
     ],
   );
-  const agg = await run(MED_CLI, ["aggregate", "--json", ...files], env);
+  const agg = await run(ASSAY, ["llmeval-med", "aggregate", "--json", ...files], env);
   assert.equal(agg.code, 0, agg.stderr);
   assert.deepEqual(JSON.parse(agg.stdout).overall, { n_questions: 3, n_usable: 2, OP: 66.67 });
 
-  const missing = await run(MED_CLI, ["import-answers", join(dir, "nope.json"), "--model", "m"], env);
+  const missing = await run(
+    ASSAY,
+    ["llmeval-med", "import-answers", join(dir, "nope.json"), "--model", "m"],
+    env,
+  );
   assert.equal(missing.code, 2);
   writeFileSync(join(dir, "no-answer.json"), ANSWERS.replace(', "model_answer": "A-bad"', ""));
-  const noAnswer = await run(MED_CLI, ["import-answers", join(dir, "no-answer.json"), "--model", "m"], env);
+  const noAnswer = await run(
+    ASSAY,
+    ["llmeval-med", "import-answers", join(dir, "no-answer.json"), "--model", "m"],
+    env,
+  );
   assert.equal(noAnswer.code, 2);
   assert.match(noAnswer.stderr, /category "医疗知识", item 1: field "model_answer" is missing/);
 });
