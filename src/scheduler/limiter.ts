@@ -14,6 +14,7 @@ type Waiter = {
   resolve: (release: () => void) => void;
   reject: (err: unknown) => void;
   signal?: AbortSignal;
+  onAbort?: () => void;
 };
 
 export class AdaptiveLimiter {
