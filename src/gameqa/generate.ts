@@ -176,12 +176,17 @@ async function runWorkers(
   if (!existsSync(script)) throw new Error(`gameqa worker script missing: ${script.pathname}`);
   const chunk = Math.max(1, Math.min(16, Math.ceil(jobs.length / (count * 8))));
   let next = 0;
+  const all: Worker[] = [];
+  const stopAll = (): void => {
+    for (const w of all) void w.terminate();
+  };
   await Promise.all(
     Array.from(
       { length: count },
       () =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(script, { workerData: { seed, outDir: staging } });
+          all.push(worker);
           let pending = 0;
           const feed = (): void => {
             if (next >= jobs.length) {
@@ -196,14 +201,18 @@ async function runWorkers(
           };
           worker.on("message", (msg: WorkerResult | WorkerError) => {
             if (msg.type === "error") {
-              void worker.terminate();
+              next = jobs.length; // hand out nothing more; stop every worker
+              stopAll();
               reject(new Error(msg.message));
               return;
             }
             onBoard(msg.index, msg.samples);
             if (--pending === 0) feed();
           });
-          worker.on("error", reject);
+          worker.on("error", (err) => {
+            stopAll();
+            reject(err);
+          });
           feed();
         }),
     ),

@@ -7,9 +7,10 @@ import { exportDataset } from "../../src/gameqa/export.js";
 import { generateDataset, planJobs } from "../../src/gameqa/generate.js";
 import { readDataset } from "../../src/gameqa/io.js";
 import { findOptionKey, makeChoices, stripOptionKey } from "../../src/gameqa/options.js";
-import { getGame, listGames, loadGames } from "../../src/gameqa/registry.js";
+import { getGame, listGames, loadGames, registerGame } from "../../src/gameqa/registry.js";
 import { readPngInfo, svgToPng } from "../../src/gameqa/render/png.js";
 import { createRng, hashSeed } from "../../src/gameqa/rng.js";
+import type { GameDefinition } from "../../src/gameqa/types.js";
 import { UserError } from "../../src/util/errors.js";
 
 const MINE = ["sudoku", "maze", "tictactoe", "lifegame", "langton_ant"];
@@ -213,6 +214,66 @@ describe("generation", () => {
     const lines = readFileSync(join(dir, "data.jsonl"), "utf8").trim().split("\n");
     assert.equal(lines.length, 4);
     assert.equal(readDataset(dir).samples.length, 4);
+  });
+});
+
+describe("library games", () => {
+  /** A one-task game registered from code: the answer is the number the state holds. */
+  const counter: GameDefinition<{ n: number }> = {
+    name: "test-counter",
+    title: "Counter",
+    category: "Pattern Recognition and Matching",
+    domain: "ID",
+    generateState: (rng) => ({ n: rng.int(0, 9) }),
+    renderSvg: () => '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"></svg>',
+    parseState: (json) => json as { n: number },
+    tasks: [
+      {
+        id: 0,
+        name: "read",
+        description: "read the number",
+        qaType: "Target Perception",
+        qaLevel: "Easy",
+        answerFormat: "number",
+        generate: ({ state }) =>
+          state.n === 0
+            ? null
+            : { question: "Which number?", answer: state.n, analysis: `It is ${state.n}.` },
+      },
+    ],
+  };
+
+  test("a game registered in code generates in-process; tasks may reject states", async () => {
+    registerGame(counter);
+    const dir = join(tmp, "lib");
+    const res = await generateDataset({
+      games: ["test-counter"],
+      perTask: 5,
+      plotLevels: ["Easy"],
+      seed: 1,
+      outDir: dir,
+      progress: "silent",
+    });
+    assert.equal(res.samples, 5);
+    for (const s of readDataset(dir).samples) assert.ok(Number(s.answer) >= 1 && Number(s.answer) <= 9);
+  });
+
+  test("worker threads only know folder games: the error surfaces and no staging folder is left", async () => {
+    registerGame(counter);
+    const dir = join(tmp, "lib-workers");
+    await assert.rejects(
+      generateDataset({
+        games: ["test-counter"],
+        perTask: 4,
+        plotLevels: ["Easy"],
+        seed: 1,
+        outDir: dir,
+        workers: 2,
+        progress: "silent",
+      }),
+      /test-counter/,
+    );
+    assert.deepEqual(readdirSync(dir), []);
   });
 });
 

@@ -31,6 +31,7 @@ interface EvalFlags extends ExecFlags {
   judgeBaseUrl?: string;
   judgeApiKeyEnv?: string;
   dataset?: string;
+  data?: string;
   fields?: string;
   judgePrompts?: string;
   taskArg?: TaskArgs;
@@ -93,6 +94,7 @@ export function registerEvalCommands(program: Command): void {
       .option("--judge-base-url <url>", "base URL for the judge")
       .option("--judge-api-key-env <name>", "environment variable holding the judge's API key")
       .option("--dataset <path|url>", "dataset file or URL (JSON, JSONL, Parquet)")
+      .option("--data <path>", "same as --dataset (e.g. a GameQA folder)")
       .option("--fields <mapping>", "record→sample field mapping, e.g. input=question,target=answer,id=qid")
       .option("-T, --task-arg <key=value>", "task option (repeatable)", collectTaskArg)
       .option("--judge-prompts <dir>", "replacement judge prompt folder (same as -T judge_prompts=DIR)")
@@ -113,7 +115,8 @@ export function registerEvalCommands(program: Command): void {
       );
     }
     const args: TaskArgs = { ...flags.taskArg };
-    if (flags.dataset !== undefined) args.dataset = flags.dataset;
+    if (flags.dataset !== undefined && flags.data !== undefined) throw new UserError("give --dataset or --data, not both");
+    if ((flags.dataset ?? flags.data) !== undefined) args.dataset = (flags.dataset ?? flags.data)!;
     if (flags.fields !== undefined) args.fields = flags.fields;
     if (flags.judgePrompts !== undefined) args.judge_prompts = flags.judgePrompts;
     const { task, args: resolvedArgs } = await createTask(taskName, args);

@@ -57,6 +57,18 @@ const GLYPHS: Record<string, string[]> = {
   "*": ["2,1 2,5", "0.5,2 3.5,4", "3.5,2 0.5,4"],
 };
 
+/** Glyph polylines parsed once into flat [x0, y0, x1, y1, ...] arrays. */
+const PARSED = new Map<string, number[][] | null>();
+function parsedGlyph(ch: string): number[][] | null {
+  let g = PARSED.get(ch);
+  if (g === undefined) {
+    const src = GLYPHS[ch] ?? GLYPHS[ch.toUpperCase()];
+    g = src ? src.map((line) => line.split(/[ ,]/).map(Number)) : null;
+    PARSED.set(ch, g);
+  }
+  return g;
+}
+
 /** Horizontal advance per character, in grid units (glyph width 4 + spacing 2). */
 const ADVANCE = 6;
 const round = (v: number): number => Math.round(v * 100) / 100;
@@ -90,15 +102,15 @@ export function svgText(text: string, x: number, y: number, opts: TextOptions): 
   const parts: string[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
-    const glyph = GLYPHS[ch] ?? GLYPHS[ch.toUpperCase()];
+    const glyph = parsedGlyph(ch);
     if (!glyph) continue;
     const ox = left + i * ADVANCE * unit;
-    for (const line of glyph) {
-      const pts = line.split(" ").map((p) => {
-        const [gx, gy] = p.split(",").map(Number) as [number, number];
-        return `${round(ox + gx * unit)} ${round(top + gy * unit)}`;
-      });
-      parts.push(`M${pts.join("L")}`);
+    for (const poly of glyph) {
+      let d = "M";
+      for (let k = 0; k < poly.length; k += 2) {
+        d += `${k ? "L" : ""}${round(ox + (poly[k] as number) * unit)} ${round(top + (poly[k + 1] as number) * unit)}`;
+      }
+      parts.push(d);
     }
   }
   if (parts.length === 0) return "";

@@ -53,15 +53,22 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
  * bytes are deterministic.
  */
 export function encodePalettePng(rgba: Uint8Array, width: number, height: number): Buffer | null {
+  const bytes = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
   const px = new Uint32Array(rgba.buffer, rgba.byteOffset, width * height);
   const index = new Map<number, number>();
-  const raw = Buffer.allocUnsafe(height * (width + 1));
-  let o = 0;
+  const stride = width + 1;
+  const raw = Buffer.allocUnsafe(height * stride);
   let last = -1;
   let lastIndex = 0;
   for (let y = 0; y < height; y++) {
-    raw[o++] = 0; // filter: none (palette data compresses best unfiltered)
+    const o = y * stride;
+    raw[o] = 0; // filter: none (palette data compresses best unfiltered)
     const row = y * width;
+    // Board images repeat most rows exactly (cell interiors): copy the indices of the row above.
+    if (y > 0 && bytes.compare(bytes, row * 4, (row + width) * 4, (row - width) * 4, row * 4) === 0) {
+      raw.copyWithin(o + 1, o - stride + 1, o);
+      continue;
+    }
     for (let x = 0; x < width; x++) {
       const c = px[row + x] as number;
       if (c !== last) {
@@ -74,7 +81,7 @@ export function encodePalettePng(rgba: Uint8Array, width: number, height: number
         last = c;
         lastIndex = i;
       }
-      raw[o++] = lastIndex;
+      raw[o + 1 + x] = lastIndex;
     }
   }
   const palette = Buffer.alloc(index.size * 3);
@@ -93,7 +100,7 @@ export function encodePalettePng(rgba: Uint8Array, width: number, height: number
     SIGNATURE,
     chunk("IHDR", ihdr),
     chunk("PLTE", palette),
-    chunk("IDAT", deflateSync(raw, { level: 6 })),
+    chunk("IDAT", deflateSync(raw, { level: 3 })),
     chunk("IEND", new Uint8Array(0)),
   ]);
 }
