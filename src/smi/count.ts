@@ -5,6 +5,7 @@
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { resolve, sep } from "node:path";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
 import { formatBytes, Progress } from "../util/progress.js";
@@ -159,12 +160,30 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
   const started = Date.now();
   const triples = loadTriples(opts.triples);
   const digest = triplesDigest(triples);
-  const all = expandCorpus(opts.corpus);
+  if (!opts.out && !opts.shard) {
+    throw new UserError("smi count: give --out (or --shard i/N to write only partial results)");
+  }
+  const partsDir = opts.parts ?? (opts.out ? `${opts.out}.parts` : "smi-count.parts");
+  // Never count our own partial results, should the parts folder sit inside the corpus folder.
+  const partsPrefix = `${resolve(partsDir)}${sep}`;
+  const all = expandCorpus(opts.corpus).filter((f) => !resolve(f).startsWith(partsPrefix));
+  if (all.length === 0) throw new UserError("smi count: the corpus holds no shards outside the parts folder");
   const spec = opts.shard ? parseShardSpec(opts.shard) : { index: 1, total: 1 };
   const selected = all.filter((_, k) => k % spec.total === spec.index - 1).map(shardId);
-  if (!opts.out && !opts.shard)
-    throw new UserError("smi count: give --out (or --shard i/N to write only partial results)");
-  const partsDir = opts.parts ?? (opts.out ? `${opts.out}.parts` : "smi-count.parts");
+  if (selected.length === 0) {
+    // More jobs than shards: this job has nothing to do, which is not an error.
+    return {
+      shardsSelected: 0,
+      shardsCounted: 0,
+      shardsResumed: 0,
+      documents: 0,
+      textBytes: 0,
+      rawBytes: 0,
+      seconds: (Date.now() - started) / 1000,
+      partsDir,
+      rows: [],
+    };
+  }
   mkdirSync(partsDir, { recursive: true });
 
   const finished = new Map<string, string>();

@@ -5,8 +5,25 @@
  * subjects that matched, so the cost per document follows the matches, not the number of triples.
  */
 import { createHash } from "node:crypto";
-import { SpaceAnchoredMatcher } from "./matcher.js";
+import { type PresenceMatcher, SpaceAnchoredMatcher } from "./matcher.js";
 import type { Triple } from "./rows.js";
+import { WasmMatcher } from "./wasm-matcher.js";
+
+/** wasm: the WebAssembly scanner (default, faster); js: the reference scanner it is tested against. */
+export type MatcherEngine = "wasm" | "js";
+
+/** ASSAY_SMI_MATCHER=js selects the JavaScript scanner (for comparisons and as a fallback). */
+export function defaultEngine(): MatcherEngine {
+  if (process.env.ASSAY_SMI_MATCHER === "js") return "js";
+  return typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "object" ? "wasm" : "js";
+}
+
+export function createMatcher(
+  patterns: readonly Uint8Array[],
+  engine: MatcherEngine = defaultEngine(),
+): PresenceMatcher {
+  return engine === "wasm" ? new WasmMatcher(patterns) : new SpaceAnchoredMatcher(patterns);
+}
 
 export interface PatternSet {
   /** Distinct pattern strings (' ' + name), as UTF-8 bytes. */
@@ -63,13 +80,16 @@ export interface TripleCounts {
 }
 
 export class TripleCounter {
-  readonly matcher: SpaceAnchoredMatcher;
+  readonly matcher: PresenceMatcher;
   documents = 0;
   private readonly patternDocs: Float64Array;
   private readonly s1j1: Float64Array;
 
-  constructor(private readonly set: PatternSet) {
-    this.matcher = new SpaceAnchoredMatcher(set.patterns);
+  constructor(
+    private readonly set: PatternSet,
+    engine: MatcherEngine = defaultEngine(),
+  ) {
+    this.matcher = createMatcher(set.patterns, engine);
     this.patternDocs = new Float64Array(set.patterns.length);
     this.s1j1 = new Float64Array(set.subjPattern.length);
   }

@@ -14,7 +14,34 @@ import { UserError } from "../util/errors.js";
 
 const SPACE = 0x20;
 
-export class SpaceAnchoredMatcher {
+/** The matcher's tables, for other scanners (the WebAssembly one) built from the same trie. */
+export interface MatcherTables {
+  out: Int32Array;
+  firstByte: Int16Array;
+  manyChildren: Uint8Array;
+  level1Pattern: Int32Array;
+  level2: Int32Array;
+  level2Pattern: Int32Array;
+  level3: Int32Array;
+  spacePattern: number;
+  hashKeys: Int32Array;
+  hashVals: Int32Array;
+  hashMask: number;
+  hashShift: number;
+}
+
+/** What the counter needs from a matcher. */
+export interface PresenceMatcher {
+  readonly patternCount: number;
+  /** Pattern ids matched in the current document: the first `matchedCount` entries. */
+  readonly matched: Int32Array;
+  readonly matchedCount: number;
+  beginDocument(): void;
+  scan(t: Uint8Array, start: number, end: number): void;
+  seen(p: number): boolean;
+}
+
+export class SpaceAnchoredMatcher implements PresenceMatcher {
   readonly patternCount: number;
   /** Pattern id ending at each node, or -1. */
   private readonly out: Int32Array;
@@ -125,6 +152,23 @@ export class SpaceAnchoredMatcher {
     });
     this.stamp = new Int32Array(patterns.length).fill(-1);
     this.matched = new Int32Array(64);
+  }
+
+  tables(): MatcherTables {
+    return {
+      out: this.out,
+      firstByte: this.firstByte,
+      manyChildren: this.manyChildren,
+      level1Pattern: this.level1Pattern,
+      level2: this.level2,
+      level2Pattern: this.level2Pattern,
+      level3: this.level3,
+      spacePattern: this.spacePattern,
+      hashKeys: this.hashKeys,
+      hashVals: this.hashVals,
+      hashMask: this.hashMask,
+      hashShift: this.hashShift,
+    };
   }
 
   /** The child of `node` along byte `b`, or -1 (construction only; scan inlines this). */

@@ -175,15 +175,16 @@ export function countRows(
     const subj = p.subj[i]!;
     const obj = p.obj[i]!;
     const both = p.s1j1[i]!;
-    return {
-      ...t,
-      time_seqs: seqs,
-      time_subj: subj,
-      time_obj: obj,
-      time_s1j1: both,
-      time_s1j0: subj - both,
-      time_s0j1: obj - both,
-      time_s0j0: seqs - subj - obj + both,
-    };
+    // Built field by field (not by spreading): much faster for 10^4+ rows, same key order as merge.json.
+    const row = { idx: t.idx, subj: t.subj, rel: t.rel, obj: t.obj } as CountRow;
+    if (t.qus !== undefined) row.qus = t.qus;
+    row.time_seqs = seqs;
+    row.time_subj = subj;
+    row.time_obj = obj;
+    row.time_s1j1 = both;
+    row.time_s1j0 = subj - both;
+    row.time_s0j1 = obj - both;
+    row.time_s0j0 = seqs - subj - obj + both;
+    return row;
   });
 }

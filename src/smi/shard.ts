@@ -262,8 +262,10 @@ export async function countShard(
   try {
     return await new JsonlShardCounter(path, counter, rules).run(onProgress);
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: cannot read shard (${code ?? (err as Error).message})`);
+    // File-system, zlib and zstd errors carry a code: the shard is unreadable or corrupt. Anything
+    // else is a bug and keeps its stack.
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof UserError || code === undefined) throw err;
+    throw new UserError(`${path}: cannot read shard (${String(code)}: ${(err as Error).message})`);
   }
 }

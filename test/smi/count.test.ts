@@ -12,8 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runCount, runMerge } from "../../src/smi/count.js";
-import { buildPatternSet, TripleCounter } from "../../src/smi/counter.js";
-import { SpaceAnchoredMatcher } from "../../src/smi/matcher.js";
+import { buildPatternSet, createMatcher, type MatcherEngine, TripleCounter } from "../../src/smi/counter.js";
 import type { CountRow } from "../../src/smi/rows.js";
 import type { CountRules } from "../../src/smi/shard.js";
 import { UserError } from "../../src/util/errors.js";
@@ -34,62 +33,89 @@ function readRows(path: string): CountRow[] {
   return JSON.parse(readFileSync(path, "utf8")) as CountRow[];
 }
 
-describe("space-anchored matcher", () => {
-  test("finds every pattern occurrence, overlapping ones included", () => {
-    const pats = [" John", " John Cage", " Cage", " art", " a"].map((p) => Buffer.from(p));
-    const m = new SpaceAnchoredMatcher(pats);
-    const text = Buffer.from("John met John Cage; art artist (Cage) a");
-    m.beginDocument();
-    m.scan(text, 0, text.length);
-    const got = [...m.matched.subarray(0, m.matchedCount)].sort();
-    // " Cage" only appears inside " John Cage"; "(Cage)" has no leading space.
-    assert.deepEqual(got, [0, 1, 2, 3, 4]);
-    const other = Buffer.from("John(Cage)");
-    m.beginDocument();
-    m.scan(other, 0, other.length);
-    assert.equal(m.matchedCount, 0);
-  });
-
-  test("random patterns over a tiny alphabet (dense overlaps) match a naive search", () => {
-    let seed = 3;
-    const rnd = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return Math.floor((seed / 2 ** 32) * n);
-    };
-    const alphabet = "ab c";
-    const word = (len: number): string => Array.from({ length: len }, () => alphabet[rnd(4)]!).join("");
-    const patterns = [...new Set(Array.from({ length: 60 }, () => ` ${word(rnd(7))}`))];
-    const m = new SpaceAnchoredMatcher(patterns.map((p) => Buffer.from(p)));
-    for (let d = 0; d < 300; d++) {
-      const text = word(rnd(80));
-      const b = Buffer.from(text);
+for (const engine of ["js", "wasm"] as MatcherEngine[])
+  describe(`space-anchored matcher (${engine})`, () => {
+    test("finds every pattern occurrence, overlapping ones included", () => {
+      const pats = [" John", " John Cage", " Cage", " art", " a"].map((p) => Buffer.from(p));
+      const m = createMatcher(pats, engine);
+      const text = Buffer.from("John met John Cage; art artist (Cage) a");
       m.beginDocument();
-      m.scan(b, 0, b.length);
-      const got = [...m.matched.subarray(0, m.matchedCount)].sort((x, y) => x - y);
-      const want = patterns.flatMap((p, i) => (text.includes(p) ? [i] : []));
-      assert.deepEqual(got, want, JSON.stringify(text));
-    }
-  });
-
-  test("agrees with a naive substring search on random documents", () => {
-    const docs = makeDocuments(400, 11);
-    const counter = new TripleCounter(buildPatternSet(TRIPLES));
-    for (const d of docs) {
-      const b = Buffer.from(d, "utf8");
-      counter.countDocument(b, 0, b.length);
-    }
-    const want = naiveCounts(TRIPLES, docs);
-    const got = counter.counts();
-    assert.equal(got.documents, docs.length);
-    want.forEach((w, i) => {
-      assert.equal(got.subj[i], w.time_subj, `subj of ${w.subj}`);
-      assert.equal(got.obj[i], w.time_obj, `obj of ${w.obj}`);
-      assert.equal(got.s1j1[i], w.time_s1j1, `co-occurrence of ${w.subj} / ${w.obj}`);
+      m.scan(text, 0, text.length);
+      const got = [...m.matched.subarray(0, m.matchedCount)].sort();
+      // " Cage" only appears inside " John Cage"; "(Cage)" has no leading space.
+      assert.deepEqual(got, [0, 1, 2, 3, 4]);
+      const other = Buffer.from("John(Cage)");
+      m.beginDocument();
+      m.scan(other, 0, other.length);
+      assert.equal(m.matchedCount, 0);
     });
-    // The corpus must exercise the rule: some hits, some co-occurrences.
-    assert.ok(want.some((w) => w.time_s1j1 > 0));
+
+    test("random patterns over a tiny alphabet (dense overlaps) match a naive search", () => {
+      let seed = 3;
+      const rnd = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return Math.floor((seed / 2 ** 32) * n);
+      };
+      const alphabet = "ab c";
+      const word = (len: number): string => Array.from({ length: len }, () => alphabet[rnd(4)]!).join("");
+      const patterns = [...new Set(Array.from({ length: 60 }, () => ` ${word(rnd(7))}`))];
+      const m = createMatcher(
+        patterns.map((p) => Buffer.from(p)),
+        engine,
+      );
+      for (let d = 0; d < 300; d++) {
+        const text = word(rnd(80));
+        const b = Buffer.from(text);
+        m.beginDocument();
+        m.scan(b, 0, b.length);
+        const got = [...m.matched.subarray(0, m.matchedCount)].sort((x, y) => x - y);
+        const want = patterns.flatMap((p, i) => (text.includes(p) ? [i] : []));
+        assert.deepEqual(got, want, JSON.stringify(text));
+      }
+    });
+
+    test("agrees with a naive substring search on random documents", () => {
+      const docs = makeDocuments(400, 11);
+      const counter = new TripleCounter(buildPatternSet(TRIPLES), engine);
+      for (const d of docs) {
+        const b = Buffer.from(d, "utf8");
+        counter.countDocument(b, 0, b.length);
+      }
+      const want = naiveCounts(TRIPLES, docs);
+      const got = counter.counts();
+      assert.equal(got.documents, docs.length);
+      want.forEach((w, i) => {
+        assert.equal(got.subj[i], w.time_subj, `subj of ${w.subj}`);
+        assert.equal(got.obj[i], w.time_obj, `obj of ${w.obj}`);
+        assert.equal(got.s1j1[i], w.time_s1j1, `co-occurrence of ${w.subj} / ${w.obj}`);
+      });
+      // The corpus must exercise the rule: some hits, some co-occurrences.
+      assert.ok(want.some((w) => w.time_s1j1 > 0));
+    });
+    test("documents larger than a scan block and than the initial buffer", () => {
+      const pats = [" John Cage", " John", " Cage", " opera"].map((p) => Buffer.from(p));
+      const m = createMatcher(pats, engine);
+      // Names straddling every 64 KiB boundary of a 3 MB document, and one at the very end.
+      const size = 3 << 20;
+      const text = Buffer.alloc(size, "x");
+      const put = (at: number, s: string): void => {
+        text.write(s, at, "latin1");
+      };
+      for (let at = 65536 - 5; at + 12 < size; at += 65536) put(at, " John Cage ");
+      put(size - 6, " opera");
+      m.beginDocument();
+      m.scan(text, 0, size);
+      assert.deepEqual([...m.matched.subarray(0, m.matchedCount)].sort(), [0, 1, 2, 3]);
+      // Only " opera" at the end: nothing else may be reported.
+      const tail = Buffer.alloc(size, "y");
+      tail.write(" opera", size - 6, "latin1");
+      m.beginDocument();
+      m.scan(tail, 0, size);
+      assert.deepEqual([...m.matched.subarray(0, m.matchedCount)], [3]);
+      assert.equal(m.seen(3), true);
+      assert.equal(m.seen(0), false);
+    });
   });
-});
 
 describe("smi count over shards", () => {
   const docs = makeDocuments(900, 5);
@@ -142,6 +168,15 @@ describe("smi count over shards", () => {
       jobs.map((j) => j.shardsSelected),
       [2, 1],
     );
+    const idle = await runCount({
+      triples: triplesPath,
+      corpus: [corpus],
+      shard: "5/5",
+      parts: partsDir,
+      rules: RULES,
+      progress: "silent",
+    });
+    assert.equal(idle.shardsSelected, 0);
     assert.equal(readdirSync(partsDir).filter((f) => f.endsWith(".json")).length, 3);
     const merged = join(dir, "merged.json");
     runMerge({ triples: triplesPath, inputs: [partsDir], out: merged });
@@ -232,6 +267,23 @@ describe("smi count over shards", () => {
     assert.equal(s.documents, 1);
     const rows = readRows(join(dir, "bad.json"));
     assert.equal(rows[1]!.time_subj, 1); // " John"
+  });
+
+  test("a corrupt compressed shard is a user error naming the file", async () => {
+    const broken = join(dir, "broken");
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, "x.jsonl.gz"), "not gzip at all");
+    await assert.rejects(
+      runCount({
+        triples: triplesPath,
+        corpus: [broken],
+        out: join(dir, "broken.json"),
+        workers: 1,
+        rules: RULES,
+        progress: "silent",
+      }),
+      (err: unknown) => err instanceof UserError && /x\.jsonl\.gz: cannot read shard/.test(err.message),
+    );
   });
 
   test("fallback field and exclusion follow the original SlimPajama rules", async () => {

@@ -1,0 +1,213 @@
+/**
+ * A very small WebAssembly assembler: just the i32 instructions, structured control flow and the
+ * module sections that the SMI scanner needs. Branch targets are named labels, resolved to depths here,
+ * so the scanner's code reads like structured code.
+ */
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const I32 = 0x7f;
+
+/** Emits one function body. Locals are numbered after the parameters. */
+export class FunctionBuilder {
+  readonly code: number[] = [];
+  private readonly labels: string[] = [];
+  private localCount = 0;
+
+  constructor(private readonly params: number) {}
+
+  /** Declares an i32 local and returns its index. */
+  local(): number {
+    return this.params + this.localCount++;
+  }
+
+  private op(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+
+  get(l: number): this {
+    return this.op(0x20, ...uleb(l));
+  }
+  set(l: number): this {
+    return this.op(0x21, ...uleb(l));
+  }
+  tee(l: number): this {
+    return this.op(0x22, ...uleb(l));
+  }
+  const(n: number): this {
+    return this.op(0x41, ...sleb(n));
+  }
+  /** i32.load with a constant byte offset added to the address on the stack. */
+  load(offset = 0): this {
+    return this.op(0x28, 2, ...uleb(offset));
+  }
+  load8(offset = 0): this {
+    return this.op(0x2d, 0, ...uleb(offset));
+  }
+  store(offset = 0): this {
+    return this.op(0x36, 2, ...uleb(offset));
+  }
+  add(): this {
+    return this.op(0x6a);
+  }
+  sub(): this {
+    return this.op(0x6b);
+  }
+  mul(): this {
+    return this.op(0x6c);
+  }
+  and(): this {
+    return this.op(0x71);
+  }
+  or(): this {
+    return this.op(0x72);
+  }
+  shl(): this {
+    return this.op(0x74);
+  }
+  shrU(): this {
+    return this.op(0x76);
+  }
+  eq(): this {
+    return this.op(0x46);
+  }
+  ne(): this {
+    return this.op(0x47);
+  }
+  ltS(): this {
+    return this.op(0x48);
+  }
+  ltU(): this {
+    return this.op(0x49);
+  }
+  geS(): this {
+    return this.op(0x4e);
+  }
+  geU(): this {
+    return this.op(0x4f);
+  }
+  eqz(): this {
+    return this.op(0x45);
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
+  call(f: number): this {
+    return this.op(0x10, ...uleb(f));
+  }
+  block(label: string): this {
+    this.labels.push(label);
+    return this.op(0x02, 0x40);
+  }
+  loop(label: string): this {
+    this.labels.push(label);
+    return this.op(0x03, 0x40);
+  }
+  /** `if` without a result; its label can be the target of br as well. */
+  if(label: string): this {
+    this.labels.push(label);
+    return this.op(0x04, 0x40);
+  }
+  else(): this {
+    return this.op(0x05);
+  }
+  end(): this {
+    this.labels.pop();
+    return this.op(0x0b);
+  }
+  private depth(label: string): number {
+    const i = this.labels.lastIndexOf(label);
+    if (i < 0) throw new Error(`wasm-asm: unknown label ${label}`);
+    return this.labels.length - 1 - i;
+  }
+  br(label: string): this {
+    return this.op(0x0c, ...uleb(this.depth(label)));
+  }
+  brIf(label: string): this {
+    return this.op(0x0d, ...uleb(this.depth(label)));
+  }
+  return(): this {
+    return this.op(0x0f);
+  }
+
+  /** The encoded body: local declarations, code, final `end`. */
+  body(): number[] {
+    if (this.labels.length !== 0) throw new Error(`wasm-asm: unclosed ${this.labels.join(", ")}`);
+    const decl = this.localCount > 0 ? [1, ...uleb(this.localCount), I32] : [0];
+    const bytes = [...decl, ...this.code, 0x0b];
+    return [...uleb(bytes.length), ...bytes];
+  }
+}
+
+export interface FunctionSpec {
+  params: number;
+  results: number;
+  builder: FunctionBuilder;
+  /** Exported under this name when given. */
+  export?: string;
+}
+
+function section(id: number, bytes: number[]): number[] {
+  return [id, ...uleb(bytes.length), ...bytes];
+}
+
+function name(s: string): number[] {
+  const b = [...Buffer.from(s, "utf8")];
+  return [...uleb(b.length), ...b];
+}
+
+/** A module with one exported memory ("memory", `pages` × 64 KiB, growable) and i32-only functions. */
+export function buildModule(functions: FunctionSpec[], pages: number): Uint8Array {
+  const types = functions.map((f) => [
+    0x60,
+    ...uleb(f.params),
+    ...Array(f.params).fill(I32),
+    ...uleb(f.results),
+    ...Array(f.results).fill(I32),
+  ]);
+  const exports: number[][] = [[...name("memory"), 0x02, 0]];
+  functions.forEach((f, i) => {
+    if (f.export) exports.push([...name(f.export), 0x00, ...uleb(i)]);
+  });
+  const bytes = [
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, [...uleb(types.length), ...types.flat()]),
+    ...section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(i))]),
+    ...section(5, [1, 0x00, ...uleb(pages)]),
+    ...section(7, [...uleb(exports.length), ...exports.flat()]),
+    ...section(10, [...uleb(functions.length), ...functions.flatMap((f) => f.builder.body())]),
+  ];
+  return new Uint8Array(bytes);
+}
