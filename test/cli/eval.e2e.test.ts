@@ -319,11 +319,32 @@ describe("assay eval end to end", () => {
 
   test("Ctrl-C stops cleanly: finished samples kept, exit 130, resume finishes the rest", async () => {
     const dir = tempDir();
-    const server = await startMockServer({ delayMs: 60, reply: (req) => `ANSWER: answer ${questionIndex(req)}` });
+    const server = await startMockServer({
+      delayMs: 60,
+      reply: (req) => `ANSWER: answer ${questionIndex(req)}`,
+    });
     try {
       const data = writeQa(dir, 40);
       const db = join(dir, "runs.db");
-      const child = spawnCli(["eval", "qa", "--dataset", data, "--model", "openai/mock", "--model-base-url", server.url, "--db", db, "--run-id", "c1", "--concurrency", "2"], { cwd: dir });
+      const child = spawnCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--run-id",
+          "c1",
+          "--concurrency",
+          "2",
+        ],
+        { cwd: dir },
+      );
       let stderr = "";
       child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
       const deadline = Date.now() + 20_000;
@@ -333,8 +354,11 @@ describe("assay eval end to end", () => {
       assert.equal(code, 130, stderr);
       assert.match(stderr, /assay resume c1/);
       const ro = new Database(db, { readonly: true });
-      const status = (ro.prepare("SELECT status FROM runs WHERE id = 'c1'").get() as { status: string }).status;
-      const stored = (ro.prepare("SELECT COUNT(*) AS n FROM samples WHERE run_id = 'c1'").get() as { n: number }).n;
+      const status = (ro.prepare("SELECT status FROM runs WHERE id = 'c1'").get() as { status: string })
+        .status;
+      const stored = (
+        ro.prepare("SELECT COUNT(*) AS n FROM samples WHERE run_id = 'c1'").get() as { n: number }
+      ).n;
       ro.close();
       assert.equal(status, "interrupted");
       assert.ok(stored >= 3 && stored < 40, `${stored} stored`);

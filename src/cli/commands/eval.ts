@@ -115,7 +115,8 @@ export function registerEvalCommands(program: Command): void {
       );
     }
     const args: TaskArgs = { ...flags.taskArg };
-    if (flags.dataset !== undefined && flags.data !== undefined) throw new UserError("give --dataset or --data, not both");
+    if (flags.dataset !== undefined && flags.data !== undefined)
+      throw new UserError("give --dataset or --data, not both");
     if ((flags.dataset ?? flags.data) !== undefined) args.dataset = (flags.dataset ?? flags.data)!;
     if (flags.fields !== undefined) args.fields = flags.fields;
     if (flags.judgePrompts !== undefined) args.judge_prompts = flags.judgePrompts;
