@@ -51,6 +51,11 @@ export interface GenerateConfig {
   topP?: number;
   seed?: number;
   stop?: string[];
+  /**
+   * Plain text continuation instead of chat: the conversation's text is sent as a raw prompt (for base
+   * models such as Pythia, through a server's /completions endpoint) and no chat template is applied.
+   */
+  completion?: boolean;
 }
 
 export interface Usage {

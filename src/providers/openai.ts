@@ -34,7 +34,11 @@ const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000
 /** The parts of a Chat Completions response we read. */
 interface Completion {
   model?: string;
-  choices?: Array<{ message?: { content?: string | null }; finish_reason?: string | null }>;
+  choices?: Array<{
+    message?: { content?: string | null };
+    text?: string | null;
+    finish_reason?: string | null;
+  }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
@@ -44,6 +48,7 @@ export class OpenAIProvider implements Provider {
   readonly connectionKey: string;
   readonly endpoint: string;
   private readonly url: string;
+  private readonly completionsUrl: string;
   private readonly headers: Record<string, string>;
 
   constructor(opts: OpenAIProviderOptions) {
@@ -63,6 +68,7 @@ export class OpenAIProvider implements Provider {
     this.endpoint = publicUrl(baseUrl);
     this.connectionKey = `${this.name}|${this.endpoint}`;
     this.url = `${baseUrl}/chat/completions`;
+    this.completionsUrl = `${baseUrl}/completions`;
     // Local servers usually need no key; send none rather than a fake one.
     this.headers = {
       "content-type": "application/json",
@@ -72,10 +78,13 @@ export class OpenAIProvider implements Provider {
 
   async generate(req: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {
     const { config } = req;
-    const messages = await Promise.all(req.messages.map(toOpenAIMessage));
+    // Chat: messages to /chat/completions. Completion: the text of the messages as one raw prompt.
+    const payload = config.completion
+      ? { prompt: req.messages.map((m) => textContent(m)).join("") }
+      : { messages: await Promise.all(req.messages.map(toOpenAIMessage)) };
     const body = JSON.stringify({
       model: this.model,
-      messages,
+      ...payload,
       ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
       ...(config.maxTokens !== undefined ? { max_tokens: config.maxTokens } : {}),
       ...(config.topP !== undefined ? { top_p: config.topP } : {}),
@@ -87,7 +96,7 @@ export class OpenAIProvider implements Provider {
     let text: string;
     let headers: Record<string, string | string[] | undefined>;
     try {
-      const res = await request(this.url, {
+      const res = await request(config.completion ? this.completionsUrl : this.url, {
         method: "POST",
         headers: this.headers,
         body,
@@ -111,9 +120,10 @@ export class OpenAIProvider implements Provider {
       );
     }
     const choice = completion?.choices?.[0];
-    const content = choice?.message?.content;
+    const content = config.completion ? choice?.text : choice?.message?.content;
     if (!choice || (typeof content !== "string" && content !== null)) {
-      throw new ProviderError("malformed response: no choices[0].message.content", "transient");
+      const field = config.completion ? "choices[0].text" : "choices[0].message.content";
+      throw new ProviderError(`malformed response: no ${field}`, "transient");
     }
     const usage = completion.usage;
     return {
@@ -180,6 +190,12 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 /** Image parts become `image_url` parts; local files are inlined as data URLs. */
+function textContent(m: ChatMessage): string {
+  return typeof m.content === "string"
+    ? m.content
+    : m.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+}
+
 type WirePart =
   | { type: "text"; text: string }
   | { type: "image_url"; image_url: { url: string; detail?: string } };

@@ -34,6 +34,7 @@ interface ProbeFlags {
   samples: number;
   temperature: number;
   maxTokens: number;
+  chat?: boolean;
   scoring: string;
   concurrency: number;
   limit?: number;
@@ -68,6 +69,7 @@ export async function runProbe(
     temperature: flags.temperature,
     maxTokens: flags.maxTokens,
     scoring,
+    completion: !flags.chat,
     parallelTriples: Math.max(1, Math.ceil(flags.concurrency / 4)),
     checkpoint: `${flags.out}.checkpoint.jsonl`,
   });
@@ -121,6 +123,7 @@ export function registerProbeCommand(smi: Command): void {
       "exact (object in prompt + continuation, as the original) or completion",
       "exact",
     )
+    .option("--chat", "send each prompt as a chat message instead of a raw text continuation (/completions)")
     .option("--concurrency <n>", "parallel calls", positiveInt("--concurrency"), 16)
     .option("--limit <n>", "probe only the first n triples", positiveInt("--limit"))
     .option("--json", "print JSON")

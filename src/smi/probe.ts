@@ -62,6 +62,8 @@ export interface ProbeOptions {
   temperature: number;
   maxTokens: number;
   scoring: ProbeScoring;
+  /** Raw text continuation (as the original runs base models), or a chat request. */
+  completion: boolean;
   /** Triples probed at the same time (each sends templates × samples calls). */
   parallelTriples: number;
   /** JSONL file of finished triples; existing lines are reused (resume). */
@@ -109,7 +111,7 @@ async function probeTriple(
         model
           .generate(
             [{ role: "user", content: prompt }],
-            { temperature: opts.temperature, maxTokens: opts.maxTokens },
+            { temperature: opts.temperature, maxTokens: opts.maxTokens, ...(opts.completion ? { completion: true } : {}) },
             { epoch: k },
           )
           .then((out) => isCorrect(triple.obj, prompt, out.text, opts.scoring)),

@@ -65,7 +65,8 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+    const isChat = req.url?.endsWith("/chat/completions") ?? false;
+    if (req.method !== "POST" || !(isChat || req.url?.endsWith("/completions"))) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
       return;
@@ -122,13 +123,18 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
       return;
     }
     if (opts.delayMs) await new Promise((r2) => setTimeout(r2, opts.delayMs));
+    // Raw completions arrive as {prompt}; present them to `reply` as one user message.
+    if (!isChat) body.messages = [{ role: "user", content: String(body.prompt ?? "") }];
     const text = opts.reply ? await opts.reply(body, req.headers.authorization) : lastUserText(body);
+    const choice = isChat
+      ? { index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }
+      : { index: 0, text, finish_reason: "stop" };
     const payload = JSON.stringify({
-      id: `chatcmpl-${++id}`,
-      object: "chat.completion",
+      id: `cmpl-${++id}`,
+      object: isChat ? "chat.completion" : "text_completion",
       created: 0,
       model: body.model,
-      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+      choices: [choice],
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
     });
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });

@@ -5,7 +5,7 @@ import { cacheKey, Model, type ResponseCache } from "../../src/providers/model.j
 import { OpenAIProvider } from "../../src/providers/openai.js";
 import { ScriptedProvider } from "../../src/providers/scripted.js";
 import { AdaptiveLimiter } from "../../src/scheduler/limiter.js";
-import { startMockServer } from "../../src/testing/mock-openai-server.js";
+import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 
 class MemoryCache implements ResponseCache {
   map = new Map<string, ModelOutput>();
@@ -133,6 +133,24 @@ describe("Model: retries, cache and errors", () => {
       );
       assert.ok(server.counts.hang! > 0, "some requests hung");
       assert.equal(model.stats.retries, server.counts.hang);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("completion mode sends the raw text to /completions and reads choices[0].text", async () => {
+    const server = await startMockServer({ reply: (req) => ` continues ${lastUserText(req)}` });
+    try {
+      const provider = new OpenAIProvider({ model: "pythia", baseUrl: server.url });
+      const out = await provider.generate(
+        { messages: [{ role: "user", content: "Paris is the capital of" }], config: { completion: true, maxTokens: 4 } },
+        new AbortController().signal,
+      );
+      assert.equal(out.text, " continues Paris is the capital of");
+      const body = server.requests[0]!.body;
+      assert.equal(body.prompt, "Paris is the capital of");
+      assert.equal(body.max_tokens, 4);
+      assert.equal("completion" in body, false, "the flag is ours, not the API's");
     } finally {
       await server.close();
     }

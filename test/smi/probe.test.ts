@@ -41,7 +41,14 @@ function makeModel(calls: { n: number }): Model {
   return new Model(provider, { id: "scripted/smi-test", limiter: new AdaptiveLimiter(4) });
 }
 
-const OPTS = { samples: 2, temperature: 0.7, maxTokens: 32, parallelTriples: 2, progress: "silent" as const };
+const OPTS = {
+  samples: 2,
+  temperature: 0.7,
+  maxTokens: 32,
+  completion: true,
+  parallelTriples: 2,
+  progress: "silent" as const,
+};
 
 describe("smi probe", () => {
   test("fills every [S] like Python's str.replace", () => {
