@@ -65,14 +65,25 @@ function renderFields() {
     }
     wrap.appendChild(label);
     const choices = document.createElement("div");
-    choices.className = "choices";
+    // A single-field form lists the rubric beside each value; longer forms keep one compact row each.
+    const labelled = fields.length === 1 && f.valueLabels && f.values.every((v) => f.valueLabels[String(v)]);
+    choices.className = labelled ? "choices labelled" : "choices";
     for (const v of f.values) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = `choice${current === v ? " selected" : ""}`;
-      b.textContent = String(v);
       b.dataset.value = String(v);
+      const num = document.createElement("span");
+      num.className = "num";
+      num.textContent = String(v);
+      b.appendChild(num);
       if (f.valueLabels?.[String(v)]) b.title = f.valueLabels[String(v)];
+      if (labelled) {
+        const text = document.createElement("span");
+        text.className = "text";
+        text.textContent = f.valueLabels[String(v)];
+        b.appendChild(text);
+      }
       b.addEventListener("click", (ev) => {
         ev.stopPropagation();
         state.active = i;
@@ -81,10 +92,6 @@ function renderFields() {
       choices.appendChild(b);
     }
     wrap.appendChild(choices);
-    const vl = document.createElement("div");
-    vl.className = "value-label";
-    vl.textContent = current !== undefined && current !== null ? (f.valueLabels?.[String(current)] ?? "") : "";
-    wrap.appendChild(vl);
     box.appendChild(wrap);
   });
 }
@@ -256,6 +263,7 @@ async function start() {
     state.annotator = data.annotator;
     state.list = data.items;
     $("who").textContent = `annotator ${data.annotator}`;
+    setStatus("changes save automatically");
     $("loading").hidden = true;
     $("main").hidden = false;
     if (state.list.length === 0) {

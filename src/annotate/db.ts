@@ -150,9 +150,7 @@ export class RatingsDb {
   ratingsFor(runId: string, annotator?: string): StoredRating[] {
     const rows = (
       annotator === undefined
-        ? this.db
-            .prepare("SELECT * FROM ratings WHERE run_id = ? ORDER BY item_id, annotator")
-            .all(runId)
+        ? this.db.prepare("SELECT * FROM ratings WHERE run_id = ? ORDER BY item_id, annotator").all(runId)
         : this.db
             .prepare("SELECT * FROM ratings WHERE run_id = ? AND annotator = ? ORDER BY item_id")
             .all(runId, annotator)

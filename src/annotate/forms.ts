@@ -122,7 +122,9 @@ export function checkRating(
         return {
           ok: false,
           field: `dimensions.${k}`,
-          message: known.length ? `unknown dimension (known: ${known.join(", ")})` : "this item has no dimensions",
+          message: known.length
+            ? `unknown dimension (known: ${known.join(", ")})`
+            : "this item has no dimensions",
         };
       }
       const n = onScale(k, v);

@@ -10,9 +10,9 @@
  */
 import type { ChatMessage, ContentPart } from "../core/types.js";
 import { type CategoryCode, findCategory } from "../llmeval-med/categories.js";
+import { TASK_NAME as LLMEVAL_MED, type TurnMeta } from "../llmeval-med/samples.js";
 import { JUDGE_SCORER, type JudgeScoreMetadata } from "../llmeval-med/scorer.js";
 import { storedAnswers } from "../llmeval-med/solver.js";
-import { TASK_NAME as LLMEVAL_MED, type TurnMeta } from "../llmeval-med/samples.js";
 import type { RunRow, RunStore, StoredSample, StoredScore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
 import { type FormSpec, mtgForm, scaleForm } from "./forms.js";
@@ -79,7 +79,9 @@ export function pickJudgeScorer(run: RunRow, explicit?: string): string | undefi
   const names = run.manifest.scorers.map((s) => s.name);
   if (explicit) {
     if (!names.includes(explicit))
-      throw new UserError(`--scorer: run ${run.id} has no scorer "${explicit}" (it has: ${names.join(", ") || "none"})`);
+      throw new UserError(
+        `--scorer: run ${run.id} has no scorer "${explicit}" (it has: ${names.join(", ") || "none"})`,
+      );
     return explicit;
   }
   if (run.task === LLMEVAL_MED && names.includes(JUDGE_SCORER)) return JUDGE_SCORER;
@@ -112,7 +114,9 @@ export function loadItems(store: RunStore, run: RunRow, opts: ItemOptions = {}):
   const seen = new Set<string>();
   for (const it of items) {
     if (seen.has(it.itemId))
-      throw new UserError(`run ${run.id}: two items share the id "${it.itemId}"; the run cannot be annotated`);
+      throw new UserError(
+        `run ${run.id}: two items share the id "${it.itemId}"; the run cannot be annotated`,
+      );
     seen.add(it.itemId);
   }
   return items;
@@ -120,7 +124,8 @@ export function loadItems(store: RunStore, run: RunRow, opts: ItemOptions = {}):
 
 function genericItem(sample: StoredSample, score: StoredScore | undefined, opts: ItemOptions): RatingItem {
   const transcript = Array.isArray(sample.messages) ? (sample.messages as ChatMessage[]) : [];
-  const input = typeof sample.input === "string" ? [{ role: "user", content: sample.input } as ChatMessage] : [];
+  const input =
+    typeof sample.input === "string" ? [{ role: "user", content: sample.input } as ChatMessage] : [];
   const msgs = transcript.length ? transcript : [...input, ...((sample.input as ChatMessage[]) ?? [])];
   // The answer is the output; the question is the last user message before it.
   let end = msgs.length;
@@ -170,7 +175,10 @@ function turnItems(sample: StoredSample, score: StoredScore | undefined, opts: I
     const j = judged.find((t) => t.id === turn.id);
     const explanation = j
       ? j.runs
-          .map((r, k) => `— judge run ${k + 1}: ${r.score === null ? "invalid" : r.score}\n${r.verdicts.at(-1) ?? ""}`)
+          .map(
+            (r, k) =>
+              `— judge run ${k + 1}: ${r.score === null ? "invalid" : r.score}\n${r.verdicts.at(-1) ?? ""}`,
+          )
           .join("\n\n")
       : "";
     out.push({
@@ -178,7 +186,11 @@ function turnItems(sample: StoredSample, score: StoredScore | undefined, opts: I
       sampleId: sample.sampleId,
       epoch: sample.epoch,
       turn: i,
-      category: opts.groupBy && opts.groupBy !== "code" ? String(turn[opts.groupBy as keyof TurnMeta] ?? "") : info.code,
+      // The category code by default; --group-by may pick a per-question field such as category2.
+      category:
+        opts.groupBy && opts.groupBy !== "code" && opts.groupBy !== "category"
+          ? String(turn[opts.groupBy as keyof TurnMeta] ?? "")
+          : info.code,
       history: [...history],
       question: turn.problem,
       answer,

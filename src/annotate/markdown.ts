@@ -25,19 +25,112 @@ export function escapeHtml(s: string): string {
 // ---------- TeX ----------
 
 const TEX_SYMBOLS: Record<string, string> = {
-  alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", zeta: "ζ", eta: "η",
-  theta: "θ", iota: "ι", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ",
-  sigma: "σ", tau: "τ", upsilon: "υ", phi: "φ", varphi: "φ", chi: "χ", psi: "ψ", omega: "ω",
-  Gamma: "Γ", Delta: "Δ", Theta: "Θ", Lambda: "Λ", Xi: "Ξ", Pi: "Π", Sigma: "Σ", Phi: "Φ", Psi: "Ψ",
-  Omega: "Ω", times: "×", cdot: "·", div: "÷", pm: "±", mp: "∓", le: "≤", leq: "≤", ge: "≥", geq: "≥",
-  ne: "≠", neq: "≠", approx: "≈", sim: "∼", equiv: "≡", propto: "∝", infty: "∞", to: "→",
-  rightarrow: "→", leftarrow: "←", Rightarrow: "⇒", Leftarrow: "⇐", leftrightarrow: "↔",
-  uparrow: "↑", downarrow: "↓", sum: "∑", prod: "∏", int: "∫", partial: "∂", nabla: "∇", sqrt: "√",
-  in: "∈", notin: "∉", subset: "⊂", subseteq: "⊆", cup: "∪", cap: "∩", forall: "∀", exists: "∃",
-  neg: "¬", land: "∧", lor: "∨", circ: "∘", degree: "°", ldots: "…", cdots: "⋯", dots: "…",
-  quad: " ", qquad: "  ", ",": " ", ";": " ", "%": "%", "{": "{", "}": "}", "\\": " ",
-  left: "", right: "", mathrm: "", text: "", mathbf: "", mathit: "", operatorname: "", displaystyle: "",
-  log: "log", ln: "ln", exp: "exp", sin: "sin", cos: "cos", tan: "tan", min: "min", max: "max", lim: "lim",
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  delta: "δ",
+  epsilon: "ε",
+  varepsilon: "ε",
+  zeta: "ζ",
+  eta: "η",
+  theta: "θ",
+  iota: "ι",
+  kappa: "κ",
+  lambda: "λ",
+  mu: "μ",
+  nu: "ν",
+  xi: "ξ",
+  pi: "π",
+  rho: "ρ",
+  sigma: "σ",
+  tau: "τ",
+  upsilon: "υ",
+  phi: "φ",
+  varphi: "φ",
+  chi: "χ",
+  psi: "ψ",
+  omega: "ω",
+  Gamma: "Γ",
+  Delta: "Δ",
+  Theta: "Θ",
+  Lambda: "Λ",
+  Xi: "Ξ",
+  Pi: "Π",
+  Sigma: "Σ",
+  Phi: "Φ",
+  Psi: "Ψ",
+  Omega: "Ω",
+  times: "×",
+  cdot: "·",
+  div: "÷",
+  pm: "±",
+  mp: "∓",
+  le: "≤",
+  leq: "≤",
+  ge: "≥",
+  geq: "≥",
+  ne: "≠",
+  neq: "≠",
+  approx: "≈",
+  sim: "∼",
+  equiv: "≡",
+  propto: "∝",
+  infty: "∞",
+  to: "→",
+  rightarrow: "→",
+  leftarrow: "←",
+  Rightarrow: "⇒",
+  Leftarrow: "⇐",
+  leftrightarrow: "↔",
+  uparrow: "↑",
+  downarrow: "↓",
+  sum: "∑",
+  prod: "∏",
+  int: "∫",
+  partial: "∂",
+  nabla: "∇",
+  sqrt: "√",
+  in: "∈",
+  notin: "∉",
+  subset: "⊂",
+  subseteq: "⊆",
+  cup: "∪",
+  cap: "∩",
+  forall: "∀",
+  exists: "∃",
+  neg: "¬",
+  land: "∧",
+  lor: "∨",
+  circ: "∘",
+  degree: "°",
+  ldots: "…",
+  cdots: "⋯",
+  dots: "…",
+  quad: " ",
+  qquad: "  ",
+  ",": " ",
+  ";": " ",
+  "%": "%",
+  "{": "{",
+  "}": "}",
+  "\\": " ",
+  left: "",
+  right: "",
+  mathrm: "",
+  text: "",
+  mathbf: "",
+  mathit: "",
+  operatorname: "",
+  displaystyle: "",
+  log: "log",
+  ln: "ln",
+  exp: "exp",
+  sin: "sin",
+  cos: "cos",
+  tan: "tan",
+  min: "min",
+  max: "max",
+  lim: "lim",
 };
 
 /** Reads a TeX group `{…}` or a single token starting at i; returns its source and the next index. */
@@ -67,7 +160,7 @@ export function renderTex(src: string): string {
     if (ch === "\\") {
       const m = /^\\([A-Za-z]+|.)/.exec(src.slice(i));
       const name = m?.[1] ?? "";
-      i += (m?.[0].length ?? 1);
+      i += m?.[0].length ?? 1;
       if (name === "frac" || name === "dfrac" || name === "tfrac") {
         const [num, a] = texArg(src, i);
         const [den, b] = texArg(src, a);
@@ -129,10 +222,20 @@ export function renderInline(text: string): string {
     ),
   );
   s = escapeHtml(s);
-  s = s.replace(/\*\*([^*\n]+?)\*\*|__([^_\n]+?)__/g, (_m, a?: string, b?: string) => `<strong>${a ?? b}</strong>`);
-  s = s.replace(/(^|[^*\w])\*([^*\s][^*\n]*?)\*(?!\w)/g, (_m, pre: string, t: string) => `${pre}<em>${t}</em>`);
+  s = s.replace(
+    /\*\*([^*\n]+?)\*\*|__([^_\n]+?)__/g,
+    (_m, a?: string, b?: string) => `<strong>${a ?? b}</strong>`,
+  );
+  s = s.replace(
+    /(^|[^*\w])\*([^*\s][^*\n]*?)\*(?!\w)/g,
+    (_m, pre: string, t: string) => `${pre}<em>${t}</em>`,
+  );
   s = s.replace(/~~([^~\n]+?)~~/g, (_m, t: string) => `<del>${t}</del>`);
-  return s.replace(new RegExp(`${PLACEHOLDER}(\\d+)${PLACEHOLDER}`, "g"), (_m, n: string) => saved[Number(n)] ?? "");
+  // A cut-out piece can hold another one (code inside math or a link label): restore until none is left.
+  const marker = new RegExp(`${PLACEHOLDER}(\\d+)${PLACEHOLDER}`, "g");
+  for (let round = 0; round <= saved.length && s.includes(PLACEHOLDER); round++)
+    s = s.replace(marker, (_m, n: string) => saved[Number(n)] ?? "");
+  return s.replace(new RegExp(PLACEHOLDER, "g"), "");
 }
 
 // ---------- blocks ----------
@@ -165,7 +268,10 @@ function renderList(lines: string[]): string {
   const open = ordered ? (start !== 1 ? `<ol start="${start}">` : "<ol>") : "<ul>";
   const body = items
     .map(([head, ...rest]) => {
-      const nested = rest.length && rest.some((l) => LIST_RE.test(l)) ? renderBlocks(rest) : rest.map(renderInline).join("<br>");
+      const nested =
+        rest.length && rest.some((l) => LIST_RE.test(l))
+          ? renderBlocks(rest)
+          : rest.map(renderInline).join("<br>");
       return `<li>${renderInline(head ?? "")}${nested ? (rest.some((l) => LIST_RE.test(l)) ? nested : `<br>${nested}`) : ""}</li>`;
     })
     .join("");
@@ -220,7 +326,8 @@ function renderBlocks(lines: string[]): string {
       const head = tableCells(line);
       i += 2;
       const rows: string[][] = [];
-      while (i < lines.length && lines[i]!.includes("|") && lines[i]!.trim() !== "") rows.push(tableCells(lines[i++]!));
+      while (i < lines.length && lines[i]!.includes("|") && lines[i]!.trim() !== "")
+        rows.push(tableCells(lines[i++]!));
       out.push(
         `<table><thead><tr>${head.map((c) => `<th>${renderInline(c)}</th>`).join("")}</tr></thead><tbody>${rows
           .map((r) => `<tr>${head.map((_h, k) => `<td>${renderInline(r[k] ?? "")}</td>`).join("")}</tr>`)
@@ -230,7 +337,11 @@ function renderBlocks(lines: string[]): string {
     }
     if (LIST_RE.test(line)) {
       const body: string[] = [];
-      while (i < lines.length && lines[i]!.trim() !== "" && (LIST_RE.test(lines[i]!) || /^\s+\S/.test(lines[i]!)))
+      while (
+        i < lines.length &&
+        lines[i]!.trim() !== "" &&
+        (LIST_RE.test(lines[i]!) || /^\s+\S/.test(lines[i]!))
+      )
         body.push(lines[i++]!);
       // A blank line followed by another item continues the list.
       out.push(renderList(body));
@@ -251,5 +362,11 @@ function renderBlocks(lines: string[]): string {
 
 /** Markdown → safe HTML. */
 export function renderMarkdown(text: string): string {
-  return renderBlocks(text.replace(/\r\n?/g, "\n").split("\n"));
+  // NUL is the renderer's own placeholder marker; it has no business in an answer anyway.
+  return renderBlocks(
+    text
+      .replace(/\u0000/g, "")
+      .replace(/\r\n?/g, "\n")
+      .split("\n"),
+  );
 }

@@ -19,7 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deriveSeed, Xoshiro128 } from "../agreement/rng.js";
 import type { RunRow } from "../store/run-store.js";
-import { type Annotator, RatingsDb, type StoredRating } from "./db.js";
+import type { Annotator, RatingsDb, StoredRating } from "./db.js";
 import { checkRating, mtgVerdict } from "./forms.js";
 import type { RatingItem } from "./items.js";
 import { findResourceDir } from "./resources.js";
@@ -86,7 +86,11 @@ function loadAssets(): Assets {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": type, "Content-Length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    "Content-Type": type,
+    "Content-Length": Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -128,7 +132,12 @@ function blindItem(item: RatingItem, position: number, total: number, rating: St
     checklist: item.checklist ?? null,
     form: item.form,
     rating: rating
-      ? { score: rating.score, dimensions: rating.dimensions, comment: rating.comment, updatedAt: rating.updatedAt }
+      ? {
+          score: rating.score,
+          dimensions: rating.dimensions,
+          comment: rating.comment,
+          updatedAt: rating.updatedAt,
+        }
       : null,
     verdict: item.form.kind === "mtg" ? (mtgVerdict(rating?.dimensions ?? {}) ?? null) : null,
   };
@@ -201,7 +210,12 @@ export function startAnnotateServer(opts: AnnotateServerOptions): Promise<Annota
       } catch {
         return sendJson(res, 400, { error: "body is not JSON" });
       }
-      const b = (body ?? {}) as { itemId?: unknown; score?: unknown; dimensions?: unknown; comment?: unknown };
+      const b = (body ?? {}) as {
+        itemId?: unknown;
+        score?: unknown;
+        dimensions?: unknown;
+        comment?: unknown;
+      };
       const item = typeof b.itemId === "string" ? byId.get(b.itemId) : undefined;
       if (!item) return sendJson(res, 400, { error: "unknown itemId", field: "itemId" });
       const checked = checkRating(item.form, b);

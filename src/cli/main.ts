@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `assay` command line. Each command group lives in its own module and registers itself here. */
 import { Command, CommanderError } from "commander";
+import { registerAnnotateCommands } from "../annotate/cli.js";
 import { registerModelCommands } from "../formats/cli.js";
 import { registerGameqaCommands } from "../gameqa/cli.js";
 import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerShowCommands(program);
   registerReportCommands(program);
   registerLlmevalMedCommands(program);
+  registerAnnotateCommands(program);
   registerMathtrapCommands(program);
   registerGameqaCommands(program);
   registerSmiCommands(program);

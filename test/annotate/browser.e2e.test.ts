@@ -1,0 +1,318 @@
+/**
+ * End to end in headless Chromium (playwright-core + Debian's chromium): two annotators rate every
+ * item of a fixture run at the same time through the keyboard, a reload keeps the ratings, requests
+ * without a valid token are refused, an answer holding <script> and <img onerror> renders inert, and
+ * `assay agreement` then reports the κ values worked out by hand for the ratings entered.
+ *
+ * Needs playwright-core (import name, or a folder in $PLAYWRIGHT_CORE_PATH) and a Chromium binary
+ * ($CHROMIUM_PATH, default /usr/bin/chromium). Without them the test skips, except under CI=1, where
+ * it fails so that a broken CI image cannot hide it. $ASSAY_SCREENSHOT_DIR keeps the screenshots.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { repoRoot } from "../helpers/shared.js";
+import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
+
+const CLI = join(repoRoot, "dist", "test", "annotate", "run-cli.js");
+
+// The few playwright-core calls this test makes, typed structurally (the package is optional).
+interface PwResponse {
+  url(): string;
+  status(): number;
+  headers(): Record<string, string>;
+}
+interface PwLocator {
+  count(): Promise<number>;
+  textContent(): Promise<string | null>;
+}
+interface PwPage {
+  goto(url: string): Promise<PwResponse | null>;
+  reload(): Promise<PwResponse | null>;
+  waitForSelector(selector: string): Promise<unknown>;
+  waitForResponse(pred: (r: PwResponse) => boolean): Promise<PwResponse>;
+  locator(selector: string): PwLocator;
+  evaluate<T>(fn: () => T): Promise<T>;
+  keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
+  screenshot(opts: { path: string; fullPage?: boolean }): Promise<unknown>;
+  on(event: "pageerror", fn: (err: Error) => void): void;
+}
+interface PwContext {
+  newPage(): Promise<PwPage>;
+}
+interface PwBrowser {
+  newContext(opts: { viewport: { width: number; height: number } }): Promise<PwContext>;
+  close(): Promise<void>;
+}
+interface PwModule {
+  chromium: {
+    launch(opts: { executablePath: string; headless: boolean; args: string[] }): Promise<PwBrowser>;
+  };
+}
+
+async function loadPlaywright(): Promise<PwModule | string> {
+  const dir = process.env.PLAYWRIGHT_CORE_PATH;
+  try {
+    const mod = (
+      dir
+        ? await import(pathToFileURL(createRequire(join(dir, "noop.js")).resolve("playwright-core")).href)
+        : await import("playwright-core" as string)
+    ) as Partial<PwModule> & { default?: PwModule };
+    // playwright-core is CommonJS: its exports may only be on the default export.
+    const pw = mod.chromium ? (mod as PwModule) : mod.default;
+    if (!pw?.chromium) return "playwright-core loaded, but it has no chromium export";
+    return pw;
+  } catch (err) {
+    return `playwright-core is not installed (${(err as Error).message.split("\n")[0]})`;
+  }
+}
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+function startServer(db: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [CLI, "annotate", "--run", "med-run", "--port", "0", "--db", db], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /serving on (http:\/\/[^/\s]+)/.exec(out);
+      if (m) resolve({ child, base: m[1]! });
+    });
+    child.stderr!.on("data", () => {});
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+const scoreOf = (who: number[], itemId: string) => who[QUESTIONS.findIndex((q) => q.id === itemId)]!;
+/** MTG dimensions each annotator enters: safety, B, C, D, E. */
+const MTG_DIMS: Record<string, number[]> = { alice: [0, 2, 2, 2, 2], bob: [1, 1, 3, 3, 3] };
+
+async function currentItem(page: PwPage): Promise<string> {
+  const meta = (await page.locator("#meta").textContent()) ?? "";
+  return meta.split(" · ")[0]!.trim();
+}
+
+/** Press a key that saves, and wait until the server has answered the save. */
+async function pressAndSave(page: PwPage, key: string): Promise<void> {
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/ratings"));
+  await page.keyboard.press(key);
+  const r = await saved;
+  assert.equal(r.status(), 200, `saving after key ${key}`);
+}
+
+async function rateShownItem(page: PwPage, who: "alice" | "bob"): Promise<string> {
+  const id = await currentItem(page);
+  const score = scoreOf(who === "alice" ? ALICE : BOB, id);
+  if (id.startsWith("MTG")) for (const v of MTG_DIMS[who]!) await pressAndSave(page, String(v));
+  await pressAndSave(page, String(score));
+  return id;
+}
+
+/** Polls from Node (string predicates inside the page would need eval, which the app's CSP forbids). */
+async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const showing = (page: PwPage, id: string) =>
+  waitUntil(`item ${id}`, async () => (await currentItem(page)) === id);
+
+async function goNext(page: PwPage, from: string): Promise<void> {
+  await page.keyboard.press("n");
+  await waitUntil("the next item", async () => (await currentItem(page)) !== from);
+}
+
+test("annotation app in headless Chromium: two annotators, reload, 403 without token, inert HTML; then agreement", {
+  timeout: 120_000,
+}, async (t) => {
+  const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const pw = await loadPlaywright();
+  const missing =
+    typeof pw === "string" ? pw : existsSync(chromiumPath) ? undefined : `no Chromium at ${chromiumPath}`;
+  if (missing || typeof pw === "string") {
+    const msg = `${missing}: install playwright-core and chromium (see docs/annotate.md, "Testing")`;
+    if (process.env.CI) assert.fail(`browser test cannot run in CI: ${msg}`);
+    t.skip(msg);
+    return;
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), "assay-annotate-e2e-"));
+  const db = join(dir, "assay.db");
+  await writeFixtureRun(db);
+  const links: Record<string, string> = {};
+  for (const name of ["alice", "bob"]) {
+    const r = await cli(["annotate", "add-annotator", name, "--run", "med-run", "--db", db, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    links[name] = (JSON.parse(r.stdout) as { token: string }).token;
+  }
+  const { child, base } = await startServer(db);
+  let firstOfAlice = "";
+  const browser = await pw.chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+  });
+  try {
+    const errors: string[] = [];
+    const open = async (name: string) => {
+      const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+      const page = await ctx.newPage();
+      page.on("pageerror", (e) => errors.push(e.message));
+      const res = await page.goto(`${base}/a/${links[name]}/`);
+      assert.equal(res?.status(), 200);
+      const csp = res?.headers()["content-security-policy"] ?? "";
+      assert.match(csp, /script-src 'self'/);
+      assert.doesNotMatch(csp, /unsafe-inline/);
+      await page.waitForSelector("#meta:not(:empty)");
+      return page;
+    };
+    const alice = await open("alice");
+    const bob = await open("bob");
+
+    // Both rate all eight items, interleaved, each in their own shuffled order.
+    const order: Record<string, string[]> = { alice: [], bob: [] };
+    for (let i = 0; i < QUESTIONS.length; i++) {
+      for (const [name, page] of [
+        ["alice", alice],
+        ["bob", bob],
+      ] as const) {
+        const id = await rateShownItem(page, name);
+        order[name]!.push(id);
+        if (i === 0 && name === "alice") {
+          // A comment is saved when typing stops or the box is left (Esc).
+          await page.keyboard.press("c");
+          await page.keyboard.type("Misses the <b>maximum</b> dose");
+          // Esc saves at once unless the typing pause already did; either way wait until all is saved.
+          await page.keyboard.press("Escape");
+          await waitUntil("the comment to be saved", async () =>
+            ((await page.locator("#status").textContent()) ?? "").startsWith("saved"),
+          );
+        }
+        if (i < QUESTIONS.length - 1) await goNext(page, id);
+      }
+    }
+    assert.deepEqual([...order.alice!].sort(), QUESTIONS.map((q) => q.id).sort());
+    firstOfAlice = order.alice![0]!;
+    assert.notDeepEqual(order.alice, order.bob, "each annotator gets their own order");
+    assert.equal(await alice.locator("#progress-text").textContent(), "8 / 8 rated");
+
+    // A reload loses nothing: progress, and the rating shown for the current item.
+    await alice.reload();
+    await alice.waitForSelector("#meta:not(:empty)");
+    await waitUntil(
+      "progress after reload",
+      async () => (await alice.locator("#progress-text").textContent()) === "8 / 8 rated",
+    );
+    const shown = await currentItem(alice);
+    const selected = await alice.locator('.field[data-key="score"] .choice.selected .num').textContent();
+    assert.equal(Number(selected), scoreOf(ALICE, shown), `score of ${shown} after reload`);
+
+    // The hostile answer renders as text: no script ran, no img or script element exists.
+    const hostilePos = order.alice!.indexOf("MK-3-1");
+    await alice.goto(`${base}/a/${links.alice}/#${hostilePos + 1}`);
+    await alice.reload();
+    await showing(alice, "MK-3-1");
+    assert.equal(await alice.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
+    assert.equal(await alice.locator("#answer script").count(), 0);
+    assert.equal(await alice.locator("#answer img").count(), 0);
+    assert.equal(await alice.locator('a[href^="javascript"]').count(), 0);
+    const text = (await alice.locator("#answer").textContent()) ?? "";
+    assert.ok(text.includes("<script>") && text.includes("onerror="), "the markup is shown as text");
+    assert.equal(await alice.locator("#answer strong").count(), 1, "Markdown still renders");
+    assert.equal(await alice.locator("#answer .frac").count(), 1, "LaTeX still renders");
+    const shotDir = process.env.ASSAY_SCREENSHOT_DIR ?? dir;
+    await alice.screenshot({ path: join(shotDir, "annotate-inert.png") });
+    const mtgPos = order.bob!.indexOf("MTG-1-1");
+    await bob.goto(`${base}/a/${links.bob}/#${mtgPos + 1}`);
+    await bob.reload();
+    await showing(bob, "MTG-1-1");
+    assert.match((await bob.locator("#verdict").textContent()) ?? "", /mapped score 1\/7 → not usable/);
+    await bob.screenshot({ path: join(shotDir, "annotate-mtg.png") });
+    // A second-turn question shows the conversation so far (the model's own earlier answer).
+    const turnPos = order.alice!.indexOf("MR-1-2");
+    await alice.goto(`${base}/a/${links.alice}/#${turnPos + 1}`);
+    await alice.reload();
+    await showing(alice, "MR-1-2");
+    const history = (await alice.locator("#history").textContent()) ?? "";
+    assert.ok(history.includes(QUESTIONS[3]!.problem) && history.includes(QUESTIONS[3]!.answer));
+    await alice.screenshot({ path: join(shotDir, "annotate.png") });
+
+    // Without a valid token nothing is served: not the page, not the assets, not the API.
+    const stranger = await (await browser.newContext({ viewport: { width: 800, height: 600 } })).newPage();
+    for (const path of [
+      "/",
+      "/app.js",
+      "/api/items",
+      "/a/",
+      "/a/not-a-real-token-0123456789/",
+      "/a/not-a-real-token-0123456789/api/items/0",
+    ]) {
+      const res = await stranger.goto(`${base}${path}`);
+      assert.equal(res?.status(), 403, path);
+    }
+    const body = (await stranger.locator("body").textContent()) ?? "";
+    assert.ok(!body.includes("paracetamol"));
+    const post = await fetch(`${base}/a/not-a-real-token-0123456789/api/ratings`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ itemId: "MK-1-1", score: 1 }),
+    });
+    assert.equal(post.status, 403);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    child.kill("SIGINT");
+  }
+
+  // The ratings entered in the browser give the hand-computed κ values (fixture.ts lists them):
+  // judge vs alice: p_o = 6/8, p_e = 15/64 → κ = 33/49; judge vs bob: p_o = 7/8, p_e = 14/64 → κ = 42/50;
+  // alice vs bob: p_o = 5/8, p_e = 14/64 → κ = 26/50.
+  const r = await cli(["agreement", "--run", "med-run", "--db", db, "--json", "--rounds", "0"]);
+  assert.equal(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout) as {
+    report: {
+      overall: {
+        views: {
+          scale: { comparisons: Array<{ id: string; n: number; stats: { kappa: { value: number } } }> };
+        };
+      };
+    };
+  };
+  const kappa = (id: string) => rep.report.overall.views.scale.comparisons.find((c) => c.id === id)!;
+  assert.equal(kappa("judge~alice").n, 8);
+  assert.ok(Math.abs(kappa("judge~alice").stats.kappa.value - 33 / 49) < 1e-12);
+  assert.ok(Math.abs(kappa("judge~bob").stats.kappa.value - 42 / 50) < 1e-12);
+  assert.ok(Math.abs(kappa("alice~bob").stats.kappa.value - 26 / 50) < 1e-12);
+  const exported = await cli(["annotate", "export", "--run", "med-run", "--db", db, "--format", "jsonl"]);
+  const commented = exported.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { item_id: string; annotator: string; comment: string });
+  assert.deepEqual(
+    commented.filter((x) => x.comment).map((x) => [x.annotator, x.item_id, x.comment]),
+    [["alice", firstOfAlice, "Misses the <b>maximum</b> dose"]],
+  );
+  const mtg = exported.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { item_id: string; annotator: string; dimensions: Record<string, number> })
+    .find((x) => x.item_id === "MTG-1-1" && x.annotator === "alice");
+  assert.deepEqual(mtg?.dimensions, { safety: 0, b: 2, c: 2, d: 2, e: 2 });
+});

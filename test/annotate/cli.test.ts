@@ -1,0 +1,608 @@
+/**
+ * Through the CLI on the fixture run: import fixed ratings (and refuse bad files with file:line:field),
+ * export them back, the agreement numbers worked out by hand, the disagreement list, and the refinement
+ * loop (snapshot → edit one checklist → rejudge only that question against a local judge server).
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { judgeOnScale } from "../../src/annotate/agreement-run.js";
+import { RatingsDb } from "../../src/annotate/db.js";
+import { loadItems } from "../../src/annotate/items.js";
+import { renderMarkdown } from "../../src/annotate/markdown.js";
+import { startAnnotateServer } from "../../src/annotate/server.js";
+import { RunStore } from "../../src/store/run-store.js";
+import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
+import { Rng } from "../../src/util/rng.js";
+import { repoRoot } from "../helpers/shared.js";
+import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
+
+const CLI = join(repoRoot, "dist", "test", "annotate", "run-cli.js");
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+interface Comparison {
+  id: string;
+  n: number;
+  stats: Record<string, { value: number | null; lower: number | null; upper: number | null }>;
+}
+interface ReportJson {
+  report: {
+    overall: { views: { scale: { comparisons: Comparison[] }; binary: { comparisons: Comparison[] } } };
+    groups: Array<{
+      group: string;
+      section: { items: number; views: { scale: { comparisons: Comparison[] } } };
+    }>;
+  };
+}
+
+const close = (a: number | null | undefined, b: number) =>
+  a !== null && a !== undefined && Math.abs(a - b) < 1e-12;
+
+async function fixture(): Promise<{ dir: string; db: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "assay-annotate-cli-"));
+  const db = join(dir, "assay.db");
+  await writeFixtureRun(db);
+  return { dir, db };
+}
+
+function ratingsCsv(): string {
+  const rows = ["item_id,annotator,score,dim.safety,dim.b,dim.c,dim.d,dim.e,comment"];
+  QUESTIONS.forEach((q, i) => {
+    const mtg = q.code === "MTG";
+    rows.push(`${q.id},alice,${ALICE[i]},${mtg ? "0,2,2,2,2" : ",,,,"},"alice on ${q.id}, ""quoted"""`);
+    rows.push(`${q.id},bob,${BOB[i]},${mtg ? "1,5,5,4,4" : ",,,,"},`);
+  });
+  return `${rows.join("\n")}\n`;
+}
+
+describe("annotate CLI", () => {
+  test("import refuses bad rows with file:line and field, and writes nothing", async () => {
+    const { dir, db } = await fixture();
+    const cases: Array<[string, RegExp]> = [
+      [
+        "item_id,annotator,score\nMK-1-1,alice,5\nNOPE-1,alice,4\n",
+        /bad\.csv:3: field item_id: "NOPE-1" is not an item/,
+      ],
+      [
+        "item_id,annotator,score\nMK-1-1,alice,6\n",
+        /bad\.csv:2: field score: "6" is not one of 1, 2, 3, 4, 5/,
+      ],
+      [
+        'item_id,annotator,score,comment\n"MK-1-1",alice,5,"two\nlines"\nMK-2-1,,4,\n',
+        /bad\.csv:4: field annotator: missing/,
+      ],
+      [
+        "item_id,annotator,score,dim.safety\nMTG-1-1,alice,2,7\n",
+        /bad\.csv:2: field dimensions\.safety: "7" is not one of 0, 1/,
+      ],
+      [
+        "item_id,annotator,score,dim.b\nMK-1-1,alice,2,3\n",
+        /bad\.csv:2: field dimensions\.b: this item has no dimensions/,
+      ],
+      ["item_id,annotator\nMK-1-1,alice\n", /bad\.csv:1: header has no "score" column/],
+      [
+        "item_id,annotator,score\nMK-1-1,alice,5\nMK-1-1,alice,4\n",
+        /bad\.csv:3: item MK-1-1 rated twice by alice \(first on line 2\)/,
+      ],
+    ];
+    for (const [text, want] of cases) {
+      writeFileSync(join(dir, "bad.csv"), text);
+      const r = await cli(["annotate", "import", join(dir, "bad.csv"), "--run", "med-run", "--db", db]);
+      assert.equal(r.code, 2, text);
+      assert.match(r.stderr, want);
+    }
+    writeFileSync(
+      join(dir, "bad.jsonl"),
+      '{"item_id":"MK-1-1","annotator":"alice","score":5}\n{"item_id":"MK-2-1",\n',
+    );
+    const j = await cli(["annotate", "import", join(dir, "bad.jsonl"), "--run", "med-run", "--db", db]);
+    assert.equal(j.code, 2);
+    assert.match(j.stderr, /bad\.jsonl:2: not valid JSON/);
+    const out = await cli(["annotate", "export", "--run", "med-run", "--db", db, "--format", "jsonl"]);
+    assert.equal(out.stdout, "", "a refused file writes no rating");
+  });
+
+  test("import, export round trip, and agreement numbers computed by hand", async () => {
+    const { dir, db } = await fixture();
+    writeFileSync(join(dir, "ratings.csv"), ratingsCsv());
+    const imp = await cli(["annotate", "import", join(dir, "ratings.csv"), "--run", "med-run", "--db", db]);
+    assert.equal(imp.code, 0, imp.stderr);
+    assert.match(imp.stdout, /imported 16 rating\(s\)/);
+
+    // Export as JSONL, import that into a fresh run database: the same ratings come back.
+    const exp = await cli(["annotate", "export", "--run", "med-run", "--db", db, "--format", "jsonl"]);
+    const rows = exp.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(rows.length, 16);
+    const mtgAlice = rows.find((r) => r.item_id === "MTG-1-1" && r.annotator === "alice")!;
+    assert.deepEqual(mtgAlice.dimensions, { safety: 0, b: 2, c: 2, d: 2, e: 2 });
+    assert.equal(
+      rows.find((r) => r.item_id === "MK-1-1" && r.annotator === "alice")!.comment,
+      'alice on MK-1-1, "quoted"',
+    );
+    const other = await fixture();
+    writeFileSync(join(other.dir, "back.jsonl"), exp.stdout);
+    assert.equal(
+      (await cli(["annotate", "import", join(other.dir, "back.jsonl"), "--run", "med-run", "--db", other.db]))
+        .code,
+      0,
+    );
+    const csvA = await cli(["annotate", "export", "--run", "med-run", "--db", db]);
+    const csvB = await cli(["annotate", "export", "--run", "med-run", "--db", other.db]);
+    const strip = (s: string) =>
+      s
+        .split("\n")
+        .map((l) => l.split(",").slice(0, 9).join(","))
+        .join("\n");
+    assert.equal(strip(csvB.stdout), strip(csvA.stdout));
+
+    const r = await cli(["agreement", "--run", "med-run", "--db", db, "--json", "--rounds", "200"]);
+    assert.equal(r.code, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as ReportJson & { appendixD: unknown };
+    // MTG by Appendix D: alice vetoes on Safety; bob's (5,5,4,4) maps to 6 ≥ 5 (the paper's example).
+    assert.deepEqual(parsed.appendixD, { alice: { rated: 1, usable: 0 }, bob: { rated: 1, usable: 1 } });
+    const rep = parsed.report;
+    const scale = (id: string) => rep.overall.views.scale.comparisons.find((c) => c.id === id)!;
+    const binary = (id: string) => rep.overall.views.binary.comparisons.find((c) => c.id === id)!;
+    // judge vs alice over 8 items (fixture.ts): 6 equal → exact 0.75; margins judge {5:2,4:3,3:1,2:1,1:1},
+    // alice {5:1,4:3,3:2,2:1,1:1} → p_e = 15/64 → κ = (48−15)/(64−15) = 33/49.
+    assert.equal(scale("judge~alice").n, 8);
+    assert.ok(close(scale("judge~alice").stats.exact!.value, 0.75));
+    assert.ok(close(scale("judge~alice").stats.kappa!.value, 33 / 49));
+    // Quadratic weights ((i−j)/4)²: observed Σ = 2/16 over 8 items; expected Σ n_i m_j (i−j)² = 208 over
+    // 64·16 → κ_w = 1 − (2/128)/(208/1024) = 12/13.
+    assert.ok(close(scale("judge~alice").stats.quadraticKappa!.value, 12 / 13));
+    assert.ok(close(scale("judge~bob").stats.kappa!.value, 42 / 50));
+    assert.ok(close(scale("alice~bob").stats.kappa!.value, 26 / 50));
+    // Usable (≥ 4): judge 11100101, alice 11000101 → 7/8 agree, p_e = (5·4 + 3·4)/64 = 1/2 → κ = 0.75.
+    assert.ok(close(binary("judge~alice").stats.kappa!.value, 0.75));
+    const ci = scale("judge~alice").stats.kappa!;
+    assert.ok(ci.lower !== null && ci.upper !== null && ci.lower <= ci.upper);
+    // Per category: MK has three items; judge 5,4,4 vs alice 5,4,3 → exact 2/3.
+    const mk = rep.groups.find((g) => g.group === "MK")!;
+    assert.equal(mk.section.items, 3);
+    const mkAlice = mk.section.views.scale.comparisons.find((c) => c.id === "judge~alice")!;
+    assert.ok(close(mkAlice.stats.exact!.value, 2 / 3));
+    assert.deepEqual(
+      rep.groups.map((g) => g.group),
+      ["MK", "MLU", "MR", "MSE", "MTG"],
+    );
+
+    const text = await cli(["agreement", "--run", "med-run", "--db", db, "--rounds", "50"]);
+    assert.match(text.stdout, /scorer llmeval_med_judge/);
+    assert.match(text.stdout, /human usability by Appendix D .*: alice 0\/1, bob 1\/1/);
+    assert.match(text.stdout, /judge vs human majority/);
+    assert.match(text.stdout, /Leave-one-out/);
+  });
+
+  test("disagreements: largest gap first, with checklist, judge reasoning and comments", async () => {
+    const { dir, db } = await fixture();
+    // Everyone agrees with the judge except on MR-1-1 (judge 3, humans 5 and 5: gap 2) and MK-2-1 (gap 1).
+    const rows = ["item_id,annotator,score,comment"];
+    for (const q of QUESTIONS) {
+      const h = q.id === "MR-1-1" ? 5 : q.id === "MK-2-1" ? 5 : q.judge;
+      rows.push(`${q.id},alice,${h},${q.id === "MR-1-1" ? "ECG first is exactly right" : ""}`);
+      rows.push(`${q.id},bob,${h},`);
+    }
+    writeFileSync(join(dir, "r.csv"), `${rows.join("\n")}\n`);
+    assert.equal(
+      (await cli(["annotate", "import", join(dir, "r.csv"), "--run", "med-run", "--db", db])).code,
+      0,
+    );
+    const r = await cli([
+      "agreement",
+      "disagreements",
+      "--run",
+      "med-run",
+      "--db",
+      db,
+      "--top",
+      "2",
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const items = (
+      JSON.parse(r.stdout) as {
+        items: Array<{
+          itemId: string;
+          gap: number;
+          checklist: string;
+          judge: { explanation: string };
+          humans: Array<{ comment: string }>;
+        }>;
+      }
+    ).items;
+    assert.deepEqual(
+      items.map((i) => [i.itemId, i.gap]),
+      [
+        ["MR-1-1", 2],
+        ["MK-2-1", 1],
+      ],
+    );
+    assert.match(items[0]!.checklist, /ECG first/);
+    assert.match(items[0]!.judge.explanation, /Final score: \[3\]/);
+    assert.ok(items[0]!.humans.some((h) => h.comment === "ECG first is exactly right"));
+    const text = await cli(["agreement", "disagreements", "--run", "med-run", "--db", db, "--top", "1"]);
+    assert.match(text.stdout, /#1 MR-1-1 \[MR\]\s+judge 3\.00 vs humans 5\.00 \(gap 2\.00\)/);
+    assert.match(text.stdout, /checklist:\n\s+Core: 1\. ECG first/);
+    assert.match(text.stdout, /alice: 5 — ECG first is exactly right/);
+  });
+
+  test("refinement: snapshot, edit one checklist, rejudge only that question, agreement before/after", async () => {
+    const { dir, db } = await fixture();
+    writeFileSync(join(dir, "ratings.csv"), ratingsCsv());
+    assert.equal(
+      (await cli(["annotate", "import", join(dir, "ratings.csv"), "--run", "med-run", "--db", db])).code,
+      0,
+    );
+    const v1 = join(dir, "refine", "v1");
+    const snap = await cli(["annotate", "snapshot", "--run", "med-run", "--out", v1, "--db", db]);
+    assert.equal(snap.code, 0, snap.stderr);
+    assert.equal(readFileSync(join(v1, "checklists", "MR-1-2.md"), "utf8"), `${QUESTIONS[4]!.checklist}\n`);
+    const v2 = join(dir, "refine", "v2");
+    cpSync(v1, v2, { recursive: true });
+    // Unchanged except trailing whitespace an editor might leave: not an edit.
+    writeFileSync(join(v2, "checklists", "MK-1-1.md"), `${QUESTIONS[0]!.checklist}\n\n`);
+    writeFileSync(
+      join(v2, "checklists", "MR-1-2.md"),
+      "Core: 1. inferior STEMI\n2. reperfusion\nEDITED: accept 'inferior MI'\n",
+    );
+
+    const dry = await cli(["rejudge", "med-run", "--prompts", v2, "--db", db, "--dry-run"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^1 item\(s\) changed: MR-1-2$/m);
+
+    // The judge gives 4 when it sees the edited checklist; any other request would score 1.
+    const judge = await startMockServer({
+      record: true,
+      reply: (req) =>
+        lastUserText(req).includes("EDITED") ? "Meets the core needs.\nFinal score: [4]" : "Final score: [1]",
+    });
+    try {
+      const r = await cli([
+        "rejudge",
+        "med-run",
+        "--prompts",
+        v2,
+        "--db",
+        db,
+        "--judge",
+        "openai/judge",
+        "--judge-base-url",
+        judge.url,
+        "--rounds",
+        "0",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(judge.requests.length, 1, "only the edited question is judged again");
+      assert.match(
+        r.stdout,
+        /re-judged 1 changed item\(s\) in 1 sample\(s\) \(6 copied unchanged\) → new run med-run~v2/,
+      );
+      assert.match(r.stdout, /agreement before/);
+      assert.match(r.stdout, /agreement after/);
+    } finally {
+      await judge.close();
+    }
+    // After: MR-1-2's judge score is 4 (was 2); alice and bob gave 2, so judge vs alice drops from
+    // 6/8 to 5/8 exact, and the new run keeps every other judgement.
+    const after = await cli([
+      "agreement",
+      "--run",
+      "med-run",
+      "--judge-run",
+      "med-run~v2",
+      "--db",
+      db,
+      "--json",
+      "--rounds",
+      "0",
+    ]);
+    const rep = (JSON.parse(after.stdout) as ReportJson).report;
+    const ja = rep.overall.views.scale.comparisons.find((c) => c.id === "judge~alice")!;
+    assert.equal(ja.n, 8);
+    assert.ok(close(ja.stats.exact!.value, 5 / 8));
+    const dis = await cli([
+      "agreement",
+      "disagreements",
+      "--run",
+      "med-run",
+      "--judge-run",
+      "med-run~v2",
+      "--db",
+      db,
+      "--json",
+      "--top",
+      "1",
+    ]);
+    const top = (JSON.parse(dis.stdout) as { items: Array<{ itemId: string; checklist: string }> }).items[0]!;
+    assert.equal(top.itemId, "MR-1-2");
+    assert.match(top.checklist, /EDITED/);
+    // Nothing changed between v2 and the new run: nothing to do.
+    const again = await cli(["rejudge", "med-run~v2", "--prompts", v2, "--db", db, "--dry-run"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /nothing changed/);
+  });
+});
+
+describe("pieces", () => {
+  test("judge means onto the scale: nearest (halfway down) or floor", () => {
+    const s = [1, 2, 3, 4, 5];
+    assert.equal(judgeOnScale(11 / 3, s, "nearest"), 4);
+    assert.equal(judgeOnScale(11 / 3, s, "floor"), 3);
+    assert.equal(judgeOnScale(3.5, s, "nearest"), 3);
+    assert.equal(judgeOnScale(4, s, "floor"), 4);
+    assert.equal(judgeOnScale(0, s, "nearest"), undefined);
+  });
+
+  test("markdown renderer escapes HTML and emits only its own tags", () => {
+    const html = renderMarkdown(
+      '<script>alert(1)</script>\n\n<img src=x onerror="alert(2)"> **b** [x](javascript:alert(3)) [ok](https://e.org/"a)',
+    );
+    assert.ok(!/<script|<img/i.test(html));
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(html, /&lt;img src=x onerror=&quot;alert\(2\)&quot;&gt;/);
+    assert.match(html, /<strong>b<\/strong>/);
+    assert.ok(!html.includes('href="javascript'));
+    assert.match(
+      html,
+      /<a href="https:\/\/e\.org\/&quot;a" rel="noopener noreferrer nofollow" target="_blank">ok<\/a>/,
+    );
+    const tags = [...html.matchAll(/<\/?([a-z0-9]+)/g)].map((m) => m[1]);
+    for (const t of tags) assert.ok(["p", "br", "strong", "a"].includes(t!), t);
+    const table = renderMarkdown(
+      "| a | b |\n|---|---|\n| 1 | $x^2$ |\n\n- one\n- two\n\n```\n<b>code</b>\n```",
+    );
+    assert.match(
+      table,
+      /<table><thead><tr><th>a<\/th><th>b<\/th><\/tr><\/thead><tbody><tr><td>1<\/td><td><span class="math">x<sup>2<\/sup><\/span><\/td><\/tr><\/tbody><\/table>/,
+    );
+    assert.match(table, /<ul><li>one<\/li><li>two<\/li><\/ul>/);
+    assert.match(table, /<pre><code>&lt;b&gt;code&lt;\/b&gt;<\/code><\/pre>/);
+  });
+
+  test("markdown renderer on random hostile text: only known tags, no event handlers, no javascript: URLs", () => {
+    const alphabet = [
+      "<",
+      ">",
+      '"',
+      "'",
+      "`",
+      "*",
+      "_",
+      "$",
+      "\\",
+      "[",
+      "]",
+      "(",
+      ")",
+      "|",
+      "-",
+      "#",
+      "\n",
+      " ",
+      "a",
+      "1",
+      "\u0000",
+      "<script>",
+      "<img src=x onerror=alert(1)>",
+      "javascript:",
+      "https://x.org/",
+      "onclick=",
+      "</td>",
+      "\\frac{",
+      "^{",
+      "```",
+    ];
+    const allowed = new Set([
+      "p",
+      "br",
+      "strong",
+      "em",
+      "del",
+      "code",
+      "pre",
+      "a",
+      "span",
+      "div",
+      "sup",
+      "sub",
+      "ul",
+      "ol",
+      "li",
+      "blockquote",
+      "hr",
+      "table",
+      "thead",
+      "tbody",
+      "tr",
+      "th",
+      "td",
+      "h3",
+      "h4",
+      "h5",
+      "h6",
+      "h7",
+      "h8",
+    ]);
+    const rng = new Rng(12345);
+    const next = () => rng.int(1 << 30);
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: 1 + (next() % 60) }, () => alphabet[next() % alphabet.length]).join(
+        "",
+      );
+      const html = renderMarkdown(text);
+      for (const m of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g)) {
+        assert.ok(allowed.has(m[1]!.toLowerCase()), `tag ${m[1]} from ${JSON.stringify(text)}`);
+        const attrs = m[2]!;
+        assert.ok(!/\son\w+\s*=/i.test(attrs), `handler in ${m[0]} from ${JSON.stringify(text)}`);
+        assert.ok(!/javascript:/i.test(attrs), `javascript: in ${m[0]}`);
+        assert.ok(/^(\s+(class|href|rel|target|start)="[^"<>]*")*\s*$/.test(attrs), `attributes ${attrs}`);
+      }
+      assert.ok(!html.includes("\u0000"));
+    }
+  });
+});
+
+describe("generic judged task", () => {
+  test("items, blind app API, import and agreement for a non-LLMEval-Med run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "assay-annotate-generic-"));
+    const db = join(dir, "assay.db");
+    const store = new RunStore(db);
+    store.createRun({
+      runId: "g1",
+      createdAt: new Date().toISOString(),
+      toolVersion: "test",
+      task: { name: "my-judged-task", version: "1", args: {} },
+      model: { id: "openai/secret-model" },
+      judge: { id: "openai/judge" },
+      generate: {},
+      epochs: 1,
+      epochReducer: "mean",
+      scorers: [
+        { name: "exact", metrics: ["accuracy"] },
+        { name: "rubric_judge", metrics: ["mean"] },
+      ],
+      execution: { concurrency: 1, maxRetries: 0, cache: true },
+      configHash: "x",
+    });
+    const judge = [5, 2, 4, 1];
+    judge.forEach((j, i) => {
+      const input = [
+        { role: "user" as const, content: `earlier question ${i}` },
+        { role: "assistant" as const, content: `earlier answer ${i}` },
+        { role: "user" as const, content: `question ${i}` },
+      ];
+      store.addResult("g1", {
+        sampleId: `s${i}`,
+        epoch: 1,
+        seq: i,
+        input,
+        target: `reference ${i}`,
+        metadata: { category: i < 2 ? "easy" : "hard", checklist: `must say ${i}` },
+        messages: [...input, { role: "assistant", content: `answer ${i}` }],
+        output: `answer ${i}`,
+        inputTokens: 0,
+        outputTokens: 0,
+        judgeInputTokens: 0,
+        judgeOutputTokens: 0,
+        cached: false,
+        scores: {
+          exact: { value: i % 2 === 0 },
+          rubric_judge: { value: j, explanation: `judge thinks ${j}` },
+        },
+      });
+    });
+    store.flush();
+    const ratings = new RatingsDb(store.db);
+    const token = ratings.addAnnotator("dana", "g1");
+    const items = loadItems(store, store.requireRun("g1"));
+    assert.deepEqual(
+      items.map((it) => [it.itemId, it.category, it.judge?.value]),
+      [
+        ["s0", "easy", 5],
+        ["s1", "easy", 2],
+        ["s2", "hard", 4],
+        ["s3", "hard", 1],
+      ],
+    );
+    const srv = await startAnnotateServer({ ratings, run: store.requireRun("g1"), items, port: 0 });
+    try {
+      const list = (await (await fetch(`${srv.url}/a/${token}/api/items`)).json()) as {
+        items: Array<{ itemId: string }>;
+      };
+      assert.equal(list.items.length, 4);
+      const first = list.items[0]!.itemId;
+      const raw = await (await fetch(`${srv.url}/a/${token}/api/items/0`)).text();
+      const item = JSON.parse(raw) as {
+        question: string;
+        answer: string;
+        reference: string;
+        checklist: string;
+        history: Array<{ content: string }>;
+      };
+      const n = first.slice(1);
+      assert.equal(item.question, `question ${n}`);
+      assert.equal(item.answer, `answer ${n}`);
+      assert.equal(item.reference, `reference ${n}`);
+      assert.equal(item.checklist, `must say ${n}`);
+      assert.deepEqual(
+        item.history.map((h) => h.content),
+        [`earlier question ${n}`, `earlier answer ${n}`],
+      );
+      // Blind: neither the model nor the judge's score or reasoning reaches the annotator.
+      assert.ok(
+        !raw.includes("secret-model") && !raw.includes("judge thinks") && !raw.includes("rubric_judge"),
+      );
+      const bad = await fetch(`${srv.url}/a/${token}/api/ratings`, {
+        method: "POST",
+        headers: { "Content-Type": "text/plain" },
+        body: "{}",
+      });
+      assert.equal(bad.status, 415);
+      const cross = await fetch(`${srv.url}/a/${token}/api/ratings`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: "http://evil.example" },
+        body: JSON.stringify({ itemId: first, score: 3 }),
+      });
+      assert.equal(cross.status, 403);
+      const ok = await fetch(`${srv.url}/a/${token}/api/ratings`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ itemId: first, score: 3, comment: "meh" }),
+      });
+      assert.equal(ok.status, 200);
+      assert.equal(ratings.ratingsFor("g1", "dana")[0]?.comment, "meh");
+    } finally {
+      await srv.close();
+      store.close();
+    }
+    // Two more annotators from a file; the judge scorer is found by name ("judge" in it).
+    writeFileSync(
+      join(dir, "r.jsonl"),
+      ["s0,5", "s1,2", "s2,3", "s3,1"]
+        .flatMap((x) => {
+          const [id, v] = x.split(",");
+          return [
+            JSON.stringify({ item_id: id, annotator: "eve", score: Number(v) }),
+            JSON.stringify({ item_id: id, annotator: "finn", score: Number(v), dimensions: {} }),
+          ];
+        })
+        .join("\n"),
+    );
+    assert.equal(
+      (await cli(["annotate", "import", join(dir, "r.jsonl"), "--run", "g1", "--db", db])).code,
+      0,
+    );
+    const r = await cli(["agreement", "--run", "g1", "--db", db, "--json", "--rounds", "0"]);
+    assert.equal(r.code, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as ReportJson & { judgeScorer: string };
+    assert.equal(parsed.judgeScorer, "rubric_judge");
+    // judge 5,2,4,1 vs eve 5,2,3,1: exact 3/4.
+    const je = parsed.report.overall.views.scale.comparisons.find((c) => c.id === "judge~eve")!;
+    assert.ok(close(je.stats.exact!.value, 3 / 4));
+    assert.deepEqual(
+      parsed.report.groups.map((g) => g.group),
+      ["easy", "hard"],
+    );
+    const wrong = await cli(["agreement", "--run", "g1", "--db", db, "--scorer", "nope"]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--scorer: run g1 has no scorer "nope" \(it has: exact, rubric_judge\)/);
+    const rj = await cli(["rejudge", "g1", "--prompts", dir, "--db", db]);
+    assert.equal(rj.code, 2);
+    assert.match(rj.stderr, /rejudge needs a judged task whose prompts and checklists are files/);
+  });
+});
