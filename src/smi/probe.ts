@@ -111,7 +111,11 @@ async function probeTriple(
         model
           .generate(
             [{ role: "user", content: prompt }],
-            { temperature: opts.temperature, maxTokens: opts.maxTokens, ...(opts.completion ? { completion: true } : {}) },
+            {
+              temperature: opts.temperature,
+              maxTokens: opts.maxTokens,
+              ...(opts.completion ? { completion: true } : {}),
+            },
             { epoch: k },
           )
           .then((out) => isCorrect(triple.obj, prompt, out.text, opts.scoring)),

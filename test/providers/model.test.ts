@@ -143,7 +143,10 @@ describe("Model: retries, cache and errors", () => {
     try {
       const provider = new OpenAIProvider({ model: "pythia", baseUrl: server.url });
       const out = await provider.generate(
-        { messages: [{ role: "user", content: "Paris is the capital of" }], config: { completion: true, maxTokens: 4 } },
+        {
+          messages: [{ role: "user", content: "Paris is the capital of" }],
+          config: { completion: true, maxTokens: 4 },
+        },
         new AbortController().signal,
       );
       assert.equal(out.text, " continues Paris is the capital of");
