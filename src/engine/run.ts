@@ -5,6 +5,7 @@
  * its sample (errors are data); only an abort stops the loop, and unfinished units are simply not
  * written, so `resume` runs exactly the missing ones.
  */
+import { setMaxListeners } from "node:events";
 import type {
   ChatMessage,
   GenerateConfig,
@@ -104,6 +105,8 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const outer = opts.signal;
   const stop = new AbortController();
   const signal = AbortSignal.any([outer, stop.signal]);
+  // Many calls may wait on the limiter at once, each listening for an abort: that is expected here.
+  setMaxListeners(0, signal);
   const runId = manifest.runId;
   if (opts.mode === "new") store.createRun(manifest);
   else store.setStatus(runId, "running");

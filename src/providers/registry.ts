@@ -4,6 +4,7 @@
  */
 import type { Provider } from "../core/types.js";
 import { UserError } from "../util/errors.js";
+import { ggufProvider } from "./gguf.js";
 import { OpenAIProvider } from "./openai.js";
 import { scriptedProvider } from "./scripted.js";
 
@@ -76,4 +77,9 @@ registerProvider(
 );
 registerProvider("scripted", "answers from code, for tests (scripted/echo)", (model) =>
   scriptedProvider(model),
+);
+registerProvider(
+  "gguf",
+  "in-process GGUF model via llama.cpp: gguf/<path.gguf> or gguf/hf:<owner>/<repo>[@rev]/<file.gguf>",
+  (model) => ggufProvider(model),
 );

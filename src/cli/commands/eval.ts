@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOutcome, runEval } from "../../engine/run.js";
+import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
+import { prepareLocalModels } from "../../providers/gguf.js";
 import type { Model } from "../../providers/model.js";
 import type { RunStore } from "../../store/run-store.js";
 import { createTask, getTaskDefinition } from "../../tasks/index.js";
@@ -81,7 +83,10 @@ export function registerEvalCommands(program: Command): void {
       .command("eval")
       .description("run a task against a model and store every result")
       .argument("<task>", "task name (see: assay tasks)")
-      .option("--model <provider/model>", "model under test, e.g. openai/gpt-4o-mini")
+      .option(
+        "--model <provider/model>",
+        "model under test, e.g. openai/gpt-4o-mini (default: the embedded local GGUF model)",
+      )
       .option(
         "--model-base-url <url>",
         "OpenAI-compatible base URL (default $OPENAI_BASE_URL or api.openai.com)",
@@ -90,7 +95,10 @@ export function registerEvalCommands(program: Command): void {
         "--model-api-key-env <name>",
         "environment variable holding the model's API key (default OPENAI_API_KEY)",
       )
-      .option("--judge <provider/model>", "judge model for model-graded scorers")
+      .option(
+        "--judge <provider/model>",
+        "judge model for model-graded scorers (default: the embedded local model)",
+      )
       .option("--judge-base-url <url>", "base URL for the judge")
       .option("--judge-api-key-env <name>", "environment variable holding the judge's API key")
       .option("--dataset <path|url>", "dataset file or URL (JSON, JSONL, Parquet)")
@@ -109,11 +117,6 @@ export function registerEvalCommands(program: Command): void {
       .option("--max-tokens <n>", "maximum output tokens", intOption("--max-tokens", 1))
       .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)"),
   ).action(async (taskName: string, flags: EvalFlags) => {
-    if (!flags.model) {
-      throw new UserError(
-        "--model is required, e.g. --model openai/gpt-4o-mini --model-base-url http://localhost:8000/v1",
-      );
-    }
     const args: TaskArgs = { ...flags.taskArg };
     if (flags.dataset !== undefined && flags.data !== undefined)
       throw new UserError("give --dataset or --data, not both");
@@ -129,19 +132,21 @@ export function registerEvalCommands(program: Command): void {
     const store = openStore(flags.db);
     try {
       const cache = flags.cache ? store : undefined;
+      // No --model: the embedded local model (downloaded once; see docs/local-models.md).
       const model = buildModel({
-        id: flags.model,
+        id: flags.model ?? defaultModelId(),
         concurrency: flags.concurrency,
         ...modelFlags(flags, cache),
         ...(flags.modelBaseUrl ? { baseUrl: flags.modelBaseUrl } : {}),
         ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
       });
-      const judge = flags.judge
-        ? buildJudge(flags, flags.judge, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache)
+      const judgeId =
+        flags.judge ?? (task.scorers.some((s) => s.requiresJudge) ? defaultJudgeId() : undefined);
+      const judge = judgeId
+        ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache)
         : undefined;
-      if (!judge && task.scorers.some((s) => s.requiresJudge)) {
-        throw new UserError(`task "${task.name}" is judged by a model: pass --judge <provider/model>`);
-      }
+      // Download/load local models before the run, so an offline machine gets one clear error up front.
+      await prepareLocalModels([model.provider, judge?.provider]);
       const runId = flags.runId ?? newRunId(task.name);
       const manifest = buildManifest({
         runId,
@@ -210,6 +215,7 @@ export function registerEvalCommands(program: Command): void {
         const judge = m.judge
           ? buildJudge(flags, m.judge.id, flags.judgeBaseUrl ?? m.judge.endpoint, flags.judgeApiKeyEnv, cache)
           : undefined;
+        await prepareLocalModels([model.provider, judge?.provider]);
         const check = buildManifest({
           runId: m.runId,
           task,
