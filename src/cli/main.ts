@@ -6,6 +6,7 @@ import { registerModelCommands } from "../formats/cli.js";
 import { registerGameqaCommands } from "../gameqa/cli.js";
 import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
 import { registerMathtrapCommands } from "../mathtrap/cli.js";
+import { registerMoeCommands } from "../moe/cli.js";
 import { registerSmiCommands } from "../smi/cli.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerGameqaCommands(program);
   registerSmiCommands(program);
   registerModelCommands(program);
+  registerMoeCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

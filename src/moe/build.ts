@@ -1,0 +1,521 @@
+/**
+ * `assay moe build`: slice a dense checkpoint's FFNs into experts following a split, add a gate, and write one
+ * of three layouts — LLaMA-MoE (Hugging Face folder), Mixtral (Hugging Face folder) or GGUF (llama.cpp) —
+ * streaming one source matrix at a time. Expert slices are stored elements copied unchanged; only the
+ * Mixtral/GGUF down projections are multiplied by the scale factor (folded in, exact for powers of two).
+ */
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Checkpoint } from "../formats/checkpoint.js";
+import { llamaGgufMetadata } from "../formats/convert.js";
+import { decodeToF32, encodeFromF32, type FloatDType, isFloatDType } from "../formats/dtype.js";
+import { type GgufMetaValue, GgufWriter, gguf } from "../formats/gguf.js";
+import { requireSupported, toHfConfig } from "../formats/hf-config.js";
+import {
+  ggufToHfName,
+  hfToGgufName,
+  type Naming,
+  permuteRopeRows,
+  type RopeLayout,
+} from "../formats/names.js";
+import { SafetensorsWriter } from "../formats/safetensors.js";
+import { UserError } from "../util/errors.js";
+import type { Progress } from "../util/progress.js";
+import { type DenseModel, ffnName } from "./dense.js";
+import { centroidRows, type GateInit, type GateNetwork, gateRng, initGate } from "./gate-init.js";
+import type { GateWeights } from "./layer.js";
+import { FfnMatrixReader } from "./source.js";
+import { equalExpertSizes, type MoeSplit } from "./split.js";
+
+export type MoeFormat = "llama-moe" | "mixtral" | "gguf";
+export const MOE_FORMATS: readonly MoeFormat[] = ["llama-moe", "mixtral", "gguf"];
+
+/** File names inside a Hugging Face output folder. */
+export const SPLIT_FILE = "moe_split.json";
+export const GGUF_SPLIT_KEY = "assay.moe.split";
+
+export interface BuildOptions {
+  format: MoeFormat;
+  topK: number;
+  gate: GateInit;
+  gateNetwork: GateNetwork;
+  /** score_scale_factor: one value, or one per layer. Default E/k. */
+  scale?: number | number[];
+  /** Residual experts' scale (LLaMA-MoE residual only); default R so that k = E reproduces the dense FFN. */
+  residualScale?: number;
+  seed: number;
+  name?: string;
+  /** Folder holding LLaMA-MoE's configuration/modeling .py files to copy next to the weights. */
+  modelingDir?: string;
+  progress?: Progress;
+}
+
+export interface BuildResult {
+  format: MoeFormat;
+  out: string;
+  files: string[];
+  tensors: number;
+  bytes: number;
+  experts: number;
+  topK: number;
+  scale: number[];
+  sizes: number[][];
+}
+
+interface OutTensor {
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** Emits the tensor's bytes (any number of chunks, in order). */
+  produce(emit: (bytes: Uint8Array) => void): void;
+}
+
+const MODELING_FILES = ["configuration_llama_moe.py", "modeling_llama_moe_hf.py"];
+
+/** Check a build request against the model and split; every impossible request gets a clear UserError. */
+export function checkBuild(dense: DenseModel, split: MoeSplit, opts: BuildOptions): number[] {
+  const { config, ck } = dense;
+  requireSupported(config, ck.path, "MoE construction");
+  if (
+    split.intermediateSize !== config.intermediateSize ||
+    split.hiddenSize !== config.hiddenSize ||
+    split.numLayers !== config.numLayers
+  ) {
+    throw new UserError(
+      `split was computed for hidden ${split.hiddenSize}, FFN width ${split.intermediateSize}, ${split.numLayers} layers; ${ck.path} has ${config.hiddenSize}, ${config.intermediateSize}, ${config.numLayers}`,
+    );
+  }
+  const E = split.numExperts;
+  if (!Number.isSafeInteger(opts.topK) || opts.topK < 1 || opts.topK > E) {
+    throw new UserError(`--top-k must be between 1 and the number of experts (${E}), got ${opts.topK}`);
+  }
+  const L = config.numLayers;
+  const scale =
+    opts.scale === undefined
+      ? new Array<number>(L).fill(E / opts.topK)
+      : typeof opts.scale === "number"
+        ? new Array<number>(L).fill(opts.scale)
+        : opts.scale;
+  if (scale.length !== L || !scale.every((s) => Number.isFinite(s) && s > 0)) {
+    throw new UserError(
+      `--scale-factor must be one positive number or ${L} comma-separated positive numbers (one per layer)`,
+    );
+  }
+  if (opts.format !== "llama-moe") {
+    const what = opts.format === "mixtral" ? "Mixtral" : "GGUF (llama.cpp)";
+    const m = equalExpertSizes(split);
+    if (m === undefined) {
+      const sizes = [...new Set(split.layers[0]!.experts.map((e) => e.length))].join("/");
+      throw new UserError(
+        `${what} needs equal-sized experts, but this split has experts of ${sizes} neurons (FFN width ${config.intermediateSize} is not divisible by ${E}); use --format llama-moe, or a number of experts that divides ${config.intermediateSize}`,
+      );
+    }
+    if (split.numResidual > 0) {
+      throw new UserError(`${what} has no slot for residual (shared) experts; use --format llama-moe`);
+    }
+    if (opts.gateNetwork !== "linear") {
+      throw new UserError(
+        `${what} routers are a single linear layer; use --gate-network linear (the mlp gate is LLaMA-MoE only)`,
+      );
+    }
+  }
+  return scale;
+}
+
+export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: BuildOptions): BuildResult {
+  const scale = checkBuild(dense, split, opts);
+  const { ck, config } = dense;
+  const reader = new FfnMatrixReader(ck);
+  const hf = opts.format !== "gguf";
+  const naming: Naming = hf ? "hf" : "gguf";
+  const layout: RopeLayout = hf ? "halves" : "interleaved";
+  const E = split.numExperts;
+  const d = config.hiddenSize;
+  const matrixDtype = ck.tensor(ffnName(ck, 0, "up")).dtype as FloatDType;
+  const tensors: OutTensor[] = [...denseTensors(ck, naming, layout, opts.format)];
+  if (hf && config.tieWordEmbeddings && !ck.has(ck.names.output)) {
+    // Tied models also get lm_head (transformers ties it anyway; other loaders find it).
+    const embed = ck.names.embed;
+    const t = ck.tensor(embed);
+    tensors.push({
+      name: "lm_head.weight",
+      dtype: t.dtype,
+      shape: t.shape,
+      produce: (emit) => emit(ck.readRaw(embed)),
+    });
+  }
+  for (let l = 0; l < config.numLayers; l++) tensors.push(...layerTensors(l));
+  const files: string[] = [];
+  let bytes = 0;
+  opts.progress?.setTotal(tensors.length);
+  const writeAll = (writer: { write(b: Uint8Array): void }): void => {
+    for (const t of tensors) {
+      opts.progress?.setDetail(t.name);
+      t.produce((b) => {
+        bytes += b.byteLength;
+        writer.write(b);
+      });
+      opts.progress?.tick();
+    }
+  };
+  if (hf) {
+    if (existsSync(out) && !statSync(out).isDirectory())
+      throw new UserError(`${out}: exists and is not a folder`);
+    mkdirSync(out, { recursive: true });
+    const file = join(out, "model.safetensors");
+    const writer = new SafetensorsWriter(file, tensors, { format: "pt" });
+    try {
+      writeAll(writer);
+      writer.close();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    files.push(file);
+    const cfg = opts.format === "llama-moe" ? llamaMoeConfig() : mixtralConfig();
+    writeFileSync(join(out, "config.json"), `${JSON.stringify(cfg, null, 2)}\n`);
+    files.push(join(out, "config.json"));
+    writeFileSync(join(out, SPLIT_FILE), `${JSON.stringify(split)}\n`);
+    files.push(join(out, SPLIT_FILE));
+    if (opts.modelingDir && opts.format === "llama-moe") {
+      for (const f of MODELING_FILES) {
+        const src = join(opts.modelingDir, f);
+        if (!existsSync(src))
+          throw new UserError(`${src}: not found (--modeling-files needs ${MODELING_FILES.join(" and ")})`);
+        copyFileSync(src, join(out, f));
+        files.push(join(out, f));
+      }
+    }
+  } else {
+    const m = equalExpertSizes(split)!;
+    const tokenizer = new Map<string, GgufMetaValue>();
+    if (ck.format === "gguf")
+      for (const [k, v] of ck.metadata)
+        if (k.startsWith("tokenizer.") && typeof v !== "string") tokenizer.set(k, v);
+    const fileType = matrixDtype === "F32" ? 0 : matrixDtype === "F16" ? 1 : 32;
+    const meta = llamaGgufMetadata(
+      { ...config, intermediateSize: m },
+      { name: opts.name ?? "assay-moe", fileType, tokenizer },
+    );
+    meta.set("llama.expert_count", gguf.u32(E));
+    meta.set("llama.expert_used_count", gguf.u32(opts.topK));
+    meta.set("assay.moe.scale_factor", gguf.arr("f32", scale));
+    meta.set("assay.moe.gate_init", gguf.str(opts.gate));
+    meta.set(GGUF_SPLIT_KEY, gguf.str(JSON.stringify(split)));
+    const writer = new GgufWriter(out, meta, tensors);
+    try {
+      writeAll(writer);
+      writer.close();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    files.push(out);
+  }
+  return {
+    format: opts.format,
+    out,
+    files,
+    tensors: tensors.length,
+    bytes,
+    experts: E,
+    topK: opts.topK,
+    scale,
+    sizes: split.layers.map((L) => L.experts.map((e) => e.length)),
+  };
+
+  /** The gate of layer l (computed when its tensor is produced; centroids stream W_up rows). */
+  function gateOf(l: number): GateWeights {
+    const experts = split.layers[l]!.experts;
+    return initGate(opts.gateNetwork, opts.gate, E, d, gateRng(opts.seed, l), () => {
+      reader.load(l, "up");
+      return centroidRows(experts, d, (i) => reader.rowF32(i));
+    });
+  }
+
+  function layerTensors(l: number): OutTensor[] {
+    const S = split.layers[l]!;
+    const res = S.residual ?? [];
+    const out: OutTensor[] = [];
+    const gateDtype = opts.format === "gguf" ? "F32" : matrixDtype;
+    const enc = (v: Float32Array): Uint8Array => encodeFromF32(v, gateDtype as FloatDType);
+    const dtypeOf = (p: "gate" | "up" | "down"): string => ck.tensor(ffnName(ck, l, p)).dtype;
+    if (opts.format === "gguf") {
+      const m = S.experts[0]!.length;
+      out.push({
+        name: `blk.${l}.ffn_gate_inp.weight`,
+        dtype: "F32",
+        shape: [E, d],
+        produce: (emit) => emit(enc((gateOf(l) as { w: Float32Array }).w)),
+      });
+      for (const [part, tname] of [
+        ["gate", "ffn_gate_exps"],
+        ["up", "ffn_up_exps"],
+        ["down", "ffn_down_exps"],
+      ] as const) {
+        out.push({
+          name: `blk.${l}.${tname}.weight`,
+          dtype: dtypeOf(part),
+          shape: part === "down" ? [E, d, m] : [E, m, d],
+          produce: (emit) => {
+            reader.load(l, part);
+            for (const e of S.experts) {
+              if (part === "down") reader.emitCols(e, emit, scale[l]!);
+              else reader.emitRows(e, emit);
+            }
+          },
+        });
+      }
+      return out;
+    }
+    if (opts.format === "mixtral") {
+      const p = `model.layers.${l}.block_sparse_moe`;
+      out.push({
+        name: `${p}.gate.weight`,
+        dtype: gateDtype,
+        shape: [E, d],
+        produce: (emit) => emit(enc((gateOf(l) as { w: Float32Array }).w)),
+      });
+      for (const [part, w] of [
+        ["gate", "w1"],
+        ["up", "w3"],
+        ["down", "w2"],
+      ] as const) {
+        S.experts.forEach((e, j) => {
+          out.push({
+            name: `${p}.experts.${j}.${w}.weight`,
+            dtype: dtypeOf(part),
+            shape: part === "down" ? [d, e.length] : [e.length, d],
+            produce: (emit) => {
+              reader.load(l, part);
+              if (part === "down") reader.emitCols(e, emit, scale[l]!);
+              else reader.emitRows(e, emit);
+            },
+          });
+        });
+      }
+      return out;
+    }
+    // LLaMA-MoE: calculator experts (ParameterList: no ".weight" suffix), gate network, zero noise weights.
+    const moe = res.length > 0 ? `model.layers.${l}.mlp.moe_layer` : `model.layers.${l}.mlp`;
+    const sliceTensors = (prefix: string, sets: number[][]): void => {
+      for (const part of ["gate", "up", "down"] as const) {
+        sets.forEach((e, j) => {
+          out.push({
+            name: `${prefix}.calculator.experts.weight_${part}.${j}`,
+            dtype: dtypeOf(part),
+            shape: part === "down" ? [d, e.length] : [e.length, d],
+            produce: (emit) => {
+              reader.load(l, part);
+              if (part === "down") reader.emitCols(e, emit);
+              else reader.emitRows(e, emit);
+            },
+          });
+        });
+      }
+    };
+    sliceTensors(moe, S.experts);
+    if (opts.gateNetwork === "linear") {
+      out.push({
+        name: `${moe}.gate.gate_network.weight`,
+        dtype: gateDtype,
+        shape: [E, d],
+        produce: (emit) => emit(enc((gateOf(l) as { w: Float32Array }).w)),
+      });
+    } else {
+      let cached: GateWeights | undefined;
+      const g = (): { w0: Float32Array; w2: Float32Array } => {
+        cached ??= gateOf(l);
+        return cached as { w0: Float32Array; w2: Float32Array };
+      };
+      out.push({
+        name: `${moe}.gate.gate_network.0.weight`,
+        dtype: gateDtype,
+        shape: [E, d],
+        produce: (emit) => emit(enc(g().w0)),
+      });
+      out.push({
+        name: `${moe}.gate.gate_network.2.weight`,
+        dtype: gateDtype,
+        shape: [E, E],
+        produce: (emit) => emit(enc(g().w2)),
+      });
+    }
+    out.push({
+      name: `${moe}.gate.weight_noise.weight`,
+      dtype: gateDtype,
+      shape: [E, d],
+      produce: (emit) => emit(new Uint8Array(E * d * (gateDtype === "F32" ? 4 : 2))),
+    });
+    if (res.length > 0) {
+      const rp = `model.layers.${l}.mlp.residual_block`;
+      sliceTensors(rp, res);
+      // Residual gate: zero-initialised linear layer → softmax gives 1/R to each residual expert.
+      out.push({
+        name: `${rp}.gate.gate_network.weight`,
+        dtype: gateDtype,
+        shape: [res.length, d],
+        produce: (emit) => emit(new Uint8Array(res.length * d * (gateDtype === "F32" ? 4 : 2))),
+      });
+    }
+    return out;
+  }
+
+  function torchDtype(): "float32" | "float16" | "bfloat16" {
+    return matrixDtype === "F32" ? "float32" : matrixDtype === "F16" ? "float16" : "bfloat16";
+  }
+
+  function llamaMoeConfig(): Record<string, unknown> {
+    const base = toHfConfig(config, torchDtype());
+    const R = split.numResidual;
+    const sizes = split.layers.map((L) => L.experts.map((e) => e.length));
+    const moeWidth = sizes[0]!.reduce((a, b) => a + b, 0);
+    const sf = scale.every((s) => s === scale[0]) ? scale[0] : scale;
+    const cfg: Record<string, unknown> = {
+      ...base,
+      architectures: [R > 0 ? "LlamaMoEResidualForCausalLM" : "LlamaMoEForCausalLM"],
+      model_type: R > 0 ? "llama_moe_residual" : "llama_moe",
+      num_experts: E,
+      num_selects: opts.topK,
+      size_experts: sizes,
+      gate_type: "TopKBalancedNoisyGate",
+      gate_network: opts.gateNetwork,
+      gate_use_softmax: true,
+      gate_use_balance: true,
+      gate_balance_loss_weight: 0.01,
+      gate_add_noise: true,
+      gate_noise_epsilon: 0.01,
+      calculator_type: "UniversalCalculator",
+      multiply_gate_scores: true,
+      score_scale_factor: sf,
+      add_weight_norm: false,
+      drop_tokens: true,
+      dropped_padding: "zero",
+      capacity_factor: 1.25,
+    };
+    if (R > 0) {
+      const resSizes = split.layers.map((L) => (L.residual ?? []).map((e) => e.length));
+      const resWidth = resSizes[0]!.reduce((a, b) => a + b, 0);
+      Object.assign(cfg, {
+        num_experts_residual: R,
+        size_experts_residual: resSizes,
+        intermediate_size_moe: moeWidth,
+        intermediate_size_residual: resWidth,
+        intermediate_size: moeWidth + resWidth,
+        score_scale_factor_residual: opts.residualScale ?? R,
+        use_weighting: false,
+      });
+    } else {
+      cfg.intermediate_size = moeWidth;
+      cfg.auto_map = {
+        AutoConfig: "configuration_llama_moe.LlamaMoEConfig",
+        AutoModel: "modeling_llama_moe_hf.LlamaMoEModel",
+        AutoModelForCausalLM: "modeling_llama_moe_hf.LlamaMoEForCausalLM",
+      };
+    }
+    cfg.assay_moe = assayInfo();
+    return cfg;
+  }
+
+  function mixtralConfig(): Record<string, unknown> {
+    const base = toHfConfig(config, torchDtype());
+    return {
+      ...base,
+      architectures: ["MixtralForCausalLM"],
+      model_type: "mixtral",
+      intermediate_size: equalExpertSizes(split),
+      num_local_experts: E,
+      num_experts_per_tok: opts.topK,
+      router_aux_loss_coef: 0.02,
+      output_router_logits: false,
+      sliding_window: null,
+      assay_moe: { ...assayInfo(), scale_folded_into_w2: true },
+    };
+  }
+
+  function assayInfo(): Record<string, unknown> {
+    return {
+      method: split.method,
+      variant: split.variant,
+      seed: split.seed,
+      gate_init: opts.gate,
+      gate_seed: opts.seed,
+      scale_factor: scale,
+      source: ck.path,
+    };
+  }
+}
+
+/** Every non-FFN tensor of the dense model under the target naming, q/k rows permuted when layouts differ. */
+function denseTensors(ck: Checkpoint, naming: Naming, layout: RopeLayout, format: MoeFormat): OutTensor[] {
+  const config = ck.config!;
+  const ffn = new Set<string>();
+  const qk = new Map<string, number>();
+  for (let l = 0; l < config.numLayers; l++) {
+    const n = ck.names.layer(l);
+    ffn.add(n.wGate);
+    ffn.add(n.wUp);
+    ffn.add(n.wDown);
+    qk.set(n.wq, config.numHeads);
+    qk.set(n.wk, config.numKvHeads);
+  }
+  const out: OutTensor[] = [];
+  for (const t of ck.tensors) {
+    if (ffn.has(t.name)) continue;
+    if (!isFloatDType(t.dtype))
+      throw new UserError(
+        `${ck.path}: tensor "${t.name}" is ${t.dtype}; only F32, F16 and BF16 checkpoints are supported`,
+      );
+    let name = t.name;
+    if (ck.naming !== naming) {
+      const mapped = naming === "gguf" ? hfToGgufName(t.name) : ggufToHfName(t.name);
+      if (!mapped)
+        throw new UserError(
+          `${ck.path}: tensor "${t.name}" has no ${naming === "gguf" ? "GGUF" : "Hugging Face"} name`,
+        );
+      name = mapped;
+    }
+    const heads = ck.ropeLayout !== layout ? qk.get(t.name) : undefined;
+    const toF32 = format === "gguf" && t.shape.length <= 1 && t.dtype !== "F32";
+    const dtype: FloatDType = toF32 ? "F32" : t.dtype;
+    const src = t.name;
+    const srcDtype = t.dtype;
+    out.push({
+      name,
+      dtype,
+      shape: t.shape,
+      produce: (emit) => {
+        if (heads === undefined && !toF32) {
+          // Untouched tensors stream through in 4 MB pieces.
+          const total = ck.tensor(src).byteLength;
+          const piece = new Uint8Array(Math.min(total, 4 << 20));
+          for (let at = 0; at < total; at += piece.byteLength) {
+            const n = Math.min(piece.byteLength, total - at);
+            emit(ck.readRawRange(src, at, n, piece.subarray(0, n)).subarray(0, n));
+          }
+          return;
+        }
+        if (heads !== undefined) {
+          // q/k rows are permuted inside each head: read, permute and write one head at a time.
+          const rowBytes = t.shape[1]! * (srcDtype === "F32" ? 4 : 2);
+          const headBytes = config.headDim * rowBytes;
+          for (let h = 0; h < heads; h++) {
+            emit(
+              permuteRopeRows(
+                ck.readRawRange(src, h * headBytes, headBytes),
+                1,
+                config.headDim,
+                rowBytes,
+                ck.ropeLayout,
+                layout,
+              ),
+            );
+          }
+          return;
+        }
+        emit(encodeFromF32(decodeToF32(ck.readRaw(src), srcDtype), "F32"));
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,385 @@
+/**
+ * `assay moe verify OUT --dense MODEL`: structural checks of an export against its dense source, and the
+ * exact-equivalence check — with every expert selected (k = E), a zero gate (all probabilities 1/E) and scale
+ * factor E, the MoE FFN equals the dense FFN (for sharing splits: the dense FFN with neuron i counted c_i times).
+ */
+import { decodeToF32, isFloatDType } from "../formats/dtype.js";
+import { ggufToHfName, hfToGgufName, permuteRopeRows } from "../formats/names.js";
+import { LlamaEngine } from "../llama/engine.js";
+import { Rng } from "../llama/sampler.js";
+import type { LlamaWeights } from "../llama/weights.js";
+import { UserError } from "../util/errors.js";
+import { type DenseModel, loadDenseWeights, sampleSequences } from "./dense.js";
+import { denseFfn, type MoeLayer, moeForward, scratchFor } from "./layer.js";
+import { loadNonFfnWeights, type MoeModel, moeEngine } from "./model.js";
+import { type MoeSplit, neuronMultiplicity } from "./split.js";
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface EquivalenceResult {
+  inputs: number;
+  perLayer: { layer: number; maxAbsDiff: number; maxAbsDense: number }[];
+  maxAbsDiff: number;
+  tolerance: number;
+  ok: boolean;
+}
+
+export interface VerifyReport {
+  out: string;
+  format: string;
+  /** Sharing split: equivalence is with the dense FFN counting neuron i as often as experts hold it. */
+  sharing: boolean;
+  checks: Check[];
+  equivalence: EquivalenceResult;
+  /** Whole-model logits with the zero-gate k = E MoE vs the dense model (small models only). */
+  model?: { tokens: number; maxAbsLogitDiff: number; ok: boolean };
+  /** llama.cpp (node-llama-cpp) vs our engine on the GGUF export as routed (its own gate and top-k). */
+  llamaCpp?: { tokens: number; maxAbsLogitDiff: number; maxAbsLogit: number; ok: boolean; detail?: string };
+  ok: boolean;
+}
+
+/** The same layer with a zero gate, every expert selected and the scale that makes it dense-equivalent. */
+export function equivalenceLayer(layer: MoeLayer, folded: number): MoeLayer {
+  const E = layer.experts.length;
+  const d = layer.dim;
+  return {
+    ...layer,
+    gate: { kind: "linear", w: new Float32Array(E * d) },
+    topK: E,
+    scale: E / folded,
+    residualScale: layer.residual.length,
+  };
+}
+
+export function checkEquivalence(
+  moe: MoeModel,
+  dense: LlamaWeights,
+  split: MoeSplit | undefined,
+  extraInputs: Float32Array[][] = [],
+  randomInputs = 8,
+  seed = 1,
+): EquivalenceResult {
+  const d = moe.config.hiddenSize;
+  const rng = new Rng(seed);
+  const perLayer: EquivalenceResult["perLayer"] = [];
+  let inputs = 0;
+  moe.layers.forEach((layer, l) => {
+    const eq = equivalenceLayer(layer, moe.foldedScale[l]!);
+    const s = scratchFor(eq);
+    const mult = split?.sharing ? neuronMultiplicity(split.layers[l]!, split.intermediateSize) : undefined;
+    const xs: Float32Array[] = [...(extraInputs[l] ?? [])];
+    for (let r = 0; r < randomInputs; r++) xs.push(Float32Array.from({ length: d }, () => rng.normal()));
+    const a = new Float32Array(d);
+    const b = new Float32Array(d);
+    let maxDiff = 0;
+    let maxDense = 0;
+    for (const x of xs) {
+      moeForward(eq, x, a, s);
+      denseFfn(dense.layers[l]!, x, b, mult);
+      for (let i = 0; i < d; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+        maxDense = Math.max(maxDense, Math.abs(b[i]!));
+      }
+    }
+    inputs = xs.length;
+    perLayer.push({ layer: l, maxAbsDiff: maxDiff, maxAbsDense: maxDense });
+  });
+  const maxAbsDiff = Math.max(...perLayer.map((p) => p.maxAbsDiff));
+  const scaleRef = Math.max(1, ...perLayer.map((p) => p.maxAbsDense));
+  // Float32 storage, float64 sums in a different order: a few float32 ulps of the output's magnitude.
+  const tolerance = 1e-5 * scaleRef;
+  return { inputs, perLayer, maxAbsDiff, tolerance, ok: maxAbsDiff <= tolerance };
+}
+
+function bitsEqual(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+/** Structural checks: configuration, non-FFN tensors identical, expert slices identical to the dense rows/columns. */
+export function structuralChecks(
+  moe: MoeModel,
+  dense: DenseModel,
+  denseW: LlamaWeights,
+  split: MoeSplit | undefined,
+): Check[] {
+  const checks: Check[] = [];
+  const a = moe.config;
+  const b = dense.config;
+  const keys = ["hiddenSize", "numLayers", "numHeads", "numKvHeads", "headDim", "vocabSize"] as const;
+  const bad = keys.filter((k) => a[k] !== b[k]);
+  checks.push({
+    name: "configuration",
+    ok: bad.length === 0,
+    detail:
+      bad.length === 0
+        ? "hidden size, layers, heads, vocabulary match the dense model"
+        : `differs in ${bad.map((k) => `${k} ${a[k]} vs ${b[k]}`).join(", ")}`,
+  });
+  if (bad.length > 0) return checks;
+  // Non-FFN tensors: stored bytes equal after the RoPE row permutation (values equal when GGUF widened 1-D tensors to F32).
+  let compared = 0;
+  const mismatched: string[] = [];
+  const ffn = new Set<string>();
+  for (let l = 0; l < b.numLayers; l++) {
+    const n = dense.ck.names.layer(l);
+    ffn.add(n.wGate).add(n.wUp).add(n.wDown);
+  }
+  const qk = new Map<string, number>();
+  for (let l = 0; l < b.numLayers; l++) {
+    qk.set(dense.ck.names.layer(l).wq, b.numHeads);
+    qk.set(dense.ck.names.layer(l).wk, b.numKvHeads);
+  }
+  for (const t of dense.ck.tensors) {
+    if (ffn.has(t.name) || !isFloatDType(t.dtype)) continue;
+    const name =
+      dense.ck.naming === moe.ck.naming
+        ? t.name
+        : moe.ck.naming === "gguf"
+          ? hfToGgufName(t.name)
+          : ggufToHfName(t.name);
+    if (!name || !moe.ck.has(name)) {
+      mismatched.push(`${t.name} missing`);
+      continue;
+    }
+    const o = moe.ck.tensor(name);
+    let raw: Uint8Array = dense.ck.readRaw(t.name);
+    const heads = qk.get(t.name);
+    if (heads !== undefined && dense.ck.ropeLayout !== moe.ck.ropeLayout) {
+      raw = permuteRopeRows(
+        raw,
+        heads,
+        b.headDim,
+        t.shape[1]! * (t.dtype === "F32" ? 4 : 2),
+        dense.ck.ropeLayout,
+        moe.ck.ropeLayout,
+      );
+    }
+    const same =
+      o.dtype === t.dtype
+        ? Buffer.compare(Buffer.from(raw), moe.ck.readRaw(name)) === 0
+        : bitsEqual(decodeToF32(raw, t.dtype), moe.ck.readF32(name));
+    if (!same) mismatched.push(name);
+    compared++;
+  }
+  checks.push({
+    name: "dense tensors copied",
+    ok: mismatched.length === 0,
+    detail:
+      mismatched.length === 0
+        ? `${compared} non-FFN tensors identical to the source`
+        : `differ or missing: ${mismatched.slice(0, 5).join(", ")}`,
+  });
+  if (!split) {
+    checks.push({
+      name: "expert slices",
+      ok: true,
+      detail: "skipped: no split stored with the export (pass --split)",
+    });
+    return checks;
+  }
+  const sizeProblems: string[] = [];
+  let sliceMismatch = "";
+  let sliced = 0;
+  moe.layers.forEach((layer, l) => {
+    const S = split.layers[l];
+    if (
+      !S ||
+      S.experts.length !== layer.experts.length ||
+      (S.residual ?? []).length !== layer.residual.length
+    ) {
+      sizeProblems.push(`layer ${l}: expert count differs from the split`);
+      return;
+    }
+    const sets = [...S.experts, ...(S.residual ?? [])];
+    const experts = [...layer.experts, ...layer.residual];
+    const L = denseW.layers[l]!;
+    const n = b.intermediateSize;
+    const d = b.hiddenSize;
+    const f = moe.foldedScale[l]!;
+    sets.forEach((set, j) => {
+      const e = experts[j]!;
+      if (e.size !== set.length) {
+        sizeProblems.push(`layer ${l} expert ${j}: ${e.size} neurons, split says ${set.length}`);
+        return;
+      }
+      const isResidual = j >= S.experts.length;
+      for (let c = 0; c < set.length && !sliceMismatch; c++) {
+        const i = set[c]!;
+        for (let k = 0; k < d; k++) {
+          if (e.gate[c * d + k] !== L.wGate[i * d + k] || e.up[c * d + k] !== L.wUp[i * d + k]) {
+            sliceMismatch = `layer ${l} expert ${j} row ${c} (neuron ${i})`;
+            break;
+          }
+          const want = isResidual ? L.wDown[k * n + i]! : Math.fround(L.wDown[k * n + i]! * f);
+          const got = e.down[k * set.length + c]!;
+          // Folding a power-of-two scale is exact; other scales round once in the stored type.
+          const tol = Number.isInteger(Math.log2(f)) ? 0 : Math.abs(want) * 2 ** -7;
+          if (Math.abs(got - want) > tol) {
+            sliceMismatch = `layer ${l} expert ${j} down column ${c} (neuron ${i})`;
+            break;
+          }
+        }
+      }
+      sliced++;
+    });
+  });
+  checks.push({
+    name: "expert sizes",
+    ok: sizeProblems.length === 0,
+    detail:
+      sizeProblems.length === 0 ? "every expert has the split's size" : sizeProblems.slice(0, 3).join("; "),
+  });
+  checks.push({
+    name: "expert slices",
+    ok: !sliceMismatch,
+    detail: sliceMismatch
+      ? `differs from the dense weights at ${sliceMismatch}`
+      : `${sliced} experts are exact copies of their neurons' gate/up rows and down columns${moe.foldedScale.some((s) => s !== 1) ? " (down × folded scale)" : ""}`,
+  });
+  const finite = moe.layers.every((layer) =>
+    (layer.gate.kind === "linear" ? [layer.gate.w] : [layer.gate.w0, layer.gate.w2]).every((w) =>
+      w.every(Number.isFinite),
+    ),
+  );
+  checks.push({
+    name: "gate",
+    ok: finite,
+    detail: finite
+      ? `${moe.layers[0]!.gate.kind} gate, finite values, top-${moe.layers[0]!.topK} of ${moe.layers[0]!.experts.length}`
+      : "gate has non-finite values",
+  });
+  return checks;
+}
+
+/** FFN inputs seen when the dense model runs `tokens` (one copy per position and layer). */
+export function collectFfnInputs(weights: LlamaWeights, sequences: readonly number[][]): Float32Array[][] {
+  const out: Float32Array[][] = weights.layers.map(() => []);
+  const engine = new LlamaEngine(weights, {
+    maxSeqLen: Math.max(...sequences.map((s) => s.length)),
+    observeFfn: (l, input) => {
+      out[l]!.push(Float32Array.from(input));
+    },
+  });
+  for (const seq of sequences) for (let p = 0; p < seq.length; p++) engine.forward(seq[p]!, p);
+  return out;
+}
+
+export interface VerifyOptions {
+  split?: MoeSplit;
+  /** Run the whole model (dense vs MoE) when it has at most this many parameters. */
+  maxModelParams?: number;
+  tokens?: number;
+  seed?: number;
+  llamaCpp?: boolean;
+}
+
+export async function verifyMoe(
+  moe: MoeModel,
+  dense: DenseModel,
+  opts: VerifyOptions = {},
+): Promise<VerifyReport> {
+  const split = opts.split ?? moe.split;
+  const denseW = loadDenseWeights(dense);
+  const checks = structuralChecks(moe, dense, denseW, split);
+  const small = dense.ck.parameterCount() <= (opts.maxModelParams ?? 50e6);
+  const tokens = opts.tokens ?? 32;
+  const seqs = small
+    ? sampleSequences(denseW, 1, Math.min(tokens, dense.config.maxSeqLen), opts.seed ?? 3)
+    : [];
+  const extra = small ? collectFfnInputs(denseW, seqs) : [];
+  const equivalence = checkEquivalence(moe, denseW, split, extra, 8, opts.seed ?? 3);
+  const report: VerifyReport = {
+    out: moe.path,
+    format: moe.format,
+    sharing: split?.sharing === true,
+    checks,
+    equivalence,
+    ok: false,
+  };
+  if (small) {
+    const seq = seqs[0]!;
+    const moeW = loadNonFfnWeights(moe.ck, moe.config);
+    const eqLayers = moe.layers.map((layer, l) => equivalenceLayer(layer, moe.foldedScale[l]!));
+    const a = moeEngine(moeW, eqLayers, seq.length);
+    // Sharing splits equal the dense FFN with neuron i counted c_i times; compare against exactly that.
+    const mults = split?.sharing
+      ? split.layers.map((L) => neuronMultiplicity(L, split.intermediateSize))
+      : undefined;
+    const b = new LlamaEngine(denseW, {
+      maxSeqLen: seq.length,
+      ...(mults
+        ? {
+            ffnOverride: (l: number, x: Float32Array, out: Float32Array) => {
+              denseFfn(denseW.layers[l]!, x, out, mults[l]);
+              return true;
+            },
+          }
+        : {}),
+    });
+    let maxDiff = 0;
+    let maxLogit = 0;
+    for (let p = 0; p < seq.length; p++) {
+      const la = a.forward(seq[p]!, p);
+      const lb = b.forward(seq[p]!, p);
+      for (let i = 0; i < la.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(la[i]! - lb[i]!));
+        maxLogit = Math.max(maxLogit, Math.abs(lb[i]!));
+      }
+    }
+    report.model = {
+      tokens: seq.length,
+      maxAbsLogitDiff: maxDiff,
+      ok: maxDiff <= 1e-4 * Math.max(1, maxLogit),
+    };
+    if (moe.format === "gguf" && opts.llamaCpp !== false) {
+      const { compareWithLlamaCpp } = await import("./llamacpp.js");
+      report.llamaCpp = await compareWithLlamaCpp(moe, seq);
+    }
+  }
+  report.ok =
+    checks.every((c) => c.ok) &&
+    equivalence.ok &&
+    (report.model?.ok ?? true) &&
+    (report.llamaCpp?.ok ?? true);
+  return report;
+}
+
+export function formatVerify(r: VerifyReport): string {
+  const lines = [`verify ${r.out} (${r.format})`];
+  for (const c of r.checks) lines.push(`  ${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
+  const e = r.equivalence;
+  lines.push(
+    `  ${e.ok ? "ok  " : "FAIL"} equivalence (k = E, zero gate, scale E): max |MoE − dense| = ${e.maxAbsDiff.toExponential(2)} over ${e.inputs} inputs × ${e.perLayer.length} layers (tolerance ${e.tolerance.toExponential(1)})`,
+  );
+  for (const p of e.perLayer)
+    lines.push(
+      `         layer ${p.layer}: ${p.maxAbsDiff.toExponential(2)} (max |dense| ${p.maxAbsDense.toFixed(3)})`,
+    );
+  if (r.model)
+    lines.push(
+      `  ${r.model.ok ? "ok  " : "FAIL"} whole model (k = E, zero gate) vs dense${r.sharing ? " with shared neurons counted per copy" : ""}, ${r.model.tokens} tokens: max |Δlogit| = ${r.model.maxAbsLogitDiff.toExponential(2)}`,
+    );
+  if (r.llamaCpp) {
+    const c = r.llamaCpp;
+    lines.push(
+      `  ${c.ok ? "ok  " : "FAIL"} llama.cpp vs reference engine on the export as routed, ${c.tokens} tokens: max |Δlogit| = ${c.maxAbsLogitDiff.toExponential(2)} (max |logit| ${c.maxAbsLogit.toFixed(2)})${c.detail ? ` — ${c.detail}` : ""}`,
+    );
+  }
+  lines.push(r.ok ? "verified" : "NOT verified");
+  return lines.join("\n");
+}
+
+export function requireSplitMatches(split: MoeSplit, moe: MoeModel): void {
+  if (split.numExperts !== moe.layers[0]?.experts.length) {
+    throw new UserError(
+      `split has ${split.numExperts} experts but ${moe.path} has ${moe.layers[0]?.experts.length}`,
+    );
+  }
+}

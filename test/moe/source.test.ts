@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "../../src/formats/dtype.js";
+import { scale16 } from "../../src/moe/source.js";
+
+describe("scaling 16-bit values without conversion", () => {
+  for (const dtype of ["BF16", "F16"] as const) {
+    const dec = dtype === "BF16" ? bf16ToF32 : f16ToF32;
+    const enc = dtype === "BF16" ? f32ToBf16 : f32ToF16;
+    test(`${dtype}: every bit pattern equals decode × factor → round to nearest even`, () => {
+      for (const factor of [2, 4, 8, 0.5, 3]) {
+        const all = new Uint16Array(65536);
+        for (let i = 0; i < 65536; i++) all[i] = i;
+        scale16(all, dtype, factor);
+        for (let i = 0; i < 65536; i++) {
+          const want = enc(Math.fround(dec(i) * factor));
+          const got = all[i]!;
+          if (Number.isNaN(dec(i))) assert.ok(Number.isNaN(dec(got)), `${dtype} NaN ${i}`);
+          else
+            assert.equal(
+              got,
+              want,
+              `${dtype} ×${factor}: pattern 0x${i.toString(16)} gave 0x${got.toString(16)}, want 0x${want.toString(16)}`,
+            );
+        }
+      }
+    });
+  }
+});
