@@ -3,10 +3,12 @@
  * `assay agreement …` (judge–human agreement and the disagreement list) and `assay rejudge`.
  */
 import { writeFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { type AgreementReport, renderReport } from "../agreement/index.js";
 import { buildModel, intOption, openStore, printJson, table } from "../cli/common.js";
-import type { RunStore } from "../store/run-store.js";
+import { TASK_NAME as LLMEVAL_MED_TASK } from "../llmeval-med/samples.js";
+import type { RunRow, RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
 import {
   disagreements,
@@ -20,6 +22,7 @@ import { RatingsDb } from "./db.js";
 import { exportRatings, readRatingsFile } from "./io.js";
 import { type ItemOptions, loadItems } from "./items.js";
 import { planRejudge, rejudge, snapshot } from "./refine.js";
+import { type GenericRejudgeResult, promptOption, rejudgeByRescoring } from "./rejudge-generic.js";
 import { startAnnotateServer } from "./server.js";
 
 interface CommonFlags {
@@ -365,6 +368,72 @@ function headline(r: AgreementReport): string[][] {
   return rows;
 }
 
+/** Any other judged task: re-score a copy of the run with the new prompt folder; the cache skips unchanged requests. */
+async function rejudgeOtherTask(
+  store: RunStore,
+  ratings: RatingsDb,
+  run: RunRow,
+  f: CommonFlags & {
+    prompts: string;
+    judge?: string;
+    judgeBaseUrl?: string;
+    runId?: string;
+    concurrency: number;
+    rounds: number;
+    json?: boolean;
+  },
+): Promise<void> {
+  const option = promptOption(run.task);
+  if (!option) {
+    throw new UserError(
+      `task "${run.task}" has no judge prompt option to replace; use assay rescore ${run.id}`,
+    );
+  }
+  const judgeId = f.judge ?? run.manifest.judge?.id;
+  if (!judgeId) throw new UserError("the run has no judge; pass --judge <provider/model>");
+  const judgeUrl = f.judgeBaseUrl ?? (f.judge ? undefined : run.manifest.judge?.endpoint);
+  const judge = buildModel({
+    id: judgeId,
+    concurrency: f.concurrency,
+    cache: store,
+    ...(judgeUrl ? { baseUrl: judgeUrl } : {}),
+  });
+  const controller = new AbortController();
+  const onSig = () => controller.abort();
+  process.once("SIGINT", onSig);
+  let result: GenericRejudgeResult;
+  try {
+    result = await rejudgeByRescoring({
+      store,
+      run,
+      overrides: { [option]: f.prompts },
+      judge,
+      newRunId: f.runId ?? `${run.id}~${basename(resolve(f.prompts))}`,
+      concurrency: f.concurrency,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off("SIGINT", onSig);
+  }
+  if (result.failed) process.exitCode = 1;
+  const opts: RunAgreementOptions = { ...itemOptions(f), rounds: f.rounds };
+  const hasHumans = ratings.ratingsFor(run.id).some((r) => r.score !== null);
+  const before = hasHumans ? runAgreement(store, ratings, run.id, opts).report : undefined;
+  const after = hasHumans
+    ? runAgreement(store, ratings, run.id, { ...opts, judgeRunId: result.runId }).report
+    : undefined;
+  if (f.json) return printJson({ ...result, before: before ?? null, after: after ?? null });
+  process.stdout.write(
+    `re-scored ${result.rescoredSamples} sample(s): ${result.judgeCalls} judge request(s) sent for changed prompts, ` +
+      `${result.reused} unchanged request(s) answered from the cache → new run ${result.runId}\n`,
+  );
+  if (before && after) {
+    const head = ["view", "comparison", "n", "exact", "κ", "quadratic κ", "spearman"];
+    process.stdout.write(`\nagreement before (judge run ${run.id}):\n${table(head, headline(before))}\n`);
+    process.stdout.write(`\nagreement after (judge run ${result.runId}):\n${table(head, headline(after))}\n`);
+  }
+}
+
 function registerRejudgeCommand(program: Command): void {
   itemFlags(
     program
@@ -407,6 +476,7 @@ function registerRejudgeCommand(program: Command): void {
     ) =>
       withStoreAsync(f.db, async (store, ratings) => {
         const run = store.requireRun(id);
+        if (run.task !== LLMEVAL_MED_TASK) return rejudgeOtherTask(store, ratings, run, f);
         const plan = await planRejudge(store, run, f.prompts, f.from);
         if (f.dryRun || plan.changed.length === 0) {
           if (f.json) return printJson({ run: run.id, changedItems: plan.changed });

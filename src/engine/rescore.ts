@@ -2,6 +2,7 @@
  * Re-score a stored run without calling the model under test: rebuild each sample's final TaskState
  * from the store (transcript, output, solver data) and run the task's scorers (or named ones) again.
  */
+import { setMaxListeners } from "node:events";
 import type { ModelHandle, Sample, Score, Scorer, Task, TaskState } from "../core/types.js";
 import type { Model } from "../providers/model.js";
 import type { RunStore } from "../store/run-store.js";
@@ -26,6 +27,7 @@ export async function rescoreRun(
   opts: RescoreOptions,
 ): Promise<{ rescored: number; failed: number; summary: RunSummary }> {
   const { store, runId, signal } = opts;
+  setMaxListeners(0, signal); // many judge calls may wait on the limiter at once
   const run = store.requireRun(runId);
   const rows = [...store.iterateSamples(runId)].filter((r) => r.output !== null);
   const progress = new Progress({
@@ -37,7 +39,12 @@ export async function rescoreRun(
   let failed = 0;
   let next = 0;
   const batch: Array<{ sampleId: string; epoch: number; scores: Record<string, Score> }> = [];
-  const judgeHandle: ModelHandle | undefined = opts.judge;
+  // The judge sees the same epoch as when the run was judged, so unchanged judge requests hit the cache.
+  const judgeFor = (epoch: number): ModelHandle | undefined => {
+    const judge = opts.judge;
+    if (!judge) return undefined;
+    return { id: judge.id, generate: (m, c, o) => judge.generate(m, c, { epoch, signal, ...o }) };
+  };
   const worker = async () => {
     while (!signal.aborted && next < rows.length) {
       const row = rows[next++]!;
@@ -62,7 +69,7 @@ export async function rescoreRun(
       for (const scorer of opts.scorers) {
         try {
           scores[scorer.name] = await scorer.score(state, {
-            ...(judgeHandle ? { judge: judgeHandle } : {}),
+            ...(opts.judge ? { judge: judgeFor(row.epoch)! } : {}),
             signal,
             epoch: row.epoch,
           });

@@ -1,0 +1,103 @@
+/**
+ * Re-judging for any judged task, through the response cache: copy the run, rebuild the task with the
+ * new prompt folder (or other overridden task options), and re-run its scorers on the stored outputs.
+ * A judge request whose text did not change is byte-identical to the one made when the run was judged,
+ * so the cache answers it; only items whose judge prompt changed reach the judge. (LLMEval-Med has its
+ * own planner in refine.ts, which also handles per-item checklist files.)
+ */
+import type { TaskArgs } from "../core/types.js";
+import { rescoreRun } from "../engine/rescore.js";
+import type { Model } from "../providers/model.js";
+import type { RunManifest, RunRow, RunStore } from "../store/run-store.js";
+import { createTask, getTaskDefinition, listTasks } from "../tasks/registry.js";
+import { UserError } from "../util/errors.js";
+import { hashValue } from "../util/hash.js";
+
+export interface GenericRejudgeResult {
+  runId: string;
+  rescoredSamples: number;
+  /** Judge requests that had to be sent (changed prompts). */
+  judgeCalls: number;
+  /** Judge requests answered by the cache (unchanged prompts). */
+  reused: number;
+  failed: number;
+}
+
+/** The task option that names a judge prompt folder, if the task has one. */
+export function promptOption(taskName: string): string | undefined {
+  if (!listTasks().some((t) => t.name === taskName)) {
+    throw new UserError(`task "${taskName}" is not registered here: re-judging needs the task's own scorers`);
+  }
+  const names = getTaskDefinition(taskName).options.map((o) => o.name);
+  return ["judge_prompts", "prompts"].find((n) => names.includes(n));
+}
+
+export async function rejudgeByRescoring(opts: {
+  store: RunStore;
+  run: RunRow;
+  overrides: TaskArgs;
+  judge: Model;
+  newRunId: string;
+  concurrency: number;
+  signal: AbortSignal;
+  progress?: "auto" | "silent";
+}): Promise<GenericRejudgeResult> {
+  const { store, run, judge } = opts;
+  const args = { ...run.manifest.task.args, ...opts.overrides };
+  const { task, args: resolved } = await createTask(run.task, args);
+  if (!task.scorers.some((s) => s.requiresJudge)) {
+    throw new UserError(`task "${run.task}" has no judged scorer: use assay rescore ${run.id}`);
+  }
+  const manifest: RunManifest = {
+    ...run.manifest,
+    runId: opts.newRunId,
+    createdAt: new Date().toISOString(),
+    task: { name: task.name, version: task.version, args: resolved },
+    judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) },
+    scorers: task.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
+  };
+  manifest.configHash = hashValue({
+    from: run.manifest.configHash,
+    task: manifest.task,
+    judge: manifest.judge,
+  });
+  store.createRun(manifest);
+  // Copy the stored outputs and scores; rescoring then replaces the scores scorer by scorer.
+  store.db.transaction(() => {
+    store.db
+      .prepare(
+        `INSERT INTO samples (run_id, sample_id, epoch, seq, input, target, choices, metadata, messages, output, store,
+           error, input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at)
+         SELECT ?, sample_id, epoch, seq, input, target, choices, metadata, messages, output, store, error,
+           input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at
+         FROM samples WHERE run_id = ?`,
+      )
+      .run(opts.newRunId, run.id);
+    store.db
+      .prepare(
+        `INSERT INTO scores (run_id, sample_id, epoch, scorer, value, raw, answer, explanation, metadata)
+         SELECT ?, sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ?`,
+      )
+      .run(opts.newRunId, run.id);
+  })();
+  const calls0 = judge.stats.calls;
+  const hits0 = judge.stats.cacheHits;
+  const result = await rescoreRun({
+    store,
+    runId: opts.newRunId,
+    task,
+    scorers: task.scorers,
+    judge,
+    concurrency: opts.concurrency,
+    signal: opts.signal,
+    progress: opts.progress ?? "auto",
+  });
+  store.setStatus(opts.newRunId, opts.signal.aborted ? "interrupted" : "completed");
+  return {
+    runId: opts.newRunId,
+    rescoredSamples: result.rescored,
+    judgeCalls: judge.stats.calls - calls0,
+    reused: judge.stats.cacheHits - hits0,
+    failed: result.failed,
+  };
+}
