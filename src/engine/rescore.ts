@@ -38,12 +38,28 @@ export async function rescoreRun(
   });
   let failed = 0;
   let next = 0;
-  const batch: Array<{ sampleId: string; epoch: number; scores: Record<string, Score> }> = [];
-  // The judge sees the same epoch as when the run was judged, so unchanged judge requests hit the cache.
-  const judgeFor = (epoch: number): ModelHandle | undefined => {
+  const batch: Array<{
+    sampleId: string;
+    epoch: number;
+    scores: Record<string, Score>;
+    judgeTokens?: { input: number; output: number };
+  }> = [];
+  // The judge sees the same epoch as when the run was judged, so unchanged judge requests hit the cache;
+  // the tokens of the calls it really makes are counted for the sample.
+  const judgeFor = (epoch: number, usage: { input: number; output: number }): ModelHandle | undefined => {
     const judge = opts.judge;
     if (!judge) return undefined;
-    return { id: judge.id, generate: (m, c, o) => judge.generate(m, c, { epoch, signal, ...o }) };
+    return {
+      id: judge.id,
+      async generate(m, c, o) {
+        const out = await judge.generate(m, c, { epoch, signal, ...o });
+        if (out.usage && !out.cached) {
+          usage.input += out.usage.inputTokens;
+          usage.output += out.usage.outputTokens;
+        }
+        return out;
+      },
+    };
   };
   const worker = async () => {
     while (!signal.aborted && next < rows.length) {
@@ -65,11 +81,13 @@ export async function rescoreRun(
         completed: true,
       };
       const scores: Record<string, Score> = {};
+      const judgeTokens = { input: 0, output: 0 };
+      const judge = judgeFor(row.epoch, judgeTokens);
       let ok = true;
       for (const scorer of opts.scorers) {
         try {
           scores[scorer.name] = await scorer.score(state, {
-            ...(opts.judge ? { judge: judgeFor(row.epoch)! } : {}),
+            ...(judge ? { judge } : {}),
             signal,
             epoch: row.epoch,
           });
@@ -82,7 +100,8 @@ export async function rescoreRun(
         }
       }
       if (!ok) failed++;
-      else batch.push({ sampleId: row.sampleId, epoch: row.epoch, scores });
+      else
+        batch.push({ sampleId: row.sampleId, epoch: row.epoch, scores, ...(judge ? { judgeTokens } : {}) });
       if (batch.length >= 256) store.replaceScores(runId, batch.splice(0));
       progress.tick();
     }
@@ -98,7 +117,15 @@ export async function rescoreRun(
     ...run.manifest.scorers.filter((s) => !replaced.has(s.name)),
     ...opts.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
   ];
-  const manifest = { ...run.manifest, scorers };
+  const judge = opts.judge;
+  const manifest = {
+    ...run.manifest,
+    scorers,
+    ...(judge
+      ? { judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) } }
+      : {}),
+  };
+  store.setManifest(runId, manifest);
   const summary = computeSummary(store, manifest, opts.task.groupBy);
   store.setSummary(runId, summary);
   return { rescored: rows.length - failed, failed, summary };

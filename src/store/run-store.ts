@@ -240,6 +240,13 @@ export class RunStore implements ResponseCache {
       .run(status, new Date().toISOString(), id);
   }
 
+  /** Rewrite a run's manifest (re-scoring records its new judge and scorers); the config hash stays. */
+  setManifest(id: string, manifest: RunManifest): void {
+    this.db
+      .prepare("UPDATE runs SET manifest = ?, judge = ?, updated_at = ? WHERE id = ?")
+      .run(JSON.stringify(manifest), manifest.judge?.id ?? null, new Date().toISOString(), id);
+  }
+
   setSummary(id: string, summary: unknown): void {
     this.db
       .prepare("UPDATE runs SET summary = ?, updated_at = ? WHERE id = ?")

@@ -603,6 +603,9 @@ describe("generic judged task", () => {
     assert.match(wrong.stderr, /--scorer: run g1 has no scorer "nope" \(it has: exact, rubric_judge\)/);
     const rj = await cli(["rejudge", "g1", "--prompts", dir, "--db", db]);
     assert.equal(rj.code, 2);
-    assert.match(rj.stderr, /task "my-judged-task" is not registered here: re-judging needs the task's own scorers/);
+    assert.match(
+      rj.stderr,
+      /task "my-judged-task" is not registered here: re-judging needs the task's own scorers/,
+    );
   });
 });

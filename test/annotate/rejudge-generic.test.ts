@@ -132,5 +132,11 @@ test("rejudge for any judged task sends only changed judge requests; unchanged o
   assert.deepEqual([...new Set(after)], [0]);
   assert.equal(store.requireRun("base~v2").manifest.task.args.judge_prompts, v2);
   assert.equal(store.countSamples("base~v2").total, 12);
+  // The re-scored run records its judge, and judge tokens are those really spent: none for the cached copy.
+  assert.equal(store.requireRun("base~v2").manifest.judge?.id, "scripted/judge");
+  const judgeTokens = (run: string) =>
+    [...store.iterateSamples(run)].reduce((n, r) => n + r.judgeInputTokens + r.judgeOutputTokens, 0);
+  assert.equal(judgeTokens("base~copy"), 0);
+  assert.ok(judgeTokens("base~v2") > 0);
   store.close();
 });
