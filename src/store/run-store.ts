@@ -325,13 +325,25 @@ export class RunStore implements ResponseCache {
     );
   }
 
-  /** Replace the given scorers' scores of stored samples (re-scoring); other scorers' rows stay. One transaction. */
+  /**
+   * Replace the given scorers' scores of stored samples (re-scoring); other scorers' rows stay. With
+   * `judgeTokens`, the sample's judge token counts become those of the re-scoring. One transaction.
+   */
   replaceScores(
     runId: string,
-    rows: Array<{ sampleId: string; epoch: number; scores: Record<string, Score> }>,
+    rows: Array<{
+      sampleId: string;
+      epoch: number;
+      scores: Record<string, Score>;
+      judgeTokens?: { input: number; output: number };
+    }>,
   ): void {
+    const tokens = this.db.prepare(
+      "UPDATE samples SET judge_input_tokens = ?, judge_output_tokens = ? WHERE run_id = ? AND sample_id = ? AND epoch = ?",
+    );
     this.db.transaction(() => {
       for (const r of rows) {
+        if (r.judgeTokens) tokens.run(r.judgeTokens.input, r.judgeTokens.output, runId, r.sampleId, r.epoch);
         for (const [name, s] of Object.entries(r.scores))
           this.insertScore(runId, r.sampleId, r.epoch, name, s);
       }
