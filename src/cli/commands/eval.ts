@@ -140,8 +140,16 @@ export function registerEvalCommands(program: Command): void {
         ...(flags.modelBaseUrl ? { baseUrl: flags.modelBaseUrl } : {}),
         ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
       });
-      const judgeId =
-        flags.judge ?? (task.scorers.some((s) => s.requiresJudge) ? defaultJudgeId() : undefined);
+      // Zero-configuration mode (no --model) uses the embedded model as judge too; a user who names the
+      // model under test but forgets the judge gets told, rather than a silent 0.5B judge.
+      const needsJudge = task.scorers.some((s) => s.requiresJudge);
+      if (needsJudge && !flags.judge && flags.model) {
+        throw new UserError(
+          `task "${task.name}" is judged by a model: pass --judge <provider/model> ` +
+            "(or leave out --model as well, to use the embedded local model for both)",
+        );
+      }
+      const judgeId = flags.judge ?? (needsJudge ? defaultJudgeId() : undefined);
       const judge = judgeId
         ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache)
         : undefined;
