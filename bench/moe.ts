@@ -3,7 +3,8 @@
  * (BF16, hidden 4096, FFN 11008 by default) against `cp` of the same file — the physical limit, since the build
  * reads and writes the same number of bytes. Goal: build ≤ 1.5 × cp time, peak RSS < 2 × the largest tensor.
  *
- *   node dist/bench/moe.js [--layers N] [--dim D] [--ffn F] [--experts E] [--vocab V] [--formats llama-moe,gguf] [--keep]
+ *   node dist/bench/moe.js [--layers N] [--dim D] [--ffn F] [--experts E] [--vocab V] [--formats llama-moe,gguf]
+ *                          [--rounds R] [--dir TMP] [--keep]
  *
  * Defaults are modest for a shared 2-core machine (2 layers ≈ 0.8 GB); `--layers 4` is the issue's setting.
  * Each build runs in a child process so its peak RSS is its own (getrusage maxrss).
@@ -133,46 +134,52 @@ function main(): void {
       "-e",
       "process.stdout.write(String(process.resourceUsage().maxRSS*1024))",
     ]).stdout.toString();
-    const cpTimes: number[] = [];
-    for (let r = 0; r < 2; r++) {
+    // Rounds interleave cp, dd and the builds so that load from other processes hits all of them alike;
+    // each figure is the best of its rounds. dd (4 MB blocks) copies through user space as the builder does;
+    // cp may copy inside the kernel (copy_file_range).
+    const rounds = Number(arg("rounds", "3"));
+    const timeOf = (cmd: string, args: string[]): number => {
       const s = process.hrtime.bigint();
-      execFileSync("cp", [file, join(root, "copy.safetensors")]);
-      cpTimes.push(Number(process.hrtime.bigint() - s) / 1e9);
-      rmSync(join(root, "copy.safetensors"));
-    }
-    const cp = Math.min(...cpTimes);
-    // dd with 4 MB blocks: a plain read()/write() copy through user space, as the builder does (cp may copy in the kernel).
-    const ddTimes: number[] = [];
-    for (let r = 0; r < 2; r++) {
-      const s = process.hrtime.bigint();
-      execFileSync("dd", [`if=${file}`, `of=${join(root, "copy.dd")}`, "bs=4M", "status=none"]);
-      ddTimes.push(Number(process.hrtime.bigint() - s) / 1e9);
-      rmSync(join(root, "copy.dd"));
-    }
-    const dd = Math.min(...ddTimes);
-    console.log(
-      `cp of the same bytes: ${cp.toFixed(2)} s (best of 2; ${(size / 1e6 / cp).toFixed(0)} MB/s); dd bs=4M: ${dd.toFixed(2)} s (${(size / 1e6 / dd).toFixed(0)} MB/s); idle node RSS ${(Number(idle) / 1e6).toFixed(0)} MB`,
-    );
-    console.log(
-      "| format | build s (best of 2) | × cp | × dd | MB/s | peak RSS MB | RSS − idle node | × largest tensor |",
-    );
-    console.log("|---|---|---|---|---|---|---|---|");
+      execFileSync(cmd, args);
+      return Number(process.hrtime.bigint() - s) / 1e9;
+    };
     const self = fileURLToPath(import.meta.url);
-    for (const format of formats) {
-      const runs: { seconds: number; maxRssBytes: number }[] = [];
-      for (let r = 0; r < 2; r++) {
+    const cpTimes: number[] = [];
+    const ddTimes: number[] = [];
+    const runs = new Map<MoeFormat, { seconds: number; maxRssBytes: number }[]>(formats.map((f) => [f, []]));
+    for (let r = 0; r < rounds; r++) {
+      cpTimes.push(timeOf("cp", [file, join(root, "copy.safetensors")]));
+      rmSync(join(root, "copy.safetensors"));
+      ddTimes.push(timeOf("dd", [`if=${file}`, `of=${join(root, "copy.dd")}`, "bs=4M", "status=none"]));
+      rmSync(join(root, "copy.dd"));
+      for (const format of formats) {
         const out = join(root, `out-${format}${format === "gguf" ? ".gguf" : ""}`);
         const res = spawnSync(
           process.execPath,
           [self, "--worker", join(root, "dense"), splitFile, out, format],
-          { encoding: "utf8", maxBuffer: 1 << 20 },
+          {
+            encoding: "utf8",
+            maxBuffer: 1 << 20,
+          },
         );
         if (res.status !== 0) throw new Error(`build ${format} failed: ${res.stderr}`);
-        runs.push(JSON.parse(res.stdout));
+        runs.get(format)!.push(JSON.parse(res.stdout));
         rmSync(out, { recursive: true, force: true });
       }
-      const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-      const rss = Math.max(...runs.map((r) => r.maxRssBytes));
+    }
+    const cp = Math.min(...cpTimes);
+    const dd = Math.min(...ddTimes);
+    console.log(
+      `best of ${rounds}: cp ${cp.toFixed(2)} s (${(size / 1e6 / cp).toFixed(0)} MB/s); dd bs=4M ${dd.toFixed(2)} s (${(size / 1e6 / dd).toFixed(0)} MB/s); idle node RSS ${(Number(idle) / 1e6).toFixed(0)} MB`,
+    );
+    console.log(
+      "| format | build s | × cp | × dd | MB/s | peak RSS MB | RSS − idle node | × largest tensor |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const format of formats) {
+      const all = runs.get(format)!;
+      const best = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+      const rss = Math.max(...all.map((r) => r.maxRssBytes));
       console.log(
         `| ${format} | ${best.seconds.toFixed(2)} | ${(best.seconds / cp).toFixed(2)} | ${(best.seconds / dd).toFixed(2)} | ${(size / 1e6 / best.seconds).toFixed(0)} | ${(rss / 1e6).toFixed(0)} | ${((rss - Number(idle)) / 1e6).toFixed(0)} | ${(rss / largest).toFixed(2)} (${((rss - Number(idle)) / largest).toFixed(2)} without the idle process) |`,
       );

@@ -10,7 +10,7 @@ import type { Checkpoint } from "../formats/checkpoint.js";
 import { llamaGgufMetadata } from "../formats/convert.js";
 import { decodeToF32, encodeFromF32, type FloatDType, isFloatDType } from "../formats/dtype.js";
 import { type GgufMetaValue, GgufWriter, gguf } from "../formats/gguf.js";
-import { requireSupported, toHfConfig } from "../formats/hf-config.js";
+import { requireSupported } from "../formats/hf-config.js";
 import {
   ggufToHfName,
   hfToGgufName,
@@ -22,6 +22,7 @@ import { SafetensorsWriter } from "../formats/safetensors.js";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
 import { type DenseModel, ffnName } from "./dense.js";
+import { type ExportInfo, llamaMoeConfig, mixtralConfig } from "./export-config.js";
 import { centroidRows, type GateInit, type GateNetwork, gateRng, initGate } from "./gate-init.js";
 import type { GateWeights } from "./layer.js";
 import { FfnMatrixReader } from "./source.js";
@@ -172,7 +173,19 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
       throw err;
     }
     files.push(file);
-    const cfg = opts.format === "llama-moe" ? llamaMoeConfig() : mixtralConfig();
+    const info: ExportInfo = {
+      config,
+      split,
+      topK: opts.topK,
+      gateInit: opts.gate,
+      gateNetwork: opts.gateNetwork,
+      gateSeed: opts.seed,
+      scale,
+      matrixDtype,
+      source: ck.path,
+    };
+    if (opts.residualScale !== undefined) info.residualScale = opts.residualScale;
+    const cfg = opts.format === "llama-moe" ? llamaMoeConfig(info) : mixtralConfig(info);
     writeFileSync(join(out, "config.json"), `${JSON.stringify(cfg, null, 2)}\n`);
     files.push(join(out, "config.json"));
     writeFileSync(join(out, SPLIT_FILE), `${JSON.stringify(split)}\n`);
@@ -359,90 +372,6 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
       });
     }
     return out;
-  }
-
-  function torchDtype(): "float32" | "float16" | "bfloat16" {
-    return matrixDtype === "F32" ? "float32" : matrixDtype === "F16" ? "float16" : "bfloat16";
-  }
-
-  function llamaMoeConfig(): Record<string, unknown> {
-    const base = toHfConfig(config, torchDtype());
-    const R = split.numResidual;
-    const sizes = split.layers.map((L) => L.experts.map((e) => e.length));
-    const moeWidth = sizes[0]!.reduce((a, b) => a + b, 0);
-    const sf = scale.every((s) => s === scale[0]) ? scale[0] : scale;
-    const cfg: Record<string, unknown> = {
-      ...base,
-      architectures: [R > 0 ? "LlamaMoEResidualForCausalLM" : "LlamaMoEForCausalLM"],
-      model_type: R > 0 ? "llama_moe_residual" : "llama_moe",
-      num_experts: E,
-      num_selects: opts.topK,
-      size_experts: sizes,
-      gate_type: "TopKBalancedNoisyGate",
-      gate_network: opts.gateNetwork,
-      gate_use_softmax: true,
-      gate_use_balance: true,
-      gate_balance_loss_weight: 0.01,
-      gate_add_noise: true,
-      gate_noise_epsilon: 0.01,
-      calculator_type: "UniversalCalculator",
-      multiply_gate_scores: true,
-      score_scale_factor: sf,
-      add_weight_norm: false,
-      drop_tokens: true,
-      dropped_padding: "zero",
-      capacity_factor: 1.25,
-    };
-    if (R > 0) {
-      const resSizes = split.layers.map((L) => (L.residual ?? []).map((e) => e.length));
-      const resWidth = resSizes[0]!.reduce((a, b) => a + b, 0);
-      Object.assign(cfg, {
-        num_experts_residual: R,
-        size_experts_residual: resSizes,
-        intermediate_size_moe: moeWidth,
-        intermediate_size_residual: resWidth,
-        intermediate_size: moeWidth + resWidth,
-        score_scale_factor_residual: opts.residualScale ?? R,
-        use_weighting: false,
-      });
-    } else {
-      cfg.intermediate_size = moeWidth;
-      cfg.auto_map = {
-        AutoConfig: "configuration_llama_moe.LlamaMoEConfig",
-        AutoModel: "modeling_llama_moe_hf.LlamaMoEModel",
-        AutoModelForCausalLM: "modeling_llama_moe_hf.LlamaMoEForCausalLM",
-      };
-    }
-    cfg.assay_moe = assayInfo();
-    return cfg;
-  }
-
-  function mixtralConfig(): Record<string, unknown> {
-    const base = toHfConfig(config, torchDtype());
-    return {
-      ...base,
-      architectures: ["MixtralForCausalLM"],
-      model_type: "mixtral",
-      intermediate_size: equalExpertSizes(split),
-      num_local_experts: E,
-      num_experts_per_tok: opts.topK,
-      router_aux_loss_coef: 0.02,
-      output_router_logits: false,
-      sliding_window: null,
-      assay_moe: { ...assayInfo(), scale_folded_into_w2: true },
-    };
-  }
-
-  function assayInfo(): Record<string, unknown> {
-    return {
-      method: split.method,
-      variant: split.variant,
-      seed: split.seed,
-      gate_init: opts.gate,
-      gate_seed: opts.seed,
-      scale_factor: scale,
-      source: ck.path,
-    };
   }
 }
 

@@ -14,7 +14,14 @@ import type { GateInit, GateNetwork } from "./gate-init.js";
 import { clusterParams, computeSplit } from "./methods.js";
 import { openMoe } from "./model.js";
 import { formatReport, runReport } from "./report.js";
-import { expertSizes, type RemainderPolicy, readSplit, SPLIT_METHODS, type SplitMethod, writeSplit } from "./split.js";
+import {
+  expertSizes,
+  type RemainderPolicy,
+  readSplit,
+  SPLIT_METHODS,
+  type SplitMethod,
+  writeSplit,
+} from "./split.js";
 import { formatVerify, verifyMoe } from "./verify.js";
 
 function print(json: boolean | undefined, value: unknown, human: string): void {
@@ -26,6 +33,13 @@ function int(value: string | undefined, flag: string, fallback: number, min = 0)
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min)
     throw new UserError(`${flag} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function positive(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number, got "${value}"`);
   return n;
 }
 
@@ -231,7 +245,9 @@ export function registerMoeCommands(program: Command): void {
             "linear",
           ) as GateNetwork,
           ...(scale !== undefined ? { scale } : {}),
-          ...(opts.residualScale !== undefined ? { residualScale: Number(opts.residualScale) } : {}),
+          ...(opts.residualScale !== undefined
+            ? { residualScale: positive(opts.residualScale as string, "--residual-scale", 1) }
+            : {}),
           seed: int(opts.seed as string, "--seed", 0),
           ...(opts.name ? { name: opts.name as string } : {}),
           ...(opts.modelingFiles ? { modelingDir: opts.modelingFiles as string } : {}),
@@ -286,7 +302,10 @@ export function registerMoeCommands(program: Command): void {
     .option("--held-out <N>", "held-out tokens for the before/after fidelity", "1024")
     .option("--epochs <n>", "passes of gradient descent over the collected inputs", "30")
     .option("--lr <x>", "learning rate (Adam)", "0.01")
-    .option("--rescale", "also fit one output scale per layer (least squares; llama-moe format)")
+    .option(
+      "--rescale",
+      "also fit one output scale per layer (least squares): llama-moe stores it as score_scale_factor, Mixtral/GGUF fold it into the down projections",
+    )
     .option(
       "--refit-down",
       "also refit the experts' down projections by ridge regression (small models; the experts are then no longer copies)",
@@ -303,7 +322,7 @@ export function registerMoeCommands(program: Command): void {
           tokens: int(opts.tokens as string, "--tokens", 4096, 16),
           heldOut: int(opts.heldOut as string, "--held-out", 1024, 16),
           epochs: int(opts.epochs as string, "--epochs", 30, 1),
-          lr: Number(opts.lr ?? 0.01),
+          lr: positive(opts.lr as string | undefined, "--lr", 0.01),
           rescale: opts.rescale === true,
           refitDown: opts.refitDown === true,
           seed: int(opts.seed as string, "--seed", 0),

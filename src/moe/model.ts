@@ -30,12 +30,31 @@ export interface MoeModel {
   config: LlamaConfig;
   /** The raw config.json (HF formats). */
   hfConfig?: Record<string, unknown>;
-  layers: MoeLayer[];
+  numLayers: number;
+  /** Load one layer as float32 (not cached: for streaming over large models). */
+  layer(l: number): MoeLayer;
+  /** Every layer, loaded on first use and kept (small models; what the engine, fit and report use). */
+  readonly layers: MoeLayer[];
   /** Scale factor already multiplied into the stored down projections (Mixtral/GGUF; 1 for LLaMA-MoE). */
   foldedScale: number[];
   /** Names of each layer's gate tensor(s), for in-place gate updates. */
   gateNames: string[][];
   split?: MoeSplit;
+}
+
+type MoeModelBase = Omit<MoeModel, "numLayers" | "layer" | "layers">;
+
+function moeModel(base: MoeModelBase, loadLayer: (l: number) => MoeLayer): MoeModel {
+  let all: MoeLayer[] | undefined;
+  return {
+    ...base,
+    numLayers: base.config.numLayers,
+    layer: loadLayer,
+    get layers(): MoeLayer[] {
+      all ??= Array.from({ length: base.config.numLayers }, (_, l) => loadLayer(l));
+      return all;
+    },
+  };
 }
 
 function readJson(file: string): Record<string, unknown> {
@@ -100,8 +119,8 @@ function openHfMoe(dir: string): MoeModel {
   );
   const L = config.numLayers;
   const d = config.hiddenSize;
-  const layers: MoeLayer[] = [];
   const gateNames: string[][] = [];
+  let loadLayer: (l: number) => MoeLayer;
   const int = (key: string): number => {
     const v = json[key];
     if (!Number.isSafeInteger(v) || (v as number) < 1)
@@ -116,8 +135,18 @@ function openHfMoe(dir: string): MoeModel {
     const R = type === "llama_moe_residual" ? int("num_experts_residual") : 0;
     const resScale =
       typeof json.score_scale_factor_residual === "number" ? json.score_scale_factor_residual : 1;
+    const prefix = (l: number): string =>
+      R > 0 ? `model.layers.${l}.mlp.moe_layer` : `model.layers.${l}.mlp`;
     for (let l = 0; l < L; l++) {
-      const moe = R > 0 ? `model.layers.${l}.mlp.moe_layer` : `model.layers.${l}.mlp`;
+      const moe = prefix(l);
+      gateNames.push(
+        ck.has(`${moe}.gate.gate_network.weight`)
+          ? [`${moe}.gate.gate_network.weight`]
+          : [`${moe}.gate.gate_network.0.weight`, `${moe}.gate.gate_network.2.weight`],
+      );
+    }
+    loadLayer = (l) => {
+      const moe = prefix(l);
       const experts = loadExperts(ck, E, (j, p) => `${moe}.calculator.experts.weight_${p}.${j}`, d);
       const residual =
         R > 0
@@ -128,27 +157,21 @@ function openHfMoe(dir: string): MoeModel {
               d,
             )
           : [];
-      let gate: GateWeights;
-      if (ck.has(`${moe}.gate.gate_network.weight`)) {
-        gate = { kind: "linear", w: shaped(ck, `${moe}.gate.gate_network.weight`, [E, d]) };
-        gateNames.push([`${moe}.gate.gate_network.weight`]);
-      } else {
-        gate = {
-          kind: "mlp",
-          w0: shaped(ck, `${moe}.gate.gate_network.0.weight`, [E, d]),
-          w2: shaped(ck, `${moe}.gate.gate_network.2.weight`, [E, E]),
-        };
-        gateNames.push([`${moe}.gate.gate_network.0.weight`, `${moe}.gate.gate_network.2.weight`]);
-      }
-      layers.push({ dim: d, experts, residual, gate, topK: k, scale: scale[l]!, residualScale: resScale });
-    }
+      const names = gateNames[l]!;
+      const gate: GateWeights =
+        names.length === 1
+          ? { kind: "linear", w: shaped(ck, names[0]!, [E, d]) }
+          : { kind: "mlp", w0: shaped(ck, names[0]!, [E, d]), w2: shaped(ck, names[1]!, [E, E]) };
+      return { dim: d, experts, residual, gate, topK: k, scale: scale[l]!, residualScale: resScale };
+    };
   } else {
     const E = int("num_local_experts");
     const k = int("num_experts_per_tok");
     const info = json.assay_moe as { scale_factor?: unknown } | undefined;
     if (info?.scale_factor !== undefined)
       folded = numbers(info.scale_factor, L, `${cfgFile}: field "assay_moe.scale_factor"`);
-    for (let l = 0; l < L; l++) {
+    for (let l = 0; l < L; l++) gateNames.push([`model.layers.${l}.block_sparse_moe.gate.weight`]);
+    loadLayer = (l) => {
       const p = `model.layers.${l}.block_sparse_moe`;
       const experts = loadExperts(
         ck,
@@ -156,7 +179,7 @@ function openHfMoe(dir: string): MoeModel {
         (j, part) => `${p}.experts.${j}.${part === "gate" ? "w1" : part === "up" ? "w3" : "w2"}.weight`,
         d,
       );
-      layers.push({
+      return {
         dim: d,
         experts,
         residual: [],
@@ -164,20 +187,13 @@ function openHfMoe(dir: string): MoeModel {
         topK: k,
         scale: 1,
         residualScale: 0,
-      });
-      gateNames.push([`${p}.gate.weight`]);
-    }
+      };
+    };
   }
-  const model: MoeModel = {
-    format,
-    path: dir,
-    ck,
-    config,
-    hfConfig: json,
-    layers,
-    foldedScale: folded,
-    gateNames,
-  };
+  const model = moeModel(
+    { format, path: dir, ck, config, hfConfig: json, foldedScale: folded, gateNames },
+    loadLayer,
+  );
   const splitFile = join(dir, SPLIT_FILE);
   if (existsSync(splitFile)) model.split = parseEmbeddedSplit(readFileSync(splitFile, "utf8"), splitFile);
   return model;
@@ -210,9 +226,8 @@ function openGgufMoe(ck: Checkpoint): MoeModel {
   const m = config.intermediateSize;
   const sf = get("assay.moe.scale_factor");
   const folded = Array.isArray(sf) ? (sf as number[]) : new Array<number>(L).fill(1);
-  const layers: MoeLayer[] = [];
-  const gateNames: string[][] = [];
-  for (let l = 0; l < L; l++) {
+  const gateNames = Array.from({ length: L }, (_, l) => [`blk.${l}.ffn_gate_inp.weight`]);
+  const loadLayer = (l: number): MoeLayer => {
     const stack = (t: string, shape: number[]): Float32Array => shaped(ck, `blk.${l}.${t}.weight`, shape);
     const g = stack("ffn_gate_exps", [E, m, d]);
     const u = stack("ffn_up_exps", [E, m, d]);
@@ -226,7 +241,7 @@ function openGgufMoe(ck: Checkpoint): MoeModel {
         down: dn.subarray(j * d * m, (j + 1) * d * m),
       });
     }
-    layers.push({
+    return {
       dim: d,
       experts,
       residual: [],
@@ -234,18 +249,12 @@ function openGgufMoe(ck: Checkpoint): MoeModel {
       topK: k,
       scale: 1,
       residualScale: 0,
-    });
-    gateNames.push([`blk.${l}.ffn_gate_inp.weight`]);
-  }
-  const model: MoeModel = {
-    format: "gguf",
-    path: ck.path,
-    ck,
-    config,
-    layers,
-    foldedScale: folded,
-    gateNames,
+    };
   };
+  const model = moeModel(
+    { format: "gguf", path: ck.path, ck, config, foldedScale: folded, gateNames },
+    loadLayer,
+  );
   const s = get(GGUF_SPLIT_KEY);
   if (typeof s === "string") model.split = parseEmbeddedSplit(s, `${ck.path} (${GGUF_SPLIT_KEY})`);
   return model;

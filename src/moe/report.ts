@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
+import { sequentialPairs } from "./calibration.js";
 import {
   type DenseModel,
   loadDenseWeights,
@@ -15,7 +16,7 @@ import {
   sampleSequences,
 } from "./dense.js";
 import { denseLogProbs, type Fidelity, measureFidelity } from "./fidelity.js";
-import { fitLayerGate, sequentialPairs } from "./fit.js";
+import { fitLayerGate } from "./gate-fit.js";
 import { centroidRows, gateRng, initGate } from "./gate-init.js";
 import type { MoeLayer } from "./layer.js";
 import { moeLayerFromDense } from "./layer.js";
@@ -226,9 +227,9 @@ export function reportSvg(r: MoeReport): string {
   const groups = [...new Set(r.rows.map((row) => `${row.method} ${row.experts}:${row.topK}`))];
   const gates = [...new Set(r.rows.map((row) => row.gate))];
   const colours = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1"];
-  const W = Math.max(900, 60 + groups.length * (gates.length * 18 + 24));
-  const H = 520;
   const left = 70;
+  const W = Math.max(900, left + 12 + groups.length * (gates.length * 18 + 24) + 20);
+  const H = 520;
   const top = 50;
   const plotH = 300;
   const maxLog =

@@ -97,12 +97,7 @@ export class FfnMatrixReader {
       if (elem === 2) {
         const src = new Uint16Array(this.buf.buffer, this.buf.byteOffset, rows * cols);
         const out = new Uint16Array(scratch.buffer, scratch.byteOffset, n);
-        for (let r = r0; r < r1; r++) {
-          const sb = r * cols;
-          const ob = (r - r0) * m;
-          for (let c = 0; c < m; c++) out[ob + c] = src[sb + idx[c]!]!;
-        }
-        if (factor !== 1) scale16(out, this.dtype, factor);
+        gatherCols16(src, cols, idx, out, r0, r1, this.dtype, factor);
       } else {
         const src = new Float32Array(this.buf.buffer, this.buf.byteOffset, rows * cols);
         const out = new Float32Array(scratch.buffer, scratch.byteOffset, n);
@@ -126,6 +121,51 @@ export class FfnMatrixReader {
   rowF32(i: number): Float32Array {
     const rb = this.cols * this.elem;
     return decodeToF32(this.buf.subarray(i * rb, (i + 1) * rb), this.dtype);
+  }
+}
+
+/**
+ * out[(r − r0)·m + c] = src[r·cols + idx[c]] × factor for rows r0 ≤ r < r1 (16-bit elements). A power-of-two
+ * factor shifts the exponent in the same pass; values it cannot handle exactly (zeros, subnormals, Inf/NaN,
+ * overflow, underflow) and other factors go through scale16.
+ */
+export function gatherCols16(
+  src: Uint16Array,
+  cols: number,
+  idx: Int32Array,
+  out: Uint16Array,
+  r0: number,
+  r1: number,
+  dtype: FloatDType,
+  factor: number,
+): void {
+  const m = idx.length;
+  const shift = Math.log2(factor);
+  if (factor === 1 || !Number.isInteger(shift)) {
+    for (let r = r0; r < r1; r++) {
+      const sb = r * cols;
+      const ob = (r - r0) * m;
+      for (let c = 0; c < m; c++) out[ob + c] = src[sb + idx[c]!]!;
+    }
+    if (factor !== 1) scale16(out.subarray(0, (r1 - r0) * m), dtype, factor);
+    return;
+  }
+  const mant = dtype === "BF16" ? 7 : 10;
+  const maxExp = dtype === "BF16" ? 0xff : 0x1f;
+  const delta = shift * (1 << mant);
+  for (let r = r0; r < r1; r++) {
+    const sb = r * cols;
+    const ob = (r - r0) * m;
+    for (let c = 0; c < m; c++) {
+      const bits = src[sb + idx[c]!]!;
+      const e = (bits >> mant) & maxExp;
+      const ne = e + shift;
+      if (e !== 0 && e !== maxExp && ne > 0 && ne < maxExp) out[ob + c] = bits + delta;
+      else {
+        out[ob + c] = bits;
+        scale16(out.subarray(ob + c, ob + c + 1), dtype, factor);
+      }
+    }
   }
 }
 

@@ -7,9 +7,9 @@ import { decodeToF32, isFloatDType } from "../formats/dtype.js";
 import { ggufToHfName, hfToGgufName, permuteRopeRows } from "../formats/names.js";
 import { LlamaEngine } from "../llama/engine.js";
 import { Rng } from "../llama/sampler.js";
-import type { LlamaWeights } from "../llama/weights.js";
+import type { LayerWeights, LlamaWeights } from "../llama/weights.js";
 import { UserError } from "../util/errors.js";
-import { type DenseModel, loadDenseWeights, sampleSequences } from "./dense.js";
+import { type DenseModel, loadDenseWeights, readFfnF32, sampleSequences } from "./dense.js";
 import { denseFfn, type MoeLayer, moeForward, scratchFor } from "./layer.js";
 import { loadNonFfnWeights, type MoeModel, moeEngine } from "./model.js";
 import { type MoeSplit, neuronMultiplicity } from "./split.js";
@@ -55,9 +55,21 @@ export function equivalenceLayer(layer: MoeLayer, folded: number): MoeLayer {
   };
 }
 
+/** A dense layer's FFN matrices as float32. */
+export type DenseFfnOf = (l: number) => Pick<LayerWeights, "wGate" | "wUp" | "wDown">;
+
+/** Dense FFN access that reads one layer at a time from the checkpoint (large models). */
+export function denseFfnReader(dense: DenseModel): DenseFfnOf {
+  return (l) => ({
+    wGate: readFfnF32(dense.ck, l, "gate"),
+    wUp: readFfnF32(dense.ck, l, "up"),
+    wDown: readFfnF32(dense.ck, l, "down"),
+  });
+}
+
 export function checkEquivalence(
   moe: MoeModel,
-  dense: LlamaWeights,
+  denseOf: DenseFfnOf,
   split: MoeSplit | undefined,
   extraInputs: Float32Array[][] = [],
   randomInputs = 8,
@@ -67,8 +79,9 @@ export function checkEquivalence(
   const rng = new Rng(seed);
   const perLayer: EquivalenceResult["perLayer"] = [];
   let inputs = 0;
-  moe.layers.forEach((layer, l) => {
-    const eq = equivalenceLayer(layer, moe.foldedScale[l]!);
+  for (let l = 0; l < moe.numLayers; l++) {
+    const eq = equivalenceLayer(moe.layer(l), moe.foldedScale[l]!);
+    const denseL = denseOf(l);
     const s = scratchFor(eq);
     const mult = split?.sharing ? neuronMultiplicity(split.layers[l]!, split.intermediateSize) : undefined;
     const xs: Float32Array[] = [...(extraInputs[l] ?? [])];
@@ -79,7 +92,7 @@ export function checkEquivalence(
     let maxDense = 0;
     for (const x of xs) {
       moeForward(eq, x, a, s);
-      denseFfn(dense.layers[l]!, x, b, mult);
+      denseFfn(denseL, x, b, mult);
       for (let i = 0; i < d; i++) {
         maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
         maxDense = Math.max(maxDense, Math.abs(b[i]!));
@@ -87,7 +100,7 @@ export function checkEquivalence(
     }
     inputs = xs.length;
     perLayer.push({ layer: l, maxAbsDiff: maxDiff, maxAbsDense: maxDense });
-  });
+  }
   const maxAbsDiff = Math.max(...perLayer.map((p) => p.maxAbsDiff));
   const scaleRef = Math.max(1, ...perLayer.map((p) => p.maxAbsDense));
   // Float32 storage, float64 sums in a different order: a few float32 ulps of the output's magnitude.
@@ -102,11 +115,53 @@ function bitsEqual(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
+/** The export's own MoE fields agree with its tensors (size_experts, intermediate_size, expert counts). */
+export function exportConfigCheck(moe: MoeModel): Check {
+  const problems: string[] = [];
+  const c = moe.hfConfig;
+  for (let l = 0; l < moe.numLayers && problems.length < 3; l++) {
+    const layer = moe.layer(l);
+    const sizes = layer.experts.map((e) => e.size);
+    if (moe.format === "llama-moe" && c) {
+      const declared = (c.size_experts as number[][] | undefined)?.[l];
+      if (!declared || declared.length !== sizes.length || declared.some((v, j) => v !== sizes[j])) {
+        problems.push(
+          `layer ${l}: size_experts ${JSON.stringify(declared)} but tensors hold ${JSON.stringify(sizes)}`,
+        );
+      }
+      const moeWidth = sizes.reduce((a, b) => a + b, 0);
+      const resWidth = layer.residual.reduce((a, e) => a + e.size, 0);
+      if (c.intermediate_size !== moeWidth + resWidth) {
+        problems.push(
+          `intermediate_size ${String(c.intermediate_size)} ≠ Σ expert sizes ${moeWidth + resWidth}`,
+        );
+      }
+      if (c.num_experts !== sizes.length)
+        problems.push(`num_experts ${String(c.num_experts)} ≠ ${sizes.length} experts`);
+    } else if (sizes.some((m) => m !== moe.config.intermediateSize)) {
+      problems.push(
+        `layer ${l}: expert widths ${[...new Set(sizes)].join("/")} ≠ the declared ${moe.config.intermediateSize}`,
+      );
+    }
+    if (layer.topK < 1 || layer.topK > sizes.length)
+      problems.push(`top-k ${layer.topK} outside 1..${sizes.length}`);
+  }
+  const first = moe.layer(0);
+  return {
+    name: "export configuration",
+    ok: problems.length === 0,
+    detail:
+      problems.length === 0
+        ? `${first.experts.length} experts${first.residual.length ? ` + ${first.residual.length} residual` : ""}, top-${first.topK}, ${first.gate.kind} gate; declared sizes match the tensors`
+        : problems.join("; "),
+  };
+}
+
 /** Structural checks: configuration, non-FFN tensors identical, expert slices identical to the dense rows/columns. */
 export function structuralChecks(
   moe: MoeModel,
   dense: DenseModel,
-  denseW: LlamaWeights,
+  denseOf: DenseFfnOf,
   split: MoeSplit | undefined,
 ): Check[] {
   const checks: Check[] = [];
@@ -123,6 +178,7 @@ export function structuralChecks(
         : `differs in ${bad.map((k) => `${k} ${a[k]} vs ${b[k]}`).join(", ")}`,
   });
   if (bad.length > 0) return checks;
+  checks.push(exportConfigCheck(moe));
   // Non-FFN tensors: stored bytes equal after the RoPE row permutation (values equal when GGUF widened 1-D tensors to F32).
   let compared = 0;
   const mismatched: string[] = [];
@@ -187,7 +243,11 @@ export function structuralChecks(
   const sizeProblems: string[] = [];
   let sliceMismatch = "";
   let sliced = 0;
-  moe.layers.forEach((layer, l) => {
+  let finite = true;
+  for (let l = 0; l < moe.numLayers; l++) {
+    const layer = moe.layer(l);
+    const gateArrays = layer.gate.kind === "linear" ? [layer.gate.w] : [layer.gate.w0, layer.gate.w2];
+    if (!gateArrays.every((w) => w.every(Number.isFinite))) finite = false;
     const S = split.layers[l];
     if (
       !S ||
@@ -195,11 +255,11 @@ export function structuralChecks(
       (S.residual ?? []).length !== layer.residual.length
     ) {
       sizeProblems.push(`layer ${l}: expert count differs from the split`);
-      return;
+      continue;
     }
     const sets = [...S.experts, ...(S.residual ?? [])];
     const experts = [...layer.experts, ...layer.residual];
-    const L = denseW.layers[l]!;
+    const L = denseOf(l);
     const n = b.intermediateSize;
     const d = b.hiddenSize;
     const f = moe.foldedScale[l]!;
@@ -229,7 +289,7 @@ export function structuralChecks(
       }
       sliced++;
     });
-  });
+  }
   checks.push({
     name: "expert sizes",
     ok: sizeProblems.length === 0,
@@ -243,17 +303,10 @@ export function structuralChecks(
       ? `differs from the dense weights at ${sliceMismatch}`
       : `${sliced} experts are exact copies of their neurons' gate/up rows and down columns${moe.foldedScale.some((s) => s !== 1) ? " (down × folded scale)" : ""}`,
   });
-  const finite = moe.layers.every((layer) =>
-    (layer.gate.kind === "linear" ? [layer.gate.w] : [layer.gate.w0, layer.gate.w2]).every((w) =>
-      w.every(Number.isFinite),
-    ),
-  );
   checks.push({
     name: "gate",
     ok: finite,
-    detail: finite
-      ? `${moe.layers[0]!.gate.kind} gate, finite values, top-${moe.layers[0]!.topK} of ${moe.layers[0]!.experts.length}`
-      : "gate has non-finite values",
+    detail: finite ? `finite values in every layer's gate` : "gate has non-finite values",
   });
   return checks;
 }
@@ -286,15 +339,17 @@ export async function verifyMoe(
   opts: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const split = opts.split ?? moe.split;
-  const denseW = loadDenseWeights(dense);
-  const checks = structuralChecks(moe, dense, denseW, split);
+  // Small models are loaded whole (the engine runs them); large ones are checked one layer at a time.
   const small = dense.ck.parameterCount() <= (opts.maxModelParams ?? 50e6);
+  const denseW = small ? loadDenseWeights(dense) : undefined;
+  const denseOf: DenseFfnOf = denseW ? (l) => denseW.layers[l]! : denseFfnReader(dense);
+  const checks = structuralChecks(moe, dense, denseOf, split);
   const tokens = opts.tokens ?? 32;
-  const seqs = small
+  const seqs = denseW
     ? sampleSequences(denseW, 1, Math.min(tokens, dense.config.maxSeqLen), opts.seed ?? 3)
     : [];
-  const extra = small ? collectFfnInputs(denseW, seqs) : [];
-  const equivalence = checkEquivalence(moe, denseW, split, extra, 8, opts.seed ?? 3);
+  const extra = denseW ? collectFfnInputs(denseW, seqs) : [];
+  const equivalence = checkEquivalence(moe, denseOf, split, extra, 8, opts.seed ?? 3);
   const report: VerifyReport = {
     out: moe.path,
     format: moe.format,
@@ -303,7 +358,7 @@ export async function verifyMoe(
     equivalence,
     ok: false,
   };
-  if (small) {
+  if (denseW) {
     const seq = seqs[0]!;
     const moeW = loadNonFfnWeights(moe.ck, moe.config);
     const eqLayers = moe.layers.map((layer, l) => equivalenceLayer(layer, moe.foldedScale[l]!));
@@ -377,9 +432,9 @@ export function formatVerify(r: VerifyReport): string {
 }
 
 export function requireSplitMatches(split: MoeSplit, moe: MoeModel): void {
-  if (split.numExperts !== moe.layers[0]?.experts.length) {
+  if (split.numExperts !== moe.layer(0).experts.length) {
     throw new UserError(
-      `split has ${split.numExperts} experts but ${moe.path} has ${moe.layers[0]?.experts.length}`,
+      `split has ${split.numExperts} experts but ${moe.path} has ${moe.layer(0).experts.length}`,
     );
   }
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { gguf as hfGguf } from "@huggingface/gguf";
 import { openCheckpoint } from "../../src/formats/checkpoint.js";
+import { convertCheckpoint } from "../../src/formats/convert.js";
 import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { writeSafetensors } from "../../src/formats/safetensors.js";
 import { loadLlamaWeights, randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
@@ -77,6 +78,10 @@ describe("build and verify on a random tiny model", () => {
             report.model && report.model.maxAbsLogitDiff < 1e-3,
             `${format}: model logits ${report.model?.maxAbsLogitDiff}`,
           );
+          // The streaming path used for large models (one layer at a time, no whole-model run) agrees.
+          const streamed = await verifyMoe(moe, dense, { llamaCpp: false, maxModelParams: 0 });
+          assert.ok(streamed.ok && streamed.model === undefined, `${format}: streamed verify`);
+          assert.equal(streamed.equivalence.perLayer.length, tiny.numLayers);
           moe.ck.close();
         }
         dense.ck.close();
@@ -341,6 +346,82 @@ describe("data-driven splits on a random tiny model", () => {
       scoresFile,
       "scores",
     );
+    dense.ck.close();
+  });
+});
+
+describe("llama.cpp (node-llama-cpp) on GGUF exports of random tiny models", () => {
+  for (const dtype of ["F32", "BF16"] as const) {
+    test(`${dtype}: llama.cpp loads the export and its logits match our engine's MoE (top-2 of 4, 40 tokens)`, async () => {
+      const model = tinyModel(`llamacpp-${dtype}`, dtype);
+      const dense = openDense(model);
+      const split = computeSplit(dense, { method: "clustering", experts: 4, seed: 1, remainder: "error" });
+      const out = join(dir, `llamacpp-${dtype}.gguf`);
+      buildMoe(dense, split, out, opts("gguf", { topK: 2, gate: "centroid" }));
+      const moe = openMoe(out);
+      const r = await verifyMoe(moe, dense, { tokens: 40 });
+      assert.ok(r.llamaCpp && r.llamaCpp.tokens === 40, JSON.stringify(r.llamaCpp));
+      assert.ok(r.llamaCpp.ok, JSON.stringify(r.llamaCpp));
+      if (dtype === "F32") assert.ok(r.llamaCpp.maxAbsLogitDiff < 1e-4, `${r.llamaCpp.maxAbsLogitDiff}`);
+      assert.ok(r.ok);
+      moe.ck.close();
+      dense.ck.close();
+    });
+  }
+});
+
+describe("verify catches broken exports", () => {
+  test("a config that disagrees with the tensors, and a missing expert tensor", async () => {
+    const model = tinyModel("broken", "F32");
+    const dense = openDense(model);
+    const split = computeSplit(dense, { method: "random", experts: 4, seed: 0, remainder: "spread" });
+    const out = join(dir, "broken-lm");
+    buildMoe(dense, split, out, opts("llama-moe"));
+    const cfgFile = join(out, "config.json");
+    const cfg = JSON.parse(readFileSync(cfgFile, "utf8"));
+    cfg.size_experts[1] = [12, 8, 10, 10];
+    writeFileSync(cfgFile, JSON.stringify(cfg));
+    const moe = openMoe(out);
+    const r = await verifyMoe(moe, dense, { llamaCpp: false });
+    const check = r.checks.find((c) => c.name === "export configuration");
+    assert.ok(check && !check.ok && check.detail.includes("layer 1"), JSON.stringify(check));
+    assert.equal(r.ok, false);
+    moe.ck.close();
+    // Drop one expert tensor from the safetensors file.
+    const full = openMoe(out).ck;
+    const dropped = "model.layers.0.mlp.calculator.experts.weight_up.3";
+    const keep = full.tensors
+      .filter((t) => t.name !== dropped)
+      .map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, data: full.readRaw(t.name) }));
+    full.close();
+    rmSync(join(out, "model.safetensors"));
+    writeSafetensors(join(out, "model.safetensors"), keep, { format: "pt" });
+    assertUserError(() => openMoe(out).layer(0), dropped, "not found");
+    dense.ck.close();
+  });
+});
+
+describe("a GGUF dense source", () => {
+  test("builds LLaMA-MoE and Mixtral (q/k permuted to the HF layout) and GGUF, all verified", async () => {
+    const hf = tinyModel("gguf-src", "F32");
+    const src = join(dir, "dense.gguf");
+    const ck = openCheckpoint(hf);
+    convertCheckpoint(ck, src, { to: "gguf" });
+    ck.close();
+    const dense = openDense(src);
+    assert.equal(dense.ck.format, "gguf");
+    const split = computeSplit(dense, { method: "clustering", experts: 2, seed: 0, remainder: "error" });
+    for (const format of ["llama-moe", "mixtral", "gguf"] as const) {
+      const out = join(dir, `from-gguf-${format}${format === "gguf" ? ".gguf" : ""}`);
+      buildMoe(dense, split, out, opts(format, { topK: 1 }));
+      const moe = openMoe(out);
+      const r = await verifyMoe(moe, dense, { llamaCpp: false });
+      assert.ok(
+        r.ok,
+        `${format}: ${JSON.stringify(r.checks.filter((c) => !c.ok))} ${r.equivalence.maxAbsDiff}`,
+      );
+      moe.ck.close();
+    }
     dense.ck.close();
   });
 });

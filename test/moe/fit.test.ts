@@ -186,3 +186,40 @@ describe("fit-gates and report end to end", () => {
     dense.ck.close();
   });
 });
+
+describe("fit-gates on a GGUF export", () => {
+  test("--rescale folds the fitted scale into the down projections; llama.cpp still matches our engine", async () => {
+    const model = join(dir, "g");
+    saveHfModel(model, randomLlamaWeights({ ...tiny, vocabSize: 300 }, 10, 0.3), "F32");
+    const dense = openDense(model);
+    const split = computeSplit(dense, { method: "random", experts: 4, seed: 0, remainder: "error" });
+    const out = join(dir, "fit.gguf");
+    buildMoe(dense, split, out, { format: "gguf", topK: 2, gate: "random", gateNetwork: "linear", seed: 0 });
+    const fitted = openMoe(out);
+    const r = fitGates(fitted, dense, {
+      tokens: 256,
+      heldOut: 128,
+      epochs: 5,
+      lr: 0.01,
+      rescale: true,
+      seed: 0,
+      write: true,
+    });
+    fitted.ck.close();
+    const moe = openMoe(out);
+    // The stored down projections now carry build scale (2) × fitted scale.
+    const want = 2 * r.layers[1]!.scale;
+    const col = split.layers[1]!.experts[0]![0]!;
+    const denseDown = openDense(model);
+    const d0 = denseDown.ck.readF32("model.layers.1.mlp.down_proj.weight")[col]!;
+    assert.ok(
+      Math.abs(moe.layer(1).experts[0]!.down[0]! - Math.fround(d0 * want)) <=
+        1e-6 * Math.abs(d0 * want) + 1e-12,
+    );
+    const v = await verifyMoe(moe, dense, { tokens: 24 });
+    assert.ok(v.llamaCpp?.ok, JSON.stringify(v.llamaCpp));
+    moe.ck.close();
+    denseDown.ck.close();
+    dense.ck.close();
+  });
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "../../src/formats/dtype.js";
-import { scale16 } from "../../src/moe/source.js";
+import { gatherCols16, scale16 } from "../../src/moe/source.js";
 
 describe("scaling 16-bit values without conversion", () => {
   for (const dtype of ["BF16", "F16"] as const) {
@@ -26,4 +26,27 @@ describe("scaling 16-bit values without conversion", () => {
       }
     });
   }
+});
+
+describe("column gather with a folded scale", () => {
+  test("equals gather-then-scale16 on every bit pattern (power-of-two and other factors)", () => {
+    // One row of all 65,536 patterns in reverse order; gather every column in a permuted order.
+    const cols = 65536;
+    const src = new Uint16Array(cols);
+    for (let i = 0; i < cols; i++) src[i] = cols - 1 - i;
+    const idx = Int32Array.from({ length: cols }, (_, c) => (c * 7919) % cols);
+    for (const dtype of ["BF16", "F16"] as const) {
+      for (const factor of [1, 4, 0.25, 3]) {
+        const got = new Uint16Array(cols);
+        gatherCols16(src, cols, idx, got, 0, 1, dtype, factor);
+        const want = Uint16Array.from(idx, (i) => src[i]!);
+        scale16(want, dtype, factor);
+        const dec = dtype === "BF16" ? bf16ToF32 : f16ToF32;
+        for (let c = 0; c < cols; c++) {
+          if (Number.isNaN(dec(want[c]!))) assert.ok(Number.isNaN(dec(got[c]!)));
+          else assert.equal(got[c], want[c], `${dtype} ×${factor} column ${c}`);
+        }
+      }
+    }
+  });
 });

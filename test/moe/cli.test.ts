@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { Command } from "commander";
+import type { LlamaConfig } from "../../src/formats/hf-config.js";
+import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
+import { registerMoeCommands } from "../../src/moe/cli.js";
+import { UserError } from "../../src/util/errors.js";
+import { tempDir } from "../formats/helpers.js";
+
+const dir = tempDir("moe-cli");
+
+/** Run `assay moe …` in-process and return what it printed on stdout. */
+async function run(...args: string[]): Promise<string> {
+  const program = new Command("assay").exitOverride();
+  registerMoeCommands(program);
+  let out = "";
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(["node", "assay", ...args]);
+  } finally {
+    process.stdout.write = original;
+  }
+  return out;
+}
+
+const config: LlamaConfig = {
+  hiddenSize: 16,
+  intermediateSize: 24,
+  numLayers: 2,
+  numHeads: 2,
+  numKvHeads: 1,
+  headDim: 8,
+  vocabSize: 280,
+  maxSeqLen: 32,
+  rmsNormEps: 1e-5,
+  ropeTheta: 10000,
+  tieWordEmbeddings: false,
+  bosTokenId: 1,
+  eosTokenId: 2,
+  modelType: "llama",
+};
+
+describe("assay moe CLI", () => {
+  test("split → build → verify with --json; bad flags are UserErrors", async () => {
+    const model = join(dir, "m");
+    saveHfModel(model, randomLlamaWeights(config, 5, 0.2), "BF16");
+    const split = join(dir, "split.json");
+    const s = JSON.parse(
+      await run(
+        "moe",
+        "split",
+        "--model",
+        model,
+        "--experts",
+        "4",
+        "--method",
+        "random",
+        "--seed",
+        "3",
+        "--out",
+        split,
+        "--json",
+      ),
+    );
+    assert.deepEqual(s.expertSizes, [6]);
+    const out = join(dir, "moe.gguf");
+    const b = JSON.parse(
+      await run(
+        "moe",
+        "build",
+        "--model",
+        model,
+        "--split",
+        split,
+        "--format",
+        "gguf",
+        "--top-k",
+        "1",
+        "--out",
+        out,
+        "--json",
+      ),
+    );
+    assert.equal(b.experts, 4);
+    assert.deepEqual(b.scale, [4, 4]);
+    const v = JSON.parse(await run("moe", "verify", out, "--dense", model, "--no-llama-cpp", "--json"));
+    assert.equal(v.ok, true);
+    assert.ok(v.equivalence.maxAbsDiff < 1e-5);
+    await assert.rejects(
+      run("moe", "split", "--model", model, "--experts", "4", "--method", "magic", "--out", split),
+      UserError,
+    );
+    await assert.rejects(
+      run("moe", "build", "--model", model, "--split", split, "--format", "onnx", "--out", out),
+      /--format must be one of/,
+    );
+    await assert.rejects(
+      run("moe", "build", "--model", model, "--split", join(dir, "nope.json"), "--out", out),
+      /nope\.json/,
+    );
+  });
+});
