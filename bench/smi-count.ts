@@ -5,6 +5,10 @@
  * multi-pattern scanning speed. The corpus lives in a temp folder that is deleted afterwards.
  *
  *   npm run bench:smi-count -- [--size 1GB] [--workers 2] [--shards 8] [--triples file] [--keep]
+ *                                [--corpus-dir DIR] [--no-grep]
+ *
+ * --corpus-dir reuses (or, when empty or missing, creates and keeps) the generated shards in DIR, so
+ * repeated runs count the same bytes without regenerating them; --no-grep skips the reference tools.
  *
  * Note: grep -c reports lines with at least one match and stops scanning a line at its first match,
  * so it does much less work than a presence count of every pattern; `grep -F -o` (also run, output
@@ -14,8 +18,10 @@ import { spawnSync } from "node:child_process";
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -138,9 +144,12 @@ async function main(): Promise<void> {
   const shards = Number(arg("shards", String(Math.max(workers * 4, 4))));
   const triplesArg = arg("triples", resolve("..", "shared", "data", "smi", "pararel_15classes.json"));
   const triples = existsSync(triplesArg) ? loadTriples(triplesArg) : syntheticTriples();
-  const keep = process.argv.includes("--keep");
+  const corpusDir = process.argv.includes("--corpus-dir") ? resolve(arg("corpus-dir", "")) : undefined;
+  const keep = process.argv.includes("--keep") || corpusDir !== undefined;
+  const noGrep = process.argv.includes("--no-grep");
 
-  const dir = mkdtempSync(join(tmpdir(), "smi-bench-"));
+  const dir = corpusDir ?? mkdtempSync(join(tmpdir(), "smi-bench-"));
+  if (corpusDir) mkdirSync(corpusDir, { recursive: true });
   try {
     const triplesPath = join(dir, "triples.json");
     writeFileSync(triplesPath, JSON.stringify(triples));
@@ -149,7 +158,12 @@ async function main(): Promise<void> {
     writeFileSync(patternsPath, `${patterns.join("\n")}\n`);
 
     const g0 = Date.now();
-    const files = generateCorpus(join(dir), size, shards, triples);
+    const existing = readdirSync(dir)
+      .filter((f) => /^shard-\d+\.jsonl$/.test(f))
+      .sort()
+      .map((f) => join(dir, f));
+    const files = corpusDir && existing.length > 0 ? existing : generateCorpus(dir, size, shards, triples);
+    rmSync(join(dir, "parts"), { recursive: true, force: true });
     const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
     console.log(
       `corpus: ${files.length} JSONL shards, ${formatBytes(bytes)} (generated in ${((Date.now() - g0) / 1000).toFixed(1)} s); ${patterns.length} patterns from ${triples.length} triples`,
@@ -174,7 +188,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
 
-    const rows: Array<{ name: string; seconds: number; cpuSeconds?: number; note: string }> = [
+    const rows: Row[] = [
       {
         name: `assay smi count (${workers} workers)`,
         seconds,
@@ -182,36 +196,8 @@ async function main(): Promise<void> {
         note: `${summary.documents} docs, text ${formatBytes(summary.textBytes)}, peak RSS ${formatBytes(peakRss)}`,
       },
     ];
-    const grep = timeCommand("grep", ["-F", "-c", "-f", patternsPath, ...files]);
-    rows.push({ name: "grep -F -c -f patterns (1 core)", ...grep, note: grep.ok ? "LC_ALL=C" : "failed" });
-    // -o reports every (non-overlapping) match, closer to the work of counting every pattern. Its
-    // output goes through a pipe: GNU grep stops at the first match when stdout is /dev/null.
-    const quoted = [patternsPath, ...files].map((f) => `'${f.replace(/'/g, "'\\''")}'`);
-    const grepAll = timeCommand("sh", ["-c", `grep -F -o -f ${quoted.join(" ")} | wc -l`], true);
-    rows.push({ name: "grep -F -o -f patterns | wc -l", ...grepAll, note: "every match" });
-    if (hasCommand("rg")) {
-      const rg = timeCommand("rg", ["-F", "-c", "-f", patternsPath, ...files]);
-      rows.push({ name: "rg -F -c -f patterns", ...rg, note: rg.ok ? "" : "failed" });
-    }
-    // MB per CPU-second is steadier than wall time on a shared machine.
-    const head = [
-      "tool".padEnd(38),
-      "seconds".padStart(8),
-      "MB/s".padStart(8),
-      "CPU s".padStart(8),
-      "MB/CPU-s".padStart(9),
-    ];
-    console.log(`\n${head.join(" ")}  notes`);
-    for (const r of rows) {
-      const cols = [
-        r.name.padEnd(38),
-        r.seconds.toFixed(2).padStart(8),
-        (bytes / 1e6 / r.seconds).toFixed(0).padStart(8),
-        (r.cpuSeconds?.toFixed(2) ?? "?").padStart(8),
-        (r.cpuSeconds ? (bytes / 1e6 / r.cpuSeconds).toFixed(0) : "?").padStart(9),
-      ];
-      console.log(`${cols.join(" ")}  ${r.note}`);
-    }
+    if (!noGrep) addReferenceTools(rows, patternsPath, files);
+    printTable(rows, bytes);
     console.log(
       JSON.stringify({
         bench: "smi-count",
@@ -231,6 +217,44 @@ async function main(): Promise<void> {
   } finally {
     if (keep) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Row = { name: string; seconds: number; cpuSeconds?: number; note: string };
+
+function addReferenceTools(rows: Row[], patternsPath: string, files: string[]): void {
+  const grep = timeCommand("grep", ["-F", "-c", "-f", patternsPath, ...files]);
+  rows.push({ name: "grep -F -c -f patterns (1 core)", ...grep, note: grep.ok ? "LC_ALL=C" : "failed" });
+  // -o reports every (non-overlapping) match, closer to the work of counting every pattern. Its
+  // output goes through a pipe: GNU grep stops at the first match when stdout is /dev/null.
+  const quoted = [patternsPath, ...files].map((f) => `'${f.replace(/'/g, "'\\''")}'`);
+  const grepAll = timeCommand("sh", ["-c", `grep -F -o -f ${quoted.join(" ")} | wc -l`], true);
+  rows.push({ name: "grep -F -o -f patterns | wc -l", ...grepAll, note: "every match" });
+  if (hasCommand("rg")) {
+    const rg = timeCommand("rg", ["-F", "-c", "-f", patternsPath, ...files]);
+    rows.push({ name: "rg -F -c -f patterns", ...rg, note: rg.ok ? "" : "failed" });
+  }
+}
+
+/** MB per CPU-second is steadier than wall time on a shared machine. */
+function printTable(rows: Row[], bytes: number): void {
+  const head = [
+    "tool".padEnd(38),
+    "seconds".padStart(8),
+    "MB/s".padStart(8),
+    "CPU s".padStart(8),
+    "MB/CPU-s".padStart(9),
+  ];
+  console.log(`\n${head.join(" ")}  notes`);
+  for (const r of rows) {
+    const cols = [
+      r.name.padEnd(38),
+      r.seconds.toFixed(2).padStart(8),
+      (bytes / 1e6 / r.seconds).toFixed(0).padStart(8),
+      (r.cpuSeconds?.toFixed(2) ?? "?").padStart(8),
+      (r.cpuSeconds ? (bytes / 1e6 / r.cpuSeconds).toFixed(0) : "?").padStart(9),
+    ];
+    console.log(`${cols.join(" ")}  ${r.note}`);
   }
 }
 

@@ -7,14 +7,20 @@
 import { createHash } from "node:crypto";
 import { type PresenceMatcher, SpaceAnchoredMatcher } from "./matcher.js";
 import type { Triple } from "./rows.js";
+import { SimdMatcher, simdAvailable } from "./simd-matcher.js";
 import { WasmMatcher } from "./wasm-matcher.js";
 
-/** wasm: the WebAssembly scanner (default, faster); js: the reference scanner it is tested against. */
-export type MatcherEngine = "wasm" | "js";
+/**
+ * simd: WebAssembly with SIMD and a prefilter, scanning JSONL text in place (default, fastest);
+ * wasm: the earlier WebAssembly scanner; js: the reference scanner both are tested against.
+ */
+export type MatcherEngine = "simd" | "wasm" | "js";
 
-/** ASSAY_SMI_MATCHER=js selects the JavaScript scanner (for comparisons and as a fallback). */
+/** ASSAY_SMI_MATCHER=js|wasm|simd selects a scanner (for comparisons and as a fallback). */
 export function defaultEngine(): MatcherEngine {
-  if (process.env.ASSAY_SMI_MATCHER === "js") return "js";
+  const env = process.env.ASSAY_SMI_MATCHER;
+  if (env === "js" || env === "wasm" || env === "simd") return env;
+  if (simdAvailable()) return "simd";
   return typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "object" ? "wasm" : "js";
 }
 
@@ -22,6 +28,7 @@ export function createMatcher(
   patterns: readonly Uint8Array[],
   engine: MatcherEngine = defaultEngine(),
 ): PresenceMatcher {
+  if (engine === "simd") return new SimdMatcher(patterns);
   return engine === "wasm" ? new WasmMatcher(patterns) : new SpaceAnchoredMatcher(patterns);
 }
 

@@ -3,12 +3,14 @@
  * column), as in the original search scripts. The caller owns the TripleCounter (its matcher is
  * reused across shards) and resets it before each shard.
  */
+import { open } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 import { decompress as zstdDecompress } from "fzstd";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { UserError } from "../util/errors.js";
 import type { TripleCounter } from "./counter.js";
 import { findFields, LineError, StringDecoder } from "./jsonl.js";
+import { DECODE_ERRORS, SimdMatcher } from "./simd-matcher.js";
 import { type ByteCounter, jsonlChunks, shardFormat } from "./sources.js";
 
 export interface CountRules {
@@ -56,6 +58,8 @@ class JsonlShardCounter {
   private readonly excludeNeedle: Buffer | undefined;
   private readonly excludePath: string[];
   private line = 0;
+  /** The SIMD matcher when lines are read into its memory and decoded and scanned there. */
+  private readonly inPlace: SimdMatcher | undefined;
 
   constructor(
     private readonly path: string,
@@ -68,6 +72,7 @@ class JsonlShardCounter {
       ? Buffer.from(JSON.stringify(rules.exclude.value).slice(1, -1))
       : undefined;
     this.excludePath = rules.exclude ? rules.exclude.path.split(".") : [];
+    this.inPlace = counter.matcher instanceof SimdMatcher ? counter.matcher : undefined;
   }
 
   private fail(message: string): void {
@@ -87,7 +92,8 @@ class JsonlShardCounter {
     return valueAt(parsed, this.excludePath) === this.rules.exclude!.value;
   }
 
-  handleLine(buf: Buffer, start: number, end: number): void {
+  /** `inPlace`: buf is the SIMD matcher's I/O buffer, so the text is decoded and scanned where it lies. */
+  handleLine(buf: Buffer, start: number, end: number, inPlace = false): void {
     this.line++;
     let e = end;
     while (e > start && (buf[e - 1] === 0x0d || buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
@@ -122,6 +128,10 @@ class JsonlShardCounter {
       this.fail(`field "${name}" is not a string (starts ${JSON.stringify(chosen.text)})`);
       return;
     }
+    if (inPlace) {
+      this.countInPlace(buf, chosen.start, chosen.end, name);
+      return;
+    }
     let text: [Buffer, number, number];
     try {
       text = this.decoder.decode(buf, chosen.start, chosen.end);
@@ -137,7 +147,99 @@ class JsonlShardCounter {
     this.stats.textBytes += text[2] - text[1];
   }
 
+  private countInPlace(buf: Buffer, start: number, end: number, name: string): void {
+    // The decoder finds the escapes itself (16 bytes at a time) and leaves text without any as it is.
+    const textEnd = this.inPlace!.decodeInPlace(start, end);
+    if (textEnd < 0) {
+      this.fail(`field "${name}": ${DECODE_ERRORS[textEnd] ?? "bad escape in string"}`);
+      return;
+    }
+    this.counter.countDocument(buf, start, textEnd);
+    this.stats.documents++;
+    this.stats.textBytes += textEnd - start;
+  }
+
+  /**
+   * Reads the shard into the SIMD matcher's I/O buffer (4 MiB, grown for longer lines), splits lines
+   * there and counts each in place: no per-line copies.
+   */
+  async runInPlace(matcher: SimdMatcher, onProgress: ProgressFn): Promise<ShardStats> {
+    const bytes: ByteCounter = { rawBytes: 0 };
+    const fill = await this.filler(bytes);
+    try {
+      let buf = matcher.io();
+      let len = 0;
+      let pos = 0;
+      for (;;) {
+        if (pos > 0) {
+          buf.copyWithin(0, pos, len);
+          len -= pos;
+          pos = 0;
+        }
+        if (len === buf.length) buf = matcher.reserveIo(buf.length * 2);
+        const n = await fill.read(buf, len, buf.length - len);
+        if (n === 0) {
+          if (len > 0) this.handleLine(buf, 0, len, true);
+          break;
+        }
+        len += n;
+        for (;;) {
+          const nl = buf.indexOf(0x0a, pos);
+          if (nl < 0 || nl >= len) break;
+          this.handleLine(buf, pos, nl, true);
+          pos = nl + 1;
+        }
+        this.stats.rawBytes = bytes.rawBytes;
+        onProgress(bytes.rawBytes, this.stats.textBytes);
+      }
+    } finally {
+      await fill.close();
+    }
+    this.stats.rawBytes = bytes.rawBytes;
+    onProgress(bytes.rawBytes, this.stats.textBytes);
+    return this.stats;
+  }
+
+  /** Plain shards are read straight into the buffer; compressed ones are copied from the decompressor's chunks. */
+  private async filler(bytes: ByteCounter): Promise<{
+    read(buf: Buffer, at: number, max: number): Promise<number>;
+    close(): Promise<void>;
+  }> {
+    if (shardFormat(this.path) === "jsonl") {
+      const fh = await open(this.path, "r");
+      return {
+        read: async (buf, at, max) => {
+          const { bytesRead } = await fh.read(buf, at, max, null);
+          bytes.rawBytes += bytesRead;
+          return bytesRead;
+        },
+        close: () => fh.close(),
+      };
+    }
+    const chunks = jsonlChunks(this.path, bytes);
+    let pending: Buffer | undefined;
+    let used = 0;
+    return {
+      read: async (buf, at, max) => {
+        while (!pending || used === pending.length) {
+          const next = await chunks.next();
+          if (next.done) return 0;
+          pending = next.value;
+          used = 0;
+        }
+        const n = Math.min(max, pending.length - used);
+        pending.copy(buf, at, used, used + n);
+        used += n;
+        return n;
+      },
+      close: async () => {
+        await chunks.return(undefined);
+      },
+    };
+  }
+
   async run(onProgress: ProgressFn): Promise<ShardStats> {
+    if (this.inPlace) return this.runInPlace(this.inPlace, onProgress);
     const bytes: ByteCounter = { rawBytes: 0 };
     let carry: Buffer[] = [];
     for await (const chunk of jsonlChunks(this.path, bytes)) {

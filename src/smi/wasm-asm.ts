@@ -31,18 +31,28 @@ function sleb(n: number): number[] {
 }
 
 const I32 = 0x7f;
+const V128 = 0x7b;
 
 /** Emits one function body. Locals are numbered after the parameters. */
 export class FunctionBuilder {
   readonly code: number[] = [];
   private readonly labels: string[] = [];
   private localCount = 0;
+  private readonly vectorLocals: number[] = [];
 
   constructor(private readonly params: number) {}
 
   /** Declares an i32 local and returns its index. */
   local(): number {
+    if (this.vectorLocals.length > 0) throw new Error("wasm-asm: declare i32 locals before v128 ones");
     return this.params + this.localCount++;
+  }
+
+  /** Declares a v128 local (after all i32 locals) and returns its index. */
+  vectorLocal(): number {
+    const index = this.params + this.localCount + this.vectorLocals.length;
+    this.vectorLocals.push(index);
+    return index;
   }
 
   private op(...bytes: number[]): this {
@@ -71,6 +81,47 @@ export class FunctionBuilder {
   }
   store(offset = 0): this {
     return this.op(0x36, 2, ...uleb(offset));
+  }
+  /** i32.load16_u (little-endian: the byte at the address is the low byte). */
+  load16(offset = 0): this {
+    return this.op(0x2f, 0, ...uleb(offset));
+  }
+  store8(offset = 0): this {
+    return this.op(0x3a, 0, ...uleb(offset));
+  }
+  xor(): this {
+    return this.op(0x73);
+  }
+  ctz(): this {
+    return this.op(0x68);
+  }
+  gtU(): this {
+    return this.op(0x4b);
+  }
+  leU(): this {
+    return this.op(0x4d);
+  }
+  // SIMD (0xfd prefix; all opcodes used here are below 128, so one byte each).
+  v128Load(offset = 0): this {
+    return this.op(0xfd, 0x00, 0, ...uleb(offset));
+  }
+  v128Store(offset = 0): this {
+    return this.op(0xfd, 0x0b, 0, ...uleb(offset));
+  }
+  i8x16Splat(): this {
+    return this.op(0xfd, 0x0f);
+  }
+  i8x16Eq(): this {
+    return this.op(0xfd, 0x23);
+  }
+  v128And(): this {
+    return this.op(0xfd, 0x4e);
+  }
+  v128Or(): this {
+    return this.op(0xfd, 0x50);
+  }
+  i8x16Bitmask(): this {
+    return this.op(0xfd, 0x64);
   }
   add(): this {
     return this.op(0x6a);
@@ -158,7 +209,10 @@ export class FunctionBuilder {
   /** The encoded body: local declarations, code, final `end`. */
   body(): number[] {
     if (this.labels.length !== 0) throw new Error(`wasm-asm: unclosed ${this.labels.join(", ")}`);
-    const decl = this.localCount > 0 ? [1, ...uleb(this.localCount), I32] : [0];
+    const groups: number[][] = [];
+    if (this.localCount > 0) groups.push([...uleb(this.localCount), I32]);
+    if (this.vectorLocals.length > 0) groups.push([...uleb(this.vectorLocals.length), V128]);
+    const decl = [groups.length, ...groups.flat()];
     const bytes = [...decl, ...this.code, 0x0b];
     return [...uleb(bytes.length), ...bytes];
   }
@@ -181,7 +235,7 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** A module with one exported memory ("memory", `pages` × 64 KiB, growable) and i32-only functions. */
+/** A module with one exported memory ("memory", `pages` × 64 KiB, growable) and functions of i32 parameters and results. */
 export function buildModule(functions: FunctionSpec[], pages: number): Uint8Array {
   const types = functions.map((f) => [
     0x60,
