@@ -392,41 +392,18 @@ export class RunStore implements ResponseCache {
   }
 
   scoresFor(runId: string): StoredScore[] {
-    const rows = this.db
-      .prepare(
-        "SELECT sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ?",
-      )
-      .all(runId) as Row[];
-    return rows.map((r) => ({
-      sampleId: r.sample_id as string,
-      epoch: r.epoch as number,
-      scorer: r.scorer as string,
-      value: r.value as number | null,
-      raw: parse(r.raw as string),
-      answer: r.answer as string | null,
-      explanation: r.explanation as string | null,
-      metadata: parse(r.metadata as string | null),
-    }));
+    const rows = this.db.prepare(`SELECT ${SCORE_COLUMNS} FROM scores WHERE run_id = ?`).all(runId) as Row[];
+    return rows.map(toStoredScore);
   }
 
-  /** Scores of one sample, keyed by scorer. */
+  private scoresOfStmt: Database.Statement | undefined;
+
+  /** Scores of one sample (one row per scorer). */
   scoresOf(runId: string, sampleId: string, epoch: number): StoredScore[] {
-    return (
-      this.db
-        .prepare(
-          "SELECT sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ? AND sample_id = ? AND epoch = ?",
-        )
-        .all(runId, sampleId, epoch) as Row[]
-    ).map((r) => ({
-      sampleId: r.sample_id as string,
-      epoch: r.epoch as number,
-      scorer: r.scorer as string,
-      value: r.value as number | null,
-      raw: parse(r.raw as string),
-      answer: r.answer as string | null,
-      explanation: r.explanation as string | null,
-      metadata: parse(r.metadata as string | null),
-    }));
+    this.scoresOfStmt ??= this.db.prepare(
+      `SELECT ${SCORE_COLUMNS} FROM scores WHERE run_id = ? AND sample_id = ? AND epoch = ?`,
+    );
+    return (this.scoresOfStmt.all(runId, sampleId, epoch) as Row[]).map(toStoredScore);
   }
 
   // ---------- response cache ----------
@@ -446,6 +423,21 @@ export class RunStore implements ResponseCache {
     if (this.stmts) this.flush();
     this.db.close();
   }
+}
+
+const SCORE_COLUMNS = "sample_id, epoch, scorer, value, raw, answer, explanation, metadata";
+
+function toStoredScore(r: Row): StoredScore {
+  return {
+    sampleId: r.sample_id as string,
+    epoch: r.epoch as number,
+    scorer: r.scorer as string,
+    value: r.value as number | null,
+    raw: parse(r.raw as string),
+    answer: r.answer as string | null,
+    explanation: r.explanation as string | null,
+    metadata: parse(r.metadata as string | null),
+  };
 }
 
 function toRunRow(row: Row): RunRow {
