@@ -203,6 +203,8 @@ export interface Dataset {
   name: string;
   /** Number of samples (after any limit applied by the engine); may need a pass over the file. */
   count(): Promise<number>;
+  /** A content hash (e.g. sha256 of the file), stored in the manifest so resume notices an edited dataset. */
+  fingerprint?(): Promise<string>;
   samples(): AsyncIterable<Sample>;
 }
 

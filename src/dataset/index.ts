@@ -2,6 +2,8 @@
  * Datasets: records from a file or URL (JSON, JSONL, Parquet) mapped to Samples by a field spec or a
  * function. Every malformed record fails with "<file>:<line>: field "<name>": <problem>".
  */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import type { ChatMessage, Dataset, Sample } from "../core/types.js";
 import { UserError } from "../util/errors.js";
 import { countRecords, type JsonRecord, type LocatedRecord, readRecords, resolveSource } from "./records.js";
@@ -142,6 +144,9 @@ export function fileDataset(
     async count() {
       return countRecords(await local(), source);
     },
+    async fingerprint() {
+      return sha256File(await local());
+    },
     async *samples() {
       const seen = new Set<string>();
       for await (const located of readRecords(await local(), source)) {
@@ -162,6 +167,12 @@ function mapRecord(located: LocatedRecord, toSample: (record: JsonRecord, index:
       throw new UserError(`${located.where}: field "${err.field}": ${err.message}`);
     throw err;
   }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
 /** An in-memory dataset (library use and tests). */

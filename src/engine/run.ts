@@ -34,6 +34,8 @@ export interface ManifestInput {
   epochs: number;
   seed?: number;
   limit?: number;
+  /** The dataset's content hash (Dataset.fingerprint), when it has one. */
+  datasetFingerprint?: string;
   execution: RunManifest["execution"];
 }
 
@@ -50,6 +52,7 @@ export function buildManifest(input: ManifestInput): RunManifest {
     seed: input.seed,
     limit: input.limit,
     scorers: task.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
+    dataset: input.datasetFingerprint,
   };
   return {
     runId: input.runId,
@@ -66,6 +69,9 @@ export function buildManifest(input: ManifestInput): RunManifest {
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.limit !== undefined ? { limit: input.limit } : {}),
     scorers: hashed.scorers,
+    ...(input.datasetFingerprint
+      ? { dataset: { name: task.dataset.name, sha256: input.datasetFingerprint } }
+      : {}),
     execution: input.execution,
     configHash: hashValue(hashed),
   };

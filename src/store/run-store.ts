@@ -27,6 +27,8 @@ export interface RunManifest {
   seed?: number;
   limit?: number;
   scorers: Array<{ name: string; metrics: string[] }>;
+  /** The dataset and its content hash, so resume can tell when the file was edited. */
+  dataset?: { name: string; sha256: string };
   /** Execution knobs: recorded, but not part of the config hash (they don't change answers). */
   execution: { concurrency: number; timeoutS?: number; maxRetries: number; cache: boolean };
   configHash: string;

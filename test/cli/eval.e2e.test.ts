@@ -485,6 +485,47 @@ describe("assay eval end to end", () => {
     }
   });
 
+  test("resume refuses a dataset that was edited since the run started", async () => {
+    const dir = tempDir();
+    const server = await startMockServer({ reply: (req) => `ANSWER: answer ${questionIndex(req)}` });
+    try {
+      const data = writeQa(dir, 5);
+      const db = join(dir, "runs.db");
+      const first = await runCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          server.url,
+          "--db",
+          db,
+          "--run-id",
+          "d1",
+        ],
+        { cwd: dir },
+      );
+      assert.equal(first.code, 0, first.stderr);
+      const same = await runCli(["resume", "d1", "--db", db], { cwd: dir });
+      assert.equal(same.code, 0, same.stderr);
+      writeFileSync(
+        data,
+        `${readFileSync(data, "utf8")}${JSON.stringify({ id: "extra", input: "question 99", target: "answer 99" })}\n`,
+      );
+      const edited = await runCli(["resume", "d1", "--db", db], { cwd: dir });
+      assert.equal(edited.code, 2);
+      assert.match(edited.stderr, /dataset .*qa\.jsonl changed since the run started/);
+      const forced = await runCli(["resume", "d1", "--db", db, "--force", "--json"], { cwd: dir });
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.equal(JSON.parse(forced.stdout).ran, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("user mistakes give one-line errors with exit code 2", async () => {
     const dir = tempDir();
     const bad = join(dir, "bad.jsonl");

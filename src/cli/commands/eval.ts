@@ -156,6 +156,7 @@ export function registerEvalCommands(program: Command): void {
       // Download/load local models before the run, so an offline machine gets one clear error up front.
       await prepareLocalModels([model.provider, judge?.provider]);
       const runId = flags.runId ?? newRunId(task.name);
+      const fingerprint = await task.dataset.fingerprint?.();
       const manifest = buildManifest({
         runId,
         task,
@@ -165,6 +166,7 @@ export function registerEvalCommands(program: Command): void {
         epochs: flags.epochs,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+        ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
         execution: executionOf(flags),
       });
       const outcome = await withInterrupts((signal) =>
@@ -224,6 +226,7 @@ export function registerEvalCommands(program: Command): void {
           ? buildJudge(flags, m.judge.id, flags.judgeBaseUrl ?? m.judge.endpoint, flags.judgeApiKeyEnv, cache)
           : undefined;
         await prepareLocalModels([model.provider, judge?.provider]);
+        const fingerprint = m.dataset ? await task.dataset.fingerprint?.() : undefined;
         const check = buildManifest({
           runId: m.runId,
           task,
@@ -233,6 +236,7 @@ export function registerEvalCommands(program: Command): void {
           epochs: m.epochs,
           ...(m.seed !== undefined ? { seed: m.seed } : {}),
           ...(m.limit !== undefined ? { limit: m.limit } : {}),
+          ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
           execution: m.execution,
         });
         if (check.configHash !== m.configHash && !flags.force) {
@@ -300,6 +304,11 @@ function describeMismatch(
   b: import("../../store/run-store.js").RunManifest,
 ): string {
   const diffs: string[] = [];
+  if (a.dataset?.sha256 !== b.dataset?.sha256) {
+    diffs.push(
+      `dataset ${a.dataset?.name ?? ""} changed since the run started (sha256 ${a.dataset?.sha256.slice(0, 12)} → ${b.dataset?.sha256.slice(0, 12) ?? "?"})`,
+    );
+  }
   if (a.task.version !== b.task.version) diffs.push(`task version ${a.task.version} → ${b.task.version}`);
   if (JSON.stringify(a.scorers) !== JSON.stringify(b.scorers)) diffs.push("scorers changed");
   if (a.model.endpoint !== b.model.endpoint)
