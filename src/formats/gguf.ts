@@ -7,10 +7,11 @@
  * Reading touches only the header; tensor bytes are read on demand by byte range. Writing streams: the
  * header is written from the specs, then tensor bytes in spec order with alignment padding in between.
  */
-import { closeSync, fstatSync, openSync, renameSync, rmSync } from "node:fs";
+import { closeSync, fstatSync } from "node:fs";
 import { UserError } from "../util/errors.js";
 import { readExactly } from "./file.js";
-import { openOrThrow, type StoredTensor, writeAll } from "./safetensors.js";
+import { openOrThrow, type StoredTensor } from "./safetensors.js";
+import { SequentialTensorWriter, writeAll } from "./tensor-writer.js";
 
 export const GGUF_MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
 export const GGUF_DEFAULT_ALIGNMENT = 32;
@@ -439,26 +440,20 @@ class Writer {
  * Streams a GGUF v3 file. The header (metadata, tensor infos with final offsets) is written up front;
  * then tensor bytes in spec order through `write` (any chunking), padded to the alignment between tensors.
  */
-export class GgufWriter {
-  private readonly fd: number;
-  private readonly partial: string;
-  private readonly sizes: number[];
+export class GgufWriter extends SequentialTensorWriter {
   private readonly offsets: number[];
   private readonly dataStart: number;
-  private index = 0;
-  private writtenInTensor = 0;
-  private closed = false;
   readonly alignment: number;
 
   constructor(
-    readonly file: string,
+    file: string,
     metadata: ReadonlyMap<string, GgufMetaValue> | Record<string, GgufMetaValue>,
     readonly specs: readonly GgufTensorSpec[],
   ) {
     const entries = metadata instanceof Map ? [...metadata.entries()] : Object.entries(metadata);
     const align = entries.find(([k]) => k === "general.alignment")?.[1];
-    this.alignment = align?.type === "u32" ? align.value : GGUF_DEFAULT_ALIGNMENT;
-    if (this.alignment <= 0 || (this.alignment & (this.alignment - 1)) !== 0) {
+    const alignment = align?.type === "u32" ? align.value : GGUF_DEFAULT_ALIGNMENT;
+    if (alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
       throw new Error(`${file}: general.alignment must be a u32 power of two`);
     }
     const w = new Writer();
@@ -477,8 +472,8 @@ export class GgufWriter {
         w.scalar(v.type, v.value, key);
       }
     }
-    this.sizes = [];
-    this.offsets = [];
+    const sizes: number[] = [];
+    const offsets: number[] = [];
     let offset = 0;
     const names = new Set<string>();
     for (const spec of specs) {
@@ -499,85 +494,32 @@ export class GgufWriter {
       for (const d of dims) w.u64(d);
       w.u32(id);
       w.u64(offset);
-      this.offsets.push(offset);
-      this.sizes.push(bytes);
-      offset = alignUp(offset + bytes, this.alignment);
+      offsets.push(offset);
+      sizes.push(bytes);
+      offset = alignUp(offset + bytes, alignment);
     }
     const header = w.concat();
-    this.dataStart = alignUp(header.byteLength, this.alignment);
-    this.partial = `${file}.partial`;
-    this.fd = openSync(this.partial, "w");
+    super(
+      file,
+      specs.map((t) => t.name),
+      sizes,
+    );
+    this.alignment = alignment;
+    this.offsets = offsets;
+    this.dataStart = alignUp(header.byteLength, alignment);
     writeAll(this.fd, header, 0);
     writeAll(this.fd, Buffer.alloc(this.dataStart - header.byteLength), header.byteLength);
-    this.skipEmpty();
   }
 
-  get current(): string | undefined {
-    return this.specs[this.index]?.name;
+  protected positionOf(index: number, within: number): number {
+    return this.dataStart + this.offsets[index]! + within;
   }
 
-  write(data: Uint8Array): void {
-    let at = 0;
-    while (at < data.byteLength) {
-      if (this.index >= this.specs.length)
-        throw new Error(`${this.file}: more tensor data than the specs declare`);
-      const size = this.sizes[this.index]!;
-      const take = Math.min(size - this.writtenInTensor, data.byteLength - at);
-      writeAll(
-        this.fd,
-        data.subarray(at, at + take),
-        this.dataStart + this.offsets[this.index]! + this.writtenInTensor,
-      );
-      this.writtenInTensor += take;
-      at += take;
-      if (this.writtenInTensor === size) {
-        this.index++;
-        this.writtenInTensor = 0;
-        this.skipEmpty();
-      }
-    }
-  }
-
-  writeTensor(name: string, data: Uint8Array): void {
-    // Empty tensors have no bytes to wait for; the writer has already moved past them.
-    const empty = this.specs.findIndex((s, i) => s.name === name && this.sizes[i] === 0);
-    if (empty >= 0 && data.byteLength === 0) return;
-    if (name !== this.current || this.writtenInTensor !== 0) {
-      throw new Error(`${this.file}: expected data for "${this.current}", got "${name}"`);
-    }
-    if (data.byteLength !== this.sizes[this.index]) {
-      throw new Error(
-        `${this.file}: tensor "${name}" needs ${this.sizes[this.index]} bytes, got ${data.byteLength}`,
-      );
-    }
-    this.write(data);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.index < this.specs.length) {
-      closeSync(this.fd);
-      rmSync(this.partial, { force: true });
-      throw new Error(`${this.file}: closed before tensor "${this.current}" was written`);
-    }
-    // Pad the last tensor so the file length is a multiple of the alignment (as llama.cpp's writer does).
+  /** Pad the last tensor so the file length is a multiple of the alignment (as llama.cpp's writer does). */
+  protected override finish(): void {
     const last = this.specs.length - 1;
     const end = last >= 0 ? this.dataStart + this.offsets[last]! + this.sizes[last]! : this.dataStart;
     const padded = alignUp(end, this.alignment);
     if (padded > end) writeAll(this.fd, Buffer.alloc(padded - end), end);
-    closeSync(this.fd);
-    renameSync(this.partial, this.file);
-  }
-
-  abort(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
-    rmSync(this.partial, { force: true });
-  }
-
-  private skipEmpty(): void {
-    while (this.index < this.specs.length && this.sizes[this.index] === 0) this.index++;
   }
 }

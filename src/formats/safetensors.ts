@@ -4,9 +4,12 @@
  * Offsets are relative to the first byte after the header. Reading never loads more than the header and the
  * tensors asked for; writing streams tensor data in the order the specs were given.
  */
-import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync } from "node:fs";
 import { UserError } from "../util/errors.js";
 import { readExactly } from "./file.js";
+import { SequentialTensorWriter, writeAll } from "./tensor-writer.js";
+
+export { writeAll };
 
 /** Element sizes of every dtype the safetensors specification defines. */
 export const SAFETENSORS_DTYPE_SIZES: Readonly<Record<string, number>> = {
@@ -170,17 +173,12 @@ export interface TensorSpec {
  * bytes in spec order, in as many `write` calls as the caller likes. The file appears under its final name
  * only when `close` finds every tensor complete.
  */
-export class SafetensorsWriter {
-  private readonly fd: number;
-  private readonly partial: string;
-  private readonly sizes: number[];
-  private index = 0;
-  private writtenInTensor = 0;
-  private position: number;
-  private closed = false;
+export class SafetensorsWriter extends SequentialTensorWriter {
+  private readonly dataStart: number;
+  private readonly offsets: number[];
 
   constructor(
-    readonly file: string,
+    file: string,
     readonly specs: readonly TensorSpec[],
     metadata: Record<string, string> = {},
   ) {
@@ -188,7 +186,8 @@ export class SafetensorsWriter {
     if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
     const names = new Set<string>();
     let offset = 0;
-    this.sizes = [];
+    const sizes: number[] = [];
+    const offsets: number[] = [];
     for (const spec of specs) {
       if (names.has(spec.name)) throw new UserError(`${file}: tensor "${spec.name}" given twice`);
       names.add(spec.name);
@@ -197,7 +196,8 @@ export class SafetensorsWriter {
         throw new UserError(`${file}: tensor "${spec.name}": unknown dtype ${spec.dtype}`);
       const bytes = numElements(spec.shape) * size;
       header[spec.name] = { dtype: spec.dtype, shape: spec.shape, data_offsets: [offset, offset + bytes] };
-      this.sizes.push(bytes);
+      sizes.push(bytes);
+      offsets.push(offset);
       offset += bytes;
     }
     let json = Buffer.from(JSON.stringify(header), "utf8");
@@ -206,75 +206,19 @@ export class SafetensorsWriter {
     if (pad > 0) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
     const lenBytes = Buffer.alloc(8);
     lenBytes.writeBigUInt64LE(BigInt(json.byteLength));
-    this.partial = `${file}.partial`;
-    this.fd = openSync(this.partial, "w");
+    super(
+      file,
+      specs.map((t) => t.name),
+      sizes,
+    );
+    this.offsets = offsets;
     writeAll(this.fd, lenBytes, 0);
     writeAll(this.fd, json, 8);
-    this.position = 8 + json.byteLength;
-    this.skipEmpty();
+    this.dataStart = 8 + json.byteLength;
   }
 
-  /** Name of the tensor the next bytes belong to (undefined when all are written). */
-  get current(): string | undefined {
-    return this.specs[this.index]?.name;
-  }
-
-  /** Append bytes to the current tensor; may complete it and continue into the next ones. */
-  write(data: Uint8Array): void {
-    let at = 0;
-    while (at < data.byteLength) {
-      const spec = this.specs[this.index];
-      if (!spec) throw new Error(`${this.file}: more tensor data than the specs declare`);
-      const take = Math.min(this.sizes[this.index]! - this.writtenInTensor, data.byteLength - at);
-      writeAll(this.fd, data.subarray(at, at + take), this.position);
-      this.position += take;
-      this.writtenInTensor += take;
-      at += take;
-      if (this.writtenInTensor === this.sizes[this.index]) {
-        this.index++;
-        this.writtenInTensor = 0;
-        this.skipEmpty();
-      }
-    }
-  }
-
-  /** Write one whole tensor; it must be the next one in spec order. */
-  writeTensor(name: string, data: Uint8Array): void {
-    // Empty tensors have no bytes to wait for; the writer has already moved past them.
-    const empty = this.specs.findIndex((s, i) => s.name === name && this.sizes[i] === 0);
-    if (empty >= 0 && data.byteLength === 0) return;
-    if (name !== this.current || this.writtenInTensor !== 0) {
-      throw new Error(`${this.file}: expected data for "${this.current}", got "${name}"`);
-    }
-    if (data.byteLength !== this.sizes[this.index]) {
-      throw new Error(
-        `${this.file}: tensor "${name}" needs ${this.sizes[this.index]} bytes, got ${data.byteLength}`,
-      );
-    }
-    this.write(data);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
-    if (this.index < this.specs.length) {
-      rmSync(this.partial, { force: true });
-      throw new Error(`${this.file}: closed before tensor "${this.current}" was written`);
-    }
-    renameSync(this.partial, this.file);
-  }
-
-  /** Give up: remove the partial file. */
-  abort(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
-    rmSync(this.partial, { force: true });
-  }
-
-  private skipEmpty(): void {
-    while (this.index < this.specs.length && this.sizes[this.index] === 0) this.index++;
+  protected positionOf(index: number, within: number): number {
+    return this.dataStart + this.offsets[index]! + within;
   }
 }
 
@@ -301,13 +245,6 @@ export function openOrThrow(file: string): number {
     throw new UserError(
       `${file}: cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     );
-  }
-}
-
-export function writeAll(fd: number, data: Uint8Array, position: number): void {
-  let done = 0;
-  while (done < data.byteLength) {
-    done += writeSync(fd, data, done, data.byteLength - done, position + done);
   }
 }
 
