@@ -24,7 +24,7 @@ import {
   expectFullConformance,
   expectPng,
   expectRoundTrips,
-} from "./gameqa-b-helpers.js";
+} from "./game-checks.js";
 
 // Start (2,2,1); targets: front view lights (y,z) = (2,1),(2,2); side view lights (x,z) = (1,1),(2,1),(3,1),(3,2).
 const TARGET = {

@@ -17,7 +17,7 @@ import {
   expectFullConformance,
   expectPng,
   expectRoundTrips,
-} from "./gameqa-b-helpers.js";
+} from "./game-checks.js";
 
 // Mines at (0,0) and (3,1); numbers counted by hand.
 const BOARD: MinesweeperState["mine_board"] = [

@@ -25,7 +25,7 @@ import {
   expectFullConformance,
   expectPng,
   expectRoundTrips,
-} from "./gameqa-b-helpers.js";
+} from "./game-checks.js";
 
 const E = (x: number, y: number, color: Enemy["color"]): Enemy => ({ x, y, color });
 // Column 2: purple/blue/green (rows 1-3); column 3: purple/blue; column 4: purple. Ship under column 2.

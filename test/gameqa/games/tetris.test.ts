@@ -20,7 +20,7 @@ import {
   expectFullConformance,
   expectPng,
   expectRoundTrips,
-} from "./gameqa-b-helpers.js";
+} from "./game-checks.js";
 
 const G = (rows: string[]): number[][] => rows.map((r) => [...r].map((ch) => (ch === "." ? 0 : Number(ch))));
 // A T pointing down at the top; stack below with a hole at (4,2) and one at (5,3).

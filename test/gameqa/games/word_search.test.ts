@@ -11,7 +11,7 @@ import {
   expectFullConformance,
   expectPng,
   expectRoundTrips,
-} from "./gameqa-b-helpers.js";
+} from "./game-checks.js";
 
 const GRID = ["CATXQ", "ZOZQW", "PZGPE", "QDOGQ", "WEQPR"].map((r) => [...r]);
 const state = (words: WordSearchState["words"]): WordSearchState => ({ grid: GRID, size: 5, words });

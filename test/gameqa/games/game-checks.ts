@@ -1,5 +1,5 @@
 /**
- * Checks shared by the GameQA-B game tests (tetris, 3DReconstruction, space_invaders, minesweeper,
+ * Checks shared by the game tests (tetris, 3DReconstruction, space_invaders, minesweeper,
  * word_search): conformance over the published examples, generate -> recompute round trips,
  * multiple-choice invariants and PNG validity.
  */
