@@ -19,12 +19,7 @@ import {
   projectionMatch,
 } from "../../../src/gameqa/games/3DReconstruction/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
-import {
-  expectDeterministic,
-  expectFullConformance,
-  expectPng,
-  expectRoundTrips,
-} from "./game-checks.js";
+import { expectDeterministic, expectFullConformance, expectPng, expectRoundTrips } from "./game-checks.js";
 
 // Start (2,2,1); targets: front view lights (y,z) = (2,1),(2,2); side view lights (x,z) = (1,1),(2,1),(3,1),(3,2).
 const TARGET = {

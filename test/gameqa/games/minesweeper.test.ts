@@ -12,12 +12,7 @@ import {
   revealOutcome,
 } from "../../../src/gameqa/games/minesweeper/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
-import {
-  expectDeterministic,
-  expectFullConformance,
-  expectPng,
-  expectRoundTrips,
-} from "./game-checks.js";
+import { expectDeterministic, expectFullConformance, expectPng, expectRoundTrips } from "./game-checks.js";
 
 // Mines at (0,0) and (3,1); numbers counted by hand.
 const BOARD: MinesweeperState["mine_board"] = [

@@ -20,12 +20,7 @@ import {
   twoShots,
 } from "../../../src/gameqa/games/space_invaders/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
-import {
-  expectDeterministic,
-  expectFullConformance,
-  expectPng,
-  expectRoundTrips,
-} from "./game-checks.js";
+import { expectDeterministic, expectFullConformance, expectPng, expectRoundTrips } from "./game-checks.js";
 
 const E = (x: number, y: number, color: Enemy["color"]): Enemy => ({ x, y, color });
 // Column 2: purple/blue/green (rows 1-3); column 3: purple/blue; column 4: purple. Ship under column 2.

@@ -15,12 +15,7 @@ import type { TetrisState } from "../../../src/gameqa/games/tetris/state.js";
 import { tetrisPlotLevel } from "../../../src/gameqa/games/tetris/state.js";
 import { maxClearAnswer } from "../../../src/gameqa/games/tetris/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
-import {
-  expectDeterministic,
-  expectFullConformance,
-  expectPng,
-  expectRoundTrips,
-} from "./game-checks.js";
+import { expectDeterministic, expectFullConformance, expectPng, expectRoundTrips } from "./game-checks.js";
 
 const G = (rows: string[]): number[][] => rows.map((r) => [...r].map((ch) => (ch === "." ? 0 : Number(ch))));
 // A T pointing down at the top; stack below with a hole at (4,2) and one at (5,3).

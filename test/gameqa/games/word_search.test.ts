@@ -6,12 +6,7 @@ import type { WordSearchState } from "../../../src/gameqa/games/word_search/stat
 import { letterCount } from "../../../src/gameqa/games/word_search/tasks.js";
 import { WORDS } from "../../../src/gameqa/games/word_search/words.js";
 import { createRng } from "../../../src/gameqa/rng.js";
-import {
-  expectDeterministic,
-  expectFullConformance,
-  expectPng,
-  expectRoundTrips,
-} from "./game-checks.js";
+import { expectDeterministic, expectFullConformance, expectPng, expectRoundTrips } from "./game-checks.js";
 
 const GRID = ["CATXQ", "ZOZQW", "PZGPE", "QDOGQ", "WEQPR"].map((r) => [...r]);
 const state = (words: WordSearchState["words"]): WordSearchState => ({ grid: GRID, size: 5, words });
