@@ -1,19 +1,27 @@
 /**
- * Worker thread for `smi count`: builds the matcher once, then counts the shards the main thread
- * sends, one at a time, posting throttled progress and one result per shard.
+ * Worker thread for `smi count`: makes its matcher once from the "init" message (the main thread's
+ * pattern set and, for the SIMD scanner, its prebuilt module and tables, so workers do not rebuild
+ * them; the main thread builds them while the workers start), then counts the shards the main
+ * thread sends, one at a time, posting throttled progress and one result per shard.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { errorMessage, UserError } from "../util/errors.js";
-import { buildPatternSet, TripleCounter } from "./counter.js";
-import type { Triple } from "./rows.js";
+import { type MatcherEngine, type PatternSet, TripleCounter } from "./counter.js";
 import { type CountRules, countShard } from "./shard.js";
+import { SimdMatcher, type SimdPlan } from "./simd-matcher.js";
 
 export interface WorkerInit {
-  triples: Triple[];
+  set: PatternSet;
+  engine: MatcherEngine;
+  /** Present when engine is "simd": the module and tables built once in the main thread. */
+  simd?: SimdPlan;
   rules: CountRules;
 }
 
-export type ToWorker = { type: "shard"; path: string } | { type: "stop" };
+export type ToWorker =
+  | { type: "init"; init: WorkerInit }
+  | { type: "shard"; path: string }
+  | { type: "stop" };
 export type FromWorker =
   | { type: "ready" }
   | { type: "progress"; path: string; rawBytes: number; textBytes: number }
@@ -27,18 +35,26 @@ export type FromWorker =
 
 const port = parentPort;
 if (port) {
-  const init = workerData as WorkerInit;
-  const counter = new TripleCounter(buildPatternSet(init.triples));
+  let counter: TripleCounter | undefined;
+  let rules: CountRules | undefined;
   const post = (m: FromWorker): void => port.postMessage(m);
   port.on("message", async (msg: ToWorker) => {
     if (msg.type === "stop") {
       port.close();
       return;
     }
+    if (msg.type === "init") {
+      const init = msg.init;
+      rules = init.rules;
+      counter = new TripleCounter(init.set, init.engine, init.simd ? new SimdMatcher(init.simd) : undefined);
+      post({ type: "ready" });
+      return;
+    }
+    if (!counter || !rules) throw new Error("count worker: shard before init");
     counter.reset();
     let last = 0;
     try {
-      const stats = await countShard(msg.path, counter, init.rules, (rawBytes, textBytes) => {
+      const stats = await countShard(msg.path, counter, rules, (rawBytes, textBytes) => {
         const now = Date.now();
         if (now - last < 200) return;
         last = now;
@@ -49,5 +65,4 @@ if (port) {
       post({ type: "error", path: msg.path, message: errorMessage(err), user: err instanceof UserError });
     }
   });
-  post({ type: "ready" });
 }

@@ -10,7 +10,13 @@ import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
 import { formatBytes, Progress } from "../util/progress.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./count-worker.js";
-import { buildPatternSet, TripleCounter, type TripleCounts, triplesDigest } from "./counter.js";
+import {
+  buildPatternSet,
+  defaultEngine,
+  TripleCounter,
+  type TripleCounts,
+  triplesDigest,
+} from "./counter.js";
 import { expandCorpus } from "./glob.js";
 import {
   countRows,
@@ -24,6 +30,7 @@ import {
 } from "./partial.js";
 import { type CountRow, loadTriples, type Triple } from "./rows.js";
 import { type CountRules, countShard, type ShardStats } from "./shard.js";
+import { SimdMatcher } from "./simd-matcher.js";
 
 export interface CountOptions {
   triples: string;
@@ -98,7 +105,6 @@ function countInWorkers(
 ): Promise<void> {
   const queue = [...shards];
   const byName = new Map(shards.map((s) => [s.name, s]));
-  const init: WorkerInit = { triples, rules };
   const pool: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
     let running = 0;
@@ -116,7 +122,7 @@ function countInWorkers(
       w.postMessage({ type: "shard", path: shard.name } satisfies ToWorker);
     };
     for (let k = 0; k < workers; k++) {
-      const w = new Worker(new URL("./count-worker.js", import.meta.url), { workerData: init });
+      const w = new Worker(new URL("./count-worker.js", import.meta.url));
       pool.push(w);
       w.on("message", (msg: FromWorker) => {
         if (failed) return;
@@ -152,6 +158,25 @@ function countInWorkers(
           else resolve();
         }
       });
+    }
+    // Built once here rather than in every worker, while the workers start. With the SIMD scanner,
+    // workers get the compiled module and table image and no patterns; otherwise each pattern goes
+    // in its own small array (a pooled Buffer would clone its whole 8 KiB slab).
+    try {
+      const set = buildPatternSet(triples);
+      const engine = defaultEngine();
+      const simd = engine === "simd" ? SimdMatcher.plan(set.patterns) : undefined;
+      const init: WorkerInit = {
+        set: { ...set, patterns: simd ? [] : set.patterns.map((p) => Uint8Array.from(p)) },
+        engine,
+        rules,
+        ...(simd ? { simd } : {}),
+      };
+      for (const w of pool) w.postMessage({ type: "init", init } satisfies ToWorker);
+    } catch (err) {
+      failed = true;
+      stopAll();
+      reject(err);
     }
   });
 }

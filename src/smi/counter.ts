@@ -92,12 +92,14 @@ export class TripleCounter {
   private readonly patternDocs: Float64Array;
   private readonly s1j1: Float64Array;
 
+  /** `matcher`: one made already (e.g. from a SimdPlan built in the main thread); otherwise built here. */
   constructor(
     private readonly set: PatternSet,
     engine: MatcherEngine = defaultEngine(),
+    matcher?: PresenceMatcher,
   ) {
-    this.matcher = createMatcher(set.patterns, engine);
-    this.patternDocs = new Float64Array(set.patterns.length);
+    this.matcher = matcher ?? createMatcher(set.patterns, engine);
+    this.patternDocs = new Float64Array(this.matcher.patternCount);
     this.s1j1 = new Float64Array(set.subjPattern.length);
   }
 

@@ -483,6 +483,21 @@ function decodeFunction(hexIndex: number, utf8Index: number): FunctionBuilder {
   return f;
 }
 
+/** Everything a worker needs to make a SimdMatcher without building it (see `SimdMatcher.plan`). */
+export interface SimdPlan {
+  kind: "simd-plan";
+  /** A compiled WebAssembly.Module. */
+  module: object;
+  /** Linear memory [0, layout.io): the tables, filters and cleared stamps. */
+  image: Uint8Array;
+  layout: Layout;
+  patternCount: number;
+}
+
+function isPlan(source: readonly Uint8Array[] | SimdPlan): source is SimdPlan {
+  return !Array.isArray(source) && (source as SimdPlan).kind === "simd-plan";
+}
+
 interface SimdExports {
   memory: WasmMemory;
   scan(start: number, end: number, doc: number, count: number): number;
@@ -511,12 +526,32 @@ export class SimdMatcher implements PresenceMatcher {
   private ioView: Buffer;
   private doc = 0;
 
-  constructor(patterns: readonly Uint8Array[]) {
+  /**
+   * `patterns` builds the tables and module here; a `SimdPlan` (from `SimdMatcher.plan`, possibly
+   * built in another thread) only instantiates the compiled module and copies the tables in.
+   */
+  constructor(source: readonly Uint8Array[] | SimdPlan) {
     if (!wasm) throw new Error("WebAssembly is not available");
-    this.patternCount = patterns.length;
+    const plan = isPlan(source) ? source : SimdMatcher.plan(source);
+    this.patternCount = plan.patternCount;
+    this.layout = plan.layout;
+    const instance = new wasm.Instance(plan.module);
+    this.exports = instance.exports as unknown as SimdExports;
+    new Uint8Array(this.exports.memory.buffer).set(plan.image, 0);
+    this.mem32 = new Int32Array(this.exports.memory.buffer);
+    const l = this.layout;
+    this.matched = this.mem32.subarray(l.matched / 4, l.matched / 4 + this.patternCount);
+    this.ioView = this.makeIoView();
+  }
+
+  /**
+   * Builds the trie, filters and module once. The plan can be sent to worker threads (the compiled
+   * module and the table image are structured-cloneable), so each worker skips the build.
+   */
+  static plan(patterns: readonly Uint8Array[]): SimdPlan {
+    if (!wasm) throw new Error("WebAssembly is not available");
     const t = new SpaceAnchoredMatcher(patterns).tables();
     const l = layout(t, patterns.length);
-    this.layout = l;
     const shortNames = patterns.filter((p) => p.length === 2 || p.length === 3).map((p) => p.subarray(1));
     const byVector = shortNames.length <= MAX_VECTOR_NAMES;
     const filters = [keysA, keysB].map((keysOf) => {
@@ -540,10 +575,9 @@ export class SimdMatcher implements PresenceMatcher {
       ],
       Math.ceil((l.io + INITIAL_IO + PAD) / PAGE),
     );
-    const instance = new wasm.Instance(new wasm.Module(bytes));
-    this.exports = instance.exports as unknown as SimdExports;
-    this.mem32 = new Int32Array(this.exports.memory.buffer);
-    const m32 = this.mem32;
+    // The tables live below the I/O area; this image is copied into each instance's memory.
+    const image = new Uint8Array(l.io);
+    const m32 = new Int32Array(image.buffer);
     m32.set(t.level1Pattern, l.l1p / 4);
     // Compact level-2 indices shift by one: row 0 is the dead row for byte pairs no pattern starts with.
     m32.set(
@@ -556,12 +590,12 @@ export class SimdMatcher implements PresenceMatcher {
     m32.set(t.level3, l.l3 / 4 + 256);
     m32.set(t.out, l.out / 4);
     m32.set(Int32Array.from(t.firstByte), l.fb / 4);
-    new Uint8Array(this.exports.memory.buffer).set(t.manyChildren, l.many);
+    image.set(t.manyChildren, l.many);
     m32.set(t.hashKeys, l.hk / 4);
     m32.set(t.hashVals, l.hv / 4);
     filters.forEach(({ keys }, which) => {
       const at = which === 0 ? l.filterA : l.filterB;
-      const bits = new Uint8Array(this.exports.memory.buffer, at, (1 << FILTER_BITS) / 8);
+      const bits = image.subarray(at, at + (1 << FILTER_BITS) / 8);
       for (const k of keys) {
         for (const key of k?.keys ?? []) {
           const h = filterHash(key);
@@ -570,8 +604,13 @@ export class SimdMatcher implements PresenceMatcher {
       }
     });
     m32.fill(-1, l.stamp / 4, l.stamp / 4 + patterns.length);
-    this.matched = m32.subarray(l.matched / 4, l.matched / 4 + patterns.length);
-    this.ioView = this.makeIoView();
+    return {
+      kind: "simd-plan",
+      module: new wasm.Module(bytes),
+      image,
+      layout: l,
+      patternCount: patterns.length,
+    };
   }
 
   private makeIoView(): Buffer {

@@ -8,13 +8,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { MessageChannel } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { buildPatternSet, TripleCounter } from "../../src/smi/counter.js";
 import { LineError, StringDecoder } from "../../src/smi/jsonl.js";
 import { SpaceAnchoredMatcher } from "../../src/smi/matcher.js";
 import type { Triple } from "../../src/smi/rows.js";
 import { countShard } from "../../src/smi/shard.js";
-import { DECODE_ERRORS, SimdMatcher, simdAvailable } from "../../src/smi/simd-matcher.js";
+import { DECODE_ERRORS, SimdMatcher, type SimdPlan, simdAvailable } from "../../src/smi/simd-matcher.js";
 import { UserError } from "../../src/util/errors.js";
 import { naiveCounts } from "./corpus-fixtures.js";
 
@@ -97,6 +98,37 @@ describe("SIMD matcher", { skip: simdAvailable() ? false : "WebAssembly SIMD not
         assert.deepEqual(matchedIds(simd), want, `in place: ${JSON.stringify(text.toString())}`);
         for (let p = 0; p < patterns.length; p++) assert.equal(simd.seen(p), want.includes(p));
       }
+    }
+  });
+
+  test("a plan sent through a message port (as to a worker) makes independent matchers that agree with the reference", async () => {
+    const rnd = random(5);
+    const chars = [..."ab cdé"];
+    const word = (len: number): string =>
+      Array.from({ length: len }, () => chars[rnd(chars.length)]!).join("");
+    const names = new Set<string>();
+    while (names.size < 60) names.add(word(1 + rnd(9)));
+    const patterns = [...names].map((n) => Buffer.from(` ${n}`, "utf8"));
+    const channel = new MessageChannel();
+    const received = new Promise<SimdPlan>((resolve) => {
+      channel.port2.once("message", (m: SimdPlan) => resolve(m));
+    });
+    channel.port1.postMessage(SimdMatcher.plan(patterns));
+    const plan = await received;
+    channel.port1.close();
+    const ref = new SpaceAnchoredMatcher(patterns);
+    const [a, b] = [new SimdMatcher(plan), new SimdMatcher(plan)];
+    for (let d = 0; d < 300; d++) {
+      const text = Buffer.from(word(rnd(80)), "utf8");
+      ref.beginDocument();
+      ref.scan(text, 0, text.length);
+      a.beginDocument();
+      a.scan(text, 0, text.length);
+      assert.deepEqual(matchedIds(a), matchedIds(ref), JSON.stringify(text.toString()));
+      // b's memory is its own: a's stamps and I/O writes must not show there.
+      b.beginDocument();
+      assert.equal(b.matchedCount, 0);
+      for (let p = 0; p < patterns.length; p++) assert.equal(b.seen(p), false);
     }
   });
 
