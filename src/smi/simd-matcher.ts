@@ -16,6 +16,7 @@
  */
 import { type MatcherTables, type PresenceMatcher, SpaceAnchoredMatcher } from "./matcher.js";
 import { buildModule, FunctionBuilder } from "./wasm-asm.js";
+import { emitTrieWalk, HASH_MULT } from "./wasm-trie-walk.js";
 
 // Node's types for this project do not include the WebAssembly namespace: declare what is used.
 interface WasmMemory {
@@ -30,7 +31,6 @@ interface WasmApi {
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 const PAGE = 1 << 16;
-const HASH_MULT = 0x9e3779b1 | 0;
 const FILTER_BITS = 20;
 const MULT6 = 0x85ebca6b | 0;
 /** Readable bytes after any scanned or decoded range (vector loads read up to 35 bytes past a block start). */
@@ -156,59 +156,8 @@ function hitFunction(l: Layout): FunctionBuilder {
 function walkFunction(l: Layout, t: MatcherTables): FunctionBuilder {
   const f = new FunctionBuilder(4);
   const [i, end, doc, count] = [0, 1, 2, 3];
-  const b1 = f.local();
-  const c = f.local();
-  const p = f.local();
-  const n = f.local();
-  const j = f.local();
-  const b = f.local();
-  const key = f.local();
-  const h = f.local();
-  const kk = f.local();
-  const next = f.local();
-  const HIT = 0;
-  const hitIfPattern = (label: string): void => {
-    f.tee(p).const(0).geS().if(label).get(p).get(doc).get(count).call(HIT).set(count).end();
-  };
   f.block("done");
-  f.get(i).const(1).add().get(end).geU().brIf("done");
-  f.get(i).load8(1).set(b1);
-  f.get(b1).const(2).shl().load(l.l1p);
-  hitIfPattern("h1");
-  f.get(i).const(2).add().get(end).geU().brIf("done");
-  // Level 2 has no failure branch: missing pairs map to row 0, whose pattern and level-3 entries are -1.
-  f.get(b1).const(8).shl().get(i).load8(2).or().const(2).shl().load(l.l2).tee(c);
-  f.const(2).shl().load(l.l2p);
-  hitIfPattern("h2");
-  f.get(i).const(3).add().get(end).geU().brIf("done");
-  f.get(c).const(8).shl().get(i).load8(3).or().const(2).shl().load(l.l3).tee(n).const(0).ltS().brIf("done");
-  f.get(n).const(2).shl().load(l.out);
-  hitIfPattern("h3");
-  f.get(i).const(4).add().set(j);
-  f.block("wdone").loop("walk");
-  f.get(j).get(end).geU().brIf("wdone");
-  f.get(j).load8(0).set(b);
-  f.get(n).const(2).shl().load(l.fb).get(b).eq().if("first");
-  f.get(n).const(1).add().set(n);
-  f.else();
-  f.get(n).load8(l.many).eqz().brIf("wdone");
-  f.get(n).const(8).shl().get(b).or().set(key);
-  f.get(key).const(HASH_MULT).mul().const(t.hashShift).shrU().set(h);
-  f.const(-1).set(next);
-  f.block("pdone").loop("probe");
-  f.get(h).const(2).shl().load(l.hk).tee(kk).get(key).eq().if("found");
-  f.get(h).const(2).shl().load(l.hv).set(next).br("pdone");
-  f.end();
-  f.get(kk).const(-1).eq().brIf("pdone");
-  f.get(h).const(1).add().const(t.hashMask).and().set(h);
-  f.br("probe").end().end();
-  f.get(next).const(0).ltS().brIf("wdone");
-  f.get(next).set(n);
-  f.end();
-  f.get(n).const(2).shl().load(l.out);
-  hitIfPattern("h4");
-  f.get(j).const(1).add().set(j);
-  f.br("walk").end().end();
+  emitTrieWalk(f, l, t, { i, end, doc, count }, "done", 0);
   f.end();
   f.get(count);
   return f;
