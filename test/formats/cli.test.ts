@@ -1,33 +1,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { Command } from "commander";
 import { openCheckpoint } from "../../src/formats/checkpoint.js";
 import { registerModelCommands } from "../../src/formats/cli.js";
 import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { UserError } from "../../src/util/errors.js";
+import { runCommands } from "../helpers/in-process-cli.js";
 import { tempDir } from "./helpers.js";
 
 const dir = tempDir("model-cli");
 
-/** Run `assay model …` in-process and return what it printed on stdout. */
-async function run(...args: string[]): Promise<string> {
-  const program = new Command("assay").exitOverride();
-  registerModelCommands(program);
-  let out = "";
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(["node", "assay", ...args]);
-  } finally {
-    process.stdout.write = original;
-  }
-  return out;
-}
+const run = (...args: string[]): Promise<string> => runCommands(registerModelCommands, ...args);
 
 const config: LlamaConfig = {
   hiddenSize: 16,

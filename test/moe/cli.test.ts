@@ -1,32 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { Command } from "commander";
 import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { registerMoeCommands } from "../../src/moe/cli.js";
 import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../formats/helpers.js";
+import { runCommands } from "../helpers/in-process-cli.js";
 
 const dir = tempDir("moe-cli");
 
-/** Run `assay moe …` in-process and return what it printed on stdout. */
-async function run(...args: string[]): Promise<string> {
-  const program = new Command("assay").exitOverride();
-  registerMoeCommands(program);
-  let out = "";
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(["node", "assay", ...args]);
-  } finally {
-    process.stdout.write = original;
-  }
-  return out;
-}
+const run = (...args: string[]): Promise<string> => runCommands(registerMoeCommands, ...args);
 
 const config: LlamaConfig = {
   hiddenSize: 16,
