@@ -49,6 +49,8 @@ export class OpenAIProvider implements Provider {
   readonly endpoint: string;
   private readonly url: string;
   private readonly completionsUrl: string;
+  /** Whether any request to the endpoint has been answered (see classifyError). */
+  private reached = false;
   private readonly headers: Record<string, string>;
 
   constructor(opts: OpenAIProviderOptions) {
@@ -104,10 +106,11 @@ export class OpenAIProvider implements Provider {
         dispatcher: agent,
       });
       status = res.statusCode;
+      this.reached = true;
       headers = res.headers;
       text = await res.body.text();
     } catch (err) {
-      throw classifyError(err, signal);
+      throw classifyError(err, signal, this.reached ? undefined : this.endpoint);
     }
     if (status < 200 || status >= 300) throw httpError(status, text, headers);
     let completion: Completion;
@@ -169,10 +172,22 @@ function httpError(
   return new ProviderError(message, "fatal", { status });
 }
 
-/** Map a transport failure to a ProviderError (or pass the abort reason through). */
-export function classifyError(err: unknown, signal: AbortSignal): unknown {
+/**
+ * Map a transport failure to a ProviderError (or pass the abort reason through). `neverReached` is the
+ * endpoint when no request to it has ever got an answer: then "connection refused" or "host not found"
+ * is a wrong URL or a server that is not running, not a blip worth a minute of retries.
+ */
+export function classifyError(err: unknown, signal: AbortSignal, neverReached?: string): unknown {
   if (signal.aborted) return signal.reason ?? err;
   if (err instanceof ProviderError) return err;
+  const code = (err as { code?: unknown }).code;
+  if (neverReached && (code === "ECONNREFUSED" || code === "ENOTFOUND")) {
+    const why = code === "ECONNREFUSED" ? "connection refused: is the server running?" : "host not found";
+    return new ProviderError(
+      `cannot reach ${neverReached} (${why}); check --model-base-url / --judge-base-url`,
+      "fatal",
+    );
+  }
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
   const text = err instanceof Error ? `${err.message}${cause}` : String(err);
   if (err instanceof undiciErrors.UndiciError || (err instanceof Error && "code" in err)) {

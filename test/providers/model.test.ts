@@ -138,6 +138,19 @@ describe("Model: retries, cache and errors", () => {
     }
   });
 
+  test("an endpoint that never answered fails fast with a hint instead of a minute of retries", async () => {
+    const provider = new OpenAIProvider({ model: "m", baseUrl: "http://127.0.0.1:9/v1" });
+    const err = await provider
+      .generate({ messages: msgs, config: {} }, new AbortController().signal)
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof ProviderError);
+    assert.equal(err.kind, "fatal");
+    assert.match(
+      err.message,
+      /cannot reach http:\/\/127\.0\.0\.1:9\/v1 \(connection refused: is the server running\?\)/,
+    );
+  });
+
   test("completion mode sends the raw text to /completions and reads choices[0].text", async () => {
     const server = await startMockServer({ reply: (req) => ` continues ${lastUserText(req)}` });
     try {

@@ -371,10 +371,18 @@ function finish(
     }
     if (outcome.interrupted)
       process.stderr.write(`run interrupted: continue with  assay resume ${outcome.runId}\n`);
-    else if (counts.errors)
+    else if (counts.errors) {
+      // The commonest errors, so a wrong URL or key is visible without exporting the run.
+      const top = store.db
+        .prepare(
+          "SELECT error, COUNT(*) AS n FROM samples WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY n DESC LIMIT 3",
+        )
+        .all(outcome.runId) as Array<{ error: string; n: number }>;
+      for (const e of top) process.stderr.write(`  ${e.n} × ${e.error}\n`);
       process.stderr.write(
         `${counts.errors} sample(s) failed: see  assay export ${outcome.runId}  or retry with  assay retry-errors ${outcome.runId}\n`,
       );
+    }
   }
   process.exitCode = outcome.interrupted ? 130 : counts.errors > 0 ? 1 : 0;
 }
