@@ -10,12 +10,12 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
+import { tempDir } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/shared.js";
 import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
 
@@ -153,7 +153,7 @@ test("annotation app in headless Chromium: two annotators, reload, 403 without t
     return;
   }
 
-  const dir = mkdtempSync(join(tmpdir(), "assay-annotate-e2e-"));
+  const dir = tempDir("assay-annotate-e2e-");
   const db = join(dir, "assay.db");
   await writeFixtureRun(db);
   const links: Record<string, string> = {};

@@ -5,8 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { judgeOnScale } from "../../src/annotate/agreement-run.js";
@@ -17,6 +16,7 @@ import { startAnnotateServer } from "../../src/annotate/server.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { Rng } from "../../src/util/rng.js";
+import { tempDir } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/shared.js";
 import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
 
@@ -50,7 +50,7 @@ const close = (a: number | null | undefined, b: number) =>
   a !== null && a !== undefined && Math.abs(a - b) < 1e-12;
 
 async function fixture(): Promise<{ dir: string; db: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "assay-annotate-cli-"));
+  const dir = tempDir("assay-annotate-cli-");
   const db = join(dir, "assay.db");
   await writeFixtureRun(db);
   return { dir, db };
@@ -459,7 +459,7 @@ describe("pieces", () => {
 
 describe("generic judged task", () => {
   test("items, blind app API, import and agreement for a non-LLMEval-Med run", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "assay-annotate-generic-"));
+    const dir = tempDir("assay-annotate-generic-");
     const db = join(dir, "assay.db");
     const store = new RunStore(db);
     store.createRun({

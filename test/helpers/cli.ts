@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "./shared.js";
@@ -12,8 +12,21 @@ export interface CliResult {
   stderr: string;
 }
 
+const tempDirs = new Set<string>();
+
+/**
+ * A fresh temporary folder, removed when the test process exits (every test file runs in its own
+ * process). ASSAY_KEEP_TEST_TMP=1 keeps them for debugging.
+ */
 export function tempDir(prefix = "assay-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (tempDirs.size === 0 && !process.env.ASSAY_KEEP_TEST_TMP) {
+    process.on("exit", () => {
+      for (const d of tempDirs) rmSync(d, { recursive: true, force: true, maxRetries: 2 });
+    });
+  }
+  tempDirs.add(dir);
+  return dir;
 }
 
 /** Start the CLI as a child process (no TTY: plain progress lines). */

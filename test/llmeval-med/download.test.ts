@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { RELEASE_DATASET, resolveDataset } from "../../src/llmeval-med/download.js";
 import { UserError } from "../../src/util/errors.js";
+import { tempDir } from "../helpers/cli.js";
 
 const sha = (b: string | Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -30,7 +30,7 @@ describe("resolveDataset", () => {
   });
 
   test("a local path is used as is", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "med-dl-"));
+    const dir = tempDir("med-dl-");
     const p = join(dir, "d.json");
     writeFileSync(p, "{}");
     const r = await resolveDataset(p, { cacheDir: dir, fetchImpl: fakeFetch(new Error("no network")) });
@@ -43,7 +43,7 @@ describe("resolveDataset", () => {
   });
 
   test("a URL is downloaded once, then served from the cache", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "med-dl-"));
+    const dir = tempDir("med-dl-");
     const calls: string[] = [];
     const url = "https://example.org/data.json";
     const a = await resolveDataset(url, {
@@ -62,7 +62,7 @@ describe("resolveDataset", () => {
   });
 
   test("offline: a clear message that says what to do", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "med-dl-"));
+    const dir = tempDir("med-dl-");
     const err = new TypeError("fetch failed", {
       cause: new Error("getaddrinfo ENOTFOUND raw.githubusercontent.com"),
     });
@@ -77,7 +77,7 @@ describe("resolveDataset", () => {
   });
 
   test("the pinned release is checked against its sha256", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "med-dl-"));
+    const dir = tempDir("med-dl-");
     await assert.rejects(
       resolveDataset(undefined, { cacheDir: dir, progress: "silent", fetchImpl: fakeFetch("{}") }),
       (e: unknown) =>

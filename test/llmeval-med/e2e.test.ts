@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { isPyDict, PyFloat, type PyValue, parsePyJson } from "../../src/llmeval-med/pyjson.js";
+import { tempDir } from "../helpers/cli.js";
 import { repoRoot, SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 import { type ChatRequestBody, startChatServer } from "./servers.js";
 
@@ -116,7 +116,7 @@ test("eval llmeval-med: multi-turn history, messy verdicts, resume mid-judging, 
   const patternOf = new Map(questions.map((q, i) => [token(q.problem), PATTERNS[i % PATTERNS.length]!]));
   const totalJudgeCalls = questions.reduce((a, q) => a + (patternOf.get(token(q.problem))?.calls ?? 0), 0);
 
-  const dir = mkdtempSync(join(tmpdir(), "llmeval-med-e2e-"));
+  const dir = tempDir("llmeval-med-e2e-");
   const subsetPath = join(dir, "subset.json");
   writeFileSync(subsetPath, dumpPy(subset).replace(/\n/g, "\r\n"));
 

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/shared.js";
 import { startChatServer } from "./servers.js";
 
@@ -44,7 +44,7 @@ const ANSWERS = `{
 }`;
 
 test("import-answers → rescore --judge → report", { timeout: 60_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "llmeval-med-import-"));
+  const dir = tempDir("llmeval-med-import-");
   const file = join(dir, "dataset_output.json");
   writeFileSync(file, ANSWERS);
   const prompts: string[] = [];

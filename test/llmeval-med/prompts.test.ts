@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { parseDataset } from "../../src/llmeval-med/dataset.js";
@@ -13,6 +12,7 @@ import {
 } from "../../src/llmeval-med/prompts.js";
 import { parseVerdict, parseVerdictRelease } from "../../src/llmeval-med/verdict.js";
 import { UserError } from "../../src/util/errors.js";
+import { tempDir } from "../helpers/cli.js";
 
 const ds = parseDataset(
   JSON.stringify({
@@ -67,7 +67,7 @@ describe("built-in prompt sets", () => {
     }
     assert.equal(set.hash, h.digest("hex"));
 
-    const copy = mkdtempSync(join(tmpdir(), "med-prompts-"));
+    const copy = tempDir("med-prompts-");
     cpSync(dir, join(copy, "zh"), { recursive: true });
     const same = await loadPromptSet({ dir: copy, lang: "zh" });
     assert.equal(same.hash, set.hash, "a copied set (found via its zh/ folder) hashes the same");
@@ -80,7 +80,7 @@ describe("built-in prompt sets", () => {
 
 describe("user prompt sets", () => {
   function dirWith(files: Record<string, string>): string {
-    const dir = mkdtempSync(join(tmpdir(), "med-prompts-"));
+    const dir = tempDir("med-prompts-");
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     return dir;
   }
