@@ -8,6 +8,7 @@
 import { setMaxListeners } from "node:events";
 import type {
   ChatMessage,
+  Dataset,
   GenerateConfig,
   ModelHandle,
   Sample,
@@ -114,6 +115,9 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   // Many calls may wait on the limiter at once, each listening for an abort: that is expected here.
   setMaxListeners(0, signal);
   const runId = manifest.runId;
+  // Read the samples once before anything is stored or sent: a malformed record then fails at once,
+  // naming its file and line, instead of halfway through a run that would be left interrupted.
+  const samples = await countValidSamples(task.dataset, manifest.limit);
   if (opts.mode === "new") store.createRun(manifest);
   else store.setStatus(runId, "running");
 
@@ -123,8 +127,6 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
       : opts.mode === "retry-errors"
         ? store.finishedKeys(runId, { withoutErrors: true })
         : undefined;
-  const datasetSize = await task.dataset.count();
-  const samples = manifest.limit !== undefined ? Math.min(manifest.limit, datasetSize) : datasetSize;
   const total = samples * manifest.epochs - (skip ? countSkipped(skip, samples * manifest.epochs) : 0);
 
   const progress = new Progress({
@@ -208,6 +210,14 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   store.setStatus(runId, interrupted ? "interrupted" : "completed");
   if (loopError !== undefined && !outer.aborted) throw loopError;
   return { runId, ran, failed, interrupted, summary };
+}
+
+/** Samples the run will use (up to `limit`), every one parsed and checked on the way. */
+async function countValidSamples(dataset: Dataset, limit: number | undefined): Promise<number> {
+  let n = 0;
+  if (limit === 0) return 0;
+  for await (const _ of dataset.samples()) if (++n === limit) break;
+  return n;
 }
 
 function countSkipped(skip: Set<string>, max: number): number {

@@ -10,6 +10,7 @@ import { AdaptiveLimiter } from "../../src/scheduler/limiter.js";
 import { exactMatch } from "../../src/scorers/match.js";
 import { generate } from "../../src/solvers/index.js";
 import { RunStore } from "../../src/store/run-store.js";
+import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/cli.js";
 
 function model(id: string, fn: (text: string) => string, concurrency = 4): Model {
@@ -193,6 +194,69 @@ describe("runEval", () => {
     assert.equal(resumed.ran, 20 - done);
     assert.equal(store.countSamples("a").total, 20);
     assert.equal(store.requireRun("a").status, "completed");
+    store.close();
+  });
+  test("a malformed record fails before the run is created or any call is made", async () => {
+    const store = new RunStore(join(tempDir(), "bad.db"));
+    let calls = 0;
+    const m = model("count", (x) => {
+      calls++;
+      return x;
+    });
+    const good = Array.from({ length: 6 }, (_, i) => ({ id: `s${i}`, input: `q${i}`, target: `q${i}` }));
+    const t = task(0, {
+      dataset: {
+        name: "broken.jsonl",
+        count: async () => 7,
+        async *samples() {
+          yield* good;
+          throw new UserError('broken.jsonl:7: field "input": expected a string, got null');
+        },
+      },
+    });
+    const manifest = buildManifest({
+      runId: "bad",
+      task: t,
+      taskArgs: {},
+      model: m,
+      epochs: 1,
+      execution: exec,
+    });
+    const run = runEval({
+      store,
+      manifest,
+      task: t,
+      model: m,
+      mode: "new",
+      concurrency: 2,
+      signal: new AbortController().signal,
+      progress: "silent",
+    });
+    await assert.rejects(run, /broken\.jsonl:7: field "input"/);
+    assert.equal(calls, 0);
+    assert.equal(store.getRun("bad"), undefined);
+    // With a limit that stops before the bad record, the run goes ahead.
+    const limited = buildManifest({
+      runId: "ok",
+      task: t,
+      taskArgs: {},
+      model: m,
+      epochs: 1,
+      limit: 4,
+      execution: exec,
+    });
+    const out = await runEval({
+      store,
+      manifest: limited,
+      task: t,
+      model: m,
+      mode: "new",
+      concurrency: 2,
+      signal: new AbortController().signal,
+      progress: "silent",
+    });
+    assert.equal(out.ran, 4);
+    assert.equal(store.requireRun("ok").status, "completed");
     store.close();
   });
 });
