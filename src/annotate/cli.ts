@@ -415,6 +415,8 @@ async function rejudgeOtherTask(
   } finally {
     process.off("SIGINT", onSig);
   }
+  if (result.interrupted) return interruptedRejudge(result.runId);
+  if (result.restarted) restartedRejudge(result.runId);
   if (result.failed) process.exitCode = 1;
   const opts: RunAgreementOptions = { ...itemOptions(f), rounds: f.rounds };
   const hasHumans = ratings.ratingsFor(run.id).some((r) => r.score !== null);
@@ -432,6 +434,20 @@ async function rejudgeOtherTask(
     process.stdout.write(`\nagreement before (judge run ${run.id}):\n${table(head, headline(before))}\n`);
     process.stdout.write(`\nagreement after (judge run ${result.runId}):\n${table(head, headline(after))}\n`);
   }
+}
+
+function interruptedRejudge(runId: string): void {
+  process.stderr.write(
+    `interrupted: run ${runId} is unfinished. Run the same command again to finish it; ` +
+      "the judge calls that finished are answered from the cache.\n",
+  );
+  process.exitCode = 130;
+}
+
+function restartedRejudge(runId: string): void {
+  process.stderr.write(
+    `run ${runId} was unfinished: started it over (finished judge calls came from the cache)\n`,
+  );
 }
 
 function registerRejudgeCommand(program: Command): void {
@@ -514,6 +530,8 @@ function registerRejudgeCommand(program: Command): void {
         } finally {
           process.off("SIGINT", onSig);
         }
+        if (result.interrupted) return interruptedRejudge(result.runId);
+        if (result.restarted) restartedRejudge(result.runId);
         const opts: RunAgreementOptions = { ...itemOptions(f), rounds: f.rounds };
         const hasHumans = ratings.ratingsFor(run.id).some((r) => r.score !== null);
         const before = hasHumans ? runAgreement(store, ratings, run.id, opts).report : undefined;

@@ -38,6 +38,7 @@ import { sha256 } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
 import { loadItems } from "./items.js";
+import { createRejudgeRun } from "./rejudge-generic.js";
 
 /** Item ids can hold characters that are not safe in file names. */
 export function checklistFileName(itemId: string): string {
@@ -188,6 +189,9 @@ export interface RejudgeResult {
   rejudgedSamples: number;
   copiedSamples: number;
   failed: number;
+  /** An interrupted re-judge run with this id was started over. */
+  restarted: boolean;
+  interrupted: boolean;
 }
 
 /** Writes a new run: unchanged samples copied with their scores, changed ones judged again. */
@@ -217,7 +221,7 @@ export async function rejudge(opts: {
     judge: { id: opts.judge.id },
     configHash: sha256(`${run.manifest.configHash}|rejudge|${plan.newSet.hash}|${plan.changed.join(",")}`),
   };
-  store.createRun(manifest);
+  const restarted = createRejudgeRun(store, manifest);
   const scorer = llmevalMedJudge({
     prompts: plan.newSet,
     runs: Number(args.judge_runs ?? 3),
@@ -326,6 +330,8 @@ export async function rejudge(opts: {
     rejudgedSamples: todo.length - failed,
     copiedSamples: samples.length - todo.length,
     failed,
+    restarted,
+    interrupted: opts.signal.aborted,
   };
 }
 

@@ -21,6 +21,9 @@ export interface GenericRejudgeResult {
   /** Judge requests answered by the cache (unchanged prompts). */
   reused: number;
   failed: number;
+  /** An interrupted re-judge run with this id was started over. */
+  restarted: boolean;
+  interrupted: boolean;
 }
 
 /** The task option that names a judge prompt folder, if the task has one. */
@@ -30,6 +33,25 @@ export function promptOption(taskName: string): string | undefined {
   }
   const names = getTaskDefinition(taskName).options.map((o) => o.name);
   return ["judge_prompts", "prompts"].find((n) => names.includes(n));
+}
+
+/**
+ * Create the run a re-judge writes into. An unfinished one with the same id and configuration (a
+ * re-judge stopped by Ctrl-C or a crash) is started over: the judge calls it finished are answered by
+ * the response cache, so nothing is paid twice. Returns whether such a run was replaced.
+ */
+export function createRejudgeRun(store: RunStore, manifest: RunManifest): boolean {
+  const old = store.getRun(manifest.runId);
+  if (old) {
+    if (old.status === "completed" || old.manifest.configHash !== manifest.configHash) {
+      throw new UserError(
+        `run id "${manifest.runId}" already exists in ${store.path}${old.status === "completed" ? "" : " with another configuration"}; pass --run-id <new id>`,
+      );
+    }
+    store.deleteRun(manifest.runId);
+  }
+  store.createRun(manifest);
+  return old !== undefined;
 }
 
 export async function rejudgeByRescoring(opts: {
@@ -61,7 +83,7 @@ export async function rejudgeByRescoring(opts: {
     task: manifest.task,
     judge: manifest.judge,
   });
-  store.createRun(manifest);
+  const restarted = createRejudgeRun(store, manifest);
   // Copy the stored outputs and scores; rescoring then replaces the scores scorer by scorer.
   store.db.transaction(() => {
     store.db
@@ -99,5 +121,7 @@ export async function rejudgeByRescoring(opts: {
     judgeCalls: judge.stats.calls - calls0,
     reused: judge.stats.cacheHits - hits0,
     failed: result.failed,
+    restarted,
+    interrupted: opts.signal.aborted,
   };
 }

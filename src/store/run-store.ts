@@ -236,6 +236,16 @@ export class RunStore implements ResponseCache {
     return rows.map(toRunRow);
   }
 
+  /** Remove a run with its samples and scores (blobs and cached responses stay: they are shared). */
+  deleteRun(id: string): void {
+    this.flush();
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM scores WHERE run_id = ?").run(id);
+      this.db.prepare("DELETE FROM samples WHERE run_id = ?").run(id);
+      this.db.prepare("DELETE FROM runs WHERE id = ?").run(id);
+    })();
+  }
+
   setStatus(id: string, status: RunRow["status"]): void {
     this.db
       .prepare("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?")

@@ -50,8 +50,10 @@ test("rejudge for any judged task sends only changed judge requests; unchanged o
   writeFileSync(join(v1, "judge.md"), "Is this answer good? Say YES or NO.");
   const store = new RunStore(join(dir, "r.db"));
   let judgeCalls = 0;
+  let onJudgeCall: (() => void) | undefined;
   const judgeProvider = new ScriptedProvider("judge", (m) => {
     judgeCalls++;
+    onJudgeCall?.();
     return textOf(m.at(-1)!).startsWith("STRICT") ? "NO" : "YES";
   });
   const judgeModel = () =>
@@ -138,5 +140,40 @@ test("rejudge for any judged task sends only changed judge requests; unchanged o
     [...store.iterateSamples(run)].reduce((n, r) => n + r.judgeInputTokens + r.judgeOutputTokens, 0);
   assert.equal(judgeTokens("base~copy"), 0);
   assert.ok(judgeTokens("base~v2") > 0);
+
+  // Interrupted after 5 judge calls: the run is left unfinished; the same command again starts it over,
+  // and the calls that finished come from the cache.
+  const v3 = join(dir, "v3");
+  mkdirSync(v3);
+  writeFileSync(join(v3, "judge.md"), "STRICT v3: is this answer good? Say YES or NO.");
+  const stop = new AbortController();
+  let v3Calls = 0;
+  onJudgeCall = () => {
+    if (++v3Calls === 5) stop.abort();
+  };
+  const rejudgeV3 = (signal: AbortSignal) =>
+    rejudgeByRescoring({
+      store,
+      run: store.requireRun("base"),
+      overrides: { judge_prompts: v3 },
+      judge: judgeModel(),
+      newRunId: "base~v3",
+      concurrency: 1,
+      signal,
+      progress: "silent",
+    });
+  const cut = await rejudgeV3(stop.signal);
+  assert.equal(cut.interrupted, true);
+  assert.equal(store.requireRun("base~v3").status, "interrupted");
+  onJudgeCall = undefined;
+  const again = await rejudgeV3(new AbortController().signal);
+  assert.equal(again.restarted, true);
+  assert.equal(again.interrupted, false);
+  assert.ok(again.reused >= 4, `${again.reused} answered from the cache`);
+  assert.equal(again.judgeCalls + again.reused, 12);
+  assert.equal(store.requireRun("base~v3").status, "completed");
+  assert.equal(store.countSamples("base~v3").total, 12);
+  // A finished run is never overwritten.
+  await assert.rejects(rejudgeV3(new AbortController().signal), /already exists.*--run-id/);
   store.close();
 });
