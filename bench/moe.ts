@@ -4,10 +4,14 @@
  * reads and writes the same number of bytes. Goal: build ≤ 1.5 × cp time, peak RSS < 2 × the largest tensor.
  *
  *   node dist/bench/moe.js [--layers N] [--dim D] [--ffn F] [--experts E] [--vocab V] [--formats llama-moe,gguf]
- *                          [--rounds R] [--dir TMP] [--keep]
+ *                          [--modes stream,reference] [--chunk BYTES] [--rounds R] [--dir TMP] [--dense DIR] [--keep]
  *
  * Defaults are modest for a shared 2-core machine (2 layers ≈ 0.8 GB); `--layers 4` is the issue's setting.
- * Each build runs in a child process so its peak RSS is its own (getrusage maxrss).
+ * `--modes`: stream = buildMoe as the CLI runs it, reference = the original whole-matrix writer (`reference:
+ * true`). `--chunk` overrides the streaming step size. `--dense DIR` reuses a stack written before (e.g. kept
+ * with `--keep`) instead of writing a new one.
+ * Each build runs in a child process so its peak RSS is its own (getrusage maxrss), Node's own baseline
+ * included; the idle figure is printed beside it.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
@@ -15,6 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openCheckpoint } from "../src/formats/checkpoint.js";
 import { toHfConfig } from "../src/formats/hf-config.js";
 import { SafetensorsWriter, type TensorSpec } from "../src/formats/safetensors.js";
 import { buildMoe, type MoeFormat } from "../src/moe/build.js";
@@ -99,15 +104,46 @@ function writeSynthetic(
   return { file, largest };
 }
 
+type Mode = "stream" | "reference";
+
 function worker(): void {
-  const [model, splitFile, out, format] = process.argv.slice(3) as [string, string, string, MoeFormat];
+  const [model, splitFile, out, format, mode, chunk] = process.argv.slice(3) as [
+    string,
+    string,
+    string,
+    MoeFormat,
+    Mode,
+    string,
+  ];
   const dense = openDense(model);
   const split = JSON.parse(execFileSync("cat", [splitFile], { maxBuffer: 1 << 28 }).toString());
+  const opts = {
+    format,
+    topK: 2,
+    gate: "random",
+    gateNetwork: "linear",
+    seed: 0,
+    ...(Number(chunk) > 0 ? { chunkBytes: Number(chunk) } : {}),
+  } as const;
   const started = process.hrtime.bigint();
-  buildMoe(dense, split, out, { format, topK: 2, gate: "random", gateNetwork: "linear", seed: 0 });
+  buildMoe(dense, split, out, { ...opts, reference: mode === "reference" });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   dense.ck.close();
   process.stdout.write(JSON.stringify({ seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
+/** Size of the largest tensor of a stack written earlier (`--dense DIR`). */
+function largestTensor(file: string): number {
+  const ck = openCheckpoint(file);
+  const n = Math.max(...ck.tensors.map((t) => t.byteLength));
+  ck.close();
+  return n;
 }
 
 function main(): void {
@@ -117,28 +153,38 @@ function main(): void {
   const experts = Number(arg("experts", "8"));
   const vocab = Number(arg("vocab", "4096"));
   const formats = arg("formats", "llama-moe,gguf").split(",") as MoeFormat[];
+  const modes = arg("modes", "stream").split(",") as Mode[];
   const root = mkdtempSync(join(arg("dir", tmpdir()), "assay-bench-moe-"));
   try {
     const t0 = Date.now();
-    const { file, largest } = writeSynthetic(join(root, "dense"), layers, dim, ffn, vocab);
+    const given = arg("dense", "");
+    const denseDir = given || join(root, "dense");
+    let file: string;
+    let largest: number;
+    if (given) {
+      file = join(given, "model.safetensors");
+      largest = largestTensor(file);
+    } else ({ file, largest } = writeSynthetic(denseDir, layers, dim, ffn, vocab));
     const size = statSync(file).size;
     console.log(
-      `synthetic BF16 model: ${layers} layers, hidden ${dim}, FFN ${ffn}, vocab ${vocab}: ${(size / 1e9).toFixed(2)} GB (largest tensor ${(largest / 1e6).toFixed(0)} MB), written in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `${given ? "given" : "synthetic"} BF16 model ${denseDir}: ${(size / 1e9).toFixed(2)} GB (largest tensor ${(largest / 1e6).toFixed(0)} MB)${given ? "" : `, ${layers} layers, hidden ${dim}, FFN ${ffn}, vocab ${vocab}, written in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`,
     );
-    const dense = openDense(join(root, "dense"));
+    const dense = openDense(denseDir);
     const split = computeSplit(dense, { method: "random", experts, seed: 0, remainder: "error" });
     dense.ck.close();
     const splitFile = join(root, "split.json");
     writeSplit(splitFile, split);
-    const idle = spawnSync(process.execPath, [
-      "-e",
-      "process.stdout.write(String(process.resourceUsage().maxRSS*1024))",
-    ]).stdout.toString();
-    // Rounds interleave cp, dd and the builds so that load from other processes hits all of them alike;
-    // each figure is the best of its rounds. dd (4 MB blocks) copies through user space as the builder does;
-    // cp may copy inside the kernel (copy_file_range).
+    const idle = Number(
+      spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.resourceUsage().maxRSS*1024))"])
+        .stdout,
+    );
+    // Rounds interleave cp, dd and the builds so that load from other processes hits all of them alike.
+    // Before every timed command, `sync` flushes the previous command's dirty pages (untimed), so no command
+    // pays for another's writeback. dd (4 MB blocks) copies through user space as the builder does; cp may
+    // copy inside the kernel (copy_file_range).
     const rounds = Number(arg("rounds", "3"));
     const timeOf = (cmd: string, args: string[]): number => {
+      execFileSync("sync");
       const s = process.hrtime.bigint();
       execFileSync(cmd, args);
       return Number(process.hrtime.bigint() - s) / 1e9;
@@ -146,44 +192,61 @@ function main(): void {
     const self = fileURLToPath(import.meta.url);
     const cpTimes: number[] = [];
     const ddTimes: number[] = [];
-    const runs = new Map<MoeFormat, { seconds: number; maxRssBytes: number }[]>(formats.map((f) => [f, []]));
+    const keys = formats.flatMap((f) => modes.map((m) => `${f} ${m}`));
+    const runs = new Map<string, { seconds: number; maxRssBytes: number; processSeconds: number }[]>(
+      keys.map((k) => [k, []]),
+    );
     for (let r = 0; r < rounds; r++) {
       cpTimes.push(timeOf("cp", [file, join(root, "copy.safetensors")]));
       rmSync(join(root, "copy.safetensors"));
       ddTimes.push(timeOf("dd", [`if=${file}`, `of=${join(root, "copy.dd")}`, "bs=4M", "status=none"]));
       rmSync(join(root, "copy.dd"));
-      for (const format of formats) {
+      for (const key of keys) {
+        const [format, mode] = key.split(" ") as [MoeFormat, Mode];
         const out = join(root, `out-${format}${format === "gguf" ? ".gguf" : ""}`);
+        execFileSync("sync");
+        const spawned = process.hrtime.bigint();
         const res = spawnSync(
           process.execPath,
-          [self, "--worker", join(root, "dense"), splitFile, out, format],
+          [self, "--worker", denseDir, splitFile, out, format, mode, arg("chunk", "0")],
           {
             encoding: "utf8",
             maxBuffer: 1 << 20,
           },
         );
-        if (res.status !== 0) throw new Error(`build ${format} failed: ${res.stderr}`);
-        runs.get(format)!.push(JSON.parse(res.stdout));
+        const processSeconds = Number(process.hrtime.bigint() - spawned) / 1e9;
+        if (res.status !== 0) throw new Error(`build ${key} failed: ${res.stderr}`);
+        runs.get(key)!.push({ ...JSON.parse(res.stdout), processSeconds });
         rmSync(out, { recursive: true, force: true });
       }
     }
-    const cp = Math.min(...cpTimes);
-    const dd = Math.min(...ddTimes);
+    const cp = { min: Math.min(...cpTimes), med: median(cpTimes) };
+    const dd = { min: Math.min(...ddTimes), med: median(ddTimes) };
+    const list = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(" ");
     console.log(
-      `best of ${rounds}: cp ${cp.toFixed(2)} s (${(size / 1e6 / cp).toFixed(0)} MB/s); dd bs=4M ${dd.toFixed(2)} s (${(size / 1e6 / dd).toFixed(0)} MB/s); idle node RSS ${(Number(idle) / 1e6).toFixed(0)} MB`,
+      `${rounds} interleaved rounds; times in s (all rounds: cp ${list(cpTimes)}; dd ${list(ddTimes)})`,
     );
     console.log(
-      "| format | build s | × cp | × dd | MB/s | peak RSS MB | RSS − idle node | × largest tensor |",
+      `cp: min ${cp.min.toFixed(2)}, median ${cp.med.toFixed(2)} (${(size / 1e6 / cp.min).toFixed(0)} MB/s best); dd bs=4M: min ${dd.min.toFixed(2)}, median ${dd.med.toFixed(2)}; idle node RSS ${(idle / 1e6).toFixed(0)} MB`,
     );
-    console.log("|---|---|---|---|---|---|---|---|");
-    for (const format of formats) {
-      const all = runs.get(format)!;
-      const best = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-      const rss = Math.max(...all.map((r) => r.maxRssBytes));
+    console.log(
+      "| build | min s | median s | × cp (min/min, med/med) | × dd (min/min, med/med) | peak RSS MB | × largest tensor (whole process; without idle node) |",
+    );
+    console.log("|---|---|---|---|---|---|---|");
+    for (const key of keys) {
+      const all = runs.get(key)!;
+      const secs = all.map((x) => x.seconds);
+      const min = Math.min(...secs);
+      const med = median(secs);
+      const rss = Math.max(...all.map((x) => x.maxRssBytes));
       console.log(
-        `| ${format} | ${best.seconds.toFixed(2)} | ${(best.seconds / cp).toFixed(2)} | ${(best.seconds / dd).toFixed(2)} | ${(size / 1e6 / best.seconds).toFixed(0)} | ${(rss / 1e6).toFixed(0)} | ${((rss - Number(idle)) / 1e6).toFixed(0)} | ${(rss / largest).toFixed(2)} (${((rss - Number(idle)) / largest).toFixed(2)} without the idle process) |`,
+        `| ${key} | ${min.toFixed(2)} | ${med.toFixed(2)} | ${(min / cp.min).toFixed(2)}, ${(med / cp.med).toFixed(2)} | ${(min / dd.min).toFixed(2)}, ${(med / dd.med).toFixed(2)} | ${(rss / 1e6).toFixed(0)} | ${(rss / largest).toFixed(2)}; ${((rss - idle) / largest).toFixed(2)} |`,
+      );
+      console.log(
+        `  (${key} rounds: ${list(secs)}; whole child process incl. Node start-up and reading the split: ${list(all.map((x) => x.processSeconds))})`,
       );
     }
+    console.log("goal: build ≤ 1.5 × cp, peak RSS < 2 × the largest tensor");
   } finally {
     if (!process.argv.includes("--keep")) rmSync(root, { recursive: true, force: true });
   }

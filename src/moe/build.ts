@@ -1,14 +1,24 @@
 /**
  * `assay moe build`: slice a dense checkpoint's FFNs into experts following a split, add a gate, and write one
- * of three layouts — LLaMA-MoE (Hugging Face folder), Mixtral (Hugging Face folder) or GGUF (llama.cpp) —
- * streaming one source matrix at a time. Expert slices are stored elements copied unchanged; only the
- * Mixtral/GGUF down projections are multiplied by the scale factor (folded in, exact for powers of two).
+ * of three layouts — LLaMA-MoE (Hugging Face folder), Mixtral (Hugging Face folder) or GGUF (llama.cpp).
+ * The output file's header is laid out first; then build-steps.ts streams every tensor in bounded chunks to
+ * its place (memory independent of the tensor size), with the writes on a thread of their own overlapping
+ * the reads and gathers.
+ * The original whole-matrix writer is kept as `reference: true` (tests compare the two byte for byte).
+ * Expert slices are stored elements copied unchanged; only the Mixtral/GGUF down projections are multiplied
+ * by the scale factor (folded in, exact for powers of two).
  */
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Checkpoint } from "../formats/checkpoint.js";
 import { llamaGgufMetadata } from "../formats/convert.js";
-import { decodeToF32, encodeFromF32, type FloatDType, isFloatDType } from "../formats/dtype.js";
+import {
+  bytesPerElement,
+  decodeToF32,
+  encodeFromF32,
+  type FloatDType,
+  isFloatDType,
+} from "../formats/dtype.js";
 import { type GgufMetaValue, GgufWriter, gguf } from "../formats/gguf.js";
 import { requireSupported } from "../formats/hf-config.js";
 import {
@@ -18,15 +28,24 @@ import {
   permuteRopeRows,
   type RopeLayout,
 } from "../formats/names.js";
-import { SafetensorsWriter } from "../formats/safetensors.js";
+import { numElements, SafetensorsWriter } from "../formats/safetensors.js";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
-import { type DenseModel, ffnName } from "./dense.js";
+import { buildSteps, DEFAULT_CHUNK_BYTES, type OutTensor, type SliceGroup } from "./build-steps.js";
+import { type DenseModel, type FfnPart, ffnName } from "./dense.js";
 import { type ExportInfo, llamaMoeConfig, mixtralConfig } from "./export-config.js";
 import { centroidRows, type GateInit, type GateNetwork, gateRng, initGate } from "./gate-init.js";
 import type { GateWeights } from "./layer.js";
 import { FfnMatrixReader } from "./source.js";
 import { equalExpertSizes, type MoeSplit } from "./split.js";
+import {
+  type PositionedFile,
+  PositionedGguf,
+  PositionedSafetensors,
+  runSteps,
+  SourceFiles,
+  type Step,
+} from "./stream-io.js";
 
 export type MoeFormat = "llama-moe" | "mixtral" | "gguf";
 export const MOE_FORMATS: readonly MoeFormat[] = ["llama-moe", "mixtral", "gguf"];
@@ -49,6 +68,18 @@ export interface BuildOptions {
   /** Folder holding LLaMA-MoE's configuration/modeling .py files to copy next to the weights. */
   modelingDir?: string;
   progress?: Progress;
+  /** Source bytes per streaming step (default 512 KB; tests use tiny chunks to cross every boundary). */
+  chunkBytes?: number;
+  /**
+   * Write on a separate thread, overlapping this thread's reads and gathers (default: for outputs of 64 MB
+   * and more; small builds are not worth starting a thread).
+   */
+  writeThread?: boolean;
+  /**
+   * Use the original writer: tensors in file order, each source FFN matrix whole in memory. Slower and
+   * bigger; kept as the reference the streaming path is tested against.
+   */
+  reference?: boolean;
 }
 
 export interface BuildResult {
@@ -61,14 +92,6 @@ export interface BuildResult {
   topK: number;
   scale: number[];
   sizes: number[][];
-}
-
-interface OutTensor {
-  name: string;
-  dtype: string;
-  shape: number[];
-  /** Emits the tensor's bytes (any number of chunks, in order). */
-  produce(emit: (bytes: Uint8Array) => void): void;
 }
 
 const MODELING_FILES = ["configuration_llama_moe.py", "modeling_llama_moe_hf.py"];
@@ -123,10 +146,52 @@ export function checkBuild(dense: DenseModel, split: MoeSplit, opts: BuildOption
   return scale;
 }
 
+/**
+ * Build the export, streaming in bounded steps: reads and gathers on this thread, writes (for outputs of
+ * 64 MB and more) on a write thread. A plain synchronous function (the write thread is waited for with
+ * Atomics.wait).
+ */
 export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: BuildOptions): BuildResult {
+  const plan = planBuild(dense, split, out, opts);
+  if (opts.reference) plan.writeReference();
+  else {
+    const { file, src } = plan.openStreaming();
+    try {
+      const thread = opts.writeThread ?? plan.bytes >= WRITE_THREAD_BYTES;
+      runSteps(plan.steps(file, src), file.descriptor(), plan.onStep, thread);
+      file.commit();
+    } catch (err) {
+      file.abort();
+      throw err;
+    } finally {
+      src.close();
+    }
+  }
+  return plan.finish();
+}
+
+/** Outputs from this size on are written on a separate thread by `buildMoe`. */
+const WRITE_THREAD_BYTES = 64 << 20;
+
+interface BuildPlan {
+  tensors: OutTensor[];
+  /** Tensor bytes in the output. */
+  bytes: number;
+  /** The original writer: every tensor's `produce`, in order, through the sequential writer. */
+  writeReference(): void;
+  /** Create the output file with its header; tensors then go to their positions. */
+  openStreaming(): { file: PositionedFile; src: SourceFiles };
+  steps(file: PositionedFile, src: SourceFiles): Iterable<Step>;
+  onStep(step: Step): void;
+  /** Write the files that follow the tensors (config, split, modelling code) and describe the result. */
+  finish(): BuildResult;
+}
+
+function planBuild(dense: DenseModel, split: MoeSplit, out: string, opts: BuildOptions): BuildPlan {
   const scale = checkBuild(dense, split, opts);
   const { ck, config } = dense;
   const reader = new FfnMatrixReader(ck);
+  const streaming = !opts.reference;
   const hf = opts.format !== "gguf";
   const naming: Naming = hf ? "hf" : "gguf";
   const layout: RopeLayout = hf ? "halves" : "interleaved";
@@ -143,36 +208,86 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
       dtype: t.dtype,
       shape: t.shape,
       produce: (emit) => emit(ck.readRaw(embed)),
+      stream: { kind: "copy", src: embed },
     });
   }
   for (let l = 0; l < config.numLayers; l++) tensors.push(...layerTensors(l));
   const files: string[] = [];
   let bytes = 0;
+  for (const t of tensors) bytes += numElements(t.shape) * bytesPerElement(t.dtype as FloatDType);
   opts.progress?.setTotal(tensors.length);
-  const writeAll = (writer: { write(b: Uint8Array): void }): void => {
-    for (const t of tensors) {
-      opts.progress?.setDetail(t.name);
-      t.produce((b) => {
-        bytes += b.byteLength;
-        writer.write(b);
-      });
-      opts.progress?.tick();
-    }
-  };
   if (hf) {
     if (existsSync(out) && !statSync(out).isDirectory())
       throw new UserError(`${out}: exists and is not a folder`);
     mkdirSync(out, { recursive: true });
-    const file = join(out, "model.safetensors");
-    const writer = new SafetensorsWriter(file, tensors, { format: "pt" });
-    try {
-      writeAll(writer);
-      writer.close();
-    } catch (err) {
-      writer.abort();
-      throw err;
-    }
-    files.push(file);
+  }
+  const tensorFile = hf ? join(out, "model.safetensors") : out;
+  const ggufMeta = (): Map<string, GgufMetaValue> => {
+    const m = equalExpertSizes(split)!;
+    const tokenizer = new Map<string, GgufMetaValue>();
+    if (ck.format === "gguf")
+      for (const [k, v] of ck.metadata)
+        if (k.startsWith("tokenizer.") && typeof v !== "string") tokenizer.set(k, v);
+    const fileType = matrixDtype === "F32" ? 0 : matrixDtype === "F16" ? 1 : 32;
+    const meta = llamaGgufMetadata(
+      { ...config, intermediateSize: m },
+      { name: opts.name ?? "assay-moe", fileType, tokenizer },
+    );
+    meta.set("llama.expert_count", gguf.u32(E));
+    meta.set("llama.expert_used_count", gguf.u32(opts.topK));
+    meta.set("assay.moe.scale_factor", gguf.arr("f32", scale));
+    meta.set("assay.moe.gate_init", gguf.str(opts.gate));
+    meta.set(GGUF_SPLIT_KEY, gguf.str(JSON.stringify(split)));
+    return meta;
+  };
+  return {
+    tensors,
+    bytes,
+    writeReference() {
+      const writer = hf
+        ? new SafetensorsWriter(tensorFile, tensors, { format: "pt" })
+        : new GgufWriter(tensorFile, ggufMeta(), tensors);
+      try {
+        for (const t of tensors) {
+          opts.progress?.setDetail(t.name);
+          t.produce((b) => writer.write(b));
+          opts.progress?.tick();
+        }
+        writer.close();
+      } catch (err) {
+        writer.abort();
+        throw err;
+      }
+    },
+    openStreaming() {
+      const file = hf
+        ? new PositionedSafetensors(tensorFile, tensors, { format: "pt" })
+        : new PositionedGguf(tensorFile, ggufMeta(), tensors);
+      return { file, src: new SourceFiles() };
+    },
+    steps: (file, src) => buildSteps(ck, tensors, file, src, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES),
+    onStep(step) {
+      if (step.detail !== undefined) opts.progress?.setDetail(step.detail);
+      if (step.ticks) opts.progress?.tick(step.ticks);
+    },
+    finish() {
+      files.push(tensorFile);
+      if (hf) writeHfFiles();
+      return {
+        format: opts.format,
+        out,
+        files,
+        tensors: tensors.length,
+        bytes,
+        experts: E,
+        topK: opts.topK,
+        scale,
+        sizes: split.layers.map((L) => L.experts.map((e) => e.length)),
+      };
+    },
+  };
+
+  function writeHfFiles(): void {
     const info: ExportInfo = {
       config,
       split,
@@ -199,48 +314,21 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
         files.push(join(out, f));
       }
     }
-  } else {
-    const m = equalExpertSizes(split)!;
-    const tokenizer = new Map<string, GgufMetaValue>();
-    if (ck.format === "gguf")
-      for (const [k, v] of ck.metadata)
-        if (k.startsWith("tokenizer.") && typeof v !== "string") tokenizer.set(k, v);
-    const fileType = matrixDtype === "F32" ? 0 : matrixDtype === "F16" ? 1 : 32;
-    const meta = llamaGgufMetadata(
-      { ...config, intermediateSize: m },
-      { name: opts.name ?? "assay-moe", fileType, tokenizer },
-    );
-    meta.set("llama.expert_count", gguf.u32(E));
-    meta.set("llama.expert_used_count", gguf.u32(opts.topK));
-    meta.set("assay.moe.scale_factor", gguf.arr("f32", scale));
-    meta.set("assay.moe.gate_init", gguf.str(opts.gate));
-    meta.set(GGUF_SPLIT_KEY, gguf.str(JSON.stringify(split)));
-    const writer = new GgufWriter(out, meta, tensors);
-    try {
-      writeAll(writer);
-      writer.close();
-    } catch (err) {
-      writer.abort();
-      throw err;
-    }
-    files.push(out);
   }
-  return {
-    format: opts.format,
-    out,
-    files,
-    tensors: tensors.length,
-    bytes,
-    experts: E,
-    topK: opts.topK,
-    scale,
-    sizes: split.layers.map((L) => L.experts.map((e) => e.length)),
-  };
 
-  /** The gate of layer l (computed when its tensor is produced; centroids stream W_up rows). */
+  /** Row i of layer l's W_up as float32, read on its own (streaming: no whole matrix in memory). */
+  function upRowReader(l: number): (i: number) => Float32Array {
+    const name = ffnName(ck, l, "up");
+    const t = ck.tensor(name);
+    const rb = t.byteLength / t.shape[0]!;
+    return (i) => decodeToF32(ck.readRawRange(name, i * rb, rb), t.dtype as FloatDType);
+  }
+
+  /** The gate of layer l (computed when its tensor is produced; centroids read W_up rows). */
   function gateOf(l: number): GateWeights {
     const experts = split.layers[l]!.experts;
     return initGate(opts.gateNetwork, opts.gate, E, d, gateRng(opts.seed, l), () => {
+      if (streaming) return centroidRows(experts, d, upRowReader(l));
       reader.load(l, "up");
       return centroidRows(experts, d, (i) => reader.rowF32(i));
     });
@@ -253,6 +341,20 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
     const gateDtype = opts.format === "gguf" ? "F32" : matrixDtype;
     const enc = (v: Float32Array): Uint8Array => encodeFromF32(v, gateDtype as FloatDType);
     const dtypeOf = (p: "gate" | "up" | "down"): string => ck.tensor(ffnName(ck, l, p)).dtype;
+    const group = (part: FfnPart, sets: number[][], factor: number, stacked: boolean): SliceGroup => ({
+      layer: l,
+      part,
+      sets,
+      factor,
+      tensors: [],
+      stacked,
+    });
+    /** Add tensor t to the group that streams it. */
+    const member = (g: SliceGroup, t: OutTensor): OutTensor => {
+      g.tensors.push(t);
+      t.stream = { kind: "slices", group: g };
+      return t;
+    };
     if (opts.format === "gguf") {
       const m = S.experts[0]!.length;
       out.push({
@@ -266,18 +368,21 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
         ["up", "ffn_up_exps"],
         ["down", "ffn_down_exps"],
       ] as const) {
-        out.push({
-          name: `blk.${l}.${tname}.weight`,
-          dtype: dtypeOf(part),
-          shape: part === "down" ? [E, d, m] : [E, m, d],
-          produce: (emit) => {
-            reader.load(l, part);
-            for (const e of S.experts) {
-              if (part === "down") reader.emitCols(e, emit, scale[l]!);
-              else reader.emitRows(e, emit);
-            }
-          },
-        });
+        const g = group(part, S.experts, part === "down" ? scale[l]! : 1, true);
+        out.push(
+          member(g, {
+            name: `blk.${l}.${tname}.weight`,
+            dtype: dtypeOf(part),
+            shape: part === "down" ? [E, d, m] : [E, m, d],
+            produce: (emit) => {
+              reader.load(l, part);
+              for (const e of S.experts) {
+                if (part === "down") reader.emitCols(e, emit, scale[l]!);
+                else reader.emitRows(e, emit);
+              }
+            },
+          }),
+        );
       }
       return out;
     }
@@ -294,17 +399,20 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
         ["up", "w3"],
         ["down", "w2"],
       ] as const) {
+        const g = group(part, S.experts, part === "down" ? scale[l]! : 1, false);
         S.experts.forEach((e, j) => {
-          out.push({
-            name: `${p}.experts.${j}.${w}.weight`,
-            dtype: dtypeOf(part),
-            shape: part === "down" ? [d, e.length] : [e.length, d],
-            produce: (emit) => {
-              reader.load(l, part);
-              if (part === "down") reader.emitCols(e, emit, scale[l]!);
-              else reader.emitRows(e, emit);
-            },
-          });
+          out.push(
+            member(g, {
+              name: `${p}.experts.${j}.${w}.weight`,
+              dtype: dtypeOf(part),
+              shape: part === "down" ? [d, e.length] : [e.length, d],
+              produce: (emit) => {
+                reader.load(l, part);
+                if (part === "down") reader.emitCols(e, emit, scale[l]!);
+                else reader.emitRows(e, emit);
+              },
+            }),
+          );
         });
       }
       return out;
@@ -313,17 +421,20 @@ export function buildMoe(dense: DenseModel, split: MoeSplit, out: string, opts: 
     const moe = res.length > 0 ? `model.layers.${l}.mlp.moe_layer` : `model.layers.${l}.mlp`;
     const sliceTensors = (prefix: string, sets: number[][]): void => {
       for (const part of ["gate", "up", "down"] as const) {
+        const g = group(part, sets, 1, false);
         sets.forEach((e, j) => {
-          out.push({
-            name: `${prefix}.calculator.experts.weight_${part}.${j}`,
-            dtype: dtypeOf(part),
-            shape: part === "down" ? [d, e.length] : [e.length, d],
-            produce: (emit) => {
-              reader.load(l, part);
-              if (part === "down") reader.emitCols(e, emit);
-              else reader.emitRows(e, emit);
-            },
-          });
+          out.push(
+            member(g, {
+              name: `${prefix}.calculator.experts.weight_${part}.${j}`,
+              dtype: dtypeOf(part),
+              shape: part === "down" ? [d, e.length] : [e.length, d],
+              produce: (emit) => {
+                reader.load(l, part);
+                if (part === "down") reader.emitCols(e, emit);
+                else reader.emitRows(e, emit);
+              },
+            }),
+          );
         });
       }
     };
@@ -413,6 +524,14 @@ function denseTensors(ck: Checkpoint, naming: Naming, layout: RopeLayout, format
       name,
       dtype,
       shape: t.shape,
+      ...(toF32
+        ? {}
+        : {
+            stream:
+              heads === undefined
+                ? { kind: "copy", src }
+                : { kind: "rope", src, headDim: config.headDim, from: ck.ropeLayout },
+          }),
       produce: (emit) => {
         if (heads === undefined && !toF32) {
           // Untouched tensors stream through in 4 MB pieces.

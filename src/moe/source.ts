@@ -1,7 +1,8 @@
 /**
- * Raw access to a dense layer's FFN matrices for the builders: one matrix at a time in one reused, aligned
- * buffer (so peak memory stays near one FFN matrix), with row and column gathers on stored elements —
- * 16-bit values are copied as they are, never converted.
+ * Stored-element gathers for the builders: 16-bit values are copied as they are, never converted (only the
+ * folded scale factor changes them, exactly for powers of two). `FfnMatrixReader` holds one whole FFN matrix
+ * (the reference builder and tests); `gatherRows`/`gatherCols` work on one block of rows at a time (the
+ * streaming builder, build-steps.ts).
  */
 import type { Checkpoint } from "../formats/checkpoint.js";
 import {
@@ -125,9 +126,10 @@ export class FfnMatrixReader {
 }
 
 /**
- * out[(r − r0)·m + c] = src[r·cols + idx[c]] × factor for rows r0 ≤ r < r1 (16-bit elements). A power-of-two
- * factor shifts the exponent in the same pass; values it cannot handle exactly (zeros, subnormals, Inf/NaN,
- * overflow, underflow) and other factors go through scale16.
+ * out[(r − r0)·m + c] = src[r·cols + idx[c]] × factor for rows r0 ≤ r < r1 (16-bit elements). With a
+ * factor, every element goes through a 65,536-entry table of scale16's results (exact exponent shifts for
+ * powers of two, one rounding otherwise), built once per dtype and factor. The loop is unrolled: V8 then
+ * keeps several independent loads in flight, about twice as fast as one element per iteration.
  */
 export function gatherCols16(
   src: Uint16Array,
@@ -140,33 +142,72 @@ export function gatherCols16(
   factor: number,
 ): void {
   const m = idx.length;
-  const shift = Math.log2(factor);
-  if (factor === 1 || !Number.isInteger(shift)) {
-    for (let r = r0; r < r1; r++) {
-      const sb = r * cols;
-      const ob = (r - r0) * m;
-      for (let c = 0; c < m; c++) out[ob + c] = src[sb + idx[c]!]!;
-    }
-    if (factor !== 1) scale16(out.subarray(0, (r1 - r0) * m), dtype, factor);
+  if (factor !== 1) {
+    gatherMapped(src, cols, idx, out, r0, r1, scaleTable(dtype, factor));
     return;
   }
-  const mant = dtype === "BF16" ? 7 : 10;
-  const maxExp = dtype === "BF16" ? 0xff : 0x1f;
-  const delta = shift * (1 << mant);
   for (let r = r0; r < r1; r++) {
     const sb = r * cols;
     const ob = (r - r0) * m;
-    for (let c = 0; c < m; c++) {
-      const bits = src[sb + idx[c]!]!;
-      const e = (bits >> mant) & maxExp;
-      const ne = e + shift;
-      if (e !== 0 && e !== maxExp && ne > 0 && ne < maxExp) out[ob + c] = bits + delta;
-      else {
-        out[ob + c] = bits;
-        scale16(out.subarray(ob + c, ob + c + 1), dtype, factor);
-      }
+    let c = 0;
+    for (; c + 8 <= m; c += 8) {
+      const o = ob + c;
+      out[o] = src[sb + idx[c]!]!;
+      out[o + 1] = src[sb + idx[c + 1]!]!;
+      out[o + 2] = src[sb + idx[c + 2]!]!;
+      out[o + 3] = src[sb + idx[c + 3]!]!;
+      out[o + 4] = src[sb + idx[c + 4]!]!;
+      out[o + 5] = src[sb + idx[c + 5]!]!;
+      out[o + 6] = src[sb + idx[c + 6]!]!;
+      out[o + 7] = src[sb + idx[c + 7]!]!;
     }
+    for (; c < m; c++) out[ob + c] = src[sb + idx[c]!]!;
   }
+}
+
+function gatherMapped(
+  src: Uint16Array,
+  cols: number,
+  idx: Int32Array,
+  out: Uint16Array,
+  r0: number,
+  r1: number,
+  T: Uint16Array,
+): void {
+  const m = idx.length;
+  for (let r = r0; r < r1; r++) {
+    const sb = r * cols;
+    const ob = (r - r0) * m;
+    let c = 0;
+    for (; c + 8 <= m; c += 8) {
+      const o = ob + c;
+      out[o] = T[src[sb + idx[c]!]!]!;
+      out[o + 1] = T[src[sb + idx[c + 1]!]!]!;
+      out[o + 2] = T[src[sb + idx[c + 2]!]!]!;
+      out[o + 3] = T[src[sb + idx[c + 3]!]!]!;
+      out[o + 4] = T[src[sb + idx[c + 4]!]!]!;
+      out[o + 5] = T[src[sb + idx[c + 5]!]!]!;
+      out[o + 6] = T[src[sb + idx[c + 6]!]!]!;
+      out[o + 7] = T[src[sb + idx[c + 7]!]!]!;
+    }
+    for (; c < m; c++) out[ob + c] = T[src[sb + idx[c]!]!]!;
+  }
+}
+
+const scaleTables = new Map<string, Uint16Array>();
+
+/** scale16 applied to every 16-bit pattern (cached: a build uses one or a few factors). */
+function scaleTable(dtype: FloatDType, factor: number): Uint16Array {
+  const key = `${dtype} ${factor}`;
+  let t = scaleTables.get(key);
+  if (!t) {
+    t = new Uint16Array(65536);
+    for (let i = 0; i < 65536; i++) t[i] = i;
+    scale16(t, dtype, factor);
+    if (scaleTables.size >= 16) scaleTables.clear();
+    scaleTables.set(key, t);
+  }
+  return t;
 }
 
 /** Scratch size for gathered output (bytes). */
@@ -196,5 +237,87 @@ export function scale16(v: Uint16Array, dtype: FloatDType, factor: number): void
     }
     const x = (dtype === "BF16" ? bf16ToF32(bits) : f16ToF32(bits)) * factor;
     v[i] = dtype === "BF16" ? f32ToBf16(x) : f32ToF16(x);
+  }
+}
+
+// Chunk gathers for the streaming builder (build.ts): the same element copies as FfnMatrixReader, on one
+// block of source rows at a time.
+
+/** Whether S is strictly ascending (then the rows of any row block that belong to S are one run of S). */
+export function isAscending(S: readonly number[]): boolean {
+  for (let i = 1; i < S.length; i++) if (S[i]! <= S[i - 1]!) return false;
+  return true;
+}
+
+/** First position p with S[p] ≥ x, for ascending S. */
+export function lowerBound(S: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = S.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (S[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Copy rows S[p0..p1) out of `block`, which holds source rows r0, r0+1, … (`rowBytes` each), into `out`
+ * one after another. Runs of consecutive rows are copied at once.
+ */
+export function gatherRows(
+  block: Uint8Array,
+  r0: number,
+  rowBytes: number,
+  S: readonly number[],
+  p0: number,
+  p1: number,
+  out: Uint8Array,
+): void {
+  let p = p0;
+  while (p < p1) {
+    let q = p + 1;
+    while (q < p1 && S[q] === S[q - 1]! + 1) q++;
+    const from = (S[p]! - r0) * rowBytes;
+    out.set(block.subarray(from, from + (q - p) * rowBytes), (p - p0) * rowBytes);
+    p = q;
+  }
+}
+
+/**
+ * out[r, c] = block[r, idx[c]] × factor for every row of `block` ([rows, cols] elements of `dtype`);
+ * `out` holds [rows, idx.length]. 16-bit elements go through gatherCols16 (no conversion; exact for powers of
+ * two); F32 is multiplied.
+ */
+export function gatherCols(
+  block: Uint8Array,
+  rows: number,
+  cols: number,
+  dtype: FloatDType,
+  idx: Int32Array,
+  out: Uint8Array,
+  factor: number,
+): void {
+  const m = idx.length;
+  if (dtype !== "F32") {
+    const src = new Uint16Array(block.buffer, block.byteOffset, rows * cols);
+    gatherCols16(
+      src,
+      cols,
+      idx,
+      new Uint16Array(out.buffer, out.byteOffset, rows * m),
+      0,
+      rows,
+      dtype,
+      factor,
+    );
+    return;
+  }
+  const src = new Float32Array(block.buffer, block.byteOffset, rows * cols);
+  const dst = new Float32Array(out.buffer, out.byteOffset, rows * m);
+  for (let r = 0; r < rows; r++) {
+    const sb = r * cols;
+    const ob = r * m;
+    for (let c = 0; c < m; c++) dst[ob + c] = src[sb + idx[c]!]! * factor;
   }
 }

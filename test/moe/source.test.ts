@@ -50,3 +50,34 @@ describe("column gather with a folded scale", () => {
     }
   });
 });
+
+describe("column gather, several rows and odd widths", () => {
+  test("matches a one-element-at-a-time gather for every width 0..19, rows r0..r1, each factor", () => {
+    const rows = 5;
+    const cols = 23;
+    const src = new Uint16Array(rows * cols);
+    // Mix normal values with zeros, subnormals, Inf/NaN and values near the exponent limits.
+    const special = [0x0000, 0x8000, 0x0001, 0x7f80, 0x7fc0, 0x7f7f, 0x0080, 0x3f80, 0x4000, 0xc2f7];
+    for (let i = 0; i < src.length; i++)
+      src[i] = i % 3 === 0 ? special[i % special.length]! : (i * 40503) & 0xffff;
+    for (const dtype of ["BF16", "F16"] as const) {
+      for (const factor of [1, 2, 0.125, 1024, 3]) {
+        for (let m = 0; m < 20; m++) {
+          const idx = Int32Array.from({ length: m }, (_, c) => (c * 5 + 3) % cols);
+          const got = new Uint16Array(3 * m);
+          gatherCols16(src, cols, idx, got, 1, 4, dtype, factor);
+          const want = new Uint16Array(3 * m);
+          for (let r = 1; r < 4; r++)
+            for (let c = 0; c < m; c++) want[(r - 1) * m + c] = src[r * cols + idx[c]!]!;
+          // Factor 1 copies the stored bits; otherwise scale16 is the reference (NaN payloads may differ).
+          if (factor !== 1) scale16(want, dtype, factor);
+          const dec = dtype === "BF16" ? bf16ToF32 : f16ToF32;
+          for (let i = 0; i < want.length; i++) {
+            if (Number.isNaN(dec(want[i]!))) assert.ok(Number.isNaN(dec(got[i]!)));
+            else assert.equal(got[i], want[i], `${dtype} ×${factor} width ${m} element ${i}`);
+          }
+        }
+      }
+    }
+  });
+});
