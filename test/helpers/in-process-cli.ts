@@ -6,8 +6,11 @@ export async function runCommands(register: (program: Command) => void, ...args:
   register(program);
   let out = "";
   const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+  // Our commands print strings; the test runner reports to its parent through stdout with binary
+  // messages, which must pass through even while a long command is awaited.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (typeof chunk !== "string") return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+    out += chunk;
     return true;
   }) as typeof process.stdout.write;
   try {
