@@ -5,10 +5,13 @@
  * multi-pattern scanning speed. The corpus lives in a temp folder that is deleted afterwards.
  *
  *   npm run bench:smi-count -- [--size 1GB] [--workers 2] [--shards 8] [--triples file] [--keep]
- *                                [--corpus-dir DIR] [--no-grep]
+ *                                [--corpus-dir DIR] [--no-grep] [--runs N]
  *
  * --corpus-dir reuses (or, when empty or missing, creates and keeps) the generated shards in DIR, so
- * repeated runs count the same bytes without regenerating them; --no-grep skips the reference tools.
+ * repeated runs count the same bytes without regenerating them; --no-grep skips the reference tools;
+ * --runs N counts N times in one process and adds the medians (for machines shared with other jobs;
+ * runs after the first find the main thread's JavaScript compiled already, so their start-up is
+ * shorter than a fresh command's).
  *
  * Note: grep -c reports lines with at least one match and stops scanning a line at its first match,
  * so it does much less work than a presence count of every pattern; `grep -F -o` (also run, output
@@ -27,7 +30,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runCount } from "../src/smi/count.js";
 import { loadTriples, type Triple } from "../src/smi/rows.js";
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
   const corpusDir = process.argv.includes("--corpus-dir") ? resolve(arg("corpus-dir", "")) : undefined;
   const keep = process.argv.includes("--keep") || corpusDir !== undefined;
   const noGrep = process.argv.includes("--no-grep");
+  const runs = Math.max(1, Number(arg("runs", "1")));
 
   const dir = corpusDir ?? mkdtempSync(join(tmpdir(), "smi-bench-"));
   if (corpusDir) mkdirSync(corpusDir, { recursive: true });
@@ -173,29 +177,32 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 100);
-    const t0 = process.hrtime.bigint();
-    const cpu0 = process.cpuUsage(); // includes the worker threads
-    const summary = await runCount({
-      triples: triplesPath,
-      corpus: files,
-      out: join(dir, "counts.json"),
-      parts: join(dir, "parts"),
-      workers,
-      rules: { textField: "text", onBadLine: "error" },
-      progress: "silent",
-    });
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpu = process.cpuUsage(cpu0);
-    clearInterval(sampler);
-
-    const rows: Row[] = [
-      {
-        name: `assay smi count (${workers} workers)`,
+    const rows: Row[] = [];
+    for (let run = 1; run <= runs; run++) {
+      rmSync(join(dir, "parts"), { recursive: true, force: true });
+      const t0 = process.hrtime.bigint();
+      const cpu0 = process.cpuUsage(); // includes the worker threads
+      const summary = await runCount({
+        triples: triplesPath,
+        corpus: files,
+        out: join(dir, "counts.json"),
+        parts: join(dir, "parts"),
+        workers,
+        rules: { textField: "text", onBadLine: "error" },
+        progress: "silent",
+      });
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const cpu = process.cpuUsage(cpu0);
+      rows.push({
+        name: `assay smi count (${workers} workers)${runs > 1 ? ` #${run}` : ""}`,
         seconds,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
-        note: `${summary.documents} docs, text ${formatBytes(summary.textBytes)}, peak RSS ${formatBytes(peakRss)}`,
-      },
-    ];
+        note: `${summary.documents} docs, text ${formatBytes(summary.textBytes)}, load ${loadavg()[0]!.toFixed(2)}`,
+      });
+    }
+    clearInterval(sampler);
+    if (runs > 1) rows.push(medianRow(rows, workers));
+    rows[rows.length - 1]!.note += `, peak RSS ${formatBytes(peakRss)}`;
     if (!noGrep) addReferenceTools(rows, patternsPath, files);
     printTable(rows, bytes);
     console.log(
@@ -221,6 +228,21 @@ async function main(): Promise<void> {
 }
 
 type Row = { name: string; seconds: number; cpuSeconds?: number; note: string };
+
+/** The median wall and CPU time of repeated runs (each median taken on its own). */
+function medianRow(rows: Row[], workers: number): Row {
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  return {
+    name: `assay smi count (${workers} workers) median`,
+    seconds: median(rows.map((r) => r.seconds)),
+    cpuSeconds: median(rows.map((r) => r.cpuSeconds ?? 0)),
+    note: `of ${rows.length} runs`,
+  };
+}
 
 function addReferenceTools(rows: Row[], patternsPath: string, files: string[]): void {
   const grep = timeCommand("grep", ["-F", "-c", "-f", patternsPath, ...files]);

@@ -165,7 +165,7 @@ function countInWorkers(
     try {
       const set = buildPatternSet(triples);
       const engine = defaultEngine();
-      const simd = engine === "simd" ? SimdMatcher.plan(set.patterns) : undefined;
+      const simd = engine === "simd" ? SimdMatcher.plan(set.patterns, set) : undefined;
       const init: WorkerInit = {
         set: { ...set, patterns: simd ? [] : set.patterns.map((p) => Uint8Array.from(p)) },
         engine,

@@ -88,17 +88,28 @@ export interface TripleCounts {
 
 export class TripleCounter {
   readonly matcher: PresenceMatcher;
+  /** The SIMD matcher when it keeps the counts itself (planned with this set's triples). */
+  readonly inModule: SimdMatcher | undefined;
   documents = 0;
   private readonly patternDocs: Float64Array;
   private readonly s1j1: Float64Array;
 
-  /** `matcher`: one made already (e.g. from a SimdPlan built in the main thread); otherwise built here. */
+  /**
+   * `matcher`: one made already (e.g. from a SimdPlan built in the main thread, with this set's
+   * triples so that it counts them itself); otherwise built here.
+   */
   constructor(
     private readonly set: PatternSet,
     engine: MatcherEngine = defaultEngine(),
     matcher?: PresenceMatcher,
   ) {
-    this.matcher = matcher ?? createMatcher(set.patterns, engine);
+    this.matcher =
+      matcher ??
+      (engine === "simd"
+        ? new SimdMatcher(SimdMatcher.plan(set.patterns, set))
+        : createMatcher(set.patterns, engine));
+    const m = this.matcher;
+    this.inModule = m instanceof SimdMatcher && m.tripleCount === set.objPattern.length ? m : undefined;
     this.patternDocs = new Float64Array(this.matcher.patternCount);
     this.s1j1 = new Float64Array(set.subjPattern.length);
   }
@@ -109,6 +120,10 @@ export class TripleCounter {
     m.beginDocument();
     m.scan(text, start, end);
     this.documents++;
+    if (this.inModule) {
+      this.inModule.tally();
+      return;
+    }
     const { subjStart, subjTriples, objPattern } = this.set;
     const matched = m.matched;
     for (let k = 0; k < m.matchedCount; k++) {
@@ -124,17 +139,22 @@ export class TripleCounter {
   /** Zeroes the counts (the matcher is kept: building it is the expensive part). */
   reset(): void {
     this.documents = 0;
+    this.inModule?.resetCounts();
     this.patternDocs.fill(0);
     this.s1j1.fill(0);
   }
 
   counts(): TripleCounts {
     const { subjPattern, objPattern } = this.set;
+    const { patternDocs, s1j1 } = this.inModule?.tripleCounts() ?? {
+      patternDocs: this.patternDocs,
+      s1j1: this.s1j1,
+    };
     return {
       documents: this.documents,
-      subj: Array.from(subjPattern, (p) => this.patternDocs[p]!),
-      obj: Array.from(objPattern, (p) => this.patternDocs[p]!),
-      s1j1: Array.from(this.s1j1),
+      subj: Array.from(subjPattern, (p) => patternDocs[p]!),
+      obj: Array.from(objPattern, (p) => patternDocs[p]!),
+      s1j1: Array.from(s1j1),
     };
   }
 }

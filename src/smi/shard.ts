@@ -7,11 +7,10 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
 import { decompress as zstdDecompress } from "fzstd";
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { UserError } from "../util/errors.js";
 import type { TripleCounter } from "./counter.js";
 import { FIELD_MISSING, FIELD_OTHER, FIELD_STRING, LineError, StringDecoder, scanFields } from "./jsonl.js";
-import { DECODE_ERRORS, SimdMatcher } from "./simd-matcher.js";
+import { DECODE_ERRORS, LINES_BAD_ESCAPE, LINES_BAIL, SimdMatcher } from "./simd-matcher.js";
 import { type ByteCounter, jsonlChunks, shardFormat } from "./sources.js";
 
 /**
@@ -69,6 +68,12 @@ class JsonlShardCounter {
   private readonly fields = new Int32Array(6);
   /** The SIMD matcher when lines are read into its memory and decoded and scanned there. */
   private readonly inPlace: SimdMatcher | undefined;
+  /**
+   * Whether whole buffers go through the module's `lines` (it finds, decodes, scans and counts the
+   * lines; only lines it does not accept come back here): the SIMD matcher keeps the counts, and
+   * there is no fallback field or exclusion rule.
+   */
+  private readonly byBuffer: boolean;
 
   constructor(
     private readonly path: string,
@@ -82,6 +87,12 @@ class JsonlShardCounter {
       : undefined;
     this.excludePath = rules.exclude ? rules.exclude.path.split(".") : [];
     this.inPlace = counter.matcher instanceof SimdMatcher ? counter.matcher : undefined;
+    this.byBuffer =
+      counter.inModule !== undefined &&
+      counter.inModule === this.inPlace &&
+      rules.fallbackField === undefined &&
+      rules.exclude === undefined &&
+      counter.inModule.setTextKey(this.keys[0]!);
   }
 
   private fail(message: string): void {
@@ -195,11 +206,15 @@ class JsonlShardCounter {
           break;
         }
         len += n;
-        for (;;) {
-          const nl = buf.indexOf(0x0a, pos);
-          if (nl < 0 || nl >= len) break;
-          this.handleLine(buf, pos, nl, true);
-          pos = nl + 1;
+        if (this.byBuffer) {
+          pos = this.countLines(matcher, buf, pos, len);
+        } else {
+          for (;;) {
+            const nl = buf.indexOf(0x0a, pos);
+            if (nl < 0 || nl >= len) break;
+            this.handleLine(buf, pos, nl, true);
+            pos = nl + 1;
+          }
         }
         this.stats.rawBytes = bytes.rawBytes;
         onProgress(bytes.rawBytes, this.stats.textBytes);
@@ -210,6 +225,29 @@ class JsonlShardCounter {
     this.stats.rawBytes = bytes.rawBytes;
     onProgress(bytes.rawBytes, this.stats.textBytes);
     return this.stats;
+  }
+
+  /**
+   * Counts the complete lines of buf[pos, len) in the module; returns where the incomplete last line
+   * starts. Lines the module hands back take the per-line path, which reports errors.
+   */
+  private countLines(matcher: SimdMatcher, buf: Buffer, pos: number, len: number): number {
+    let at = pos;
+    for (;;) {
+      const r = matcher.lines(at, len);
+      this.line += r.lines;
+      this.stats.documents += r.documents;
+      this.stats.textBytes += r.textBytes;
+      this.counter.documents += r.documents;
+      at = r.next;
+      if (r.status === LINES_BAIL) {
+        this.handleLine(buf, r.bailStart, r.bailEnd, true);
+      } else if (r.status === LINES_BAD_ESCAPE) {
+        this.fail(`field "${this.rules.textField}": ${DECODE_ERRORS[r.error] ?? "bad escape in string"}`);
+      } else {
+        return at;
+      }
+    }
   }
 
   /** Plain shards are read straight into the buffer; compressed ones are copied from the decompressor's chunks. */
@@ -312,6 +350,8 @@ async function countParquet(
     rawBytes: 0,
   };
   if (rules.exclude) throw new UserError(`${path}: --exclude applies to JSONL shards only`);
+  // Loaded on first use: most corpora are JSONL, and every count worker would load it at start.
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import("hyparquet");
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {

@@ -11,12 +11,29 @@
  * filters and walk with bounds checks.
  *
  * The same module decodes JSON string escapes in place (`decodeInPlace`), so a JSONL line read into
- * linear memory is decoded and scanned without leaving it. Results are identical to the reference
- * scanner and decoder; tests compare them.
+ * linear memory is decoded and scanned without leaving it. Planned with the triples
+ * (`plan(patterns, triples)`), it also keeps the counts (`tally`) and processes whole buffers of
+ * JSONL lines in one call (`lines`, wasm-lines.ts). Results are identical to the reference scanner
+ * and decoder; tests compare them.
  */
 import { type MatcherTables, type PresenceMatcher, SpaceAnchoredMatcher } from "./matcher.js";
 import { buildModule, FunctionBuilder } from "./wasm-asm.js";
+import { decodeFunction, hexFunction, utf8Function } from "./wasm-decode.js";
+import {
+  fieldsFunction,
+  LINES_BAD_ESCAPE,
+  LINES_BAIL,
+  LINES_MORE,
+  linesFunction,
+  MAX_KEY,
+  RES,
+  RES_WORDS,
+  skipStringFunction,
+  tallyFunction,
+} from "./wasm-lines.js";
 import { emitTrieWalk, HASH_MULT } from "./wasm-trie-walk.js";
+
+export { LINES_BAD_ESCAPE, LINES_BAIL, LINES_MORE };
 
 // Node's types for this project do not include the WebAssembly namespace: declare what is used.
 interface WasmMemory {
@@ -36,6 +53,10 @@ const MULT6 = 0x85ebca6b | 0;
 /** Readable bytes after any scanned or decoded range (vector loads read up to 35 bytes past a block start). */
 const PAD = 64;
 const INITIAL_IO = 4 << 20;
+/** Capacity of the candidate list (kept small so that it stays in the L1 cache). */
+const CANDIDATES = 1024;
+/** Spaces per 32-byte block handled by the unrolled, branch-free filter A pass (more go through a loop). */
+const UNROLL = 8;
 
 /** Error codes of the in-place decoder, with the reference decoder's messages. */
 export const DECODE_ERRORS: Record<number, string> = {
@@ -58,10 +79,31 @@ interface Layout {
   filterB: number;
   stamp: number;
   matched: number;
+  /** Positions that passed filter A, waiting for filter B and the walk (CANDIDATES entries). */
+  cand: number;
+  /** Results of `lines` (RES) and the text key it compares. */
+  res: number;
+  key: number;
+  /**
+   * Per-document counts (wasm-lines.ts, `tally`; 32-bit, zeroed per shard, which holds far fewer
+   * than 2^31 documents) and the triple tables they use.
+   */
+  patternDocs: number;
+  s1j1: number;
+  subjStart: number;
+  subjTriples: number;
+  objPattern: number;
   io: number;
 }
 
-function layout(t: MatcherTables, patterns: number): Layout {
+/** The triples of a pattern set, for counting inside the module (see PatternSet in counter.ts). */
+export interface TripleTables {
+  subjStart: Int32Array;
+  subjTriples: Int32Array;
+  objPattern: Int32Array;
+}
+
+function layout(t: MatcherTables, patterns: number, triples: number): Layout {
   let at = 0;
   const take = (bytes: number): number => {
     const start = at;
@@ -82,6 +124,14 @@ function layout(t: MatcherTables, patterns: number): Layout {
     filterB: take((1 << FILTER_BITS) / 8),
     stamp: take(patterns * 4),
     matched: take(patterns * 4),
+    cand: take(CANDIDATES * 4),
+    res: take(RES_WORDS * 4),
+    key: take(MAX_KEY),
+    patternDocs: take(patterns * 4),
+    s1j1: take(triples * 4),
+    subjStart: take((patterns + 1) * 4),
+    subjTriples: take(triples * 4),
+    objPattern: take(triples * 4),
     io: 0,
   };
   l.io = take(0);
@@ -167,6 +217,13 @@ function walkFunction(l: Layout, t: MatcherTables): FunctionBuilder {
  * scan(start, end, doc, count) -> count over text bytes [start, end) of linear memory (readable up
  * to end + 35). `widthsA` and `widthsB` are the key widths in use in the two filters (keysA, keysB);
  * `shortNames` are the names of 1–2 bytes found by vector compares (none when there are too many).
+ *
+ * Filter A runs at every space without a branch on its result: per 32-byte block, UNROLL steps each
+ * take the next space of the mask, test it and append its position to the candidate list, advancing
+ * the list's end by the test's bit (steps past the last space test i + 32; see `step`). The
+ * branch-per-space loop it replaces spent much of its time in mispredicted loop exits and filter
+ * branches. Filter B and the walk then run over the short candidate list when it fills up and at the
+ * end of the text.
  */
 function scanFunction(
   l: Layout,
@@ -183,18 +240,26 @@ function scanFunction(
   const w = f.local();
   const k = f.local();
   const sm = f.local();
+  const h = f.local();
+  const n = f.local();
+  const q = f.local();
+  const kept = f.local();
+  const touched = f.local();
   const spaces = f.vectorLocal();
   const lowSpaces = f.vectorLocal();
   const highSpaces = f.vectorLocal();
+  const next1 = f.vectorLocal();
+  const next2 = f.vectorLocal();
   const byteVectors = new Map<number, number>();
   for (const name of shortNames) {
     for (const b of name) if (!byteVectors.has(b)) byteVectors.set(b, f.vectorLocal());
   }
   const HIT = 0;
   const WALK = 1;
-  // The bit of each key width in use, ORed, then one branch: filter A at every space, B where A passed.
+  // Leaves the bit of filter `filter` for the key words at pos (w holds the 4 bytes after the space):
+  // the bits of each key width in use, ORed.
   const test = (filter: number, keyWidths: number[]): void => {
-    keyWidths.forEach((width, n) => {
+    keyWidths.forEach((width, j) => {
       f.get(w);
       if (width === 2) f.const(0xffff).and();
       if (width === 3) f.const(0xffffff).and();
@@ -203,15 +268,16 @@ function scanFunction(
         .mul()
         .const(32 - FILTER_BITS)
         .shrU()
-        .tee(k);
-      f.const(5).shrU().const(2).shl().load(filter).get(k).shrU();
-      if (n > 0) f.or();
+        .tee(h);
+      f.const(5).shrU().const(2).shl().load(filter).get(h).shrU();
+      if (j > 0) f.or();
     });
     f.const(1).and();
   };
-  // The spaces of mask m (bits from i): filters, then a walk. Near the end of the document (nearEnd:
-  // the block may hold positions with fewer than six bytes after them) those positions skip the
-  // filters, and the walk checks bounds.
+  // The branch-per-space loop over mask m (bits from i), for the last block of the text, and for
+  // every block when filter A is unused or the empty name (a hit at every space) is a pattern.
+  // Near the end (nearEnd) positions with fewer than six bytes after them skip the filters, and the
+  // walk checks bounds.
   const eachSpace = (nearEnd: boolean): void => {
     f.block("spaces").loop("each");
     f.get(m).eqz().brIf("spaces");
@@ -232,24 +298,87 @@ function scanFunction(
     f.get(pos).get(end).get(doc).get(count).call(WALK).set(count);
     f.br("each").end().end();
   };
+  const branchFree = widthsA.length > 0 && t.spacePattern < 0;
+  // One branch-free step: the next space of m. With no space left, ctz is 32 and the step tests
+  // i + 32, which is inside the text (not the last block); flush drops it unless it is a space (then
+  // it is a genuine candidate, perhaps listed twice, and hits are recorded once per document).
+  const step = (): void => {
+    f.get(i).get(m).ctz().add().set(pos);
+    f.get(n).const(2).shl().get(pos).store(l.cand);
+    f.get(pos).load(1).set(w);
+    test(l.filterA, widthsA);
+    f.get(n).add().set(n);
+    f.get(m).get(m).const(1).sub().and().set(m);
+  };
+  // Filter B and the walk for the candidates; empties the list.
+  const flush = (): void => {
+    // Pass 1: filter B keeps candidates in place (from the start of the list), and the first trie
+    // tables the walk will read are loaded for all of them (independent loads, so their cache
+    // misses overlap instead of coming one walk at a time).
+    f.const(0).set(q).const(0).set(kept);
+    f.block("filtered").loop("cands");
+    f.get(q).get(n).geU().brIf("filtered");
+    f.get(q).const(2).shl().load(l.cand).set(pos);
+    f.get(q).const(1).add().set(q);
+    f.get(pos).load8().const(0x20).ne().brIf("cands");
+    f.get(pos).load(1).set(w);
+    test(l.filterB, widthsB);
+    f.eqz().brIf("cands");
+    f.get(kept).const(2).shl().get(pos).store(l.cand);
+    f.get(kept).const(1).add().set(kept);
+    f.get(w).const(0xff).and().const(8).shl().get(w).const(8).shrU().const(0xff).and().or();
+    f.const(2).shl().load(l.l2).const(8).shl().get(w).const(16).shrU().const(0xff).and().or();
+    // The level-3 node, or node 0 where no name continues (-1).
+    f.const(2).shl().load(l.l3).tee(h).const(0).get(h).const(0).geS().select();
+    f.const(2).shl().tee(h).load(l.out).get(h).load(l.fb).xor().get(touched).xor().set(touched);
+    f.br("cands").end().end();
+    // Pass 2: the walks.
+    f.const(0).set(q);
+    f.block("walked").loop("walks");
+    f.get(q).get(kept).geU().brIf("walked");
+    f.get(q).const(2).shl().load(l.cand).get(end).get(doc).get(count).call(WALK).set(count);
+    f.get(q).const(1).add().set(q);
+    f.br("walks").end().end();
+    f.const(0).set(n);
+  };
   // Spaces followed by a name of 1–2 bytes, in the 16 bytes at i + half: the mask on the stack.
+  // The bytes after each position are loaded once (next1, next2) for all names.
+  const firsts = [...new Set(shortNames.map((name) => name[0]!))];
+  // Spaces followed by the first byte of a short name, in the 16 bytes at i + half: the mask on the stack.
+  const firstByteMask = (half: number, spacesVector: number): void => {
+    f.get(i)
+      .v128Load(half + 1)
+      .set(next1);
+    f.get(spacesVector);
+    firsts.forEach((b, j) => {
+      f.get(next1).get(byteVectors.get(b)!).i8x16Eq();
+      if (j > 0) f.v128Or();
+    });
+    f.v128And().i8x16Bitmask();
+  };
   const shortMask = (half: number, spacesVector: number): void => {
-    shortNames.forEach((name, n) => {
+    f.get(i)
+      .v128Load(half + 1)
+      .set(next1);
+    f.get(i)
+      .v128Load(half + 2)
+      .set(next2);
+    shortNames.forEach((name, j) => {
       f.get(spacesVector);
       name.forEach((b, d) => {
-        f.get(i)
-          .v128Load(half + d + 1)
+        f.get(d === 0 ? next1 : next2)
           .get(byteVectors.get(b)!)
           .i8x16Eq()
           .v128And();
       });
-      if (n > 0) f.v128Or();
+      if (j > 0) f.v128Or();
     });
     f.i8x16Bitmask();
   };
   f.const(0x20).i8x16Splat().set(spaces);
   for (const [b, v] of byteVectors) f.const(b).i8x16Splat().set(v);
   f.get(start).set(i);
+  f.const(0).set(n);
   f.block("done").loop("blocks");
   f.get(i).get(end).geU().brIf("done");
   // 32 bytes per step: one loop exit (a mispredicted branch) per 32 bytes rather than per 16.
@@ -262,7 +391,11 @@ function scanFunction(
   f.end();
   if (shortNames.length > 0) {
     // Walk from each space followed by a short name (rare; a second walk from the same space later
-    // finds nothing new, as hits are recorded once per document).
+    // finds nothing new, as hits are recorded once per document). The full compares run only in
+    // blocks where a space is followed by a short name's first byte.
+    firstByteMask(0, lowSpaces);
+    firstByteMask(16, highSpaces);
+    f.const(16).shl().or().get(m).and().if("maybeShort");
     shortMask(0, lowSpaces);
     shortMask(16, highSpaces);
     f.const(16).shl().or().get(m).and().set(sm);
@@ -271,6 +404,7 @@ function scanFunction(
     f.get(i).get(sm).ctz().add().get(end).get(doc).get(count).call(WALK).set(count);
     f.get(sm).get(sm).const(1).sub().and().set(sm);
     f.br("eachShort").end().end();
+    f.end();
   }
   f.get(k)
     .const(32 + 7)
@@ -278,157 +412,32 @@ function scanFunction(
     .if("tail");
   eachSpace(true);
   f.else();
-  eachSpace(false);
+  if (branchFree) {
+    // Room for a whole block (at most 32 candidates) or flush first.
+    f.get(n)
+      .const(CANDIDATES - 32)
+      .gtU()
+      .if("full");
+    flush();
+    f.end();
+    for (let s = 0; s < UNROLL; s++) step();
+    // More than UNROLL spaces in the block (rare in text): the same steps in a loop.
+    f.block("rest").loop("more");
+    f.get(m).eqz().brIf("rest");
+    step();
+    f.br("more").end().end();
+  } else {
+    eachSpace(false);
+  }
   f.end();
   f.get(i).const(32).add().set(i);
   f.br("blocks").end().end();
+  if (branchFree) flush();
+  // Keeps the loads of the first pass (their value is of no use).
+  f.const(0)
+    .get(touched)
+    .store(l.res + 4 * RES.touched);
   f.get(count);
-  return f;
-}
-
-/** hex4(p) -> the value of four hex digits at p, or -1. */
-function hexFunction(): FunctionBuilder {
-  const f = new FunctionBuilder(1);
-  const p = 0;
-  const v = f.local();
-  const c = f.local();
-  const k = f.local();
-  f.const(0).set(v).const(0).set(k);
-  f.block("done").loop("digits");
-  f.get(k).const(4).geU().brIf("done");
-  f.get(p).get(k).add().load8(0).set(c);
-  f.get(c).const(0x30).sub().const(10).ltU().if("digit");
-  f.get(c).const(0x30).sub().set(c);
-  f.else();
-  // Lower-case the letter (| 0x20), then a-f.
-  f.get(c).const(0x20).or().const(0x61).sub().const(6).ltU().if("letter");
-  f.get(c).const(0x20).or().const(87).sub().set(c);
-  f.else();
-  f.const(-1).return();
-  f.end();
-  f.end();
-  f.get(v).const(4).shl().get(c).or().set(v);
-  f.get(k).const(1).add().set(k);
-  f.br("digits").end().end();
-  f.get(v);
-  return f;
-}
-
-/** utf8(dst, cp) -> dst after the UTF-8 bytes of cp (lone surrogates as 3 bytes, like the reference decoder). */
-function utf8Function(): FunctionBuilder {
-  const f = new FunctionBuilder(2);
-  const [dst, cp] = [0, 1];
-  f.get(cp).const(0x80).ltU().if("one");
-  f.get(dst).get(cp).store8(0).get(dst).const(1).add().return();
-  f.end();
-  f.get(cp).const(0x800).ltU().if("two");
-  f.get(dst).get(cp).const(6).shrU().const(0xc0).or().store8(0);
-  f.get(dst).get(cp).const(0x3f).and().const(0x80).or().store8(1);
-  f.get(dst).const(2).add().return();
-  f.end();
-  f.get(cp).const(0x10000).ltU().if("three");
-  f.get(dst).get(cp).const(12).shrU().const(0xe0).or().store8(0);
-  f.get(dst).get(cp).const(6).shrU().const(0x3f).and().const(0x80).or().store8(1);
-  f.get(dst).get(cp).const(0x3f).and().const(0x80).or().store8(2);
-  f.get(dst).const(3).add().return();
-  f.end();
-  f.get(dst).get(cp).const(18).shrU().const(0xf0).or().store8(0);
-  f.get(dst).get(cp).const(12).shrU().const(0x3f).and().const(0x80).or().store8(1);
-  f.get(dst).get(cp).const(6).shrU().const(0x3f).and().const(0x80).or().store8(2);
-  f.get(dst).get(cp).const(0x3f).and().const(0x80).or().store8(3);
-  f.get(dst).const(4).add();
-  return f;
-}
-
-/**
- * decode(src, end) -> new end, or a negative error code: decodes the JSON string content [src, end)
- * in place (decoded text is never longer). Runs without escapes move 16 bytes at a time; a vector
- * store never reaches bytes not yet read, nor past end.
- */
-function decodeFunction(hexIndex: number, utf8Index: number): FunctionBuilder {
-  const f = new FunctionBuilder(2);
-  const [src, end] = [0, 1];
-  const dst = f.local();
-  const m = f.local();
-  const k = f.local();
-  const c = f.local();
-  const cp = f.local();
-  const lo = f.local();
-  const v = f.vectorLocal();
-  const slashes = f.vectorLocal();
-  const HEX = hexIndex;
-  const UTF8 = utf8Index;
-  f.const(0x5c).i8x16Splat().set(slashes);
-  f.get(src).set(dst);
-  f.block("done").loop("run");
-  f.get(src).get(end).geU().brIf("done");
-  f.get(end).get(src).sub().const(16).geU().if("block");
-  f.get(src).v128Load().tee(v).get(slashes).i8x16Eq().i8x16Bitmask().tee(m).eqz().if("clean");
-  f.get(dst).get(v).v128Store();
-  f.get(src).const(16).add().set(src).get(dst).const(16).add().set(dst);
-  f.br("run");
-  f.end();
-  f.get(m).ctz().set(k);
-  f.else();
-  f.get(end).get(src).sub().set(k);
-  f.end();
-  // Copy k plain bytes one at a time (fewer than 16), stopping early at a backslash.
-  f.block("copied").loop("copy");
-  f.get(k).eqz().brIf("copied");
-  f.get(src).load8(0).tee(c).const(0x5c).eq().brIf("copied");
-  f.get(dst).get(c).store8(0);
-  f.get(src).const(1).add().set(src).get(dst).const(1).add().set(dst);
-  f.get(k).const(1).sub().set(k);
-  f.br("copy").end().end();
-  f.get(src).get(end).geU().brIf("done");
-  f.get(src).load8(0).const(0x5c).ne().brIf("run");
-  // An escape at src.
-  f.get(src).const(1).add().get(end).geU().if("lone").const(-1).return().end();
-  f.get(src).load8(1).set(c);
-  f.get(src).const(2).add().set(src);
-  f.get(c).const(0x75).eq().if("unicode");
-  f.get(src).const(4).add().get(end).gtU().if("trunc").const(-2).return().end();
-  f.get(src).call(HEX).tee(cp).const(0).ltS().if("bad").const(-3).return().end();
-  f.get(src).const(4).add().set(src);
-  // A high surrogate followed by \u: combine with a low surrogate.
-  f.get(cp).const(0xd800).sub().const(0x400).ltU().if("high");
-  f.get(src).const(2).add().get(end).leU().if("more");
-  f.get(src).load16(0).const(0x755c).eq().if("pair");
-  f.get(src).const(6).add().get(end).gtU().if("trunc2").const(-2).return().end();
-  f.get(src).const(2).add().call(HEX).tee(lo).const(0).ltS().if("bad2").const(-3).return().end();
-  f.get(lo).const(0xdc00).sub().const(0x400).ltU().if("low");
-  f.get(cp)
-    .const(0xd800)
-    .sub()
-    .const(10)
-    .shl()
-    .get(lo)
-    .const(0xdc00)
-    .sub()
-    .add()
-    .const(0x10000)
-    .add()
-    .set(cp);
-  f.get(src).const(6).add().set(src);
-  f.end().end().end().end();
-  f.get(dst).get(cp).call(UTF8).set(dst);
-  f.br("run");
-  f.end();
-  // One-character escapes: " \ / b f n r t.
-  f.get(c).const(0x22).eq().get(c).const(0x5c).eq().or().get(c).const(0x2f).eq().or().if("same");
-  f.else();
-  f.get(c).const(0x62).eq().if("b").const(0x08).set(c).else();
-  f.get(c).const(0x66).eq().if("f").const(0x0c).set(c).else();
-  f.get(c).const(0x6e).eq().if("n").const(0x0a).set(c).else();
-  f.get(c).const(0x72).eq().if("r").const(0x0d).set(c).else();
-  f.get(c).const(0x74).eq().if("t").const(0x09).set(c).else();
-  f.const(-1).return();
-  f.end().end().end().end().end();
-  f.end();
-  f.get(dst).get(c).store8(0);
-  f.get(dst).const(1).add().set(dst);
-  f.br("run").end().end();
-  f.get(dst);
   return f;
 }
 
@@ -441,6 +450,8 @@ export interface SimdPlan {
   image: Uint8Array;
   layout: Layout;
   patternCount: number;
+  /** Triples whose counts the module keeps (`lines`, `tally`); 0 when planned without them. */
+  tripleCount: number;
 }
 
 function isPlan(source: readonly Uint8Array[] | SimdPlan): source is SimdPlan {
@@ -451,7 +462,26 @@ interface SimdExports {
   memory: WasmMemory;
   scan(start: number, end: number, doc: number, count: number): number;
   decode(src: number, end: number): number;
+  tally(doc: number, count: number): void;
+  lines(start: number, end: number, doc: number): number;
 }
+
+/** What `SimdMatcher.lines` did (offsets relative to the I/O area). */
+export interface LinesResult {
+  /** LINES_MORE, LINES_BAIL or LINES_BAD_ESCAPE. */
+  status: number;
+  next: number;
+  lines: number;
+  documents: number;
+  textBytes: number;
+  bailStart: number;
+  bailEnd: number;
+  /** The decoder's error code (DECODE_ERRORS) for LINES_BAD_ESCAPE. */
+  error: number;
+}
+
+/** Indices of the module's functions that the line functions call (see the list in `plan`). */
+const LINE_CALLS = { scan: 2, decode: 5, tally: 6, skipString: 7, fields: 8 };
 
 /** Whether this runtime has WebAssembly with SIMD. */
 export function simdAvailable(): boolean {
@@ -467,6 +497,8 @@ export function simdAvailable(): boolean {
 
 export class SimdMatcher implements PresenceMatcher {
   readonly patternCount: number;
+  /** Triples counted in the module (`tally`, `lines`, `tripleCounts`); 0 when planned without them. */
+  readonly tripleCount: number;
   matched: Int32Array;
   matchedCount = 0;
   private readonly exports: SimdExports;
@@ -483,6 +515,7 @@ export class SimdMatcher implements PresenceMatcher {
     if (!wasm) throw new Error("WebAssembly is not available");
     const plan = isPlan(source) ? source : SimdMatcher.plan(source);
     this.patternCount = plan.patternCount;
+    this.tripleCount = plan.tripleCount;
     this.layout = plan.layout;
     const instance = new wasm.Instance(plan.module);
     this.exports = instance.exports as unknown as SimdExports;
@@ -497,10 +530,11 @@ export class SimdMatcher implements PresenceMatcher {
    * Builds the trie, filters and module once. The plan can be sent to worker threads (the compiled
    * module and the table image are structured-cloneable), so each worker skips the build.
    */
-  static plan(patterns: readonly Uint8Array[]): SimdPlan {
+  static plan(patterns: readonly Uint8Array[], triples?: TripleTables): SimdPlan {
     if (!wasm) throw new Error("WebAssembly is not available");
     const t = new SpaceAnchoredMatcher(patterns).tables();
-    const l = layout(t, patterns.length);
+    const tripleCount = triples?.objPattern.length ?? 0;
+    const l = layout(t, patterns.length, tripleCount);
     const shortNames = patterns.filter((p) => p.length === 2 || p.length === 3).map((p) => p.subarray(1));
     const byVector = shortNames.length <= MAX_VECTOR_NAMES;
     const filters = [keysA, keysB].map((keysOf) => {
@@ -521,6 +555,10 @@ export class SimdMatcher implements PresenceMatcher {
         { params: 1, results: 1, builder: hexFunction() },
         { params: 2, results: 1, builder: utf8Function() },
         { params: 2, results: 1, builder: decodeFunction(3, 4), export: "decode" },
+        { params: 2, results: 0, builder: tallyFunction(l), export: "tally" },
+        { params: 2, results: 1, builder: skipStringFunction() },
+        { params: 2, results: 1, builder: fieldsFunction(l, LINE_CALLS) },
+        { params: 3, results: 1, builder: linesFunction(l, LINE_CALLS), export: "lines" },
       ],
       Math.ceil((l.io + INITIAL_IO + PAD) / PAGE),
     );
@@ -553,12 +591,18 @@ export class SimdMatcher implements PresenceMatcher {
       }
     });
     m32.fill(-1, l.stamp / 4, l.stamp / 4 + patterns.length);
+    if (triples) {
+      m32.set(triples.subjStart, l.subjStart / 4);
+      m32.set(triples.subjTriples, l.subjTriples / 4);
+      m32.set(triples.objPattern, l.objPattern / 4);
+    }
     return {
       kind: "simd-plan",
       module: new wasm.Module(bytes),
       image,
       layout: l,
       patternCount: patterns.length,
+      tripleCount,
     };
   }
 
@@ -595,6 +639,69 @@ export class SimdMatcher implements PresenceMatcher {
       this.doc = 0;
     }
     this.matchedCount = 0;
+  }
+
+  /**
+   * Adds the current document's matches to the counts kept in the module (needs a plan with
+   * triples): one document per matched pattern, one co-occurrence per triple with both names.
+   */
+  tally(): void {
+    this.exports.tally(this.doc, this.matchedCount);
+  }
+
+  /** Documents per pattern and co-occurrences per triple counted by `tally` and `lines`. */
+  tripleCounts(): { patternDocs: Int32Array; s1j1: Int32Array } {
+    const l = this.layout;
+    return {
+      patternDocs: this.mem32.subarray(l.patternDocs / 4, l.patternDocs / 4 + this.patternCount),
+      s1j1: this.mem32.subarray(l.s1j1 / 4, l.s1j1 / 4 + this.tripleCount),
+    };
+  }
+
+  resetCounts(): void {
+    const { patternDocs, s1j1 } = this.tripleCounts();
+    patternDocs.fill(0);
+    s1j1.fill(0);
+  }
+
+  /**
+   * Sets the JSON key whose string value `lines` counts; false when it is too long for the module
+   * (the caller then keeps to the per-line path).
+   */
+  setTextKey(key: Uint8Array): boolean {
+    if (key.length > MAX_KEY || this.tripleCount === 0) return false;
+    new Uint8Array(this.exports.memory.buffer, this.layout.key, MAX_KEY).set(key);
+    this.mem32[this.layout.res / 4 + RES.keyLength] = key.length;
+    return true;
+  }
+
+  /**
+   * Counts the complete lines of io[start, end) as JSONL documents in the module (needs
+   * `setTextKey`): see `linesFunction` in wasm-lines.ts for what it hands back.
+   */
+  lines(start: number, end: number): LinesResult {
+    // Stamps must not wrap within a call (at most one document per byte).
+    if (this.doc > 0x7fffffff - (end - start) - 1) {
+      const s = this.layout.stamp / 4;
+      this.mem32.fill(-1, s, s + this.patternCount);
+      this.doc = 0;
+    }
+    const base = this.layout.io;
+    const status = this.exports.lines(base + start, base + end, this.doc);
+    const r = this.mem32;
+    const at = this.layout.res / 4;
+    this.doc = r[at + RES.doc]!;
+    this.matchedCount = 0;
+    return {
+      status,
+      next: r[at + RES.next]! - base,
+      lines: r[at + RES.lines]!,
+      documents: r[at + RES.documents]!,
+      textBytes: r[at + RES.textBytes]!,
+      bailStart: r[at + RES.bailStart]! - base,
+      bailEnd: r[at + RES.bailEnd]! - base,
+      error: r[at + RES.error]!,
+    };
   }
 
   seen(p: number): boolean {

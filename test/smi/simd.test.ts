@@ -101,6 +101,39 @@ describe("SIMD matcher", { skip: simdAvailable() ? false : "WebAssembly SIMD not
     }
   });
 
+  test("the branch-free filter pass: dense spaces, more than eight spaces a block, a full candidate list", () => {
+    const rnd = random(23);
+    // Names without the empty one (which selects the per-space loop instead).
+    const names = ["ab", "a b", "b a b", "ba", "abab a", "aab", "bbbb", "a", "ab ba ab", "baba"];
+    const patterns = names.map((n) => Buffer.from(` ${n}`, "utf8"));
+    const ref = new SpaceAnchoredMatcher(patterns);
+    // Planned with triples, so that counts live next to the candidate list: a list overflowing its
+    // area would show in them (nothing is tallied here, so they must stay zero).
+    const set = buildPatternSet(names.map((n) => ({ subj: n, obj: names[0]! })));
+    const simd = new SimdMatcher(SimdMatcher.plan(set.patterns, set));
+    const pick = (xs: string[]): string => xs[rnd(xs.length)]!;
+    const texts: string[] = [];
+    // Many spaces per 32 bytes (up to all 32), at random offsets.
+    for (let d = 0; d < 300; d++)
+      texts.push(Array.from({ length: rnd(300) }, () => pick(["a", "b", " ", " ", " "])).join(""));
+    // Thousands of candidates in one document: the list fills and is emptied several times.
+    texts.push(
+      Array.from({ length: 20_000 }, () => pick([" ab", " ba", " aab", " bbbb", " abab a", " x"])).join(""),
+    );
+    texts.push(`${" ".repeat(5000)}ab ba ab`);
+    texts.push(`${" baba".repeat(3000)} b a b`);
+    for (const t of texts) {
+      const text = Buffer.from(t, "latin1");
+      ref.beginDocument();
+      ref.scan(text, 0, text.length);
+      simd.beginDocument();
+      simd.scan(text, 0, text.length);
+      assert.deepEqual(matchedIds(simd), matchedIds(ref), JSON.stringify(t.slice(0, 200)));
+    }
+    const { patternDocs, s1j1 } = simd.tripleCounts();
+    assert.ok(patternDocs.every((c) => c === 0) && s1j1.every((c) => c === 0));
+  });
+
   test("a plan sent through a message port (as to a worker) makes independent matchers that agree with the reference", async () => {
     const rnd = random(5);
     const chars = [..."ab cdé"];
