@@ -4,7 +4,7 @@
  * `grep -F -c -f patterns` (and ripgrep when installed) over the same bytes as a reference point for
  * multi-pattern scanning speed. The corpus lives in a temp folder that is deleted afterwards.
  *
- *   npm run bench:smi-count -- [--size 1GB] [--workers 2] [--shards 8] [--triples file] [--keep]
+ *   npm run bench:smi-count -- [--size 2GB] [--workers 2] [--shards 8] [--triples file] [--keep]
  *                                [--corpus-dir DIR] [--no-grep] [--runs N]
  *
  * --corpus-dir reuses (or, when empty or missing, creates and keeps) the generated shards in DIR, so
@@ -142,7 +142,7 @@ function hasCommand(cmd: string): boolean {
 }
 
 async function main(): Promise<void> {
-  const size = parseSize(arg("size", "1GB"));
+  const size = parseSize(arg("size", "2GB"));
   const workers = Number(arg("workers", "2"));
   const shards = Number(arg("shards", String(Math.max(workers * 4, 4))));
   const triplesArg = arg("triples", resolve("..", "shared", "data", "smi", "pararel_15classes.json"));

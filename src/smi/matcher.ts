@@ -78,7 +78,11 @@ export class SpaceAnchoredMatcher implements PresenceMatcher {
     // Inserting patterns in byte order creates trie nodes in depth-first preorder: each new pattern
     // shares its longest common prefix with the previous one and appends the rest as a chain, so a
     // node's first child is always the next node. Later children go to the hash table.
-    const order = patterns.map((_, i) => i).sort((a, b) => Buffer.compare(patterns[a]!, patterns[b]!));
+    // (Latin-1 strings compare in byte order, and much faster than Buffer.compare calls.)
+    const keys = patterns.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("latin1"));
+    const order = patterns
+      .map((_, i) => i)
+      .sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
     let totalBytes = 1;
     for (const p of patterns) totalBytes += p.length;
     const out = new Int32Array(totalBytes).fill(-1);

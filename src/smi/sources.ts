@@ -5,7 +5,6 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import * as zlib from "node:zlib";
-import { Decompress } from "fzstd";
 import { UserError } from "../util/errors.js";
 
 export type ShardFormat = "jsonl" | "jsonl.gz" | "jsonl.zst" | "parquet";
@@ -60,6 +59,8 @@ export async function* jsonlChunks(path: string, counter: ByteCounter): AsyncGen
     for await (const chunk of dec) yield chunk as Buffer;
     return;
   }
+  // Loaded here: most corpora are plain or gzip JSONL, and every worker would pay for the import.
+  const { Decompress } = await import("fzstd");
   let pending: Buffer[] = [];
   const dec = new Decompress((data) => {
     // Copy: the decoder may reuse its window memory for later output.
