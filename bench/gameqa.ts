@@ -7,10 +7,12 @@
  *                           has numpy, matplotlib and PIL, the original sudoku and tictactoe generators
  *                           run for the same sample count and the speed-up is printed.
  *   GAMEQA_PYTHON           python interpreter for the original (default /usr/bin/python3)
+ *   GAMEQA_BENCH_DIR        where both generators write (default: the OS temp folder). File creation
+ *                           cost differs a lot between file systems (e.g. /dev/shm vs a VM disk).
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateDataset } from "../src/gameqa/generate.js";
 import { getGame, loadGames } from "../src/gameqa/registry.js";
@@ -20,7 +22,7 @@ const N = Number(process.env.GAMEQA_BENCH_N ?? 2000);
 const MIXED = (process.env.GAMEQA_BENCH_GAMES ?? "sudoku,maze,tictactoe,lifegame,langton_ant")
   .split(",")
   .map((s) => s.trim());
-const tmp = mkdtempSync(join(tmpdir(), "gameqa-bench-"));
+const tmp = mkdtempSync(join(process.env.GAMEQA_BENCH_DIR ?? tmpdir(), "gameqa-bench-"));
 
 interface Row {
   what: string;
@@ -110,16 +112,26 @@ function original(
 const rate = (r: Row): number => r.samples / r.seconds;
 const cpuRate = (r: Row): number => r.samples / r.cpu;
 
+/** "ours vs theirs" per sample: wall-clock and CPU ratios, with the per-sample milliseconds. */
 function speedup(game: string, ours: Row, theirs: Row, note: string): string {
   const wall = rate(ours) / rate(theirs);
   const cpu = cpuRate(ours) / cpuRate(theirs);
-  return `${game}: ${wall.toFixed(1)}x faster per sample by wall clock, ${cpu.toFixed(1)}x per CPU-second (${note})`;
+  const ms = (r: Row, v: number): string => ((1000 * v) / r.samples).toFixed(2);
+  return (
+    `${game}, ${note}: ${wall.toFixed(1)}x per sample by wall clock (${ms(ours, ours.seconds)} vs ${ms(theirs, theirs.seconds)} ms), ` +
+    `${cpu.toFixed(1)}x per CPU-second (${ms(ours, ours.cpu)} vs ${ms(theirs, theirs.cpu)} ms)`
+  );
 }
+
+const load = (): string =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(" ");
 
 async function main(): Promise<void> {
   await loadGames();
   process.stdout.write(
-    `GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s)\n`,
+    `GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s), load average ${load()}, writing under ${tmp}\n`,
   );
   const w = Math.max(2, Math.min(4, availableParallelism()));
   await ours(`mixed ${MIXED.join("+")}`, MIXED, 1);
@@ -127,8 +139,10 @@ async function main(): Promise<void> {
   await ours(`mixed ${MIXED.join("+")}`, MIXED, w, false);
   // The sudoku original draws one image per sample, the tictactoe original one per 3 questions (as we do).
   const sudoku = await ours("sudoku", ["sudoku"], 1, false);
-  const sudokuShared = await ours("sudoku", ["sudoku"], 1, true);
+  const sudokuW = await ours("sudoku", ["sudoku"], w, false);
+  const sudokuShared = await ours("sudoku", ["sudoku"], w, true);
   const tictactoe = await ours("tictactoe", ["tictactoe"], 1);
+  const tictactoeW = await ours("tictactoe", ["tictactoe"], w);
 
   const repo = process.env.GAMEQA_ORIGINAL_REPO;
   const python = process.env.GAMEQA_PYTHON ?? "/usr/bin/python3";
@@ -150,8 +164,18 @@ async function main(): Promise<void> {
       join("out", "data.json"),
     );
     if (s) {
-      comparisons.push(speedup("sudoku", sudoku, s, "both one image per sample"));
-      comparisons.push(speedup("sudoku", sudokuShared, s, "ours with 5 questions per image"));
+      comparisons.push(speedup("sudoku", sudoku, s, "one image per sample on both sides, ours 1 worker"));
+      comparisons.push(
+        speedup("sudoku", sudokuW, s, `one image per sample on both sides, ours ${w} workers`),
+      );
+      comparisons.push(
+        speedup(
+          "sudoku",
+          sudokuShared,
+          s,
+          `ours 5 questions per image (${w} workers), original one per sample`,
+        ),
+      );
     }
     // The tictactoe original writes 3 questions per board.
     const t = original(
@@ -161,7 +185,14 @@ async function main(): Promise<void> {
       ["main.py", "--num", String(Math.ceil(tictactoe.samples / 3))],
       join("tictactoe_dataset", "data.json"),
     );
-    if (t) comparisons.push(speedup("tictactoe", tictactoe, t, "both one image per board of 3 questions"));
+    if (t) {
+      comparisons.push(
+        speedup("tictactoe", tictactoe, t, "one image per 3 questions on both sides, ours 1 worker"),
+      );
+      comparisons.push(
+        speedup("tictactoe", tictactoeW, t, `one image per 3 questions on both sides, ours ${w} workers`),
+      );
+    }
   }
 
   const width = Math.max(...rows.map((r) => r.what.length));
@@ -173,7 +204,9 @@ async function main(): Promise<void> {
       `${r.what.padEnd(width)}  ${String(r.samples).padStart(7)}  ${String(r.images).padStart(7)}  ${r.seconds.toFixed(2).padStart(8)}  ${rate(r).toFixed(1).padStart(10)}  ${r.cpu.toFixed(2).padStart(6)}  ${cpuRate(r).toFixed(1).padStart(14)}\n`,
     );
   }
-  for (const c of comparisons) process.stdout.write(`${c}\n`);
+  if (comparisons.length > 0) process.stdout.write("\nSpeed-up per sample (original: one Python process):\n");
+  for (const c of comparisons) process.stdout.write(`  ${c}\n`);
+  process.stdout.write(`load average at the end: ${load()}\n`);
   rmSync(tmp, { recursive: true, force: true });
 }
 

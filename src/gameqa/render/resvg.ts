@@ -1,0 +1,35 @@
+import { Resvg } from "@resvg/resvg-js";
+
+/**
+ * The reference rasteriser: resvg on a whole SVG document. System fonts are not loaded (text is
+ * drawn with render/font.ts, so output never depends on the machine's fonts).
+ */
+const OPTIONS = {
+  font: { loadSystemFonts: false },
+  // Default for elements without a shape-rendering attribute: no anti-aliasing (optimizeSpeed).
+  shapeRendering: 0,
+} as const;
+
+/** Premultiplied RGBA pixels, one Uint32 per pixel (little-endian: 0xAABBGGRR). */
+export interface Raster {
+  width: number;
+  height: number;
+  pixels: Uint32Array;
+}
+
+/**
+ * Render `svg` with resvg: the pixels (a fresh array owned by the caller) and resvg's own RGBA PNG
+ * encoding of the same render, for images our palette encoder cannot hold.
+ */
+export function resvgRender(svg: string): { raster: Raster; png: () => Buffer } {
+  const image = new Resvg(svg, OPTIONS).render();
+  const bytes = image.pixels;
+  const pixels = new Uint32Array(image.width * image.height);
+  new Uint8Array(pixels.buffer).set(bytes.subarray(0, pixels.length * 4));
+  return { raster: { width: image.width, height: image.height, pixels }, png: () => image.asPng() };
+}
+
+/** Render `svg` with resvg; `pixels` is a fresh array owned by the caller. */
+export function resvgRaster(svg: string): Raster {
+  return resvgRender(svg).raster;
+}
