@@ -127,7 +127,23 @@ export function permuteRopeRows(
     );
   }
   const out = new Uint8Array(raw.byteLength);
+  permuteRopeInto(raw, out, headDim, rowBytes, from);
+  return out;
+}
+
+/**
+ * The same permutation written into `out` (no allocation; `raw` holds whole heads), for callers that
+ * stream a tensor a few heads at a time. `from` is the layout of `raw`; `out` gets the other one.
+ */
+export function permuteRopeInto(
+  raw: Uint8Array,
+  out: Uint8Array,
+  headDim: number,
+  rowBytes: number,
+  from: RopeLayout,
+): void {
   const half = headDim / 2;
+  const heads = raw.byteLength / (headDim * rowBytes);
   for (let h = 0; h < heads; h++) {
     for (let j = 0; j < half; j++) {
       for (let c = 0; c < 2; c++) {
@@ -139,5 +155,4 @@ export function permuteRopeRows(
       }
     }
   }
-  return out;
 }

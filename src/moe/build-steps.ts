@@ -12,7 +12,7 @@
 import type { Checkpoint } from "../formats/checkpoint.js";
 import { bytesPerElement, isFloatDType } from "../formats/dtype.js";
 import { readExactly } from "../formats/file.js";
-import type { RopeLayout } from "../formats/names.js";
+import { permuteRopeInto, type RopeLayout } from "../formats/names.js";
 import { UserError } from "../util/errors.js";
 import { type FfnPart, ffnName } from "./dense.js";
 import { gatherCols, gatherRows, isAscending, lowerBound } from "./source.js";
@@ -148,32 +148,6 @@ function ropeSteps(
     });
   }
   return finish(steps, 1, name);
-}
-
-/**
- * The rows of whole heads reordered between RoPE layouts into `out` (the same permutation as
- * permuteRopeRows, without allocating): interleaved row 2j+c of a head ↔ halves row c·headDim/2 + j.
- */
-export function permuteRopeInto(
-  raw: Uint8Array,
-  out: Uint8Array,
-  headDim: number,
-  rowBytes: number,
-  from: RopeLayout,
-): void {
-  const half = headDim / 2;
-  const heads = raw.byteLength / (headDim * rowBytes);
-  for (let h = 0; h < heads; h++) {
-    for (let j = 0; j < half; j++) {
-      for (let c = 0; c < 2; c++) {
-        const inter = h * headDim + 2 * j + c;
-        const halves = h * headDim + c * half + j;
-        const src = from === "interleaved" ? inter : halves;
-        const dst = from === "interleaved" ? halves : inter;
-        out.set(raw.subarray(src * rowBytes, (src + 1) * rowBytes), dst * rowBytes);
-      }
-    }
-  }
 }
 
 function sliceSteps(
