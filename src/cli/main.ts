@@ -8,7 +8,7 @@ import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
 import { registerMathtrapCommands } from "../mathtrap/cli.js";
 import { registerMoeCommands } from "../moe/cli.js";
 import { registerSmiCommands } from "../smi/cli.js";
-import { errorMessage, UserError } from "../util/errors.js";
+import { errorMessage, fileSystemProblem, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { registerEvalCommands } from "./commands/eval.js";
@@ -59,6 +59,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UserError) {
       process.stderr.write(`error: ${redact(err.message)}\n`);
       return err.exitCode;
+    }
+    const fsProblem = fileSystemProblem(err);
+    if (fsProblem) {
+      process.stderr.write(`error: ${redact(fsProblem)}\n`);
+      return 2;
     }
     process.stderr.write(`internal error: ${redact(errorMessage(err))}\n`);
     if (process.env.ASSAY_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);

@@ -17,3 +17,23 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** What users cause by naming a path: a missing folder, a file where a folder should be, no permission. */
+const PATH_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or folder",
+  ENOTDIR: "a part of the path is not a folder",
+  EISDIR: "is a folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EEXIST: "already exists",
+};
+
+/** A one-line message for a file-system error on a path the user gave, or undefined for anything else. */
+export function fileSystemProblem(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e.code !== "string" || typeof e.path !== "string") return undefined;
+  const what = PATH_ERRORS[e.code];
+  return what ? `${e.path}: ${what} (${e.syscall ?? "file system"})` : undefined;
+}

@@ -473,6 +473,11 @@ describe("assay eval end to end", () => {
       ],
       [["show", "no-such-run", "--db", join(dir, "x.db")], /no run "no-such-run"/],
       [["eval", "qa", "--bogus-flag"], /unknown option '--bogus-flag'/],
+      // An output path under a file: the file-system error names the path, no "internal error".
+      [
+        ["gameqa", "generate", "--games", "sudoku", "--per-task", "1", "--out", join(bad, "out")],
+        /bad\.jsonl\/out: a part of the path is not a folder \(mkdir\)/,
+      ],
     ];
     for (const [args, pattern] of cases) {
       const r = await runCli(args, { cwd: dir });
