@@ -89,6 +89,26 @@ export abstract class SequentialTensorWriter {
     renameSync(this.partial, this.file);
   }
 
+  // Positioned use (the streaming MoE builder): the caller writes every tensor's bytes at
+  // `tensorPosition(i)` + offset through `descriptor`, in any order, then calls `commitPositioned`.
+
+  get descriptor(): number {
+    return this.fd;
+  }
+
+  tensorPosition(index: number): number {
+    return this.positionOf(index, 0);
+  }
+
+  /** Every byte was written at its position by the caller: pad, close and give the file its name. */
+  commitPositioned(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.finish();
+    closeSync(this.fd);
+    renameSync(this.partial, this.file);
+  }
+
   /** Give up: remove the partial file. */
   abort(): void {
     if (this.closed) return;

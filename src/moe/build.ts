@@ -38,14 +38,7 @@ import { centroidRows, type GateInit, type GateNetwork, gateRng, initGate } from
 import type { GateWeights } from "./layer.js";
 import { FfnMatrixReader } from "./source.js";
 import { equalExpertSizes, type MoeSplit } from "./split.js";
-import {
-  type PositionedFile,
-  PositionedGguf,
-  PositionedSafetensors,
-  runSteps,
-  SourceFiles,
-  type Step,
-} from "./stream-io.js";
+import { type PositionedFile, positioned, runSteps, SourceFiles, type Step } from "./stream-io.js";
 
 export type MoeFormat = "llama-moe" | "mixtral" | "gguf";
 export const MOE_FORMATS: readonly MoeFormat[] = ["llama-moe", "mixtral", "gguf"];
@@ -261,8 +254,8 @@ function planBuild(dense: DenseModel, split: MoeSplit, out: string, opts: BuildO
     },
     openStreaming() {
       const file = hf
-        ? new PositionedSafetensors(tensorFile, tensors, { format: "pt" })
-        : new PositionedGguf(tensorFile, ggufMeta(), tensors);
+        ? positioned(new SafetensorsWriter(tensorFile, tensors, { format: "pt" }))
+        : positioned(new GgufWriter(tensorFile, ggufMeta(), tensors));
       return { file, src: new SourceFiles() };
     },
     steps: (file, src) => buildSteps(ck, tensors, file, src, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES),

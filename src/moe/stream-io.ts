@@ -5,9 +5,8 @@
  * buffer (read → run → write), or with the writes on a write thread (write-worker.ts) overlapping the next
  * steps' reads and gathers.
  */
-import { closeSync, openSync, readSync, renameSync, writeSync } from "node:fs";
-import { GgufWriter } from "../formats/gguf.js";
-import { SafetensorsWriter } from "../formats/safetensors.js";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import type { SequentialTensorWriter } from "../formats/tensor-writer.js";
 import { UserError } from "../util/errors.js";
 import { WriteThread } from "./write-worker.js";
 
@@ -41,36 +40,14 @@ export interface PositionedFile {
   abort(): void;
 }
 
-// The sequential writers already lay out the header and every tensor offset; these subclasses only expose
-// the positions and finish the file once the positioned writes are done. The writers keep the unfinished
-// file under `<file>.partial` and remove it in abort(), which after the rename finds nothing to remove.
-
-export class PositionedSafetensors extends SafetensorsWriter implements PositionedFile {
-  descriptor(): number {
-    return this.fd;
-  }
-  position(index: number): number {
-    return this.positionOf(index, 0);
-  }
-  commit(): void {
-    this.finish();
-    renameSync(`${this.file}.partial`, this.file);
-    this.abort();
-  }
-}
-
-export class PositionedGguf extends GgufWriter implements PositionedFile {
-  descriptor(): number {
-    return this.fd;
-  }
-  position(index: number): number {
-    return this.positionOf(index, 0);
-  }
-  commit(): void {
-    this.finish();
-    renameSync(`${this.file}.partial`, this.file);
-    this.abort();
-  }
+/** A safetensors or GGUF writer (header and tensor offsets already on disk) used for positioned writes. */
+export function positioned(writer: SequentialTensorWriter): PositionedFile {
+  return {
+    descriptor: () => writer.descriptor,
+    position: (index) => writer.tensorPosition(index),
+    commit: () => writer.commitPositioned(),
+    abort: () => writer.abort(),
+  };
 }
 
 /** Read-only descriptors for the source files, opened once per build. */
