@@ -16,25 +16,11 @@ import { readSplit, writeSplit } from "../../src/moe/split.js";
 import { verifyMoe } from "../../src/moe/verify.js";
 import { assertUserError, tempDir } from "../formats/helpers.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
+import { tinyLlamaConfig } from "./tiny-config.js";
 
 const dir = tempDir("moe-build");
 
-const tiny: LlamaConfig = {
-  hiddenSize: 16,
-  intermediateSize: 40,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  headDim: 4,
-  vocabSize: 300,
-  maxSeqLen: 64,
-  rmsNormEps: 1e-5,
-  ropeTheta: 10000,
-  tieWordEmbeddings: false,
-  bosTokenId: 1,
-  eosTokenId: 2,
-  modelType: "llama",
-};
+const tiny = tinyLlamaConfig();
 
 function tinyModel(name: string, dtype: "F32" | "BF16", config: LlamaConfig = tiny): string {
   const path = join(dir, name);

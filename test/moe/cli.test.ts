@@ -1,33 +1,25 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { registerMoeCommands } from "../../src/moe/cli.js";
 import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../formats/helpers.js";
 import { runCommands } from "../helpers/in-process-cli.js";
+import { tinyLlamaConfig } from "./tiny-config.js";
 
 const dir = tempDir("moe-cli");
 
 const run = (...args: string[]): Promise<string> => runCommands(registerMoeCommands, ...args);
 
-const config: LlamaConfig = {
-  hiddenSize: 16,
+const config = tinyLlamaConfig({
   intermediateSize: 24,
-  numLayers: 2,
   numHeads: 2,
   numKvHeads: 1,
   headDim: 8,
   vocabSize: 280,
   maxSeqLen: 32,
-  rmsNormEps: 1e-5,
-  ropeTheta: 10000,
-  tieWordEmbeddings: false,
-  bosTokenId: 1,
-  eosTokenId: 2,
-  modelType: "llama",
-};
+});
 
 describe("assay moe CLI", () => {
   test("split → build → verify with --json; bad flags are UserErrors", async () => {

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { Rng } from "../../src/llama/sampler.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { buildMoe } from "../../src/moe/build.js";
@@ -16,25 +15,11 @@ import { refitDown } from "../../src/moe/refit-down.js";
 import { runReport } from "../../src/moe/report.js";
 import { verifyMoe } from "../../src/moe/verify.js";
 import { tempDir } from "../formats/helpers.js";
+import { tinyLlamaConfig } from "./tiny-config.js";
 
 const dir = tempDir("moe-fit");
 
-const tiny: LlamaConfig = {
-  hiddenSize: 16,
-  intermediateSize: 32,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  headDim: 4,
-  vocabSize: 64,
-  maxSeqLen: 64,
-  rmsNormEps: 1e-5,
-  ropeTheta: 10000,
-  tieWordEmbeddings: true,
-  bosTokenId: 1,
-  eosTokenId: 2,
-  modelType: "llama",
-};
+const tiny = tinyLlamaConfig({ intermediateSize: 32, vocabSize: 64, tieWordEmbeddings: true });
 
 function inputs(n: number, d: number, seed: number): Float32Array[] {
   const rng = new Rng(seed);

@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { openCheckpoint } from "../../src/formats/checkpoint.js";
 import { convertCheckpoint } from "../../src/formats/convert.js";
-import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { type BuildOptions, buildMoe } from "../../src/moe/build.js";
 import { type DenseModel, openDense } from "../../src/moe/dense.js";
@@ -18,25 +17,11 @@ import type { MoeSplit } from "../../src/moe/split.js";
 import { WriteThread } from "../../src/moe/write-worker.js";
 import { tempDir } from "../formats/helpers.js";
 import { sharedPath } from "../helpers/shared.js";
+import { tinyLlamaConfig } from "./tiny-config.js";
 
 const dir = tempDir("moe-stream");
 
-const tiny: LlamaConfig = {
-  hiddenSize: 16,
-  intermediateSize: 40,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  headDim: 4,
-  vocabSize: 300,
-  maxSeqLen: 64,
-  rmsNormEps: 1e-5,
-  ropeTheta: 10000,
-  tieWordEmbeddings: false,
-  bosTokenId: 1,
-  eosTokenId: 2,
-  modelType: "llama",
-};
+const tiny = tinyLlamaConfig();
 
 /** Every file of an export (a GGUF file, or the files of a Hugging Face folder) by relative name. */
 function contents(path: string): Map<string, Buffer> {
