@@ -54,7 +54,7 @@ async function ours(what: string, games: string[], workers: number, shareBoards 
     shareBoards,
   });
   const used = process.cpuUsage(cpu0);
-  rmSync(out, { recursive: true, force: true });
+  // Outputs stay until the end: see fileCreationMicros on why deleting between runs skews the next.
   const how = shareBoards ? "shared boards" : "image per sample";
   const row = {
     what: `${what} (assay, ${how}, ${workers} worker${workers > 1 ? "s" : ""})`,
@@ -130,24 +130,24 @@ const load = (): string =>
 
 /**
  * Microseconds to create and write one small file in `dir`. Both generators create two files per board,
- * and on some file systems (this project's VM: 30 to 700 µs, depending on the folder) that alone is a
- * large share of a sample's cost, so the figure is printed beside the results.
+ * so this cost is part of every sample's and is printed beside the results. It is not a constant of the
+ * disk: ext4 without a journal (this project's VM) will not reuse an inode freed in the last 1 to 5
+ * minutes and scans past each such inode when creating a file, so creation costs 25 µs on a quiet disk
+ * and over 300 µs shortly after many files were deleted. Hence nothing is deleted until the end here.
  */
-function fileCreationMicros(dir: string): number {
-  const probe = join(dir, "probe");
+function fileCreationMicros(dir: string, name: string): number {
+  const probe = join(dir, name);
   mkdirSync(probe);
   const data = Buffer.alloc(4096, 1);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < 200; i++) writeFileSync(join(probe, `f${i}.png`), data);
-  const us = Number(process.hrtime.bigint() - t0) / 1e3 / 200;
-  rmSync(probe, { recursive: true, force: true });
-  return us;
+  return Number(process.hrtime.bigint() - t0) / 1e3 / 200;
 }
 
 async function main(): Promise<void> {
   await loadGames();
   process.stdout.write(
-    `GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s), load average ${load()}, writing under ${tmp} (creating a file there: ${fileCreationMicros(tmp).toFixed(0)} µs)\n`,
+    `GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s), load average ${load()}, writing under ${tmp} (creating a file there: ${fileCreationMicros(tmp, "probe-start").toFixed(0)} µs)\n`,
   );
   const w = Math.max(2, Math.min(4, availableParallelism()));
   await ours(`mixed ${MIXED.join("+")}`, MIXED, 1);
@@ -222,7 +222,9 @@ async function main(): Promise<void> {
   }
   if (comparisons.length > 0) process.stdout.write("\nSpeed-up per sample (original: one Python process):\n");
   for (const c of comparisons) process.stdout.write(`  ${c}\n`);
-  process.stdout.write(`load average at the end: ${load()}\n`);
+  process.stdout.write(
+    `load average at the end: ${load()}; creating a file: ${fileCreationMicros(tmp, "probe-end").toFixed(0)} µs\n`,
+  );
   rmSync(tmp, { recursive: true, force: true });
 }
 

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFile, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
+import { FileThread } from "./file-thread.js";
 import { writeFileAtomic } from "./io.js";
-import { getGame, loadGames } from "./registry.js";
+import { getGame, isFolderGame, loadGames } from "./registry.js";
 import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
 import type { GameQASample, Level } from "./types.js";
 
@@ -25,6 +26,12 @@ export interface GenerateOptions {
    * as the original does for most games; false: every sample gets a state and image of its own.
    */
   shareBoards?: boolean;
+  /**
+   * Worker threads start only when the main thread, after timing its first boards, estimates the
+   * rest at more than this many milliseconds (default 500: a thread costs about 0.1 s to start and
+   * runs cold code for a while). 0 starts them at once.
+   */
+  threadsAfterMs?: number;
 }
 
 export interface GenerateResult {
@@ -63,46 +70,38 @@ export function writeBoard(stagingDir: string, built: BuiltBoard): void {
   for (const f of built.files) writeFileSync(join(stagingDir, f.path), f.data);
 }
 
-/**
- * Board files written through libuv's thread pool, so that creating files (0.03 to over 0.5 ms
- * each, depending on the disk) runs on another core while this thread builds the next boards.
- * Used by the main thread only: a worker thread terminated with writes in flight could create a
- * file after the staging folder is removed.
- */
-class BackgroundWriter {
-  private pending = 0;
-  private error: Error | undefined;
-  private waiters: Array<() => void> = [];
-
-  constructor(readonly dir: string) {}
-
-  write(built: BuiltBoard): void {
-    for (const f of built.files) {
-      this.pending++;
-      writeFile(join(this.dir, f.path), f.data, (err) => {
-        this.pending--;
-        if (err && !this.error) this.error = err;
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const w of waiters) w();
-      });
-    }
-  }
-
-  /** Wait until at most `max` writes are in flight, then report the first write error. */
-  async drain(max = 0): Promise<void> {
-    while (this.pending > max) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    if (this.error) throw this.error;
-  }
-
-  /** Wait for every write in flight, ignoring errors (before removing the staging folder). */
-  async settle(): Promise<void> {
-    await this.drain().catch(() => undefined);
-  }
+/** Where the main thread's board files go: a file thread for large runs, plain writes for small ones. */
+interface BoardWriter {
+  readonly dir: string;
+  write(built: BuiltBoard): void;
+  /** Wait until at most `max` batches are in flight (0: all written); throws the first write error. */
+  drain(max?: number): Promise<void>;
+  /** Wait for what is in flight, ignoring errors, and release the writer. */
+  close(): Promise<void>;
 }
 
-/** Writes in flight before the main thread waits (bounds the memory held by pending files). */
-const MAX_PENDING_WRITES = 64;
+/** Below this many boards a file thread's start-up (about 30 ms) costs more than it saves. */
+const FILE_THREAD_MIN_BOARDS = 64;
+/** Batches in flight before the main thread waits (bounds the memory held by pending files). */
+const MAX_PENDING_BATCHES = 8;
+
+function boardWriter(dir: string, boards: number): BoardWriter {
+  if (boards >= FILE_THREAD_MIN_BOARDS) {
+    const thread = new FileThread(dir);
+    return {
+      dir,
+      write: (built) => thread.write(built.files),
+      drain: (max) => thread.drain(max),
+      close: () => thread.close(),
+    };
+  }
+  return {
+    dir,
+    write: (built) => writeBoard(dir, built),
+    drain: async () => undefined,
+    close: async () => undefined,
+  };
+}
 
 /**
  * Samples are written into OUT/.gameqa-partial-<pid>/{images,states}; when all are done the two
@@ -148,7 +147,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   });
   const boards: Array<GameQASample[] | undefined> = new Array(jobs.length);
   const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length));
-  const writer = new BackgroundWriter(staging);
+  const writer = boardWriter(staging, jobs.length);
   try {
     if (workers === 1) {
       for (const [i, job] of jobs.entries()) {
@@ -156,22 +155,23 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         writer.write(built);
         boards[i] = built.samples;
         progress.tick(built.samples.length);
-        await writer.drain(MAX_PENDING_WRITES);
+        await writer.drain(MAX_PENDING_BATCHES);
       }
     } else {
-      await runWorkers(jobs, workers, opts.seed, writer, (i, s) => {
+      await runWorkers(jobs, workers, opts.seed, opts.threadsAfterMs ?? THREADS_WORTH_MS, writer, (i, s) => {
         boards[i] = s;
         progress.tick(s.length);
       });
     }
     await writer.drain();
   } catch (err) {
-    await writer.settle();
+    await writer.close();
     rmSync(staging, { recursive: true, force: true });
     throw err;
   } finally {
     progress.finish();
   }
+  await writer.close();
   publish(staging, opts.outDir);
   const list = boards.flatMap((b) => b ?? []);
   const format =
@@ -209,8 +209,17 @@ interface WorkerError {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Build the jobs with K parallel builders: this thread plus K - 1 worker threads (starting a
- * thread costs about 0.1 s of CPU, so the main thread does not sit idle). Jobs are handed out in
+ * A new thread costs about 0.1 s of CPU to start and then runs cold code for a while (measured:
+ * 0.3 CPU-s before it pays on tictactoe boards), so threads start only once the main thread has
+ * timed a few boards and the rest would still take longer than this alone.
+ */
+const THREADS_WORTH_MS = 500;
+/** Boards the main thread builds before it estimates the rest. */
+const BOARDS_BEFORE_ESTIMATE = 16;
+
+/**
+ * Build the jobs with up to K parallel builders: this thread plus K - 1 worker threads, started
+ * when the remaining work is worth their start-up (see THREADS_WORTH_MS). Jobs are handed out in
  * small chunks; each worker keeps two chunks queued so it never waits for this thread, which
  * yields to the event loop after every board it builds itself. Output bytes do not depend on who
  * built what.
@@ -219,70 +228,83 @@ async function runWorkers(
   jobs: Job[],
   count: number,
   seed: number | string,
-  writer: BackgroundWriter,
+  threadsAfterMs: number,
+  writer: BoardWriter,
   onBoard: (index: number, s: GameQASample[]) => void,
 ): Promise<void> {
   const staging = writer.dir;
+  const games = [...new Set(jobs.map((j) => j.game))];
   const script = new URL("./worker.js", import.meta.url);
   if (!existsSync(script)) throw new Error(`gameqa worker script missing: ${script.pathname}`);
   const chunk = Math.max(1, Math.min(16, Math.ceil(jobs.length / (count * 8))));
   let next = 0;
   let failed = false;
   const all: Worker[] = [];
+  const threads: Array<Promise<void>> = [];
   const stopAll = (): void => {
     failed = true;
     next = jobs.length; // hand out nothing more
     for (const w of all) void w.terminate();
   };
-  const threads = Array.from(
-    { length: count - 1 },
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(script, { workerData: { seed, outDir: staging } });
-        all.push(worker);
-        let queued = 0;
-        const feed = (): void => {
-          while (queued < 2 * chunk && next < jobs.length) {
-            const batch = [];
-            for (let k = 0; k < chunk && next < jobs.length; k++, next++)
-              batch.push({ index: next, job: jobs[next] });
-            queued += batch.length;
-            worker.postMessage(batch);
-          }
-          if (queued === 0) void worker.terminate().then(() => resolve());
-        };
-        worker.on("message", (msg: WorkerResult | WorkerError) => {
-          if (msg.type === "error") {
-            stopAll();
-            reject(new Error(msg.message));
-            return;
-          }
-          onBoard(msg.index, msg.samples);
-          queued--;
-          feed();
-        });
-        worker.on("error", (err) => {
+  const startThread = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(script, { workerData: { seed, outDir: staging, games } });
+      all.push(worker);
+      let queued = 0;
+      const feed = (): void => {
+        while (queued < 2 * chunk && next < jobs.length) {
+          const batch = [];
+          for (let k = 0; k < chunk && next < jobs.length; k++, next++)
+            batch.push({ index: next, job: jobs[next] });
+          queued += batch.length;
+          worker.postMessage(batch);
+        }
+        if (queued === 0) void worker.terminate().then(() => resolve());
+      };
+      worker.on("message", (msg: WorkerResult | WorkerError) => {
+        if (msg.type === "error") {
           stopAll();
-          reject(err);
-        });
+          reject(new Error(msg.message));
+          return;
+        }
+        onBoard(msg.index, msg.samples);
+        queued--;
         feed();
-      }),
-  );
+      });
+      worker.on("error", (err) => {
+        stopAll();
+        reject(err);
+      });
+      feed();
+    });
+  const startThreads = (): void => {
+    for (let k = 1; k < count; k++) threads.push(startThread());
+  };
+  // Games registered in code exist only in this thread.
+  const threadable = games.every(isFolderGame);
+  if (threadable && threadsAfterMs <= 0) startThreads();
   const local = async (): Promise<void> => {
+    const t0 = performance.now();
+    let built = 0;
     while (next < jobs.length && !failed) {
       const index = next++;
       const job = jobs[index] as Job;
       try {
-        const built = buildBoard(getGame(job.game), job, seed);
-        writer.write(built);
-        onBoard(index, built.samples);
-        await writer.drain(MAX_PENDING_WRITES);
+        const board = buildBoard(getGame(job.game), job, seed);
+        writer.write(board);
+        onBoard(index, board.samples);
+        await writer.drain(MAX_PENDING_BATCHES);
       } catch (err) {
         stopAll();
         throw err;
       }
+      if (++built === BOARDS_BEFORE_ESTIMATE && threadable && threads.length === 0) {
+        const rest = ((performance.now() - t0) / built) * (jobs.length - next);
+        if (rest > threadsAfterMs) startThreads();
+      }
       await nextTurn();
     }
   };
-  await Promise.all([...threads, local()]);
+  await local();
+  await Promise.all(threads);
 }

@@ -26,31 +26,51 @@ export function registerGame<S>(game: GameDefinition<S>): void {
   games.set(game.name, game as AnyGame);
 }
 
-let loaded: Promise<void> | undefined;
 /** Game folders that failed to load (name → message); shown when such a game is asked for. */
 const loadErrors = new Map<string, string>();
+/** Names of the games that came from a folder (worker threads can load only those). */
+const folderGames = new Set<string>();
+/** Imports started, by folder name (each folder is imported once). */
+const imports = new Map<string, Promise<void>>();
 
-/** Import and register every game folder shipped next to this file (idempotent). */
-export function loadGames(): Promise<void> {
-  loaded ??= (async () => {
-    const dir = join(dirname(fileURLToPath(import.meta.url)), "games");
-    const folders = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort();
-    for (const name of folders) {
-      const entry = join(dir, name, "index.js");
+function importFolder(dir: string, name: string): Promise<void> {
+  let p = imports.get(name);
+  if (!p) {
+    p = (async () => {
       try {
-        const mod = (await import(pathToFileURL(entry).href)) as { default?: AnyGame };
-        if (mod.default) registerGame(mod.default);
-        else loadErrors.set(name, "index.js has no default export");
+        const mod = (await import(pathToFileURL(join(dir, name, "index.js")).href)) as { default?: AnyGame };
+        if (mod.default) {
+          registerGame(mod.default);
+          folderGames.add(mod.default.name);
+        } else loadErrors.set(name, "index.js has no default export");
       } catch (err) {
         // One broken game folder must not take the other games down with it.
         loadErrors.set(name, err instanceof Error ? err.message : String(err));
       }
-    }
-  })();
-  return loaded;
+    })();
+    imports.set(name, p);
+  }
+  return p;
+}
+
+/**
+ * Import and register the game folders shipped next to this file (idempotent): all of them, or only
+ * `only` (folder names) when given, as worker threads do to start faster.
+ */
+export async function loadGames(only?: readonly string[]): Promise<void> {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), "games");
+  const folders = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const wanted = only?.every((n) => folders.includes(n)) ? [...only].sort() : folders;
+  // In name order, so that registration (and listing) does not depend on timing.
+  for (const name of wanted) await importFolder(dir, name);
+}
+
+/** Whether a game came from a game folder (and not from registerGame in code). */
+export function isFolderGame(name: string): boolean {
+  return folderGames.has(name);
 }
 
 /** Game folders that could not be loaded, with the reason. */

@@ -10,7 +10,7 @@ import { findOptionKey, makeChoices, stripOptionKey } from "../../src/gameqa/opt
 import { getGame, listGames, loadGames, registerGame } from "../../src/gameqa/registry.js";
 import { readPngInfo, svgToPng } from "../../src/gameqa/render/png.js";
 import { createRng, hashSeed } from "../../src/gameqa/rng.js";
-import type { GameDefinition } from "../../src/gameqa/types.js";
+import { type GameDefinition, LEVELS } from "../../src/gameqa/types.js";
 import { UserError } from "../../src/util/errors.js";
 
 const MINE = ["sudoku", "maze", "tictactoe", "lifegame", "langton_ant"];
@@ -104,7 +104,14 @@ describe("generation", () => {
     const b = join(tmp, "b");
     const c = join(tmp, "c");
     await generateDataset({ ...base, plotLevels: [...base.plotLevels], seed: "s1", outDir: a, workers: 1 });
-    await generateDataset({ ...base, plotLevels: [...base.plotLevels], seed: "s1", outDir: b, workers: 2 });
+    await generateDataset({
+      ...base,
+      plotLevels: [...base.plotLevels],
+      seed: "s1",
+      outDir: b,
+      workers: 2,
+      threadsAfterMs: 0, // start the worker thread at once, however small the run
+    });
     await generateDataset({ ...base, plotLevels: [...base.plotLevels], seed: "s2", outDir: c, workers: 1 });
     const files = listFiles(a);
     assert.deepEqual(listFiles(b), files);
@@ -194,10 +201,23 @@ describe("generation", () => {
     };
     const a = join(tmp, "ps-a");
     const b = join(tmp, "ps-b");
-    const ra = await generateDataset({ ...opts, seed: 9, outDir: a, workers: 2 });
+    const ra = await generateDataset({ ...opts, seed: 9, outDir: a, workers: 2, threadsAfterMs: 0 });
     await generateDataset({ ...opts, seed: 9, outDir: b, workers: 1 });
     assert.equal(ra.images, ra.samples);
     for (const f of listFiles(a)) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f);
+  });
+
+  test("a run large enough for the file thread writes the same bytes as worker threads", async () => {
+    const opts = { games: ["lifegame"], perTask: 24, plotLevels: [...LEVELS], progress: "silent" as const };
+    assert.ok(planJobs(opts).length >= 64, "enough boards to use the file thread");
+    const a = join(tmp, "ft-a");
+    const b = join(tmp, "ft-b");
+    const ra = await generateDataset({ ...opts, seed: 4, outDir: a, workers: 1 });
+    await generateDataset({ ...opts, seed: 4, outDir: b, workers: 2, threadsAfterMs: 0 });
+    const files = listFiles(a);
+    assert.equal(files.length, 1 + 2 * ra.images);
+    assert.deepEqual(listFiles(b), files);
+    for (const f of files) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f);
   });
 
   test("jsonl output", async () => {
@@ -258,22 +278,21 @@ describe("library games", () => {
     for (const s of readDataset(dir).samples) assert.ok(Number(s.answer) >= 1 && Number(s.answer) <= 9);
   });
 
-  test("worker threads only know folder games: the error surfaces and no staging folder is left", async () => {
+  test("a game registered in code runs in this thread even when worker threads are asked for", async () => {
     registerGame(counter);
     const dir = join(tmp, "lib-workers");
-    await assert.rejects(
-      generateDataset({
-        games: ["test-counter"],
-        perTask: 4,
-        plotLevels: ["Easy"],
-        seed: 1,
-        outDir: dir,
-        workers: 2,
-        progress: "silent",
-      }),
-      /test-counter/,
-    );
-    assert.deepEqual(readdirSync(dir), []);
+    const res = await generateDataset({
+      games: ["test-counter"],
+      perTask: 4,
+      plotLevels: ["Easy"],
+      seed: 1,
+      outDir: dir,
+      workers: 2,
+      threadsAfterMs: 0,
+      progress: "silent",
+    });
+    assert.equal(res.samples, 4);
+    assert.deepEqual(readdirSync(dir).sort(), ["data.json", "images", "states"]);
   });
 });
 

@@ -40,7 +40,7 @@ function assertSamePixels(svg: string, what: string): void {
 const fast = (svg: string): boolean => rasterizeFast(svg) !== null;
 
 describe("fast rasteriser = resvg, every game", () => {
-  before(loadGames);
+  before(() => loadGames());
 
   test("all games, all plot levels, several seeds: identical pixels and PNGs", () => {
     const games = listGames();

@@ -1,0 +1,91 @@
+/**
+ * A thread that creates the main thread's board files, so that the file system's work (from 25 µs to
+ * over 0.3 ms per new file, see docs/gameqa.md) runs on another core while the main thread builds the
+ * next boards. Files go over in batches: through libuv's pool every file cost three hand-offs (open,
+ * write, close) and their callbacks, which took as long on the main thread as the writing itself.
+ * This module is also the thread's entry point; it imports only Node built-ins, so it starts quickly.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import type { OutFile } from "./sample.js";
+
+const MARK = "assay-gameqa-files";
+type Reply = { done: number } | { done: number; error: string; code?: string };
+
+if (!isMainThread && (workerData as { kind?: string } | null)?.kind === MARK) {
+  const { dir } = workerData as { dir: string };
+  let failed = false;
+  parentPort?.on("message", (files: OutFile[]) => {
+    // After a failure the rest is skipped: the staging folder is removed anyway.
+    if (!failed) {
+      try {
+        for (const f of files) writeFileSync(join(dir, f.path), f.data);
+      } catch (err) {
+        failed = true;
+        const e = err as NodeJS.ErrnoException;
+        parentPort?.postMessage({ done: 1, error: e.message, code: e.code } satisfies Reply);
+        return;
+      }
+    }
+    parentPort?.postMessage({ done: 1 } satisfies Reply);
+  });
+}
+
+/** Files per message: large enough to make the hand-off cheap, small enough to keep both threads busy. */
+const BATCH_FILES = 16;
+
+/** Writes files under `dir` on a thread of its own, in batches. */
+export class FileThread {
+  private readonly worker: Worker;
+  private batch: OutFile[] = [];
+  private inFlight = 0;
+  private error: Error | undefined;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly dir: string) {
+    this.worker = new Worker(new URL(import.meta.url), { workerData: { kind: MARK, dir } });
+    this.worker.on("message", (r: Reply) => {
+      this.inFlight -= r.done;
+      if ("error" in r && !this.error) this.error = Object.assign(new Error(r.error), { code: r.code });
+      this.wake();
+    });
+    this.worker.on("error", (err) => {
+      this.error ??= err;
+      this.inFlight = 0;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  write(files: readonly OutFile[]): void {
+    for (const f of files) this.batch.push(f);
+    if (this.batch.length >= BATCH_FILES) this.flush();
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0 || this.error) return;
+    this.inFlight++;
+    this.worker.postMessage(this.batch);
+    this.batch = [];
+  }
+
+  /** Wait until at most `maxBatches` batches are in flight (0: everything written); throws the first error. */
+  async drain(maxBatches = 0): Promise<void> {
+    if (maxBatches === 0) this.flush();
+    while (this.inFlight > maxBatches && !this.error) await new Promise<void>((r) => this.waiters.push(r));
+    if (this.error) throw this.error;
+  }
+
+  /** Wait for the batches in flight, ignoring errors, and stop the thread (before removing the folder). */
+  async close(): Promise<void> {
+    this.batch = [];
+    while (this.inFlight > 0) await new Promise<void>((r) => this.waiters.push(r));
+    await this.worker.terminate();
+  }
+}
