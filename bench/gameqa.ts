@@ -146,9 +146,14 @@ function fileCreationMicros(dir: string, name: string): number {
 
 async function main(): Promise<void> {
   await loadGames();
+  const create = fileCreationMicros(tmp, "probe-start");
   process.stdout.write(
-    `GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s), load average ${load()}, writing under ${tmp} (creating a file there: ${fileCreationMicros(tmp, "probe-start").toFixed(0)} µs)\n`,
+    `GameQA generation bench: ${N} samples per run, PNG images included, ${availableParallelism()} CPU(s), load average ${load()}, writing under ${tmp} (creating a file there: ${create.toFixed(0)} µs)\n`,
   );
+  if (create > 100)
+    process.stdout.write(
+      "warning: creating a file is slow here; on ext4 without a journal that happens for a few minutes after many files were deleted nearby (e.g. by a test run or an earlier bench), and it weighs on our figures far more than on the original's\n",
+    );
   const w = Math.max(2, Math.min(4, availableParallelism()));
   await ours(`mixed ${MIXED.join("+")}`, MIXED, 1);
   await ours(`mixed ${MIXED.join("+")}`, MIXED, w);
