@@ -24,7 +24,7 @@ import {
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { request } from "undici";
+import type { request } from "undici";
 import { cacheDir } from "../dataset/download.js";
 import { UserError } from "../util/errors.js";
 import { formatBytes, Progress } from "../util/progress.js";
@@ -323,6 +323,7 @@ async function get(
     if (token && new URL(current).origin === hub) headers.authorization = `Bearer ${token}`;
     let res: Awaited<ReturnType<typeof request>>;
     try {
+      const { request } = await import("undici"); // loaded when needed: importing it takes ~70 ms
       res = await request(current, { method: "GET", headers, ...(signal ? { signal } : {}) });
     } catch (err) {
       if (signal?.aborted) throw signal.reason ?? err;

@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { Agent, request, errors as undiciErrors } from "undici";
+import type { Agent } from "undici";
 import {
   type ChatMessage,
   type ModelOutput,
@@ -29,7 +29,15 @@ export interface OpenAIProviderOptions {
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
-const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
+/** undici and its pool, loaded on the first request (importing undici takes ~70 ms: every CLI command paid it). */
+let http: Promise<{ request: typeof import("undici").request; agent: Agent }> | undefined;
+function httpClient(): NonNullable<typeof http> {
+  http ??= import("undici").then((u) => ({
+    request: u.request,
+    agent: new u.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null }),
+  }));
+  return http;
+}
 
 /** The parts of a Chat Completions response we read. */
 interface Completion {
@@ -98,6 +106,7 @@ export class OpenAIProvider implements Provider {
     let text: string;
     let headers: Record<string, string | string[] | undefined>;
     try {
+      const { request, agent } = await httpClient();
       const res = await request(config.completion ? this.completionsUrl : this.url, {
         method: "POST",
         headers: this.headers,
@@ -190,7 +199,8 @@ export function classifyError(err: unknown, signal: AbortSignal, neverReached?: 
   }
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
   const text = err instanceof Error ? `${err.message}${cause}` : String(err);
-  if (err instanceof undiciErrors.UndiciError || (err instanceof Error && "code" in err)) {
+  // undici's errors and Node's system errors all carry a code (UND_ERR_…, ECONNRESET, …).
+  if (err instanceof Error && "code" in err) {
     return new ProviderError(redact(`connection error: ${text}`), "transient");
   }
   return new ProviderError(redact(`request failed: ${text}`), "transient");
