@@ -278,7 +278,13 @@ async function runWorkers(
       feed();
     });
   const startThreads = (): void => {
-    for (let k = 1; k < count; k++) threads.push(startThread());
+    for (let k = 1; k < count; k++) {
+      const thread = startThread();
+      // Awaited only after this thread's own loop: mark it handled now, or a worker failing
+      // meanwhile would count as an unhandled rejection (and end the process).
+      thread.catch(() => undefined);
+      threads.push(thread);
+    }
   };
   // Games registered in code exist only in this thread.
   const threadable = games.every(isFolderGame);
