@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
@@ -32,6 +32,11 @@ export interface GenerateOptions {
    * runs cold code for a while). 0 starts them at once.
    */
   threadsAfterMs?: number;
+  /**
+   * Aborting stops the run: the staging folder is removed, an earlier dataset in outDir is left as
+   * it was, and the promise rejects with a UserError whose exitCode is 130.
+   */
+  signal?: AbortSignal;
 }
 
 export interface GenerateResult {
@@ -116,6 +121,25 @@ function stagingFolder(outDir: string): string {
   return dir;
 }
 
+/** Staging folders of runs that died (killed, crashed): their process no longer exists. */
+function removeAbandonedStaging(outDir: string): void {
+  for (const name of readdirSync(outDir)) {
+    const pid = /^\.gameqa-partial-(\d+)$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH")
+        rmSync(join(outDir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+const interrupted = (outDir: string): UserError =>
+  new UserError(`interrupted: nothing was written to ${outDir} (an earlier dataset there is unchanged)`, {
+    exitCode: 130,
+  });
+
 function publish(staging: string, outDir: string): void {
   const old = join(staging, "previous");
   mkdirSync(old);
@@ -150,7 +174,14 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   const writer = boardWriter(staging, jobs.length);
   try {
     if (workers === 1) {
+      let turn = performance.now();
       for (const [i, job] of jobs.entries()) {
+        // Let the event loop run now and then, so that an abort (Ctrl-C) is noticed.
+        if (performance.now() - turn > 50) {
+          await nextTurn();
+          turn = performance.now();
+        }
+        if (opts.signal?.aborted) throw interrupted(opts.outDir);
         const built = buildBoard(getGame(job.game), job, opts.seed);
         writer.write(built);
         boards[i] = built.samples;
@@ -158,10 +189,12 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         await writer.drain(MAX_PENDING_BATCHES);
       }
     } else {
-      await runWorkers(jobs, workers, opts.seed, opts.threadsAfterMs ?? THREADS_WORTH_MS, writer, (i, s) => {
+      const threadsAfterMs = opts.threadsAfterMs ?? THREADS_WORTH_MS;
+      await runWorkers(jobs, workers, opts.seed, threadsAfterMs, writer, opts.signal, (i, s) => {
         boards[i] = s;
         progress.tick(s.length);
       });
+      if (opts.signal?.aborted) throw interrupted(opts.outDir);
     }
     await writer.drain();
   } catch (err) {
@@ -173,6 +206,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   }
   await writer.close();
   publish(staging, opts.outDir);
+  removeAbandonedStaging(opts.outDir);
   const list = boards.flatMap((b) => b ?? []);
   const format =
     opts.format === "auto" || opts.format === undefined
@@ -230,6 +264,7 @@ async function runWorkers(
   seed: number | string,
   threadsAfterMs: number,
   writer: BoardWriter,
+  signal: AbortSignal | undefined,
   onBoard: (index: number, s: GameQASample[]) => void,
 ): Promise<void> {
   const staging = writer.dir;
@@ -292,7 +327,7 @@ async function runWorkers(
   const local = async (): Promise<void> => {
     const t0 = performance.now();
     let built = 0;
-    while (next < jobs.length && !failed) {
+    while (next < jobs.length && !failed && !signal?.aborted) {
       const index = next++;
       const job = jobs[index] as Job;
       try {
@@ -311,6 +346,18 @@ async function runWorkers(
       await nextTurn();
     }
   };
-  await local();
-  await Promise.all(threads);
+  // An abort stops handing out jobs; the caller sees `signal.aborted` and reports it.
+  const onAbort = (): void => stopAll();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    await local();
+    if (!signal?.aborted) await Promise.all(threads);
+  } catch (err) {
+    stopAll();
+    throw err;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    // No thread may still be writing when the caller removes the staging folder.
+    await Promise.all(all.map((w) => w.terminate()));
+  }
 }

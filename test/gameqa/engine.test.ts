@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -343,5 +343,70 @@ describe("export", () => {
       (e: unknown) => e instanceof UserError && /bad\.json\[0\]: field "question_id"/.test(e.message),
     );
     assert.throws(() => readDataset(join(tmp, "missing")), UserError);
+  });
+});
+
+describe("interruption and clean-up", () => {
+  const big = {
+    games: ["sudoku"],
+    perTask: 60,
+    plotLevels: [...LEVELS],
+    shareBoards: false,
+    progress: "silent" as const,
+    seed: 5,
+  };
+
+  for (const workers of [1, 2]) {
+    test(`an abort mid-run (${workers} worker${workers > 1 ? "s" : ""}) removes the staging folder and keeps the earlier dataset`, async () => {
+      const dir = join(tmp, `abort-${workers}`);
+      await generateDataset({
+        games: ["lifegame"],
+        perTask: 1,
+        plotLevels: ["Easy"],
+        seed: 1,
+        outDir: dir,
+        progress: "silent",
+      });
+      const before = readFileSync(join(dir, "data.json"));
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+      await assert.rejects(
+        generateDataset({ ...big, outDir: dir, workers, threadsAfterMs: 0, signal: controller.signal }),
+        (err: unknown) => err instanceof UserError && err.exitCode === 130 && /interrupted/.test(err.message),
+      );
+      assert.deepEqual(readdirSync(dir).sort(), ["data.json", "images", "states"]);
+      assert.ok(readFileSync(join(dir, "data.json")).equals(before), "earlier data.json unchanged");
+      assert.equal(readDataset(dir).samples.length, 4);
+    });
+  }
+
+  test("staging folders of dead runs are removed; a live run's is left alone", async () => {
+    const dir = join(tmp, "stale");
+    mkdirSync(dir, { recursive: true });
+    let dead = 4_000_000;
+    for (;;) {
+      try {
+        process.kill(dead, 0);
+        dead--;
+      } catch {
+        break;
+      }
+    }
+    mkdirSync(join(dir, `.gameqa-partial-${dead}`, "images"), { recursive: true });
+    mkdirSync(join(dir, `.gameqa-partial-${process.ppid}`));
+    await generateDataset({
+      games: ["lifegame"],
+      perTask: 1,
+      plotLevels: ["Easy"],
+      seed: 1,
+      outDir: dir,
+      progress: "silent",
+    });
+    assert.deepEqual(readdirSync(dir).sort(), [
+      `.gameqa-partial-${process.ppid}`,
+      "data.json",
+      "images",
+      "states",
+    ]);
   });
 });
