@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
@@ -15,6 +16,7 @@ export interface GenerateOptions {
   plotLevels: Level[];
   seed: number | string;
   outDir: string;
+  /** Parallel builders (this thread included); at most the number of CPUs. Default 1. */
   workers?: number;
   /** "json" = data.json array, "jsonl" = data.jsonl; "auto" picks jsonl above 20,000 samples. */
   format?: "json" | "jsonl" | "auto";
@@ -170,7 +172,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     mode: opts.progress ?? "auto",
   });
   const boards: Array<GameQASample[] | undefined> = new Array(jobs.length);
-  const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length));
+  // More builders than CPUs only adds start-up and switching.
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length, availableParallelism()));
   const writer = boardWriter(staging, jobs.length);
   try {
     if (workers === 1) {
