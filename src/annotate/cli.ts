@@ -5,25 +5,14 @@
 import { writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
-import { type AgreementReport, renderReport } from "../agreement/index.js";
-import { buildModel, intOption, openStore, printJson, table } from "../cli/common.js";
-import { TASK_NAME as LLMEVAL_MED_TASK } from "../llmeval-med/samples.js";
+import type { AgreementReport } from "../agreement/index.js";
+import { intOption } from "../cli/commands/options.js";
 import type { RunRow, RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
-import {
-  disagreements,
-  type JudgeRounding,
-  parseScale,
-  type RunAgreement,
-  type RunAgreementOptions,
-  runAgreement,
-} from "./agreement-run.js";
-import { RatingsDb } from "./db.js";
-import { exportRatings, readRatingsFile } from "./io.js";
-import { type ItemOptions, loadItems } from "./items.js";
-import { planRejudge, rejudge, snapshot } from "./refine.js";
-import { type GenericRejudgeResult, promptOption, rejudgeByRescoring } from "./rejudge-generic.js";
-import { startAnnotateServer } from "./server.js";
+import type { JudgeRounding, RunAgreement, RunAgreementOptions } from "./agreement-run.js";
+import type { RatingsDb } from "./db.js";
+import type { ItemOptions } from "./items.js";
+import type { GenericRejudgeResult } from "./rejudge-generic.js";
 
 interface CommonFlags {
   db?: string;
@@ -32,7 +21,8 @@ interface CommonFlags {
   groupBy?: string;
 }
 
-function itemOptions(f: CommonFlags): ItemOptions {
+async function itemOptions(f: CommonFlags): Promise<ItemOptions> {
+  const { parseScale } = await import("./agreement-run.js");
   return {
     ...(f.scale ? { scale: parseScale(f.scale) } : {}),
     ...(f.scorer ? { scorer: f.scorer } : {}),
@@ -40,19 +30,12 @@ function itemOptions(f: CommonFlags): ItemOptions {
   };
 }
 
-function withStore<T>(db: string | undefined, fn: (store: RunStore, ratings: RatingsDb) => T): T {
-  const store = openStore(db);
-  try {
-    return fn(store, new RatingsDb(store.db));
-  } finally {
-    store.close();
-  }
-}
-
-async function withStoreAsync<T>(
+async function withStore<T>(
   db: string | undefined,
-  fn: (store: RunStore, ratings: RatingsDb) => Promise<T>,
+  fn: (store: RunStore, ratings: RatingsDb) => T | Promise<T>,
 ): Promise<T> {
+  const { openStore } = await import("../cli/common.js");
+  const { RatingsDb } = await import("./db.js");
   const store = openStore(db);
   try {
     return await fn(store, new RatingsDb(store.db));
@@ -81,10 +64,14 @@ export function registerAnnotateCommands(program: Command): void {
       .option("--port <n>", "port", intOption("--port", 0), 8080)
       .option("--host <host>", "address to listen on", "127.0.0.1"),
   ).action(async (f: CommonFlags & { run: string; port: number; host: string }) => {
+    const { openStore } = await import("../cli/common.js");
+    const { RatingsDb } = await import("./db.js");
+    const { loadItems } = await import("./items.js");
+    const { startAnnotateServer } = await import("./server.js");
     const store = openStore(f.db);
     const ratings = new RatingsDb(store.db);
     const run = store.requireRun(f.run);
-    const items = loadItems(store, run, itemOptions(f));
+    const items = loadItems(store, run, await itemOptions(f));
     let srv: Awaited<ReturnType<typeof startAnnotateServer>>;
     try {
       srv = await startAnnotateServer({
@@ -137,16 +124,22 @@ export function registerAnnotateCommands(program: Command): void {
     .option("--url <base>", "server address the link starts with", "http://127.0.0.1:8080")
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
-    .action((name: string, f: { run?: string; rotate?: boolean; url: string; db?: string; json?: boolean }) =>
-      withStore(f.db, (store, ratings) => {
-        const runId = f.run ? store.requireRun(f.run).id : null;
-        const token = f.rotate ? ratings.rotateToken(name) : ratings.addAnnotator(name, runId);
-        const link = `${f.url.replace(/\/+$/, "")}/a/${token}/`;
-        if (f.json) return printJson({ annotator: name, run: runId, token, link });
-        process.stdout.write(
-          `annotator ${name}${runId ? ` (run ${runId})` : ""}\npersonal link (shown once, keep it private):\n  ${link}\n`,
-        );
-      }),
+    .action(
+      async (
+        name: string,
+        f: { run?: string; rotate?: boolean; url: string; db?: string; json?: boolean },
+      ) => {
+        const { printJson } = await import("../cli/common.js");
+        await withStore(f.db, (store, ratings) => {
+          const runId = f.run ? store.requireRun(f.run).id : null;
+          const token = f.rotate ? ratings.rotateToken(name) : ratings.addAnnotator(name, runId);
+          const link = `${f.url.replace(/\/+$/, "")}/a/${token}/`;
+          if (f.json) return printJson({ annotator: name, run: runId, token, link });
+          process.stdout.write(
+            `annotator ${name}${runId ? ` (run ${runId})` : ""}\npersonal link (shown once, keep it private):\n  ${link}\n`,
+          );
+        });
+      },
     );
 
   annotate
@@ -154,8 +147,9 @@ export function registerAnnotateCommands(program: Command): void {
     .description("list annotators (names only; tokens are not stored)")
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
-    .action((f: { db?: string; json?: boolean }) =>
-      withStore(f.db, (_store, ratings) => {
+    .action(async (f: { db?: string; json?: boolean }) => {
+      const { printJson, table } = await import("../cli/common.js");
+      await withStore(f.db, (_store, ratings) => {
         const list = ratings.listAnnotators();
         if (f.json) return printJson(list);
         process.stdout.write(
@@ -164,8 +158,8 @@ export function registerAnnotateCommands(program: Command): void {
             list.map((a) => [a.name, a.runId ?? "(all)", a.createdAt.slice(0, 19)]),
           )}\n`,
         );
-      }),
-    );
+      });
+    });
 
   annotate
     .command("export")
@@ -174,16 +168,17 @@ export function registerAnnotateCommands(program: Command): void {
     .option("--format <format>", "csv or jsonl", "csv")
     .option("--out <file>", "write to a file instead of stdout")
     .option("--db <path>", "run database")
-    .action((f: { run: string; format: string; out?: string; db?: string }) =>
-      withStore(f.db, (store, ratings) => {
+    .action(async (f: { run: string; format: string; out?: string; db?: string }) => {
+      const { exportRatings } = await import("./io.js");
+      await withStore(f.db, (store, ratings) => {
         if (f.format !== "csv" && f.format !== "jsonl")
           throw new UserError(`--format must be csv or jsonl, got "${f.format}"`);
         const run = store.requireRun(f.run);
         const text = exportRatings(ratings.ratingsFor(run.id), f.format);
         if (f.out) writeFileSync(f.out, text);
         else process.stdout.write(text);
-      }),
-    );
+      });
+    });
 
   itemFlags(
     annotate
@@ -195,10 +190,13 @@ export function registerAnnotateCommands(program: Command): void {
       .requiredOption("--run <id>", "run the ratings belong to")
       .option("--format <format>", "csv or jsonl (default: from the file name)")
       .option("--json", "print JSON"),
-  ).action((file: string, f: CommonFlags & { run: string; format?: string; json?: boolean }) =>
-    withStore(f.db, (store, ratings) => {
+  ).action(async (file: string, f: CommonFlags & { run: string; format?: string; json?: boolean }) => {
+    const { printJson } = await import("../cli/common.js");
+    const { readRatingsFile } = await import("./io.js");
+    const { loadItems } = await import("./items.js");
+    await withStore(f.db, async (store, ratings) => {
       const run = store.requireRun(f.run);
-      const items = loadItems(store, run, itemOptions(f));
+      const items = loadItems(store, run, await itemOptions(f));
       const rows = readRatingsFile(file, items, f.format ? { format: f.format } : {});
       ratings.saveMany(run.id, rows);
       const annotators = [...new Set(rows.map((r) => r.annotator))].sort();
@@ -206,8 +204,8 @@ export function registerAnnotateCommands(program: Command): void {
       process.stdout.write(
         `imported ${rows.length} rating(s) for run ${run.id} from ${annotators.length} annotator(s): ${annotators.join(", ")}\n`,
       );
-    }),
-  );
+    });
+  });
 
   annotate
     .command("snapshot")
@@ -217,16 +215,17 @@ export function registerAnnotateCommands(program: Command): void {
     .requiredOption("--run <id>", "judged run")
     .requiredOption("--out <dir>", "new version folder, e.g. refine/v1")
     .option("--db <path>", "run database")
-    .action(async (f: { run: string; out: string; db?: string }) =>
-      withStoreAsync(f.db, async (store) => {
+    .action(async (f: { run: string; out: string; db?: string }) => {
+      const { snapshot } = await import("./refine.js");
+      await withStore(f.db, async (store) => {
         const run = store.requireRun(f.run);
         const r = await snapshot(store, run, f.out);
         process.stdout.write(
           `wrote ${f.out}: prompts/ and ${r.checklists} checklist file(s). Copy it to a new version, edit, then:\n` +
             `  diff -ru ${f.out} <new>   and   assay rejudge ${run.id} --prompts <new>\n`,
         );
-      }),
-    );
+      });
+    });
 
   registerAgreementCommands(program);
   registerRejudgeCommand(program);
@@ -241,11 +240,11 @@ interface AgreementFlags extends CommonFlags {
   json?: boolean;
 }
 
-function agreementOptions(f: AgreementFlags): RunAgreementOptions {
+async function agreementOptions(f: AgreementFlags): Promise<RunAgreementOptions> {
   if (f.judgeRounding !== "nearest" && f.judgeRounding !== "floor")
     throw new UserError(`--judge-rounding must be nearest or floor, got "${f.judgeRounding}"`);
   return {
-    ...itemOptions(f),
+    ...(await itemOptions(f)),
     ...(f.judgeRun ? { judgeRunId: f.judgeRun } : {}),
     judgeRounding: f.judgeRounding as JudgeRounding,
     rounds: f.rounds,
@@ -284,9 +283,12 @@ function registerAgreementCommands(program: Command): void {
 
   agreementFlags(
     agreement.command("report", { isDefault: true }).description("the agreement report (the default)"),
-  ).action((f: AgreementFlags) =>
-    withStore(f.db, (store, ratings) => {
-      const a = runAgreement(store, ratings, f.run, agreementOptions(f));
+  ).action(async (f: AgreementFlags) => {
+    const { renderReport } = await import("../agreement/index.js");
+    const { printJson } = await import("../cli/common.js");
+    const { runAgreement } = await import("./agreement-run.js");
+    await withStore(f.db, async (store, ratings) => {
+      const a = runAgreement(store, ratings, f.run, await agreementOptions(f));
       if (a.report.counts.withHumans === 0)
         throw new UserError(
           `run ${a.humanRun} has no human ratings yet (rate in: assay annotate --run ${a.humanRun}, or assay annotate import)`,
@@ -301,8 +303,8 @@ function registerAgreementCommands(program: Command): void {
           report: a.report,
         });
       process.stdout.write(`${header(a)}\n${renderReport(a.report)}`);
-    }),
-  );
+    });
+  });
 
   agreementFlags(
     agreement
@@ -311,9 +313,11 @@ function registerAgreementCommands(program: Command): void {
         "items where judge and humans differ most: checklist, judge reasoning and comments side by side",
       )
       .option("--top <n>", "how many", intOption("--top", 1), 10),
-  ).action((f: AgreementFlags & { top: number }) =>
-    withStore(f.db, (store, ratings) => {
-      const a = runAgreement(store, ratings, f.run, { ...agreementOptions(f), rounds: 0 });
+  ).action(async (f: AgreementFlags & { top: number }) => {
+    const { printJson } = await import("../cli/common.js");
+    const { disagreements, runAgreement } = await import("./agreement-run.js");
+    await withStore(f.db, async (store, ratings) => {
+      const a = runAgreement(store, ratings, f.run, { ...(await agreementOptions(f)), rounds: 0 });
       const list = disagreements(a, f.top);
       if (f.json) return printJson({ humanRun: a.humanRun, judgeRun: a.judgeRun, items: list });
       process.stdout.write(`${header(a)}\n`);
@@ -341,8 +345,8 @@ function registerAgreementCommands(program: Command): void {
               .join("\n")}\n`,
         );
       }
-    }),
-  );
+    });
+  });
 }
 
 /** The few headline numbers shown before/after a re-judge. */
@@ -383,6 +387,11 @@ async function rejudgeOtherTask(
     json?: boolean;
   },
 ): Promise<void> {
+  const { buildModel, printJson, table } = await import("../cli/common.js");
+  // The run's task must be registered for its prompt option and its re-scoring.
+  await import("../tasks/index.js");
+  const { runAgreement } = await import("./agreement-run.js");
+  const { promptOption, rejudgeByRescoring } = await import("./rejudge-generic.js");
   const option = promptOption(run.task);
   if (!option) {
     throw new UserError(
@@ -418,7 +427,7 @@ async function rejudgeOtherTask(
   if (result.interrupted) return interruptedRejudge(result.runId);
   if (result.restarted) restartedRejudge(result.runId);
   if (result.failed) process.exitCode = 1;
-  const opts: RunAgreementOptions = { ...itemOptions(f), rounds: f.rounds };
+  const opts: RunAgreementOptions = { ...(await itemOptions(f)), rounds: f.rounds };
   const hasHumans = ratings.ratingsFor(run.id).some((r) => r.score !== null);
   const before = hasHumans ? runAgreement(store, ratings, run.id, opts).report : undefined;
   const after = hasHumans
@@ -489,8 +498,12 @@ function registerRejudgeCommand(program: Command): void {
         rounds: number;
         json?: boolean;
       },
-    ) =>
-      withStoreAsync(f.db, async (store, ratings) => {
+    ) => {
+      const { buildModel, printJson, table } = await import("../cli/common.js");
+      const { TASK_NAME: LLMEVAL_MED_TASK } = await import("../llmeval-med/samples.js");
+      const { runAgreement } = await import("./agreement-run.js");
+      const { planRejudge, rejudge } = await import("./refine.js");
+      await withStore(f.db, async (store, ratings) => {
         const run = store.requireRun(id);
         if (run.task !== LLMEVAL_MED_TASK) return rejudgeOtherTask(store, ratings, run, f);
         const plan = await planRejudge(store, run, f.prompts, f.from);
@@ -532,7 +545,7 @@ function registerRejudgeCommand(program: Command): void {
         }
         if (result.interrupted) return interruptedRejudge(result.runId);
         if (result.restarted) restartedRejudge(result.runId);
-        const opts: RunAgreementOptions = { ...itemOptions(f), rounds: f.rounds };
+        const opts: RunAgreementOptions = { ...(await itemOptions(f)), rounds: f.rounds };
         const hasHumans = ratings.ratingsFor(run.id).some((r) => r.score !== null);
         const before = hasHumans ? runAgreement(store, ratings, run.id, opts).report : undefined;
         const after = hasHumans
@@ -556,6 +569,7 @@ function registerRejudgeCommand(program: Command): void {
         process.stdout.write(
           `\nfull reports: assay agreement --run ${run.id} [--judge-run ${result.runId}]\n`,
         );
-      }),
+      });
+    },
   );
 }

@@ -1,5 +1,4 @@
 /** Helpers shared by CLI commands: option parsing with clear errors, opening the store, building models. */
-import { InvalidArgumentError } from "commander";
 import type { GenerateConfig } from "../core/types.js";
 import { Model, ModelStats } from "../providers/model.js";
 import { createProvider } from "../providers/registry.js";
@@ -7,35 +6,8 @@ import { AdaptiveLimiter } from "../scheduler/limiter.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../scheduler/retry.js";
 import { defaultDbPath, RunStore } from "../store/run-store.js";
 
-export function intOption(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
-
-export function numberOption(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min)
-      throw new InvalidArgumentError(`${name} must be a number ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
-
-/** Collect repeated `-T key=value` options into an object (numbers and booleans parsed). */
-export function collectTaskArg(value: string, previous: Record<string, string | number | boolean> = {}) {
-  const eq = value.indexOf("=");
-  if (eq <= 0) throw new InvalidArgumentError(`-T expects key=value, got "${value}"`);
-  const key = value.slice(0, eq).trim();
-  const raw = value.slice(eq + 1);
-  let parsed: string | number | boolean = raw;
-  if (raw === "true" || raw === "false") parsed = raw === "true";
-  else if (raw.trim() !== "" && /^-?\d+(\.\d+)?$/.test(raw.trim())) parsed = Number(raw);
-  return { ...previous, [key]: parsed };
-}
+// Re-exported from the light module that command definitions use (it loads nothing else).
+export { collectTaskArg, intOption, numberOption } from "./commands/options.js";
 
 export function openStore(db?: string): RunStore {
   return new RunStore(db ?? defaultDbPath());

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-/** The `assay` command line. Each command group lives in its own module and registers itself here. */
+/**
+ * The `assay` command line. Each command group lives in its own module and registers itself here.
+ * Those modules define commands and options only: each action loads its implementation with
+ * `await import(...)` when it runs, so `--help` or one command does not load every command's code.
+ */
 import { Command, CommanderError } from "commander";
 import { registerAnnotateCommands } from "../annotate/cli.js";
 import { registerModelCommands } from "../formats/cli.js";

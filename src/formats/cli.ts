@@ -4,14 +4,9 @@
  * Human output by default, JSON with --json; bad input throws UserError (exit 2).
  */
 import type { Command } from "commander";
-import { LlamaEngine } from "../llama/engine.js";
-import { loadLlamaWeights } from "../llama/weights.js";
 import { UserError } from "../util/errors.js";
-import { formatBytes, Progress } from "../util/progress.js";
-import { openCheckpoint } from "./checkpoint.js";
-import { type ConvertTarget, convertCheckpoint } from "./convert.js";
+import type { ConvertTarget } from "./convert.js";
 import type { FloatDType } from "./dtype.js";
-import { formatSummary, summarise } from "./inspect.js";
 
 function print(json: boolean | undefined, value: unknown, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 1)}\n` : `${human}\n`);
@@ -28,7 +23,9 @@ export function registerModelCommands(program: Command): void {
     .command("inspect <file>")
     .description("format, architecture, configuration, tensor shapes and dtypes, parameter count")
     .option("--json", "print JSON (every tensor with its byte range, and the format's metadata)")
-    .action((file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { openCheckpoint } = await import("./checkpoint.js");
+      const { formatSummary, summarise } = await import("./inspect.js");
       const ck = openCheckpoint(file);
       try {
         const summary = summarise(ck);
@@ -48,7 +45,14 @@ export function registerModelCommands(program: Command): void {
     .option("--name <name>", "general.name written into GGUF")
     .option("--json", "print JSON")
     .action(
-      (input: string, out: string, opts: { to: string; dtype?: string; name?: string; json?: boolean }) => {
+      async (
+        input: string,
+        out: string,
+        opts: { to: string; dtype?: string; name?: string; json?: boolean },
+      ) => {
+        const { openCheckpoint } = await import("./checkpoint.js");
+        const { convertCheckpoint } = await import("./convert.js");
+        const { formatBytes, Progress } = await import("../util/progress.js");
         if (opts.to !== "gguf" && opts.to !== "safetensors") {
           throw new UserError(`--to must be gguf or safetensors, got "${opts.to}"`);
         }
@@ -99,7 +103,7 @@ export function registerModelCommands(program: Command): void {
     .option("--seed <s>", "sampling seed (llama2.c run.c's generator)", "1")
     .option("--json", "print JSON")
     .action(
-      (
+      async (
         file: string,
         opts: {
           prompt?: string;
@@ -110,6 +114,9 @@ export function registerModelCommands(program: Command): void {
           json?: boolean;
         },
       ) => {
+        const { openCheckpoint } = await import("./checkpoint.js");
+        const { LlamaEngine } = await import("../llama/engine.js");
+        const { loadLlamaWeights } = await import("../llama/weights.js");
         const num = (flag: string, v: string, min: number, integer: boolean): number => {
           const n = Number(v);
           if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {

@@ -2,10 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../util/errors.js";
-import { conformGame } from "./conform.js";
-import { type ExportFormat, exportDataset } from "./export.js";
-import { generateDataset } from "./generate.js";
-import { getGame, listGames, loadGames, resolveGames } from "./registry.js";
+import { withInterrupts } from "../util/interrupt.js";
+import type { ExportFormat } from "./export.js";
 import { LEVELS, type Level } from "./types.js";
 
 function parseLevels(spec: string): Level[] {
@@ -45,6 +43,7 @@ export function registerGameqaCommands(program: Command): void {
     .description("list games with their category and tasks")
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
+      const { listGames, loadGames } = await import("./registry.js");
       await loadGames();
       const games = listGames().map((g) => ({
         name: g.name,
@@ -88,21 +87,26 @@ export function registerGameqaCommands(program: Command): void {
     )
     .option("--json", "print the summary as JSON")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const { generateDataset } = await import("./generate.js");
+      const { loadGames, resolveGames } = await import("./registry.js");
       await loadGames();
       const format = String(opts.format);
       if (format !== "json" && format !== "jsonl" && format !== "auto")
         throw new UserError(`--format: expected json, jsonl or auto, got "${format}"`);
-      const result = await generateDataset({
-        games: resolveGames(String(opts.games)).map((g) => g.name),
-        perTask: parseIntOption("--per-task", String(opts.perTask), 1),
-        plotLevels: parseLevels(String(opts.plotLevels)),
-        seed: String(opts.seed),
-        outDir: resolve(String(opts.out)),
-        workers: parseIntOption("--workers", String(opts.workers), 1),
-        format,
-        shareBoards: opts.shareBoards !== false,
-        ...(typeof opts.tasks === "string" ? { tasks: opts.tasks.split(",").map((s) => s.trim()) } : {}),
-      });
+      const result = await withInterrupts("removing the unfinished output", (signal) =>
+        generateDataset({
+          games: resolveGames(String(opts.games)).map((g) => g.name),
+          perTask: parseIntOption("--per-task", String(opts.perTask), 1),
+          plotLevels: parseLevels(String(opts.plotLevels)),
+          seed: String(opts.seed),
+          outDir: resolve(String(opts.out)),
+          workers: parseIntOption("--workers", String(opts.workers), 1),
+          format,
+          shareBoards: opts.shareBoards !== false,
+          ...(typeof opts.tasks === "string" ? { tasks: opts.tasks.split(",").map((s) => s.trim()) } : {}),
+          signal,
+        }),
+      );
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         const rate = result.seconds > 0 ? (result.samples / result.seconds).toFixed(1) : "∞";
@@ -118,6 +122,8 @@ export function registerGameqaCommands(program: Command): void {
     .requiredOption("--examples <dir>", "folder holding the published data.json and states/")
     .option("--json", "print JSON: {game, total, matched, mismatches}")
     .action(async (opts: { game: string; examples: string; json?: boolean }) => {
+      const { conformGame } = await import("./conform.js");
+      const { getGame, loadGames } = await import("./registry.js");
       await loadGames();
       const report = conformGame(getGame(opts.game), exampleDir(resolve(opts.examples)));
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -141,7 +147,14 @@ export function registerGameqaCommands(program: Command): void {
     .option("--absolute-paths", "write absolute image paths (default: relative to the output file)")
     .option("--json", "print the summary as JSON")
     .action(
-      (opts: { data: string; format: string; out: string; absolutePaths?: boolean; json?: boolean }) => {
+      async (opts: {
+        data: string;
+        format: string;
+        out: string;
+        absolutePaths?: boolean;
+        json?: boolean;
+      }) => {
+        const { exportDataset } = await import("./export.js");
         if (!["sharegpt", "llava", "swift"].includes(opts.format)) {
           throw new UserError(`--format: expected sharegpt, llava or swift, got "${opts.format}"`);
         }

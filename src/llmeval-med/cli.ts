@@ -8,17 +8,10 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { openStore } from "../cli/common.js";
 import { UserError } from "../util/errors.js";
 import type { Protocol } from "./aggregate.js";
-import { aggregateFiles, formatSummary, MTG_NOTE, summaryJson } from "./aggregate-cli.js";
-import { describeMissing, loadDatasetFile } from "./dataset.js";
-import { resolveDataset } from "./download.js";
-import { exportScored } from "./export-scored.js";
-import { importAnswers } from "./import-answers.js";
-import { type MtgHumanRating, parseMtgRatings } from "./mtg.js";
-import { type Pricing, parsePricing } from "./pricing.js";
-import { buildReport, formatReportHtml, formatReportTable, reportJson } from "./report.js";
+import type { MtgHumanRating } from "./mtg.js";
+import type { Pricing } from "./pricing.js";
 
 export function registerLlmevalMedCommands(program: Command): void {
   const med = program
@@ -44,6 +37,7 @@ export function registerLlmevalMedCommands(program: Command): void {
     .option("--seed <n>", "seed for the bootstrap", "0")
     .option("--by-category2", "also break each category down by category2")
     .action(async (files: string[], opts: Record<string, string | boolean | undefined>) => {
+      const { aggregateFiles, formatSummary, MTG_NOTE, summaryJson } = await import("./aggregate-cli.js");
       const str = (k: string) => (typeof opts[k] === "string" ? (opts[k] as string) : undefined);
       const result = await aggregateFiles(files, {
         threshold: str("threshold"),
@@ -83,6 +77,8 @@ export function registerLlmevalMedCommands(program: Command): void {
           json?: boolean;
         },
       ) => {
+        const { openStore } = await import("../cli/common.js");
+        const { importAnswers } = await import("./import-answers.js");
         const store = openStore(opts.db);
         try {
           const r = await importAnswers(store, file, {
@@ -146,6 +142,10 @@ export function registerLlmevalMedCommands(program: Command): void {
           db?: string;
         },
       ) => {
+        const { openStore } = await import("../cli/common.js");
+        const { parseMtgRatings } = await import("./mtg.js");
+        const { parsePricing } = await import("./pricing.js");
+        const { buildReport, formatReportHtml, formatReportTable, reportJson } = await import("./report.js");
         const format = opts.json ? "json" : opts.format;
         if (!["table", "json", "html"].includes(format))
           throw new UserError(`--format: expected table, json or html, got "${format}"`);
@@ -210,6 +210,8 @@ export function registerLlmevalMedCommands(program: Command): void {
     .requiredOption("--out-dir <dir>", "folder for <run>_run<k>_score.json")
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
     .action(async (runId: string, opts: { outDir: string; db?: string }) => {
+      const { openStore } = await import("../cli/common.js");
+      const { exportScored } = await import("./export-scored.js");
       const store = openStore(opts.db);
       try {
         const paths = await exportScored(store, runId, opts.outDir);
@@ -230,6 +232,8 @@ export function registerLlmevalMedCommands(program: Command): void {
     )
     .option("--json", "print the summary as JSON")
     .action(async (opts: { dataset?: string; json?: boolean }) => {
+      const { describeMissing, loadDatasetFile } = await import("./dataset.js");
+      const { resolveDataset } = await import("./download.js");
       const resolved = await resolveDataset(opts.dataset);
       const ds = await loadDatasetFile(resolved.path);
       const multi = ds.conversations.filter((c) => c.turns.length > 1).length;

@@ -5,23 +5,10 @@
  */
 import { existsSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
-import { buildModel, intOption, numberOption, openStore, printJson } from "../cli/common.js";
+import { intOption, numberOption } from "../cli/commands/options.js";
 import { UserError } from "../util/errors.js";
-import { Progress } from "../util/progress.js";
-import { loadTrapRecords } from "./data.js";
-import {
-  approveRecords,
-  generateTraps,
-  loadGenerationSources,
-  parseIndexList,
-  parseTrapTypes,
-  planJobs,
-  readRecordObjects,
-  writeRecordObjects,
-} from "./generate.js";
-import { checkMathAnswer } from "./math-answer.js";
-import { loadPromptSet } from "./prompts.js";
-import { formatRunReports, reportForRun } from "./report.js";
+// Static, unlike the rest: --types is parsed (and its default computed) before any action runs.
+import { parseTrapTypes } from "./trap-types.js";
 
 function typesOption(value: string) {
   try {
@@ -47,10 +34,12 @@ export function registerMathtrapCommands(program: Command): void {
     .option("--resamples <n>", "bootstrap resamples", intOption("--resamples", 10), 1000)
     .option("--json", "print the reports as JSON")
     .action(
-      (
+      async (
         runs: string[],
         flags: { db?: string; ci: boolean; breakdown?: boolean; resamples: number; json?: boolean },
       ) => {
+        const { openStore, printJson } = await import("../cli/common.js");
+        const { formatRunReports, reportForRun } = await import("./report.js");
         const store = openStore(flags.db);
         try {
           const reports = runs.map((id) => reportForRun(store, id, { resamples: flags.resamples }));
@@ -88,6 +77,12 @@ export function registerMathtrapCommands(program: Command): void {
     .option("--progress <mode>", "auto, tty, plain or silent", "auto")
     .option("--json", "print a JSON summary")
     .action(async (flags: GenerateFlags) => {
+      const { buildModel, printJson } = await import("../cli/common.js");
+      const { generateTraps, loadGenerationSources, planJobs, writeRecordObjects } = await import(
+        "./generate.js"
+      );
+      const { loadPromptSet } = await import("./prompts.js");
+      const { Progress } = await import("../util/progress.js");
       if (existsSync(flags.out) && !flags.force)
         throw new UserError(`${flags.out} exists: pass --force to overwrite, or choose another --out`);
       const prompts = loadPromptSet(flags.prompts);
@@ -143,10 +138,15 @@ export function registerMathtrapCommands(program: Command): void {
     .option("--by <name>", "who approved (stored with the record)")
     .option("--json", "print the result as JSON")
     .action(
-      (
+      async (
         file: string,
         flags: { index?: string; all?: boolean; reject?: string; by?: string; json?: boolean },
       ) => {
+        const { printJson } = await import("../cli/common.js");
+        const { loadTrapRecords } = await import("./data.js");
+        const { approveRecords, parseIndexList, readRecordObjects, writeRecordObjects } = await import(
+          "./generate.js"
+        );
         const raw = readRecordObjects(file);
         const parsed = loadTrapRecords(file);
         if (!flags.index && !flags.all && !flags.reject) {
@@ -201,7 +201,11 @@ export function registerMathtrapCommands(program: Command): void {
     .description("run the rule-based answer checker on one response (debugging aid)")
     .argument("<response>", "model response text")
     .argument("<target>", "reference final answer, e.g. \\frac{1}{2}")
-    .action((response: string, target: string) => printJson(checkMathAnswer(response, target)));
+    .action(async (response: string, target: string) => {
+      const { printJson } = await import("../cli/common.js");
+      const { checkMathAnswer } = await import("./math-answer.js");
+      printJson(checkMathAnswer(response, target));
+    });
 }
 
 interface GenerateFlags {

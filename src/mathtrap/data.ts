@@ -13,14 +13,9 @@ import { basename } from "node:path";
 import { UserError } from "../util/errors.js";
 import { referenceAnswer } from "./math-answer.js";
 
-export const TRAP_TYPES = [
-  "Concept Undefined",
-  "Missing Condition",
-  "Direct Contradiction",
-  "Indirect Contradiction",
-  "Violating Common Sense",
-] as const;
-export type TrapType = (typeof TRAP_TYPES)[number];
+import { TRAP_TYPES, type TrapType } from "./trap-types.js";
+
+export { TRAP_TYPES, type TrapType };
 
 export type SourceDataset = "GSM8K" | "MATH";
 

@@ -8,9 +8,11 @@ import { basename } from "node:path";
 import type { ModelHandle } from "../core/types.js";
 import { UserError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
-import { parseTrapRecord, readJsonl, TRAP_TYPES, type TrapType } from "./data.js";
+import { parseTrapRecord, readJsonl, type TrapType } from "./data.js";
 import { referenceAnswer } from "./math-answer.js";
 import { type PromptSet, renderPrompt } from "./prompts.js";
+
+export { parseTrapTypes } from "./trap-types.js";
 
 export interface GenerationSource {
   /** "file:line" or "file[index]" of the source problem. */
@@ -76,23 +78,6 @@ export function loadGenerationSources(path: string): GenerationSource[] {
     seen.add(source.problem.trim());
     out.push(source);
   }
-  return out;
-}
-
-export function parseTrapTypes(text: string): TrapType[] {
-  if (text.trim().toLowerCase() === "all") return [...TRAP_TYPES];
-  const out: TrapType[] = [];
-  for (const part of text
-    .split(/[,|]/)
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const key = part.toLowerCase().replace(/[\s_-]+/g, "");
-    const t = TRAP_TYPES.find((x) => x.toLowerCase().replace(/\s+/g, "") === key);
-    if (!t)
-      throw new UserError(`--types: unknown trap type "${part}" (one of ${TRAP_TYPES.join(", ")}, or all)`);
-    if (!out.includes(t)) out.push(t);
-  }
-  if (out.length === 0) throw new UserError("--types: give at least one trap type");
   return out;
 }
 

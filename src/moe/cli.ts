@@ -6,14 +6,8 @@
 import type { Command } from "commander";
 import { UserError } from "../util/errors.js";
 import { formatBytes, formatDuration, Progress } from "../util/progress.js";
-import { buildMoe, MOE_FORMATS, type MoeFormat } from "./build.js";
-import { clusterLayersParallel } from "./cluster-workers.js";
-import { openDense } from "./dense.js";
-import { fitGates, formatFit } from "./fit.js";
+import type { MoeFormat } from "./build.js";
 import type { GateInit, GateNetwork } from "./gate-init.js";
-import { clusterParams, computeSplit } from "./methods.js";
-import { openMoe } from "./model.js";
-import { formatReport, runReport } from "./report.js";
 import {
   expertSizes,
   type RemainderPolicy,
@@ -22,7 +16,10 @@ import {
   type SplitMethod,
   writeSplit,
 } from "./split.js";
-import { formatVerify, verifyMoe } from "./verify.js";
+
+/** MOE_FORMATS of build.js, for the help text: build.js loads only when `moe build` runs
+ * (test/cli/startup.test.ts checks the two agree). */
+const FORMAT_NAMES = "llama-moe, mixtral, gguf";
 
 function print(json: boolean | undefined, value: unknown, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 1)}\n` : `${human}\n`);
@@ -106,6 +103,9 @@ export function registerMoeCommands(program: Command): void {
     .option("--expert-size <m>", "importance --sharing: neurons per expert (default width / (E + R))")
     .option("--json", "print JSON")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const { clusterLayersParallel } = await import("./cluster-workers.js");
+      const { openDense } = await import("./dense.js");
+      const { clusterParams, computeSplit } = await import("./methods.js");
       const method = oneOf(opts.method as string, "--method", SPLIT_METHODS, "random") as SplitMethod;
       const dense = openDense(opts.model as string);
       const progress = progressFor(opts.json as boolean, `split ${method}`, "layers");
@@ -200,7 +200,7 @@ export function registerMoeCommands(program: Command): void {
     .requiredOption("--model <path>", "dense checkpoint")
     .requiredOption("--split <file>", "split.json from `assay moe split`")
     .requiredOption("--out <path>", "output folder (llama-moe, mixtral) or .gguf file")
-    .option("--format <f>", `output layout: ${MOE_FORMATS.join(", ")}`, "llama-moe")
+    .option("--format <f>", `output layout: ${FORMAT_NAMES}`, "llama-moe")
     .option("--top-k <k>", "experts selected per token", "2")
     .option(
       "--gate <init>",
@@ -220,7 +220,9 @@ export function registerMoeCommands(program: Command): void {
       "llama-moe: copy configuration_llama_moe.py and modeling_llama_moe_hf.py from this folder",
     )
     .option("--json", "print JSON")
-    .action((opts: Record<string, string | boolean | undefined>) => {
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const { buildMoe, MOE_FORMATS } = await import("./build.js");
+      const { openDense } = await import("./dense.js");
       const format = oneOf(opts.format as string, "--format", MOE_FORMATS, "llama-moe") as MoeFormat;
       const split = readSplit(opts.split as string);
       const dense = openDense(opts.model as string);
@@ -276,6 +278,9 @@ export function registerMoeCommands(program: Command): void {
     .option("--no-llama-cpp", "skip the node-llama-cpp comparison for GGUF exports")
     .option("--json", "print JSON")
     .action(async (out: string, opts: Record<string, string | boolean | undefined>) => {
+      const { openDense } = await import("./dense.js");
+      const { openMoe } = await import("./model.js");
+      const { formatVerify, verifyMoe } = await import("./verify.js");
       const moe = openMoe(out);
       const dense = openDense(opts.dense as string);
       try {
@@ -313,7 +318,10 @@ export function registerMoeCommands(program: Command): void {
     .option("--seed <S>", "sampling seed", "0")
     .option("--dry-run", "fit and report, but do not write the checkpoint")
     .option("--json", "print JSON")
-    .action((out: string, opts: Record<string, string | boolean | undefined>) => {
+    .action(async (out: string, opts: Record<string, string | boolean | undefined>) => {
+      const { openDense } = await import("./dense.js");
+      const { fitGates, formatFit } = await import("./fit.js");
+      const { openMoe } = await import("./model.js");
       const moe = openMoe(out);
       const dense = openDense(opts.dense as string);
       const progress = progressFor(opts.json as boolean, "fit-gates", "layers");
@@ -357,6 +365,8 @@ export function registerMoeCommands(program: Command): void {
     .option("--out <dir>", "write report.json, report.md, report.svg and report.png here")
     .option("--json", "print JSON")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const { openDense } = await import("./dense.js");
+      const { formatReport, runReport } = await import("./report.js");
       const dense = openDense(opts.model as string);
       const progress = progressFor(opts.json as boolean, "moe report", "rows");
       try {

@@ -1,11 +1,7 @@
 /** `assay smi probe`: closed-book accuracy per triple through any Assay provider. */
 import type { Command } from "commander";
-import { Model } from "../providers/model.js";
-import { createProvider } from "../providers/registry.js";
-import { AdaptiveLimiter } from "../scheduler/limiter.js";
 import { UserError } from "../util/errors.js";
-import { loadTemplates, mergeOutputs, type ProbeScoring, probeTriples, writeJson } from "./probe.js";
-import { loadCountRows, loadTriples } from "./rows.js";
+import type { ProbeScoring } from "./probe.js";
 
 function positiveInt(flag: string): (v: string) => number {
   return (v) => {
@@ -48,6 +44,12 @@ export async function runProbe(
     throw new UserError(`--scoring must be "exact" or "completion", got "${flags.scoring}"`);
   }
   const scoring: ProbeScoring = flags.scoring;
+  // Loaded here, not at the top: registering the command must not load providers (CLI start-up).
+  const { Model } = await import("../providers/model.js");
+  const { createProvider } = await import("../providers/registry.js");
+  const { AdaptiveLimiter } = await import("../scheduler/limiter.js");
+  const { loadTemplates, mergeOutputs, probeTriples, writeJson } = await import("./probe.js");
+  const { loadCountRows, loadTriples } = await import("./rows.js");
   let triples = loadTriples(flags.triples);
   if (flags.limit !== undefined) triples = triples.slice(0, flags.limit);
   const templates = loadTemplates(flags.templates);

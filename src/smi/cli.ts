@@ -4,10 +4,7 @@
  */
 import type { Command } from "commander";
 import { UserError } from "../util/errors.js";
-import { formatBytes } from "../util/progress.js";
-import { formatFitTable, formatPrediction, runFit, runPredict } from "./cli-fit.js";
 import { registerProbeCommand } from "./cli-probe.js";
-import { runCount, runMerge } from "./count.js";
 import type { CountRules } from "./shard.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -86,6 +83,8 @@ export function registerSmiCommands(program: Command): void {
     .option("--on-bad-line <what>", "error (stop, naming file and line) or skip (count them)", "error")
     .option("--json", "print JSON")
     .action(async (shards: string[], opts) => {
+      const { runCount } = await import("./count.js");
+      const { formatBytes } = await import("../util/progress.js");
       const corpus = [...opts.corpus, ...shards];
       if (corpus.length === 0) {
         throw new UserError("smi count: give --corpus (a file, folder or quoted glob) or shard files");
@@ -119,7 +118,8 @@ export function registerSmiCommands(program: Command): void {
     .requiredOption("--triples <file>", "the triples file the partials were counted for")
     .requiredOption("--out <file>", "counts JSON to write")
     .option("--json", "print JSON")
-    .action((inputs: string[], opts) => {
+    .action(async (inputs: string[], opts) => {
+      const { runMerge } = await import("./count.js");
       const r = runMerge({ triples: opts.triples, inputs, out: opts.out });
       print(
         opts.json,
@@ -154,7 +154,8 @@ export function registerSmiCommands(program: Command): void {
     .option("--plot <file>", "plot file (.png or .svg); one --data and one --method only")
     .option("--plot-dir <dir>", "folder for <model>-<method>.png plots", ".")
     .option("--json", "print JSON")
-    .action((opts) => {
+    .action(async (opts) => {
+      const { formatFitTable, runFit } = await import("./cli-fit.js");
       const { fit, plots } = runFit(opts);
       print(opts.json, fit, `${formatFitTable(fit)}\nplots: ${plots.join(", ")}`);
     });
@@ -168,7 +169,8 @@ export function registerSmiCommands(program: Command): void {
     .option("--method <m>", "smi, mi or cooccur", "smi")
     .option("--out <file>", "write per-triple predictions as JSON")
     .option("--json", "print JSON (summary only; per-triple rows go to --out)")
-    .action((opts) => {
+    .action(async (opts) => {
+      const { formatPrediction, runPredict } = await import("./cli-fit.js");
       const result = runPredict(opts);
       print(opts.json, result.summary, formatPrediction(result));
     });

@@ -1,56 +1,31 @@
-/** `assay runs`, `assay show`, `assay export`, `assay rescore`, `assay tasks`: read and re-score stored runs. */
-import { createWriteStream } from "node:fs";
+/** `assay runs`, `show`, `export`, `rescore`, `tasks`: read and re-score stored runs (the work is in show-actions.ts). */
 import type { Command } from "commander";
-import { rescoreRun } from "../../engine/rescore.js";
-import type { RunSummary } from "../../engine/summary.js";
-import { createScorer } from "../../scorers/registry.js";
-import type { RunRow, RunStore } from "../../store/run-store.js";
-import { createTask, listTasks } from "../../tasks/index.js";
-import { UserError } from "../../util/errors.js";
-import { buildModel, formatMetric, intOption, openStore, printJson, table } from "../common.js";
+import { intOption } from "./options.js";
 
-export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
-  const out: string[] = [];
-  const m = run.manifest;
-  out.push(`run ${run.id}  [${run.status}]`);
-  out.push(
-    `task ${m.task.name} v${m.task.version} · model ${m.model.id}${m.judge ? ` · judge ${m.judge.id}` : ""} · epochs ${m.epochs}${m.seed !== undefined ? ` · seed ${m.seed}` : ""}`,
-  );
-  if (!summary) {
-    out.push("(no summary yet)");
-    process.stdout.write(`${out.join("\n")}\n`);
-    return;
-  }
-  const t = summary.tokens;
-  out.push(
-    `samples ${summary.samples} · errors ${summary.errors} · cached ${summary.cached} · tokens in ${t.input} out ${t.output}` +
-      (t.judgeInput + t.judgeOutput ? ` · judge tokens in ${t.judgeInput} out ${t.judgeOutput}` : "") +
-      (summary.meanLatencyMs !== null ? ` · mean latency ${summary.meanLatencyMs.toFixed(0)} ms` : ""),
-  );
-  for (const s of summary.scorers) {
-    const names = Object.keys(s.metrics);
-    out.push("");
-    out.push(
-      table(
-        ["scorer", "n", ...names],
-        [[s.scorer, String(s.n), ...names.map((k) => formatMetric(s.metrics[k]))]],
-      ),
-    );
-    for (const [key, groups] of Object.entries(s.groups)) {
-      out.push("");
-      out.push(
-        table(
-          [key, "n", ...names],
-          Object.entries(groups).map(([g, set]) => [
-            g,
-            String(set.n),
-            ...names.map((k) => formatMetric(set.metrics[k])),
-          ]),
-        ),
-      );
-    }
-  }
-  process.stdout.write(`${out.join("\n")}\n`);
+export interface RunsFlags {
+  limit: number;
+  db?: string;
+  json?: boolean;
+}
+
+export interface ShowFlags {
+  db?: string;
+  json?: boolean;
+}
+
+export interface ExportFlags {
+  format: string;
+  out?: string;
+  db?: string;
+}
+
+export interface RescoreFlags {
+  scorer?: string[];
+  judge?: string;
+  judgeBaseUrl?: string;
+  concurrency: number;
+  db?: string;
+  json?: boolean;
 }
 
 export function registerShowCommands(program: Command): void {
@@ -60,45 +35,9 @@ export function registerShowCommands(program: Command): void {
     .option("--limit <n>", "how many", intOption("--limit", 1), 50)
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
-    .action((flags: { limit: number; db?: string; json?: boolean }) => {
-      const store = openStore(flags.db);
-      try {
-        const runs = store.listRuns(flags.limit).map((r) => {
-          const c = store.countSamples(r.id);
-          const first = (r.summary as RunSummary | undefined)?.scorers[0];
-          const headline = first ? (first.metrics.accuracy ?? first.metrics.mean) : undefined;
-          return {
-            id: r.id,
-            status: r.status,
-            task: r.task,
-            model: r.model,
-            judge: r.judge,
-            created: r.createdAt,
-            samples: c.total,
-            errors: c.errors,
-            headline: first ? { scorer: first.scorer, value: headline } : null,
-          };
-        });
-        if (flags.json) return printJson(runs);
-        if (!runs.length) return void process.stdout.write(`no runs in ${store.path}\n`);
-        process.stdout.write(
-          `${table(
-            ["run", "status", "task", "model", "samples", "errors", "score", "created"],
-            runs.map((r) => [
-              r.id,
-              r.status,
-              r.task,
-              r.model,
-              String(r.samples),
-              String(r.errors),
-              r.headline ? `${r.headline.scorer} ${formatMetric(r.headline.value)}` : "",
-              r.created.slice(0, 19),
-            ]),
-          )}\n`,
-        );
-      } finally {
-        store.close();
-      }
+    .action(async (flags: RunsFlags) => {
+      const { runsCommand } = await import("./show-actions.js");
+      runsCommand(flags);
     });
 
   program
@@ -107,16 +46,9 @@ export function registerShowCommands(program: Command): void {
     .argument("<run-id>", "run id (or a unique prefix)")
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
-    .action((id: string, flags: { db?: string; json?: boolean }) => {
-      const store = openStore(flags.db);
-      try {
-        const run = store.requireRun(id);
-        const summary = run.summary as RunSummary | undefined;
-        if (flags.json) return printJson({ id: run.id, status: run.status, manifest: run.manifest, summary });
-        printSummary(run, summary);
-      } finally {
-        store.close();
-      }
+    .action(async (id: string, flags: ShowFlags) => {
+      const { showCommand } = await import("./show-actions.js");
+      showCommand(id, flags);
     });
 
   program
@@ -126,21 +58,9 @@ export function registerShowCommands(program: Command): void {
     .option("--format <format>", "jsonl or csv", "jsonl")
     .option("--out <file>", "write to a file instead of stdout")
     .option("--db <path>", "run database")
-    .action(async (id: string, flags: { format: string; out?: string; db?: string }) => {
-      if (flags.format !== "jsonl" && flags.format !== "csv")
-        throw new UserError(`--format must be jsonl or csv, got "${flags.format}"`);
-      const store = openStore(flags.db);
-      try {
-        const run = store.requireRun(id);
-        const out = flags.out ? createWriteStream(flags.out) : process.stdout;
-        await exportRun(store, run, flags.format, (line) => out.write(line));
-        if (flags.out)
-          await new Promise<void>((res, rej) =>
-            (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())),
-          );
-      } finally {
-        store.close();
-      }
+    .action(async (id: string, flags: ExportFlags) => {
+      const { exportCommand } = await import("./show-actions.js");
+      await exportCommand(id, flags);
     });
 
   program
@@ -153,149 +73,17 @@ export function registerShowCommands(program: Command): void {
     .option("--concurrency <n>", "samples scored at once", intOption("--concurrency", 1), 16)
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
-    .action(
-      async (
-        id: string,
-        flags: {
-          scorer?: string[];
-          judge?: string;
-          judgeBaseUrl?: string;
-          concurrency: number;
-          db?: string;
-          json?: boolean;
-        },
-      ) => {
-        const store = openStore(flags.db);
-        try {
-          const run = store.requireRun(id);
-          const { task } = await createTask(run.manifest.task.name, run.manifest.task.args);
-          const scorers = flags.scorer ? flags.scorer.map((n) => createScorer(n)) : task.scorers;
-          const judgeId = flags.judge ?? run.manifest.judge?.id;
-          const judgeUrl = flags.judgeBaseUrl ?? (flags.judge ? undefined : run.manifest.judge?.endpoint);
-          const judge = judgeId
-            ? buildModel({
-                id: judgeId,
-                concurrency: flags.concurrency,
-                cache: store,
-                ...(judgeUrl ? { baseUrl: judgeUrl } : {}),
-              })
-            : undefined;
-          if (!judge && scorers.some((s) => s.requiresJudge))
-            throw new UserError("these scorers need a judge: pass --judge <provider/model>");
-          const controller = new AbortController();
-          const result = await rescoreRun({
-            store,
-            runId: run.id,
-            task,
-            scorers,
-            ...(judge ? { judge } : {}),
-            concurrency: flags.concurrency,
-            signal: controller.signal,
-          });
-          if (flags.json) printJson({ runId: run.id, ...result });
-          else printSummary(store.requireRun(run.id), result.summary);
-          if (result.failed) process.exitCode = 1;
-        } finally {
-          store.close();
-        }
-      },
-    );
+    .action(async (id: string, flags: RescoreFlags) => {
+      const { rescoreCommand } = await import("./show-actions.js");
+      await rescoreCommand(id, flags);
+    });
 
   program
     .command("tasks")
     .description("list the tasks Assay can run, with their options")
     .option("--json", "print JSON")
-    .action((flags: { json?: boolean }) => {
-      const tasks = listTasks().map((t) => ({
-        name: t.name,
-        description: t.description,
-        options: t.options,
-      }));
-      if (flags.json) return printJson(tasks);
-      for (const t of tasks) {
-        process.stdout.write(`${t.name}  ${t.description}\n`);
-        for (const o of t.options) {
-          const flag = o.name === "dataset" ? "--dataset" : `-T ${o.name}=`;
-          process.stdout.write(`    ${flag.padEnd(22)} ${o.description}${o.required ? " (required)" : ""}\n`);
-        }
-      }
+    .action(async (flags: { json?: boolean }) => {
+      const { tasksCommand } = await import("./show-actions.js");
+      tasksCommand(flags);
     });
-}
-
-const CSV_FIXED = [
-  "run_id",
-  "sample_id",
-  "epoch",
-  "input",
-  "target",
-  "output",
-  "error",
-  "input_tokens",
-  "output_tokens",
-  "judge_input_tokens",
-  "judge_output_tokens",
-  "latency_ms",
-  "cached",
-];
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = typeof v === "string" ? v : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export async function exportRun(
-  store: RunStore,
-  run: RunRow,
-  format: "jsonl" | "csv",
-  write: (line: string) => unknown,
-): Promise<void> {
-  const scorerNames = run.manifest.scorers.map((s) => s.name);
-  if (format === "csv") {
-    write(`${[...CSV_FIXED, ...scorerNames.flatMap((n) => [n, `${n}_answer`])].join(",")}\n`);
-  }
-  for (const s of store.iterateSamples(run.id)) {
-    const scores: Record<string, { value: unknown; answer: string | null; explanation: string | null }> = {};
-    for (const sc of store.scoresOf(run.id, s.sampleId, s.epoch))
-      scores[sc.scorer] = { value: sc.raw, answer: sc.answer, explanation: sc.explanation };
-    if (format === "jsonl") {
-      write(
-        `${JSON.stringify({
-          run_id: run.id,
-          sample_id: s.sampleId,
-          epoch: s.epoch,
-          input: s.input,
-          target: s.target ?? null,
-          output: s.output,
-          scores,
-          metadata: s.metadata ?? null,
-          input_tokens: s.inputTokens,
-          output_tokens: s.outputTokens,
-          judge_input_tokens: s.judgeInputTokens,
-          judge_output_tokens: s.judgeOutputTokens,
-          latency_ms: s.latencyMs,
-          cached: s.cached,
-          error: s.error,
-        })}\n`,
-      );
-    } else {
-      const fixed = [
-        run.id,
-        s.sampleId,
-        s.epoch,
-        s.input,
-        s.target,
-        s.output,
-        s.error,
-        s.inputTokens,
-        s.outputTokens,
-        s.judgeInputTokens,
-        s.judgeOutputTokens,
-        s.latencyMs,
-        s.cached ? 1 : 0,
-      ];
-      const per = scorerNames.flatMap((n) => [scores[n]?.value, scores[n]?.answer]);
-      write(`${[...fixed, ...per].map(csvCell).join(",")}\n`);
-    }
-  }
 }
