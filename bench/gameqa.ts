@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { generateDataset } from "../src/gameqa/generate.js";
 import { getGame, loadGames } from "../src/gameqa/registry.js";
 import { LEVELS } from "../src/gameqa/types.js";
@@ -72,6 +73,21 @@ function pythonReady(python: string): boolean {
   return r.status === 0;
 }
 
+/** Run a command under bash `time`: wall seconds, and the child's CPU seconds (user + system). */
+function timedChild(
+  argv: string[],
+  cwd: string,
+): { ok: boolean; seconds: number; cpu: number; error: string } {
+  // bash's `time` reports the child's CPU seconds (user, system) on the last stderr line.
+  const t0 = process.hrtime.bigint();
+  const cmd = `TIMEFORMAT='%U %S'; time ${argv.map((a) => `'${a}'`).join(" ")} > /dev/null`;
+  const r = spawnSync("bash", ["-c", cmd], { cwd, encoding: "utf8", maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const [user, sys] = (r.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
+  const error = (r.stderr || r.stdout).trim().split("\n").slice(-2, -1)[0] ?? "";
+  return { ok: r.status === 0, seconds, cpu: (user ?? Number.NaN) + (sys ?? Number.NaN), error };
+}
+
 /** Run an original generator in a scratch copy of its folder; returns samples written and wall seconds. */
 function original(
   repo: string,
@@ -87,14 +103,9 @@ function original(
   }
   const work = join(tmp, `orig-${game}`);
   cpSync(src, work, { recursive: true });
-  // bash's `time` reports the child's CPU seconds (user, system) on the last stderr line.
-  const t0 = process.hrtime.bigint();
-  const cmd = `TIMEFORMAT='%U %S'; time ${[python, ...args].map((a) => `'${a}'`).join(" ")} > /dev/null`;
-  const r = spawnSync("bash", ["-c", cmd], { cwd: work, encoding: "utf8", maxBuffer: 1 << 28 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const [user, sys] = (r.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
-  if (r.status !== 0) {
-    process.stdout.write(`  (original ${game} failed: ${(r.stderr || r.stdout).trim().split("\n").pop()})\n`);
+  const t = timedChild([python, ...args], work);
+  if (!t.ok) {
+    process.stdout.write(`  (original ${game} failed: ${t.error})\n`);
     return undefined;
   }
   const data = JSON.parse(readFileSync(join(work, dataFile), "utf8")) as Array<{ image: string }>;
@@ -102,8 +113,36 @@ function original(
     what: `${game} (original Python, 1 process)`,
     samples: data.length,
     images: new Set(data.map((d) => d.image)).size,
-    seconds,
-    cpu: (user ?? Number.NaN) + (sys ?? Number.NaN),
+    seconds: t.seconds,
+    cpu: t.cpu,
+  };
+  rows.push(row);
+  return row;
+}
+
+/**
+ * Our CLI as a whole process, like the original: Node's start-up, loading the code and warming it up
+ * are included, which at 2,000 samples is a large part of a cheap game's run.
+ */
+function oursCli(game: string, workers: number, shareBoards: boolean): Row | undefined {
+  const out = join(tmp, `cli-${game}-${workers}-${shareBoards}`);
+  const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+  const args = ["gameqa", "generate", "--games", game, "--per-task", String(perTaskFor([game], N))];
+  args.push("--seed", "bench-cli", "--out", out, "--workers", String(workers));
+  if (!shareBoards) args.push("--no-share-boards");
+  const t = timedChild([process.execPath, cli, ...args], tmp);
+  if (!t.ok) {
+    process.stdout.write(`  (assay CLI failed: ${t.error})\n`);
+    return undefined;
+  }
+  const data = JSON.parse(readFileSync(join(out, "data.json"), "utf8")) as Array<{ image: string }>;
+  const how = shareBoards ? "shared boards" : "image per sample";
+  const row = {
+    what: `${game} (assay CLI, whole process, ${how}, ${workers} worker${workers > 1 ? "s" : ""})`,
+    samples: data.length,
+    images: new Set(data.map((d) => d.image)).size,
+    seconds: t.seconds,
+    cpu: t.cpu,
   };
   rows.push(row);
   return row;
@@ -164,6 +203,8 @@ async function main(): Promise<void> {
   const sudokuShared = await ours("sudoku", ["sudoku"], w, true);
   const tictactoe = await ours("tictactoe", ["tictactoe"], 1);
   const tictactoeW = await ours("tictactoe", ["tictactoe"], w);
+  const sudokuCli = oursCli("sudoku", 1, false);
+  const tictactoeCli = oursCli("tictactoe", 1, true);
 
   const repo = process.env.GAMEQA_ORIGINAL_REPO;
   const python = process.env.GAMEQA_PYTHON ?? "/usr/bin/python3";
@@ -189,6 +230,10 @@ async function main(): Promise<void> {
       comparisons.push(
         speedup("sudoku", sudokuW, s, `one image per sample on both sides, ours ${w} workers`),
       );
+      if (sudokuCli)
+        comparisons.push(
+          speedup("sudoku", sudokuCli, s, "whole processes on both sides, ours the CLI, 1 worker"),
+        );
       comparisons.push(
         speedup(
           "sudoku",
@@ -213,6 +258,10 @@ async function main(): Promise<void> {
       comparisons.push(
         speedup("tictactoe", tictactoeW, t, `one image per 3 questions on both sides, ours ${w} workers`),
       );
+      if (tictactoeCli)
+        comparisons.push(
+          speedup("tictactoe", tictactoeCli, t, "whole processes on both sides, ours the CLI, 1 worker"),
+        );
     }
   }
 

@@ -89,13 +89,15 @@ export function registerGameqaCommands(program: Command): void {
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { generateDataset } = await import("./generate.js");
       const { loadGames, resolveGames } = await import("./registry.js");
-      await loadGames();
+      const spec = String(opts.games);
+      // Only the games asked for (all of them for "all" or a name that is not a folder's).
+      await loadGames(spec.trim() === "all" ? undefined : spec.split(",").map((s) => s.trim()));
       const format = String(opts.format);
       if (format !== "json" && format !== "jsonl" && format !== "auto")
         throw new UserError(`--format: expected json, jsonl or auto, got "${format}"`);
       const result = await withInterrupts("removing the unfinished output", (signal) =>
         generateDataset({
-          games: resolveGames(String(opts.games)).map((g) => g.name),
+          games: resolveGames(spec).map((g) => g.name),
           perTask: parseIntOption("--per-task", String(opts.perTask), 1),
           plotLevels: parseLevels(String(opts.plotLevels)),
           seed: String(opts.seed),
@@ -124,7 +126,7 @@ export function registerGameqaCommands(program: Command): void {
     .action(async (opts: { game: string; examples: string; json?: boolean }) => {
       const { conformGame } = await import("./conform.js");
       const { getGame, loadGames } = await import("./registry.js");
-      await loadGames();
+      await loadGames([opts.game]);
       const report = conformGame(getGame(opts.game), exampleDir(resolve(opts.examples)));
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {

@@ -157,7 +157,7 @@ function publish(staging: string, outDir: string): void {
 /** Generate a dataset into opts.outDir (published atomically per folder; data file written last). */
 export async function generateDataset(opts: GenerateOptions): Promise<GenerateResult> {
   const start = Date.now();
-  await loadGames();
+  await loadGames(opts.games);
   if (!Number.isInteger(opts.perTask) || opts.perTask < 1)
     throw new UserError("--per-task must be a positive integer");
   const jobs = planJobs(opts);
