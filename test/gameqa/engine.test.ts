@@ -355,18 +355,21 @@ describe("interruption and clean-up", () => {
     progress: "silent" as const,
     seed: 5,
   };
+  /** A four-sample dataset to be replaced (or not) by a later run. */
+  const smallDataset = (dir: string) =>
+    generateDataset({
+      games: ["lifegame"],
+      perTask: 1,
+      plotLevels: ["Easy"],
+      seed: 1,
+      outDir: dir,
+      progress: "silent",
+    });
 
   for (const workers of [1, 2]) {
     test(`an abort mid-run (${workers} worker${workers > 1 ? "s" : ""}) removes the staging folder and keeps the earlier dataset`, async () => {
       const dir = join(tmp, `abort-${workers}`);
-      await generateDataset({
-        games: ["lifegame"],
-        perTask: 1,
-        plotLevels: ["Easy"],
-        seed: 1,
-        outDir: dir,
-        progress: "silent",
-      });
+      await smallDataset(dir);
       const before = readFileSync(join(dir, "data.json"));
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 30);
@@ -383,25 +386,18 @@ describe("interruption and clean-up", () => {
   test("staging folders of dead runs are removed; a live run's is left alone", async () => {
     const dir = join(tmp, "stale");
     mkdirSync(dir, { recursive: true });
-    let dead = 4_000_000;
+    let dead = 4_000_000; // a pid no process has
     for (;;) {
       try {
         process.kill(dead, 0);
-        dead--;
-      } catch {
-        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ESRCH") break;
       }
+      dead--;
     }
     mkdirSync(join(dir, `.gameqa-partial-${dead}`, "images"), { recursive: true });
     mkdirSync(join(dir, `.gameqa-partial-${process.ppid}`));
-    await generateDataset({
-      games: ["lifegame"],
-      perTask: 1,
-      plotLevels: ["Easy"],
-      seed: 1,
-      outDir: dir,
-      progress: "silent",
-    });
+    await smallDataset(dir);
     assert.deepEqual(readdirSync(dir).sort(), [
       `.gameqa-partial-${process.ppid}`,
       "data.json",
