@@ -8,6 +8,7 @@ import {
   emptyCellsInRow,
   identifyShape,
   orientation,
+  SHAPE_LETTERS,
   simulateBoard,
   stepsUntilCollision,
 } from "../../../src/gameqa/games/tetris/logic.js";
@@ -91,6 +92,65 @@ describe("tetris rules", () => {
     // An I dropped into a one-wide well clears all four rows it fills.
     const well = G(["2222", "....", "...."].concat(["111.", "111.", "111.", "111."]));
     assert.deepEqual(bestClear(well, activeCells(well))?.cleared, [3, 4, 5, 6]);
+  });
+
+  test("the bit-mask placer settles the same blocks as a plain grid-based greedy placer", () => {
+    // The rule written out on arrays: each move, every orientation at every column is dropped and
+    // scored 100 × lines − 50 × new holes − 30 × height growth; the first best wins; full rows clear.
+    const holes = (g: number[][]): number => {
+      let n = 0;
+      for (let c = 0; c < (g[0]?.length ?? 0); c++) {
+        let covered = false;
+        for (const row of g) {
+          if (row[c] === 1) covered = true;
+          else if (covered) n++;
+        }
+      }
+      return n;
+    };
+    const height = (g: number[][]): number => {
+      const top = g.findIndex((row) => row.includes(1));
+      return top < 0 ? 0 : g.length - top;
+    };
+    const fitsAt = (g: number[][], cells: ReadonlyArray<readonly [number, number]>, dr: number, dc: number) =>
+      cells.every(([r, c]) => g[r + dr]?.[c + dc] === 0);
+    const settle = (seed: number, size: number, moves: number): { grid: number[][]; over: boolean } => {
+      const rng = createRng(seed);
+      let g = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+      for (let m = 0; m < moves; m++) {
+        const letter = rng.pick(SHAPE_LETTERS);
+        let best: { g: number[][]; score: number } | undefined;
+        for (const shape of distinctOrientations(orientation(letter, 0))) {
+          for (let dc = 0; dc < size; dc++) {
+            if (!fitsAt(g, shape, 0, dc)) continue;
+            let dr = 0;
+            while (fitsAt(g, shape, dr + 1, dc)) dr++;
+            const t = g.map((row) => row.slice());
+            for (const [r, c] of shape) (t[r + dr] as number[])[c + dc] = 1;
+            const lines = t.filter((row) => row.every((v) => v === 1)).length;
+            const score = 100 * lines - 50 * (holes(t) - holes(g)) - 30 * Math.max(0, height(t) - height(g));
+            if (!best || score > best.score) best = { g: t, score };
+          }
+        }
+        if (!best) return { grid: g, over: true };
+        const kept = best.g.filter((row) => !row.every((v) => v === 1));
+        g = [...Array.from({ length: size - kept.length }, () => new Array<number>(size).fill(0)), ...kept];
+      }
+      return { grid: g, over: false };
+    };
+    let compared = 0;
+    for (const size of [8, 12, 16]) {
+      for (let seed = 1; seed <= 25; seed++) {
+        const moves = 10 + size + (seed % 7) * 3;
+        const ours = simulateBoard(createRng(seed), size, size, moves);
+        const plain = settle(seed, size, moves);
+        const settled = ours.grid.map((row) => row.map((v) => (v === 1 ? 1 : 0)));
+        assert.deepEqual(settled, plain.grid, `size ${size}, seed ${seed}`);
+        if (plain.over) assert.ok(ours.gameOver, `size ${size}, seed ${seed}: game over on both`);
+        compared++;
+      }
+    }
+    assert.equal(compared, 75);
   });
 
   test("simulated boards: one tetromino floating above a stack, no full rows", () => {

@@ -140,9 +140,19 @@ export function emptyCellsInRow(grid: Grid, row: number): Cell[] {
 
 /** True when every cell lies inside the grid and on no settled block (the active piece is ignored). */
 export function fits(grid: Grid, cells: readonly Cell[]): boolean {
+  return fitsAt(grid, cells, 0, 0);
+}
+
+/** `fits` for the cells moved by (dr, dc), without building the moved cells (the simulator's hot path). */
+function fitsAt(grid: Grid, cells: readonly Cell[], dr: number, dc: number): boolean {
   const rows = grid.length;
   const cols = grid[0]?.length ?? 0;
-  return cells.every(([r, c]) => r >= 0 && r < rows && c >= 0 && c < cols && grid[r]?.[c] !== 1);
+  for (const [r0, c0] of cells) {
+    const r = r0 + dr;
+    const c = c0 + dc;
+    if (r < 0 || r >= rows || c < 0 || c >= cols || grid[r]?.[c] === 1) return false;
+  }
+  return true;
 }
 
 const shift = (cells: readonly Cell[], dr: number, dc: number): Cell[] =>
@@ -156,7 +166,7 @@ export function rests(grid: Grid, cells: readonly Cell[]): boolean {
 /** Number of free one-row falls before the cells come to rest. */
 export function fallDistance(grid: Grid, cells: readonly Cell[]): number {
   let d = 0;
-  while (fits(grid, shift(cells, d + 1, 0))) d++;
+  while (fitsAt(grid, cells, d + 1, 0)) d++;
   return d;
 }
 
@@ -222,29 +232,55 @@ export function bestClear(grid: Grid, piece: readonly Cell[]): Placement | null 
 
 /* ----------------------------- board generation ----------------------------- */
 
-function holes(grid: Grid): number {
+/** An orientation as one column bit mask per row of the piece, and its width in columns. */
+interface ShapeMasks {
+  rows: number[];
+  width: number;
+}
+
+const maskCache = new Map<ShapeLetter, ShapeMasks[]>();
+/** The distinct orientations of a piece as bit masks, in `distinctOrientations` order (computed once). */
+function maskOrientationsOf(letter: ShapeLetter): ShapeMasks[] {
+  let o = maskCache.get(letter);
+  if (!o) {
+    o = distinctOrientations(orientation(letter, 0)).map((cells) => {
+      const rows = new Array<number>(Math.max(...cells.map(([r]) => r)) + 1).fill(0);
+      for (const [r, c] of cells) rows[r] = (rows[r] as number) | (1 << c);
+      return { rows, width: Math.max(...cells.map(([, c]) => c)) + 1 };
+    });
+    maskCache.set(letter, o);
+  }
+  return o;
+}
+
+/** The shape moved by (dr, dc) lies on no settled block (bounds are the caller's). */
+function maskFits(board: readonly number[], shape: ShapeMasks, dr: number, dc: number): boolean {
+  for (let r = 0; r < shape.rows.length; r++)
+    if (((board[dr + r] as number) & ((shape.rows[r] as number) << dc)) !== 0) return false;
+  return true;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Holes: empty cells with a settled block somewhere above them in their column. */
+function maskHoles(board: readonly number[], full: number): number {
+  let covered = 0;
   let n = 0;
-  const cols = grid[0]?.length ?? 0;
-  for (let c = 0; c < cols; c++) {
-    let covered = false;
-    for (const row of grid) {
-      if (row[c] === 1) covered = true;
-      else if (covered) n++;
-    }
+  for (const mask of board) {
+    n += popcount(covered & ~mask & full);
+    covered |= mask;
   }
   return n;
 }
 
-function stackHeight(grid: Grid): number {
-  const top = grid.findIndex((row) => row.includes(1));
-  return top < 0 ? 0 : grid.length - top;
-}
-
-function clearFullRows(grid: Grid): Grid {
-  const kept = grid.filter((row) => !row.every((v) => v === 1));
-  const cols = grid[0]?.length ?? 0;
-  while (kept.length < grid.length) kept.unshift(new Array<number>(cols).fill(0));
-  return kept;
+/** Stack height: rows from the highest settled block down to the floor. */
+function maskHeight(board: readonly number[]): number {
+  const top = board.findIndex((mask) => mask !== 0);
+  return top < 0 ? 0 : board.length - top;
 }
 
 /**
@@ -259,29 +295,45 @@ export function simulateBoard(
   cols: number,
   moves: number,
 ): { grid: Grid; gameOver: boolean } {
-  let grid: Grid = Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+  if (cols > 30) throw new Error(`tetris: at most 30 columns (got ${cols})`);
+  // The placer works on one bit mask per row (bit c = a settled block in column c): it scores every
+  // orientation × column of every move, and arrays of cells made that the generator's main cost.
+  const full = (1 << cols) - 1;
+  let board: number[] = new Array<number>(rows).fill(0);
+  const toGrid = (): Grid => board.map((mask) => Array.from({ length: cols }, (_, c) => (mask >> c) & 1));
   for (let m = 0; m < moves; m++) {
     const letter = rng.pick(SHAPE_LETTERS);
-    let best: { cells: Cell[]; score: number } | null = null;
-    const before = holes(grid);
-    const height = stackHeight(grid);
-    for (const shape of distinctOrientations(orientation(letter, 0))) {
-      for (let dc = 0; dc < cols; dc++) {
-        const start = shift(shape, 0, dc);
-        if (!fits(grid, start)) continue;
-        const cells = shift(start, fallDistance(grid, start), 0);
-        const trial = grid.map((row) => row.slice());
-        for (const [r, c] of cells) (trial[r] as number[])[c] = 1;
-        const lines = trial.filter((row) => row.every((v) => v === 1)).length;
+    let best: { shape: ShapeMasks; dr: number; dc: number; score: number } | null = null;
+    const before = maskHoles(board, full);
+    const height = maskHeight(board);
+    for (const shape of maskOrientationsOf(letter)) {
+      for (let dc = 0; dc + shape.width <= cols; dc++) {
+        if (!maskFits(board, shape, 0, dc)) continue;
+        let dr = 0;
+        while (dr + 1 + shape.rows.length <= rows && maskFits(board, shape, dr + 1, dc)) dr++;
+        // Score the drop in place (those cells are empty: the shape fits), then take it out again.
+        const n = shape.rows.length;
+        for (let r = 0; r < n; r++)
+          board[dr + r] = (board[dr + r] as number) | ((shape.rows[r] as number) << dc);
+        let lines = 0;
+        for (const mask of board) if (mask === full) lines++;
         const score =
-          100 * lines - 50 * (holes(trial) - before) - 30 * Math.max(0, stackHeight(trial) - height);
-        if (!best || score > best.score) best = { cells, score };
+          100 * lines - 50 * (maskHoles(board, full) - before) - 30 * Math.max(0, maskHeight(board) - height);
+        for (let r = 0; r < n; r++)
+          board[dr + r] = (board[dr + r] as number) & ~((shape.rows[r] as number) << dc);
+        if (!best || score > best.score) best = { shape, dr, dc, score };
       }
     }
-    if (!best) return { grid, gameOver: true };
-    for (const [r, c] of best.cells) (grid[r] as number[])[c] = 1;
-    grid = clearFullRows(grid);
+    if (!best) return { grid: toGrid(), gameOver: true };
+    const { shape, dr, dc } = best;
+    shape.rows.forEach((bits, r) => {
+      board[dr + r] = (board[dr + r] as number) | (bits << dc);
+    });
+    // Clear full rows: the rest drop, empty rows enter at the top.
+    const kept = board.filter((mask) => mask !== full);
+    board = [...new Array<number>(rows - kept.length).fill(0), ...kept];
   }
+  const grid = toGrid();
   const piece = orientation(rng.pick(SHAPE_LETTERS), rng.int(0, 3));
   const h = Math.max(...piece.map((c) => c[0])) + 1;
   const top = grid.findIndex((row) => row.includes(1));
