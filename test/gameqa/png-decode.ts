@@ -3,7 +3,7 @@ import { inflateSync } from "node:zlib";
 import { readPngInfo } from "../../src/gameqa/render/png.js";
 
 /**
- * A small independent PNG decoder for tests: 8-bit palette (type 3) or 8-bit RGBA (type 6),
+ * A small independent PNG decoder for tests: 8-bit palette (type 3), RGB (type 2) or RGBA (type 6),
  * non-interlaced, all five filter types. Returns one Uint32 per pixel (0xAABBGGRR), which equals
  * resvg's premultiplied pixels wherever the image is opaque.
  */
@@ -15,9 +15,9 @@ export function decodePng(png: Buffer): {
 } {
   const info = readPngInfo(png);
   assert.equal(info.bitDepth, 8, "bit depth");
-  assert.ok(info.colorType === 3 || info.colorType === 6, `colour type ${info.colorType}`);
+  assert.ok([2, 3, 6].includes(info.colorType), `colour type ${info.colorType}`);
   assert.equal(png[28], 0, "not interlaced");
-  const bpp = info.colorType === 3 ? 1 : 4;
+  const bpp = info.colorType === 3 ? 1 : info.colorType === 2 ? 3 : 4;
   let off = 8;
   let palette = Buffer.alloc(0);
   const idat: Buffer[] = [];
@@ -57,7 +57,14 @@ export function decodePng(png: Buffer): {
   }
   const pixels = new Uint32Array(width * height);
   for (let i = 0; i < width * height; i++) {
-    if (bpp === 4) {
+    if (bpp === 3) {
+      pixels[i] =
+        (0xff000000 +
+          ((out[i * 3 + 2] as number) << 16) +
+          ((out[i * 3 + 1] as number) << 8) +
+          (out[i * 3] as number)) >>>
+        0;
+    } else if (bpp === 4) {
       pixels[i] =
         ((out[i * 4 + 3] as number) * 0x1000000 +
           ((out[i * 4 + 2] as number) << 16) +

@@ -68,6 +68,34 @@ describe("palette PNG encoding", () => {
     assert.equal(encodePalettePng(rgba, 300, 1), null);
   });
 
+  test("an opaque image with more than 256 colours becomes an RGB PNG of resvg's pixels", () => {
+    // 20 × 20 cells of distinct colours on a white background: 400 colours.
+    let cells = "";
+    for (let i = 0; i < 400; i++)
+      cells += rect(
+        (i % 20) * 5,
+        Math.floor(i / 20) * 5,
+        5,
+        5,
+        `#${(i * 40503).toString(16).padStart(6, "0").slice(-6)}`,
+      );
+    for (const doc of [
+      svgDocument(100, 100, cells),
+      svgDocument(100, 100, cells + circle(50, 50, 20, "#123456")),
+    ]) {
+      const png = svgToPng(doc);
+      const decoded = decodePng(png);
+      assert.equal(decoded.colorType, 2);
+      assert.equal(firstDifference(decoded.pixels, resvgRaster(doc).pixels), -1);
+      assert.ok(png.equals(svgToPng(doc)), "same bytes on a second call");
+    }
+    // Not opaque (no background): resvg's RGBA encoding keeps the alpha.
+    const clear = `<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">${cells.replace(/<rect x="0" y="0"[^>]*>/, "")}</svg>`;
+    const rgba = decodePng(svgToPng(clear));
+    assert.equal(rgba.colorType, 6);
+    assert.equal(firstDifference(rgba.pixels, resvgRaster(clear).pixels), -1);
+  });
+
   test("alpha is dropped: a premultiplied pixel is written as that pixel over black", () => {
     const png = encodePalettePng(new Uint8Array([60, 30, 0, 128, 0, 0, 0, 0, 9, 8, 7, 255]), 3, 1);
     assert.ok(png);

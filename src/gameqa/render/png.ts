@@ -5,14 +5,23 @@ import { resvgRender } from "./resvg.js";
 
 /**
  * Rasterise an SVG document to PNG bytes: render/raster.ts (resvg's pixels, drawn faster), then
- * an 8-bit palette PNG. Images with more than 256 colours fall back to resvg's own RGBA PNG
- * encoder.
+ * an 8-bit palette PNG. Images with more than 256 colours become 8-bit RGB PNGs when opaque, and
+ * otherwise fall back to resvg's own RGBA PNG encoder.
  */
 export function svgToPng(svg: string): Buffer {
   const canvas = rasterizeFast(svg);
-  if (canvas) return encodeCanvas(canvas) ?? resvgRender(svg).png();
+  if (canvas)
+    return (
+      encodeCanvas(canvas) ??
+      encodeTrueColour(canvas.pixels, canvas.width, canvas.height) ??
+      resvgRender(svg).png()
+    );
   const { raster, png } = resvgRender(svg);
-  return encodeCanvas(canvasFromPixels(raster.pixels, raster.width, raster.height)) ?? png();
+  return (
+    encodeCanvas(canvasFromPixels(raster.pixels, raster.width, raster.height)) ??
+    encodeTrueColour(raster.pixels, raster.width, raster.height) ??
+    png()
+  );
 }
 
 const CRC_TABLE = (() => {
@@ -150,6 +159,47 @@ export function encodeCanvas(cv: Canvas): Buffer | null {
     chunk("IHDR", ihdr),
     chunk("PLTE", plte),
     chunk("IDAT", deflateSync(out.subarray(0, size), { level: 1, strategy: constants.Z_RLE })),
+    chunk("IEND", new Uint8Array(0)),
+  ]);
+}
+
+/**
+ * Opaque pixels (0xAABBGGRR) as an 8-bit RGB PNG, or null when a pixel is not opaque. Every row
+ * after the first uses filter "Up"; zlib level 1 then gives files a little smaller than resvg's
+ * RGBA encoder in about half its time (measured on 3DReconstruction views, 620 × 520).
+ */
+export function encodeTrueColour(pixels: Uint32Array, width: number, height: number): Buffer | null {
+  const n = width * height;
+  for (let i = 0; i < n; i++) if ((pixels[i] as number) >>> 24 !== 255) return null;
+  const bytes = new Uint8Array(pixels.buffer, pixels.byteOffset, n * 4);
+  const stride = width * 3 + 1;
+  const rows = new Uint8Array(stride * height);
+  const up = width * 4;
+  for (let y = 0; y < height; y++) {
+    const o = y * stride;
+    rows[o] = y > 0 ? 2 : 0;
+    const s = y * up;
+    for (let x = 0, i = s, j = o + 1; x < width; x++, i += 4, j += 3) {
+      if (y > 0) {
+        rows[j] = (bytes[i] as number) - (bytes[i - up] as number);
+        rows[j + 1] = (bytes[i + 1] as number) - (bytes[i + 1 - up] as number);
+        rows[j + 2] = (bytes[i + 2] as number) - (bytes[i + 2 - up] as number);
+      } else {
+        rows[j] = bytes[i] as number;
+        rows[j + 1] = bytes[i + 1] as number;
+        rows[j + 2] = bytes[i + 2] as number;
+      }
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // colour type: RGB
+  return Buffer.concat([
+    SIGNATURE,
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(rows, { level: 1 })),
     chunk("IEND", new Uint8Array(0)),
   ]);
 }
