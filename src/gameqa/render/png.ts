@@ -149,16 +149,31 @@ export function encodeCanvas(cv: Canvas): Buffer | null {
     plte[i * 3 + 1] = (c >>> 8) & 0xff;
     plte[i * 3 + 2] = (c >>> 16) & 0xff;
   }
+  const idat = deflateSync(out.subarray(0, size), { level: 1, strategy: constants.Z_RLE });
+  return pngFile(width, height, COLOUR_PALETTE, plte, idat);
+}
+
+const COLOUR_RGB = 2;
+const COLOUR_PALETTE = 3;
+
+/** An 8-bit, non-interlaced PNG file from its compressed scanlines (and palette for colour type 3). */
+function pngFile(
+  width: number,
+  height: number,
+  colourType: number,
+  plte: Uint8Array | null,
+  idat: Uint8Array,
+): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = 3; // colour type: palette
+  ihdr[9] = colourType;
   return Buffer.concat([
     SIGNATURE,
     chunk("IHDR", ihdr),
-    chunk("PLTE", plte),
-    chunk("IDAT", deflateSync(out.subarray(0, size), { level: 1, strategy: constants.Z_RLE })),
+    ...(plte ? [chunk("PLTE", plte)] : []),
+    chunk("IDAT", idat),
     chunk("IEND", new Uint8Array(0)),
   ]);
 }
@@ -191,17 +206,7 @@ export function encodeTrueColour(pixels: Uint32Array, width: number, height: num
       }
     }
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: RGB
-  return Buffer.concat([
-    SIGNATURE,
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(rows, { level: 1 })),
-    chunk("IEND", new Uint8Array(0)),
-  ]);
+  return pngFile(width, height, COLOUR_RGB, null, deflateSync(rows, { level: 1 }));
 }
 
 export interface PngInfo {
