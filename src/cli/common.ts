@@ -1,9 +1,5 @@
 /** Helpers shared by CLI commands: option parsing with clear errors, opening the store, building models. */
-import type { GenerateConfig } from "../core/types.js";
-import { Model, ModelStats } from "../providers/model.js";
-import { createProvider } from "../providers/registry.js";
-import { AdaptiveLimiter } from "../scheduler/limiter.js";
-import { DEFAULT_RETRY, type RetryPolicy } from "../scheduler/retry.js";
+import { buildModel } from "../providers/build-model.js";
 import { defaultDbPath, RunStore } from "../store/run-store.js";
 
 // Re-exported from the light module that command definitions use (it loads nothing else).
@@ -13,33 +9,8 @@ export function openStore(db?: string): RunStore {
   return new RunStore(db ?? defaultDbPath());
 }
 
-export interface ModelFlags {
-  id: string;
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  concurrency: number;
-  timeoutS?: number;
-  retry?: Partial<RetryPolicy>;
-  cache?: RunStore;
-  defaults?: GenerateConfig;
-}
-
-export function buildModel(flags: ModelFlags): Model {
-  const provider = createProvider(flags.id, {
-    ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
-    ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}),
-  });
-  const max = Math.min(flags.concurrency, provider.maxConcurrency ?? Number.POSITIVE_INFINITY);
-  return new Model(provider, {
-    id: flags.id,
-    limiter: new AdaptiveLimiter(max),
-    retry: { ...DEFAULT_RETRY, ...flags.retry },
-    stats: new ModelStats(),
-    ...(flags.timeoutS ? { timeoutMs: flags.timeoutS * 1000 } : {}),
-    ...(flags.cache ? { cache: flags.cache } : {}),
-    ...(flags.defaults ? { defaults: flags.defaults } : {}),
-  });
-}
+// The model builder lives below the CLI (src/providers/build-model.ts); commands import it from here.
+export { buildModel };
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -1,5 +1,4 @@
 /** What `assay eval`, `assay resume` and `assay retry-errors` do; loaded when one of them runs (see eval.ts). */
-import { randomBytes } from "node:crypto";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
@@ -9,6 +8,7 @@ import type { RunManifest, RunStore } from "../../store/run-store.js";
 import { createTask, getTaskDefinition } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
 import { withInterrupts } from "../../util/interrupt.js";
+import { newRunId } from "../../util/run-id.js";
 import { buildModel, openStore, printJson } from "../common.js";
 import type { EvalFlags, ExecFlags } from "./eval.js";
 import { renderReport } from "./report-actions.js";
@@ -172,11 +172,6 @@ function describeMismatch(a: RunManifest, b: RunManifest): string {
   if (a.judge?.endpoint !== b.judge?.endpoint)
     diffs.push(`judge endpoint ${a.judge?.endpoint} → ${b.judge?.endpoint}`);
   return diffs.join("; ") || "task definition changed";
-}
-
-export function newRunId(task: string): string {
-  const t = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  return `${task}-${t}-${randomBytes(2).toString("hex")}`;
 }
 
 /** Run (or continue) a stored run with Ctrl-C handling, then print its outcome. */
