@@ -1,6 +1,10 @@
 /** What `assay eval`, `assay resume` and `assay retry-errors` do; loaded when one of them runs (see eval.ts). */
+
+import { printJson } from "../../cli-kit/output.js";
+import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
+import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf.js";
 import type { Model } from "../../providers/model.js";
@@ -9,7 +13,6 @@ import { createTask, getTaskDefinition } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
 import { withInterrupts } from "../../util/interrupt.js";
 import { newRunId } from "../../util/run-id.js";
-import { buildModel, openStore, printJson } from "../common.js";
 import type { EvalFlags, ExecFlags } from "./eval.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";

@@ -1,7 +1,7 @@
 /** `assay eval`, `assay resume`, `assay retry-errors`: start or continue a run (the work is in eval-actions.ts). */
 import type { Command } from "commander";
+import { collectTaskArg, intOption, numberOption } from "../../cli-kit/options.js";
 import type { TaskArgs } from "../../core/types.js";
-import { collectTaskArg, intOption, numberOption } from "./options.js";
 
 export interface ExecFlags {
   concurrency: number;

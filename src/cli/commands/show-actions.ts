@@ -1,12 +1,14 @@
 /** What `assay runs|show|export|rescore|tasks` do; loaded when one of them runs (see show.ts). */
 import { createWriteStream } from "node:fs";
+import { formatMetric, printJson, table } from "../../cli-kit/output.js";
+import { openStore } from "../../cli-kit/store.js";
 import { rescoreRun } from "../../engine/rescore.js";
 import type { RunSummary } from "../../engine/summary.js";
+import { buildModel } from "../../providers/build-model.js";
 import { createScorer } from "../../scorers/registry.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
-import { buildModel, formatMetric, openStore, printJson, table } from "../common.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
