@@ -10,7 +10,8 @@ import { UserError } from "../util/errors.js";
 export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = value.trim() === "" ? Number.NaN : Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(rangeText(name, "an integer", value, min, max));
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(rangeText(name, "an integer", value, min, max));
     return n;
   };
 }
@@ -19,7 +20,8 @@ export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEG
 export function numberOption(name: string, min: number, max = Number.POSITIVE_INFINITY) {
   return (value: string): number => {
     const n = value.trim() === "" ? Number.NaN : Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(rangeText(name, "a number", value, min, max));
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(rangeText(name, "a number", value, min, max));
     return n;
   };
 }
@@ -34,7 +36,8 @@ export function parseIntIn(name: string, value: string, min: number, max = Numbe
 }
 
 function rangeText(name: string, kind: string, value: string, min: number, max: number): string {
-  const bound = max < Number.MAX_SAFE_INTEGER && Number.isFinite(max) ? `between ${min} and ${max}` : `≥ ${min}`;
+  const bound =
+    max < Number.MAX_SAFE_INTEGER && Number.isFinite(max) ? `between ${min} and ${max}` : `≥ ${min}`;
   return `${name} must be ${kind} ${bound}, got "${value}"`;
 }
 

@@ -1,0 +1,154 @@
+import { existsSync } from "node:fs";
+import { printJson } from "../cli-kit/output.js";
+import { openStore } from "../cli-kit/store.js";
+import { buildModel } from "../providers/build-model.js";
+import { UserError } from "../util/errors.js";
+import type { parseTrapTypes } from "./trap-types.js";
+
+export interface GenerateFlags {
+  from: string;
+  model: string;
+  types: ReturnType<typeof parseTrapTypes>;
+  allTypes?: boolean;
+  limit?: number;
+  seed?: number;
+  out: string;
+  force?: boolean;
+  modelBaseUrl?: string;
+  modelApiKeyEnv?: string;
+  concurrency: number;
+  temperature?: number;
+  prompts?: string;
+  progress: "auto" | "tty" | "plain" | "silent";
+  json?: boolean;
+}
+
+export async function reportAction(
+  runs: string[],
+  flags: { db?: string; ci: boolean; breakdown?: boolean; resamples: number; json?: boolean },
+): Promise<void> {
+  const { formatRunReports, reportForRun } = await import("./report.js");
+  const store = openStore(flags.db);
+  try {
+    const reports = runs.map((id) => reportForRun(store, id, { resamples: flags.resamples }));
+    if (flags.json) printJson(reports);
+    else
+      process.stdout.write(
+        `${formatRunReports(reports, { ci: flags.ci, ...(flags.breakdown ? { breakdown: true } : {}) })}\n`,
+      );
+  } finally {
+    store.close();
+  }
+}
+
+export async function generateAction(flags: GenerateFlags): Promise<void> {
+  const { generateTraps, loadGenerationSources, planJobs, writeRecordObjects } = await import(
+    "./generate.js"
+  );
+  const { loadPromptSet } = await import("./prompts.js");
+  const { Progress } = await import("../util/progress.js");
+  if (existsSync(flags.out) && !flags.force)
+    throw new UserError(`${flags.out} exists: pass --force to overwrite, or choose another --out`);
+  const prompts = loadPromptSet(flags.prompts);
+  const sources = loadGenerationSources(flags.from);
+  const jobs = planJobs(sources, flags.types, {
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.allTypes ? { allTypes: true } : {}),
+  });
+  const model = buildModel({
+    id: flags.model,
+    concurrency: flags.concurrency,
+    ...(flags.modelBaseUrl ? { baseUrl: flags.modelBaseUrl } : {}),
+    ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
+  });
+  const progress = new Progress({
+    label: "mathtrap generate",
+    total: jobs.length,
+    unit: "traps",
+    mode: flags.progress,
+  });
+  const { records, failures } = await generateTraps(jobs, model, prompts, {
+    concurrency: flags.concurrency,
+    ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
+    onDone: () => progress.tick(),
+  });
+  progress.finish();
+  writeRecordObjects(flags.out, records);
+  if (flags.json)
+    printJson({
+      out: flags.out,
+      written: records.length,
+      failed: failures.length,
+      failures,
+      prompt_hash: prompts.hash,
+    });
+  else {
+    process.stdout.write(`wrote ${records.length} unverified trap record(s) to ${flags.out}\n`);
+    for (const f of failures) process.stdout.write(`failed: ${f.source} (${f.trapType}): ${f.error}\n`);
+    if (records.length) process.stdout.write(`review them with  assay mathtrap approve ${flags.out}\n`);
+  }
+  if (failures.length) process.exitCode = 1;
+}
+
+export async function approveAction(
+  file: string,
+  flags: { index?: string; all?: boolean; reject?: string; by?: string; json?: boolean },
+): Promise<void> {
+  const { loadTrapRecords } = await import("./data.js");
+  const { approveRecords, parseIndexList, readRecordObjects, writeRecordObjects } = await import(
+    "./generate.js"
+  );
+  const raw = readRecordObjects(file);
+  const parsed = loadTrapRecords(file);
+  if (!flags.index && !flags.all && !flags.reject) {
+    const pending = parsed.filter((r) => !r.verified);
+    if (flags.json) {
+      printJson(
+        pending.map((r) => ({
+          index: r.index,
+          trap_type: r.trapType,
+          trap_problem: r.trapProblem,
+          human_annotation: r.humanAnnotation,
+          original_problem: r.originalProblem,
+        })),
+      );
+      return;
+    }
+    process.stdout.write(`${pending.length} of ${parsed.length} record(s) await review in ${file}\n`);
+    for (const r of pending) {
+      process.stdout.write(
+        `\n[${r.index}] ${r.trapType} (${r.subject})\n  original: ${r.originalProblem}\n  trap:     ${r.trapProblem}\n  flaw:     ${r.humanAnnotation}\n`,
+      );
+    }
+    if (pending.length)
+      process.stdout.write(
+        `\napprove with  assay mathtrap approve ${file} --index 0,2  (or --all); drop with --reject\n`,
+      );
+    return;
+  }
+  const approve = flags.all
+    ? parsed.filter((r) => !r.verified).map((r) => r.index)
+    : flags.index
+      ? parseIndexList(flags.index, raw.length, "--index")
+      : [];
+  const reject = flags.reject ? parseIndexList(flags.reject, raw.length, "--reject") : [];
+  const result = approveRecords(raw, approve, reject, flags.by);
+  writeRecordObjects(file, result.records);
+  if (flags.json)
+    printJson({
+      file,
+      approved: result.approved,
+      rejected: result.rejected,
+      remaining: result.records.length,
+    });
+  else
+    process.stdout.write(
+      `${file}: approved ${result.approved}, removed ${result.rejected}, ${result.records.length} record(s) remain\n`,
+    );
+}
+
+export async function checkAction(response: string, target: string): Promise<void> {
+  const { checkMathAnswer } = await import("./math-answer.js");
+  printJson(checkMathAnswer(response, target));
+}
