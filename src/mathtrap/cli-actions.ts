@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { printJson } from "../cli-kit/output.js";
 import { openStore } from "../cli-kit/store.js";
+import type { TaskArgs } from "../core/types.js";
 import { buildModel } from "../providers/build-model.js";
 import { UserError } from "../util/errors.js";
 import type { parseTrapTypes } from "./trap-types.js";
@@ -148,7 +149,53 @@ export async function approveAction(
     );
 }
 
-export async function checkAction(response: string, target: string): Promise<void> {
+export async function checkAction(
+  response: string | undefined,
+  reference: string | undefined,
+  flags: { jsonl?: string; json?: boolean },
+): Promise<void> {
   const { checkMathAnswer } = await import("./math-answer.js");
-  printJson(checkMathAnswer(response, target));
+  for (const value of [response, reference]) {
+    if (value?.startsWith("--"))
+      throw new UserError(`unknown option "${value}" (values may start with one "-", not two)`);
+  }
+  if (flags.jsonl === undefined) {
+    if (response === undefined || reference === undefined)
+      throw new UserError("give a response and a reference, or --jsonl FILE");
+    printJson(checkMathAnswer(response, reference));
+    return;
+  }
+  if (response !== undefined)
+    throw new UserError("--jsonl reads responses from the file: give no positional values");
+  const { checkBatch, formatBatch } = await import("./check-batch.js");
+  const result = await checkBatch(flags.jsonl);
+  if (flags.json) printJson(result);
+  else process.stdout.write(formatBatch(result));
+}
+
+export async function importAnswersAction(
+  file: string,
+  flags: { model: string; dataset: string; taskArg?: TaskArgs; runId?: string; db?: string; json?: boolean },
+): Promise<void> {
+  const { importMathtrapAnswers } = await import("./import-answers.js");
+  const store = openStore(flags.db);
+  try {
+    const result = await importMathtrapAnswers(store, file, {
+      model: flags.model,
+      taskArgs: { ...flags.taskArg, dataset: flags.dataset },
+      ...(flags.runId ? { runId: flags.runId } : {}),
+    });
+    if (flags.json) printJson(result);
+    else {
+      process.stdout.write(
+        `stored ${result.imported} answers as run ${result.runId}` +
+          (result.unanswered.length
+            ? ` (${result.unanswered.length} items of the task have no answer)`
+            : "") +
+          `\nscore it with:  assay rescore ${result.runId} --judge <provider/model>\n`,
+      );
+    }
+  } finally {
+    store.close();
+  }
 }

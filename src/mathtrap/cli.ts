@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { intOption, numberOption } from "../cli-kit/options.js";
+import { collectTaskArg, intOption, numberOption } from "../cli-kit/options.js";
 // Static, unlike the rest: --types is parsed (and its default computed) before any action runs.
 import { parseTrapTypes } from "./trap-types.js";
 
@@ -64,9 +64,34 @@ export function registerMathtrapCommands(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (file, flags) => (await import("./cli-actions.js")).approveAction(file, flags));
 
+  mt.command("import-answers")
+    .description(
+      "store answers produced elsewhere as a mathtrap run (then score it with: assay rescore RUN --judge ...)",
+    )
+    .argument("<file>", "JSON/JSONL records: response, and id (Assay's item id) or problem (the item's text)")
+    .requiredOption("--model <name>", "name of the model that wrote the answers (the row label in reports)")
+    .requiredOption("--dataset <path>", "the MathTrap data folder or trap-record file the answers are for")
+    .option(
+      "-T, --task-arg <key=value>",
+      "mathtrap task option, as for assay eval (repeatable)",
+      collectTaskArg,
+    )
+    .option("--run-id <id>", "id for the new run")
+    .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
+    .option("--json", "print the result as JSON")
+    .action(async (file, flags) => (await import("./cli-actions.js")).importAnswersAction(file, flags));
+
   mt.command("check")
-    .description("run the rule-based answer checker on one response (debugging aid)")
-    .argument("<response>", "model response text")
-    .argument("<target>", "reference final answer, e.g. \\frac{1}{2}")
-    .action(async (response, target) => (await import("./cli-actions.js")).checkAction(response, target));
+    .description(
+      "run the rule-based answer checker on one response, or on a JSONL file of {response, reference} lines",
+    )
+    .argument("[response]", "model response text (values are positional: -5 is a value, not an option)")
+    .argument("[reference]", "reference final answer, e.g. \\frac{1}{2}")
+    .option("--jsonl <file>", "batch mode: one {response, reference} object per line")
+    .option("--json", "batch mode: print JSON (verdicts and accuracy) instead of a table")
+    // A response or reference may start with "-" (a negative number): unknown "options" are values here.
+    .allowUnknownOption()
+    .action(async (response, reference, flags) =>
+      (await import("./cli-actions.js")).checkAction(response, reference, flags),
+    );
 }
