@@ -156,8 +156,13 @@ export function registerSmiCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts) => {
       const { formatFitTable, runFit } = await import("./cli-fit.js");
-      const { fit, plots } = runFit(opts);
-      print(opts.json, fit, `${formatFitTable(fit)}\nplots: ${plots.join(", ")}`);
+      const { fit, plots, skipped } = runFit(opts);
+      const notes = skipped.map((x) => `skipped ${x.file}: ${x.reason}`).join("\n");
+      print(
+        opts.json,
+        skipped.length ? { ...fit, skipped } : fit,
+        `${formatFitTable(fit)}\nplots: ${plots.join(", ")}${notes ? `\n${notes}` : ""}`,
+      );
     });
 
   smi
