@@ -10,6 +10,7 @@ import { memoryDataset } from "../dataset/index.js";
 import { generate } from "../solvers/index.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
+import { mathtrapAnnotation } from "./annotation.js";
 import {
   type ConceptualProblem,
   loadConceptual,
@@ -277,6 +278,7 @@ registerTask({
     { name: "demo_seed", description: "seed for choosing few-shot demonstrations", default: 0 },
   ],
   create: createMathtrapTask,
+  annotation: mathtrapAnnotation,
   report(store, runIds, format) {
     const reports = runIds.map((id) => reportForRun(store, id));
     if (format === "json") return JSON.stringify(reports, null, 2);
