@@ -381,6 +381,11 @@ async function rejudgeByRescoringCommand(
   newRunId: string,
   f: RejudgeFlags,
 ): Promise<void> {
+  if (f.dryRun)
+    throw new UserError(
+      `--dry-run lists the items a refinement version changes, which needs per-item version folders; task "${run.task}" ` +
+        "re-judges by re-scoring, where unchanged requests come from the cache",
+    );
   const option = promptOption(run.task);
   if (!option) {
     throw new UserError(
