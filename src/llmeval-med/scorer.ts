@@ -159,7 +159,6 @@ export function llmevalMedJudge(opts: JudgeScorerOptions): Scorer {
           judgeTurn(judge, opts, state, meta.category, meta.code, turn, answers[i]?.answer ?? "", ctx.signal),
         ),
       );
-      const usable = turns.filter((t) => t.usable).length;
       const metadata: JudgeScoreMetadata = {
         code: meta.code,
         category: meta.category,
@@ -167,15 +166,24 @@ export function llmevalMedJudge(opts: JudgeScorerOptions): Scorer {
         rule: opts.rule,
         turns,
       };
-      const line = (t: TurnJudgement) =>
-        `${t.id}: ${t.runs.map((r) => (r.score === null ? "invalid" : String(r.score))).join(", ")}` +
-        ` → ${t.mean === null ? "no valid run" : t.mean.toFixed(2)}${t.usable ? " usable" : ""}`;
-      return {
-        value: usable / turns.length,
-        answer: `${usable}/${turns.length} usable`,
-        explanation: turns.map(line).join("\n"),
-        metadata,
-      };
+      return { ...summariseJudgement(turns), metadata };
     },
+  };
+}
+
+/** A conversation's score from its judged turns: the usable fraction, and one line per turn. */
+export function summariseJudgement(turns: readonly TurnJudgement[]): {
+  value: number;
+  answer: string;
+  explanation: string;
+} {
+  const usable = turns.filter((t) => t.usable).length;
+  const line = (t: TurnJudgement) =>
+    `${t.id}: ${t.runs.map((r) => (r.score === null ? "invalid" : String(r.score))).join(", ")}` +
+    ` → ${t.mean === null ? "no valid run" : t.mean.toFixed(2)}${t.usable ? " usable" : ""}`;
+  return {
+    value: usable / turns.length,
+    answer: `${usable}/${turns.length} usable`,
+    explanation: turns.map(line).join("\n"),
   };
 }

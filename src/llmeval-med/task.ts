@@ -7,6 +7,7 @@
 import type { Task } from "../core/types.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
+import { llmevalMedAnnotation } from "./annotation.js";
 import { CATEGORY_CODES, type CategoryCode, findCategory } from "./categories.js";
 import { describeMissing, loadDatasetFile } from "./dataset.js";
 import { resolveDataset } from "./download.js";
@@ -72,6 +73,7 @@ registerTask({
     { name: "system", description: "system message for the model under test", default: ANSWER_SYSTEM },
   ],
   report: renderTaskReport,
+  annotation: llmevalMedAnnotation,
   async create(args): Promise<Task> {
     const rule = String(args.verdict_rule);
     if (rule !== "robust" && rule !== "release")

@@ -11,6 +11,7 @@ import { generate } from "../solvers/index.js";
 import type { RunStore } from "../store/run-store.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
+import { mathtrapAnnotation } from "./annotation.js";
 import {
   type ConceptualProblem,
   dedupeProblems,
@@ -307,6 +308,7 @@ registerTask({
     },
   ],
   create: createMathtrapTask,
+  annotation: mathtrapAnnotation,
   report(store, runIds, format) {
     const reports = runIds.map((id) => ({
       ...reportForRun(store, id),

@@ -4,7 +4,6 @@
  * loop (snapshot → edit one checklist → rejudge only that question against a local judge server).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -17,19 +16,8 @@ import { RunStore } from "../../src/store/run-store.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { Rng } from "../../src/util/rng.js";
 import { tempDir } from "../helpers/cli.js";
-import { repoRoot } from "../helpers/shared.js";
 import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
-
-const CLI = join(repoRoot, "dist", "test", "annotate", "run-cli.js");
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+import { cli } from "./helpers.js";
 
 interface Comparison {
   id: string;
