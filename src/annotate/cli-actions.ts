@@ -2,7 +2,9 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { type AgreementReport, renderReport } from "../agreement/index.js";
-import { buildModel, openStore, printJson, table } from "../cli/common.js";
+import { printJson, table } from "../cli-kit/output.js";
+import { openStore } from "../cli-kit/store.js";
+import { buildModel } from "../providers/build-model.js";
 import type { RunRow, RunStore } from "../store/run-store.js";
 // Registers the built-in tasks, whose annotation hooks say how their runs are annotated.
 import "../tasks/index.js";

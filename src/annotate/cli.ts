@@ -4,7 +4,7 @@
  * command definitions. The work is in cli-actions.ts, loaded when a command runs.
  */
 import type { Command } from "commander";
-import { intOption } from "../cli/commands/options.js";
+import { intOption } from "../cli-kit/options.js";
 
 export interface ItemFlags {
   db?: string;

@@ -98,7 +98,7 @@ describe("CLI start-up", () => {
     assert.equal(r.code, 0);
     assert.ok((JSON.parse(r.stdout) as unknown[]).length > 0);
     assert.ok(r.modules.some((m) => m.startsWith("dist/src/gameqa/games/")));
-    for (const m of ["dist/src/gameqa/generate.js", "dist/src/moe/build.js", "dist/src/cli/common.js"])
+    for (const m of ["dist/src/gameqa/generate.js", "dist/src/moe/build.js", "dist/src/cli-kit/store.js"])
       assert.ok(!r.modules.includes(m), `${m} loaded`);
   });
 

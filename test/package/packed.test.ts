@@ -136,7 +136,7 @@ test("the packed package imports as `assay` from TypeScript and evaluates a cust
   // Internals are not part of the API: a deep import is refused by the exports map.
   const deep = spawnSync(
     process.execPath,
-    ["--input-type=module", "-e", 'import "assay/dist/src/cli/common.js"'],
+    ["--input-type=module", "-e", 'import "assay/dist/src/cli/program.js"'],
     {
       cwd: project,
       encoding: "utf8",
