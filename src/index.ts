@@ -56,5 +56,7 @@ export {
   type TaskDefinition,
   type TaskOption,
 } from "./tasks/registry.js";
+// A task that supplies this hook can be rated by experts and checked for judge–human agreement.
+export type { FormSpec, RatingItem, TaskAnnotation } from "./tasks/annotation.js";
 export { UserError } from "./util/errors.js";
 export { VERSION } from "./version.js";
