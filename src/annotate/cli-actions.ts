@@ -243,6 +243,8 @@ export async function disagreementsCommand(f: AgreementFlags & { top: number }):
         `\n#${k + 1} ${d.itemId}${d.category ? ` [${d.category}]` : ""}  judge ${d.judge.value?.toFixed(2)}` +
           ` vs humans ${d.humanMean.toFixed(2)} (gap ${d.gap.toFixed(2)})\n` +
           `  question:\n${indent(d.question)}\n` +
+          `  answer rated:\n${indent(d.answer || "(empty)")}\n` +
+          (d.reference ? `  reference:\n${indent(d.reference)}\n` : "") +
           (d.checklist ? `  checklist:\n${indent(d.checklist)}\n` : "") +
           `  judge reasoning:\n${indent(d.judge.explanation || "(none stored)")}\n` +
           `  annotators:\n${d.humans

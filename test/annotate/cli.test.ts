@@ -208,6 +208,8 @@ describe("annotate CLI", () => {
           itemId: string;
           gap: number;
           checklist: string;
+          answer: string;
+          reference: string | null;
           judge: { explanation: string };
           humans: Array<{ comment: string }>;
         }>;
@@ -226,6 +228,12 @@ describe("annotate CLI", () => {
     const text = await cli(["agreement", "disagreements", "--run", "med-run", "--db", db, "--top", "1"]);
     assert.match(text.stdout, /#1 MR-1-1 \[MR\]\s+judge 3\.00 vs humans 5\.00 \(gap 2\.00\)/);
     assert.match(text.stdout, /checklist:\n\s+Core: 1\. ECG first/);
+    // The answer being rated and the reference are in the text output too, not only in --json.
+    assert.match(
+      text.stdout,
+      new RegExp(`answer rated:\\n\\s+${escape(items[0]!.answer.trim().split("\n")[0]!)}`),
+    );
+    if (items[0]!.reference) assert.match(text.stdout, /reference:\n/);
     assert.match(text.stdout, /alice: 5 — ECG first is exactly right/);
   });
 
@@ -597,3 +605,7 @@ describe("generic judged task", () => {
     );
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
