@@ -56,7 +56,8 @@ export class RunStore implements ResponseCache {
   readonly db: Database.Database;
   readonly path: string;
   private pending: SampleResult[] = [];
-  private pendingCache: Array<[string, string]> = [];
+  /** Cache entries not committed yet; `get` sees them too. */
+  private pendingCache = new Map<string, string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly stmts;
   /** Flush when this many results are queued, or after flushIntervalMs. */
@@ -234,11 +235,11 @@ export class RunStore implements ResponseCache {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
-    if (this.pending.length === 0 && this.pendingCache.length === 0) return;
+    if (this.pending.length === 0 && this.pendingCache.size === 0) return;
     const results = this.pending;
     const cacheRows = this.pendingCache;
     this.pending = [];
-    this.pendingCache = [];
+    this.pendingCache = new Map();
     const w = this.w;
     const now = new Date().toISOString();
     const runs = new Set<string>();
@@ -483,13 +484,13 @@ export class RunStore implements ResponseCache {
   // ---------- response cache ----------
 
   get(key: string): ModelOutput | undefined {
-    const v = this.w.cacheGet.get(key) as string | undefined;
+    const v = this.pendingCache.get(key) ?? (this.w.cacheGet.get(key) as string | undefined);
     return v === undefined ? undefined : (JSON.parse(v) as ModelOutput);
   }
 
   put(key: string, output: ModelOutput): void {
     const { cached: _c, ...rest } = output;
-    this.pendingCache.push([key, JSON.stringify(rest)]);
+    this.pendingCache.set(key, JSON.stringify(rest));
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
