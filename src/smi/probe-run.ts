@@ -7,6 +7,7 @@
 import type { TaskArgs } from "../core/types.js";
 import { buildManifest, runEval } from "../engine/run.js";
 import type { Model } from "../providers/model.js";
+import { DEFAULT_RETRY } from "../scheduler/retry.js";
 import type { RunStore } from "../store/run-store.js";
 import { createTask } from "../tasks/registry.js";
 import { loadTemplates, type ProbeScoring, type TripleAccuracy } from "./probe.js";
@@ -56,7 +57,8 @@ export async function probeTriples(store: RunStore, model: Model, opts: ProbeOpt
     model,
     epochs: opts.samples,
     ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
-    execution: { concurrency: opts.concurrency, maxRetries: 0, cache: true },
+    // Recorded for `show`; the model's own retry policy applies (the default unless it was given one).
+    execution: { concurrency: opts.concurrency, maxRetries: DEFAULT_RETRY.maxRetries, cache: true },
   });
   manifest.runId = `${PROBE_TASK}-${manifest.configHash.slice(0, 16)}`;
   const existing = store.getRun(manifest.runId);

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { registerEvalCommands } from "../../src/cli/commands/eval.js";
+import { registerShowCommands } from "../../src/cli/commands/show.js";
 import type { ChatMessage } from "../../src/core/types.js";
 import { Model, ModelStats } from "../../src/providers/model.js";
 import { ScriptedProvider } from "../../src/providers/scripted.js";
@@ -13,6 +15,7 @@ import type { CountRow, Triple } from "../../src/smi/rows.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { tempDir } from "../helpers/cli.js";
+import { runCommands } from "../helpers/in-process-cli.js";
 
 const dir = tempDir("smi-probe-test-");
 
@@ -256,5 +259,30 @@ describe("smi probe", () => {
     assert.equal(again.runId, r.runId);
     assert.equal(server.requests.length, 16);
     assert.equal(readFileSync(out, "utf8"), JSON.stringify(expected));
+    // An ordinary run: export shows every (triple, template, sample); retry-errors rebuilds the task.
+    const lines = (await runCommands(registerShowCommands, "export", r.runId, "--db", flags.db))
+      .trim()
+      .split("\n");
+    assert.equal(lines.length, 16);
+    const first = JSON.parse(lines[0]!);
+    assert.deepEqual(
+      [first.sample_id, first.metadata.idx, first.scores.contains_object.value],
+      ["1/0", 1, 1],
+    );
+    const retried = JSON.parse(
+      await runCommands(
+        registerEvalCommands,
+        "retry-errors",
+        r.runId,
+        "--db",
+        flags.db,
+        "--json",
+        "--progress",
+        "silent",
+      ),
+    );
+    process.exitCode = 0;
+    assert.deepEqual([retried.status, retried.ran], ["completed", 0]);
+    assert.equal(server.requests.length, 16);
   });
 });
