@@ -37,8 +37,12 @@ export interface RescoreOutcome {
   summary: RunSummary;
 }
 
-/** Written this many at a time, so an interrupted re-scoring loses at most a batch (redone on rerun). */
+/**
+ * Re-scored samples are written this many at a time, or after this long: a crash loses at most one
+ * batch (redone by the next rescore, its judge calls answered by the cache); Ctrl-C loses nothing.
+ */
 const BATCH = 256;
+const BATCH_MS = 1000;
 
 export async function rescoreRun(opts: RescoreOptions): Promise<RescoreOutcome> {
   const { store, runId, signal } = opts;
@@ -60,7 +64,11 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreOutcome> 
   let failed = 0;
   let skipped = 0;
   const batch: Rescored[] = [];
-  const save = () => store.saveRescored(runId, spec, batch.splice(0));
+  let savedAt = Date.now();
+  const save = () => {
+    store.saveRescored(runId, spec, batch.splice(0));
+    savedAt = Date.now();
+  };
 
   const rows = store.samplesToRescore(runId);
   const worker = async () => {
@@ -87,7 +95,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreOutcome> 
           ...(opts.judge ? { judgeTokens: outcome.judgeUsage } : {}),
         });
       }
-      if (batch.length >= BATCH) save();
+      if (batch.length >= BATCH || Date.now() - savedAt >= BATCH_MS) save();
       progress.tick();
     }
   };

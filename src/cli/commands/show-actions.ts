@@ -156,6 +156,10 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
     );
     if (flags.json) printJson({ runId: run.id, ...result });
     else printSummary(store.requireRun(run.id), result.summary);
+    if (result.failed && !flags.json) {
+      for (const e of store.topErrors(run.id, 3)) process.stderr.write(`  ${e.count} × ${e.error}\n`);
+      process.stderr.write(`${result.failed} sample(s) failed in scoring: see  assay export ${run.id}\n`);
+    }
     if (result.interrupted)
       process.stderr.write("rescore interrupted: run the same rescore again to finish the rest\n");
     process.exitCode = result.interrupted ? 130 : result.failed ? 1 : 0;
