@@ -88,23 +88,7 @@ export async function rejudgeByRescoring(opts: {
   });
   const restarted = createRejudgeRun(store, manifest);
   // Copy the stored outputs and scores; rescoring then replaces the scores scorer by scorer.
-  store.db.transaction(() => {
-    store.db
-      .prepare(
-        `INSERT INTO samples (run_id, sample_id, epoch, seq, input, target, choices, metadata, messages, output, store,
-           error, input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at)
-         SELECT ?, sample_id, epoch, seq, input, target, choices, metadata, messages, output, store, error,
-           input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at
-         FROM samples WHERE run_id = ?`,
-      )
-      .run(opts.newRunId, run.id);
-    store.db
-      .prepare(
-        `INSERT INTO scores (run_id, sample_id, epoch, scorer, value, raw, answer, explanation, metadata)
-         SELECT ?, sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ?`,
-      )
-      .run(opts.newRunId, run.id);
-  })();
+  store.copyRun(run.id, opts.newRunId);
   const calls0 = judge.stats.calls;
   const hits0 = judge.stats.cacheHits;
   const result = await rescoreRun({

@@ -10,9 +10,7 @@ import type {
   ChatMessage,
   Dataset,
   GenerateConfig,
-  ModelHandle,
   Sample,
-  Score,
   Task,
   TaskArgs,
   TaskState,
@@ -24,6 +22,7 @@ import { hashValue } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
+import { type ScoringOutcome, scoreState, scoringError } from "./score.js";
 import { computeSummary, type RunSummary } from "./summary.js";
 
 export interface ManifestInput {
@@ -251,26 +250,6 @@ export function inputMessages(input: Sample["input"]): ChatMessage[] {
   return typeof input === "string" ? [{ role: "user", content: input }] : input.map((m) => ({ ...m }));
 }
 
-/** A judge handle that adds the judge's tokens to this sample's counters. */
-function countingJudge(
-  judge: Model,
-  epoch: number,
-  signal: AbortSignal,
-  usage: { input: number; output: number },
-): ModelHandle {
-  return {
-    id: judge.id,
-    async generate(messages, config, options) {
-      const out = await judge.generate(messages, config, { epoch, signal, ...options });
-      if (out.usage && !out.cached) {
-        usage.input += out.usage.inputTokens;
-        usage.output += out.usage.outputTokens;
-      }
-      return out;
-    },
-  };
-}
-
 async function solveAndScore(
   unit: Unit,
   task: Task,
@@ -311,27 +290,17 @@ async function solveAndScore(
     }
     return st;
   };
-  const judgeUsage = { input: 0, output: 0 };
-  const scores: Record<string, Score> = {};
+  let scored: ScoringOutcome = { scores: {}, errors: [], judgeUsage: { input: 0, output: 0 } };
   let error: string | undefined;
   try {
     for (const solver of task.solver) {
       state = await solver(state, generate, { model, signal });
       if (state.completed) break;
     }
-    const judgeHandle = judge ? countingJudge(judge, epoch, signal, judgeUsage) : undefined;
-    for (const scorer of task.scorers) {
-      try {
-        scores[scorer.name] = await scorer.score(state, {
-          ...(judgeHandle ? { judge: judgeHandle } : {}),
-          signal,
-          epoch,
-        });
-      } catch (err) {
-        if (signal.aborted) return undefined;
-        error = `scorer ${scorer.name}: ${redact(errorMessage(err))}`;
-      }
-    }
+    const outcome = await scoreState(state, task.scorers, judge, signal);
+    if (!outcome) return undefined;
+    scored = outcome;
+    error = scoringError(outcome.errors);
   } catch (err) {
     if (signal.aborted) return undefined;
     error = redact(errorMessage(err));
@@ -350,10 +319,10 @@ async function solveAndScore(
     ...(error !== undefined ? { error } : {}),
     inputTokens: state.usage.inputTokens,
     outputTokens: state.usage.outputTokens,
-    judgeInputTokens: judgeUsage.input,
-    judgeOutputTokens: judgeUsage.output,
+    judgeInputTokens: scored.judgeUsage.input,
+    judgeOutputTokens: scored.judgeUsage.output,
     latencyMs: modelMs,
     cached: allCached && state.output !== undefined,
-    scores,
+    scores: scored.scores,
   };
 }

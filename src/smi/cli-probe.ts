@@ -34,25 +34,40 @@ interface ProbeFlags {
   scoring: string;
   concurrency: number;
   limit?: number;
+  db?: string;
   json?: boolean;
+  progress?: "auto" | "silent";
 }
 
-export async function runProbe(
-  flags: ProbeFlags,
-): Promise<{ probed: number; failed: number; meanAcc: number }> {
+export interface ProbeSummary {
+  runId: string;
+  probed: number;
+  failed: number;
+  meanAcc: number;
+  interrupted: boolean;
+}
+
+/**
+ * Probe through the engine (a `smi-probe` run in the run store), then write the merge_outputs rows of
+ * the triples whose samples all finished. Interrupted: nothing is written, and the same command
+ * continues the run.
+ */
+export async function runProbe(flags: ProbeFlags): Promise<ProbeSummary> {
   if (flags.scoring !== "exact" && flags.scoring !== "completion") {
     throw new UserError(`--scoring must be "exact" or "completion", got "${flags.scoring}"`);
   }
   const scoring: ProbeScoring = flags.scoring;
   // Loaded here, not at the top: registering the command must not load providers (CLI start-up).
-  const { Model } = await import("../providers/model.js");
+  const { Model, ModelStats } = await import("../providers/model.js");
   const { createProvider } = await import("../providers/registry.js");
   const { AdaptiveLimiter } = await import("../scheduler/limiter.js");
-  const { loadTemplates, mergeOutputs, probeTriples, writeJson } = await import("./probe.js");
-  const { loadCountRows, loadTriples } = await import("./rows.js");
-  let triples = loadTriples(flags.triples);
-  if (flags.limit !== undefined) triples = triples.slice(0, flags.limit);
-  const templates = loadTemplates(flags.templates);
+  const { defaultDbPath, RunStore } = await import("../store/run-store.js");
+  const { withInterrupts } = await import("../util/interrupt.js");
+  const { loadTemplates, mergeOutputs, writeJson } = await import("./probe.js");
+  const { probeTriplesOf } = await import("./probe-task.js");
+  const { probeTriples } = await import("./probe-run.js");
+  const { loadCountRows } = await import("./rows.js");
+  const triples = probeTriplesOf(flags.triples, loadTemplates(flags.templates), flags.limit);
   const counts = flags.counts ? loadCountRows(flags.counts) : undefined;
   if (counts) {
     const have = new Set(counts.map((r) => r.idx));
@@ -60,43 +75,61 @@ export async function runProbe(
     if (missing)
       throw new UserError(`${flags.counts}: no counts for triple idx ${missing.idx} of ${flags.triples}`);
   }
+  const store = new RunStore(flags.db ?? defaultDbPath());
   const provider = createProvider(flags.model, flags.modelBaseUrl ? { baseUrl: flags.modelBaseUrl } : {});
-  const model = new Model(provider, {
-    id: flags.model,
-    limiter: new AdaptiveLimiter(flags.concurrency),
-    timeoutMs: 120_000,
-  });
-  const accuracies = await probeTriples(model, triples, templates, {
-    samples: flags.samples,
-    temperature: flags.temperature,
-    maxTokens: flags.maxTokens,
-    scoring,
-    completion: !flags.chat,
-    parallelTriples: Math.max(1, Math.ceil(flags.concurrency / 4)),
-    checkpoint: `${flags.out}.checkpoint.jsonl`,
-  });
-  const ok = accuracies.filter((a) => a.error === undefined);
-  const failed = accuracies.length - ok.length;
-  if (counts) {
-    const wanted = new Set(triples.map((t) => t.idx));
-    writeJson(
-      flags.out,
-      mergeOutputs(
-        counts.filter((r) => wanted.has(r.idx)),
-        accuracies,
+  try {
+    const model = new Model(provider, {
+      id: flags.model,
+      limiter: new AdaptiveLimiter(
+        Math.min(flags.concurrency, provider.maxConcurrency ?? Number.POSITIVE_INFINITY),
       ),
+      timeoutMs: 120_000,
+      cache: store,
+      stats: new ModelStats(),
+    });
+    const outcome = await withInterrupts("saving finished samples", (signal) =>
+      probeTriples(store, model, {
+        triples: flags.triples,
+        templates: flags.templates,
+        ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+        samples: flags.samples,
+        temperature: flags.temperature,
+        maxTokens: flags.maxTokens,
+        scoring,
+        completion: !flags.chat,
+        concurrency: flags.concurrency,
+        signal,
+        ...(flags.progress ? { progress: flags.progress } : {}),
+      }),
     );
-  } else {
-    const byIdx = new Map(ok.map((a) => [a.idx, a.acc]));
-    writeJson(
-      flags.out,
-      triples.filter((t) => byIdx.has(t.idx)).map((t) => ({ ...t, acc: byIdx.get(t.idx)! })),
-    );
+    const accuracies = outcome.accuracies;
+    const ok = accuracies.filter((a) => a.error === undefined);
+    const failed = accuracies.length - ok.length;
+    if (!outcome.interrupted) {
+      if (counts) {
+        const wanted = new Set(triples.map((t) => t.idx));
+        writeJson(
+          flags.out,
+          mergeOutputs(
+            counts.filter((r) => wanted.has(r.idx)),
+            accuracies,
+          ),
+        );
+      } else {
+        const byIdx = new Map(ok.map((a) => [a.idx, a.acc]));
+        writeJson(
+          flags.out,
+          triples.filter((t) => byIdx.has(t.idx)).map((t) => ({ ...t, acc: byIdx.get(t.idx)! })),
+        );
+      }
+    }
+    process.exitCode = outcome.interrupted ? 130 : failed > 0 ? 1 : 0;
+    const meanAcc = ok.reduce((a, r) => a + r.acc, 0) / Math.max(1, ok.length);
+    return { runId: outcome.runId, probed: ok.length, failed, meanAcc, interrupted: outcome.interrupted };
+  } finally {
+    await provider.close?.();
+    store.close();
   }
-  await provider.close?.();
-  if (failed > 0) process.exitCode = 1;
-  const meanAcc = ok.reduce((a, r) => a + r.acc, 0) / Math.max(1, ok.length);
-  return { probed: ok.length, failed, meanAcc };
 }
 
 export function registerProbeCommand(smi: Command): void {
@@ -108,10 +141,7 @@ export function registerProbeCommand(smi: Command): void {
     .requiredOption("--triples <file>", "triples JSON (pararel_15classes.json)")
     .requiredOption("--templates <file>", "relation → templates with [S] (multi_templates.json)")
     .option("--counts <file>", "corpus counts: output rows then carry counts, acc and mi, ready for smi fit")
-    .requiredOption(
-      "--out <file>",
-      "output JSON (merge_outputs fields); <out>.checkpoint.jsonl allows resuming",
-    )
+    .requiredOption("--out <file>", "output JSON (merge_outputs fields)")
     .option("--samples <n>", "samples per template (the original: 20)", positiveInt("--samples"), 20)
     .option(
       "--temperature <t>",
@@ -128,10 +158,18 @@ export function registerProbeCommand(smi: Command): void {
     .option("--chat", "send each prompt as a chat message instead of a raw text continuation (/completions)")
     .option("--concurrency <n>", "parallel calls", positiveInt("--concurrency"), 16)
     .option("--limit <n>", "probe only the first n triples", positiveInt("--limit"))
+    .option(
+      "--db <path>",
+      "run database; the same command continues an interrupted probe (default .assay/assay.db or $ASSAY_DB)",
+    )
     .option("--json", "print JSON")
     .action(async (flags: ProbeFlags) => {
       const r = await runProbe(flags);
-      const text = `probed ${r.probed} triple(s)${r.failed ? `, ${r.failed} failed` : ""}; mean accuracy ${r.meanAcc.toFixed(4)} → ${flags.out}`;
+      if (r.interrupted) {
+        process.stderr.write(`probe interrupted (run ${r.runId}): run the same command again to continue\n`);
+        return;
+      }
+      const text = `probed ${r.probed} triple(s)${r.failed ? `, ${r.failed} failed` : ""}; mean accuracy ${r.meanAcc.toFixed(4)} → ${flags.out} (run ${r.runId})`;
       process.stdout.write(flags.json ? `${JSON.stringify({ ...r, out: flags.out })}\n` : `${text}\n`);
     });
 }

@@ -140,6 +140,6 @@ describe("CLI start-up", () => {
     const r = runLogged(["tasks", "--json"]);
     assert.equal(r.code, 0);
     const names = (JSON.parse(r.stdout) as Array<{ name: string }>).map((t) => t.name).sort();
-    assert.deepEqual(names, ["gameqa", "llmeval-med", "mathtrap", "mcq", "qa"]);
+    assert.deepEqual(names, ["gameqa", "llmeval-med", "mathtrap", "mcq", "qa", "smi-probe"]);
   });
 });

@@ -215,12 +215,7 @@ function finish(
       process.stderr.write(`run interrupted: continue with  assay resume ${outcome.runId}\n`);
     else if (counts.errors) {
       // The commonest errors, so a wrong URL or key is visible without exporting the run.
-      const top = store.db
-        .prepare(
-          "SELECT error, COUNT(*) AS n FROM samples WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY n DESC LIMIT 3",
-        )
-        .all(outcome.runId) as Array<{ error: string; n: number }>;
-      for (const e of top) process.stderr.write(`  ${e.n} × ${e.error}\n`);
+      for (const e of store.topErrors(outcome.runId, 3)) process.stderr.write(`  ${e.count} × ${e.error}\n`);
       process.stderr.write(
         `${counts.errors} sample(s) failed: see  assay export ${outcome.runId}  or retry with  assay retry-errors ${outcome.runId}\n`,
       );

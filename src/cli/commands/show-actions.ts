@@ -9,6 +9,7 @@ import { createScorer } from "../../scorers/registry.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
+import { withInterrupts } from "../../util/interrupt.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
@@ -144,19 +145,26 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
       : undefined;
     if (!judge && scorers.some((s) => s.requiresJudge))
       throw new UserError("these scorers need a judge: pass --judge <provider/model>");
-    const controller = new AbortController();
-    const result = await rescoreRun({
-      store,
-      runId: run.id,
-      task,
-      scorers,
-      ...(judge ? { judge } : {}),
-      concurrency: flags.concurrency,
-      signal: controller.signal,
-    });
+    const result = await withInterrupts("saving re-scored samples", (signal) =>
+      rescoreRun({
+        store,
+        runId: run.id,
+        task,
+        scorers,
+        ...(judge ? { judge } : {}),
+        concurrency: flags.concurrency,
+        signal,
+      }),
+    );
     if (flags.json) printJson({ runId: run.id, ...result });
     else printSummary(store.requireRun(run.id), result.summary);
-    if (result.failed) process.exitCode = 1;
+    if (result.failed && !flags.json) {
+      for (const e of store.topErrors(run.id, 3)) process.stderr.write(`  ${e.count} × ${e.error}\n`);
+      process.stderr.write(`${result.failed} sample(s) failed in scoring: see  assay export ${run.id}\n`);
+    }
+    if (result.interrupted)
+      process.stderr.write("rescore interrupted: run the same rescore again to finish the rest\n");
+    process.exitCode = result.interrupted ? 130 : result.failed ? 1 : 0;
   } finally {
     store.close();
   }
