@@ -46,6 +46,8 @@ export { createScorer, listScorers, registerScorer, type ScorerFactory } from ".
 export { generate, multipleChoice, promptTemplate, systemMessage } from "./solvers/index.js";
 // The run store (SQLite).
 export { defaultDbPath, type RunManifest, type RunRow, RunStore } from "./store/run-store.js";
+// A task that supplies this hook can be rated by experts and checked for judge–human agreement.
+export type { FormSpec, RatingItem, TaskAnnotation } from "./tasks/annotation.js";
 // Task registration, so named tasks work with `evaluate`, `assay eval` and `rescore`.
 export {
   createTask,
@@ -56,7 +58,5 @@ export {
   type TaskDefinition,
   type TaskOption,
 } from "./tasks/registry.js";
-// A task that supplies this hook can be rated by experts and checked for judge–human agreement.
-export type { FormSpec, RatingItem, TaskAnnotation } from "./tasks/annotation.js";
 export { UserError } from "./util/errors.js";
 export { VERSION } from "./version.js";

@@ -32,7 +32,11 @@ export interface ImportRunOptions {
 }
 
 /** Store the answers as a completed, unscored run; returns its id. */
-export function importRun(store: RunStore, opts: ImportRunOptions, answers: Iterable<ImportedAnswer>): string {
+export function importRun(
+  store: RunStore,
+  opts: ImportRunOptions,
+  answers: Iterable<ImportedAnswer>,
+): string {
   const { task } = opts;
   const runId = opts.runId ?? newRunId(`${task.name}-import`);
   const hashed = {

@@ -202,7 +202,7 @@ function readItem(raw: PyDict, category: string, info: CategoryInfo, index: numb
   for (const field of OPTIONAL_FIELDS) {
     const v = optionalText(raw, field, where);
     if (v !== undefined) item[field] = v;
-    else if (isPyNaN(raw.get(field))) (item.nanFields ??= []).push(field);
+    else if (isPyNaN(raw.get(field))) item.nanFields = [...(item.nanFields ?? []), field];
   }
   return item;
 }

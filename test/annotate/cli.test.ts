@@ -231,7 +231,7 @@ describe("annotate CLI", () => {
     // The answer being rated and the reference are in the text output too, not only in --json.
     assert.match(
       text.stdout,
-      new RegExp(`answer rated:\\n\\s+${escape(items[0]!.answer.trim().split("\n")[0]!)}`),
+      new RegExp(`answer rated:\\n\\s+${escapeRegExp(items[0]!.answer.trim().split("\n")[0]!)}`),
     );
     if (items[0]!.reference) assert.match(text.stdout, /reference:\n/);
     assert.match(text.stdout, /alice: 5 — ECG first is exactly right/);
@@ -606,6 +606,6 @@ describe("generic judged task", () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
