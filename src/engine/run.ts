@@ -23,6 +23,7 @@ import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { type ScoringOutcome, scoreState, scoringError } from "./score.js";
+import { type SubsetSpec, stratifiedSubset } from "./subset.js";
 import { computeSummary, type RunSummary } from "./summary.js";
 
 export interface ManifestInput {
@@ -34,18 +35,32 @@ export interface ManifestInput {
   epochs: number;
   seed?: number;
   limit?: number;
+  /** A stratified random subset instead of the whole dataset (`--sample N --seed S`). */
+  sample?: SubsetSpec;
   /** The dataset's content hash (Dataset.fingerprint), when it has one. */
   datasetFingerprint?: string;
   execution: RunManifest["execution"];
+  /**
+   * Endpoints to record and hash instead of the models' current ones: a continued run served from a new
+   * URL (same model names) is still the same run.
+   */
+  recordedEndpoints?: { model?: string; judge?: string };
 }
 
 /** The manifest, with a hash over everything that changes results (not concurrency, timeouts, retries). */
 export function buildManifest(input: ManifestInput): RunManifest {
   const { task, model, judge } = input;
+  const modelEndpoint = input.recordedEndpoints ? input.recordedEndpoints.model : model.provider.endpoint;
+  const judgeEndpoint = input.recordedEndpoints ? input.recordedEndpoints.judge : judge?.provider.endpoint;
+  // The judge's own sampling options (--judge-temperature …) change verdicts, so they are hashed; absent
+  // keys keep the hashes of runs made before they existed.
+  const judgeGenerate = judge?.defaults && Object.keys(judge.defaults).length ? judge.defaults : undefined;
   const hashed = {
     task: { name: task.name, version: task.version, args: input.taskArgs },
-    model: { id: model.id, endpoint: model.provider.endpoint },
-    judge: judge ? { id: judge.id, endpoint: judge.provider.endpoint } : undefined,
+    model: { id: model.id, endpoint: modelEndpoint },
+    judge: judge
+      ? { id: judge.id, endpoint: judgeEndpoint, ...(judgeGenerate ? { generate: judgeGenerate } : {}) }
+      : undefined,
     generate: task.config ?? {},
     epochs: input.epochs,
     epochReducer: task.epochReducer ?? "mean",
@@ -53,21 +68,29 @@ export function buildManifest(input: ManifestInput): RunManifest {
     limit: input.limit,
     scorers: task.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
     dataset: input.datasetFingerprint,
+    ...(input.sample ? { sample: input.sample } : {}),
   };
   return {
     runId: input.runId,
     createdAt: new Date().toISOString(),
     toolVersion: VERSION,
     task: hashed.task,
-    model: { id: model.id, ...(model.provider.endpoint ? { endpoint: model.provider.endpoint } : {}) },
+    model: { id: model.id, ...(modelEndpoint ? { endpoint: modelEndpoint } : {}) },
     ...(judge
-      ? { judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) } }
+      ? {
+          judge: {
+            id: judge.id,
+            ...(judgeEndpoint ? { endpoint: judgeEndpoint } : {}),
+            ...(judgeGenerate ? { generate: judgeGenerate } : {}),
+          },
+        }
       : {}),
     generate: hashed.generate,
     epochs: input.epochs,
     epochReducer: hashed.epochReducer,
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.limit !== undefined ? { limit: input.limit } : {}),
+    ...(input.sample ? { sample: input.sample } : {}),
     scorers: hashed.scorers,
     ...(input.datasetFingerprint
       ? { dataset: { name: task.dataset.name, sha256: input.datasetFingerprint } }
@@ -116,7 +139,8 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const runId = manifest.runId;
   // Read the samples once before anything is stored or sent: a malformed record then fails at once,
   // naming its file and line, instead of halfway through a run that would be left interrupted.
-  const samples = await countValidSamples(task.dataset, manifest.limit);
+  const subset = manifest.sample ? (await stratifiedSubset(task.dataset, manifest.sample)).ids : undefined;
+  const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit);
   if (opts.mode === "new") store.createRun(manifest);
   else store.setStatus(runId, "running");
 
@@ -155,6 +179,7 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   async function* units(): AsyncGenerator<Unit> {
     let seq = 0;
     for await (const sample of task.dataset.samples()) {
+      if (subset && !subset.has(sample.id)) continue;
       if (manifest.limit !== undefined && seq >= manifest.limit) break;
       for (let epoch = 1; epoch <= manifest.epochs; epoch++) {
         if (signal.aborted) return;

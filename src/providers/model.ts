@@ -84,6 +84,11 @@ export class Model implements ModelHandle {
     return this.opts.limiter;
   }
 
+  /** Generation options applied under each call's own (e.g. a judge's --judge-temperature). */
+  get defaults(): GenerateConfig | undefined {
+    return this.opts.defaults;
+  }
+
   async generate(
     messages: ChatMessage[],
     config?: GenerateConfig,

@@ -9,14 +9,18 @@ export interface RunManifest {
   createdAt: string;
   toolVersion: string;
   task: { name: string; version: string; args: TaskArgs };
-  model: { id: string; endpoint?: string };
-  judge?: { id: string; endpoint?: string };
+  /** `laterEndpoints`: URLs a continuation served the same model from (resume/retry-errors --model-base-url). */
+  model: { id: string; endpoint?: string; laterEndpoints?: string[] };
+  /** `generate`: the judge's own sampling options (--judge-temperature, --judge-seed, --judge-max-tokens). */
+  judge?: { id: string; endpoint?: string; laterEndpoints?: string[]; generate?: GenerateConfig };
   generate: GenerateConfig;
   epochs: number;
   epochReducer: string;
   /** Seed sent to the model (epoch k uses seed+k-1) and used for resampling; absent when not given. */
   seed?: number;
   limit?: number;
+  /** A stratified random subset (`--sample N --seed S`): N samples, stratified by metadata key `by`. */
+  sample?: { n: number; seed: number; by?: string };
   scorers: Array<{ name: string; metrics: string[] }>;
   /** The dataset and its content hash, so resume can tell when the file was edited. */
   dataset?: { name: string; sha256: string };

@@ -4,6 +4,7 @@ import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
+import type { SubsetSpec } from "../../engine/subset.js";
 import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf.js";
@@ -53,8 +54,9 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
     }
     const judgeId = flags.judge ?? (needsJudge ? defaultJudgeId() : undefined);
     const judge = judgeId
-      ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache)
+      ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache, judgeSampling(flags))
       : undefined;
+    const sample = subsetOf(flags, task.groupBy?.[0]);
     // Download/load local models before the run, so an offline machine gets one clear error up front.
     await prepareLocalModels([model.provider, judge?.provider]);
     const runId = flags.runId ?? newRunId(task.name);
@@ -68,9 +70,15 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
       epochs: flags.epochs,
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      ...(sample ? { sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: executionOf(flags),
     });
+    if (flags.limit !== undefined && task.groupBy?.length)
+      process.stderr.write(
+        `note: --limit ${flags.limit} takes the first ${flags.limit} samples in file order, whatever their ` +
+          `${task.groupBy[0]}; --sample ${flags.limit} --seed S takes a random subset stratified by ${task.groupBy[0]}\n`,
+      );
     await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode: "new" }, flags);
   } finally {
     store.close();
@@ -100,7 +108,14 @@ export async function continueCommand(
       ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
     });
     const judge = m.judge
-      ? buildJudge(flags, m.judge.id, flags.judgeBaseUrl ?? m.judge.endpoint, flags.judgeApiKeyEnv, cache)
+      ? buildJudge(
+          flags,
+          m.judge.id,
+          flags.judgeBaseUrl ?? m.judge.endpoint,
+          flags.judgeApiKeyEnv,
+          cache,
+          m.judge.generate,
+        )
       : undefined;
     await prepareLocalModels([model.provider, judge?.provider]);
     const fingerprint = m.dataset ? await task.dataset.fingerprint?.() : undefined;
@@ -113,8 +128,15 @@ export async function continueCommand(
       epochs: m.epochs,
       ...(m.seed !== undefined ? { seed: m.seed } : {}),
       ...(m.limit !== undefined ? { limit: m.limit } : {}),
+      ...(m.sample ? { sample: m.sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: m.execution,
+      // The same model names served from another URL this time give the same results: the run's own
+      // endpoints are hashed, and the new ones are recorded beside them.
+      recordedEndpoints: {
+        ...(m.model.endpoint ? { model: m.model.endpoint } : {}),
+        ...(m.judge?.endpoint ? { judge: m.judge.endpoint } : {}),
+      },
     });
     if (check.configHash !== m.configHash && !flags.force) {
       throw new UserError(
@@ -122,7 +144,9 @@ export async function continueCommand(
           "results would mix. Start a new run, or pass --force to continue anyway.",
       );
     }
-    await execute({ store, manifest: m, task, model, ...(judge ? { judge } : {}), mode }, flags);
+    const manifest = withLaterEndpoints(m, model.provider.endpoint, judge?.provider.endpoint);
+    if (manifest !== m) store.setManifest(m.runId, manifest);
+    await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode }, flags);
   } finally {
     store.close();
   }
@@ -142,6 +166,7 @@ function buildJudge(
   baseUrl: string | undefined,
   apiKeyEnv: string | undefined,
   cache: RunStore | undefined,
+  sampling: GenerateConfig | undefined,
 ): Model {
   return buildModel({
     id,
@@ -149,7 +174,46 @@ function buildJudge(
     ...modelFlags(flags, cache),
     ...(baseUrl ? { baseUrl } : {}),
     ...(apiKeyEnv ? { apiKeyEnv } : {}),
+    ...(sampling && Object.keys(sampling).length ? { defaults: sampling } : {}),
   });
+}
+
+/** The judge's sampling options from the command line (recorded in the manifest; a task's own win per call). */
+function judgeSampling(flags: EvalFlags): GenerateConfig {
+  return {
+    ...(flags.judgeTemperature !== undefined ? { temperature: flags.judgeTemperature } : {}),
+    ...(flags.judgeSeed !== undefined ? { seed: flags.judgeSeed } : {}),
+    ...(flags.judgeMaxTokens !== undefined ? { maxTokens: flags.judgeMaxTokens } : {}),
+  };
+}
+
+function subsetOf(flags: EvalFlags, by: string | undefined): SubsetSpec | undefined {
+  if (flags.sample === undefined) return undefined;
+  if (flags.limit !== undefined) throw new UserError("give --sample or --limit, not both");
+  return { n: flags.sample, seed: flags.seed ?? 0, ...(by ? { by } : {}) };
+}
+
+/** The manifest with this continuation's endpoints recorded, when they differ from the run's own. */
+function withLaterEndpoints(
+  m: RunManifest,
+  model: string | undefined,
+  judge: string | undefined,
+): RunManifest {
+  const add = <R extends { endpoint?: string; laterEndpoints?: string[] }>(
+    role: R,
+    url: string | undefined,
+  ): R =>
+    url && url !== role.endpoint && !role.laterEndpoints?.includes(url)
+      ? { ...role, laterEndpoints: [...(role.laterEndpoints ?? []), url] }
+      : role;
+  const nextModel = add(m.model, model);
+  const nextJudge = m.judge ? add(m.judge, judge) : undefined;
+  if (nextModel === m.model && nextJudge === m.judge) return m;
+  return {
+    ...m,
+    model: nextModel,
+    ...(nextJudge ? { judge: nextJudge as NonNullable<RunManifest["judge"]> } : {}),
+  };
 }
 
 function executionOf(flags: ExecFlags) {
