@@ -24,9 +24,9 @@ export async function stratifiedSubset(
   const groups = new Map<string, string[]>();
   for await (const s of dataset.samples()) {
     const g = spec.by === undefined ? "" : String(s.metadata?.[spec.by] ?? "");
-    let list = groups.get(g);
-    if (!list) groups.set(g, (list = []));
-    list.push(s.id);
+    const list = groups.get(g);
+    if (list) list.push(s.id);
+    else groups.set(g, [s.id]);
   }
   const total = [...groups.values()].reduce((a, l) => a + l.length, 0);
   if (spec.n > total) throw new UserError(`--sample ${spec.n}: the dataset has only ${total} samples`);
