@@ -4,6 +4,7 @@
  * first step at which the head enters a state. All are State Prediction / Medium multiple choice
  * with 1-based option numbers as answers; n is 3..8.
  */
+import { makeChoices } from "../../options.js";
 import { lastMatch } from "../../parse.js";
 import type { GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
 import {
@@ -57,20 +58,11 @@ function preamble(s: TuringState): string {
 const optionList = (values: readonly string[]): string =>
   `Options:\n${values.map((v, i) => `${i + 1}: ${v}`).join("\n")}\n\nAnswer with the number of the correct option.`;
 
-/**
- * `count` options: the answer, then distractors taken from `preferred` before `others` (each group
- * in random order, never equal to the answer), shown in random order.
- */
-function pickOptions(
-  rng: Rng,
-  answer: string,
-  preferred: readonly string[],
-  others: readonly string[],
-  count = OPTION_COUNT,
-): { values: string[]; index: number } {
+/** `count` options: the answer and distractors from `preferred` first, then `others` (never the answer). */
+function pickOptions(rng: Rng, answer: string, preferred: string[], others: string[], count = OPTION_COUNT) {
   const pool = [...new Set([...rng.shuffle(preferred), ...rng.shuffle(others)])].filter((v) => v !== answer);
-  const values = rng.shuffle([answer, ...pool.slice(0, count - 1)]);
-  return { values, index: values.indexOf(answer) + 1 };
+  const { values, correct } = makeChoices(rng, answer, pool.slice(0, count - 1), count);
+  return { values, index: correct + 1 };
 }
 
 const stepsIn = (q: string): number | undefined => {
