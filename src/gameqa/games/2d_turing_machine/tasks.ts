@@ -70,10 +70,11 @@ const stepsIn = (q: string): number | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
-/** 1-based number of the published option equal to `value` (spaces ignored). */
-function optionNumber(options: readonly unknown[] | undefined, value: string): number | undefined {
+/** 1-based number of the option equal to one of `values` (spaces ignored). */
+function optionNumber(options: readonly unknown[] | undefined, ...values: string[]): number | undefined {
   const squash = (v: unknown): string => String(v).replace(/\s+/g, "");
-  const i = (options ?? []).findIndex((o) => squash(o) === squash(value));
+  const wanted = new Set(values.map(squash));
+  const i = (options ?? []).findIndex((o) => wanted.has(squash(o)));
   return i >= 0 ? i + 1 : undefined;
 }
 
@@ -81,14 +82,14 @@ function optionNumber(options: readonly unknown[] | undefined, value: string): n
 function conformWith(
   sample: { question: string; options?: readonly unknown[] },
   state: TuringState,
-  value: (run: Run) => string,
+  value: (run: Run) => string | string[],
 ): { answer: number } | { skip: string } {
   const steps = stepsIn(sample.question);
   if (steps === undefined) return { skip: "no step count in the question" };
   const run = simulate(state, steps);
   if (!run) return { skip: `the head leaves the grid within ${steps} steps` };
   const v = value(run);
-  const n = optionNumber(sample.options, v);
+  const n = optionNumber(sample.options, ...(Array.isArray(v) ? v : [v]));
   return n === undefined ? { skip: `no option equals ${v}` } : { answer: n };
 }
 
@@ -157,20 +158,28 @@ const positionTask = machineTask(
 
 /* ------------------------------ 1: head state and symbol ------------------------------ */
 
-const finalBracket = (run: Run): string => bracket(lastVisit(run).state, lastVisit(run).symbol);
+/**
+ * Our options spell the bracket out, e.g. "[1] (state 1, symbol 1)": a bare "[1]" reads like an
+ * option key to answer parsers. The original's options are the bare brackets.
+ */
+const headOption = (q: number, a: number): string => `${bracket(q, a)} (state ${q}, symbol ${a})`;
+const finalHead = (run: Run): string[] => {
+  const { state, symbol } = lastVisit(run);
+  return [headOption(state, symbol), bracket(state, symbol)];
+};
 
 const headStateTask = machineTask(
   1,
   "head_state",
   (state, rng, run, steps) => {
-    const answer = finalBracket(run);
     const last = lastVisit(run);
+    const answer = headOption(last.state, last.symbol);
     const { states, symbols } = machineSize(state);
     const all: string[] = [];
     const near: string[] = [];
     for (let q = 0; q < states; q++) {
       for (let a = 0; a < symbols; a++) {
-        const b = bracket(q, a);
+        const b = headOption(q, a);
         all.push(b);
         // Same state or same symbol as the answer: the likely slips.
         if (q === last.state || a === last.symbol) near.push(b);
@@ -185,12 +194,12 @@ const headStateTask = machineTask(
     return finish(
       `${preamble(state)}Question: what will be the head state and the symbol under the head after ${steps} steps?`,
       traceText(run),
-      `After ${steps} steps the head is at ${finalPosition(run)} in state ${last.state} on symbol ${last.symbol} (${source}), written ${answer}.`,
+      `After ${steps} steps the head is at ${finalPosition(run)} in state ${last.state} on symbol ${last.symbol} (${source}), written ${bracket(last.state, last.symbol)}.`,
       values,
       index,
     );
   },
-  ({ sample, state }) => conformWith(sample, state, finalBracket),
+  ({ sample, state }) => conformWith(sample, state, finalHead),
 );
 
 /* ------------------------------ 2: symbol history of a cell ------------------------------ */
@@ -209,7 +218,8 @@ function trajectoryDistractors(
   writes.forEach(([step, sym], i) => {
     const other = (sym + rng.int(1, symbols - 1)) % symbols;
     out.push(text(writes.map((w, j) => (j === i ? [step, other] : w))));
-    out.push(text(writes.filter((_, j) => j !== i)));
+    // Never a history without writes: a bare digit would read like an option number.
+    if (writes.length > 1) out.push(text(writes.filter((_, j) => j !== i)));
     const shifted = step + (rng.chance(0.5) ? 1 : -1);
     if (shifted >= 1 && shifted <= steps && !writes.some((w) => w[0] === shifted))
       out.push(text(writes.map((w, j) => (j === i ? [shifted, sym] : w))));
