@@ -65,7 +65,7 @@ export function generateState(rng: Rng, plotLevel: Level): TuringState {
     const s = drawMachine(rng, cols, rows, symbols, states);
     if (simulate(s, SAFE_STEPS)) return s;
   }
-  // Unreachable in practice (about one draw in ten survives); fail loudly rather than loop.
+  // Unreachable in practice (1 draw in 43 survives on 3x3, 1 in 7 on 5x5); fail loudly rather than loop.
   throw new Error(`2d_turing_machine: no machine stays on a ${rows}x${cols} grid after ${MAX_DRAWS} draws`);
 }
 
