@@ -11,6 +11,7 @@ import {
 } from "../../../src/gameqa/games/zuma/logic.js";
 import { generateState, type ZumaState } from "../../../src/gameqa/games/zuma/state.js";
 import { bestShot, countColour, groupsAt, hitColour } from "../../../src/gameqa/games/zuma/tasks.js";
+import { readPngInfo, svgToPng } from "../../../src/gameqa/render/png.js";
 import { createRng } from "../../../src/gameqa/rng.js";
 import { expectDeterministic, expectFullConformance, expectRoundTrips, LEVELS } from "./game-checks.js";
 
@@ -127,4 +128,11 @@ describe("zuma engine checks", () => {
   });
   test("generated samples recompute to their answers", () => expectRoundTrips(zuma, 4));
   test("deterministic output", () => expectDeterministic(zuma));
+  test("PNG cropped like the original: 369 px high, at most 496 px wide", () => {
+    for (const level of LEVELS) {
+      const info = readPngInfo(svgToPng(zuma.renderSvg(generateState(createRng(7), level))));
+      assert.ok(info.height <= 369 && info.width <= 496, `${info.width}x${info.height}`);
+      assert.ok(info.height === 369 || info.width === 496, `${info.width}x${info.height}`);
+    }
+  });
 });
