@@ -12,6 +12,7 @@ import {
   stepChange,
 } from "../../../src/gameqa/games/pacman/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
+import { scoreResponse } from "../../../src/gameqa/scorer.js";
 import { expectDeterministic, expectFullConformance, expectPng, expectRoundTrips } from "./game-checks.js";
 
 /**
@@ -168,6 +169,9 @@ describe("pacman tasks", () => {
     const q = task(2).generate({ state: OPEN, rng: createRng(1), plotLevel: "Easy" });
     assert.equal(q?.answer, "C. Both ghosts are equidistant from Pac-Man");
     assert.ok(q?.question.includes(String(q.answer)));
+    const sample = { answer: q?.answer ?? "" };
+    assert.equal(scoreResponse(sample, `So the answer is ${q?.answer}`, "text").correct, true);
+    assert.equal(scoreResponse(sample, "Answer: B. Blinky is closer to Pac-Man", "text").correct, false);
   });
 
   test("state parsing names the file and field", () => {

@@ -11,7 +11,9 @@ import {
 import { numberedOptions } from "../../../src/gameqa/games/sokoban/options.js";
 import { generateState, type SokobanState } from "../../../src/gameqa/games/sokoban/state.js";
 import { createRng } from "../../../src/gameqa/rng.js";
-import type { Level } from "../../../src/gameqa/types.js";
+import { buildSample } from "../../../src/gameqa/sample.js";
+import { scoreResponse } from "../../../src/gameqa/scorer.js";
+import type { AnyGame, Level } from "../../../src/gameqa/types.js";
 import { expectDeterministic, expectFullConformance, expectPng, expectRoundTrips } from "./game-checks.js";
 
 const state = (grid: number[][]): SokobanState => sokoban.parseState({ grid }, "hand.json");
@@ -126,7 +128,7 @@ describe("sokoban tasks", () => {
     const q4 = task(4).generate({ state: PUBLISHED_1, rng, plotLevel: "Medium" });
     assert.equal(q4?.options?.[Number(q4.answer) - 1], "(6, 5)");
     const q5 = task(5).generate({ state: PUBLISHED_1, rng, plotLevel: "Medium" });
-    assert.equal(q5?.options?.[Number(q5.answer) - 1], "3");
+    assert.equal(q5?.options?.[Number(q5.answer) - 1], "3 cells");
     // Task 3 is not asked where the original's count (11) is not the true fewest (9).
     assert.equal(task(3).generate({ state: PUBLISHED_1, rng, plotLevel: "Medium" }), null);
   });
@@ -140,6 +142,25 @@ describe("sokoban tasks", () => {
         /from position \((\d+), (\d+)\) to position \((\d+), (\d+)\)/.exec(q.question) ?? [];
       const best = walkPath(PUBLISHED_1, [Number(r1), Number(c1)], [Number(r2), Number(c2)]);
       assert.equal(q.options[Number(q.answer) - 1], best?.join(" → "));
+    }
+  });
+
+  test("the scorer reads an option number as that option, for every task", () => {
+    for (const t of sokoban.tasks) {
+      for (let index = 0; index < 6; index++) {
+        const job = { game: "sokoban", taskId: t.id, plotLevel: "Easy" as Level, index };
+        const { sample } = buildSample(sokoban as unknown as AnyGame, job, 21, false);
+        const options = sample.options ?? [];
+        options.forEach((text, i) => {
+          const right = i + 1 === Number(sample.answer);
+          for (const reply of [`The answer is ${i + 1}`, `The answer is ${text}`])
+            assert.equal(
+              scoreResponse(sample, reply, t.answerFormat).correct,
+              right,
+              `${sample.data_id}: ${reply}`,
+            );
+        });
+      }
     }
   });
 

@@ -5,8 +5,8 @@
  * ghosts are drawn in pink (Pinky) and red (Blinky).
  */
 import { svgText } from "../../render/font.js";
-import { circle, polygon, rect, svgDocument } from "../../render/svg.js";
-import type { Dir, Pos } from "./logic.js";
+import { circle, rect, svgDocument } from "../../render/svg.js";
+import type { Dir, GhostName, Pos } from "./logic.js";
 import type { PacmanState } from "./state.js";
 
 const SIZE = 540;
@@ -19,36 +19,71 @@ const GHOST_FILL = { Pinky: "#ff8fc8", Blinky: "#e8141e" } as const;
 const MOUTH_AXIS: Record<Dir, number> = { RIGHT: 0, DOWN: 90, LEFT: 180, UP: 270 };
 
 export const cellSize = (side: number): number => Math.floor((SIZE - TOP) / side);
+/** A horizontal run of one colour, relative to the cell's top-left corner. */
+type Run = [x: number, y: number, length: number, colour: string];
+const sprites = new Map<string, Run[]>();
 
-function pacman(cx: number, cy: number, r: number, dir: Dir): string {
-  const axis = MOUTH_AXIS[dir];
-  const pts: Array<[number, number]> = [[cx, cy]];
-  for (let i = 0; i <= 20; i++) {
-    const a = ((axis + 35 + (290 * i) / 20) * Math.PI) / 180;
-    pts.push([cx + r * Math.cos(a), cy + r * Math.sin(a)]);
+/**
+ * A cell-sized picture drawn as crisp one-pixel-high runs (sampled at pixel centres): the fast
+ * rasteriser fills such rects directly, where round shapes would each need a resvg render.
+ */
+function sprite(key: string, cell: number, colourAt: (x: number, y: number) => string | null): Run[] {
+  const cached = sprites.get(key);
+  if (cached) return cached;
+  const runs: Run[] = [];
+  for (let y = 0; y < cell; y++) {
+    let x = 0;
+    while (x < cell) {
+      const c = colourAt(x + 0.5, y + 0.5);
+      let end = x + 1;
+      while (end < cell && colourAt(end + 0.5, y + 0.5) === c) end++;
+      if (c) runs.push([x, y, end - x, c]);
+      x = end;
+    }
   }
-  return polygon(pts, "#ffd400");
+  sprites.set(key, runs);
+  return runs;
 }
 
-function ghost(cx: number, cy: number, r: number, fill: string): string {
-  const pts: Array<[number, number]> = [];
-  const top = cy - r * 0.15;
-  for (let i = 0; i <= 12; i++) {
-    const a = Math.PI + (Math.PI * i) / 12;
-    pts.push([cx + r * Math.cos(a), top + r * Math.sin(a)]);
-  }
-  const bottom = cy + r * 0.9;
-  // Three scallops along the hem.
-  for (let k = 0; k <= 6; k++) pts.push([cx + r - (2 * r * k) / 6, k % 2 === 0 ? bottom : bottom - r * 0.3]);
-  const eye = r * 0.3;
-  const pupil = r * 0.14;
-  return (
-    polygon(pts, fill) +
-    circle(cx - r * 0.38, top, eye, "#ffffff") +
-    circle(cx + r * 0.38, top, eye, "#ffffff") +
-    circle(cx - r * 0.3, top + r * 0.05, pupil, "#1a2fd0") +
-    circle(cx + r * 0.46, top + r * 0.05, pupil, "#1a2fd0")
-  );
+const draw = (runs: Run[], x0: number, y0: number): string =>
+  runs.map(([x, y, w, c]) => rect(x0 + x, y0 + y, w, 1, c)).join("");
+
+/** Yellow disc with a 70-degree mouth opening towards `dir`. */
+function pacmanRuns(cell: number, dir: Dir): Run[] {
+  const r = cell * 0.45;
+  const m = cell / 2;
+  const axis = (MOUTH_AXIS[dir] * Math.PI) / 180;
+  return sprite(`pac${cell}${dir}`, cell, (x, y) => {
+    const dx = x - m;
+    const dy = y - m;
+    if (dx * dx + dy * dy > r * r) return null;
+    let a = Math.atan2(dy, dx) - axis;
+    a = Math.atan2(Math.sin(a), Math.cos(a));
+    return Math.abs(a) < (35 * Math.PI) / 180 && dx * dx + dy * dy > 1 ? null : "#ffd400";
+  });
+}
+
+/** Ghost: a dome on a body with a scalloped hem, white eyes with blue pupils. */
+function ghostRuns(cell: number, name: GhostName): Run[] {
+  const r = cell * 0.44;
+  const m = cell / 2;
+  const top = m - r * 0.15;
+  const hem = m + r * 0.9;
+  const eye = (x: number, y: number, ex: number): boolean => (x - ex) ** 2 + (y - top) ** 2 <= (r * 0.3) ** 2;
+  const pupil = (x: number, y: number, px: number): boolean =>
+    (x - px) ** 2 + (y - top - r * 0.05) ** 2 <= (r * 0.15) ** 2;
+  return sprite(`ghost${cell}${name}`, cell, (x, y) => {
+    const dx = x - m;
+    if (Math.abs(dx) > r) return null;
+    if (y < top && dx * dx + (y - top) ** 2 > r * r) return null;
+    // Three scallops: the hem rises between them.
+    const phase = ((dx + r) / (2 * r)) * 3;
+    const lift = Math.abs(phase - Math.floor(phase) - 0.5) * 2 * r * 0.3;
+    if (y > hem - (r * 0.3 - lift)) return null;
+    if (pupil(x, y, m - r * 0.3) || pupil(x, y, m + r * 0.46)) return "#1a2fd0";
+    if (eye(x, y, m - r * 0.38) || eye(x, y, m + r * 0.38)) return "#ffffff";
+    return GHOST_FILL[name];
+  });
 }
 
 export function renderPacman(s: PacmanState): string {
@@ -58,9 +93,12 @@ export function renderPacman(s: PacmanState): string {
     LEFT + c * cell + Math.floor(cell / 2),
     TOP + r * cell + Math.floor(cell / 2),
   ];
-  const parts: string[] = [
-    svgText(`SCORE: ${s.score}`, 10, 10, { size: 9, color: BEAN, anchor: "start", weight: 1.4 }),
-  ];
+  // "SCORE:" and each digit are drawn apart so that every piece is a shape seen before (cached).
+  const scoreStyle = { size: 9, color: BEAN, anchor: "start", weight: 1.4 } as const;
+  const parts: string[] = [svgText("SCORE:", 10, 10, scoreStyle)];
+  [...String(s.score)].forEach((d, i) => {
+    parts.push(svgText(d, 10 + 9 * (7 + i), 10, scoreStyle));
+  });
   const label = 8;
   for (let c = 0; c < n; c++) {
     const [x] = centre([0, c]);
@@ -78,13 +116,12 @@ export function renderPacman(s: PacmanState): string {
     const [x, y] = centre(p);
     parts.push(circle(x, y, beanR, BEAN));
   }
-  const [px, py] = centre(s.pacman_position);
-  parts.push(pacman(px, py, cell * 0.45, s.direction));
+  const corner = ([r, c]: Pos): [number, number] => [LEFT + c * cell, TOP + r * cell];
+  parts.push(draw(pacmanRuns(cell, s.direction), ...corner(s.pacman_position)));
   for (const g of s.ghosts) {
-    const [gx, gy] = centre(g.position);
-    // A ghost covers the cell (and any bean on it), as the original's sprites do.
-    parts.push(rect(gx - Math.floor(cell / 2), gy - Math.floor(cell / 2), cell, cell, "#000000"));
-    parts.push(ghost(gx, gy, cell * 0.44, GHOST_FILL[g.name]));
+    // A ghost covers its cell (and any bean on it), as the original's sprites do.
+    const [gx, gy] = corner(g.position);
+    parts.push(rect(gx, gy, cell, cell, "#000000"), draw(ghostRuns(cell, g.name), gx, gy));
   }
   return svgDocument(SIZE, SIZE, parts.join(""), "#000000");
 }

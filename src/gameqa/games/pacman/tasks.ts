@@ -21,7 +21,6 @@ import {
   playMoves,
   runUntilWall,
   type Sim,
-  samePos,
   startSim,
   straightLine,
   type Turn,
@@ -236,8 +235,9 @@ const aheadTask = task(
   "number",
   (s) => {
     const { count, line } = beansAhead(s);
-    // A ghost on the way could hide a bean; such boards are not asked about.
-    if (line.some((p) => s.ghosts.some((g) => samePos(g.position, p)))) return null;
+    // A ghost on the way may hide a bean the image cannot show; such boards are not asked about.
+    const hidden = hiddenBeans(s);
+    if (line.some((p) => hidden.has(fmt(p)))) return null;
     return {
       question:
         `${INTRO}Question: If the ghosts do not move, how many beans does Pac-Man eat by moving straight in the ` +

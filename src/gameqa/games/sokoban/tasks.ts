@@ -78,6 +78,19 @@ function answered(options: readonly unknown[] | undefined, value: string): Confo
   return n === undefined ? { skip: `${value} is not among the options` } : { answer: n };
 }
 
+/**
+ * Counts are offered with their unit ("9 moves"), so that a reply giving an option number is never
+ * the text of another option (the published options are bare numbers; the hooks read either).
+ */
+const movesText = (n: number): string => `${n} move${n === 1 ? "" : "s"}`;
+const cellsText = (n: number): string => `${n} cell${n === 1 ? "" : "s"}`;
+
+/** Number of the first option whose leading integer is `n`. */
+function answeredNumber(options: readonly unknown[] | undefined, n: number): ConformResult {
+  const i = (options ?? []).findIndex((o) => /^\s*(\d+)/.exec(String(o))?.[1] === String(n));
+  return i < 0 ? { skip: `${n} is not among the options` } : { answer: i + 1 };
+}
+
 function task(
   id: number,
   name: string,
@@ -210,9 +223,9 @@ const fewestMoves = task(
     const n = best.moves.length;
     const plausible = [n - 3, n - 2, n - 1, n + 1, n + 2, n + 3, best.pushes, n + best.pushes]
       .filter((v) => v >= 1)
-      .map(String);
-    const fallback = Array.from({ length: 12 }, (_, i) => n + 4 + i).map(String);
-    const { options, answer } = pick(rng, String(n), plausible, fallback);
+      .map(movesText);
+    const fallback = Array.from({ length: 12 }, (_, i) => n + 4 + i).map(movesText);
+    const { options, answer } = pick(rng, movesText(n), plausible, fallback);
     const lines = best.moves.map(describeStep);
     return {
       question:
@@ -221,14 +234,14 @@ const fewestMoves = task(
       answer,
       analysis:
         `${boardFacts(s)}A breadth-first search over (box, player) positions finds a shortest solution ` +
-        `with ${best.pushes} push(es):\n${lines.join("\n")}\n\nTotal moves: ${n}${conclude(String(n), answer)}`,
+        `with ${best.pushes} push(es):\n${lines.join("\n")}\n\nTotal moves: ${n}${conclude(movesText(n), answer)}`,
       options,
     };
   },
   (s, _question, options) => {
     const n = originalMoveCount(s);
     if (n < 0) return optionNumber(options, "Unsolvable") ? { answer: 1 } : { skip: "no solution found" };
-    return answered(options, String(n));
+    return answeredNumber(options, n);
   },
 );
 
@@ -295,21 +308,21 @@ const boxTarget = task(
       manhattan(playerPos(s), d.box),
     ]
       .filter((v) => v >= 0)
-      .map(String);
-    const fallback = Array.from({ length: s.grid.length * 2 }, (_, i) => String(i + 1));
-    const { options, answer } = pick(rng, String(n), plausible, fallback);
+      .map(cellsText);
+    const fallback = Array.from({ length: s.grid.length * 2 }, (_, i) => cellsText(i + 1));
+    const { options, answer } = pick(rng, cellsText(n), plausible, fallback);
     return {
       question: `${INTRO}Question: What is the Manhattan distance (rows apart plus columns apart) between the box and the target?${optionsBlock(options)}`,
       answer,
       analysis:
         `${boardFacts(s)}Box: ${fmt(d.box)}. Target: ${fmt(d.target)}.\n` +
-        `Manhattan distance = |${d.box[0]} - ${d.target[0]}| + |${d.box[1]} - ${d.target[1]}| = ${dr} + ${dc} = ${n}${conclude(String(n), answer)}`,
+        `Manhattan distance = |${d.box[0]} - ${d.target[0]}| + |${d.box[1]} - ${d.target[1]}| = ${dr} + ${dc} = ${n}${conclude(cellsText(n), answer)}`,
       options,
     };
   },
   (s, _question, options) => {
     const d = boxTargetDistance(s);
-    return d ? answered(options, String(d.distance)) : { skip: "no box or target" };
+    return d ? answeredNumber(options, d.distance) : { skip: "no box or target" };
   },
 );
 
