@@ -169,43 +169,61 @@ export function solveFewestMoves(s: SokobanState, cap = NODE_CAP): Solution | nu
   const boxes = boxPositions(s);
   const targets = targetPositions(s).filter((t) => cellAt(s, t) === CELL.target);
   if (boxes.length !== 1 || targets.length !== 1) return null;
-  const target = targets[0] as Pos;
   const cols = s.grid[0]?.length ?? 0;
   const cells = s.grid.length * cols;
+  const open = new Uint8Array(cells);
+  s.grid.forEach((row, r) => {
+    row.forEach((v, c) => {
+      open[r * cols + c] = v === CELL.wall ? 0 : 1;
+    });
+  });
   const id = (p: Pos): number => p[0] * cols + p[1];
+  const target = id(targets[0] as Pos);
+  const offsets = DIRECTIONS.map((d) => DELTA[d][0] * cols + DELTA[d][1]);
+  const rows = s.grid.length;
+  /** Whether the neighbour of cell k in direction d (Up, Right, Down, Left) is on the board. */
+  const inside = (k: number, d: number): boolean => {
+    const r = Math.floor(k / cols);
+    const c = k % cols;
+    return d === 0 ? r > 0 : d === 1 ? c < cols - 1 : d === 2 ? r < rows - 1 : c > 0;
+  };
+  // State = box * cells + player; prev holds the previous state + 1 (0 = unseen), how the direction index.
+  const prev = new Int32Array(cells * cells);
+  const how = new Uint8Array(cells * cells);
   const start = id(boxes[0] as Pos) * cells + id(playerPos(s));
-  const prev = new Map<number, [number, Direction]>([[start, [-1, "Up"]]]);
-  const queue = [start];
-  for (let head = 0; head < queue.length && head < cap; head++) {
+  prev[start] = -1;
+  const queue = new Int32Array(Math.min(cells * cells, cap + 8));
+  queue[0] = start;
+  let tail = 1;
+  for (let head = 0; head < tail && head < cap; head++) {
     const state = queue[head] as number;
-    const box: Pos = [Math.floor(state / cells / cols), Math.floor(state / cells) % cols];
-    if (samePos(box, target)) return replay(s, state, prev);
-    const player: Pos = [Math.floor((state % cells) / cols), (state % cells) % cols];
-    for (const dir of DIRECTIONS) {
-      const next = step(player, dir);
-      if (isWall(s, next)) continue;
+    const box = Math.floor(state / cells);
+    if (box === target) return replay(s, state, prev, how);
+    const player = state % cells;
+    for (let d = 0; d < 4; d++) {
+      if (!inside(player, d)) continue;
+      const next = player + (offsets[d] as number);
+      if (open[next] === 0) continue;
       let nextBox = box;
-      if (samePos(next, box)) {
-        nextBox = step(box, dir);
-        if (isWall(s, nextBox)) continue;
+      if (next === box) {
+        if (!inside(box, d)) continue;
+        nextBox = box + (offsets[d] as number);
+        if (open[nextBox] === 0) continue;
       }
-      const key = id(nextBox) * cells + id(next);
-      if (prev.has(key)) continue;
-      prev.set(key, [state, dir]);
-      queue.push(key);
+      const key = nextBox * cells + next;
+      if (prev[key] !== 0 || tail >= queue.length) continue;
+      prev[key] = state + 1;
+      how[key] = d;
+      queue[tail++] = key;
     }
   }
   return null;
 }
 
-function replay(s: SokobanState, end: number, prev: Map<number, [number, Direction]>): Solution {
+function replay(s: SokobanState, end: number, prev: Int32Array, how: Uint8Array): Solution {
   const dirs: Direction[] = [];
-  for (let k = end; ; ) {
-    const [before, dir] = prev.get(k) as [number, Direction];
-    if (before < 0) break;
-    dirs.push(dir);
-    k = before;
-  }
+  for (let k = end; prev[k] !== -1; k = (prev[k] as number) - 1)
+    dirs.push(DIRECTIONS[how[k] as number] as Direction);
   const { steps } = simulatePlayer(s, dirs.reverse());
   return { moves: steps, pushes: steps.filter((m) => m.push).length };
 }

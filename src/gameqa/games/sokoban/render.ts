@@ -16,14 +16,21 @@ const BRICK = "#e07b39";
 const MORTAR = "#f6e3cf";
 const TARGET = "#2e9e3e";
 
+/** Brick tile from crisp rects only (the fast rasteriser fills them directly). */
 function wall(x: number, y: number): string {
+  const third = TILE / 3;
+  const m = 3; // mortar width
   const out = [rect(x, y, TILE, TILE, BRICK)];
-  // Two courses of bricks per tile, the lower one offset by half a brick.
-  for (const dy of [TILE / 3, (2 * TILE) / 3]) out.push(line(x, y + dy, x + TILE, y + dy, MORTAR, 3));
-  out.push(line(x + TILE / 2, y, x + TILE / 2, y + TILE / 3, MORTAR, 3));
-  out.push(line(x + TILE / 4, y + TILE / 3, x + TILE / 4, y + (2 * TILE) / 3, MORTAR, 3));
-  out.push(line(x + (3 * TILE) / 4, y + TILE / 3, x + (3 * TILE) / 4, y + (2 * TILE) / 3, MORTAR, 3));
-  out.push(line(x + TILE / 2, y + (2 * TILE) / 3, x + TILE / 2, y + TILE, MORTAR, 3));
+  // Two mortar courses, then the vertical joints, the middle course offset by half a brick.
+  for (const dy of [third, 2 * third]) out.push(rect(x, y + Math.round(dy) - 1, TILE, m, MORTAR));
+  const joints: Array<[number, number, number]> = [
+    [TILE / 2, 0, third],
+    [TILE / 4, third, 2 * third],
+    [(3 * TILE) / 4, third, 2 * third],
+    [TILE / 2, 2 * third, TILE],
+  ];
+  for (const [jx, y0, y1] of joints)
+    out.push(rect(x + jx - 1, y + Math.round(y0), m, Math.round(y1) - Math.round(y0), MORTAR));
   return out.join("");
 }
 
