@@ -5,6 +5,7 @@ import type { TaskArgs } from "../core/types.js";
 import { buildModel } from "../providers/build-model.js";
 import { UserError } from "../util/errors.js";
 import type { parseTrapTypes } from "./trap-types.js";
+import type { AutoCheck } from "./verify-traps.js";
 
 export interface GenerateFlags {
   from: string;
@@ -20,6 +21,9 @@ export interface GenerateFlags {
   concurrency: number;
   temperature?: number;
   prompts?: string;
+  verifyWith?: string;
+  verifyBaseUrl?: string;
+  verifyPrompt?: string;
   progress: "auto" | "tty" | "plain" | "silent";
   json?: boolean;
 }
@@ -75,6 +79,16 @@ export async function generateAction(flags: GenerateFlags): Promise<void> {
     onDone: () => progress.tick(),
   });
   progress.finish();
+  // Optional automatic check, recorded beside the human approval that evaluation still requires.
+  const checked = flags.verifyWith
+    ? await verifyRecords(
+        records,
+        flags.verifyWith,
+        flags.verifyBaseUrl,
+        { ...flags, modelApiKeyEnv: undefined },
+        prompts,
+      )
+    : undefined;
   writeRecordObjects(flags.out, records);
   if (flags.json)
     printJson({
@@ -83,9 +97,11 @@ export async function generateAction(flags: GenerateFlags): Promise<void> {
       failed: failures.length,
       failures,
       prompt_hash: prompts.hash,
+      ...(checked ? { auto_check: checked } : {}),
     });
   else {
     process.stdout.write(`wrote ${records.length} unverified trap record(s) to ${flags.out}\n`);
+    if (checked) process.stdout.write(`${checkSummaryText(checked)}\n`);
     for (const f of failures) process.stdout.write(`failed: ${f.source} (${f.trapType}): ${f.error}\n`);
     if (records.length) process.stdout.write(`review them with  assay mathtrap approve ${flags.out}\n`);
   }
@@ -118,8 +134,10 @@ export async function approveAction(
     }
     process.stdout.write(`${pending.length} of ${parsed.length} record(s) await review in ${file}\n`);
     for (const r of pending) {
+      const check = raw[r.index]?.auto_check as AutoCheck | undefined;
       process.stdout.write(
-        `\n[${r.index}] ${r.trapType} (${r.subject})\n  original: ${r.originalProblem}\n  trap:     ${r.trapProblem}\n  flaw:     ${r.humanAnnotation}\n`,
+        `\n[${r.index}] ${r.trapType} (${r.subject})\n  original: ${r.originalProblem}\n  trap:     ${r.trapProblem}\n  flaw:     ${r.humanAnnotation}\n` +
+          (check ? `  auto check (${check.model}): ${describeCheck(check)}\n` : ""),
       );
     }
     if (pending.length)
@@ -198,4 +216,102 @@ export async function importAnswersAction(
   } finally {
     store.close();
   }
+}
+
+export async function verifyTrapsAction(
+  file: string,
+  flags: {
+    model: string;
+    modelBaseUrl?: string;
+    modelApiKeyEnv?: string;
+    all?: boolean;
+    concurrency: number;
+    prompts?: string;
+    verifyPrompt?: string;
+    json?: boolean;
+  },
+): Promise<void> {
+  const { readRecordObjects, writeRecordObjects } = await import("./generate.js");
+  const { loadTrapRecords } = await import("./data.js");
+  const { loadPromptSet } = await import("./prompts.js");
+  const raw = readRecordObjects(file);
+  const parsed = loadTrapRecords(file);
+  // Approved records keep their human verdict; --all checks those too.
+  const todo = parsed.filter((r) => flags.all || !r.verified).map((r) => raw[r.index]!);
+  if (todo.length === 0)
+    throw new UserError(`${file}: no unverified record to check (--all checks every record)`);
+  const checked = await verifyRecords(
+    todo as unknown as CheckRecord[],
+    flags.model,
+    flags.modelBaseUrl,
+    flags,
+    loadPromptSet(flags.prompts),
+  );
+  writeRecordObjects(file, raw);
+  if (flags.json) printJson({ file, ...checked });
+  else process.stdout.write(`${checkSummaryText(checked)}\nrecorded as auto_check in ${file}\n`);
+}
+
+type CheckRecord = Parameters<typeof import("./verify-traps.js").verifyTraps>[0][number];
+
+/** Run the verifier over records (in place) and count its verdicts. */
+async function verifyRecords(
+  records: CheckRecord[],
+  modelId: string,
+  baseUrl: string | undefined,
+  flags: {
+    concurrency: number;
+    modelApiKeyEnv?: string;
+    verifyPrompt?: string;
+    progress?: "auto" | "tty" | "plain" | "silent";
+  },
+  prompts: import("./prompts.js").PromptSet,
+): Promise<{ checked: number; passed: number; notFlawed: number; otherType: number; unreadable: number }> {
+  const { verifyTraps } = await import("./verify-traps.js");
+  const { Progress } = await import("../util/progress.js");
+  const verifier = buildModel({
+    id: modelId,
+    concurrency: flags.concurrency,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
+  });
+  const progress = new Progress({
+    label: "mathtrap verify",
+    total: records.length,
+    unit: "traps",
+    mode: flags.progress ?? "auto",
+  });
+  const out = await verifyTraps(records, verifier, prompts, {
+    concurrency: flags.concurrency,
+    ...(flags.verifyPrompt ? { promptFile: flags.verifyPrompt } : {}),
+    onDone: () => progress.tick(),
+  });
+  progress.finish();
+  const c = out.map((r) => r.auto_check);
+  return {
+    checked: c.length,
+    passed: c.filter((x) => x.passed).length,
+    notFlawed: c.filter((x) => x.flawed === false).length,
+    otherType: c.filter((x) => x.flawed === true && !x.passed).length,
+    unreadable: c.filter((x) => x.flawed === null).length,
+  };
+}
+
+function checkSummaryText(c: {
+  checked: number;
+  passed: number;
+  notFlawed: number;
+  otherType: number;
+  unreadable: number;
+}): string {
+  return (
+    `auto check: ${c.passed} of ${c.checked} flawed as labelled, ${c.notFlawed} judged not flawed, ` +
+    `${c.otherType} flawed but of another type, ${c.unreadable} unreadable (a person still approves each record)`
+  );
+}
+
+function describeCheck(c: AutoCheck): string {
+  if (c.flawed === null) return `no verdict (${c.error ?? "unreadable"})`;
+  if (!c.flawed) return `NOT flawed — ${c.reason}`;
+  return `${c.passed ? "flawed as labelled" : `flawed, but as ${c.predicted_type ?? "another kind"}`} — ${c.reason}`;
 }

@@ -48,9 +48,30 @@ export function registerMathtrapCommands(program: Command): void {
     .option("--concurrency <n>", "requests in flight", intOption("--concurrency", 1), 8)
     .option("--temperature <t>", "sampling temperature", numberOption("--temperature", 0))
     .option("--prompts <dir>", "prompt set folder replacing resources/mathtrap/prompts/v1")
+    .option(
+      "--verify-with <provider/model>",
+      "also ask this model whether each trap is really flawed and of its type (recorded as auto_check)",
+    )
+    .option("--verify-base-url <url>", "OpenAI-compatible base URL of the verifier")
+    .option("--verify-prompt <file>", "verifier prompt replacing resources/mathtrap/verify-trap.txt")
     .option("--progress <mode>", "auto, tty, plain or silent", "auto")
     .option("--json", "print a JSON summary")
     .action(async (flags) => (await import("./cli-actions.js")).generateAction(flags));
+
+  mt.command("verify-traps")
+    .description(
+      "ask a model whether generated traps are really flawed and of their labelled type; recorded as auto_check beside the human approval",
+    )
+    .argument("<file>", "trap-record file (.json or .jsonl)")
+    .requiredOption("--model <provider/model>", "verifier model")
+    .option("--model-base-url <url>", "OpenAI-compatible base URL")
+    .option("--model-api-key-env <name>", "environment variable holding the API key")
+    .option("--all", "check approved records too (default: only those awaiting review)")
+    .option("--concurrency <n>", "requests in flight", intOption("--concurrency", 1), 8)
+    .option("--prompts <dir>", "prompt set folder (for the trap type definitions)")
+    .option("--verify-prompt <file>", "verifier prompt replacing resources/mathtrap/verify-trap.txt")
+    .option("--json", "print a JSON summary")
+    .action(async (file, flags) => (await import("./cli-actions.js")).verifyTrapsAction(file, flags));
 
   mt.command("approve")
     .description(
