@@ -6,7 +6,7 @@ import type { ChatMessage } from "../../src/core/types.js";
 import { Model, ModelStats } from "../../src/providers/model.js";
 import { ScriptedProvider } from "../../src/providers/scripted.js";
 import { AdaptiveLimiter } from "../../src/scheduler/limiter.js";
-import { runProbe } from "../../src/smi/cli-probe.js";
+import { runProbe } from "../../src/smi/cli-actions.js";
 import { fillTemplate, mergeOutputs } from "../../src/smi/probe.js";
 import { type ProbeOptions, probeTriples } from "../../src/smi/probe-run.js";
 import type { CountRow, Triple } from "../../src/smi/rows.js";
