@@ -193,3 +193,24 @@ export function bodyOrders(map: number[][], cap = 32, budget = 200_000): Pos[][]
   extend();
   return work > budget ? null : out;
 }
+
+/** The original's two-segment snake when no long walk fits: the head and its first in-bounds neighbour. */
+export function fallbackSnake(head: Pos, size: number): Pos[] {
+  for (const { dr, dc } of DIRECTIONS) {
+    const r = head[0] + dr;
+    const c = head[1] + dc;
+    if (r >= 0 && r < size && c >= 0 && c < size) return [head, [r, c]];
+  }
+  return [head];
+}
+
+/**
+ * The snakes a published map may show (its state has the body cells, not their order): every order
+ * of the body cells that forms a snake, or, when none does, the two-segment snake the original falls
+ * back to (its map then keeps the cells of a failed attempt). Null when the search grows too large.
+ */
+export function snakesOfMap(map: number[][]): Pos[][] | null {
+  const orders = bodyOrders(map);
+  if (orders === null) return null;
+  return orders.length > 0 ? orders : [fallbackSnake(cellsOf(map, 3)[0] as Pos, map.length)];
+}

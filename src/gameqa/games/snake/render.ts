@@ -1,8 +1,7 @@
 import { svgText } from "../../render/font.js";
 import { line, rect, svgDocument } from "../../render/svg.js";
-import { cellsOf, type Pos } from "./logic.js";
+import { cellsOf, type Pos, snakesOfMap } from "./logic.js";
 import type { SnakeState } from "./state.js";
-import { snakeCandidates } from "./tasks.js";
 
 /* The original's canvas: a 420-pixel board (cell = 420 / side) inside a 30-pixel label margin. */
 const MARGIN = 30;
@@ -24,7 +23,7 @@ export function renderSnake(s: SnakeState): string {
   }
   const fill = { 0: COLORS.empty, 1: COLORS.food, 2: COLORS.body, 3: COLORS.head } as Record<number, string>;
   // Published maps may keep cells of a failed attempt that the original does not draw: draw the snake only.
-  const snake = s.snake ?? snakeCandidates(undefined, s)?.[0] ?? cellsOf(s.map, 3);
+  const snake = s.snake ?? snakesOfMap(s.map)?.[0] ?? cellsOf(s.map, 3);
   const onSnake = new Set(snake.map(([r, c]) => r * n + c));
   s.map.forEach((row, r) => {
     row.forEach((v, c) => {

@@ -6,7 +6,7 @@
 import { UserError } from "../../../util/errors.js";
 import { expectMatrix, expectObject, intCell } from "../../parse.js";
 import type { Level, Rng } from "../../types.js";
-import { DIRECTIONS, type Pos } from "./logic.js";
+import { DIRECTIONS, fallbackSnake, type Pos } from "./logic.js";
 
 export interface SnakeState {
   map: number[][];
@@ -54,16 +54,6 @@ export function generateState(rng: Rng, plotLevel: Level): SnakeState {
   const [fr, fc] = rng.pick(empty);
   (map[fr] as number[])[fc] = 1;
   return { map, snake };
-}
-
-/** The original's two-segment snake when no long walk fits: the head and its first in-bounds neighbour. */
-export function fallbackSnake(head: Pos, size: number): Pos[] {
-  for (const { dr, dc } of DIRECTIONS) {
-    const r = head[0] + dr;
-    const c = head[1] + dc;
-    if (r >= 0 && r < size && c >= 0 && c < size) return [head, [r, c]];
-  }
-  return [head];
 }
 
 function parseSnake(v: unknown, map: number[][], where: string): Pos[] {

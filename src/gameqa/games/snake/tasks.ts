@@ -5,7 +5,6 @@
  */
 import type { ConformInput, ConformResult, TaskDefinition } from "../../types.js";
 import {
-  bodyOrders,
   cellsOf,
   DIRECTIONS,
   fmt,
@@ -17,9 +16,10 @@ import {
   type Pos,
   shortestPath,
   simulate,
+  snakesOfMap,
   step,
 } from "./logic.js";
-import { fallbackSnake, type SnakeState } from "./state.js";
+import type { SnakeState } from "./state.js";
 
 type Task = TaskDefinition<SnakeState>;
 
@@ -62,9 +62,7 @@ function fitsMap(s: SnakeState, snake: Pos[]): boolean {
 
 /**
  * The snakes a published sample may show. Its state has the body cells but not their order: we take
- * the order printed in the sample's analysis when it fits the map, otherwise every order of the body
- * cells that forms a snake, otherwise (no order fits: the original's fallback, whose map keeps the
- * cells of a failed attempt) the two-segment snake the original falls back to.
+ * the order printed in the sample's analysis when it fits the map, otherwise `snakesOfMap`.
  */
 export function snakeCandidates(
   sample: ConformInput<SnakeState>["sample"] | undefined,
@@ -74,9 +72,7 @@ export function snakeCandidates(
   const head = headOf(s);
   const body = sample ? analysisBody(sample.analysis) : undefined;
   if (body && body.length > 0 && fitsMap(s, [head, ...body])) return [[head, ...body]];
-  const orders = bodyOrders(s.map);
-  if (orders === null) return null;
-  return orders.length > 0 ? orders : [fallbackSnake(head, s.map.length)];
+  return snakesOfMap(s.map);
 }
 
 /** Conform by computing the answer for every candidate snake; they must agree. */
