@@ -39,14 +39,14 @@ export function renderHue(s: HueState): string {
       svgText(String(i + 1), mid, MARGIN / 2, { size: 13, weight: 2.2 }),
     );
   }
+  // The board in black: each cell's content leaves a 1-pixel black frame around it.
+  parts.push(rect(MARGIN, MARGIN, n * CELL, n * CELL, "#000000"));
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
       const x = MARGIN + c * CELL;
       const y = MARGIN + r * CELL;
       const label = s.cell_labels[posKey([r, c])];
       const color = s.board[r]?.[c] as RGB;
-      // A 1-pixel black frame, then the content inside it.
-      parts.push(rect(x, y, CELL, CELL, "#000000"));
       if (label) {
         parts.push(
           rect(x + 1, y + 1, CELL - 2, CELL - 2, "#ffffff"),
