@@ -112,6 +112,17 @@ describe("rubiks_cube tasks on a hand-built cube", () => {
     });
     assert.equal(task(4).generate({ state: solved, rng: createRng(1), plotLevel: "Easy" }), null);
   });
+  test("after a solved board's full-solve question the original counts on the R, U-turned cube", () => {
+    const solved = fromCube(solvedCube(), []);
+    const q = "...How many yellow squares are there on the Upper face?";
+    const medium = { ...sample(5, q, ["9", "6"]), plot_level: "Medium" as const };
+    // R then U leaves 6 yellow stickers on U; at Hard the full-solve question is not asked.
+    assert.deepEqual(task(5).conform?.({ sample: medium, state: solved }), { answer: 2 });
+    assert.deepEqual(task(5).conform?.({ sample: { ...medium, plot_level: "Hard" }, state: solved }), {
+      answer: 1,
+    });
+    assert.equal(turnAll(solvedCube(), ["R", "U"]).filter((v, k) => k < 9 && v === YELLOW).length, 6);
+  });
   test("colour count", () => {
     const q = "...How many orange squares are there on the Upper face?";
     assert.deepEqual(task(5).conform?.({ sample: sample(5, q, ["6", "3"]), state }), { answer: 2 });

@@ -153,8 +153,11 @@ export function greedySearch(
 const SEARCH_LIMIT = 200_000;
 const cubeKey = (c: Cube): string => String.fromCharCode(...c);
 
-/** The original's single-face search (depth 12; positions told apart by that face only). */
-export function solveFace(cube: Cube, f: Face): SearchResult | undefined {
+/**
+ * The original's single-face search (depth 12; positions told apart by that face only). A smaller
+ * `maxDepth` finds the same answer whenever it is shorter than that depth (breadth-first order).
+ */
+export function solveFace(cube: Cube, f: Face, maxDepth = 12): SearchResult | undefined {
   if (faceSolved(cube, f)) return { moves: [], visited: 0 };
   const o = FACES.indexOf(f) * 9;
   return greedySearch(
@@ -162,15 +165,15 @@ export function solveFace(cube: Cube, f: Face): SearchResult | undefined {
     (c) => faceSolved(c, f),
     (c) => matching(c, f),
     (c) => String.fromCharCode(...c.subarray(o, o + 9)),
-    12,
+    maxDepth,
     SEARCH_LIMIT,
   );
 }
 
-/** The original's whole-cube search (depth 20). */
-export function solveCube(cube: Cube): SearchResult | undefined {
+/** The original's whole-cube search (depth 20; `maxDepth` as for solveFace). */
+export function solveCube(cube: Cube, maxDepth = 20): SearchResult | undefined {
   if (cubeSolved(cube)) return { moves: [], visited: 0 };
-  return greedySearch(cube, cubeSolved, matchingAll, cubeKey, 20, SEARCH_LIMIT);
+  return greedySearch(cube, cubeSolved, matchingAll, cubeKey, maxDepth, SEARCH_LIMIT);
 }
 
 /** Whether some sequence of fewer than `n` turns (any turns) reaches `goal`: plain depth-first search. */

@@ -18,6 +18,7 @@ import {
   MOVES,
   type Move,
   solvedCube,
+  turn,
   turnAll,
 } from "./logic.js";
 
@@ -85,10 +86,16 @@ export function fromCube(cube: Cube, history: Move[]): CubeState {
   };
 }
 
-/** A solved cube scrambled by the level's number of random turns (cancelling turns allowed, as in the original). */
+/**
+ * A solved cube scrambled by the level's number of random turns. Unlike the original, the last
+ * turn never leaves the cube solved (a turn followed by its prime): such a board has no face to
+ * solve, and the original then fails its face question and asks the others about a different cube.
+ */
 export function generateState(rng: Rng, plotLevel: Level): CubeState {
-  const moves = Array.from({ length: SCRAMBLE[plotLevel] }, () => rng.pick(MOVES));
-  return fromCube(turnAll(solvedCube(), moves), moves);
+  const moves = Array.from({ length: SCRAMBLE[plotLevel] - 1 }, () => rng.pick(MOVES));
+  const before = turnAll(solvedCube(), moves);
+  const last = rng.pick(MOVES.filter((m) => !cubeSolved(turn(before, m))));
+  return fromCube(turn(before, last), [...moves, last]);
 }
 
 export const unsolvedFaces = (cube: Cube): Face[] => FACES.filter((f) => !faceSolved(cube, f));

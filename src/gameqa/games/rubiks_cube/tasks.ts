@@ -171,19 +171,32 @@ const movePrediction: TaskDefinition<CubeState> = {
   },
 };
 
+/**
+ * The cube a published question is about. The original's full-solve question (4) turns a solved
+ * cube R then U in place before asking and never turns it back, so question 5, asked next about
+ * the same cube, counts colours on that turned cube too (the picture and state show it solved).
+ * Only boards whose scramble undid itself are affected; q4 is not asked at plot level Hard.
+ */
+function askedCube(state: CubeState, questionId: number, plotLevel?: string): Cube {
+  const cube = toCube(state);
+  const turned = questionId === 4 || (questionId === 5 && plotLevel !== "Hard");
+  return turned && cubeSolved(cube) ? turnAll(cube, ["R", "U"]) : cube;
+}
+
 /* ------------------------------ q3/q4: fewest turns ------------------------------ */
 
 /**
  * Our questions say "fewest": the original's search (which only follows turns that do not lower
  * the matching count) must agree with a plain search for anything shorter. Depth-first proof up
- * to 4 turns (12^4 positions); longer answers are not asked.
+ * to 3 turns (12^3 positions); longer answers are not asked.
  */
+const MAX_ASKED = 4;
 function provenShortest(
   cube: Cube,
   moves: Move[] | null | undefined,
   goal: (c: Cube) => boolean,
 ): Move[] | null {
-  if (!moves || moves.length === 0 || moves.length > 5) return null;
+  if (!moves || moves.length === 0 || moves.length > MAX_ASKED) return null;
   return solvableWithin(cube, goal, moves.length - 1) ? null : moves;
 }
 
@@ -217,7 +230,7 @@ const singleFaceSolve: TaskDefinition<CubeState> = {
     const faces = unsolvedFaces(cube);
     if (faces.length === 0) return null;
     const f = rng.pick(faces);
-    const moves = provenShortest(cube, solveFace(cube, f)?.moves, (c) => faceSolved(c, f));
+    const moves = provenShortest(cube, solveFace(cube, f, MAX_ASKED + 1)?.moves, (c) => faceSolved(c, f));
     if (!moves) return null;
     const q = turnsQuestion(
       rng,
@@ -254,7 +267,7 @@ const fullSolve: TaskDefinition<CubeState> = {
   generate({ state, rng }): GeneratedQuestion | null {
     const cube = toCube(state);
     if (cubeSolved(cube)) return null;
-    const moves = provenShortest(cube, solveCube(cube)?.moves, cubeSolved);
+    const moves = provenShortest(cube, solveCube(cube, MAX_ASKED + 1)?.moves, cubeSolved);
     if (!moves) return null;
     const q = turnsQuestion(
       rng,
@@ -272,10 +285,7 @@ const fullSolve: TaskDefinition<CubeState> = {
     };
   },
   conform({ sample, state }): ConformResult {
-    let cube = toCube(state);
-    // The original turns an already solved cube R then U before asking (the picture shows it solved).
-    if (cubeSolved(cube)) cube = turnAll(cube, ["R", "U"]);
-    const found = solveCube(cube);
+    const found = solveCube(askedCube(state, 4));
     if (!found?.moves) return { skip: "search found no solution within its bounds" };
     const n = found.moves.length;
     return conformOption(sample, String(n), (o) => leadingInt(o) === n);
@@ -317,7 +327,7 @@ const colourCount: TaskDefinition<CubeState> = {
     const m = lastMatch(sample.question, COUNT);
     const f = m && faceByName(m[2] as string);
     if (!m || !f) return { skip: "no colour and face in the question" };
-    const cube = toCube(state);
+    const cube = askedCube(state, 5, sample.plot_level);
     let n = 0;
     for (let i = 0; i < 3; i++)
       for (let j = 0; j < 3; j++) if (colourAt(cube, f, i, j) === (m[1] as string).toLowerCase()) n++;
