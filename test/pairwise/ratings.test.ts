@@ -86,7 +86,7 @@ describe("Bradley–Terry", () => {
       ["m0", "m1", "m2", "m3", "m4"],
     );
     const mean = strengths.reduce((a, b) => a + b, 0) / strengths.length;
-    fit.theta.forEach((t, i) => close(t, strengths[i]! - mean, 0.15, `θ of m${i}`));
+    for (const [i, t] of fit.theta.entries()) close(t, strengths[i]! - mean, 0.15, `θ of m${i}`);
   });
 });
 
