@@ -31,7 +31,10 @@ export function registerModelCommands(program: Command): void {
       "--tokenizer <file>",
       "tokenizer to carry: llama2.c tokenizer.bin, tokenizer.json (or its folder), or a GGUF file (default: the source's own)",
     )
-    .option("--tokenizer-out <file>", "also write the tokenizer: llama2.c tokenizer.bin, or tokenizer.json if FILE ends in .json")
+    .option(
+      "--tokenizer-out <file>",
+      "also write the tokenizer: llama2.c tokenizer.bin, or tokenizer.json if FILE ends in .json",
+    )
     .option("--json", "print JSON")
     .action(async (input, out, opts) => (await import("./cli-actions.js")).convertAction(input, out, opts));
 

@@ -7,12 +7,7 @@
 import { UserError } from "../util/errors.js";
 import type { Checkpoint } from "./checkpoint.js";
 import type { GgufMetaValue } from "./gguf.js";
-import {
-  cloneTokenizer,
-  fitToVocab,
-  isPlaceholderVocabulary,
-  type Tokenizer,
-} from "./tokenizer.js";
+import { cloneTokenizer, fitToVocab, isPlaceholderVocabulary, type Tokenizer } from "./tokenizer.js";
 import { checkpointTokenizer } from "./tokenizer-files.js";
 import { tokenizerToGguf } from "./tokenizer-gguf.js";
 import { writeHfTokenizer, writeHfTokenizerJson } from "./tokenizer-hf.js";
@@ -33,14 +28,18 @@ export function planTokenizer(
   const notes: string[] = [];
   let tok = opts.tokenizer ?? checkpointTokenizer(src);
   if (tok && isPlaceholderVocabulary(tok.pieces)) {
-    notes.push(`${src.path} carries only the placeholder vocabulary ("▁t<id>" pieces): it is not a tokenizer`);
+    notes.push(
+      `${src.path} carries only the placeholder vocabulary ("▁t<id>" pieces): it is not a tokenizer`,
+    );
     tok = undefined;
   }
   if (tok && src.config) {
     tok = cloneTokenizer(tok);
     const added = fitToVocab(tok, src.config.vocabSize, src.path);
     if (added > 0)
-      notes.push(`the tokenizer was padded with ${added} unused pieces to the model's vocab_size ${src.config.vocabSize}`);
+      notes.push(
+        `the tokenizer was padded with ${added} unused pieces to the model's vocab_size ${src.config.vocabSize}`,
+      );
   }
   const plan: TokenizerPlan = { notes };
   if (tok) plan.tokenizer = tok;
@@ -90,4 +89,3 @@ export function writeTokenizerFiles(
   }
   return files;
 }
-

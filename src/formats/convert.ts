@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
 import { type Checkpoint, CONFIG_METADATA_KEY } from "./checkpoint.js";
+import { planTokenizer, writeTokenizerFiles } from "./convert-tokenizer.js";
 import { bytesPerElement, decodeToF32, encodeFromF32, type FloatDType, isFloatDType } from "./dtype.js";
 import { type GgufMetaValue, type GgufTensorSpec, GgufWriter, gguf } from "./gguf.js";
 import { type LlamaConfig, requireSupported, toHfConfig } from "./hf-config.js";
 import { ggufToHfName, hfToGgufName, type Naming, permuteRopeRows, type RopeLayout } from "./names.js";
-import { planTokenizer, writeTokenizerFiles } from "./convert-tokenizer.js";
 import { SafetensorsWriter } from "./safetensors.js";
 import { describeTokenizer, type Tokenizer } from "./tokenizer.js";
 

@@ -12,7 +12,7 @@
  * normalisation (NFKC etc.) is applied.
  */
 import { UserError } from "../util/errors.js";
-import { bytePiece, byteLevelAlphabet, TOKEN_TYPE, type Tokenizer } from "./tokenizer.js";
+import { byteLevelAlphabet, bytePiece, TOKEN_TYPE, type Tokenizer } from "./tokenizer.js";
 
 const SPACE = "\u2581";
 /** GPT-2's pre-tokenizer: contractions, letters, digits, other symbols, each with one optional leading space. */
@@ -119,7 +119,10 @@ function encodeSentencePiece(tok: Tokenizer, text: string, ids: Map<string, numb
       const b = ids.get(bytePiece(byte));
       if (b !== undefined) out.push(b);
       else if (tok.unkId !== undefined) out.push(tok.unkId);
-      else throw new UserError(`${tok.source}: cannot encode "${s}": no byte piece ${bytePiece(byte)} and no unknown token`);
+      else
+        throw new UserError(
+          `${tok.source}: cannot encode "${s}": no byte piece ${bytePiece(byte)} and no unknown token`,
+        );
     }
   }
   return out;
@@ -146,7 +149,8 @@ function encodeByteLevel(tok: Tokenizer, text: string, ids: Map<string, number>)
     });
     for (const s of merged) {
       const id = ids.get(s) ?? tok.unkId;
-      if (id === undefined) throw new UserError(`${tok.source}: cannot encode "${chunk}": "${s}" is not a piece`);
+      if (id === undefined)
+        throw new UserError(`${tok.source}: cannot encode "${chunk}": "${s}" is not a piece`);
       out.push(id);
     }
   }
@@ -175,7 +179,8 @@ export function decodeTokens(tok: Tokenizer, tokens: readonly number[]): string 
   let first = true;
   for (const id of tokens) {
     const piece = tok.pieces[id];
-    if (piece === undefined) throw new UserError(`token id ${id} is outside the vocabulary (${tok.pieces.length} pieces)`);
+    if (piece === undefined)
+      throw new UserError(`token id ${id} is outside the vocabulary (${tok.pieces.length} pieces)`);
     const type = tok.types[id];
     if (type === TOKEN_TYPE.control || type === TOKEN_TYPE.unused) continue;
     if (tok.model === "llama") {

@@ -6,7 +6,13 @@
  */
 import { UserError } from "../util/errors.js";
 import { type GgufMetaValue, gguf, metaPlain } from "./gguf.js";
-import { scoresFromMerges, TOKEN_TYPE, type Tokenizer, type TokenizerModel, validateTokenizer } from "./tokenizer.js";
+import {
+  scoresFromMerges,
+  TOKEN_TYPE,
+  type Tokenizer,
+  type TokenizerModel,
+  validateTokenizer,
+} from "./tokenizer.js";
 
 const SUPPORTED = new Set(["llama", "gpt2"]);
 
@@ -50,7 +56,9 @@ export function tokenizerFromGguf(
     (m, i): [string, string] => {
       const parts = m.split(" ");
       if (parts.length !== 2 || !parts[0] || !parts[1])
-        throw new UserError(`${file}: GGUF key "tokenizer.ggml.merges" item ${i} ("${m}") is not "left right"`);
+        throw new UserError(
+          `${file}: GGUF key "tokenizer.ggml.merges" item ${i} ("${m}") is not "left right"`,
+        );
       return [parts[0], parts[1]];
     },
   );

@@ -66,7 +66,13 @@ export function readHfTokenizer(file: string, hints: HfTokenizerHints = {}): Tok
   const scores: number[] = [];
   let merges: [string, string][] = [];
   const put = (id: unknown, piece: unknown, where: string): number => {
-    if (typeof piece !== "string" || typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 1 << 24)
+    if (
+      typeof piece !== "string" ||
+      typeof id !== "number" ||
+      !Number.isInteger(id) ||
+      id < 0 ||
+      id > 1 << 24
+    )
       throw new UserError(`${file}: ${where}: needs a string piece and a non-negative integer id`);
     if (pieces[id] !== undefined && pieces[id] !== piece)
       throw new UserError(`${file}: ${where}: id ${id} is both "${pieces[id]}" and "${piece}"`);
@@ -94,7 +100,9 @@ export function readHfTokenizer(file: string, hints: HfTokenizerHints = {}): Tok
       scores[i] = entry[1];
     });
   } else {
-    throw new UserError(`${file}: field "model.type" is "${String(type)}"; only BPE and Unigram are supported`);
+    throw new UserError(
+      `${file}: field "model.type" is "${String(type)}"; only BPE and Unigram are supported`,
+    );
   }
   const types: number[] = [];
   const added = json.added_tokens ?? [];
@@ -106,7 +114,9 @@ export function readHfTokenizer(file: string, hints: HfTokenizerHints = {}): Tok
   });
   const missing = pieces.findIndex((p) => p === undefined);
   if (missing >= 0 || pieces.length === 0)
-    throw new UserError(`${file}: no piece has id ${Math.max(missing, 0)} (ids must run from 0 without gaps)`);
+    throw new UserError(
+      `${file}: no piece has id ${Math.max(missing, 0)} (ids must run from 0 without gaps)`,
+    );
   const byteFallback = model.byte_fallback === true;
   const unkPiece =
     type === "BPE" ? (typeof model.unk_token === "string" ? model.unk_token : undefined) : undefined;
@@ -155,10 +165,14 @@ function applySpecials(tok: Tokenizer, json: Json, configFile: string, hints: Hf
   const c = isObject(cfg) ? cfg : {};
   const idOf = (field: string): number | undefined => {
     const v = c[field];
-    const content = typeof v === "string" ? v : isObject(v) && typeof v.content === "string" ? v.content : undefined;
+    const content =
+      typeof v === "string" ? v : isObject(v) && typeof v.content === "string" ? v.content : undefined;
     if (content === undefined) return undefined;
     const id = tok.pieces.indexOf(content);
-    if (id < 0) throw new UserError(`${configFile}: field "${field}" names "${content}", which is not in the vocabulary`);
+    if (id < 0)
+      throw new UserError(
+        `${configFile}: field "${field}" names "${content}", which is not in the vocabulary`,
+      );
     return id;
   };
   // The post-processor's template shows which special token starts (and ends) an encoded sequence.
@@ -180,14 +194,18 @@ function applySpecials(tok: Tokenizer, json: Json, configFile: string, hints: Hf
   const inRange = (id: number | undefined) => (id !== undefined && id < tok.pieces.length ? id : undefined);
   const bos = idOf("bos_token") ?? inRange(hints.bosTokenId) ?? first ?? guess(["<s>", "<|begin_of_text|>"]);
   const eos =
-    idOf("eos_token") ?? inRange(hints.eosTokenId) ?? last ?? guess(["</s>", "<|endoftext|>", "<|end_of_text|>"]);
+    idOf("eos_token") ??
+    inRange(hints.eosTokenId) ??
+    last ??
+    guess(["</s>", "<|endoftext|>", "<|end_of_text|>"]);
   const pad = idOf("pad_token");
   const unk = idOf("unk_token");
   if (bos !== undefined) tok.bosId = bos;
   if (eos !== undefined) tok.eosId = eos;
   if (pad !== undefined) tok.padId = pad;
   if (unk !== undefined && tok.unkId === undefined) tok.unkId = unk;
-  const flag = (field: string): boolean | undefined => (typeof c[field] === "boolean" ? (c[field] as boolean) : undefined);
+  const flag = (field: string): boolean | undefined =>
+    typeof c[field] === "boolean" ? (c[field] as boolean) : undefined;
   // Without a template, LLaMA's tokenizer class adds BOS by default and GPT-2's does not.
   tok.addBos =
     flag("add_bos_token") ??
@@ -201,14 +219,31 @@ export function toHfTokenizerJson(tok: Tokenizer, where: string): Json {
   tok.pieces.forEach((p, i) => {
     const before = vocabIds.get(p);
     if (before !== undefined)
-      throw new UserError(`${where}: piece "${p}" has ids ${before} and ${i}; tokenizer.json cannot hold duplicates`);
+      throw new UserError(
+        `${where}: piece "${p}" has ids ${before} and ${i}; tokenizer.json cannot hold duplicates`,
+      );
     vocabIds.set(p, i);
   });
   const added = tok.pieces.flatMap((p, i) => {
     const t = tok.types[i];
-    if (t !== TOKEN_TYPE.control && t !== TOKEN_TYPE.unknown && t !== TOKEN_TYPE.userDefined && t !== TOKEN_TYPE.unused)
+    if (
+      t !== TOKEN_TYPE.control &&
+      t !== TOKEN_TYPE.unknown &&
+      t !== TOKEN_TYPE.userDefined &&
+      t !== TOKEN_TYPE.unused
+    )
       return [];
-    return [{ id: i, content: p, single_word: false, lstrip: false, rstrip: false, normalized: false, special: t !== TOKEN_TYPE.userDefined }];
+    return [
+      {
+        id: i,
+        content: p,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: t !== TOKEN_TYPE.userDefined,
+      },
+    ];
   });
   const piece = (id: number | undefined) => (id === undefined ? null : tok.pieces[id]!);
   const bos = piece(tok.bosId);
@@ -219,7 +254,10 @@ export function toHfTokenizerJson(tok: Tokenizer, where: string): Json {
     ...(tok.addEos && eos ? [{ SpecialToken: { id: eos, type_id: 0 } }] : []),
   ];
   const specialTokens: Json = {};
-  for (const [p, id] of [[bos, tok.bosId], [eos, tok.eosId]] as const) {
+  for (const [p, id] of [
+    [bos, tok.bosId],
+    [eos, tok.eosId],
+  ] as const) {
     if (p !== null && id !== undefined) specialTokens[p] = { id: p, ids: [id], tokens: [p] };
   }
   const postProcessor =

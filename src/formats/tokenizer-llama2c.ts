@@ -9,12 +9,7 @@
 import { readFileSync } from "node:fs";
 import { UserError } from "../util/errors.js";
 import { writeFileAtomic } from "./file.js";
-import {
-  bytePieceValue,
-  TOKEN_TYPE,
-  type Tokenizer,
-  validateTokenizer,
-} from "./tokenizer.js";
+import { bytePieceValue, TOKEN_TYPE, type Tokenizer, validateTokenizer } from "./tokenizer.js";
 
 const SPACE = "\u2581";
 const STORED_BOS = "\n<s>\n";
@@ -31,10 +26,13 @@ export function readLlama2cTokenizer(file: string, expectedSize?: number): Token
 }
 
 export function parseLlama2cTokenizer(buf: Buffer, file: string, expectedSize?: number): Tokenizer {
-  if (buf.byteLength < 4) throw new UserError(`${file}: too short for a llama2.c tokenizer (no max_token_length)`);
+  if (buf.byteLength < 4)
+    throw new UserError(`${file}: too short for a llama2.c tokenizer (no max_token_length)`);
   const maxLen = buf.readInt32LE(0);
   if (maxLen <= 0 || maxLen > 1 << 16)
-    throw new UserError(`${file}: max_token_length ${maxLen} is not plausible (not a llama2.c tokenizer.bin?)`);
+    throw new UserError(
+      `${file}: max_token_length ${maxLen} is not plausible (not a llama2.c tokenizer.bin?)`,
+    );
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const pieces: string[] = [];
   const scores: number[] = [];

@@ -52,8 +52,7 @@ export async function generateAction(
     return id;
   });
   if (opts.promptText !== undefined) {
-    if (!tokenizer)
-      throw new UserError(`--prompt-text: ${file} has no tokenizer; give one with --tokenizer`);
+    if (!tokenizer) throw new UserError(`--prompt-text: ${file} has no tokenizer; give one with --tokenizer`);
     prompt = encodeText(tokenizer, opts.promptText);
     if (prompt.length === 0) throw new UserError("--prompt-text: the text encodes to no tokens");
   }
