@@ -1,7 +1,8 @@
 /**
  * Checkpoint conversion between formats, one tensor at a time: GGUF ↔ safetensors (file or Hugging Face
  * folder), and llama2.c → either. Element bytes are copied unchanged unless a different dtype is asked for;
- * q/k rows are permuted when the RoPE layout changes (GGUF and llama2.c: interleaved; HF: halves).
+ * q/k rows are permuted when the RoPE layout changes (GGUF and llama2.c: interleaved; HF: halves). The
+ * tokenizer travels too (convert-tokenizer.ts): GGUF keys, tokenizer.json in a HF folder, or tokenizer.bin.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -112,7 +112,9 @@ export function readHfTokenizer(file: string, hints: HfTokenizerHints = {}): Tok
     const id = put(a.id, a.content, `added_tokens[${i}]`);
     types[id] = a.special === false ? TOKEN_TYPE.userDefined : TOKEN_TYPE.control;
   });
-  const missing = pieces.findIndex((p) => p === undefined);
+  // (A sparse array: indexOf would skip the holes that findIndex visits.)
+  let missing = -1;
+  for (let i = 0; i < pieces.length && missing < 0; i++) if (pieces[i] === undefined) missing = i;
   if (missing >= 0 || pieces.length === 0)
     throw new UserError(
       `${file}: no piece has id ${Math.max(missing, 0)} (ids must run from 0 without gaps)`,

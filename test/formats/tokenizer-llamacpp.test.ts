@@ -96,7 +96,10 @@ describe("tokenizers carried into GGUF agree with llama.cpp", () => {
     for (const text of SAMPLE_TEXTS) assert.deepEqual(encodeText(again, text), encodeText(tok, text));
     // inspect names the tokenizer.
     const text = await runOk("model", "inspect", gguf);
-    assert.match(text, /tokenizer\s+SentencePiece-style \(llama\) · 400 pieces · \d+ merges · BOS 1 "<s>" \(added\) · EOS 2 "<\/s>"/);
+    assert.match(
+      text,
+      /tokenizer\s+SentencePiece-style \(llama\) · 400 pieces · \d+ merges · BOS 1 "<s>" \(added\) · EOS 2 "<\/s>"/,
+    );
   });
 
   test("byte-level BPE (GPT-2 style): HF folder → GGUF", async () => {
@@ -112,7 +115,16 @@ describe("tokenizers carried into GGUF agree with llama.cpp", () => {
     const gguf = join(dir, "gen.gguf");
     await runOk("model", "convert", hfModelWithTokenizer("gen-hf", tok), gguf, "--to", "gguf");
     const json = JSON.parse(
-      await runOk("model", "generate", gguf, "--prompt-text", "Once upon a time", "--max-tokens", "12", "--json"),
+      await runOk(
+        "model",
+        "generate",
+        gguf,
+        "--prompt-text",
+        "Once upon a time",
+        "--max-tokens",
+        "12",
+        "--json",
+      ),
     );
     assert.deepEqual(json.prompt, encodeText(tok, "Once upon a time"));
     assert.equal(json.tokens.length, 12);
@@ -133,7 +145,16 @@ describe("tokenizers carried into GGUF agree with llama.cpp", () => {
     writeFileSync(tokFile, encodeLlama2cTokenizer(buildSentencePiece(400), tokFile));
     const plain = join(dir, "small-hf");
     saveHfModel(plain, randomLlamaWeights(tinyConfig(300, 1, 2), 6, 0.2));
-    const r = await runCli("model", "convert", plain, join(dir, "x.gguf"), "--to", "gguf", "--tokenizer", tokFile);
+    const r = await runCli(
+      "model",
+      "convert",
+      plain,
+      join(dir, "x.gguf"),
+      "--to",
+      "gguf",
+      "--tokenizer",
+      tokFile,
+    );
     assert.equal(r.code, 2);
     assert.match(r.stderr, /big\.bin/);
     assert.match(r.stderr, /vocab_size (is )?300/);
@@ -151,16 +172,36 @@ describe("tokenizers carried into GGUF agree with llama.cpp", () => {
     const gguf = join(dir, "stories.gguf");
     const outBin = join(dir, "tok512-out.bin");
     const out = await runOk(
-      "model", "convert", bin, gguf, "--to", "gguf", "--tokenizer", tokFile, "--tokenizer-out", outBin,
+      "model",
+      "convert",
+      bin,
+      gguf,
+      "--to",
+      "gguf",
+      "--tokenizer",
+      tokFile,
+      "--tokenizer-out",
+      outBin,
     );
     assert.match(out, /tokenizer llama, 512 pieces/);
     assert.ok(readFileSync(outBin).equals(readFileSync(tokFile)), "tokenizer.bin written back byte for byte");
     await assertSameAsLlamaCpp(gguf, tok);
-    await runOk("model", "convert", bin, join(dir, "stories-hf"), "--to", "safetensors", "--tokenizer", tokFile);
+    await runOk(
+      "model",
+      "convert",
+      bin,
+      join(dir, "stories-hf"),
+      "--to",
+      "safetensors",
+      "--tokenizer",
+      tokFile,
+    );
     assert.ok(existsSync(join(dir, "stories-hf", "tokenizer.json")));
     assert.ok(existsSync(join(dir, "stories-hf", "tokenizer_config.json")));
     // The llama2.c file itself decodes with --tokenizer; its GGUF conversion with its own keys: same text.
-    const a = JSON.parse(await runOk("model", "generate", bin, "--tokenizer", tokFile, "--max-tokens", "30", "--json"));
+    const a = JSON.parse(
+      await runOk("model", "generate", bin, "--tokenizer", tokFile, "--max-tokens", "30", "--json"),
+    );
     const b = JSON.parse(await runOk("model", "generate", gguf, "--max-tokens", "30", "--json"));
     assert.deepEqual(a.tokens, b.tokens);
     assert.equal(a.text, b.text);
