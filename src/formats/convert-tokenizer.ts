@@ -4,10 +4,18 @@
  * Face folder, and to --tokenizer-out (llama2.c tokenizer.bin, or tokenizer.json). Without one, GGUF output
  * gets the placeholder vocabulary and the result says so.
  */
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { UserError } from "../util/errors.js";
 import type { Checkpoint } from "./checkpoint.js";
 import type { GgufMetaValue } from "./gguf.js";
-import { cloneTokenizer, fitToVocab, isPlaceholderVocabulary, type Tokenizer } from "./tokenizer.js";
+import {
+  cloneTokenizer,
+  fitToVocab,
+  isPlaceholderVocabulary,
+  type Tokenizer,
+  UnsupportedTokenizerError,
+} from "./tokenizer.js";
 import { checkpointTokenizer } from "./tokenizer-files.js";
 import { tokenizerToGguf } from "./tokenizer-gguf.js";
 import { writeHfTokenizer, writeHfTokenizerJson } from "./tokenizer-hf.js";
@@ -26,7 +34,24 @@ export function planTokenizer(
   opts: { to: "gguf" | "safetensors"; tokenizer?: Tokenizer; tokenizerOut?: string },
 ): TokenizerPlan {
   const notes: string[] = [];
-  let tok = opts.tokenizer ?? checkpointTokenizer(src);
+  let tok = opts.tokenizer;
+  if (!tok) {
+    try {
+      tok = checkpointTokenizer(src);
+    } catch (err) {
+      // The source's own tokenizer of a kind we do not convert: the weights still convert (GGUF → GGUF
+      // copies the keys anyway). A malformed tokenizer stops the conversion.
+      if (!(err instanceof UnsupportedTokenizerError)) throw err;
+      notes.push(`the source's tokenizer is not converted: ${err.message}`);
+    }
+  }
+  if (!tok && src.format === "safetensors") {
+    const dir = statSync(src.path).isDirectory() ? src.path : dirname(src.path);
+    if (existsSync(join(dir, "tokenizer.model")))
+      notes.push(
+        "tokenizer.model (SentencePiece protobuf) is not read; give a tokenizer.json with --tokenizer",
+      );
+  }
   if (tok && isPlaceholderVocabulary(tok.pieces)) {
     notes.push(
       `${src.path} carries only the placeholder vocabulary ("▁t<id>" pieces): it is not a tokenizer`,

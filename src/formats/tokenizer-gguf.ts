@@ -11,6 +11,7 @@ import {
   TOKEN_TYPE,
   type Tokenizer,
   type TokenizerModel,
+  UnsupportedTokenizerError,
   validateTokenizer,
 } from "./tokenizer.js";
 
@@ -28,7 +29,7 @@ export function tokenizerFromGguf(
   const model = get("tokenizer.ggml.model");
   if (model === undefined) return undefined;
   if (typeof model !== "string" || !SUPPORTED.has(model)) {
-    throw new UserError(
+    throw new UnsupportedTokenizerError(
       `${file}: GGUF key "tokenizer.ggml.model" is ${JSON.stringify(model)}; only "llama" (SentencePiece) and "gpt2" (byte-level BPE) tokenizers are converted`,
     );
   }

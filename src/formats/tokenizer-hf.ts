@@ -17,6 +17,7 @@ import {
   scoresFromMerges,
   TOKEN_TYPE,
   type Tokenizer,
+  UnsupportedTokenizerError,
   validateTokenizer,
 } from "./tokenizer.js";
 
@@ -91,7 +92,8 @@ export function readHfTokenizer(file: string, hints: HfTokenizerHints = {}): Tok
       return [pair[0], pair[1]];
     });
   } else if (type === "Unigram") {
-    if (byteLevel) throw new UserError(`${file}: a byte-level Unigram tokenizer is not supported`);
+    if (byteLevel)
+      throw new UnsupportedTokenizerError(`${file}: a byte-level Unigram tokenizer is not supported`);
     if (!Array.isArray(model.vocab)) throw new UserError(`${file}: field "model.vocab" must be an array`);
     model.vocab.forEach((entry, i) => {
       if (!Array.isArray(entry) || typeof entry[1] !== "number")
@@ -100,7 +102,7 @@ export function readHfTokenizer(file: string, hints: HfTokenizerHints = {}): Tok
       scores[i] = entry[1];
     });
   } else {
-    throw new UserError(
+    throw new UnsupportedTokenizerError(
       `${file}: field "model.type" is "${String(type)}"; only BPE and Unigram are supported`,
     );
   }

@@ -51,6 +51,9 @@ export interface Tokenizer {
   source: string;
 }
 
+/** A tokenizer of a kind we do not convert (a converter may go on without it; a malformed file may not). */
+export class UnsupportedTokenizerError extends UserError {}
+
 const BYTE_PIECE = /^<0x([0-9A-Fa-f]{2})>$/;
 
 /** The byte a "<0xAB>" piece stands for, or undefined. */

@@ -20,7 +20,7 @@ export async function generateAction(
 ): Promise<void> {
   const { openCheckpoint } = await import("../formats/checkpoint.js");
   const { checkpointTokenizer, loadTokenizerFile } = await import("../formats/tokenizer-files.js");
-  const { isPlaceholderVocabulary } = await import("../formats/tokenizer.js");
+  const { cloneTokenizer, fitToVocab, isPlaceholderVocabulary } = await import("../formats/tokenizer.js");
   const { decodeTokens, encodeText } = await import("../formats/tokenizer-codec.js");
   const { LlamaEngine } = await import("./engine.js");
   const { loadLlamaWeights } = await import("./weights.js");
@@ -40,10 +40,10 @@ export async function generateAction(
   // The placeholder vocabulary our converter writes without a tokenizer has no text to show.
   if (tokenizer && !opts.tokenizer && isPlaceholderVocabulary(tokenizer.pieces)) tokenizer = undefined;
   const vocab = weights.config.vocabSize;
-  if (tokenizer && tokenizer.pieces.length > vocab) {
-    throw new UserError(
-      `${tokenizer.source}: the tokenizer has ${tokenizer.pieces.length} pieces but the model's vocab_size is ${vocab}`,
-    );
+  if (tokenizer) {
+    // Larger than the model: refused (naming the file); smaller: padded, so every sampled id decodes.
+    tokenizer = cloneTokenizer(tokenizer);
+    fitToVocab(tokenizer, vocab, file);
   }
   let prompt = opts.prompt?.split(",").map((p) => {
     const id = Number(p.trim());
