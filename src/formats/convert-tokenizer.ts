@@ -19,7 +19,7 @@ import {
 import { checkpointTokenizer } from "./tokenizer-files.js";
 import { tokenizerToGguf } from "./tokenizer-gguf.js";
 import { writeHfTokenizer, writeHfTokenizerJson } from "./tokenizer-hf.js";
-import { writeLlama2cTokenizer } from "./tokenizer-llama2c.js";
+import { runcCaveat, writeLlama2cTokenizer } from "./tokenizer-llama2c.js";
 
 export interface TokenizerPlan {
   /** The tokenizer carried (fitted to the model's vocabulary), if any. */
@@ -110,6 +110,8 @@ export function writeTokenizerFiles(
     else {
       writeLlama2cTokenizer(tok, out);
       files.push(out);
+      const caveat = runcCaveat(tok);
+      if (caveat) plan.notes.push(`${out}: ${caveat}`);
     }
   }
   return files;

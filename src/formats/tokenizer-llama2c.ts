@@ -129,6 +129,23 @@ export function encodeLlama2cTokenizer(tok: Tokenizer, where: string): Buffer {
   return out;
 }
 
+/**
+ * Why run.c would mis-handle `tok` though tokenizer.bin can hold it (run.c hard-codes BOS 1, EOS 2 and the byte
+ * piece of byte b at id 3 + b), or undefined when it fits.
+ */
+export function runcCaveat(tok: Tokenizer): string | undefined {
+  const problems: string[] = [];
+  if (tok.bosId !== 1 || tok.eosId !== 2)
+    problems.push(`BOS ${tok.bosId ?? "none"} and EOS ${tok.eosId ?? "none"} (run.c: 1 and 2)`);
+  const bytesAt = tok.pieces.every((p, i) => {
+    const b = bytePieceValue(p);
+    return b === undefined || b + 3 === i;
+  });
+  const byteCount = tok.pieces.filter((p) => bytePieceValue(p) !== undefined).length;
+  if (!bytesAt || byteCount !== 256) problems.push("byte pieces not at ids 3–258");
+  return problems.length > 0 ? `run.c expects other ids: ${problems.join("; ")}` : undefined;
+}
+
 export function writeLlama2cTokenizer(tok: Tokenizer, file: string): void {
   writeFileAtomic(file, encodeLlama2cTokenizer(tok, file));
 }

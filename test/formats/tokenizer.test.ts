@@ -12,6 +12,7 @@ import {
   encodeLlama2cTokenizer,
   parseLlama2cTokenizer,
   readLlama2cTokenizer,
+  runcCaveat,
 } from "../../src/formats/tokenizer-llama2c.js";
 import { assertUserError, tempDir } from "./helpers.js";
 import { buildByteLevel, buildSentencePiece, SAMPLE_TEXTS } from "./tokenizer-fixtures.js";
@@ -84,8 +85,14 @@ describe("llama2.c tokenizer.bin", () => {
     assertUserError(() => parseLlama2cTokenizer(Buffer.from([0, 0, 0, 0]), "zero.bin"), "max_token_length");
   });
 
-  test("byte-level BPE does not fit tokenizer.bin", () => {
+  test("byte-level BPE does not fit tokenizer.bin; ids run.c would misread are named", () => {
     assertUserError(() => encodeLlama2cTokenizer(buildByteLevel(20), "x.bin"), "x.bin", "gpt2");
+    const spm = buildSentencePiece(300);
+    assert.equal(runcCaveat(spm), undefined);
+    assert.match(runcCaveat({ ...spm, bosId: 5 }) ?? "", /BOS 5/);
+    const moved = { ...spm, pieces: [...spm.pieces] };
+    [moved.pieces[3], moved.pieces[299]] = [moved.pieces[299]!, moved.pieces[3]!];
+    assert.match(runcCaveat(moved) ?? "", /byte pieces/);
   });
 });
 
