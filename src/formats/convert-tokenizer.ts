@@ -34,6 +34,8 @@ export function planTokenizer(
   opts: { to: "gguf" | "safetensors"; tokenizer?: Tokenizer; tokenizerOut?: string },
 ): TokenizerPlan {
   const notes: string[] = [];
+  // GGUF → GGUF without --tokenizer copies every tokenizer.* key (chat template, pre-tokenizer, …) as it is.
+  const copyKeys = opts.to === "gguf" && !opts.tokenizer && src.format === "gguf";
   let tok = opts.tokenizer;
   if (!tok) {
     try {
@@ -58,7 +60,7 @@ export function planTokenizer(
     );
     tok = undefined;
   }
-  if (tok && src.config) {
+  if (tok && src.config && !copyKeys) {
     tok = cloneTokenizer(tok);
     const added = fitToVocab(tok, src.config.vocabSize, src.path);
     if (added > 0)
@@ -74,8 +76,7 @@ export function planTokenizer(
     );
   }
   if (opts.to === "gguf") {
-    if (!opts.tokenizer && src.format === "gguf") {
-      // GGUF → GGUF: copy every tokenizer.* key (chat template, pre-tokenizer, …) as it is.
+    if (copyKeys) {
       const keys = new Map<string, GgufMetaValue>();
       for (const [k, v] of src.metadata)
         if (k.startsWith("tokenizer.") && typeof v !== "string") keys.set(k, v);
