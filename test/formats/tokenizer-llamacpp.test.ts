@@ -207,6 +207,20 @@ describe("tokenizers carried into GGUF agree with llama.cpp", () => {
     assert.equal(a.text, b.text);
     assert.equal(a.text, decodeTokens(tok, [1, ...a.tokens]));
     assert.ok(a.text.length > 0);
+    // The HF folder's tokenizer.json, given to the llama2.c file, decodes the same way.
+    const c = JSON.parse(
+      await runOk(
+        "model",
+        "generate",
+        bin,
+        "--tokenizer",
+        join(dir, "stories-hf", "tokenizer.json"),
+        "--max-tokens",
+        "30",
+        "--json",
+      ),
+    );
+    assert.equal(c.text, a.text);
     // Without a tokenizer the placeholder stays, and the output says so.
     const plain = await runOk("model", "convert", bin, join(dir, "plain.gguf"), "--to", "gguf");
     assert.match(plain, /note: no tokenizer: the GGUF file carries a placeholder vocabulary/);
