@@ -20,9 +20,17 @@ export async function inspectAction(file: string, opts: { json?: boolean }): Pro
 export async function convertAction(
   input: string,
   out: string,
-  opts: { to: string; dtype?: string; name?: string; json?: boolean },
+  opts: {
+    to: string;
+    dtype?: string;
+    name?: string;
+    tokenizer?: string;
+    tokenizerOut?: string;
+    json?: boolean;
+  },
 ): Promise<void> {
   const { openCheckpoint } = await import("./checkpoint.js");
+  const { loadTokenizerFile } = await import("./tokenizer-files.js");
   const { convertCheckpoint } = await import("./convert.js");
   const { formatBytes, Progress } = await import("../util/progress.js");
   if (opts.to !== "gguf" && opts.to !== "safetensors") {
@@ -36,6 +44,7 @@ export async function convertAction(
     dtype = d;
   }
   const src = openCheckpoint(input);
+  const tokenizer = opts.tokenizer ? loadTokenizerFile(opts.tokenizer, src.config?.vocabSize) : undefined;
   const progress = new Progress({
     label: "convert",
     unit: "tensors",
@@ -47,6 +56,8 @@ export async function convertAction(
       to: opts.to as ConvertTarget,
       ...(dtype ? { dtype } : {}),
       ...(opts.name ? { name: opts.name } : {}),
+      ...(tokenizer ? { tokenizer } : {}),
+      ...(opts.tokenizerOut ? { tokenizerOut: opts.tokenizerOut } : {}),
       progress,
     });
     progress.finish();
@@ -55,7 +66,11 @@ export async function convertAction(
       opts.json,
       { ...result, from: src.format, to: opts.to, seconds },
       `converted ${src.format} → ${opts.to}: ${result.tensors} tensors, ${formatBytes(result.bytes)} in ${seconds.toFixed(1)}s\n` +
-        result.files.map((f) => `  wrote ${f}`).join("\n"),
+        result.files.map((f) => `  wrote ${f}`).join("\n") +
+        (result.tokenizer
+          ? `\n  tokenizer ${result.tokenizer.model}, ${result.tokenizer.size} pieces (BOS ${result.tokenizer.bos ?? "none"}, EOS ${result.tokenizer.eos ?? "none"})`
+          : "") +
+        result.notes.map((n) => `\n  note: ${n}`).join(""),
     );
   } finally {
     src.close();
