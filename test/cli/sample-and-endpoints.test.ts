@@ -133,3 +133,23 @@ test("retry-errors from another URL (same model name) is allowed without --force
     await up.close();
   }
 });
+
+test("show lists the commonest error causes with their counts", async () => {
+  const dir = tempDir();
+  const data = join(dir, "qa.jsonl");
+  writeFileSync(data, '{"id":"a","input":"1","target":"x"}\n{"id":"b","input":"2","target":"x"}\n');
+  const down = await startMockServer({ failures: { rate500: 1 } });
+  const db = join(dir, "runs.db");
+  try {
+    await runCli(
+      ...["eval", "qa", "--dataset", data, "--model", "openai/m", "--model-base-url", down.url, "--db", db],
+      ...["--max-retries", "0", "--run-id", "bad", "--progress", "silent"],
+    );
+    const shown = await runCli("show", "bad", "--db", db);
+    assert.match(shown.stdout, /commonest errors:\n\s+2 × .*500/);
+    const json = JSON.parse((await runCli("show", "bad", "--db", db, "--json")).stdout);
+    assert.equal(json.topErrors[0].count, 2);
+  } finally {
+    await down.close();
+  }
+});

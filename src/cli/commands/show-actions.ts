@@ -102,9 +102,15 @@ export function showCommand(id: string, flags: ShowFlags): void {
   try {
     const run = store.requireRun(id);
     const summary = run.summary as RunSummary | undefined;
+    // The commonest error causes, so a run where every sample failed says why, not just how many.
+    const topErrors = store.topErrors(run.id, 5);
     if (flags.json)
-      return void printJson({ id: run.id, status: run.status, manifest: run.manifest, summary });
+      return void printJson({ id: run.id, status: run.status, manifest: run.manifest, summary, topErrors });
     printSummary(run, summary);
+    if (topErrors.length) {
+      process.stdout.write("commonest errors:\n");
+      for (const e of topErrors) process.stdout.write(`  ${e.count} × ${e.error}\n`);
+    }
   } finally {
     store.close();
   }
