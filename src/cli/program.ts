@@ -10,6 +10,7 @@ import { registerGameqaCommands } from "../gameqa/cli.js";
 import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
 import { registerMathtrapCommands } from "../mathtrap/cli.js";
 import { registerMoeCommands } from "../moe/cli.js";
+import { registerPairwiseCommands } from "../pairwise/cli.js";
 import { registerSmiCommands } from "../smi/cli.js";
 import { errorMessage, fileSystemProblem, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerSmiCommands(program);
   registerModelCommands(program);
   registerMoeCommands(program);
+  registerPairwiseCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -7,11 +7,14 @@
  * player won or lost everything.
  */
 
-/** One comparison: `a` vs `b` with outcome 1 (a wins), 0 (b wins) or 0.5 (tie), counted `weight` times. */
+/**
+ * One comparison: `a` vs `b` with `a`'s share of the win — 1 (a wins), 0 (b wins), 0.5 (tie), or in between
+ * for a comparison judged in both orders and averaged — counted `weight` times.
+ */
 export interface Battle {
   a: string;
   b: string;
-  outcome: 0 | 0.5 | 1;
+  outcome: number;
   weight?: number;
 }
 

@@ -127,6 +127,7 @@ describe("CLI start-up", () => {
       "smi",
       "model",
       "moe",
+      "pairwise",
       "help",
     ]);
   });
@@ -140,6 +141,6 @@ describe("CLI start-up", () => {
     const r = runLogged(["tasks", "--json"]);
     assert.equal(r.code, 0);
     const names = (JSON.parse(r.stdout) as Array<{ name: string }>).map((t) => t.name).sort();
-    assert.deepEqual(names, ["gameqa", "llmeval-med", "mathtrap", "mcq", "qa", "smi-probe"]);
+    assert.deepEqual(names, ["gameqa", "llmeval-med", "mathtrap", "mcq", "pairwise", "qa", "smi-probe"]);
   });
 });
