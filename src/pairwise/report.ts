@@ -158,9 +158,8 @@ export function formatPairwiseReport(r: PairwiseReport): string {
     "",
     "ranking (Bradley–Terry, Elo scale, 95% bootstrap CI over samples):",
   ];
-  r.ratings.forEach((x, i) =>
-    lines.push(`  ${i + 1}. ${x.run}  ${x.elo.toFixed(0)}  [${x.eloLo.toFixed(0)}, ${x.eloHi.toFixed(0)}]`),
-  );
+  for (const [i, x] of r.ratings.entries())
+    lines.push(`  ${i + 1}. ${x.run}  ${x.elo.toFixed(0)}  [${x.eloLo.toFixed(0)}, ${x.eloHi.toFixed(0)}]`);
   lines.push(
     "",
     "pairs (A vs B): A wins / ties / B wins · A's win rate · position consistency · first-position wins",
@@ -179,10 +178,9 @@ export function formatPairwiseReport(r: PairwiseReport): string {
   }
   lines.push("", "win matrix, P(row beats column):");
   lines.push(`  ${["", ...r.runs].map((s) => s.padEnd(14).slice(0, 14)).join(" ")}`);
-  r.winMatrix.forEach((row, i) =>
+  for (const [i, row] of r.winMatrix.entries())
     lines.push(
       `  ${[r.runs[i]!, ...row.map((p, j) => (i === j ? "–" : p.toFixed(2)))].map((s) => s.padEnd(14).slice(0, 14)).join(" ")}`,
-    ),
-  );
+    );
   return `${lines.join("\n")}\n`;
 }
