@@ -12,6 +12,7 @@ import type { ResponseCache } from "../providers/model.js";
 import { UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { checkRunId } from "../util/run-id.js";
+import { redactValue } from "../util/secrets.js";
 import {
   json,
   type Rescored,
@@ -255,8 +256,10 @@ export class RunStore implements ResponseCache {
     const now = new Date().toISOString();
     const runs = new Set<string>();
     this.db.transaction(() => {
-      for (const r of results) {
-        const runId = (r as SampleResult & { runId: string }).runId;
+      for (const raw of results) {
+        // Nothing a model or a dataset echoed of an API key reaches the database (README: secrets).
+        const r = redactValue(raw);
+        const runId = (raw as SampleResult & { runId: string }).runId;
         runs.add(runId);
         w.insertSample.run(
           runId,
@@ -455,7 +458,8 @@ export class RunStore implements ResponseCache {
       "INSERT OR REPLACE INTO rescore_progress (run_id, spec, sample_id, epoch) VALUES (?,?,?,?)",
     );
     db.transaction(() => {
-      for (const r of rows) {
+      for (const row of rows) {
+        const r = redactValue(row);
         for (const name of r.scorers) dropScore.run(runId, r.sampleId, r.epoch, name);
         for (const [name, sc] of Object.entries(r.scores))
           this.insertScore(runId, r.sampleId, r.epoch, name, sc);
@@ -501,7 +505,7 @@ export class RunStore implements ResponseCache {
 
   put(key: string, output: ModelOutput): void {
     const { cached: _c, ...rest } = output;
-    this.pendingCache.set(key, JSON.stringify(rest));
+    this.pendingCache.set(key, JSON.stringify(redactValue(rest)));
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
