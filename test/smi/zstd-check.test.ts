@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runCount } from "../../src/smi/count.js";
 import type { CountRules } from "../../src/smi/shard.js";
 import { Xxh64, xxh64Hex } from "../../src/smi/xxhash64.js";
 import { ZstdFramer } from "../../src/smi/zstd-frames.js";
 import { UserError } from "../../src/util/errors.js";
+import { poisonFiles } from "../fuzz/fuzz-helpers.js";
 import { repoRoot } from "../helpers/shared.js";
 import { TRIPLES } from "./corpus-fixtures.js";
 
@@ -91,6 +92,15 @@ describe("zstd shards are verified", () => {
       count("garbage", Buffer.from("hello world, not zstd")),
       /not a zstd frame at byte 0/,
     );
+  });
+
+  test("the poison shards are named errors", async () => {
+    for (const path of poisonFiles(".zst")) {
+      const name = basename(path, ".jsonl.zst");
+      await assert.rejects(count(`poison-${name}`, readFileSync(path), "skip"), (e: unknown) => {
+        return e instanceof UserError && e.message.includes(`poison-${name}.jsonl.zst: `);
+      });
+    }
   });
 
   test("skippable frames and several frames in one file are read", () => {
