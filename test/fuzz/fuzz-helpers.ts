@@ -33,7 +33,7 @@ export async function clearErrorOrResult<T>(
   place: string,
   fn: () => T | Promise<T>,
   check: (result: T) => void = () => {},
-  maxMs = 2000,
+  maxMs = 10_000,
 ): Promise<void> {
   const started = performance.now();
   let result: T;
