@@ -11,6 +11,7 @@ import "../tasks/index.js";
 import type { RefineHook } from "../tasks/annotation.js";
 import { UserError } from "../util/errors.js";
 import { withInterrupts } from "../util/interrupt.js";
+import { runIdFragment } from "../util/run-id.js";
 import {
   disagreements,
   type JudgeRounding,
@@ -335,7 +336,7 @@ function judgeFor(store: RunStore, run: RunRow, f: RejudgeFlags, concurrency: nu
 export async function rejudgeCommand(id: string, f: RejudgeFlags): Promise<void> {
   await withStore(f.db, async (store, ratings) => {
     const run = store.requireRun(id);
-    const newRunId = f.runId ?? `${run.id}~${basename(resolve(f.prompts))}`;
+    const newRunId = f.runId ?? `${run.id}~${runIdFragment(basename(resolve(f.prompts)))}`;
     const refine = annotationOf(run.task)?.refine;
     if (!refine) return rejudgeByRescoringCommand(store, ratings, run, newRunId, f);
     const plan = await refine.plan(store, run, loadItems(store, run), f.prompts, f.from);

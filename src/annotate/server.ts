@@ -20,6 +20,8 @@ import { fileURLToPath } from "node:url";
 import { deriveSeed, Xoshiro128 } from "../agreement/rng.js";
 import type { RunRow } from "../store/run-store.js";
 import type { FormVerdict } from "../tasks/annotation.js";
+import { errorMessage } from "../util/errors.js";
+import { redact } from "../util/secrets.js";
 import type { Annotator, RatingsDb, StoredRating } from "./db.js";
 import { checkRating } from "./forms.js";
 import { annotationOf } from "./hook.js";
@@ -104,16 +106,21 @@ function forbidden(res: ServerResponse): void {
   send(res, 403, "text/plain; charset=utf-8", "403 Forbidden: this page needs a personal annotation link.\n");
 }
 
+/** A request body over MAX_BODY: answered 413. */
+class BodyTooLarge extends Error {}
+
+/** How much of an oversized body is read and dropped so the client gets the 413 rather than a reset. */
+const MAX_DRAIN = 8 * 1024 * 1024;
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("body too large"));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
+      else if (size - c.length <= MAX_BODY) reject(new BodyTooLarge());
+      else if (size > MAX_BODY + MAX_DRAIN) req.destroy();
     });
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
@@ -219,7 +226,12 @@ export function startAnnotateServer(opts: AnnotateServerOptions): Promise<Annota
       let body: unknown;
       try {
         body = JSON.parse(await readBody(req));
-      } catch {
+      } catch (err) {
+        if (err instanceof BodyTooLarge) {
+          // Closing the connection after the answer: the rest of the body is read and dropped meanwhile.
+          res.setHeader("Connection", "close");
+          return sendJson(res, 413, { error: `request body over ${MAX_BODY / 1024} KB` });
+        }
         return sendJson(res, 400, { error: "body is not JSON" });
       }
       const b = (body ?? {}) as {
@@ -252,7 +264,7 @@ export function startAnnotateServer(opts: AnnotateServerOptions): Promise<Annota
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: String((err as Error).message ?? err) });
+      if (!res.headersSent) sendJson(res, 500, { error: redact(errorMessage(err)) });
       else res.destroy();
     });
   });

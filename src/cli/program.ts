@@ -66,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`internal error: ${redact(errorMessage(err))}\n`);
-    if (process.env.ASSAY_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
+    if (process.env.ASSAY_DEBUG)
+      process.stderr.write(`${redact(err instanceof Error ? (err.stack ?? "") : "")}\n`);
     else process.stderr.write("(set ASSAY_DEBUG=1 for a stack trace, and please report it)\n");
     return 1;
   }

@@ -6,9 +6,9 @@
  * records a reply without `[n]`). The release's Aggregate.py can then be run on them.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
+import { pathInside } from "../util/safe-path.js";
 import { ANSWER_FIELD, JUDGEMENT_FIELD, SCORE_FIELD } from "./release-files.js";
 import { conversationMeta, TASK_NAME } from "./samples.js";
 import { JUDGE_SCORER, type JudgeScoreMetadata } from "./scorer.js";
@@ -36,6 +36,9 @@ function pythonJson(value: unknown): string {
 
 export async function exportScored(store: RunStore, runId: string, outDir: string): Promise<string[]> {
   const run = store.requireRun(runId);
+  const fileOf = (k: number) =>
+    pathInside(outDir, `${run.id}_run${k + 1}_score.json`, `run id ${JSON.stringify(run.id)}: file`);
+  fileOf(0); // before any work: an id that would leave --out-dir is refused at once
   if (run.task !== TASK_NAME) throw new UserError(`run ${run.id} is a "${run.task}" run, not ${TASK_NAME}`);
   const judged = new Map<string, JudgeScoreMetadata>();
   for (const s of store.scoresFor(run.id)) {
@@ -78,7 +81,7 @@ export async function exportScored(store: RunStore, runId: string, outDir: strin
   await mkdir(outDir, { recursive: true });
   const paths: string[] = [];
   for (const [k, file] of files.entries()) {
-    const path = join(outDir, `${run.id}_run${k + 1}_score.json`);
+    const path = fileOf(k);
     await writeFile(path, `${pythonJson(file)}\n`);
     paths.push(path);
   }

@@ -31,6 +31,7 @@ import {
   ProviderError,
 } from "../core/types.js";
 import { errorMessage, UserError } from "../util/errors.js";
+import { pinnedDownloadOptions } from "./default-model.js";
 import {
   cachedHfFile,
   downloadHfFile,
@@ -240,6 +241,7 @@ export class GgufProvider implements Provider {
     else {
       const ref = this.source.ref;
       path = await downloadHfFile(ref, {
+        ...pinnedDownloadOptions(ref),
         ...(signal ? { signal } : {}),
         ...(this.opts.progress ? { progress: this.opts.progress } : {}),
       });

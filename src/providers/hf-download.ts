@@ -62,6 +62,11 @@ export interface HfDownloadOptions {
   /** Known digest / size (e.g. pinned for the default model); checked in addition to the hub's. */
   expectedSha256?: string;
   expectedSize?: number;
+  /**
+   * Refuse a file whose digest nobody vouches for (neither `expectedSha256` nor the hub's announcement),
+   * and check an already cached copy against the expected digest and size too.
+   */
+  requireDigest?: boolean;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -135,7 +140,11 @@ const inFlight = new Map<string, Promise<string>>();
 /** Download a hub file into the cache (once per process and per cache); resolves to its local path. */
 export function downloadHfFile(ref: HfFileRef, opts: HfDownloadOptions = {}): Promise<string> {
   const target = hfCachePath(ref);
-  if (existsSync(target)) return Promise.resolve(target);
+  if (existsSync(target)) {
+    return opts.requireDigest
+      ? checkCachedFile(ref, target, opts).then(() => target)
+      : Promise.resolve(target);
+  }
   let pending = inFlight.get(target);
   if (!pending) {
     pending = download(ref, target, opts).finally(() => inFlight.delete(target));
@@ -273,6 +282,9 @@ function settle(
       throw corrupt(`sha256 ${sha256} differs from ${want} announced by ${who}`);
     }
   }
+  if (opts.requireDigest && !announced.sha256 && !opts.expectedSha256) {
+    throw corrupt("neither Assay nor the hub gives a sha256 to check it against");
+  }
   renameSync(part, target);
   const meta: HfDownloadMeta = {
     url: hfFileUrl(ref),
@@ -286,6 +298,39 @@ function settle(
   };
   writeFileSync(`${target}.meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
   return target;
+}
+
+/**
+ * A cached copy of a pinned file must match the pin: its size always, its sha256 as recorded when it was
+ * downloaded, or, for a file copied in by hand (no record), as hashed now (once: the result is recorded).
+ */
+async function checkCachedFile(ref: HfFileRef, path: string, opts: HfDownloadOptions): Promise<void> {
+  const label = formatHfReference(ref);
+  const size = statSync(path).size;
+  const mismatch = (why: string) =>
+    new UserError(
+      `cached ${label} at ${path} does not match Assay's pin: ${why}; delete the file and run again to download it`,
+    );
+  if (opts.expectedSize !== undefined && size !== opts.expectedSize)
+    throw mismatch(`${size} bytes instead of ${opts.expectedSize}`);
+  let meta = readDownloadMeta(path);
+  if (!meta || meta.size !== size) {
+    const hash = createHash("sha256");
+    await hashFile(path, hash);
+    meta = {
+      url: hfFileUrl(ref),
+      repo: ref.repo,
+      revision: ref.revision,
+      size,
+      sha256: hash.digest("hex"),
+      verified: opts.expectedSha256 !== undefined,
+      downloadedAt: new Date().toISOString(),
+    };
+    if (!opts.expectedSha256 || meta.sha256 === opts.expectedSha256.toLowerCase())
+      writeFileSync(`${path}.meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
+  }
+  if (opts.expectedSha256 && meta.sha256 !== opts.expectedSha256.toLowerCase())
+    throw mismatch(`sha256 ${meta.sha256} instead of ${opts.expectedSha256}`);
 }
 
 /** The metadata recorded beside a downloaded file, if any. */

@@ -16,7 +16,9 @@ import {
 import type { AdaptiveLimiter } from "../scheduler/limiter.js";
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "../scheduler/retry.js";
 import { linkedSignal } from "../scheduler/signals.js";
+import { errorMessage } from "../util/errors.js";
 import { hashValue } from "../util/hash.js";
+import { redact, redactValue } from "../util/secrets.js";
 
 export interface ResponseCache {
   get(key: string): ModelOutput | undefined;
@@ -101,7 +103,8 @@ export class Model implements ModelHandle {
       const hit = cache.get(key);
       if (hit) {
         this.stats.cacheHits++;
-        return { ...hit, latencyMs: 0, cached: true };
+        // An entry written before redaction covered answers must not spread a key either.
+        return { ...redactValue(hit), latencyMs: 0, cached: true };
       }
     }
     const signal = options.signal ?? new AbortController().signal;
@@ -111,7 +114,9 @@ export class Model implements ModelHandle {
       const call = linkedSignal(signal, this.opts.timeoutMs);
       try {
         this.stats.calls++;
-        const output = await this.provider.generate(request, call.signal);
+        // A key the server echoes (in the text, the model name, anywhere) is removed before the answer is
+        // cached, stored or shown to a scorer.
+        const output = redactValue(await this.provider.generate(request, call.signal));
         this.opts.limiter.onSuccess();
         if (output.usage) {
           this.stats.inputTokens += output.usage.inputTokens;
@@ -142,9 +147,12 @@ export class Model implements ModelHandle {
 }
 
 function asProviderError(err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err;
+  if (err instanceof ProviderError) {
+    err.message = redact(err.message);
+    return err;
+  }
   if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
     return new ProviderError("request timed out", "transient");
   }
-  return new ProviderError(err instanceof Error ? err.message : String(err), "transient");
+  return new ProviderError(redact(errorMessage(err)), "transient");
 }

@@ -16,6 +16,7 @@ import {
   ProviderError,
 } from "../core/types.js";
 import { parseRetryAfter } from "../scheduler/retry.js";
+import { UserError } from "../util/errors.js";
 import { publicUrl, redact, registerSecret } from "../util/secrets.js";
 
 export interface OpenAIProviderOptions {
@@ -71,7 +72,10 @@ export class OpenAIProvider implements Provider {
     try {
       new URL(baseUrl);
     } catch {
-      throw new ProviderError(`invalid base URL "${baseUrl}"`, "fatal");
+      // A user's mistake, not a bug; and a URL may carry user:password, which must not be printed.
+      throw new UserError(
+        `invalid base URL "${redact(baseUrl)}" for ${this.name}/${opts.model} (check --model-base-url / --judge-base-url / OPENAI_BASE_URL)`,
+      );
     }
     const apiKey = process.env[opts.apiKeyEnv ?? "OPENAI_API_KEY"];
     registerSecret(apiKey);

@@ -71,7 +71,8 @@ export async function countAction(shards: string[], opts: CountFlags): Promise<v
     { ...rest, triples: rows.length },
     [
       `counted ${summary.shardsCounted} shard(s), resumed ${summary.shardsResumed}, of ${summary.shardsSelected} selected`,
-      `documents: ${summary.documents} · text scanned this run: ${formatBytes(summary.textBytes)} in ${summary.seconds.toFixed(1)} s (${formatBytes(rate)}/s)`,
+      `documents: ${summary.documents} · skipped lines: ${summary.skippedLines} · excluded documents: ${summary.excludedDocuments}`,
+      `text scanned this run: ${formatBytes(summary.textBytes)} in ${summary.seconds.toFixed(1)} s (${formatBytes(rate)}/s)`,
       `partial results: ${summary.partsDir}${summary.out ? ` · counts: ${summary.out}` : ""}`,
     ].join("\n"),
   );

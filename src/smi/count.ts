@@ -48,6 +48,10 @@ export interface CountSummary {
   shardsCounted: number;
   shardsResumed: number;
   documents: number;
+  /** Malformed lines skipped under --on-bad-line skip, over every selected shard. */
+  skippedLines: number;
+  /** Documents left out by --exclude, over every selected shard. */
+  excludedDocuments: number;
   textBytes: number;
   rawBytes: number;
   seconds: number;
@@ -202,6 +206,8 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
       shardsCounted: 0,
       shardsResumed: 0,
       documents: 0,
+      skippedLines: 0,
+      excludedDocuments: 0,
       textBytes: 0,
       rawBytes: 0,
       seconds: (Date.now() - started) / 1000,
@@ -284,6 +290,8 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
     shardsCounted: todo.length,
     shardsResumed: resumed,
     documents: merged.stats.documents,
+    skippedLines: merged.stats.skippedLines,
+    excludedDocuments: merged.stats.excludedDocuments,
     textBytes,
     rawBytes,
     seconds: (Date.now() - started) / 1000,

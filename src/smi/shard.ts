@@ -11,7 +11,7 @@ import { UserError } from "../util/errors.js";
 import type { TripleCounter } from "./counter.js";
 import { FIELD_MISSING, FIELD_OTHER, FIELD_STRING, LineError, StringDecoder, scanFields } from "./jsonl.js";
 import { DECODE_ERRORS, LINES_BAD_ESCAPE, LINES_BAIL, SimdMatcher } from "./simd-matcher.js";
-import { type ByteCounter, jsonlChunks, shardFormat } from "./sources.js";
+import { type ByteCounter, jsonlChunks, shardFormat, verifyRest } from "./sources.js";
 
 /**
  * Bytes read per fill of the I/O buffer: small enough that the lines just read are still in cache
@@ -206,15 +206,12 @@ class JsonlShardCounter {
           break;
         }
         len += n;
-        if (this.byBuffer) {
-          pos = this.countLines(matcher, buf, pos, len);
-        } else {
-          for (;;) {
-            const nl = buf.indexOf(0x0a, pos);
-            if (nl < 0 || nl >= len) break;
-            this.handleLine(buf, pos, nl, true);
-            pos = nl + 1;
-          }
+        try {
+          pos = this.countBuffer(matcher, buf, pos, len);
+        } catch (err) {
+          // A damaged compressed shard shows up as bad lines first: name the damage, not the line.
+          if (err instanceof UserError) await fill.verifyRest();
+          throw err;
         }
         this.stats.rawBytes = bytes.rawBytes;
         onProgress(bytes.rawBytes, this.stats.textBytes);
@@ -225,6 +222,17 @@ class JsonlShardCounter {
     this.stats.rawBytes = bytes.rawBytes;
     onProgress(bytes.rawBytes, this.stats.textBytes);
     return this.stats;
+  }
+
+  /** Counts the complete lines of buf[pos, len); returns where the incomplete last line starts. */
+  private countBuffer(matcher: SimdMatcher, buf: Buffer, pos: number, len: number): number {
+    if (this.byBuffer) return this.countLines(matcher, buf, pos, len);
+    for (;;) {
+      const nl = buf.indexOf(0x0a, pos);
+      if (nl < 0 || nl >= len) return pos;
+      this.handleLine(buf, pos, nl, true);
+      pos = nl + 1;
+    }
   }
 
   /**
@@ -254,6 +262,8 @@ class JsonlShardCounter {
   private async filler(bytes: ByteCounter): Promise<{
     read(buf: Buffer, at: number, max: number): Promise<number>;
     close(): Promise<void>;
+    /** Reads the rest of a compressed shard to report damage (plain shards: nothing to check). */
+    verifyRest(): Promise<void>;
   }> {
     if (shardFormat(this.path) === "jsonl") {
       // Synchronous reads: a worker has nothing else to do meanwhile, and an asynchronous read left
@@ -268,6 +278,7 @@ class JsonlShardCounter {
           return bytesRead;
         },
         close: async () => closeSync(fd),
+        verifyRest: async () => {},
       };
     }
     const chunks = jsonlChunks(this.path, bytes);
@@ -289,34 +300,23 @@ class JsonlShardCounter {
       close: async () => {
         await chunks.return(undefined);
       },
+      verifyRest: () => verifyRest(chunks),
     };
   }
 
   async run(onProgress: ProgressFn): Promise<ShardStats> {
     if (this.inPlace) return this.runInPlace(this.inPlace, onProgress);
     const bytes: ByteCounter = { rawBytes: 0 };
-    let carry: Buffer[] = [];
-    for await (const chunk of jsonlChunks(this.path, bytes)) {
-      let pos = 0;
-      if (carry.length > 0) {
-        const nl = chunk.indexOf(0x0a);
-        if (nl < 0) {
-          carry.push(chunk);
-          continue;
-        }
-        carry.push(chunk.subarray(0, nl));
-        const line = Buffer.concat(carry);
-        carry = [];
-        this.handleLine(line, 0, line.length);
-        pos = nl + 1;
+    const carry: Buffer[] = [];
+    const chunks = jsonlChunks(this.path, bytes);
+    for await (const chunk of chunks) {
+      try {
+        this.handleChunk(chunk, carry);
+      } catch (err) {
+        // A damaged compressed shard shows up as bad lines first: name the damage, not the line.
+        if (err instanceof UserError) await verifyRest(chunks);
+        throw err;
       }
-      for (;;) {
-        const nl = chunk.indexOf(0x0a, pos);
-        if (nl < 0) break;
-        this.handleLine(chunk, pos, nl);
-        pos = nl + 1;
-      }
-      if (pos < chunk.length) carry.push(chunk.subarray(pos));
       this.stats.rawBytes = bytes.rawBytes;
       onProgress(bytes.rawBytes, this.stats.textBytes);
     }
@@ -327,6 +327,30 @@ class JsonlShardCounter {
     this.stats.rawBytes = bytes.rawBytes;
     onProgress(bytes.rawBytes, this.stats.textBytes);
     return this.stats;
+  }
+
+  /** Handles the complete lines of `chunk`; `carry` holds the start of a line that goes on (in and out). */
+  private handleChunk(chunk: Buffer, carry: Buffer[]): void {
+    let pos = 0;
+    if (carry.length > 0) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) {
+        carry.push(chunk);
+        return;
+      }
+      carry.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(carry);
+      carry.length = 0;
+      this.handleLine(line, 0, line.length);
+      pos = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, pos);
+      if (nl < 0) break;
+      this.handleLine(chunk, pos, nl);
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) carry.push(chunk.subarray(pos));
   }
 }
 

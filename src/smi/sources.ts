@@ -2,10 +2,12 @@
  * Corpus shards as streams: JSONL (.jsonl/.json/.txt), gzip (.gz), zstd (.zst/.zstd) and Parquet.
  * Compressed shards are decompressed while streaming, so memory does not grow with shard size.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import * as zlib from "node:zlib";
 import { UserError } from "../util/errors.js";
+import { Xxh64 } from "./xxhash64.js";
+import { type FrameEnd, ZstdFrameError, ZstdFramer } from "./zstd-frames.js";
 
 export type ShardFormat = "jsonl" | "jsonl.gz" | "jsonl.zst" | "parquet";
 
@@ -35,6 +37,10 @@ type ZlibWithZstd = typeof zlib & { createZstdDecompress?: () => NodeJS.ReadWrit
 /** Decompressed chunks of a JSONL shard. */
 export async function* jsonlChunks(path: string, counter: ByteCounter): AsyncGenerator<Buffer> {
   const format = shardFormat(path);
+  if (format !== "jsonl" && statSync(path).size === 0) {
+    // A compressed stream is never 0 bytes; an empty file is a failed write, not an empty shard.
+    throw new UserError(`${path}: empty file: not a valid ${format === "jsonl.gz" ? "gzip" : "zstd"} shard`);
+  }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   raw.on("data", (c) => {
     counter.rawBytes += c.length;
@@ -59,21 +65,80 @@ export async function* jsonlChunks(path: string, counter: ByteCounter): AsyncGen
     for await (const chunk of dec) yield chunk as Buffer;
     return;
   }
+  yield* verifiedZstdChunks(path, raw);
+}
+
+/**
+ * zstd through fzstd, which does not check frames: each frame is decoded by its own decompressor, and
+ * its content is checked against the frame's XXH64 checksum and declared size as it ends (ZstdFramer).
+ * Output is passed on as it is decoded, so a damaged frame is reported when it ends: callers that fail
+ * on a bad line first call `verifyRest` to learn whether the shard itself is corrupt.
+ */
+async function* verifiedZstdChunks(path: string, raw: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
   // Loaded here: most corpora are plain or gzip JSONL, and every worker would pay for the import.
   const { Decompress } = await import("fzstd");
+  const framer = new ZstdFramer();
   let pending: Buffer[] = [];
-  const dec = new Decompress((data) => {
-    // Copy: the decoder may reuse its window memory for later output.
-    pending.push(Buffer.from(data));
-  });
+  let dec: InstanceType<typeof Decompress> | undefined;
+  let hash = new Xxh64();
+  let produced = 0;
+  let frame = 0;
+  const corrupt = (why: string) => new UserError(`${path}: corrupt zstd shard: ${why}`);
+  const onSegment = (bytes: Uint8Array, end?: FrameEnd) => {
+    if (!dec) {
+      hash = new Xxh64();
+      produced = 0;
+      frame++;
+      dec = new Decompress((data) => {
+        hash.update(data);
+        produced += data.length;
+        // Copy: the decoder may reuse its window memory for later output.
+        pending.push(Buffer.from(data));
+      });
+    }
+    dec.push(bytes, end !== undefined);
+    if (!end) return;
+    dec = undefined;
+    if (end.contentSize !== undefined && end.contentSize !== produced)
+      throw corrupt(`frame ${frame} decodes to ${produced} bytes, its header says ${end.contentSize}`);
+    if (end.checksum !== undefined) {
+      const got = hash.digest()[1];
+      if (got !== end.checksum)
+        throw corrupt(
+          `frame ${frame} fails its content checksum (0x${got.toString(16)} instead of 0x${end.checksum.toString(16)})`,
+        );
+    }
+  };
+  const feed = (chunk: Uint8Array | undefined) => {
+    try {
+      if (chunk) framer.feed(chunk, onSegment);
+      else framer.finish();
+    } catch (err) {
+      if (err instanceof ZstdFrameError) throw corrupt(err.message);
+      if (err instanceof UserError) throw err;
+      // fzstd's own errors (invalid data, …): the frame is damaged.
+      throw corrupt(`frame ${frame}: ${(err as Error).message}`);
+    }
+  };
   for await (const chunk of raw) {
-    dec.push(chunk as Buffer);
+    feed(chunk as Buffer);
     if (pending.length > 0) {
       const out = pending;
       pending = [];
       for (const b of out) yield b;
     }
   }
-  dec.push(new Uint8Array(0), true);
+  feed(undefined);
   for (const b of pending) yield b;
+}
+
+/**
+ * Reads a shard's remaining chunks only to find out whether the file is damaged: throws the shard's
+ * corruption error if it is, returns quietly otherwise. Used before blaming a line for a parse error.
+ */
+export async function verifyRest(chunks: AsyncIterator<Buffer>): Promise<void> {
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return;
+  }
 }

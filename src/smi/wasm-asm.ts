@@ -4,7 +4,7 @@
  * so the scanner's code reads like structured code.
  */
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   let v = n >>> 0;
   do {

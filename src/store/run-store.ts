@@ -11,6 +11,8 @@ import type { ModelOutput, Score } from "../core/types.js";
 import type { ResponseCache } from "../providers/model.js";
 import { UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
+import { checkRunId } from "../util/run-id.js";
+import { redactValue } from "../util/secrets.js";
 import {
   json,
   type Rescored,
@@ -115,6 +117,7 @@ export class RunStore implements ResponseCache {
   // ---------- runs ----------
 
   createRun(manifest: RunManifest): void {
+    checkRunId(manifest.runId);
     const now = new Date().toISOString();
     try {
       this.db
@@ -148,16 +151,25 @@ export class RunStore implements ResponseCache {
     return row ? toRunRow(row) : undefined;
   }
 
-  /** The run, or a UserError that lists close matches. Accepts a unique prefix of the id. */
+  /**
+   * The run with exactly this id, or else the only run whose id starts with it (a literal, case-sensitive
+   * prefix: no wildcards). No match or several are a UserError; several are listed.
+   */
   requireRun(id: string): RunRow {
+    if (id.length === 0) throw new UserError(`empty run id (see: assay runs)`);
     const exact = this.getRun(id);
     if (exact) return exact;
     const matches = this.db
-      .prepare("SELECT id FROM runs WHERE id LIKE ? ORDER BY created_at DESC LIMIT 5")
+      .prepare("SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY created_at DESC, id LIMIT 11")
       .pluck()
-      .all(`${id}%`) as string[];
+      .all(id.length, id) as string[];
     if (matches.length === 1) return this.getRun(matches[0]!)!;
-    if (matches.length > 1) throw new UserError(`run id "${id}" is ambiguous: ${matches.join(", ")}`);
+    if (matches.length > 1) {
+      const more = matches.length > 10 ? ", ..." : "";
+      throw new UserError(
+        `run id "${id}" is ambiguous: it starts ${matches.slice(0, 10).join(", ")}${more}; give more of the id`,
+      );
+    }
     throw new UserError(`no run "${id}" in ${this.path} (see: assay runs)`);
   }
 
@@ -244,8 +256,10 @@ export class RunStore implements ResponseCache {
     const now = new Date().toISOString();
     const runs = new Set<string>();
     this.db.transaction(() => {
-      for (const r of results) {
-        const runId = (r as SampleResult & { runId: string }).runId;
+      for (const raw of results) {
+        // Nothing a model or a dataset echoed of an API key reaches the database (README: secrets).
+        const r = redactValue(raw);
+        const runId = (raw as SampleResult & { runId: string }).runId;
         runs.add(runId);
         w.insertSample.run(
           runId,
@@ -444,7 +458,8 @@ export class RunStore implements ResponseCache {
       "INSERT OR REPLACE INTO rescore_progress (run_id, spec, sample_id, epoch) VALUES (?,?,?,?)",
     );
     db.transaction(() => {
-      for (const r of rows) {
+      for (const row of rows) {
+        const r = redactValue(row);
         for (const name of r.scorers) dropScore.run(runId, r.sampleId, r.epoch, name);
         for (const [name, sc] of Object.entries(r.scores))
           this.insertScore(runId, r.sampleId, r.epoch, name, sc);
@@ -490,7 +505,7 @@ export class RunStore implements ResponseCache {
 
   put(key: string, output: ModelOutput): void {
     const { cached: _c, ...rest } = output;
-    this.pendingCache.set(key, JSON.stringify(rest));
+    this.pendingCache.set(key, JSON.stringify(redactValue(rest)));
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 

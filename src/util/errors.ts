@@ -14,8 +14,17 @@ export class UserError extends Error {
 
 /** Error text for any thrown value, without a stack trace. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
+  // Thrown values are not always Errors with a string message: a library may throw `{ message: {...} }`
+  // or a plain object, which String() would turn into "[object Object]".
+  const message = typeof err === "object" && err !== null && "message" in err ? err.message : err;
+  if (typeof message === "string") return message;
+  if (typeof message !== "object" || message === null) return String(message);
+  try {
+    return JSON.stringify(message) ?? String(message);
+  } catch {
+    // Cyclic or holding a BigInt: name its keys at least.
+    return `{${Object.keys(message).join(", ")}}`;
+  }
 }
 
 /** What users cause by naming a path: a missing folder, a file where a folder should be, no permission. */
