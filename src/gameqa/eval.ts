@@ -11,7 +11,7 @@ import { generate } from "../solvers/index.js";
 import { registerTask } from "../tasks/registry.js";
 import { readDataset } from "./io.js";
 import { listGames, loadGames } from "./registry.js";
-import { inferFormat, scoreResponse } from "./scorer.js";
+import { inferFormat, resolveFormat, scoreResponse } from "./scorer.js";
 import type { AnswerFormat, GameQASample } from "./types.js";
 
 export const ANSWER_INSTRUCTION =
@@ -44,9 +44,8 @@ export async function gameqaSamples(dir: string, gameOverride?: string): Promise
         games.map((g) => g.name),
         fallback,
       );
-    // A published format beats our declaration when they disagree (e.g. our tictactoe vs the original's).
-    const inferred = inferFormat(s);
-    const fmt = inferred.startsWith("option") ? inferred : formatOf(s, game, declared);
+    // A sample with options is scored as multiple choice whatever the task declares (resolveFormat).
+    const fmt = resolveFormat(s, formatOf(s, game, declared));
     return {
       id: s.data_id,
       input: [
@@ -67,7 +66,7 @@ export async function gameqaSamples(dir: string, gameOverride?: string): Promise
         question_id: s.question_id,
         answer_format: fmt,
         answer: s.answer,
-        ...(s.options ? { options: s.options } : {}),
+        ...(s.options ? { options: s.options, question: s.question } : {}),
       },
     };
   });
@@ -82,8 +81,13 @@ export function gameqaScorer(): Scorer {
       const answer = meta.answer as string | number | undefined;
       const options = meta.options as GameQASample["options"];
       const format = meta.answer_format as AnswerFormat | undefined;
+      const question = meta.question as string | undefined;
       const r = scoreResponse(
-        { answer: answer ?? String(state.sample.target ?? ""), ...(options ? { options } : {}) },
+        {
+          answer: answer ?? String(state.sample.target ?? ""),
+          ...(options ? { options } : {}),
+          ...(question ? { question } : {}),
+        },
         state.output?.text ?? "",
         format,
       );
