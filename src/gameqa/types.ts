@@ -156,6 +156,18 @@ export interface GameDefinition<S> {
    */
   parseState(json: unknown, where: string): S;
   tasks: TaskDefinition<S>[];
+  /**
+   * Optional (issue 15): how many straight grid lines cross the rendered board, for the pixel test
+   * test/gameqa/grid-lines.test.ts, which checks that every one of them is visible at every plot
+   * level. Count a line once whatever its width; leave it out for boards without a grid.
+   */
+  gridLines?(state: S): GridLines;
+}
+
+/** Grid lines a board image shows: lines running top to bottom and lines running left to right. */
+export interface GridLines {
+  vertical: number;
+  horizontal: number;
 }
 
 /**
