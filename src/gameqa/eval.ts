@@ -11,11 +11,10 @@ import { generate } from "../solvers/index.js";
 import { registerTask } from "../tasks/registry.js";
 import { readDataset } from "./io.js";
 import { listGames, loadGames } from "./registry.js";
-import { inferFormat, resolveFormat, scoreResponse } from "./scorer.js";
+import { ANSWER_INSTRUCTION, inferFormat, resolveFormat, scoreResponse } from "./scorer.js";
 import type { AnswerFormat, GameQASample } from "./types.js";
 
-export const ANSWER_INSTRUCTION =
-  "\n\nThink step by step, then give your final answer on the last line in the form 'The answer is X' (an option letter, number, coordinate or move list, as the question asks).";
+export { ANSWER_INSTRUCTION };
 
 /** Game of a sample: the registered game whose name prefixes data_id, else the folder name. */
 function gameOf(sample: GameQASample, names: string[], fallback: string): string {

@@ -9,6 +9,13 @@
 import { letterIndex, stripOptionKey } from "./options.js";
 import type { AnswerFormat, GameQASample } from "./types.js";
 
+/**
+ * Appended to each question when a model is asked it (eval, GRPO prompts): the answer line the
+ * scorer reads. Each question also says which form (option letter/number, value) it wants.
+ */
+export const ANSWER_INSTRUCTION =
+  "\n\nThink step by step, then give your final answer on the last line in the form 'The answer is X' (an option letter, number, coordinate or move list, as the question asks).";
+
 export interface ScoreResult {
   correct: boolean;
   /** The answer we read from the response, normalised; null when nothing usable was found. */

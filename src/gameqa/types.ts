@@ -128,6 +128,13 @@ export interface TaskDefinition<S> {
   /** Multiple choice or fill-in, and how the answer is written (for the scorer). */
   answerFormat: AnswerFormat;
   /**
+   * Optional (issue 15): every form this task's samples can take, when there is more than one
+   * (space_invaders draws each question as fill-in "number" or multiple choice "option-index").
+   * Defaults to [answerFormat]; shown by `assay gameqa list`. The scorer needs no declaration for a
+   * sample with options: it is scored as multiple choice.
+   */
+  answerForms?: AnswerFormat[];
+  /**
    * Build one question on `state`, computing answer and analysis from the game logic.
    * Return null when this state does not suit the task (e.g. no legal move); the engine then
    * draws a fresh state (bounded retries).

@@ -105,6 +105,7 @@ function task(
     qaType,
     qaLevel,
     answerFormat: "number",
+    answerForms: ["number", "option-index"],
     generate({ state, rng }) {
       const b = build(state, rng);
       if (!b) return null;
