@@ -106,8 +106,13 @@ export function registerGameqaCommands(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         const rate = result.seconds > 0 ? (result.samples / result.seconds).toFixed(1) : "∞";
+        const { describeCounts } = await import("./skips.js");
+        const notes = [
+          describeCounts("samples not made", result.dropped),
+          describeCounts("states skipped", result.skipped),
+        ].filter(Boolean);
         process.stdout.write(
-          `wrote ${result.samples} samples (${result.images} images) to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)\n`,
+          `wrote ${result.samples} samples (${result.images} images) to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)${notes.length ? `; ${notes.join("; ")}` : ""}\n`,
         );
       }
     });

@@ -7,7 +7,8 @@ import { Progress } from "../util/progress.js";
 import { FileThread } from "./file-thread.js";
 import { writeFileAtomic } from "./io.js";
 import { getGame, isFolderGame, loadGames } from "./registry.js";
-import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
+import { type BuiltBoard, buildBoard, type Job, type SkipNote } from "./sample.js";
+import { type SkipCount, SkipTally } from "./skips.js";
 import type { GameQASample, Level } from "./types.js";
 
 export interface GenerateOptions {
@@ -47,6 +48,10 @@ export interface GenerateResult {
   samples: number;
   images: number;
   seconds: number;
+  /** States a task turned down (it then drew another), per game, task and reason. */
+  skipped: SkipCount[];
+  /** Samples not made (the task turned down every state it drew for that board), with the reason. */
+  dropped: SkipCount[];
 }
 
 /** All jobs (boards) in a fixed order: game (as given), plot level, index; each lists its tasks. */
@@ -172,6 +177,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     mode: opts.progress ?? "auto",
   });
   const boards: Array<GameQASample[] | undefined> = new Array(jobs.length);
+  const tally = new SkipTally();
   // More builders than CPUs only adds start-up and switching.
   const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length, availableParallelism()));
   const writer = boardWriter(staging, jobs.length);
@@ -188,14 +194,16 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         const built = buildBoard(getGame(job.game), job, opts.seed);
         writer.write(built);
         boards[i] = built.samples;
-        progress.tick(built.samples.length);
+        tally.add(getGame(job.game), built.skips);
+        progress.tick(job.taskIds.length);
         await writer.drain(MAX_PENDING_BATCHES);
       }
     } else {
       const threadsAfterMs = opts.threadsAfterMs ?? THREADS_WORTH_MS;
-      await runWorkers(jobs, workers, opts.seed, threadsAfterMs, writer, opts.signal, (i, s) => {
+      await runWorkers(jobs, workers, opts.seed, threadsAfterMs, writer, opts.signal, (i, s, skips) => {
         boards[i] = s;
-        progress.tick(s.length);
+        tally.add(getGame((jobs[i] as Job).game), skips);
+        progress.tick((jobs[i] as Job).taskIds.length);
       });
       if (opts.signal?.aborted) throw interrupted(opts.outDir);
     }
@@ -230,6 +238,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     samples: list.length,
     images,
     seconds: (Date.now() - start) / 1000,
+    skipped: tally.skippedStates(),
+    dropped: tally.droppedSamples(),
   };
 }
 
@@ -237,6 +247,7 @@ interface WorkerResult {
   type: "done";
   index: number;
   samples: GameQASample[];
+  skips: SkipNote[];
 }
 interface WorkerError {
   type: "error";
@@ -268,7 +279,7 @@ async function runWorkers(
   threadsAfterMs: number,
   writer: BoardWriter,
   signal: AbortSignal | undefined,
-  onBoard: (index: number, s: GameQASample[]) => void,
+  onBoard: (index: number, s: GameQASample[], skips: SkipNote[]) => void,
 ): Promise<void> {
   const staging = writer.dir;
   const games = [...new Set(jobs.map((j) => j.game))];
@@ -305,7 +316,7 @@ async function runWorkers(
           reject(new Error(msg.message));
           return;
         }
-        onBoard(msg.index, msg.samples);
+        onBoard(msg.index, msg.samples, msg.skips);
         queued--;
         feed();
       });
@@ -336,7 +347,7 @@ async function runWorkers(
       try {
         const board = buildBoard(getGame(job.game), job, seed);
         writer.write(board);
-        onBoard(index, board.samples);
+        onBoard(index, board.samples, board.skips);
         await writer.drain(MAX_PENDING_BATCHES);
       } catch (err) {
         stopAll();

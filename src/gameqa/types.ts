@@ -88,6 +88,31 @@ export interface GeneratedQuestion {
   qaLevel?: Level;
 }
 
+/**
+ * What a task's generate() returns when the state does not suit it and it can say why (issue 15):
+ * `return skipTask("no empty cell")`, i.e. `{ skip: "no empty cell" }` at run time. The engine
+ * counts skips per game, task and reason and reports them. The question fields are typed `never`
+ * so that existing code reading `q.question` / `q?.answer` on a generate() result still
+ * type-checks (build the value with skipTask, not as a literal).
+ */
+export interface TaskSkip {
+  skip: string;
+  question: never;
+  answer: never;
+  analysis: never;
+  options?: never;
+  qaLevel?: never;
+}
+
+export function skipTask(reason: string): TaskSkip {
+  return { skip: reason } as TaskSkip;
+}
+
+/** True for a generate() result that is a skip with a reason. */
+export function isSkip(q: GeneratedQuestion | TaskSkip | null): q is TaskSkip {
+  return q !== null && typeof (q as { skip?: unknown }).skip === "string";
+}
+
 /** Input of a task's generate(): the state and a generator of its own for distractors and parameters. */
 export interface TaskContext<S> {
   state: S;
@@ -136,10 +161,10 @@ export interface TaskDefinition<S> {
   answerForms?: AnswerFormat[];
   /**
    * Build one question on `state`, computing answer and analysis from the game logic.
-   * Return null when this state does not suit the task (e.g. no legal move); the engine then
-   * draws a fresh state (bounded retries).
+   * Return null when this state does not suit the task (e.g. no legal move), or `{ skip: reason }`
+   * to say why; the engine then draws a fresh state (bounded retries) and reports the skips.
    */
-  generate(ctx: TaskContext<S>): GeneratedQuestion | null;
+  generate(ctx: TaskContext<S>): GeneratedQuestion | TaskSkip | null;
   /** Recompute a published sample's answer (see ConformInput). Optional but expected for ported tasks. */
   conform?(input: ConformInput<S>): ConformResult;
 }
