@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
+import { DataWriter } from "./data-writer.js";
 import { FileThread } from "./file-thread.js";
-import { writeFileAtomic } from "./io.js";
 import { getGame, isFolderGame, loadGames } from "./registry.js";
 import { type BuiltBoard, buildBoard, type Job, type SkipNote } from "./sample.js";
 import { type SkipCount, SkipTally } from "./skips.js";
@@ -147,7 +147,7 @@ const interrupted = (outDir: string): UserError =>
     exitCode: 130,
   });
 
-function publish(staging: string, outDir: string): void {
+function publish(staging: string, outDir: string, dataName: string): void {
   const old = join(staging, "previous");
   mkdirSync(old);
   // Move the previous dataset (if any) aside first, data file included, so no data file ever
@@ -156,6 +156,8 @@ function publish(staging: string, outDir: string): void {
     if (existsSync(join(outDir, name))) renameSync(join(outDir, name), join(old, name));
   }
   for (const sub of ["images", "states"]) renameSync(join(staging, sub), join(outDir, sub));
+  // The data file last: it names the images and states now in place.
+  renameSync(join(staging, dataName), join(outDir, dataName));
   rmSync(staging, { recursive: true, force: true });
 }
 
@@ -176,11 +178,15 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     unit: "samples",
     mode: opts.progress ?? "auto",
   });
-  const boards: Array<GameQASample[] | undefined> = new Array(jobs.length);
   const tally = new SkipTally();
+  const format =
+    opts.format === "auto" || opts.format === undefined ? (total > 20_000 ? "jsonl" : "json") : opts.format;
+  const dataName = format === "jsonl" ? "data.jsonl" : "data.json";
+  const data = new DataWriter(join(staging, dataName), format);
   // More builders than CPUs only adds start-up and switching.
   const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length, availableParallelism()));
   const writer = boardWriter(staging, jobs.length);
+  let written: { samples: number; images: number };
   try {
     if (workers === 1) {
       let turn = performance.now();
@@ -193,7 +199,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         if (opts.signal?.aborted) throw interrupted(opts.outDir);
         const built = buildBoard(getGame(job.game), job, opts.seed);
         writer.write(built);
-        boards[i] = built.samples;
+        data.add(i, built.samples);
         tally.add(getGame(job.game), built.skips);
         progress.tick(job.taskIds.length);
         await writer.drain(MAX_PENDING_BATCHES);
@@ -201,14 +207,16 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     } else {
       const threadsAfterMs = opts.threadsAfterMs ?? THREADS_WORTH_MS;
       await runWorkers(jobs, workers, opts.seed, threadsAfterMs, writer, opts.signal, (i, s, skips) => {
-        boards[i] = s;
+        data.add(i, s);
         tally.add(getGame((jobs[i] as Job).game), skips);
         progress.tick((jobs[i] as Job).taskIds.length);
       });
       if (opts.signal?.aborted) throw interrupted(opts.outDir);
     }
     await writer.drain();
+    written = data.close();
   } catch (err) {
+    data.abandon();
     await writer.close();
     rmSync(staging, { recursive: true, force: true });
     throw err;
@@ -216,27 +224,13 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     progress.finish();
   }
   await writer.close();
-  publish(staging, opts.outDir);
+  publish(staging, opts.outDir, dataName);
   removeAbandonedStaging(opts.outDir);
-  const list = boards.flatMap((b) => b ?? []);
-  const format =
-    opts.format === "auto" || opts.format === undefined
-      ? list.length > 20_000
-        ? "jsonl"
-        : "json"
-      : opts.format;
-  const dataFile = join(opts.outDir, format === "jsonl" ? "data.jsonl" : "data.json");
-  const text =
-    format === "jsonl"
-      ? list.map((s) => JSON.stringify(s)).join("\n") + "\n"
-      : `${JSON.stringify(list, null, 2)}\n`;
-  writeFileAtomic(dataFile, text);
-  const images = new Set(list.map((s) => s.image)).size;
   return {
     outDir: opts.outDir,
-    dataFile,
-    samples: list.length,
-    images,
+    dataFile: join(opts.outDir, dataName),
+    samples: written.samples,
+    images: written.images,
     seconds: (Date.now() - start) / 1000,
     skipped: tally.skippedStates(),
     dropped: tally.droppedSamples(),
