@@ -11,7 +11,10 @@ test("the games table of docs/gameqa.md matches the registered games", async () 
   const doc = readFileSync(join(repoRoot, "docs", "gameqa.md"), "utf8");
   const rows = new Map<string, string[]>();
   for (const m of doc.matchAll(/^\| `([^`]+)` \|(.*)\|\s*$/gm)) {
-    rows.set(m[1] as string, (m[2] as string).split("|").map((c) => c.trim()));
+    rows.set(
+      m[1] as string,
+      (m[2] as string).split("|").map((c) => c.trim()),
+    );
   }
   for (const g of listGames()) {
     const row = rows.get(g.name);
