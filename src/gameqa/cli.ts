@@ -43,32 +43,26 @@ export function registerGameqaCommands(program: Command): void {
     .description("list games with their category and tasks")
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
-      const { listGames, loadGames } = await import("./registry.js");
+      const { gameLoadErrors, listGames, loadGames } = await import("./registry.js");
+      const { catalog } = await import("./catalog.js");
       await loadGames();
-      const games = listGames().map((g) => ({
-        name: g.name,
-        title: g.title,
-        category: g.category,
-        domain: g.domain,
-        tasks: g.tasks.map((t) => ({
-          id: t.id,
-          name: t.name,
-          description: t.description,
-          qa_type: t.qaType,
-          qa_level: t.qaLevel,
-          kind: t.answerFormat.startsWith("option") ? "multiple-choice" : "fill-in",
-          answer_format: t.answerFormat,
-        })),
-      }));
+      const games = catalog(listGames());
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(games, null, 2)}\n`);
         return;
       }
       for (const g of games) {
-        process.stdout.write(`${g.name} (${g.title}) — ${g.category}, ${g.domain}\n`);
+        const domain = g.in_domain ? "in-domain" : "out-of-domain";
+        process.stdout.write(`${g.name} (${g.title}) — ${g.category}, ${domain}\n`);
         for (const t of g.tasks)
-          process.stdout.write(`  ${t.id} ${t.name}: ${t.qa_type}, ${t.qa_level}, ${t.kind}\n`);
+          process.stdout.write(
+            `  ${t.id} ${t.name}: ${t.qa_type}, ${t.qa_level}, ${t.kind} (${t.answer_forms.join(" | ")})\n`,
+          );
       }
+      const tasks = games.reduce((n, g) => n + g.tasks.length, 0);
+      process.stdout.write(`${games.length} games, ${tasks} tasks\n`);
+      for (const e of gameLoadErrors())
+        process.stderr.write(`warning: game ${e.game} failed to load: ${e.error}\n`);
     });
 
   gq.command("generate")
@@ -112,8 +106,13 @@ export function registerGameqaCommands(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         const rate = result.seconds > 0 ? (result.samples / result.seconds).toFixed(1) : "∞";
+        const { describeCounts } = await import("./skips.js");
+        const notes = [
+          describeCounts("samples not made", result.dropped),
+          describeCounts("states skipped", result.skipped),
+        ].filter(Boolean);
         process.stdout.write(
-          `wrote ${result.samples} samples (${result.images} images) to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)\n`,
+          `wrote ${result.samples} samples (${result.images} images) to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)${notes.length ? `; ${notes.join("; ")}` : ""}\n`,
         );
       }
     });
@@ -142,9 +141,9 @@ export function registerGameqaCommands(program: Command): void {
     });
 
   gq.command("export")
-    .description("convert a dataset to a training format (sharegpt | llava | swift)")
+    .description("convert a dataset to a training format (sharegpt | llava | swift | grpo)")
     .requiredOption("--data <dir>", "dataset folder (data.json or data.jsonl)")
-    .requiredOption("--format <fmt>", "sharegpt | llava | swift")
+    .requiredOption("--format <fmt>", "sharegpt | llava | swift (SFT) | grpo (prompts + reward columns)")
     .requiredOption("--out <file>", "output file (.json; .jsonl writes one record per line)")
     .option("--absolute-paths", "write absolute image paths (default: relative to the output file)")
     .option("--json", "print the summary as JSON")
@@ -156,10 +155,12 @@ export function registerGameqaCommands(program: Command): void {
         absolutePaths?: boolean;
         json?: boolean;
       }) => {
-        const { exportDataset } = await import("./export.js");
-        if (!["sharegpt", "llava", "swift"].includes(opts.format)) {
-          throw new UserError(`--format: expected sharegpt, llava or swift, got "${opts.format}"`);
+        const { EXPORT_FORMATS, exportDataset } = await import("./export.js");
+        if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) {
+          throw new UserError(`--format: expected ${EXPORT_FORMATS.join(", ")}, got "${opts.format}"`);
         }
+        // grpo records carry each task's declared answer form.
+        if (opts.format === "grpo") await (await import("./registry.js")).loadGames();
         const r = exportDataset({
           data: resolve(opts.data),
           format: opts.format as ExportFormat,
@@ -170,4 +171,13 @@ export function registerGameqaCommands(program: Command): void {
         else process.stdout.write(`wrote ${r.records} ${opts.format} records to ${r.out}\n`);
       },
     );
+
+  gq.command("reward")
+    .description(
+      "score responses for RL: read JSON lines {sample, response} on stdin, write {reward} lines (0 or 1)",
+    )
+    .action(async () => {
+      const { serveRewards } = await import("./reward-stdio.js");
+      await serveRewards(process.stdin, process.stdout);
+    });
 }

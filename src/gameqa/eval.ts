@@ -11,11 +11,10 @@ import { generate } from "../solvers/index.js";
 import { registerTask } from "../tasks/registry.js";
 import { readDataset } from "./io.js";
 import { listGames, loadGames } from "./registry.js";
-import { inferFormat, scoreResponse } from "./scorer.js";
+import { ANSWER_INSTRUCTION, inferFormat, resolveFormat, scoreResponse } from "./scorer.js";
 import type { AnswerFormat, GameQASample } from "./types.js";
 
-export const ANSWER_INSTRUCTION =
-  "\n\nThink step by step, then give your final answer on the last line in the form 'The answer is X' (an option letter, number, coordinate or move list, as the question asks).";
+export { ANSWER_INSTRUCTION };
 
 /** Game of a sample: the registered game whose name prefixes data_id, else the folder name. */
 function gameOf(sample: GameQASample, names: string[], fallback: string): string {
@@ -44,9 +43,8 @@ export async function gameqaSamples(dir: string, gameOverride?: string): Promise
         games.map((g) => g.name),
         fallback,
       );
-    // A published format beats our declaration when they disagree (e.g. our tictactoe vs the original's).
-    const inferred = inferFormat(s);
-    const fmt = inferred.startsWith("option") ? inferred : formatOf(s, game, declared);
+    // A sample with options is scored as multiple choice whatever the task declares (resolveFormat).
+    const fmt = resolveFormat(s, formatOf(s, game, declared));
     return {
       id: s.data_id,
       input: [
@@ -67,7 +65,7 @@ export async function gameqaSamples(dir: string, gameOverride?: string): Promise
         question_id: s.question_id,
         answer_format: fmt,
         answer: s.answer,
-        ...(s.options ? { options: s.options } : {}),
+        ...(s.options ? { options: s.options, question: s.question } : {}),
       },
     };
   });
@@ -82,8 +80,13 @@ export function gameqaScorer(): Scorer {
       const answer = meta.answer as string | number | undefined;
       const options = meta.options as GameQASample["options"];
       const format = meta.answer_format as AnswerFormat | undefined;
+      const question = meta.question as string | undefined;
       const r = scoreResponse(
-        { answer: answer ?? String(state.sample.target ?? ""), ...(options ? { options } : {}) },
+        {
+          answer: answer ?? String(state.sample.target ?? ""),
+          ...(options ? { options } : {}),
+          ...(question ? { question } : {}),
+        },
         state.output?.text ?? "",
         format,
       );

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
+import { DataWriter } from "./data-writer.js";
 import { FileThread } from "./file-thread.js";
-import { writeFileAtomic } from "./io.js";
 import { getGame, isFolderGame, loadGames } from "./registry.js";
-import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
+import { type BuiltBoard, buildBoard, type Job, type SkipNote } from "./sample.js";
+import { type SkipCount, SkipTally } from "./skips.js";
 import type { GameQASample, Level } from "./types.js";
 
 export interface GenerateOptions {
@@ -47,6 +48,10 @@ export interface GenerateResult {
   samples: number;
   images: number;
   seconds: number;
+  /** States a task turned down (it then drew another), per game, task and reason. */
+  skipped: SkipCount[];
+  /** Samples not made (the task turned down every state it drew for that board), with the reason. */
+  dropped: SkipCount[];
 }
 
 /** All jobs (boards) in a fixed order: game (as given), plot level, index; each lists its tasks. */
@@ -142,7 +147,7 @@ const interrupted = (outDir: string): UserError =>
     exitCode: 130,
   });
 
-function publish(staging: string, outDir: string): void {
+function publish(staging: string, outDir: string, dataName: string): void {
   const old = join(staging, "previous");
   mkdirSync(old);
   // Move the previous dataset (if any) aside first, data file included, so no data file ever
@@ -151,6 +156,8 @@ function publish(staging: string, outDir: string): void {
     if (existsSync(join(outDir, name))) renameSync(join(outDir, name), join(old, name));
   }
   for (const sub of ["images", "states"]) renameSync(join(staging, sub), join(outDir, sub));
+  // The data file last: it names the images and states now in place.
+  renameSync(join(staging, dataName), join(outDir, dataName));
   rmSync(staging, { recursive: true, force: true });
 }
 
@@ -171,10 +178,15 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     unit: "samples",
     mode: opts.progress ?? "auto",
   });
-  const boards: Array<GameQASample[] | undefined> = new Array(jobs.length);
+  const tally = new SkipTally();
+  const format =
+    opts.format === "auto" || opts.format === undefined ? (total > 20_000 ? "jsonl" : "json") : opts.format;
+  const dataName = format === "jsonl" ? "data.jsonl" : "data.json";
+  const data = new DataWriter(join(staging, dataName), format);
   // More builders than CPUs only adds start-up and switching.
   const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length, availableParallelism()));
   const writer = boardWriter(staging, jobs.length);
+  let written: { samples: number; images: number };
   try {
     if (workers === 1) {
       let turn = performance.now();
@@ -187,20 +199,24 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         if (opts.signal?.aborted) throw interrupted(opts.outDir);
         const built = buildBoard(getGame(job.game), job, opts.seed);
         writer.write(built);
-        boards[i] = built.samples;
-        progress.tick(built.samples.length);
+        data.add(i, built.samples);
+        tally.add(getGame(job.game), built.skips);
+        progress.tick(job.taskIds.length);
         await writer.drain(MAX_PENDING_BATCHES);
       }
     } else {
       const threadsAfterMs = opts.threadsAfterMs ?? THREADS_WORTH_MS;
-      await runWorkers(jobs, workers, opts.seed, threadsAfterMs, writer, opts.signal, (i, s) => {
-        boards[i] = s;
-        progress.tick(s.length);
+      await runWorkers(jobs, workers, opts.seed, threadsAfterMs, writer, opts.signal, (i, s, skips) => {
+        data.add(i, s);
+        tally.add(getGame((jobs[i] as Job).game), skips);
+        progress.tick((jobs[i] as Job).taskIds.length);
       });
       if (opts.signal?.aborted) throw interrupted(opts.outDir);
     }
     await writer.drain();
+    written = data.close();
   } catch (err) {
+    data.abandon();
     await writer.close();
     rmSync(staging, { recursive: true, force: true });
     throw err;
@@ -208,28 +224,16 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     progress.finish();
   }
   await writer.close();
-  publish(staging, opts.outDir);
+  publish(staging, opts.outDir, dataName);
   removeAbandonedStaging(opts.outDir);
-  const list = boards.flatMap((b) => b ?? []);
-  const format =
-    opts.format === "auto" || opts.format === undefined
-      ? list.length > 20_000
-        ? "jsonl"
-        : "json"
-      : opts.format;
-  const dataFile = join(opts.outDir, format === "jsonl" ? "data.jsonl" : "data.json");
-  const text =
-    format === "jsonl"
-      ? list.map((s) => JSON.stringify(s)).join("\n") + "\n"
-      : `${JSON.stringify(list, null, 2)}\n`;
-  writeFileAtomic(dataFile, text);
-  const images = new Set(list.map((s) => s.image)).size;
   return {
     outDir: opts.outDir,
-    dataFile,
-    samples: list.length,
-    images,
+    dataFile: join(opts.outDir, dataName),
+    samples: written.samples,
+    images: written.images,
     seconds: (Date.now() - start) / 1000,
+    skipped: tally.skippedStates(),
+    dropped: tally.droppedSamples(),
   };
 }
 
@@ -237,6 +241,7 @@ interface WorkerResult {
   type: "done";
   index: number;
   samples: GameQASample[];
+  skips: SkipNote[];
 }
 interface WorkerError {
   type: "error";
@@ -268,7 +273,7 @@ async function runWorkers(
   threadsAfterMs: number,
   writer: BoardWriter,
   signal: AbortSignal | undefined,
-  onBoard: (index: number, s: GameQASample[]) => void,
+  onBoard: (index: number, s: GameQASample[], skips: SkipNote[]) => void,
 ): Promise<void> {
   const staging = writer.dir;
   const games = [...new Set(jobs.map((j) => j.game))];
@@ -305,7 +310,7 @@ async function runWorkers(
           reject(new Error(msg.message));
           return;
         }
-        onBoard(msg.index, msg.samples);
+        onBoard(msg.index, msg.samples, msg.skips);
         queued--;
         feed();
       });
@@ -336,7 +341,7 @@ async function runWorkers(
       try {
         const board = buildBoard(getGame(job.game), job, seed);
         writer.write(board);
-        onBoard(index, board.samples);
+        onBoard(index, board.samples, board.skips);
         await writer.drain(MAX_PENDING_BATCHES);
       } catch (err) {
         stopAll();

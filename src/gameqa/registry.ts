@@ -110,3 +110,20 @@ export function resolveGames(spec: string): AnyGame[] {
   if (names.length === 0) throw new UserError("--games: give a comma-separated list of games or 'all'");
   return names.map(getGame);
 }
+
+/**
+ * The registered game and task a sample of ours comes from: data_id starts with the game's name
+ * (longest match wins: "maze" vs a hypothetical "maze3d") and question_id names the task. Undefined
+ * for published or foreign samples.
+ */
+export function taskOfSample(sample: {
+  data_id: string;
+  question_id: number;
+}): { game: AnyGame; task: AnyGame["tasks"][number] } | undefined {
+  const id = sample.data_id.toLowerCase();
+  const game = listGames()
+    .filter((g) => id.startsWith(`${g.name.toLowerCase()}-`))
+    .sort((a, b) => b.name.length - a.name.length)[0];
+  const task = game?.tasks.find((t) => t.id === sample.question_id);
+  return game && task ? { game, task } : undefined;
+}

@@ -1,7 +1,15 @@
 import { letterIndex } from "./options.js";
 import { svgToPng } from "./render/png.js";
 import { createRng, hashSeed } from "./rng.js";
-import type { AnyGame, GameQASample, GeneratedQuestion, Level, TaskDefinition } from "./types.js";
+import {
+  type AnyGame,
+  type GameQASample,
+  type GeneratedQuestion,
+  isSkip,
+  type Level,
+  type TaskDefinition,
+  type TaskSkip,
+} from "./types.js";
 
 /**
  * One unit of generation work: board `index` of (game, plot level), asked by the listed tasks.
@@ -22,13 +30,28 @@ export interface OutFile {
   data: Uint8Array | string;
 }
 
+/**
+ * A state a task turned down (`reason` from `{ skip }`, or a generic one for null), or, with
+ * `dropped`, a task that made no sample on this board after MAX_ATTEMPTS states of its own.
+ */
+export interface SkipNote {
+  taskId: number;
+  reason: string;
+  dropped?: true;
+}
+
 export interface BuiltBoard {
   samples: GameQASample[];
   files: OutFile[];
+  /** Why states were turned down while building this board (empty when none was). */
+  skips: SkipNote[];
 }
 
-/** Attempts before a task is declared unable to produce a question at a level. */
-const MAX_ATTEMPTS = 200;
+/** States a task may turn down on one board before it is left out of that board (bounded: never hangs). */
+export const MAX_ATTEMPTS = 200;
+export const NO_REASON = "state does not suit the task (no reason given)";
+
+const reasonOf = (q: GeneratedQuestion | TaskSkip | null): string => (isSkip(q) ? q.skip : NO_REASON);
 
 const pad = (i: number): string => String(i).padStart(5, "0");
 export const sampleId = (game: AnyGame, task: TaskDefinition<unknown>, level: Level, index: number): string =>
@@ -87,24 +110,29 @@ export function buildBoard(game: AnyGame, job: Job, seed: number | string, withI
       )
     : undefined;
   let sharedUsed = false;
+  const skips: SkipNote[] = [];
   for (const task of tasks) {
     const rng = createRng(hashSeed(seed, game.name, task.id, job.plotLevel, job.index));
     if (shared !== undefined) {
       const q = task.generate({ state: shared, rng, plotLevel: job.plotLevel });
-      if (q) {
+      if (q && !isSkip(q)) {
         samples.push(
           toSample(game, task, job.plotLevel, job.index, q, boardId(game, job.plotLevel, job.index)),
         );
         sharedUsed = true;
         continue;
       }
+      skips.push({ taskId: task.id, reason: reasonOf(q) });
     }
     let done = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS && !done; attempt++) {
       const own = createRng(hashSeed(seed, game.name, task.id, job.plotLevel, job.index, attempt));
       const state = game.generateState(own, job.plotLevel);
       const q = task.generate({ state, rng: own, plotLevel: job.plotLevel });
-      if (!q) continue;
+      if (!q || isSkip(q)) {
+        skips.push({ taskId: task.id, reason: reasonOf(q) });
+        continue;
+      }
       const s = toSample(
         game,
         task,
@@ -118,13 +146,15 @@ export function buildBoard(game: AnyGame, job: Job, seed: number | string, withI
       done = true;
     }
     if (!done)
-      throw new Error(
-        `${game.name} task ${task.id}: no suitable state at ${job.plotLevel} after ${MAX_ATTEMPTS} attempts`,
-      );
+      skips.push({
+        taskId: task.id,
+        reason: `no suitable state at ${job.plotLevel} after ${MAX_ATTEMPTS} attempts`,
+        dropped: true,
+      });
   }
   if (sharedUsed)
     files.unshift(...stateFiles(game, boardId(game, job.plotLevel, job.index), shared, withImages));
-  return { samples, files };
+  return { samples, files, skips };
 }
 
 /** Guard the invariants every multiple-choice sample must hold (a broken task must fail loudly). */
@@ -159,7 +189,11 @@ export function buildSample(
     seed,
     withImage,
   );
-  const sample = built.samples[0] as GameQASample;
+  const sample = built.samples[0];
+  if (!sample)
+    throw new Error(
+      `${game.name} task ${job.taskId}: no suitable state at ${job.plotLevel} after ${MAX_ATTEMPTS} attempts (${built.skips[0]?.reason ?? ""})`,
+    );
   const stateJson = String(built.files.find((f) => f.path === sample.state)?.data ?? "");
   const png = built.files.find((f) => f.path === sample.image)?.data;
   return { sample, png: png instanceof Uint8Array ? png : new Uint8Array(0), stateJson };

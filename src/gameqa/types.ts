@@ -88,6 +88,31 @@ export interface GeneratedQuestion {
   qaLevel?: Level;
 }
 
+/**
+ * What a task's generate() returns when the state does not suit it and it can say why (issue 15):
+ * `return skipTask("no empty cell")`, i.e. `{ skip: "no empty cell" }` at run time. The engine
+ * counts skips per game, task and reason and reports them. The question fields are typed `never`
+ * so that existing code reading `q.question` / `q?.answer` on a generate() result still
+ * type-checks (build the value with skipTask, not as a literal).
+ */
+export interface TaskSkip {
+  skip: string;
+  question: never;
+  answer: never;
+  analysis: never;
+  options?: never;
+  qaLevel?: never;
+}
+
+export function skipTask(reason: string): TaskSkip {
+  return { skip: reason } as TaskSkip;
+}
+
+/** True for a generate() result that is a skip with a reason. */
+export function isSkip(q: GeneratedQuestion | TaskSkip | null): q is TaskSkip {
+  return q !== null && typeof (q as { skip?: unknown }).skip === "string";
+}
+
 /** Input of a task's generate(): the state and a generator of its own for distractors and parameters. */
 export interface TaskContext<S> {
   state: S;
@@ -128,11 +153,18 @@ export interface TaskDefinition<S> {
   /** Multiple choice or fill-in, and how the answer is written (for the scorer). */
   answerFormat: AnswerFormat;
   /**
-   * Build one question on `state`, computing answer and analysis from the game logic.
-   * Return null when this state does not suit the task (e.g. no legal move); the engine then
-   * draws a fresh state (bounded retries).
+   * Optional (issue 15): every form this task's samples can take, when there is more than one
+   * (space_invaders draws each question as fill-in "number" or multiple choice "option-index").
+   * Defaults to [answerFormat]; shown by `assay gameqa list`. The scorer needs no declaration for a
+   * sample with options: it is scored as multiple choice.
    */
-  generate(ctx: TaskContext<S>): GeneratedQuestion | null;
+  answerForms?: AnswerFormat[];
+  /**
+   * Build one question on `state`, computing answer and analysis from the game logic.
+   * Return null when this state does not suit the task (e.g. no legal move), or `{ skip: reason }`
+   * to say why; the engine then draws a fresh state (bounded retries) and reports the skips.
+   */
+  generate(ctx: TaskContext<S>): GeneratedQuestion | TaskSkip | null;
   /** Recompute a published sample's answer (see ConformInput). Optional but expected for ported tasks. */
   conform?(input: ConformInput<S>): ConformResult;
 }
@@ -156,6 +188,18 @@ export interface GameDefinition<S> {
    */
   parseState(json: unknown, where: string): S;
   tasks: TaskDefinition<S>[];
+  /**
+   * Optional (issue 15): how many straight grid lines cross the rendered board, for the pixel test
+   * test/gameqa/grid-lines.test.ts, which checks that every one of them is visible at every plot
+   * level. Count a line once whatever its width; leave it out for boards without a grid.
+   */
+  gridLines?(state: S): GridLines;
+}
+
+/** Grid lines a board image shows: lines running top to bottom and lines running left to right. */
+export interface GridLines {
+  vertical: number;
+  horizontal: number;
 }
 
 /**

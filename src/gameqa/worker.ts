@@ -15,7 +15,7 @@ port.on("message", (batch: Array<{ index: number; job: Job }>) => {
       try {
         const built = buildBoard(getGame(job.game), job, seed);
         writeBoard(outDir, built);
-        port.postMessage({ type: "done", index, samples: built.samples });
+        port.postMessage({ type: "done", index, samples: built.samples, skips: built.skips });
       } catch (err) {
         port.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
         return;

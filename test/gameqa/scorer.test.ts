@@ -18,6 +18,32 @@ const number: ScorableSample = { answer: 7 };
 const numberStr: ScorableSample = { answer: "12" };
 const coord: ScorableSample = { answer: "(1, 3)" };
 const seq: ScorableSample = { answer: "down, right, right, up" };
+/** space_invaders-style: numeric options 3..10, answer = option number 3 (whose text is 5). */
+const numericMc: ScorableSample = { answer: 3, options: [3, 4, 5, 6, 7, 8, 9, 10] };
+/** snake-style: options printed from 0. */
+const zeroBased: ScorableSample = {
+  answer: 2,
+  options: [
+    "The snake hits the bound of the grid.",
+    "The snake hits its body.",
+    "The snake reaches the food.",
+  ],
+  question:
+    "What happens?\nOptions:\n0: The snake hits the bound of the grid.\n1: The snake hits its body.\n2: The snake reaches the food.",
+};
+/** pacman-style: the answer is the option's full text. */
+const textAnswer: ScorableSample = {
+  answer: "B. Blinky is closer to Pac-Man",
+  options: ["A. Pinky is closer to Pac-Man", "B. Blinky is closer to Pac-Man", "C. Both are equidistant"],
+};
+const arrayMc: ScorableSample = {
+  answer: 2,
+  options: [
+    [1, 3],
+    [3, 5],
+    [6, 5],
+  ],
+};
 
 /** [sample, response, expected correct?] — judged by hand. */
 const CASES: Array<[string, ScorableSample, string, boolean]> = [
@@ -62,6 +88,36 @@ const CASES: Array<[string, ScorableSample, string, boolean]> = [
   ["sequence arrows", seq, "Answer: down → right → right → up", true],
   ["sequence wrong order", seq, "The answer is down, right, up, right", false],
   ["sequence too short", seq, "The answer is down, right, right", false],
+  [
+    "numeric options: bare number is the option number",
+    numericMc,
+    "Column 4 has 5 enemies.\nThe answer is 3",
+    true,
+  ],
+  ["numeric options: with period", numericMc, "The answer is 3.", true],
+  ["numeric options: value instead of number", numericMc, "The answer is 5", false],
+  ["numeric options: key and text", numericMc, "The answer is 3: 5", true],
+  ["numeric options: option N", numericMc, "So I pick option 3, which reads 5.", true],
+  ["numeric options: boxed text macro", numericMc, "$\\boxed{\\text{3}}$", true],
+  ["bare line after an earlier cue", numericMc, "The answer is 4? Let me recount.\n\n3", true],
+  ["chatter after the answer line", numericMc, "The answer is 3.\n\nHope this helps!", true],
+  ["zero-based options by number", zeroBased, "The answer is 2", true],
+  ["zero-based options by text", zeroBased, "The answer is The snake reaches the food.", true],
+  ["zero-based wrong text", zeroBased, "The answer is The snake hits its body.", false],
+  ["option-text answer by letter", textAnswer, "The answer is B", true],
+  ["option-text answer by text", textAnswer, "Answer: Blinky is closer to Pac-Man", true],
+  ["option-text answer as printed", textAnswer, "The answer is B. Blinky is closer to Pac-Man", true],
+  ["option-text answer wrong letter", textAnswer, "The answer is A", false],
+  ["array options by tuple", arrayMc, "The tree stands at (3, 5).\nThe answer is (3, 5)", true],
+  ["array options by number", arrayMc, "The answer is 2", true],
+  ["array options wrong tuple", arrayMc, "The answer is (1, 3)", false],
+  ["number word", number, "The answer is seven.", true],
+  [
+    "no number in the answer: no credit from reasoning",
+    number,
+    "I counted 7 cells.\nThe answer is unclear",
+    false,
+  ],
 ];
 
 describe("gameqa scorer", () => {

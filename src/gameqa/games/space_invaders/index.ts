@@ -16,6 +16,8 @@ const spaceInvaders: GameDefinition<SpaceInvadersState> = {
   renderSvg: renderSpaceInvaders,
   parseState,
   tasks: spaceInvadersTasks,
+  // A line left of every column (none on the right edge) and above every area row and the ship's row.
+  gridLines: (s) => ({ vertical: s.total_cols, horizontal: s.enemy_area_rows + 1 }),
 };
 
 export default spaceInvaders;

@@ -1,5 +1,5 @@
 import { svgText } from "../../render/font.js";
-import { line, polygon, rect } from "../../render/svg.js";
+import { polygon, rect } from "../../render/svg.js";
 import type { EnemyColor, SpaceInvadersState } from "./state.js";
 
 /* Layout of the original screen (pixels before down-scaling). */
@@ -25,10 +25,9 @@ const SPRITE = [
   "...##.##...",
 ];
 
-function invader(cx: number, cy: number, fill: string): string {
-  const px = 4;
-  const x0 = cx - ((SPRITE[0]?.length ?? 0) * px) / 2;
-  const y0 = cy - (SPRITE.length * px) / 2;
+function invader(cx: number, cy: number, px: number, fill: string): string {
+  const x0 = Math.round(cx - ((SPRITE[0]?.length ?? 0) * px) / 2);
+  const y0 = Math.round(cy - (SPRITE.length * px) / 2);
   const out: string[] = [];
   SPRITE.forEach((row, r) => {
     // One rect per horizontal run keeps the SVG small.
@@ -46,52 +45,50 @@ function invader(cx: number, cy: number, fill: string): string {
   return out.join("");
 }
 
-function ship(cx: number, cy: number): string {
+function ship(cx: number, cy: number, k: number): string {
   return (
     polygon(
       [
-        [cx, cy - 18],
-        [cx + 8, cy - 4],
-        [cx - 8, cy - 4],
+        [cx, cy - 18 * k],
+        [cx + 8 * k, cy - 4 * k],
+        [cx - 8 * k, cy - 4 * k],
       ],
       "#ff9f1a",
     ) +
-    rect(cx - 24, cy - 4, 48, 14, "#ff9f1a") +
-    rect(cx - 4, cy - 24, 8, 8, "#ffd27a")
+    rect(Math.round(cx - 24 * k), Math.round(cy - 4 * k), Math.round(48 * k), Math.round(14 * k), "#ff9f1a") +
+    rect(Math.round(cx - 4 * k), Math.round(cy - 24 * k), Math.round(8 * k), Math.round(8 * k), "#ffd27a")
   );
 }
 
+/**
+ * The screen is laid out in the original's pixels and scaled down as the original does, but drawn
+ * directly at the output size: every grid line is a 1-pixel rectangle on a whole pixel, so none
+ * fades or vanishes when a 70-pixel column becomes 51.5 pixels (a scaled 1-unit hairline did).
+ */
 export function renderSpaceInvaders(s: SpaceInvadersState): string {
   const width = LEFT + COL_W * s.total_cols;
   const height = (s.enemy_area_rows + 1) * ROW_H + TOP;
-  const scale = width * height > MAX_AREA ? Math.sqrt(MAX_AREA / (width * height)) : 1;
-  const outW = Math.round(width * scale);
-  const outH = Math.round(height * scale);
-  const parts: string[] = [rect(0, 0, width, height, "#000000")];
+  const k = width * height > MAX_AREA ? Math.sqrt(MAX_AREA / (width * height)) : 1;
+  const outW = Math.round(width * k);
+  const outH = Math.round(height * k);
+  const colX = (c: number): number => Math.round((LEFT + (c - 1) * COL_W) * k);
+  const rowY = (r: number): number => Math.round((TOP + (r - 1) * ROW_H) * k);
+  const parts: string[] = [rect(0, 0, outW, outH, "#000000")];
+  for (let c = 1; c <= s.total_cols; c++) parts.push(rect(colX(c), 0, 1, outH, "#ffffff"));
+  for (let r = 1; r <= s.enemy_area_rows + 1; r++) parts.push(rect(0, rowY(r), outW, 1, "#ffffff"));
+  const label = { size: 22 * k, color: LABEL, weight: 3 * k };
   for (let c = 1; c <= s.total_cols; c++)
-    parts.push(line(LEFT + (c - 1) * COL_W, 0, LEFT + (c - 1) * COL_W, height, "#ffffff", 1));
+    parts.push(svgText(String(c), (LEFT + (c - 0.5) * COL_W) * k, 30 * k, label));
   for (let r = 1; r <= s.enemy_area_rows + 1; r++)
-    parts.push(line(0, TOP + (r - 1) * ROW_H, width, TOP + (r - 1) * ROW_H, "#ffffff", 1));
-  for (let c = 1; c <= s.total_cols; c++) {
-    parts.push(
-      svgText(String(c), LEFT + (c - 1) * COL_W + COL_W / 2, 30, { size: 22, color: LABEL, weight: 3 }),
-    );
-  }
-  for (let r = 1; r <= s.enemy_area_rows + 1; r++) {
-    parts.push(
-      svgText(String(r), 20, TOP + (r - 1) * ROW_H + ROW_H / 2, { size: 22, color: LABEL, weight: 3 }),
-    );
-  }
+    parts.push(svgText(String(r), 20 * k, (TOP + (r - 0.5) * ROW_H) * k, label));
+  const px = Math.max(2, Math.round(4 * k));
   for (const e of s.enemies) {
-    parts.push(
-      invader(LEFT + (e.y - 1) * COL_W + COL_W / 2, TOP + (e.x - 1) * ROW_H + ROW_H / 2, ENEMY_FILL[e.color]),
-    );
+    const cx = (LEFT + (e.y - 0.5) * COL_W) * k;
+    const cy = (TOP + (e.x - 0.5) * ROW_H) * k;
+    parts.push(invader(cx, cy, px, ENEMY_FILL[e.color]));
   }
-  parts.push(
-    ship(LEFT + (s.ship_col - 1) * COL_W + COL_W / 2, TOP + s.enemy_area_rows * ROW_H + ROW_H / 2 + 4),
-  );
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}" viewBox="0 0 ${width} ${height}">` +
-    `${parts.join("")}</svg>`
-  );
+  const shipX = (LEFT + (s.ship_col - 0.5) * COL_W) * k;
+  const shipY = (TOP + (s.enemy_area_rows + 0.5) * ROW_H + 4) * k;
+  parts.push(ship(shipX, shipY, k));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${outW}" height="${outH}" viewBox="0 0 ${outW} ${outH}">${parts.join("")}</svg>`;
 }

@@ -3,14 +3,16 @@
  * sample is drawn as fill-in (answer = the number) or multiple choice (answer = 1-based option).
  */
 import { lastMatch } from "../../parse.js";
-import type {
-  ConformResult,
-  GameQASample,
-  GeneratedQuestion,
-  Level,
-  QaType,
-  Rng,
-  TaskDefinition,
+import {
+  type ConformResult,
+  type GameQASample,
+  type GeneratedQuestion,
+  type Level,
+  type QaType,
+  type Rng,
+  skipTask,
+  type TaskDefinition,
+  type TaskSkip,
 } from "../../types.js";
 import {
   bestTwoShots,
@@ -95,7 +97,7 @@ function task(
   build: (
     s: SpaceInvadersState,
     rng: Rng,
-  ) => { question: string; c: Computed; step: number | "fixed" } | null,
+  ) => { question: string; c: Computed; step: number | "fixed" } | TaskSkip,
   recompute: (s: SpaceInvadersState, question: string) => number | string,
 ): TaskDefinition<SpaceInvadersState> {
   return {
@@ -105,9 +107,10 @@ function task(
     qaType,
     qaLevel,
     answerFormat: "number",
+    answerForms: ["number", "option-index"],
     generate({ state, rng }) {
       const b = build(state, rng);
-      if (!b) return null;
+      if ("skip" in b) return b;
       const step = b.step;
       return emit(rng, b.question, b.c, (r) =>
         step === "fixed" ? [0, 10, 20, 30] : windowOptions(r, b.c.value, step),
@@ -390,7 +393,8 @@ export const spaceInvadersTasks: TaskDefinition<SpaceInvadersState>[] = [
     "Hard",
     (s, rng) => {
       const gap = borderGaps(s);
-      if (gap.left === 0 && gap.right === 0) return null;
+      if (gap.left === 0 && gap.right === 0)
+        return skipTask("the formation touches both borders, so it cannot drift");
       // The enemies move away from a border they touch; the horizon never pushes them off the board.
       const drift: Drift =
         gap.left === 0 ? "right" : gap.right === 0 ? "left" : rng.chance(0.5) ? "left" : "right";

@@ -16,6 +16,8 @@ const wordSearch: GameDefinition<WordSearchState> = {
   renderSvg: renderWordSearch,
   parseState,
   tasks: wordSearchTasks,
+  // The letter grid plus a header row and column of numbers, all ruled.
+  gridLines: (s) => ({ vertical: s.size + 2, horizontal: s.size + 2 }),
 };
 
 export default wordSearch;

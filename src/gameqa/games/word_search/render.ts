@@ -1,5 +1,5 @@
 import { svgText } from "../../render/font.js";
-import { line, svgDocument } from "../../render/svg.js";
+import { rect, svgDocument } from "../../render/svg.js";
 import type { WordSearchState } from "./state.js";
 
 const CELL = 50;
@@ -8,8 +8,10 @@ const CELL = 50;
 export function renderWordSearch(s: WordSearchState): string {
   const side = (s.size + 1) * CELL;
   const parts: string[] = [];
+  // 1-pixel rules on whole pixels; the outer right and bottom rules sit on the last pixel, inside the image.
   for (let i = 0; i <= s.size + 1; i++) {
-    parts.push(line(i * CELL, 0, i * CELL, side, "#000", 1), line(0, i * CELL, side, i * CELL, "#000", 1));
+    const at = Math.min(i * CELL, side - 1);
+    parts.push(rect(at, 0, 1, side, "#000000"), rect(0, at, side, 1, "#000000"));
   }
   for (let i = 0; i < s.size; i++) {
     parts.push(svgText(String(i + 1), CELL / 2, (i + 1.5) * CELL, { size: 16, color: "#555", weight: 2 }));

@@ -4,12 +4,14 @@
  * published example has ids 0-2 only). All multiple choice with 1-based answers, coordinates 1-based.
  */
 import { lastMatch } from "../../parse.js";
-import type {
-  ConformResult,
-  GameQASample,
-  GeneratedQuestion,
-  OptionValue,
-  TaskDefinition,
+import {
+  type ConformResult,
+  type GameQASample,
+  type GeneratedQuestion,
+  type OptionValue,
+  skipTask,
+  type TaskDefinition,
+  type TaskSkip,
 } from "../../types.js";
 import { DIRECTIONS, type DirectionName, directionsFrom, letterCells, occurrences, step } from "./logic.js";
 import type { WordSearchState } from "./state.js";
@@ -149,12 +151,12 @@ const wordDirection: TaskDefinition<WordSearchState> = {
   qaType: "Target Perception",
   qaLevel: "Medium",
   answerFormat: "option-index",
-  generate({ state, rng }): GeneratedQuestion | null {
+  generate({ state, rng }): GeneratedQuestion | TaskSkip {
     // Only hidden words whose start cell spells them in exactly one direction.
     const ok = (state.words ?? []).filter(
       (w) => directionsFrom(state.grid, w.word, [w.row, w.col]).length === 1,
     );
-    if (ok.length === 0) return null;
+    if (ok.length === 0) return skipTask("no hidden word reads in exactly one direction from its start");
     const w = rng.pick(ok);
     const { text } = directionAnalysis(state, w.word, [w.row, w.col]);
     const options = rng.shuffle(DIRECTION_NAMES);
@@ -192,10 +194,10 @@ const findWord: TaskDefinition<WordSearchState> = {
   qaType: "Target Perception",
   qaLevel: "Hard",
   answerFormat: "option-index",
-  generate({ state, rng }): GeneratedQuestion | null {
+  generate({ state, rng }): GeneratedQuestion | TaskSkip {
     // Only words that can be read in exactly one place and direction.
     const ok = (state.words ?? []).filter((w) => occurrences(state.grid, w.word).length === 1);
-    if (ok.length === 0) return null;
+    if (ok.length === 0) return skipTask("no hidden word occurs exactly once in the grid");
     const w = rng.pick(ok);
     const correct = locationText(w.row, w.col, w.direction);
     // Distractors start on cells holding the first letter (the places a reader would try), in wrong directions.

@@ -1,0 +1,221 @@
+/**
+ * How to run each original Code2Logic generator (tongjingqi/Code2Logic `src/<game>/`) for about N
+ * samples, for `npm run bench:gameqa`. One entry per game. Most originals hard-code their size in
+ * the script; `patch` rewrites that constant in the bench's scratch copy (the bench fails loudly when
+ * the text to patch is not found). `perUnit` is how many samples one unit makes (measured by running
+ * each original with a small size); the bench reads the true count from the data file it wrote.
+ * `shared` says whether the original asks several questions per image, so our side runs with
+ * shared boards (several questions per image) or `--no-share-boards` (one image per sample) alike.
+ */
+export interface OriginalGenerator {
+  game: string;
+  /** Python script, run in a scratch copy of `src/<game>/` (published `*_example` folders removed). */
+  script?: string;
+  /** Command-line arguments for `units` units. */
+  args?: (units: number) => string[];
+  /** [file, exact text, replacement for `units`]: for originals that hard-code their size. */
+  patch?: (units: number) => [file: string, find: string, replace: string];
+  /** The data file the original writes, relative to its folder. */
+  dataFile?: string;
+  /** Samples one unit makes. */
+  perUnit?: number;
+  /** Several questions per image in the original. */
+  shared?: boolean;
+  /** Why the bench does not run this original. */
+  cannotRun?: string;
+}
+
+const at = (file: string, find: string, replace: (u: number) => string) => (u: number) =>
+  [file, find, replace(u)] as [string, string, string];
+
+export const ORIGINALS: OriginalGenerator[] = [
+  {
+    game: "sudoku",
+    script: "data_generator.py",
+    args: (u) => [String(u), "--output_dir", "out"],
+    dataFile: "out/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "tictactoe",
+    script: "main.py",
+    args: (u) => ["--num", String(u)],
+    dataFile: "tictactoe_dataset/data.json",
+    perUnit: 3,
+    shared: true,
+  },
+  { game: "maze", cannotRun: "the original is a Java/Gradle project (needs a JDK and Gradle downloads)" },
+  {
+    game: "lifegame",
+    script: "generate_dataset.py",
+    patch: at("generate_dataset.py", "    generate_dataset(500)", (u) => `    generate_dataset(${u})`),
+    dataFile: "lifegame_dataset/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "langton_ant",
+    script: "dataset_generator.py",
+    patch: at(
+      "dataset_generator.py",
+      "generate_dataset(dataset_size=56,",
+      (u) => `generate_dataset(dataset_size=${u},`,
+    ),
+    dataFile: "data.json",
+    perUnit: 9,
+    shared: true,
+  },
+  {
+    game: "tetris",
+    script: "main.py",
+    args: (u) => ["--num_grids", String(u), "--output_dir", "out"],
+    dataFile: "out/data.json",
+    perUnit: 32,
+    shared: false,
+  },
+  {
+    game: "3DReconstruction",
+    script: "main.py",
+    args: (u) => ["--total", String(u)],
+    dataFile: "reconstruction_dataset/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "space_invaders",
+    script: "main.py",
+    args: (u) => ["--num-qa", String(u), "--output-dir", "out", "--cover-exist"],
+    dataFile: "out/data.json",
+    perUnit: 2,
+    shared: true,
+  },
+  {
+    game: "minesweeper",
+    script: "main.py",
+    patch: at("main.py", "num_samples = 10 ", (u) => `num_samples = ${u} `),
+    dataFile: "minesweeper_dataset_example/data.json",
+    perUnit: 30,
+    shared: true,
+  },
+  {
+    game: "word_search",
+    script: "main.py",
+    patch: at("main.py", "generate_dataset(num_problems=5000)", (u) => `generate_dataset(num_problems=${u})`),
+    dataFile: "word_search_dataset/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "2d_turing_machine",
+    script: "main.py",
+    patch: at("main.py", "    num_boards = 500 ", (u) => `    num_boards = ${u} `),
+    dataFile: "2d_turing_machine_dataset/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "3d_maze",
+    script: "main.py",
+    patch: at("main.py", "    generate_mixed_dataset(15)", (u) => `    generate_mixed_dataset(${u})`),
+    dataFile: "3d_maze_dataset/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "hue",
+    script: "main.py",
+    patch: at(
+      "main.py",
+      "    dataset = generate_dataset(5000)",
+      (u) => `    dataset = generate_dataset(${u})`,
+    ),
+    dataFile: "hue_dataset/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "pacman",
+    script: "main.py",
+    patch: at("main.py", "    num_samples_per_level = 2 ", (u) => `    num_samples_per_level = ${u} `),
+    dataFile: "pacman_dataset_example/data.json",
+    perUnit: 30,
+    shared: true,
+  },
+  {
+    game: "rubiks_cube",
+    script: "main.py",
+    patch: at("main.py", "generate_dataset(num_cubes=116)", (u) => `generate_dataset(num_cubes=${u})`),
+    dataFile: "rubiks_cube_dataset/data.json",
+    perUnit: 4.3,
+    shared: true,
+  },
+  {
+    game: "snake",
+    script: "gen_qa.py",
+    // The original draws qa_num / 5 questions of each of its 5 kinds: keep it a multiple of 5.
+    patch: at("gen_qa.py", "\nqa_num=20\n", (u) => `\nqa_num=${5 * Math.ceil(u / 5)}\n`),
+    dataFile: "snake_dataset/data.json",
+    perUnit: 1,
+    shared: false,
+  },
+  {
+    game: "sokoban",
+    script: "main.py",
+    patch: at("main.py", "generate_dataset(num_boards=3)", (u) => `generate_dataset(num_boards=${u})`),
+    dataFile: "sokoban_dataset/data.json",
+    perUnit: 4.7,
+    shared: true,
+  },
+  {
+    game: "star-battle",
+    script: "star-battle.py",
+    patch: at("star-battle.py", "    num_puzzles= 1 ", (u) => `    num_puzzles= ${u} `),
+    dataFile: "star-battle_dataset/data.json",
+    perUnit: 12,
+    shared: true,
+  },
+  {
+    game: "tents",
+    script: "tents_generator.py",
+    patch: at("tents_generator.py", "\nnum_puzzles = 24 ", (u) => `\nnum_puzzles = ${u} `),
+    dataFile: "tents_dataset/data.json",
+    perUnit: 21,
+    shared: true,
+  },
+  {
+    game: "zuma",
+    script: "gene_dataset.py",
+    patch: at("gene_dataset.py", "    dataset_size = 100\n", (u) => `    dataset_size = ${u}\n`),
+    dataFile: "data.json",
+    perUnit: 5,
+    shared: true,
+  },
+];
+
+/**
+ * Stand-in for the `tqdm` progress-bar package, which some originals import only to draw progress
+ * bars; put on PYTHONPATH when the interpreter lacks it. Our own few lines.
+ */
+export const TQDM_SHIM = `class tqdm:
+    def __init__(self, iterable=None, *args, **kwargs):
+        self.iterable = iterable
+    def __iter__(self):
+        return iter(self.iterable if self.iterable is not None else [])
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        return False
+    def update(self, *args, **kwargs):
+        pass
+    def set_description(self, *args, **kwargs):
+        pass
+    def set_postfix(self, *args, **kwargs):
+        pass
+    def write(self, *args, **kwargs):
+        pass
+    def close(self):
+        pass
+def trange(*args, **kwargs):
+    return tqdm(range(*args))
+`;
