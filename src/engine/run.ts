@@ -16,7 +16,7 @@ import type {
   TaskState,
 } from "../core/types.js";
 import type { Model } from "../providers/model.js";
-import type { RunManifest, RunStore } from "../store/run-store.js";
+import { type RunManifest, type RunStore, storeWriteError } from "../store/run-store.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { hashValue } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
@@ -303,7 +303,7 @@ async function runUnits(
     else if (error === undefined) store.setStatus(runId, "interrupted", interruptReason(outer));
   } catch (err) {
     // A failing database is reported by the error that stopped the run (runEval marks it interrupted).
-    if (error === undefined) throw err;
+    if (error === undefined) throw storeWriteError(err, store.path);
   }
   if (error !== undefined && !outer.aborted) throw error;
   return { runId, ran, failed, interrupted, summary };

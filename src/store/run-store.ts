@@ -45,7 +45,7 @@ export type {
   StoredScore,
 } from "./records.js";
 export { scoreToNumber } from "./records.js";
-export { STORE_FAILURE_EXIT, StoreWriteError } from "./write-failure.js";
+export { STORE_FAILURE_EXIT, StoreWriteError, storeWriteError } from "./write-failure.js";
 
 export function defaultDbPath(): string {
   return resolve(process.env.ASSAY_DB ?? ".assay/assay.db");
