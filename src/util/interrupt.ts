@@ -21,15 +21,20 @@ export class Interrupted extends Error {
   }
 }
 
-/** Exit code for work stopped through `signal`: 143 after SIGTERM, else 130. */
-export function interruptExitCode(signal: AbortSignal): number {
-  return signal.reason instanceof Interrupted ? signal.reason.exitCode : SIGNAL_EXIT_CODES.SIGINT;
+/** The signal that last stopped work in this process (for commands that set their exit code later). */
+let lastStop: StopSignal = "SIGINT";
+
+/** Exit code for work stopped through `signal` (or, without one, by the last signal): 143 after SIGTERM, else 130. */
+export function interruptExitCode(signal?: AbortSignal): number {
+  if (signal?.reason instanceof Interrupted) return signal.reason.exitCode;
+  return SIGNAL_EXIT_CODES[lastStop];
 }
 
 export async function withInterrupts<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = (name: StopSignal): void => {
     if (!controller.signal.aborted) {
+      lastStop = name;
       process.stderr.write(`\nstopping: ${what} (${name}; send it again to quit at once)\n`);
       controller.abort(new Interrupted(name));
     } else {
