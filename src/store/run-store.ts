@@ -76,6 +76,7 @@ export class RunStore implements ResponseCache {
    */
   onWriteFailure: ((err: StoreWriteError) => void) | undefined;
   writeFailure: StoreWriteError | undefined;
+  private undelivered: StoreWriteError | undefined;
 
   constructor(path: string = defaultDbPath(), opts: { readonly?: boolean } = {}) {
     this.path = path;
@@ -320,7 +321,9 @@ export class RunStore implements ResponseCache {
     } catch (err) {
       const failure = storeWriteError(err, this.path);
       this.writeFailure ??= failure;
-      this.onWriteFailure?.(failure);
+      // Without a listener, the next flush() (or close()) throws it, so a caller still learns of it.
+      if (this.onWriteFailure) this.onWriteFailure(failure);
+      else this.undelivered = failure;
     }
   }
 
@@ -334,7 +337,12 @@ export class RunStore implements ResponseCache {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
-    if (this.pending.length === 0 && this.pendingCache.size === 0) return;
+    const undelivered = this.undelivered;
+    this.undelivered = undefined;
+    if (this.pending.length === 0 && this.pendingCache.size === 0) {
+      if (undelivered) throw undelivered;
+      return;
+    }
     const results = this.pending;
     const cacheRows = this.pendingCache;
     this.pending = [];
@@ -347,6 +355,7 @@ export class RunStore implements ResponseCache {
       this.writeFailure ??= failure;
       throw failure;
     }
+    if (undelivered) throw undelivered;
   }
 
   /** After a failed batch: every result in its own transaction; stops at the first database failure. */

@@ -50,6 +50,18 @@ describe("store write failures", () => {
     store.close();
   });
 
+  test("without a listener, a failure in the flush timer is thrown by the next flush", async () => {
+    const path = join(tempDir(), "unheard.db");
+    const store = new FullDiskStore(path);
+    store.createRun(manifest);
+    store.full = true;
+    store.addResult("r", result("a"));
+    await sleep(store.flushIntervalMs * 4);
+    assert.throws(() => store.flush(), /disk full/);
+    store.flush();
+    store.close();
+  });
+
   test("one result that cannot be serialised does not take its batch with it", async () => {
     const store = new RunStore(join(tempDir(), "poison.db"));
     store.createRun(manifest);
