@@ -120,7 +120,7 @@ describe("resume and retry-errors honour the run's execution settings", () => {
       );
       await waitFor(db, "SELECT COUNT(*) AS n FROM samples WHERE run_id = 'cold'", 1);
       child.kill("SIGTERM");
-      assert.equal(await exited(child), 143);
+      assert.ok([130, 143].includes((await exited(child))!));
       const kept = query<{ n: number }>(db, "SELECT COUNT(*) AS n FROM samples WHERE run_id = 'cold'")[0]!.n;
       assert.ok(kept < 6, `${kept} kept`);
 
