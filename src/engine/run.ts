@@ -168,7 +168,12 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
     throw loopError;
   } finally {
     store.onWriteFailure = previousOnFailure;
-    if (loopError !== undefined) store.trySetStatus(runId, "interrupted", redact(errorMessage(loopError)));
+    if (loopError !== undefined) {
+      const marked = store.trySetStatus(runId, "interrupted", redact(errorMessage(loopError)));
+      if (!marked && loopError instanceof Error)
+        loopError.message +=
+          "; the run could not even be marked interrupted (it shows as running until resumed)";
+    }
     lease.release();
   }
 }
