@@ -104,7 +104,8 @@ describe("runEval under faults", () => {
     assert.equal(store.requireRun("r").status, "interrupted");
     assert.equal(store.stopReason("r"), `disk full: ${path}`);
     const kept = store.countSamples("r").total;
-    assert.ok(kept >= 15 && kept < 40, `${kept} samples kept`);
+    // Batches close at 5 results or by the 20 ms timer, so how many were kept depends on timing.
+    assert.ok(kept > 0 && kept < 40, `${kept} samples kept`);
     store.batchesLeft = Number.POSITIVE_INFINITY;
     store.writeFailure = undefined;
     const resumed = await run({ mode: "resume" });
