@@ -626,8 +626,12 @@ export class RunStore implements ResponseCache {
   }
 
   close(): void {
+    // A write failure already reported must not be replaced by the same failure again on the way out.
+    const reported = this.writeFailure;
     try {
       if (this.stmts) this.flush();
+    } catch (err) {
+      if (!reported) throw err;
     } finally {
       this.db.close();
     }
