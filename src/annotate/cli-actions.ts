@@ -10,7 +10,7 @@ import type { RunRow, RunStore } from "../store/run-store.js";
 import "../tasks/index.js";
 import type { RefineHook } from "../tasks/annotation.js";
 import { UserError } from "../util/errors.js";
-import { withInterrupts } from "../util/interrupt.js";
+import { interruptExitCode, withInterrupts } from "../util/interrupt.js";
 import { runIdFragment } from "../util/run-id.js";
 import {
   disagreements,
@@ -317,7 +317,7 @@ function interruptedRejudge(runId: string): void {
     `interrupted: run ${runId} is unfinished. Run the same command again to finish it; ` +
       "the judge calls that finished are answered from the cache.\n",
   );
-  process.exitCode = 130;
+  process.exitCode = interruptExitCode();
 }
 
 function restartedRejudge(runId: string): void {

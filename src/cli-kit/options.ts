@@ -26,6 +26,38 @@ export function numberOption(name: string, min: number, max = Number.POSITIVE_IN
   };
 }
 
+/** One of a fixed set of words (e.g. `--progress auto|tty|plain|silent`). */
+export function choiceOption<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`${name} must be one of ${choices.join(", ")}, got "${value}"`);
+    return value as T;
+  };
+}
+
+/**
+ * An absolute http(s) URL, checked in the action rather than by commander (whose message would repeat
+ * the raw value, password included); the error never repeats a user:password part.
+ */
+export function requireHttpUrl(name: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+    throw new UserError(
+      `${name} must be an http(s) URL such as http://localhost:8000/v1, got "${withoutUserinfo(value)}"`,
+    );
+  return value;
+}
+
+/** The text with any "user:password@" after "//" replaced by "***@". */
+function withoutUserinfo(text: string): string {
+  return text.replace(/\/\/[^@\s]*@/g, "//***@");
+}
+
 /** The same check for values that do not come through commander (environment variables, files). */
 export function parseIntIn(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   try {

@@ -4,8 +4,9 @@
  */
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { UserError } from "../util/errors.js";
+import { errorMessage, UserError } from "../util/errors.js";
 import { downloadToCache, isUrl } from "./download.js";
+import { checkRecordBounds } from "./limits.js";
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -49,8 +50,10 @@ async function* readJsonl(path: string, name: string): AsyncGenerator<LocatedRec
   });
   let lineNo = 0;
   let index = 0;
-  for await (const line of lines) {
+  for await (const raw of lines) {
     lineNo++;
+    // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the first record.
+    const line = lineNo === 1 ? withoutBom(raw) : raw;
     if (line.trim() === "") continue;
     let value: unknown;
     try {
@@ -63,12 +66,13 @@ async function* readJsonl(path: string, name: string): AsyncGenerator<LocatedRec
         `${name}:${lineNo}: expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`,
       );
     }
+    checkRecordBounds(value, `${name}:${lineNo}`);
     yield { record: value as JsonRecord, where: `${name}:${lineNo}`, index: index++ };
   }
 }
 
 async function* readJson(path: string, name: string): AsyncGenerator<LocatedRecord> {
-  const text = readFileSync(path, "utf8");
+  const text = withoutBom(readFileSync(path, "utf8"));
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -90,8 +94,13 @@ async function* readJson(path: string, name: string): AsyncGenerator<LocatedReco
     const rec = items[i];
     if (rec === null || typeof rec !== "object" || Array.isArray(rec))
       throw new UserError(`${name}[${i}]: expected a JSON object`);
+    checkRecordBounds(rec, `${name}[${i}]`);
     yield { record: rec as JsonRecord, where: `${name}[${i}]`, index: i };
   }
+}
+
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Line number of a JSON.parse error, from the "position N" in V8's message. */
@@ -113,21 +122,27 @@ async function* readParquet(path: string, name: string): AsyncGenerator<LocatedR
     const metadata = await parquetMetadataAsync(file);
     rows = Number(metadata.num_rows);
   } catch (err) {
-    throw new UserError(`${name}: not a readable Parquet file (${(err as Error).message})`);
+    throw new UserError(`${name}: not a readable Parquet file (${errorMessage(err)})`);
   }
   const chunk = 1000;
   for (let start = 0; start < rows; start += chunk) {
-    const objects = (await parquetReadObjects({
-      file,
-      rowStart: start,
-      rowEnd: Math.min(rows, start + chunk),
-    })) as JsonRecord[];
+    const end = Math.min(rows, start + chunk);
+    let objects: JsonRecord[];
+    try {
+      objects = (await parquetReadObjects({ file, rowStart: start, rowEnd: end })) as JsonRecord[];
+    } catch (err) {
+      // A truncated or corrupted file passes the footer check and fails in its pages.
+      throw new UserError(
+        `${name} rows ${start + 1}-${end}: not a readable Parquet file (${errorMessage(err)})`,
+      );
+    }
     for (let i = 0; i < objects.length; i++) {
-      yield {
-        record: normaliseParquetValue(objects[i]) as JsonRecord,
-        where: `${name} row ${start + i + 1}`,
-        index: start + i,
-      };
+      const where = `${name} row ${start + i + 1}`;
+      const record = normaliseParquetValue(objects[i]);
+      if (record === null || typeof record !== "object" || Array.isArray(record))
+        throw new UserError(`${where}: expected a record`);
+      checkRecordBounds(record, where);
+      yield { record: record as JsonRecord, where, index: start + i };
     }
   }
 }

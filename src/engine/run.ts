@@ -16,8 +16,8 @@ import type {
   TaskState,
 } from "../core/types.js";
 import type { Model } from "../providers/model.js";
-import type { RunManifest, RunStore } from "../store/run-store.js";
-import { errorMessage } from "../util/errors.js";
+import { type RunManifest, type RunStore, storeWriteError } from "../store/run-store.js";
+import { errorMessage, UserError } from "../util/errors.js";
 import { hashValue } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
@@ -129,7 +129,7 @@ interface Unit {
 }
 
 export async function runEval(opts: RunOptions): Promise<RunOutcome> {
-  const { store, manifest, task, model, judge } = opts;
+  const { store, manifest, task } = opts;
   // Our own signal: aborted by the caller (Ctrl-C) or by a fatal loop error, so in-flight work stops.
   const outer = opts.signal;
   const stop = new AbortController();
@@ -141,9 +141,57 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   // naming its file and line, instead of halfway through a run that would be left interrupted.
   const subset = manifest.sample ? (await stratifiedSubset(task.dataset, manifest.sample)).ids : undefined;
   const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit);
-  if (opts.mode === "new") store.createRun(manifest);
-  else store.setStatus(runId, "running");
+  if (samples === 0) throw new UserError(`dataset ${task.dataset.name} has no samples: nothing to run`);
+  // One runner per run: a second resume of a running run is refused here, before it changes anything.
+  let loopError: unknown;
+  const fail = (err: unknown) => {
+    loopError ??= err;
+    stop.abort(err);
+  };
+  const lease = store.acquireLease(runId, fail);
+  try {
+    if (opts.mode === "new") store.createRun(manifest);
+    else store.setStatus(runId, "running");
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
+  // A batched commit that fails in the store's timer (disk full, a result that cannot be serialised)
+  // stops the run like any loop error.
+  const previousOnFailure = store.onWriteFailure;
+  store.onWriteFailure = fail;
+  try {
+    return await runUnits(opts, signal, samples, subset, fail, () => loopError);
+  } catch (err) {
+    // Whatever went wrong, the run must not stay "running": mark it, then report the first error.
+    loopError ??= err;
+    throw loopError;
+  } finally {
+    store.onWriteFailure = previousOnFailure;
+    if (loopError !== undefined) {
+      const marked = store.trySetStatus(runId, "interrupted", redact(errorMessage(loopError)));
+      if (!marked && loopError instanceof Error)
+        loopError.message +=
+          "; the run could not even be marked interrupted (it shows as running until resumed)";
+    }
+    lease.release();
+  }
+}
 
+/** Time without giving timers and signals a turn after which the dispatcher yields (see below). */
+const YIELD_EVERY_MS = 20;
+
+async function runUnits(
+  opts: RunOptions,
+  signal: AbortSignal,
+  samples: number,
+  subset: Set<string> | undefined,
+  fail: (err: unknown) => void,
+  loopError: () => unknown,
+): Promise<RunOutcome> {
+  const { store, manifest, task, model, judge } = opts;
+  const runId = manifest.runId;
+  const outer = opts.signal;
   const skip =
     opts.mode === "resume"
       ? store.finishedKeys(runId)
@@ -192,7 +240,6 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
 
   const noCacheRead = opts.mode === "retry-errors";
   const runUnit = async (unit: Unit): Promise<void> => {
-    inFlight++;
     try {
       const result = await solveAndScore(unit, task, model, judge, manifest, signal, noCacheRead);
       if (!result) return; // aborted: leave it for resume
@@ -200,40 +247,76 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
       ran++;
       if (result.error) failed++;
       progress.tick();
-    } finally {
-      inFlight--;
+    } catch (err) {
+      // A store failure (or a bug): stop everyone, keep what finished, report the first error.
+      fail(err);
     }
   };
 
-  const iterator = units();
-  let loopError: unknown;
-  const worker = async () => {
-    try {
-      while (!signal.aborted) {
-        const next = await iterator.next();
-        if (next.done) return;
-        await runUnit(next.value);
-      }
-    } catch (err) {
-      // A dataset error (or a bug): stop everyone, keep what finished, report the first error.
-      loopError ??= err;
-      stop.abort(err);
-    }
+  // One dispatcher pulls units and starts each as a slot frees up, so start-up costs nothing per
+  // unused slot (40,000 workers each awaiting the generator made start-up quadratic). It also gives
+  // timers and signals a turn now and then: a model that answers synchronously would otherwise keep
+  // the loop in microtasks forever, deaf to Ctrl-C and SIGTERM.
+  const concurrency = Math.max(1, opts.concurrency);
+  let slotFreed: (() => void) | undefined;
+  const finishUnit = () => {
+    inFlight--;
+    const wake = slotFreed;
+    slotFreed = undefined;
+    wake?.();
   };
+  const iterator = units();
+  let lastYield = performance.now();
   try {
-    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+    while (!signal.aborted) {
+      if (inFlight >= concurrency) {
+        await new Promise<void>((resolve) => (slotFreed = resolve));
+        continue;
+      }
+      const next = await iterator.next();
+      if (next.done) break;
+      inFlight++;
+      void runUnit(next.value).finally(finishUnit);
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+  } catch (err) {
+    // A dataset error (or a bug) while pulling units.
+    fail(err);
+  }
+  try {
+    while (inFlight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
   } finally {
     clearInterval(detailTimer);
     updateDetail();
     progress.finish();
-    store.flush();
   }
-  const interrupted = outer.aborted || loopError !== undefined;
+  try {
+    store.flush();
+  } catch (err) {
+    fail(err);
+  }
+  await iterator.return(undefined).catch(() => undefined);
+  const error = loopError();
+  const interrupted = outer.aborted || error !== undefined;
   const summary = computeSummary(store, manifest, task.groupBy);
-  store.setSummary(runId, summary);
-  store.setStatus(runId, interrupted ? "interrupted" : "completed");
-  if (loopError !== undefined && !outer.aborted) throw loopError;
+  try {
+    store.setSummary(runId, summary);
+    if (!interrupted) store.setStatus(runId, "completed");
+    else if (error === undefined) store.setStatus(runId, "interrupted", interruptReason(outer));
+  } catch (err) {
+    // A failing database is reported by the error that stopped the run (runEval marks it interrupted).
+    if (error === undefined) throw storeWriteError(err, store.path);
+  }
+  if (error !== undefined && !outer.aborted) throw error;
   return { runId, ran, failed, interrupted, summary };
+}
+
+/** The reason recorded for an interrupted run: the caller's abort reason (e.g. "interrupted by SIGTERM"). */
+function interruptReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : "interrupted";
 }
 
 /** Samples the run will use (up to `limit`), every one parsed and checked on the way. */

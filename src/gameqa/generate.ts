@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
+import { interruptExitCode } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { DataWriter } from "./data-writer.js";
 import { FileThread } from "./file-thread.js";
@@ -144,7 +145,7 @@ function removeAbandonedStaging(outDir: string): void {
 
 const interrupted = (outDir: string): UserError =>
   new UserError(`interrupted: nothing was written to ${outDir} (an earlier dataset there is unchanged)`, {
-    exitCode: 130,
+    exitCode: interruptExitCode(),
   });
 
 function publish(staging: string, outDir: string, dataName: string): void {

@@ -3,7 +3,7 @@ import { printJson } from "../cli-kit/output.js";
 import { openStore } from "../cli-kit/store.js";
 import { evaluate } from "../evaluate.js";
 import { UserError } from "../util/errors.js";
-import { withInterrupts } from "../util/interrupt.js";
+import { interruptExitCode, withInterrupts } from "../util/interrupt.js";
 import type { PairwiseFlags } from "./cli.js";
 import { formatPairwiseReport, pairwiseReport } from "./report.js";
 import "./task.js";
@@ -39,7 +39,7 @@ export async function pairwiseAction(runs: string[], flags: PairwiseFlags): Prom
     );
     if (outcome.interrupted) {
       process.stderr.write(`pairwise run interrupted: continue with  assay resume ${outcome.runId}\n`);
-      process.exitCode = 130;
+      process.exitCode = interruptExitCode();
       return;
     }
     const report = pairwiseReport(store, outcome.runId, {

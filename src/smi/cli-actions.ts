@@ -147,7 +147,7 @@ export async function runProbe(flags: ProbeFlags): Promise<ProbeSummary> {
   const { createProvider } = await import("../providers/registry.js");
   const { AdaptiveLimiter } = await import("../scheduler/limiter.js");
   const { defaultDbPath, RunStore } = await import("../store/run-store.js");
-  const { withInterrupts } = await import("../util/interrupt.js");
+  const { interruptExitCode, withInterrupts } = await import("../util/interrupt.js");
   const { loadTemplates, mergeOutputs, writeJson } = await import("./probe.js");
   const { probeTriplesOf } = await import("./probe-task.js");
   const { probeTriples } = await import("./probe-run.js");
@@ -208,7 +208,7 @@ export async function runProbe(flags: ProbeFlags): Promise<ProbeSummary> {
         );
       }
     }
-    process.exitCode = outcome.interrupted ? 130 : failed > 0 ? 1 : 0;
+    process.exitCode = outcome.interrupted ? interruptExitCode() : failed > 0 ? 1 : 0;
     const meanAcc = ok.reduce((a, r) => a + r.acc, 0) / Math.max(1, ok.length);
     return { runId: outcome.runId, probed: ok.length, failed, meanAcc, interrupted: outcome.interrupted };
   } finally {

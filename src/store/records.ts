@@ -25,8 +25,22 @@ export interface RunManifest {
   /** The dataset and its content hash, so resume can tell when the file was edited. */
   dataset?: { name: string; sha256: string };
   /** Execution knobs: recorded, but not part of the config hash (they don't change answers). */
-  execution: { concurrency: number; timeoutS?: number; maxRetries: number; cache: boolean };
+  execution: RunExecution;
   configHash: string;
+}
+
+/**
+ * How a run is executed: not part of the config hash (they don't change answers), but the defaults of
+ * every continuation (`resume`, `retry-errors`); a flag given to a continuation replaces the value here.
+ */
+export interface RunExecution {
+  concurrency: number;
+  timeoutS?: number;
+  maxRetries: number;
+  cache: boolean;
+  /** Recorded since these were honoured by continuations; absent in older runs (the defaults apply). */
+  backoffMs?: number;
+  judgeConcurrency?: number;
 }
 
 export interface RunRow {

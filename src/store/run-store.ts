@@ -9,10 +9,11 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { ModelOutput, Score } from "../core/types.js";
 import type { ResponseCache } from "../providers/model.js";
-import { UserError } from "../util/errors.js";
+import { errorMessage, UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
+import { acquireLease, type LeaseOptions, type RunLease } from "./lease.js";
 import {
   json,
   type Rescored,
@@ -31,9 +32,12 @@ import {
   toStoredScore,
 } from "./records.js";
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
+import { type StoreWriteError, storeWriteError } from "./write-failure.js";
 
+export type { RunLease } from "./lease.js";
 export type {
   Rescored,
+  RunExecution,
   RunManifest,
   RunRow,
   SampleResult,
@@ -43,6 +47,7 @@ export type {
   StoredScore,
 } from "./records.js";
 export { scoreToNumber } from "./records.js";
+export { STORE_FAILURE_EXIT, StoreWriteError, storeWriteError } from "./write-failure.js";
 
 export function defaultDbPath(): string {
   return resolve(process.env.ASSAY_DB ?? ".assay/assay.db");
@@ -65,6 +70,15 @@ export class RunStore implements ResponseCache {
   /** Flush when this many results are queued, or after flushIntervalMs. */
   flushEvery = 256;
   flushIntervalMs = 20;
+  /** A runner's lease lives this long without a heartbeat (see lease.ts). */
+  leaseTtlMs = 30_000;
+  /**
+   * Told when a batched commit fails outside any caller (in the flush timer): the run must stop. The
+   * failure is also kept in `writeFailure`, and every later `addResult` throws it.
+   */
+  onWriteFailure: ((err: StoreWriteError) => void) | undefined;
+  writeFailure: StoreWriteError | undefined;
+  private undelivered: StoreWriteError | undefined;
 
   constructor(path: string = defaultDbPath(), opts: { readonly?: boolean } = {}) {
     this.path = path;
@@ -74,16 +88,26 @@ export class RunStore implements ResponseCache {
     } catch (err) {
       throw new UserError(`cannot open run database ${path}: ${(err as Error).message}`);
     }
-    if (!opts.readonly) {
-      this.db.pragma("journal_mode = WAL");
-      // FULL (default): a committed sample survives power loss too; commits are batched, so this costs
-      // little. ASSAY_DB_SYNC=normal trades that for speed: still safe against crashes and kill -9.
-      this.db.pragma(`synchronous = ${process.env.ASSAY_DB_SYNC === "normal" ? "NORMAL" : "FULL"}`);
-      this.db.pragma("busy_timeout = 5000");
-      this.db.exec(SCHEMA_SQL);
-      this.db
-        .prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)")
-        .run(String(SCHEMA_VERSION));
+    try {
+      this.checkSchemaVersion();
+      if (!opts.readonly) {
+        this.db.pragma("journal_mode = WAL");
+        // FULL (default): a committed sample survives power loss too; commits are batched, so this costs
+        // little. ASSAY_DB_SYNC=normal trades that for speed: still safe against crashes and kill -9.
+        this.db.pragma(`synchronous = ${process.env.ASSAY_DB_SYNC === "normal" ? "NORMAL" : "FULL"}`);
+        this.db.pragma("busy_timeout = 5000");
+        this.db.exec(SCHEMA_SQL);
+        this.db
+          .prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)")
+          .run(String(SCHEMA_VERSION));
+      }
+    } catch (err) {
+      this.db.close();
+      if (err instanceof UserError) throw err;
+      const code = (err as { code?: string }).code;
+      if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT")
+        throw new UserError(`${path} is not an Assay run database (${errorMessage(err)})`);
+      throw new UserError(`cannot open run database ${path}: ${errorMessage(err)}`, { cause: err });
     }
     const db = this.db;
     this.stmts = opts.readonly
@@ -107,6 +131,21 @@ export class RunStore implements ResponseCache {
           ),
           touchRun: db.prepare("UPDATE runs SET updated_at = ? WHERE id = ?"),
         };
+  }
+
+  /** A database written by a newer Assay may mean something else by its tables: refuse it. */
+  private checkSchemaVersion(): void {
+    const hasMeta = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+      .pluck()
+      .get();
+    if (!hasMeta) return;
+    const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get();
+    if (stored !== undefined && Number(stored) > SCHEMA_VERSION)
+      throw new UserError(
+        `${this.path} has run-store schema version ${stored}, newer than this Assay's ${SCHEMA_VERSION}: ` +
+          "use the Assay version that wrote it (or a newer one)",
+      );
   }
 
   private get w() {
@@ -185,6 +224,7 @@ export class RunStore implements ResponseCache {
     this.flush();
     this.db.transaction(() => {
       this.db.prepare("DELETE FROM rescore_progress WHERE run_id = ?").run(id);
+      this.db.prepare("DELETE FROM run_stops WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM scores WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM samples WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM runs WHERE id = ?").run(id);
@@ -212,10 +252,49 @@ export class RunStore implements ResponseCache {
     })();
   }
 
-  setStatus(id: string, status: RunRow["status"]): void {
-    this.db
-      .prepare("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?")
-      .run(status, new Date().toISOString(), id);
+  setStatus(id: string, status: RunRow["status"], reason?: string): void {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?").run(status, now, id);
+      if (reason !== undefined)
+        this.db
+          .prepare("INSERT OR REPLACE INTO run_stops (run_id, reason, at) VALUES (?,?,?)")
+          .run(id, reason, now);
+      else this.db.prepare("DELETE FROM run_stops WHERE run_id = ?").run(id);
+    })();
+  }
+
+  /**
+   * `setStatus` when the database may be failing (a full disk): on failure, checkpoint the WAL (which
+   * frees its space) and try once more. Returns false when the status could not be written.
+   */
+  trySetStatus(id: string, status: RunRow["status"], reason?: string): boolean {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        this.setStatus(id, status, reason);
+        return true;
+      } catch {
+        try {
+          this.db.pragma("wal_checkpoint(TRUNCATE)");
+        } catch {
+          // nothing more to free
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Why the run last stopped before completing, if it did. */
+  stopReason(id: string): string | undefined {
+    return this.db.prepare("SELECT reason FROM run_stops WHERE run_id = ?").pluck().get(id) as
+      | string
+      | undefined;
+  }
+
+  /** Claim the run for this process (refused while another runner holds it); see lease.ts. */
+  acquireLease(runId: string, onLost?: (err: Error) => void): RunLease {
+    const opts: LeaseOptions = { ttlMs: this.leaseTtlMs, ...(onLost ? { onLost } : {}) };
+    return acquireLease(this.db, runId, opts);
   }
 
   /** Rewrite a run's manifest (re-scoring records its new judge and scorers); the config hash stays. */
@@ -235,23 +314,75 @@ export class RunStore implements ResponseCache {
 
   /** Queue a finished sample; it is committed within milliseconds (see flushIntervalMs). */
   addResult(runId: string, result: SampleResult): void {
+    if (this.writeFailure?.fatal) throw this.writeFailure;
     (result as SampleResult & { runId: string }).runId = runId;
     this.pending.push(result);
     if (this.pending.length >= this.flushEvery) this.flush();
-    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
+    else this.scheduleFlush();
   }
 
-  /** Commit everything queued, in one transaction. */
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => this.flushFromTimer(), this.flushIntervalMs);
+  }
+
+  /** The timer's flush: nobody could catch a throw here, so a failure is reported, never thrown. */
+  private flushFromTimer(): void {
+    this.flushTimer = undefined;
+    try {
+      this.flush();
+    } catch (err) {
+      const failure = storeWriteError(err, this.path);
+      this.writeFailure ??= failure;
+      // Without a listener, the next flush() (or close()) throws it, so a caller still learns of it.
+      if (this.onWriteFailure) this.onWriteFailure(failure);
+      else this.undelivered = failure;
+    }
+  }
+
+  /**
+   * Commit everything queued, in one transaction. When that fails, each result is tried on its own, so
+   * one result that cannot be stored does not take the others with it; results that were not written
+   * are simply missing (resume runs them again). Throws a StoreWriteError naming the database.
+   */
   flush(): void {
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
-    if (this.pending.length === 0 && this.pendingCache.size === 0) return;
+    const undelivered = this.undelivered;
+    this.undelivered = undefined;
+    if (this.pending.length === 0 && this.pendingCache.size === 0) {
+      if (undelivered) throw undelivered;
+      return;
+    }
     const results = this.pending;
     const cacheRows = this.pendingCache;
     this.pending = [];
     this.pendingCache = new Map();
+    try {
+      this.writeBatch(results, cacheRows);
+    } catch (err) {
+      const failure = storeWriteError(err, this.path);
+      if (!failure.fatal && results.length > 1) this.writeOneByOne(results);
+      this.writeFailure ??= failure;
+      throw failure;
+    }
+    if (undelivered) throw undelivered;
+  }
+
+  /** After a failed batch: every result in its own transaction; stops at the first database failure. */
+  private writeOneByOne(results: SampleResult[]): void {
+    for (const r of results) {
+      try {
+        this.writeBatch([r], new Map());
+      } catch (err) {
+        if (storeWriteError(err, this.path).fatal) return;
+      }
+    }
+  }
+
+  /** One transaction: the results with their scores and blobs, and cached answers. */
+  protected writeBatch(results: SampleResult[], cacheRows: Map<string, string>): void {
     const w = this.w;
     const now = new Date().toISOString();
     const runs = new Set<string>();
@@ -506,11 +637,18 @@ export class RunStore implements ResponseCache {
   put(key: string, output: ModelOutput): void {
     const { cached: _c, ...rest } = output;
     this.pendingCache.set(key, JSON.stringify(redactValue(rest)));
-    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
+    this.scheduleFlush();
   }
 
   close(): void {
-    if (this.stmts) this.flush();
-    this.db.close();
+    // A write failure already reported must not be replaced by the same failure again on the way out.
+    const reported = this.writeFailure;
+    try {
+      if (this.stmts) this.flush();
+    } catch (err) {
+      if (!reported) throw err;
+    } finally {
+      this.db.close();
+    }
   }
 }

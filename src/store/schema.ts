@@ -70,6 +70,19 @@ CREATE TABLE IF NOT EXISTS rescore_progress (
   PRIMARY KEY (run_id, sample_id, epoch)
 ) WITHOUT ROWID;
 
+-- The process running a run, renewed by a heartbeat (store/lease.ts): one runner per run.
+CREATE TABLE IF NOT EXISTS run_leases (
+  run_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,             -- random id of the holding runner
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL      -- ms since the epoch; a lease past it is free
+) WITHOUT ROWID;
+
+-- Why a run last stopped before completing (disk full, a result that could not be stored, a signal).
+CREATE TABLE IF NOT EXISTS run_stops (run_id TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL) WITHOUT ROWID;
+
 -- Response cache keyed by the canonical request (see providers/model.ts cacheKey: request, epoch, scope). Errors never land here.
 CREATE TABLE IF NOT EXISTS response_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;

@@ -4,6 +4,7 @@ import { fieldError, fileDataset, type JsonRecord, requireString } from "../data
 import { choiceScorer } from "../scorers/choice.js";
 import { choiceLetter, DEFAULT_MCQ_TEMPLATE, generate, multipleChoice } from "../solvers/index.js";
 import { registerTask } from "./registry.js";
+import { requirePlaceholders } from "./template-check.js";
 
 /** One record → Sample; `answer` may be a letter ("B") or a 0-based index (1). */
 export function mcqRecordToSample(record: JsonRecord, index: number): Sample {
@@ -60,7 +61,10 @@ registerTask({
       name: "mcq",
       version: "1",
       dataset: fileDataset(String(args.dataset), mcqRecordToSample),
-      solver: [multipleChoice(String(args.template)), generate()],
+      solver: [
+        multipleChoice(requirePlaceholders("mcq", String(args.template), ["question", "choices"])),
+        generate(),
+      ],
       scorers: [choiceScorer()],
       ...(args.group_by ? { groupBy: String(args.group_by).split("|") } : {}),
     };

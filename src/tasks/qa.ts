@@ -3,6 +3,7 @@ import { fieldMapper, fileDataset, parseFieldSpec } from "../dataset/index.js";
 import { exactMatch } from "../scorers/match.js";
 import { generate, promptTemplate } from "../solvers/index.js";
 import { registerTask } from "./registry.js";
+import { requirePlaceholders } from "./template-check.js";
 
 export const QA_TEMPLATE = '{prompt}\n\nGive your final answer on the last line as "ANSWER: <answer>".';
 
@@ -33,7 +34,7 @@ registerTask({
       name: "qa",
       version: "1",
       dataset: fileDataset(String(args.dataset), fieldMapper(spec)),
-      solver: [promptTemplate(String(args.template)), generate()],
+      solver: [promptTemplate(requirePlaceholders("qa", String(args.template), ["prompt"])), generate()],
       scorers: [exactMatch()],
       ...(args.group_by ? { groupBy: String(args.group_by).split("|") } : {}),
     };

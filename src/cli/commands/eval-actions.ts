@@ -1,5 +1,6 @@
 /** What `assay eval`, `assay resume` and `assay retry-errors` do; loaded when one of them runs (see eval.ts). */
 
+import { requireHttpUrl } from "../../cli-kit/options.js";
 import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
@@ -9,17 +10,23 @@ import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf.js";
 import type { Model } from "../../providers/model.js";
-import type { RunManifest, RunStore } from "../../store/run-store.js";
+import {
+  type RunExecution,
+  type RunManifest,
+  type RunStore,
+  StoreWriteError,
+} from "../../store/run-store.js";
 import { createTask, getTaskDefinition } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
-import { withInterrupts } from "../../util/interrupt.js";
+import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { newRunId } from "../../util/run-id.js";
-import type { EvalFlags, ExecFlags } from "./eval.js";
+import type { EvalFlags, ExecFlagKey, ExecFlags } from "./eval.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
 
 /** `assay eval`: a new run. */
 export async function evalCommand(taskName: string, flags: EvalFlags): Promise<void> {
+  checkUrls(flags);
   const args: TaskArgs = { ...flags.taskArg };
   if (flags.dataset !== undefined && flags.data !== undefined)
     throw new UserError("give --dataset or --data, not both");
@@ -89,12 +96,17 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
 export async function continueCommand(
   mode: "resume" | "retry-errors",
   id: string,
-  flags: EvalFlags & { force?: boolean },
+  commandLine: EvalFlags & { force?: boolean },
+  given: ReadonlySet<ExecFlagKey> = new Set(),
 ): Promise<void> {
-  const store = openStore(flags.db);
+  checkUrls(commandLine);
+  const store = openStore(commandLine.db);
   try {
     const run = store.requireRun(id);
-    const m = run.manifest;
+    const stored = run.manifest;
+    // The run's own execution settings, unless this command line gives others (which are recorded).
+    const flags = { ...commandLine, ...continuationExec(stored.execution, commandLine, given) };
+    const m = recordExecution(stored, executionOf(flags));
     const { task } = await createTask(m.task.name, m.task.args);
     task.config = { ...m.generate };
     const cache = flags.cache ? store : undefined;
@@ -145,7 +157,7 @@ export async function continueCommand(
       );
     }
     const manifest = withLaterEndpoints(m, model.provider.endpoint, judge?.provider.endpoint);
-    if (manifest !== m) store.setManifest(m.runId, manifest);
+    if (manifest !== stored) store.setManifest(m.runId, manifest);
     await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode }, flags);
   } finally {
     store.close();
@@ -216,13 +228,48 @@ function withLaterEndpoints(
   };
 }
 
-function executionOf(flags: ExecFlags) {
+function executionOf(flags: ExecFlags): RunExecution {
   return {
     concurrency: flags.concurrency,
     ...(flags.timeout ? { timeoutS: flags.timeout } : {}),
     maxRetries: flags.maxRetries,
     cache: flags.cache,
+    backoffMs: flags.backoffMs,
+    ...(flags.judgeConcurrency !== undefined ? { judgeConcurrency: flags.judgeConcurrency } : {}),
   };
+}
+
+/**
+ * A continuation's execution flags: each one typed on its command line (`given`) wins, every other
+ * comes from the run's manifest; settings older runs did not record keep the command's defaults.
+ */
+function continuationExec(
+  stored: RunExecution,
+  flags: ExecFlags,
+  given: ReadonlySet<ExecFlagKey>,
+): Pick<ExecFlags, ExecFlagKey> {
+  const pick = <K extends ExecFlagKey>(key: K, value: ExecFlags[K]): ExecFlags[K] =>
+    given.has(key) ? flags[key] : value;
+  const timeout = pick("timeout", stored.timeoutS);
+  const judgeConcurrency = pick("judgeConcurrency", stored.judgeConcurrency);
+  return {
+    concurrency: pick("concurrency", stored.concurrency),
+    maxRetries: pick("maxRetries", stored.maxRetries),
+    backoffMs: pick("backoffMs", stored.backoffMs ?? flags.backoffMs),
+    cache: pick("cache", stored.cache),
+    ...(timeout !== undefined ? { timeout } : {}),
+    ...(judgeConcurrency !== undefined ? { judgeConcurrency } : {}),
+  };
+}
+
+/** The manifest with this continuation's execution settings, when they differ (not hashed). */
+function recordExecution(m: RunManifest, execution: RunExecution): RunManifest {
+  return JSON.stringify(execution) === JSON.stringify(m.execution) ? m : { ...m, execution };
+}
+
+function checkUrls(flags: EvalFlags): void {
+  if (flags.modelBaseUrl !== undefined) requireHttpUrl("--model-base-url", flags.modelBaseUrl);
+  if (flags.judgeBaseUrl !== undefined) requireHttpUrl("--judge-base-url", flags.judgeBaseUrl);
 }
 
 function describeMismatch(a: RunManifest, b: RunManifest): string {
@@ -246,10 +293,24 @@ async function execute(
   run: Omit<RunOptions, "concurrency" | "signal" | "progress">,
   flags: ExecFlags,
 ): Promise<void> {
-  const outcome = await withInterrupts("saving finished results", (signal) =>
-    runEval({ ...run, concurrency: flags.concurrency, signal, progress: flags.progress }),
-  );
-  finish(outcome, run.store, flags, run.model, run.judge);
+  let exitCode = 130;
+  const outcome = await withInterrupts("saving finished results", async (signal) => {
+    try {
+      return await runEval({ ...run, concurrency: flags.concurrency, signal, progress: flags.progress });
+    } catch (err) {
+      if (err instanceof StoreWriteError)
+        throw new StoreWriteError(
+          `${err.message}; run ${run.manifest.runId} stopped (finished samples are kept): ` +
+            `fix that, then  assay resume ${run.manifest.runId}`,
+          err.fatal,
+          err,
+        );
+      throw err;
+    } finally {
+      exitCode = interruptExitCode(signal);
+    }
+  });
+  finish(outcome, run.store, flags, run.model, run.judge, exitCode);
 }
 
 function finish(
@@ -258,6 +319,7 @@ function finish(
   flags: ExecFlags,
   model: Model,
   judge: Model | undefined,
+  interruptedExit: number,
 ): void {
   const run = store.requireRun(outcome.runId);
   const counts = store.countSamples(outcome.runId);
@@ -285,5 +347,5 @@ function finish(
       );
     }
   }
-  process.exitCode = outcome.interrupted ? 130 : counts.errors > 0 ? 1 : 0;
+  process.exitCode = outcome.interrupted ? interruptedExit : counts.errors > 0 ? 1 : 0;
 }

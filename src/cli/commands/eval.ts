@@ -1,6 +1,6 @@
 /** `assay eval`, `assay resume`, `assay retry-errors`: start or continue a run (the work is in eval-actions.ts). */
 import type { Command } from "commander";
-import { collectTaskArg, intOption, numberOption } from "../../cli-kit/options.js";
+import { choiceOption, collectTaskArg, intOption, numberOption } from "../../cli-kit/options.js";
 import type { TaskArgs } from "../../core/types.js";
 
 export interface ExecFlags {
@@ -14,6 +14,18 @@ export interface ExecFlags {
   json?: boolean;
   progress: "auto" | "tty" | "plain" | "silent";
 }
+
+/** The execution flags a continuation may take from the run's manifest. */
+export const EXEC_FLAG_KEYS = [
+  "concurrency",
+  "judgeConcurrency",
+  "timeout",
+  "maxRetries",
+  "backoffMs",
+  "cache",
+] as const satisfies ReadonlyArray<keyof ExecFlags>;
+
+export type ExecFlagKey = (typeof EXEC_FLAG_KEYS)[number];
 
 export interface EvalFlags extends ExecFlags {
   model?: string;
@@ -39,35 +51,53 @@ export interface EvalFlags extends ExecFlags {
   judgeMaxTokens?: number;
 }
 
+/** Bounds of the numeric flags: wide enough for any real use, narrow enough to catch a typo like 1e9. */
+export const LIMITS = {
+  concurrency: 100_000,
+  timeoutS: 86_400,
+  maxRetries: 100,
+  backoffMs: 600_000,
+  epochs: 10_000,
+  maxTokens: 10_000_000,
+  temperature: 10,
+} as const;
+
+export const PROGRESS_MODES = ["auto", "tty", "plain", "silent"] as const;
+
 function addExecOptions(cmd: Command): Command {
   return cmd
     .option(
       "--concurrency <n>",
       "samples in flight at once (and the model's connection limit)",
-      intOption("--concurrency", 1),
+      intOption("--concurrency", 1, LIMITS.concurrency),
       16,
     )
     .option(
       "--judge-concurrency <n>",
       "connection limit for the judge (default: --concurrency)",
-      intOption("--judge-concurrency", 1),
+      intOption("--judge-concurrency", 1, LIMITS.concurrency),
     )
-    .option("--timeout <seconds>", "per-request timeout", numberOption("--timeout", 0.001))
+    .option("--timeout <seconds>", "per-request timeout", numberOption("--timeout", 0.001, LIMITS.timeoutS))
     .option(
       "--max-retries <n>",
       "retries per request for 429/5xx/timeouts/malformed replies",
-      intOption("--max-retries", 0),
+      intOption("--max-retries", 0, LIMITS.maxRetries),
       6,
     )
     .option(
       "--backoff-ms <ms>",
       "first retry delay; doubles each retry, with jitter",
-      intOption("--backoff-ms", 0),
+      intOption("--backoff-ms", 0, LIMITS.backoffMs),
       1000,
     )
     .option("--no-cache", "neither read nor write the response cache")
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
-    .option("--progress <mode>", "progress display: auto, tty, plain or silent", "auto")
+    .option(
+      "--progress <mode>",
+      "progress display: auto, tty, plain or silent",
+      choiceOption("--progress", PROGRESS_MODES),
+      "auto",
+    )
     .option("--json", "print the result as JSON on stdout");
 }
 
@@ -106,17 +136,29 @@ export function registerEvalCommands(program: Command): void {
         "a random subset of N samples, stratified by the task's group (e.g. category); --seed picks it",
         intOption("--sample", 1),
       )
-      .option("--epochs <k>", "repeat each sample K times", intOption("--epochs", 1), 1)
+      .option("--epochs <k>", "repeat each sample K times", intOption("--epochs", 1, LIMITS.epochs), 1)
       .option(
         "--seed <s>",
         "seed sent to the model (epoch k uses s+k-1) and used for resampling",
         intOption("--seed", 0),
       )
-      .option("--temperature <t>", "sampling temperature", numberOption("--temperature", 0))
-      .option("--max-tokens <n>", "maximum output tokens", intOption("--max-tokens", 1))
-      .option("--judge-temperature <t>", "judge sampling temperature", numberOption("--judge-temperature", 0))
+      .option(
+        "--temperature <t>",
+        "sampling temperature",
+        numberOption("--temperature", 0, LIMITS.temperature),
+      )
+      .option("--max-tokens <n>", "maximum output tokens", intOption("--max-tokens", 1, LIMITS.maxTokens))
+      .option(
+        "--judge-temperature <t>",
+        "judge sampling temperature",
+        numberOption("--judge-temperature", 0, LIMITS.temperature),
+      )
       .option("--judge-seed <s>", "seed sent to the judge", intOption("--judge-seed", 0))
-      .option("--judge-max-tokens <n>", "maximum judge output tokens", intOption("--judge-max-tokens", 1))
+      .option(
+        "--judge-max-tokens <n>",
+        "maximum judge output tokens",
+        intOption("--judge-max-tokens", 1, LIMITS.maxTokens),
+      )
       .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)"),
   ).action(async (taskName: string, flags: EvalFlags) => {
     const { evalCommand } = await import("./eval-actions.js");
@@ -140,9 +182,16 @@ export function registerEvalCommands(program: Command): void {
           "--force",
           "continue even if the task or configuration no longer matches the stored manifest",
         ),
-    ).action(async (id: string, flags: EvalFlags & { force?: boolean }) => {
+    ).action(async (id: string, flags: EvalFlags & { force?: boolean }, cmd: Command) => {
       const { continueCommand } = await import("./eval-actions.js");
-      await continueCommand(mode, id, flags);
+      // Flags typed on this command line override the run's stored execution settings; defaults don't.
+      const given = new Set(
+        EXEC_FLAG_KEYS.filter((k) => {
+          const source = cmd.getOptionValueSource(k);
+          return source === "cli" || source === "env";
+        }),
+      );
+      await continueCommand(mode, id, flags, given);
     });
   }
 }

@@ -9,7 +9,7 @@ import { createScorer } from "../../scorers/registry.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
-import { withInterrupts } from "../../util/interrupt.js";
+import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
@@ -170,7 +170,7 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
     }
     if (result.interrupted)
       process.stderr.write("rescore interrupted: run the same rescore again to finish the rest\n");
-    process.exitCode = result.interrupted ? 130 : result.failed ? 1 : 0;
+    process.exitCode = result.interrupted ? interruptExitCode() : result.failed ? 1 : 0;
   } finally {
     store.close();
   }
