@@ -14,6 +14,7 @@ import { registerSmiCommands } from "../smi/cli.js";
 import { errorMessage, fileSystemProblem, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
+import { registerCompareCommands } from "./commands/compare.js";
 import { registerEvalCommands } from "./commands/eval.js";
 import { registerReportCommands } from "./commands/report.js";
 import { registerShowCommands } from "./commands/show.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerEvalCommands(program);
   registerShowCommands(program);
   registerReportCommands(program);
+  registerCompareCommands(program);
   registerLlmevalMedCommands(program);
   registerAnnotateCommands(program);
   registerMathtrapCommands(program);
