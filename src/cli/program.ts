@@ -18,6 +18,7 @@ import { registerCompareCommands } from "./commands/compare.js";
 import { registerEvalCommands } from "./commands/eval.js";
 import { registerReportCommands } from "./commands/report.js";
 import { registerShowCommands } from "./commands/show.js";
+import { registerViewCommands } from "./commands/view.js";
 
 export function buildProgram(): Command {
   const program = new Command("assay")
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerShowCommands(program);
   registerReportCommands(program);
   registerCompareCommands(program);
+  registerViewCommands(program);
   registerLlmevalMedCommands(program);
   registerAnnotateCommands(program);
   registerMathtrapCommands(program);
