@@ -28,22 +28,30 @@ export function escapeXml(text: string): string {
 }
 
 const ROW = 26;
-const LABEL_W = 170;
-const VALUE_W = 150;
+const VALUE_W = 210;
 const TOP = 28;
 const AXIS = 22;
+const MAX_LABEL = 40;
 
 const finite = (v: number | undefined): v is number => typeof v === "number" && Number.isFinite(v);
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3));
 
 /** Rows with whiskers from lo to hi; NaN values are listed with "–" and no mark. */
 export function intervalChart(rows: IntervalRow[], opts: IntervalChartOptions = {}): string {
-  const width = opts.width ?? 640;
-  const plotW = width - LABEL_W - VALUE_W - 10;
+  const width = opts.width ?? 760;
+  const shown = rows.map((r) =>
+    r.label.length > MAX_LABEL ? `${r.label.slice(0, MAX_LABEL - 1)}…` : r.label,
+  );
+  // About 6.8 px per character at 12 px sans-serif; at least 90 px, at most 300.
+  const labelW = Math.min(
+    300,
+    Math.max(90, Math.ceil(Math.max(0, ...shown.map((l) => l.length)) * 6.8) + 16),
+  );
+  const plotW = width - labelW - VALUE_W - 10;
   const highest = Math.max(1, ...rows.flatMap((r) => [r.value, r.hi ?? r.value].filter(finite)));
   const min = opts.min ?? Math.min(0, ...rows.flatMap((r) => [r.value, r.lo ?? r.value].filter(finite)));
   const max = opts.max ?? highest;
-  const x = (v: number) => LABEL_W + ((Math.min(max, Math.max(min, v)) - min) / (max - min || 1)) * plotW;
+  const x = (v: number) => labelW + ((Math.min(max, Math.max(min, v)) - min) / (max - min || 1)) * plotW;
   const height = TOP + rows.length * ROW + AXIS;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="sans-serif" font-size="12">`,
@@ -63,9 +71,9 @@ export function intervalChart(rows: IntervalRow[], opts: IntervalChartOptions = 
   }
   rows.forEach((r, i) => {
     const cy = TOP + i * ROW + ROW / 2;
-    const label = r.label.length > 26 ? `${r.label.slice(0, 25)}…` : r.label;
+    const label = shown[i]!;
     parts.push(
-      `<text x="${LABEL_W - 8}" y="${cy + 4}" text-anchor="end" fill="#222">${escapeXml(label)}</text>`,
+      `<text x="${labelW - 8}" y="${cy + 4}" text-anchor="end" fill="#222">${escapeXml(label)}</text>`,
     );
     if (finite(r.value)) {
       if ((opts.mark ?? "bar") === "bar") {

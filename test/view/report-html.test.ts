@@ -40,9 +40,9 @@ test("interval chart: bars and whiskers inside the plot, NaN rows listed without
     ],
     { width: 500, min: 0, max: 1 },
   );
-  // Plot spans x = 170 … 170 + (500 − 170 − 150 − 10) = 340: value 0.5 → 255, whiskers at 212.5 and 297.5.
-  assert.match(svg, /<rect x="170\.0" y="\d+" width="85\.0" height="16"/);
-  assert.match(svg, /<line x1="212\.5" y1="\d+" x2="297\.5"/);
-  assert.equal((svg.match(/<rect x="170/g) ?? []).length, 1);
+  // Short labels: 90 px for them; the plot spans x = 90 … 90 + (500 − 90 − 210 − 10) = 280: value 0.5 → 185, whiskers at 137.5 and 232.5.
+  assert.match(svg, /<rect x="90\.0" y="\d+" width="95\.0" height="16"/);
+  assert.match(svg, /<line x1="137\.5" y1="\d+" x2="232\.5"/);
+  assert.equal((svg.match(/<rect x="90/g) ?? []).length, 1);
   assert.match(svg, />–<\/text>/);
 });
