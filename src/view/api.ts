@@ -142,15 +142,22 @@ export function sampleDetail(store: RunStore, id: string, sampleId: string, epoc
   };
 }
 
-export function compare(store: RunStore, q: URLSearchParams) {
+const COMPARE_CACHE_SIZE = 8;
+const compareCache = new Map<string, unknown>();
+
+export function compare(store: RunStore, q: URLSearchParams): unknown {
   const a = q.get("a");
   const b = q.get("b");
   if (!a || !b) throw new ApiError(400, "compare needs ?a=<run>&b=<run>");
   const runA = requireRun(store, a);
   const runB = requireRun(store, b);
+  // The paired bootstrap of a large run takes seconds: keep the last few results until either run changes.
+  const key = JSON.stringify([store.path, runA.id, runA.updatedAt, runB.id, runB.updatedAt]);
+  const hit = compareCache.get(key);
+  if (hit) return hit;
   try {
     const result = compareRuns(store, runA, runB, { seed: 0 });
-    return {
+    const answer = {
       ...result,
       scorers: result.scorers.map((s) => ({
         ...s,
@@ -158,6 +165,9 @@ export function compare(store: RunStore, q: URLSearchParams) {
         flipped: s.flipped.slice(0, MAX_FLIPS),
       })),
     };
+    compareCache.set(key, answer);
+    if (compareCache.size > COMPARE_CACHE_SIZE) compareCache.delete(compareCache.keys().next().value!);
+    return answer;
   } catch (err) {
     if (err instanceof UserError) throw new ApiError(422, err.message);
     throw err;
