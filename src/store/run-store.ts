@@ -555,8 +555,12 @@ export class RunStore implements ResponseCache {
     const rows = this.db
       .prepare(
         `SELECT m.sample_id, m.epoch, m.seq, m.error, m.cached, m.latency_ms,
-                CASE WHEN json_type(m.input) = 'text' THEN substr(json_extract(m.input, '$'), 1, 200)
-                     ELSE substr(m.input, 1, 200) END AS input_preview,
+                substr(CASE json_type(m.input)
+                  WHEN 'text' THEN json_extract(m.input, '$')
+                  WHEN 'array' THEN coalesce(
+                    CASE json_type(m.input, '$[#-1].content') WHEN 'text' THEN json_extract(m.input, '$[#-1].content') END,
+                    json_extract(m.input, '$[#-1].content[0].text'), m.input)
+                  ELSE m.input END, 1, 200) AS input_preview,
                 substr(m.output, 1, 200) AS output_preview
          FROM samples m ${join} WHERE ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`,
       )

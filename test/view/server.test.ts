@@ -71,6 +71,10 @@ test("samples page: server-side paging, error, text and score filters, sorting",
     ["q10", "q11"],
   );
   assert.match(page.rows[1]!.error ?? "", /HTTP 500/);
+  const first = (await get("api/runs/qa-new/samples?limit=1")).body as {
+    rows: Array<{ inputPreview: string }>;
+  };
+  assert.equal(first.rows[0]!.inputPreview, "Question q00?", "a chat input previews its last message's text");
   const errors = (await get("api/runs/qa-new/samples?errors=only")).body as { total: number };
   assert.equal(errors.total, 1);
   const text = (await get(`api/runs/qa-new/samples?text=${encodeURIComponent("<script>")}`)).body as {

@@ -9,10 +9,10 @@ import type { ViewFlags } from "./view.js";
 
 export async function viewCommand(flags: ViewFlags): Promise<void> {
   const path = flags.db ?? defaultDbPath();
-  if (!existsSync(path))
-    throw new UserError(`no run database at ${path} (run assay eval first, or pass --db)`);
   if (flags.token !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(flags.token))
     throw new UserError("--token must be at least 16 letters, digits, _ or -");
+  if (!existsSync(path))
+    throw new UserError(`no run database at ${path} (run assay eval first, or pass --db)`);
   const loopback = isLoopback(flags.host);
   const token = flags.token ?? (loopback ? undefined : randomBytes(18).toString("base64url"));
   const store = new RunStore(path, { readonly: true });
