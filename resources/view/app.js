@@ -133,13 +133,14 @@ function metricsTable(summary) {
   );
 }
 
-function groupTable(scorer, key, groups) {
+function groupTable(runId, scorer, key, groups) {
   const names = [...new Set(Object.values(groups).flatMap((g) => Object.keys(g.metrics)))];
   const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) : fmt(v));
+  const samplesOf = (g) => `#/samples/${enc(runId)}?${new URLSearchParams({ group: `${key}=${g}` }).toString()}`;
   return table(
     [key, "n", ...names],
     Object.entries(groups).map(([g, set]) =>
-      h("tr", null, h("td", null, g), h("td", { class: "num" }, set.n), names.map((k) => h("td", { class: "num" }, cell(set.metrics[k])))),
+      h("tr", null, h("td", null, h("a", { href: samplesOf(g), class: "group-link" }, g)), h("td", { class: "num" }, set.n), names.map((k) => h("td", { class: "num" }, cell(set.metrics[k])))),
     ),
     { class: "groups", "data-scorer": scorer, "data-key": key },
   );
@@ -173,7 +174,7 @@ async function runPage(id) {
         parts.push(
           h("h2", null, `${s.scorer} by ${key}`),
           h("img", { class: "chart", src: `api/runs/${enc(r.id)}/groups.svg?scorer=${enc(s.scorer)}&key=${enc(key)}`, alt: `${s.scorer} by ${key}` }),
-          groupTable(s.scorer, key, groups),
+          groupTable(r.id, s.scorer, key, groups),
         );
       }
   } else parts.push(h("p", { class: "muted" }, "No summary yet (the run is still going, or was interrupted)."));
@@ -211,11 +212,17 @@ async function samplesPage(id, query) {
   const max = h("input", { type: "number", id: "filter-max", step: "any", placeholder: "max", value: query.get("max") ?? "" });
   const sort = h("select", { id: "sort" }, [["", "dataset order"], ["score", "score"], ["latency", "latency"]].map(([v, l]) => h("option", { value: v, selected: (query.get("sort") ?? "") === v }, l)));
   const desc = h("input", { type: "checkbox", id: "desc", checked: query.get("desc") === "1" });
+  const cached = h("select", { id: "filter-cached" }, [["", "cached or not"], ["yes", "cached only"], ["no", "not cached"]].map(([v, l]) => h("option", { value: v, selected: (query.get("cached") ?? "") === v }, l)));
   const apply = h("button", { type: "submit", id: "apply" }, "Apply");
-  const form = h("form", { class: "filters", id: "sample-filters" }, textBox, errors, "score of", scorer, "in", min, max, "sort", sort, h("label", null, desc, " descending"), apply);
+  // A group filter comes from a run page's breakdown table; it shows here and can be dropped.
+  const group = query.get("group");
+  const groupChip = group
+    ? h("span", { id: "filter-group" }, `group ${group} `, h("button", { type: "button", onclick: () => go({ group: "", offset: "" }) }, "×"))
+    : "";
+  const form = h("form", { class: "filters", id: "sample-filters" }, textBox, errors, cached, "score of", scorer, "in", min, max, "sort", sort, h("label", null, desc, " descending"), apply, groupChip);
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    go({ text: textBox.value, errors: errors.value, scorer: scorer.value, min: min.value, max: max.value, sort: sort.value, desc: desc.checked ? "1" : "", offset: "" });
+    go({ text: textBox.value, errors: errors.value, cached: cached.value, scorer: scorer.value, min: min.value, max: max.value, sort: sort.value, desc: desc.checked ? "1" : "", offset: "" });
   });
   const rows = data.rows.map((s) =>
     h(

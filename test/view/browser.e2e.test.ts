@@ -79,6 +79,13 @@ test("viewer in headless Chromium: navigation, filters, compare statistics, iner
     assert.match((await page.locator("#errors").textContent()) ?? "", /HTTP 500: upstream unavailable/);
     await page.screenshot({ path: join(shots, "view-run.png"), fullPage: true });
 
+    // A group's row leads to its samples (server-side filter on the metadata value).
+    await page.locator('table.groups a.group-link:text-is("arithmetic")').click();
+    await waitUntil("the arithmetic samples", async () => (await rows(page, "#samples tbody tr")) === 4);
+    assert.match((await page.locator("#filter-group").textContent()) ?? "", /topic=arithmetic/);
+    await page.goto(`${base}#/run/qa-new`);
+    await page.waitForSelector("#to-samples");
+
     // Samples: all 12 on one page, then only the failed one.
     await page.locator("#to-samples").click();
     await waitUntil("12 samples", async () => (await rows(page, "#samples tbody tr")) === 12);
