@@ -342,6 +342,9 @@ async function comparePage(a, b) {
       { id: "compare-table" },
     ),
   ];
+  for (const s of c.scorers)
+    if (s.wilcoxon)
+      parts.push(h("p", { class: "wilcoxon", "data-scorer": s.scorer }, `${s.scorer}: Wilcoxon signed-rank W+ = ${s.wilcoxon.wPlus}, W− = ${s.wilcoxon.wMinus} over ${s.wilcoxon.n} non-tied pairs, p = ${pval(s.wilcoxon.p)} (${s.wilcoxon.exact ? "exact" : "normal approximation"})`));
   for (const s of c.scorers) {
     parts.push(h("h2", null, h("span", { class: "flipped-count", "data-scorer": s.scorer }, String(s.flippedTotal)), ` flipped samples · ${s.scorer}`));
     if (s.flippedTotal > s.flipped.length) parts.push(h("p", { class: "muted" }, `showing the first ${s.flipped.length} (assay compare --json lists all)`));

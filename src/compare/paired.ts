@@ -5,6 +5,7 @@
  */
 import { type BootstrapOptions, bootstrapStatistic } from "../agreement/bootstrap.js";
 import { mcnemarExact, type PairedTest, signTest } from "./tests.js";
+import { type WilcoxonTest, wilcoxonSignedRank } from "./wilcoxon.js";
 
 export interface Flip {
   sampleId: string;
@@ -26,6 +27,8 @@ export interface PairedComparison {
   ties: number;
   losses: number;
   test: PairedTest;
+  /** Ordinal scores only: Wilcoxon's signed-rank test, which also weighs how far apart the scores are. */
+  wilcoxon?: WilcoxonTest;
   /** Samples where A and B differ, in sample id order. */
   flipped: Flip[];
 }
@@ -70,6 +73,7 @@ export function comparePaired(
     ties: n - wins - losses,
     losses,
     test: binary ? mcnemarExact(wins, losses) : signTest(wins, losses),
+    ...(binary ? {} : { wilcoxon: wilcoxonSignedRank(d) }),
     flipped,
   };
 }

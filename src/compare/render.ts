@@ -44,6 +44,12 @@ export function renderComparison(
       ]),
     ),
   );
+  for (const s of c.scorers)
+    if (s.wilcoxon)
+      out.push(
+        `${s.scorer}: Wilcoxon signed-rank W+ = ${s.wilcoxon.wPlus}, W− = ${s.wilcoxon.wMinus} over ${s.wilcoxon.n} ` +
+          `non-tied pairs, p = ${formatP(s.wilcoxon.p)} (${s.wilcoxon.exact ? "exact" : "normal approximation"})`,
+      );
   if (c.unmatchedScorers.length)
     out.push(`not compared (only one run has them): ${c.unmatchedScorers.join(", ")}`);
   for (const s of c.scorers) {
