@@ -77,3 +77,20 @@ test("assay compare prints the table and flips; --json carries every number; bad
   assert.equal(same.code, 2);
   assert.match(same.stderr, /two different runs/);
 });
+
+test("ordinal scores: sign test in the table, Wilcoxon's signed-rank test below it", async () => {
+  const db = join(tempDir("assay-compare-"), "assay.db");
+  const store = new RunStore(db);
+  const scale = (values: number[]) => values.map((value, i) => ({ id: `o${i}`, value }));
+  writeQaRun(store, { runId: "ord-a", model: "openai/a", samples: scale([1, 2, 3, 4, 5, 3]) });
+  writeQaRun(store, { runId: "ord-b", model: "openai/b", samples: scale([2, 4, 6, 0, 10, 3]) });
+  store.close();
+  const r = await runCli("compare", "ord-a", "ord-b", "--db", db);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\bsign\b/);
+  // d = 1, 2, 3, −4, 5, 0: W+ = 11, W− = 4, exact p = 2 · 7/32 = 0.4375.
+  assert.match(
+    r.stdout,
+    /exact: Wilcoxon signed-rank W\+ = 11, W− = 4 over 5 non-tied pairs, p = 0\.438 \(exact\)/,
+  );
+});
