@@ -22,9 +22,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { packageRoot } from "../annotate/resources.js";
 import { WEB_APP_HEADERS } from "../cli-kit/serve.js";
 import type { RunStore } from "../store/run-store.js";
+import { packageRoot } from "../util/package-root.js";
 import * as api from "./api.js";
 
 export const VIEW_CSP =
