@@ -2,8 +2,6 @@
 import { join } from "node:path";
 import { packageRoot } from "../util/package-root.js";
 
-export { packageRoot };
-
 export function findResourceDir(): string {
   return join(packageRoot(), "resources", "annotate");
 }
