@@ -3,6 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { type AgreementReport, renderReport } from "../agreement/index.js";
 import { printJson, table } from "../cli-kit/output.js";
+import { listenProblem, untilInterrupted } from "../cli-kit/serve.js";
 import { openStore } from "../cli-kit/store.js";
 import { buildModel } from "../providers/build-model.js";
 import type { RunRow, RunStore } from "../store/run-store.js";
@@ -75,11 +76,7 @@ export async function serveCommand(f: ServeFlags): Promise<void> {
     });
   } catch (err) {
     store.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new UserError(`port ${f.port} on ${f.host} is in use; pass --port N`);
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
-      throw new UserError(`--host ${f.host}: not an address of this machine`);
-    throw err;
+    throw listenProblem(err, f.port, f.host);
   }
   const annotators = ratings.listAnnotators().filter((a) => a.runId === null || a.runId === run.id);
   process.stdout.write(
@@ -90,15 +87,7 @@ export async function serveCommand(f: ServeFlags): Promise<void> {
         : "") +
       "Ctrl-C stops the server; every rating is already saved.\n",
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilInterrupted();
   await srv.close();
   store.close();
 }

@@ -18,6 +18,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deriveSeed, Xoshiro128 } from "../agreement/rng.js";
+import { WEB_APP_HEADERS } from "../cli-kit/serve.js";
 import type { RunRow } from "../store/run-store.js";
 import type { FormVerdict } from "../tasks/annotation.js";
 import { errorMessage } from "../util/errors.js";
@@ -32,15 +33,7 @@ export const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'none'; font-src 'none'; " +
   "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const SECURITY_HEADERS: Record<string, string> = {
-  "Content-Security-Policy": CSP,
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
-  "X-Frame-Options": "DENY",
-  "Cache-Control": "no-store",
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Resource-Policy": "same-origin",
-};
+const SECURITY_HEADERS: Record<string, string> = { "Content-Security-Policy": CSP, ...WEB_APP_HEADERS };
 
 const MAX_BODY = 64 * 1024;
 

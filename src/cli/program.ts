@@ -15,9 +15,11 @@ import { registerSmiCommands } from "../smi/cli.js";
 import { errorMessage, fileSystemProblem, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
+import { registerCompareCommands } from "./commands/compare.js";
 import { registerEvalCommands } from "./commands/eval.js";
 import { registerReportCommands } from "./commands/report.js";
 import { registerShowCommands } from "./commands/show.js";
+import { registerViewCommands } from "./commands/view.js";
 
 export function buildProgram(): Command {
   const program = new Command("assay")
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerEvalCommands(program);
   registerShowCommands(program);
   registerReportCommands(program);
+  registerCompareCommands(program);
+  registerViewCommands(program);
   registerLlmevalMedCommands(program);
   registerAnnotateCommands(program);
   registerMathtrapCommands(program);

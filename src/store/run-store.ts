@@ -651,4 +651,121 @@ export class RunStore implements ResponseCache {
       this.db.close();
     }
   }
+
+  // ---------- read methods for the results viewer (src/view) ----------
+
+  /** One stored (sample, epoch), or undefined. */
+  getSample(runId: string, sampleId: string, epoch: number): StoredSample | undefined {
+    const row = this.db
+      .prepare("SELECT * FROM samples WHERE run_id = ? AND sample_id = ? AND epoch = ?")
+      .get(runId, sampleId, epoch) as Row | undefined;
+    return row ? toStoredSample(row) : undefined;
+  }
+
+  /**
+   * One page of a run's samples, filtered and sorted in SQL so that a page of a 100,000-sample run
+   * costs one indexed scan, not a load of the run. `total` counts every match.
+   */
+  samplePage(runId: string, q: SamplePageQuery): { total: number; rows: SamplePageRow[] } {
+    const where = ["m.run_id = ?"];
+    const args: unknown[] = [runId];
+    if (q.errors === "only") where.push("m.error IS NOT NULL");
+    if (q.errors === "none") where.push("m.error IS NULL");
+    if (q.cached !== undefined) where.push(`m.cached = ${q.cached ? 1 : 0}`);
+    if (q.text) {
+      const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(
+        "(m.sample_id LIKE ? ESCAPE '\\' OR m.input LIKE ? ESCAPE '\\' OR m.output LIKE ? ESCAPE '\\' OR m.target LIKE ? ESCAPE '\\')",
+      );
+      args.push(like, like, like, like);
+    }
+    if (q.group) {
+      where.push("CAST(json_extract(m.metadata, ?) AS TEXT) = ?");
+      args.push(`$.${q.group.key}`, q.group.value);
+    }
+    if (q.score) {
+      where.push(
+        `EXISTS (SELECT 1 FROM scores f WHERE f.run_id = m.run_id AND f.sample_id = m.sample_id AND f.epoch = m.epoch
+                 AND f.scorer = ? AND f.value >= ? AND f.value <= ?)`,
+      );
+      args.push(q.score.scorer, q.score.min, q.score.max);
+    }
+    const cond = where.join(" AND ");
+    const total = this.db
+      .prepare(`SELECT COUNT(*) FROM samples m WHERE ${cond}`)
+      .pluck()
+      .get(...args) as number;
+    const dir = q.desc ? "DESC" : "ASC";
+    let join = "";
+    let order = `m.seq ${dir}, m.epoch ${dir}`;
+    const joinArgs: unknown[] = [];
+    if (q.sort === "score" && q.sortScorer) {
+      join =
+        "LEFT JOIN scores o ON o.run_id = m.run_id AND o.sample_id = m.sample_id AND o.epoch = m.epoch AND o.scorer = ?";
+      joinArgs.push(q.sortScorer);
+      order = `o.value ${dir} NULLS LAST, m.seq, m.epoch`;
+    } else if (q.sort === "latency") order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch`;
+    const rows = this.db
+      .prepare(
+        `SELECT m.sample_id, m.epoch, m.seq, m.error, m.cached, m.latency_ms,
+                substr(CASE json_type(m.input)
+                  WHEN 'text' THEN json_extract(m.input, '$')
+                  WHEN 'array' THEN coalesce(
+                    CASE json_type(m.input, '$[#-1].content') WHEN 'text' THEN json_extract(m.input, '$[#-1].content') END,
+                    json_extract(m.input, '$[#-1].content[0].text'), m.input)
+                  ELSE m.input END, 1, 200) AS input_preview,
+                substr(m.output, 1, 200) AS output_preview
+         FROM samples m ${join} WHERE ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
+      .all(...joinArgs, ...args, q.limit, q.offset) as Row[];
+    return {
+      total,
+      rows: rows.map((r) => {
+        const sampleId = r.sample_id as string;
+        const epoch = r.epoch as number;
+        const scores: Record<string, number | null> = {};
+        for (const s of this.scoresOf(runId, sampleId, epoch)) scores[s.scorer] = s.value;
+        return {
+          sampleId,
+          epoch,
+          seq: r.seq as number,
+          error: r.error as string | null,
+          cached: r.cached === 1,
+          latencyMs: r.latency_ms as number | null,
+          inputPreview: (r.input_preview as string | null) ?? "",
+          outputPreview: r.output_preview as string | null,
+          scores,
+        };
+      }),
+    };
+  }
+}
+
+/** Filters and order of `samplePage`. */
+export interface SamplePageQuery {
+  offset: number;
+  limit: number;
+  errors?: "only" | "none";
+  cached?: boolean;
+  /** Substring of the sample id, input, output or target. */
+  text?: string;
+  /** Samples whose metadata[key], as text, equals value. */
+  group?: { key: string; value: string };
+  /** Samples whose numeric score from `scorer` lies in [min, max]. */
+  score?: { scorer: string; min: number; max: number };
+  sort?: "seq" | "score" | "latency";
+  sortScorer?: string;
+  desc?: boolean;
+}
+
+export interface SamplePageRow {
+  sampleId: string;
+  epoch: number;
+  seq: number;
+  error: string | null;
+  cached: boolean;
+  latencyMs: number | null;
+  inputPreview: string;
+  outputPreview: string | null;
+  scores: Record<string, number | null>;
 }

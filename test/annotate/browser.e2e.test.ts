@@ -10,65 +10,12 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { test } from "node:test";
-import { pathToFileURL } from "node:url";
 import { tempDir } from "../helpers/cli.js";
+import { launchChromium, type PwPage, waitUntil } from "../helpers/playwright.js";
 import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
 import { ANNOTATE_CLI, cli } from "./helpers.js";
-
-// The few playwright-core calls this test makes, typed structurally (the package is optional).
-interface PwResponse {
-  url(): string;
-  status(): number;
-  headers(): Record<string, string>;
-}
-interface PwLocator {
-  count(): Promise<number>;
-  textContent(): Promise<string | null>;
-}
-interface PwPage {
-  goto(url: string): Promise<PwResponse | null>;
-  reload(): Promise<PwResponse | null>;
-  waitForSelector(selector: string): Promise<unknown>;
-  waitForResponse(pred: (r: PwResponse) => boolean): Promise<PwResponse>;
-  locator(selector: string): PwLocator;
-  evaluate<T>(fn: () => T): Promise<T>;
-  keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
-  screenshot(opts: { path: string; fullPage?: boolean }): Promise<unknown>;
-  on(event: "pageerror", fn: (err: Error) => void): void;
-}
-interface PwContext {
-  newPage(): Promise<PwPage>;
-}
-interface PwBrowser {
-  newContext(opts: { viewport: { width: number; height: number } }): Promise<PwContext>;
-  close(): Promise<void>;
-}
-interface PwModule {
-  chromium: {
-    launch(opts: { executablePath: string; headless: boolean; args: string[] }): Promise<PwBrowser>;
-  };
-}
-
-async function loadPlaywright(): Promise<PwModule | string> {
-  const dir = process.env.PLAYWRIGHT_CORE_PATH;
-  try {
-    const mod = (
-      dir
-        ? await import(pathToFileURL(createRequire(join(dir, "noop.js")).resolve("playwright-core")).href)
-        : await import("playwright-core" as string)
-    ) as Partial<PwModule> & { default?: PwModule };
-    // playwright-core is CommonJS: its exports may only be on the default export.
-    const pw = mod.chromium ? (mod as PwModule) : mod.default;
-    if (!pw?.chromium) return "playwright-core loaded, but it has no chromium export";
-    return pw;
-  } catch (err) {
-    return `playwright-core is not installed (${(err as Error).message.split("\n")[0]})`;
-  }
-}
 
 function startServer(db: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
@@ -115,15 +62,6 @@ async function rateShownItem(page: PwPage, who: "alice" | "bob"): Promise<string
   return id;
 }
 
-/** Polls from Node (string predicates inside the page would need eval, which the app's CSP forbids). */
-async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const showing = (page: PwPage, id: string) =>
   waitUntil(`item ${id}`, async () => (await currentItem(page)) === id);
 
@@ -135,17 +73,8 @@ async function goNext(page: PwPage, from: string): Promise<void> {
 test("annotation app in headless Chromium: two annotators, reload, 403 without token, inert HTML; then agreement", {
   timeout: 120_000,
 }, async (t) => {
-  const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  const pw = await loadPlaywright();
-  const missing =
-    typeof pw === "string" ? pw : existsSync(chromiumPath) ? undefined : `no Chromium at ${chromiumPath}`;
-  if (missing || typeof pw === "string") {
-    const msg = `${missing}: install playwright-core and chromium (see docs/annotate.md, "Testing")`;
-    if (process.env.CI) assert.fail(`browser test cannot run in CI: ${msg}`);
-    t.skip(msg);
-    return;
-  }
-
+  const browser = await launchChromium(t, "docs/annotate.md");
+  if (!browser) return;
   const dir = tempDir("assay-annotate-e2e-");
   const db = join(dir, "assay.db");
   await writeFixtureRun(db);
@@ -157,11 +86,6 @@ test("annotation app in headless Chromium: two annotators, reload, 403 without t
   }
   const { child, base } = await startServer(db);
   let firstOfAlice = "";
-  const browser = await pw.chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-  });
   try {
     const errors: string[] = [];
     const open = async (name: string) => {

@@ -118,6 +118,8 @@ describe("CLI start-up", () => {
       "rescore",
       "tasks",
       "report",
+      "compare",
+      "view",
       "llmeval-med",
       "annotate",
       "agreement",

@@ -8,6 +8,7 @@ import type { RunRow, RunStore } from "../../store/run-store.js";
 import { getTaskDefinition } from "../../tasks/index.js";
 import type { ReportFormat } from "../../tasks/registry.js";
 import { UserError } from "../../util/errors.js";
+import { htmlReport } from "../../view/report-html.js";
 import type { ReportFlags } from "./report.js";
 
 export function reportCommand(ids: string[], flags: ReportFlags): void {
@@ -77,6 +78,5 @@ function genericReport(runs: RunRow[], format: ReportFormat): string {
     }),
   ]);
   if (format === "table") return table(header, body);
-  const esc = (t: string) => t.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return `<!doctype html><meta charset="utf-8"><title>Assay report</title><table border="1" cellpadding="4"><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")}</table>\n`;
+  return htmlReport(runs);
 }

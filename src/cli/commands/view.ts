@@ -1,0 +1,29 @@
+/** `assay view`: the results web app over the run store (the work is in view-actions.ts, the app in src/view). */
+import type { Command } from "commander";
+import { intOption } from "../../cli-kit/options.js";
+
+export interface ViewFlags {
+  port: number;
+  host: string;
+  token?: string;
+  db?: string;
+}
+
+export function registerViewCommands(program: Command): void {
+  program
+    .command("view")
+    .description(
+      "a local web app over the run store: runs, metrics and charts, samples, run-vs-run comparison",
+    )
+    .option("--port <n>", "port (0: any free port)", intOption("--port", 0, 65535), 7777)
+    .option("--host <host>", "address to listen on; anything but loopback needs a token", "127.0.0.1")
+    .option(
+      "--token <token>",
+      "access token for a non-loopback host (default: a random one, printed in the link)",
+    )
+    .option("--db <path>", "run database")
+    .action(async (flags: ViewFlags) => {
+      const { viewCommand } = await import("./view-actions.js");
+      await viewCommand(flags);
+    });
+}

@@ -1,0 +1,85 @@
+/**
+ * `assay report --format html` for tasks without their own layout: one self-contained page (inline CSS
+ * and SVG, no script, no network, works from file:// and prints) with each run's headline metrics and
+ * CIs, a chart per scorer across runs, and the per-group breakdown as tables and charts.
+ */
+import type { MetricSet, RunSummary } from "../engine/summary.js";
+import type { RunRow } from "../store/run-store.js";
+import { escapeXml as esc, type IntervalRow, intervalChart } from "./charts.js";
+import { headline } from "./summary-rows.js";
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;color:#1d2329;margin:1.5rem;max-width:1100px}
+table{border-collapse:collapse;margin:.4rem 0 1rem}th,td{border:1px solid #ccd2d8;padding:.25rem .55rem;text-align:left}
+th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}h1{font-size:1.35rem}h2{font-size:1.1rem;margin-top:1.6rem}
+.muted{color:#66707a}svg{display:block;margin:.3rem 0 1rem;max-width:100%}@media print{body{margin:0}h2{break-after:avoid}svg,table{break-inside:avoid}}`;
+
+/** No script, no external anything: the only styles are the inline sheet above. */
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "–");
+
+function cell(set: MetricSet | undefined): string {
+  const h = set ? headline(set) : undefined;
+  if (!set || !h) return `<td class="num">–</td>`;
+  const ci = h.lo !== undefined && h.hi !== undefined ? ` [${f3(h.lo)}, ${f3(h.hi)}]` : "";
+  return `<td class="num">${esc(`${f3(h.value)}${ci}`)} <span class="muted">n=${set.n}</span></td>`;
+}
+
+const runLabel = (r: RunRow) => `${r.model} (${r.id})`;
+const summaryOf = (r: RunRow) => r.summary as RunSummary | undefined;
+
+function row(label: string, set: MetricSet | undefined): IntervalRow[] {
+  const h = set ? headline(set) : undefined;
+  return h ? [{ label, ...h, note: `n=${set!.n}` }] : [];
+}
+
+export function htmlReport(runs: RunRow[]): string {
+  const scorers = [...new Set(runs.flatMap((r) => (summaryOf(r)?.scorers ?? []).map((s) => s.scorer)))];
+  const scorerOf = (r: RunRow, name: string) => summaryOf(r)?.scorers.find((s) => s.scorer === name);
+  const out: string[] = [
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}">`,
+    `<title>Assay report · ${esc(runs[0]?.task ?? "")}</title><style>${STYLE}</style></head><body>`,
+    `<h1>Assay report · ${esc(runs[0]?.task ?? "")}</h1>`,
+    `<p class="muted">Headline metric of each scorer (accuracy, else mean) with its 95% bootstrap CI.</p>`,
+    "<table><tr><th>model</th><th>run</th><th>status</th><th>samples</th><th>errors</th>",
+    ...scorers.map((s) => `<th>${esc(s)}</th>`),
+    "</tr>",
+  ];
+  for (const r of runs) {
+    const s = summaryOf(r);
+    out.push(
+      `<tr><td>${esc(r.model)}</td><td>${esc(r.id)}</td><td>${esc(r.status)}</td>`,
+      `<td class="num">${s?.samples ?? 0}</td><td class="num">${s?.errors ?? 0}</td>`,
+      ...scorers.map((name) => cell(scorerOf(r, name))),
+      "</tr>",
+    );
+  }
+  out.push("</table>");
+  for (const name of scorers) {
+    out.push(`<h2>${esc(name)}</h2>`);
+    out.push(
+      intervalChart(
+        runs.flatMap((r) => row(runLabel(r), scorerOf(r, name))),
+        { title: `${name} by run` },
+      ),
+    );
+    const keys = [...new Set(runs.flatMap((r) => Object.keys(scorerOf(r, name)?.groups ?? {})))];
+    for (const key of keys) {
+      const values = [
+        ...new Set(runs.flatMap((r) => Object.keys(scorerOf(r, name)?.groups[key] ?? {}))),
+      ].sort();
+      const groupSet = (r: RunRow, g: string) => scorerOf(r, name)?.groups[key]?.[g];
+      out.push(`<h2>${esc(name)} by ${esc(key)}</h2><table><tr><th>${esc(key)}</th>`);
+      out.push(...runs.map((r) => `<th>${esc(runLabel(r))}</th>`), "</tr>");
+      for (const g of values)
+        out.push(`<tr><td>${esc(g)}</td>`, ...runs.map((r) => cell(groupSet(r, g))), "</tr>");
+      out.push("</table>");
+      const rows = values.flatMap((g) =>
+        runs.flatMap((r) => row(runs.length > 1 ? `${g} · ${r.model}` : g, groupSet(r, g))),
+      );
+      out.push(intervalChart(rows, { title: `${name} by ${key}` }));
+    }
+  }
+  out.push("</body></html>\n");
+  return out.join("");
+}
