@@ -72,6 +72,35 @@ function shardId(name: string): ShardId {
   return { name, size: st.size, mtimeMs: st.mtimeMs };
 }
 
+/**
+ * The shards of this job (`shard`: "i/N"), in sorted order, never counting the parts folder itself
+ * should it sit inside the corpus folder. `command` names the command in errors.
+ */
+export function selectShards(command: string, corpus: string[], partsDir: string, shard?: string): ShardId[] {
+  const partsPrefix = `${resolve(partsDir)}${sep}`;
+  const all = expandCorpus(corpus).filter((f) => !resolve(f).startsWith(partsPrefix));
+  if (all.length === 0)
+    throw new UserError(`${command}: the corpus holds no shards outside the parts folder`);
+  const spec = shard ? parseShardSpec(shard) : { index: 1, total: 1 };
+  return all.filter((_, k) => k % spec.total === spec.index - 1).map(shardId);
+}
+
+/** Partial result files named by merge arguments: files, or folders of *.json files. */
+export function partialFiles(inputs: string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let isDir = false;
+    try {
+      isDir = statSync(input).isDirectory();
+    } catch {
+      throw new UserError(`${input}: no such file or directory`);
+    }
+    if (isDir) files.push(...expandCorpus([`${input.replace(/\/+$/, "")}/*.json`]));
+    else files.push(input);
+  }
+  return files;
+}
+
 interface ShardDone {
   shard: ShardId;
   stats: ShardStats;
@@ -189,12 +218,7 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
     throw new UserError("smi count: give --out (or --shard i/N to write only partial results)");
   }
   const partsDir = opts.parts ?? (opts.out ? `${opts.out}.parts` : "smi-count.parts");
-  // Never count our own partial results, should the parts folder sit inside the corpus folder.
-  const partsPrefix = `${resolve(partsDir)}${sep}`;
-  const all = expandCorpus(opts.corpus).filter((f) => !resolve(f).startsWith(partsPrefix));
-  if (all.length === 0) throw new UserError("smi count: the corpus holds no shards outside the parts folder");
-  const spec = opts.shard ? parseShardSpec(opts.shard) : { index: 1, total: 1 };
-  const selected = all.filter((_, k) => k % spec.total === spec.index - 1).map(shardId);
+  const selected = selectShards("smi count", opts.corpus, partsDir, opts.shard);
   if (selected.length === 0) {
     // More jobs than shards: this job has nothing to do, which is not an error.
     return {
@@ -304,19 +328,7 @@ export interface MergeOptions {
 export function runMerge(opts: MergeOptions): { rows: CountRow[]; shards: number; documents: number } {
   const triples = loadTriples(opts.triples);
   const digest = triplesDigest(triples);
-  const files: string[] = [];
-  for (const input of opts.inputs) {
-    let isDir = false;
-    try {
-      isDir = statSync(input).isDirectory();
-    } catch {
-      throw new UserError(`${input}: no such file or directory`);
-    }
-    if (isDir) {
-      const found = expandCorpus([`${input.replace(/\/+$/, "")}/*.json`]);
-      files.push(...found);
-    } else files.push(input);
-  }
+  const files = partialFiles(opts.inputs);
   const partials = files.map((path) => ({ path, partial: readPartial(path) }));
   const merged = mergePartials(partials);
   const rows = countRows(merged, triples, digest, opts.triples);
