@@ -101,3 +101,45 @@ export async function mergeAction(inputs: string[], flags: BenchmarkFlags & { ou
     ].join("\n"),
   );
 }
+
+interface MinkFlags {
+  model: string;
+  tokens: string;
+  k: number;
+  bos: boolean;
+  labels?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export async function minkAction(flags: MinkFlags): Promise<void> {
+  const { runMink } = await import("./mink-run.js");
+  const { readScanFlags, toJsonl } = await import("./results.js");
+  const { writeFileSync } = await import("node:fs");
+  const { table, formatMetric } = await import("../cli-kit/output.js");
+  const r = runMink({
+    model: flags.model,
+    tokens: flags.tokens,
+    k: flags.k,
+    bos: flags.bos,
+    ...(flags.labels ? { labels: readScanFlags(flags.labels) } : {}),
+  });
+  if (flags.out) writeFileSync(flags.out, toJsonl(r.rows));
+  const human = [
+    table(
+      ["item", "tokens", `min-${Math.round(r.k * 100)}%`, "perplexity", "zlib ratio", "member"],
+      r.rows.map((x) => [
+        x.id,
+        String(x.tokens),
+        formatMetric(x.minK),
+        formatMetric(x.perplexity),
+        x.zlibRatio.toFixed(5),
+        x.member === undefined ? "" : String(x.member),
+      ]),
+    ),
+    r.auc
+      ? `ROC-AUC (${r.auc.members} members, ${r.auc.nonMembers} non-members): min-k ${formatMetric(r.auc.minK)} · perplexity ${formatMetric(r.auc.perplexity)} · zlib ratio ${formatMetric(r.auc.zlibRatio)}`
+      : "no ROC-AUC: give member labels for both members and non-members",
+  ];
+  print(flags.json, r, human.join("\n"));
+}

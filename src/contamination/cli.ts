@@ -64,4 +64,32 @@ export function registerContaminationCommands(program: Command): void {
     .option("--all", "list every item in the table, not only contaminated ones")
     .option("--json", "print JSON")
     .action(async (inputs, opts) => (await import("./cli-actions.js")).mergeAction(inputs, opts));
+
+  group
+    .command("mink")
+    .description(
+      "Min-K% Prob, perplexity and zlib-ratio membership scores per item from the reference engine (token ids in)",
+    )
+    .requiredOption(
+      "--model <checkpoint>",
+      "llama2.c .bin, safetensors or GGUF checkpoint (LLaMA architecture)",
+    )
+    .requiredOption(
+      "--tokens <file>",
+      "JSONL of items as token ids: id, tokens, and optionally text (for the zlib ratio) and member",
+    )
+    .option(
+      "--k <fraction>",
+      "share of lowest-probability tokens averaged by Min-K%",
+      numberOption("--k", 0, 1),
+      0.2,
+    )
+    .option("--no-bos", "do not prepend the model's BOS token (the first item token is then context only)")
+    .option(
+      "--labels <file>",
+      "membership labels by id: a contamination scan's JSONL, or JSONL of id and member",
+    )
+    .option("--out <file>", "per-item scores as JSONL")
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./cli-actions.js")).minkAction(opts));
 }

@@ -72,11 +72,11 @@ export function itemOverlaps(table: GramTable, merged: MergedScan, minCoverage: 
   });
 }
 
-export function toJsonl(rows: readonly ItemOverlap[]): string {
+export function toJsonl(rows: readonly object[]): string {
   return rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
 }
 
-/** Reads a scan's JSONL: item id → contaminated. */
+/** Reads a scan's JSONL (or any JSONL of id and member): item id → contaminated. */
 export function readScanFlags(path: string): Map<string, boolean> {
   let text: string;
   try {
@@ -93,12 +93,13 @@ export function readScanFlags(path: string): Map<string, boolean> {
     } catch {
       throw new UserError(`${path}:${k + 1}: not a JSON line`);
     }
-    const r = row as { id?: unknown; contaminated?: unknown };
+    const r = row as { id?: unknown; contaminated?: unknown; member?: unknown };
     if (typeof r.id !== "string") throw new UserError(`${path}:${k + 1}: field "id" must be a string`);
-    if (typeof r.contaminated !== "boolean") {
-      throw new UserError(`${path}:${k + 1}: field "contaminated" must be true or false`);
+    const flag = r.contaminated ?? r.member;
+    if (typeof flag !== "boolean") {
+      throw new UserError(`${path}:${k + 1}: field "contaminated" (or "member") must be true or false`);
     }
-    flags.set(r.id, r.contaminated);
+    flags.set(r.id, flag);
   });
   if (flags.size === 0) throw new UserError(`${path}: the scan holds no items`);
   return flags;
