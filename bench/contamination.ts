@@ -84,26 +84,28 @@ try {
     `corpus ${formatBytes(written)} (${docs} documents), ${itemCount} items, ${table.patterns.length} distinct ${n}-grams, ${planted.size} items planted`,
   );
 
-  const t0 = performance.now();
-  const s = await runScan({
-    task: "qa",
-    taskArgs: { dataset },
-    n,
-    minTokens: 8,
-    fields,
-    corpus: [corpus],
-    out: join(dir, "scan.jsonl"),
-    maxLocations: 5,
-    minCoverage: 0,
-    rules: { textField: "text", onBadLine: "error" },
-    progress: "silent",
-  });
-  const scanS = (performance.now() - t0) / 1000;
-  const found = s.rows.filter((r) => r.contaminated).length;
-  console.log(
-    `assay contamination scan: ${scanS.toFixed(2)} s, ${formatBytes(written / scanS)}/s (one thread), ${found} items contaminated (planted ${planted.size})`,
-  );
-
+  for (const matcher of ["simd", "window"] as const) {
+    const t0 = performance.now();
+    const s = await runScan({
+      task: "qa",
+      taskArgs: { dataset },
+      n,
+      minTokens: 8,
+      fields,
+      corpus: [corpus],
+      out: join(dir, `scan-${matcher}.jsonl`),
+      maxLocations: 5,
+      minCoverage: 0,
+      rules: { textField: "text", onBadLine: "error" },
+      matcher,
+      progress: "silent",
+    });
+    const scanS = (performance.now() - t0) / 1000;
+    const found = s.rows.filter((r) => r.contaminated).length;
+    console.log(
+      `assay contamination scan --matcher ${matcher === "simd" ? "smi" : matcher}: ${scanS.toFixed(2)} s, ${formatBytes(written / scanS)}/s (one thread, setup included), ${found} items contaminated (planted ${planted.size})`,
+    );
+  }
   if (process.argv.includes("--no-grep")) process.exit(0);
   const t1 = performance.now();
   const g = spawnSync("grep", ["-F", "-c", "-f", patterns, corpus], { encoding: "utf8" });

@@ -26,6 +26,7 @@ interface ScanFlags extends BenchmarkFlags {
   locations: number;
   textField: string;
   onBadLine: string;
+  matcher: string;
 }
 
 function benchmark(flags: BenchmarkFlags): BenchmarkOptions {
@@ -49,6 +50,9 @@ function verdict(rows: readonly ItemOverlap[]): string {
 export async function scanAction(shards: string[], flags: ScanFlags): Promise<void> {
   const { runScan } = await import("./scan.js");
   const corpus = [...flags.corpus, ...shards];
+  if (flags.matcher !== "smi" && flags.matcher !== "window") {
+    throw new UserError(`--matcher must be "smi" or "window", got "${flags.matcher}"`);
+  }
   if (corpus.length === 0) throw new UserError("contamination scan: give --corpus or shard files");
   if (flags.onBadLine !== "error" && flags.onBadLine !== "skip") {
     throw new UserError(`--on-bad-line must be "error" or "skip", got "${flags.onBadLine}"`);
@@ -62,6 +66,7 @@ export async function scanAction(shards: string[], flags: ScanFlags): Promise<vo
     maxLocations: flags.locations,
     minCoverage: flags.minCoverage,
     rules: { textField: flags.textField, onBadLine: flags.onBadLine },
+    ...(flags.matcher === "window" ? { matcher: "window" as const } : {}),
   });
   const { rows, ...rest } = s;
   const rate = s.seconds > 0 ? s.textBytes / s.seconds : 0;

@@ -50,6 +50,11 @@ export function registerContaminationCommands(program: Command): void {
     .option("--locations <k>", "corpus locations (file:line) kept per item", intOption("--locations", 0), 5)
     .option("--text-field <name>", "JSON field / Parquet column holding the document text", "text")
     .option("--on-bad-line <what>", "error (stop, naming file and line) or skip", "error")
+    .option(
+      "--matcher <m>",
+      "smi (the SMI scanner, SIMD WebAssembly by default) or window (token-window hashing)",
+      "smi",
+    )
     .option("--all", "list every item in the table, not only contaminated ones")
     .option("--json", "print JSON")
     .action(async (shards, opts) => (await import("./cli-actions.js")).scanAction(shards, opts));

@@ -21,7 +21,7 @@ import {
   writeScanPart,
 } from "./partial.js";
 import { type ItemOverlap, itemOverlaps, toJsonl } from "./results.js";
-import { ScanSink } from "./sink.js";
+import { type ScanMatcher, ScanSink } from "./sink.js";
 
 export interface BenchmarkOptions {
   task: string;
@@ -39,6 +39,8 @@ export interface ScanOptions extends BenchmarkOptions {
   maxLocations: number;
   minCoverage: number;
   rules: CountRules;
+  /** Default: the SMI matcher that ASSAY_SMI_MATCHER (or the platform) picks. */
+  matcher?: ScanMatcher;
   progress?: "auto" | "silent";
 }
 
@@ -95,7 +97,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanSummary> {
   let rawBytes = 0;
   let textBytes = 0;
   try {
-    const sink = todo.length > 0 ? new ScanSink(table, opts.maxLocations) : undefined;
+    const sink = todo.length > 0 ? new ScanSink(table, opts.maxLocations, opts.matcher) : undefined;
     for (const [k, shard] of todo.entries()) {
       const stats = await countShard(shard.name, sink!, opts.rules, (raw, text) => {
         const secs = Math.max(1e-3, (Date.now() - started) / 1000);

@@ -8,6 +8,11 @@ import type { PresenceMatcher } from "../smi/matcher.js";
 import type { DocumentSink } from "../smi/shard.js";
 import { SimdMatcher } from "../smi/simd-matcher.js";
 import type { GramTable } from "./ngrams.js";
+import { TokenWindowMatcher } from "./window-matcher.js";
+
+/** window: token-window hashing (window-matcher.ts); simd, wasm, js: the SMI matchers. */
+export type ScanMatcher = "window" | MatcherEngine;
+
 import { type ByteSink, normaliseBytes, ScratchSink } from "./normalize.js";
 
 /** What one shard contributes: documents per pattern, and per item its documents and first lines. */
@@ -44,9 +49,10 @@ export class ScanSink implements DocumentSink {
   constructor(
     private readonly table: GramTable,
     private readonly maxLocations: number,
-    engine: MatcherEngine = defaultEngine(),
+    engine: ScanMatcher = defaultEngine(),
   ) {
-    this.scanner = createMatcher(table.patterns, engine);
+    this.scanner =
+      engine === "window" ? new TokenWindowMatcher(table.patterns) : createMatcher(table.patterns, engine);
     this.out = this.scanner instanceof SimdMatcher ? new IoSink(this.scanner) : new ScratchSink();
     this.patternDocs = new Float64Array(table.patterns.length);
     this.itemDocs = new Float64Array(table.items.length);

@@ -39,12 +39,14 @@ describe("normalisation", () => {
   });
 });
 
-for (const engine of ["js", "simd"]) {
+for (const engine of ["js", "simd", "window"]) {
   describe(`contamination scan (${engine} matcher)`, () => {
     test("finds exactly the planted items, with their overlap", async () => {
-      process.env.ASSAY_SMI_MATCHER = engine;
+      if (engine !== "window") process.env.ASSAY_SMI_MATCHER = engine;
       const out = join(dir, `scan-${engine}.jsonl`);
-      const s = await runScan(options({ out }));
+      const s = await runScan(
+        options({ out, ...(engine === "window" ? { matcher: "window" as const } : {}) }),
+      );
       const rows = byId(s.rows);
       const dirty = s.rows.filter((r) => r.contaminated).map((r) => r.id);
       assert.deepEqual(dirty.sort(), [...fx.planted].sort());
