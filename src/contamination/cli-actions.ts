@@ -27,6 +27,7 @@ interface ScanFlags extends BenchmarkFlags {
   textField: string;
   onBadLine: string;
   matcher: string;
+  workers: number;
 }
 
 function benchmark(flags: BenchmarkFlags): BenchmarkOptions {
@@ -67,6 +68,7 @@ export async function scanAction(shards: string[], flags: ScanFlags): Promise<vo
     minCoverage: flags.minCoverage,
     rules: { textField: flags.textField, onBadLine: flags.onBadLine },
     ...(flags.matcher === "window" ? { matcher: "window" as const } : {}),
+    workers: flags.workers,
   });
   const { rows, ...rest } = s;
   const rate = s.seconds > 0 ? s.textBytes / s.seconds : 0;

@@ -48,6 +48,7 @@ export function registerContaminationCommands(program: Command): void {
     )
     .option("--shard <i/N>", "scan only shards k with k mod N = i-1, for splitting across machines")
     .option("--locations <k>", "corpus locations (file:line) kept per item", intOption("--locations", 0), 5)
+    .option("--workers <k>", "worker threads scanning shards in parallel", intOption("--workers", 1), 1)
     .option("--text-field <name>", "JSON field / Parquet column holding the document text", "text")
     .option("--on-bad-line <what>", "error (stop, naming file and line) or skip", "error")
     .option(

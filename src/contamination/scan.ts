@@ -4,11 +4,10 @@
  * splitting across machines, and a merge of parts into per-item overlaps.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { partialFiles, selectShards } from "../smi/count.js";
+import { partialFiles, ShardMeter, selectShards } from "../smi/count.js";
 import type { ShardId } from "../smi/partial.js";
-import { type CountRules, countShard } from "../smi/shard.js";
+import type { CountRules } from "../smi/shard.js";
 import { UserError } from "../util/errors.js";
-import { formatBytes, Progress } from "../util/progress.js";
 import { type ItemField, loadItems } from "./items.js";
 import { buildGramTable, type GramTable } from "./ngrams.js";
 import {
@@ -21,7 +20,8 @@ import {
   writeScanPart,
 } from "./partial.js";
 import { type ItemOverlap, itemOverlaps, toJsonl } from "./results.js";
-import { type ScanMatcher, ScanSink } from "./sink.js";
+import { scanShards } from "./scan-pool.js";
+import { type ScanMatcher, sinkTable } from "./sink.js";
 
 export interface BenchmarkOptions {
   task: string;
@@ -41,6 +41,8 @@ export interface ScanOptions extends BenchmarkOptions {
   rules: CountRules;
   /** Default: the SMI matcher that ASSAY_SMI_MATCHER (or the platform) picks. */
   matcher?: ScanMatcher;
+  /** Worker threads (default 1: this thread). */
+  workers?: number;
   progress?: "auto" | "silent";
 }
 
@@ -87,44 +89,38 @@ export async function runScan(opts: ScanOptions): Promise<ScanSummary> {
     else todo.push(s);
   }
   const resumed = finished.size;
-  const progress = new Progress({
-    label: "contamination scan",
-    total: Math.max(1, Math.round(todo.reduce((a, s) => a + s.size, 0) / 1e6)),
-    unit: "MB",
-    mode: opts.progress === "silent" ? "silent" : "auto",
-  });
-  let rawDone = 0;
-  let rawBytes = 0;
-  let textBytes = 0;
+  const meter = new ShardMeter("contamination scan", todo, resumed, started, opts.progress);
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, todo.length));
   try {
-    const sink = todo.length > 0 ? new ScanSink(table, opts.maxLocations, opts.matcher) : undefined;
-    for (const [k, shard] of todo.entries()) {
-      const stats = await countShard(shard.name, sink!, opts.rules, (raw, text) => {
-        const secs = Math.max(1e-3, (Date.now() - started) / 1000);
-        progress.set(Math.round((rawDone + raw) / 1e6));
-        progress.setDetail(
-          `${formatBytes((textBytes + text) / secs)}/s text · shards ${k}/${todo.length}` +
-            (resumed > 0 ? ` (+${resumed} resumed)` : ""),
-        );
-      });
-      const part: ScanPart = {
-        format: SCAN_PART_FORMAT,
-        version: 1,
-        ...want,
-        itemCount: table.items.length,
-        patternCount: table.patterns.length,
-        shards: [shard],
-        stats,
-        ...sink!.take(),
-      };
-      finished.set(shard.name, writeScanPart(partsDir, part));
-      rawDone += shard.size;
-      rawBytes += stats.rawBytes;
-      textBytes += stats.textBytes;
-    }
+    await scanShards(
+      todo,
+      workers,
+      {
+        table: sinkTable(table),
+        maxLocations: opts.maxLocations,
+        rules: opts.rules,
+        ...(opts.matcher ? { matcher: opts.matcher } : {}),
+      },
+      (shard, raw, text) => meter.update(shard.name, raw, text),
+      (shard, stats, hits) => {
+        const part: ScanPart = {
+          format: SCAN_PART_FORMAT,
+          version: 1,
+          ...want,
+          itemCount: table.items.length,
+          patternCount: table.patterns.length,
+          shards: [shard],
+          stats,
+          ...hits,
+        };
+        finished.set(shard.name, writeScanPart(partsDir, part));
+        meter.update(shard.name, stats.rawBytes, stats.textBytes, true);
+      },
+    );
   } finally {
-    progress.finish();
+    meter.finish();
   }
+  const { rawBytes, textBytes } = meter.totals();
   const merged = selected.length
     ? mergeScanParts(
         selected.map((s) => ({ path: finished.get(s.name)!, part: readScanPart(finished.get(s.name)!) })),

@@ -35,6 +35,17 @@ class IoSink implements ByteSink {
   }
 }
 
+/** What the sink needs of the n-gram table (small enough to post to worker threads). */
+export interface SinkTable
+  extends Pick<GramTable, "patterns" | "patternStart" | "patternGrams" | "gramItem"> {
+  itemCount: number;
+}
+
+export function sinkTable(t: GramTable): SinkTable {
+  const { patterns, patternStart, patternGrams, gramItem } = t;
+  return { patterns, patternStart, patternGrams, gramItem, itemCount: t.items.length };
+}
+
 export class ScanSink implements DocumentSink {
   /** Hidden from the shard reader on purpose: it must not read shards into the matcher's memory. */
   private readonly scanner: PresenceMatcher;
@@ -47,7 +58,7 @@ export class ScanSink implements DocumentSink {
   private readonly itemLines: Map<number, number[]> = new Map();
 
   constructor(
-    private readonly table: GramTable,
+    private readonly table: SinkTable,
     private readonly maxLocations: number,
     engine: ScanMatcher = defaultEngine(),
   ) {
@@ -55,8 +66,8 @@ export class ScanSink implements DocumentSink {
       engine === "window" ? new TokenWindowMatcher(table.patterns) : createMatcher(table.patterns, engine);
     this.out = this.scanner instanceof SimdMatcher ? new IoSink(this.scanner) : new ScratchSink();
     this.patternDocs = new Float64Array(table.patterns.length);
-    this.itemDocs = new Float64Array(table.items.length);
-    this.itemStamp = new Int32Array(table.items.length).fill(-1);
+    this.itemDocs = new Float64Array(table.itemCount);
+    this.itemStamp = new Int32Array(table.itemCount).fill(-1);
   }
 
   countDocument(text: Uint8Array, start: number, end: number, line: number): void {

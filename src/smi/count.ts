@@ -244,40 +244,12 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
   }
   const resumed = finished.size;
 
-  const totalRaw = todo.reduce((a, s) => a + s.size, 0);
-  const progress = new Progress({
-    label: "smi count",
-    total: Math.max(1, Math.round(totalRaw / 1e6)),
-    unit: "MB",
-    mode: opts.progress === "silent" ? "silent" : "auto",
-  });
-  const rawByShard = new Map<string, number>();
-  const textByShard = new Map<string, number>();
-  let doneShards = 0;
-  const update = (): void => {
-    let raw = 0;
-    let text = 0;
-    for (const v of rawByShard.values()) raw += v;
-    for (const v of textByShard.values()) text += v;
-    const secs = Math.max(1e-3, (Date.now() - started) / 1000);
-    progress.set(Math.round(raw / 1e6));
-    progress.setDetail(
-      `${formatBytes(raw / secs)}/s read · ${formatBytes(text / secs)}/s text · shards ${doneShards}/${todo.length}` +
-        (resumed > 0 ? ` (+${resumed} resumed)` : ""),
-    );
-  };
-  const onProgress = (name: string, raw: number, text: number): void => {
-    rawByShard.set(name, raw);
-    textByShard.set(name, text);
-    update();
-  };
+  const meter = new ShardMeter("smi count", todo, resumed, started, opts.progress);
+  const onProgress = (name: string, raw: number, text: number): void => meter.update(name, raw, text);
   const onDone = (d: ShardDone): void => {
     const path = writePartial(partsDir, makePartial(triples, digest, opts.rules, d.shard, d.stats, d.counts));
     finished.set(d.shard.name, path);
-    rawByShard.set(d.shard.name, d.stats.rawBytes);
-    textByShard.set(d.shard.name, d.stats.textBytes);
-    doneShards++;
-    update();
+    meter.update(d.shard.name, d.stats.rawBytes, d.stats.textBytes, true);
   };
 
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), todo.length));
@@ -287,7 +259,7 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
       else await countInWorkers(todo, workers, triples, opts.rules, onProgress, onDone);
     }
   } finally {
-    progress.finish();
+    meter.finish();
   }
 
   const partials: Array<{ path: string; partial: PartialResult }> = selected.map((s) => {
@@ -297,12 +269,7 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
   const merged = mergePartials(partials);
   const rows = countRows(merged, triples, digest, opts.triples);
   if (opts.out) writeFileSync(opts.out, JSON.stringify(rows));
-  let textBytes = 0;
-  let rawBytes = 0;
-  for (const d of todo) {
-    textBytes += textByShard.get(d.name) ?? 0;
-    rawBytes += rawByShard.get(d.name) ?? 0;
-  }
+  const { rawBytes, textBytes } = meter.totals();
   const summary: CountSummary = {
     shardsSelected: selected.length,
     shardsCounted: todo.length,
@@ -316,6 +283,54 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
   };
   if (opts.out) summary.out = opts.out;
   return summary;
+}
+
+/**
+ * Progress of shards read in parallel: the latest byte counts of each shard, summed into one line
+ * (MB read, rates, shards done). Also used by `contamination scan`.
+ */
+export class ShardMeter {
+  private readonly raw = new Map<string, number>();
+  private readonly text = new Map<string, number>();
+  private done = 0;
+  private readonly progress: Progress;
+
+  constructor(
+    label: string,
+    private readonly todo: readonly ShardId[],
+    private readonly resumed: number,
+    private readonly started: number,
+    mode: "auto" | "silent" = "auto",
+  ) {
+    const totalRaw = todo.reduce((a, s) => a + s.size, 0);
+    this.progress = new Progress({ label, total: Math.max(1, Math.round(totalRaw / 1e6)), unit: "MB", mode });
+  }
+
+  /** `finished`: the shard is done (its final counts). */
+  update(name: string, rawBytes: number, textBytes: number, finished = false): void {
+    this.raw.set(name, rawBytes);
+    this.text.set(name, textBytes);
+    if (finished) this.done++;
+    const { rawBytes: raw, textBytes: text } = this.totals();
+    const secs = Math.max(1e-3, (Date.now() - this.started) / 1000);
+    this.progress.set(Math.round(raw / 1e6));
+    this.progress.setDetail(
+      `${formatBytes(raw / secs)}/s read · ${formatBytes(text / secs)}/s text · shards ${this.done}/${this.todo.length}` +
+        (this.resumed > 0 ? ` (+${this.resumed} resumed)` : ""),
+    );
+  }
+
+  totals(): { rawBytes: number; textBytes: number } {
+    let rawBytes = 0;
+    let textBytes = 0;
+    for (const v of this.raw.values()) rawBytes += v;
+    for (const v of this.text.values()) textBytes += v;
+    return { rawBytes, textBytes };
+  }
+
+  finish(): void {
+    this.progress.finish();
+  }
 }
 
 export interface MergeOptions {

@@ -82,12 +82,16 @@ describe("contamination scan thresholds, shards and merge", () => {
     assert.deepEqual(dirty.sort(), fx.planted.filter((id) => id !== fx.partial).sort());
   });
 
-  test("shards 1/2 and 2/2 merged equal one pass; a second run resumes every shard", async () => {
+  test("shards 1/2 and 2/2 merged, and two worker threads, equal one pass; a second run resumes every shard", async () => {
     const whole = await runScan(options({ out: join(dir, "whole.jsonl") }));
     const parts = join(dir, "parts");
     const a = await runScan(options({ shard: "1/2", parts }));
     const b = await runScan(options({ shard: "2/2", parts }));
     assert.equal(a.shardsSelected + b.shardsSelected, 3);
+    const threads = await runScan(
+      options({ out: join(dir, "workers.jsonl"), parts: join(dir, "parts-w"), workers: 2 }),
+    );
+    assert.deepEqual(threads.rows, whole.rows);
     const merged = await runScanMerge({ ...options({}), inputs: [parts], out: join(dir, "merged.jsonl") });
     assert.deepEqual(merged.rows, whole.rows);
     assert.equal(
