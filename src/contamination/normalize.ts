@@ -50,19 +50,25 @@ export function normaliseBytes(src: Uint8Array, start: number, end: number, out:
       i++;
       continue;
     }
+    // Copy the word lower-cased while looking for its end; a non-ASCII byte undoes the copy.
+    const wordStart = o;
     let j = i;
     let ascii = true;
-    while (j < end) {
+    for (; j < end; j++) {
       const c = src[j]!;
-      if (c < 0x80) {
-        if (ASCII_WORD[c] === 0) break;
-      } else ascii = false;
-      j++;
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      const w = ASCII_WORD[c]!;
+      if (w === 0) break;
+      buf[o++] = w;
     }
     if (ascii) {
-      for (let k = i; k < j; k++) buf[o++] = ASCII_WORD[src[k]!]!;
       buf[o++] = SPACE;
     } else {
+      o = wordStart;
+      while (j < end && (src[j]! >= 0x80 || ASCII_WORD[src[j]!] !== 0)) j++;
       const text = Buffer.from(src.buffer, src.byteOffset + i, j - i).toString("utf8");
       for (const token of unicodeTokens(text)) {
         const bytes = Buffer.from(token, "utf8");

@@ -6,6 +6,7 @@ import { after, describe, test } from "node:test";
 import { normaliseText } from "../../src/contamination/normalize.js";
 import type { ItemOverlap } from "../../src/contamination/results.js";
 import { runScan, runScanMerge, type ScanOptions } from "../../src/contamination/scan.js";
+import { Rng } from "../../src/util/rng.js";
 import { makeFixture } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-scan-"));
@@ -36,6 +37,32 @@ describe("normalisation", () => {
     assert.deepEqual(normaliseText("北京，是 Café"), ["北", "京", "是", "café"]);
     assert.deepEqual(normaliseText("ÉLODIE—Ｆｕｌｌ"), ["élodie", "full"]);
     assert.deepEqual(normaliseText("…"), []);
+  });
+
+  test("the byte-level normaliser agrees with tokenising the whole string by the Unicode rule", () => {
+    const rng = new Rng(9);
+    const alphabet = [
+      ..."aZq09 .,;!?'\"\n\t-_/()",
+      "é",
+      "Ä",
+      "ß",
+      "中",
+      "日",
+      "ｱ",
+      "Ｆ",
+      "！",
+      "ñ",
+      "Ω",
+      "—",
+      "\u00a0",
+    ];
+    const cjk = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}";
+    const token = new RegExp(`[${cjk}]|(?:(?![${cjk}])[\\p{L}\\p{N}\\p{M}])+`, "gu");
+    for (let k = 0; k < 500; k++) {
+      const text = Array.from({ length: rng.int(40) }, () => alphabet[rng.int(alphabet.length)]).join("");
+      const whole = text.normalize("NFKC").toLowerCase().match(token) ?? [];
+      assert.deepEqual(normaliseText(text), whole, JSON.stringify(text));
+    }
   });
 });
 
