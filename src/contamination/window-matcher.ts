@@ -25,9 +25,16 @@ export class TokenWindowMatcher implements PresenceMatcher {
   private readonly keys: Int32Array;
   private readonly vals: Int32Array;
   private readonly mask: number;
+  /**
+   * One bit per hash of the keys' top bits (about 8 bits per pattern): most windows fail this test
+   * in a table small enough for the L1/L2 cache and never touch the larger hash table.
+   */
+  private readonly filter: Int32Array;
+  private readonly filterShift: number;
   private readonly stamp: Int32Array;
   private doc = 0;
-  /** Ring buffers (maxLen + 1 entries) of prefix hashes and token start offsets. */
+  /** Ring buffers (a power of two above maxLen entries) of prefix hashes and token start offsets. */
+  private readonly ringMask: number;
   private readonly prefix: Int32Array;
   private readonly starts: Int32Array;
 
@@ -52,15 +59,24 @@ export class TokenWindowMatcher implements PresenceMatcher {
     this.mask = (1 << bits) - 1;
     this.keys = new Int32Array(1 << bits);
     this.vals = new Int32Array(1 << bits).fill(-1);
+    let filterBits = 10;
+    while (1 << filterBits < 8 * patterns.length) filterBits++;
+    this.filter = new Int32Array(1 << (filterBits - 5));
+    this.filterShift = 32 - filterBits;
     info.forEach(({ hash, tokens }, id) => {
       const key = TokenWindowMatcher.key(hash, tokens);
+      const bit = key >>> this.filterShift;
+      this.filter[bit >>> 5]! |= 1 << (bit & 31);
       let h = key & this.mask;
       while (this.vals[h] !== -1) h = (h + 1) & this.mask;
       this.keys[h] = key;
       this.vals[h] = id;
     });
-    this.prefix = new Int32Array(this.maxLen + 1);
-    this.starts = new Int32Array(this.maxLen + 1);
+    let ring = 2;
+    while (ring <= this.maxLen) ring *= 2;
+    this.ringMask = ring - 1;
+    this.prefix = new Int32Array(ring);
+    this.starts = new Int32Array(ring);
     this.stamp = new Int32Array(patterns.length).fill(-1);
     this.matched = new Int32Array(64);
   }
@@ -124,8 +140,8 @@ export class TokenWindowMatcher implements PresenceMatcher {
 
   /** Scans normalised text t[start, end): tokens separated by single spaces. */
   scan(t: Uint8Array, start: number, end: number): void {
-    const ring = this.maxLen + 1;
-    const { prefix, starts, lengths, basePow, keys, vals, mask } = this;
+    const ringMask = this.ringMask;
+    const { prefix, starts, lengths, basePow, keys, vals, mask, filter, filterShift } = this;
     let count = 0; // tokens seen in this call
     let p = 0; // prefix hash of all tokens so far
     let h = 0x811c9dc5 | 0;
@@ -145,18 +161,20 @@ export class TokenWindowMatcher implements PresenceMatcher {
       // A token ends at i: extend the prefix hash and probe every window length ending here.
       p = (Math.imul(p, BASE) + h) | 0;
       count++;
-      prefix[count % ring] = p;
-      starts[count % ring] = tokenStart;
+      prefix[count & ringMask] = p;
+      starts[count & ringMask] = tokenStart;
       for (let k = 0; k < lengths.length; k++) {
         const len = lengths[k]!;
         if (len > count) break;
-        const wh = (p - Math.imul(prefix[(count - len) % ring]!, basePow[len]!)) | 0;
+        const wh = (p - Math.imul(prefix[(count - len) & ringMask]!, basePow[len]!)) | 0;
         const key = (Math.imul(wh, MIX) + len) | 0;
+        const bit = key >>> filterShift;
+        if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
         let slot = key & mask;
         for (;;) {
           const v = vals[slot]!;
           if (v < 0) break;
-          if (keys[slot] === key && this.equals(t, starts[(count - len + 1) % ring]!, i, v)) this.hit(v);
+          if (keys[slot] === key && this.equals(t, starts[(count - len + 1) & ringMask]!, i, v)) this.hit(v);
           slot = (slot + 1) & mask;
         }
       }
