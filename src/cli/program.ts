@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAnnotateCommands } from "../annotate/cli.js";
+import { registerContaminationCommands } from "../contamination/cli.js";
 import { registerModelCommands } from "../formats/cli.js";
 import { registerGameqaCommands } from "../gameqa/cli.js";
 import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerMoeCommands(program);
   registerPairwiseCommands(program);
+  registerContaminationCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

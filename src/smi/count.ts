@@ -76,6 +76,35 @@ function shardId(name: string): ShardId {
   return { name, size: st.size, mtimeMs: st.mtimeMs };
 }
 
+/**
+ * The shards of this job (`shard`: "i/N"), in sorted order, never counting the parts folder itself
+ * should it sit inside the corpus folder. `command` names the command in errors.
+ */
+export function selectShards(command: string, corpus: string[], partsDir: string, shard?: string): ShardId[] {
+  const partsPrefix = `${resolve(partsDir)}${sep}`;
+  const all = expandCorpus(corpus).filter((f) => !resolve(f).startsWith(partsPrefix));
+  if (all.length === 0)
+    throw new UserError(`${command}: the corpus holds no shards outside the parts folder`);
+  const spec = shard ? parseShardSpec(shard) : { index: 1, total: 1 };
+  return all.filter((_, k) => k % spec.total === spec.index - 1).map(shardId);
+}
+
+/** Partial result files named by merge arguments: files, or folders of *.json files. */
+export function partialFiles(inputs: string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let isDir = false;
+    try {
+      isDir = statSync(input).isDirectory();
+    } catch {
+      throw new UserError(`${input}: no such file or directory`);
+    }
+    if (isDir) files.push(...expandCorpus([`${input.replace(/\/+$/, "")}/*.json`]));
+    else files.push(input);
+  }
+  return files;
+}
+
 interface ShardDone {
   shard: ShardId;
   stats: ShardStats;
@@ -193,12 +222,7 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
     throw new UserError("smi count: give --out (or --shard i/N to write only partial results)");
   }
   const partsDir = opts.parts ?? (opts.out ? `${opts.out}.parts` : "smi-count.parts");
-  // Never count our own partial results, should the parts folder sit inside the corpus folder.
-  const partsPrefix = `${resolve(partsDir)}${sep}`;
-  const all = expandCorpus(opts.corpus).filter((f) => !resolve(f).startsWith(partsPrefix));
-  if (all.length === 0) throw new UserError("smi count: the corpus holds no shards outside the parts folder");
-  const spec = opts.shard ? parseShardSpec(opts.shard) : { index: 1, total: 1 };
-  const selected = all.filter((_, k) => k % spec.total === spec.index - 1).map(shardId);
+  const selected = selectShards("smi count", opts.corpus, partsDir, opts.shard);
   if (selected.length === 0) {
     // More jobs than shards: this job has nothing to do, which is not an error.
     return {
@@ -226,40 +250,12 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
   }
   const resumed = finished.size;
 
-  const totalRaw = todo.reduce((a, s) => a + s.size, 0);
-  const progress = new Progress({
-    label: "smi count",
-    total: Math.max(1, Math.round(totalRaw / 1e6)),
-    unit: "MB",
-    mode: opts.progress === "silent" ? "silent" : "auto",
-  });
-  const rawByShard = new Map<string, number>();
-  const textByShard = new Map<string, number>();
-  let doneShards = 0;
-  const update = (): void => {
-    let raw = 0;
-    let text = 0;
-    for (const v of rawByShard.values()) raw += v;
-    for (const v of textByShard.values()) text += v;
-    const secs = Math.max(1e-3, (Date.now() - started) / 1000);
-    progress.set(Math.round(raw / 1e6));
-    progress.setDetail(
-      `${formatBytes(raw / secs)}/s read · ${formatBytes(text / secs)}/s text · shards ${doneShards}/${todo.length}` +
-        (resumed > 0 ? ` (+${resumed} resumed)` : ""),
-    );
-  };
-  const onProgress = (name: string, raw: number, text: number): void => {
-    rawByShard.set(name, raw);
-    textByShard.set(name, text);
-    update();
-  };
+  const meter = new ShardMeter("smi count", todo, resumed, started, opts.progress);
+  const onProgress = (name: string, raw: number, text: number): void => meter.update(name, raw, text);
   const onDone = (d: ShardDone): void => {
     const path = writePartial(partsDir, makePartial(triples, digest, opts.rules, d.shard, d.stats, d.counts));
     finished.set(d.shard.name, path);
-    rawByShard.set(d.shard.name, d.stats.rawBytes);
-    textByShard.set(d.shard.name, d.stats.textBytes);
-    doneShards++;
-    update();
+    meter.update(d.shard.name, d.stats.rawBytes, d.stats.textBytes, true);
   };
 
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), todo.length));
@@ -269,7 +265,7 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
       else await countInWorkers(todo, workers, triples, opts.rules, onProgress, onDone);
     }
   } finally {
-    progress.finish();
+    meter.finish();
   }
 
   const partials: Array<{ path: string; partial: PartialResult }> = selected.map((s) => {
@@ -279,12 +275,7 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
   const merged = mergePartials(partials);
   const rows = countRows(merged, triples, digest, opts.triples);
   if (opts.out) writeFileSync(opts.out, JSON.stringify(rows));
-  let textBytes = 0;
-  let rawBytes = 0;
-  for (const d of todo) {
-    textBytes += textByShard.get(d.name) ?? 0;
-    rawBytes += rawByShard.get(d.name) ?? 0;
-  }
+  const { rawBytes, textBytes } = meter.totals();
   const summary: CountSummary = {
     shardsSelected: selected.length,
     shardsCounted: todo.length,
@@ -302,6 +293,54 @@ export async function runCount(opts: CountOptions): Promise<CountSummary> {
   return summary;
 }
 
+/**
+ * Progress of shards read in parallel: the latest byte counts of each shard, summed into one line
+ * (MB read, rates, shards done). Also used by `contamination scan`.
+ */
+export class ShardMeter {
+  private readonly raw = new Map<string, number>();
+  private readonly text = new Map<string, number>();
+  private done = 0;
+  private readonly progress: Progress;
+
+  constructor(
+    label: string,
+    private readonly todo: readonly ShardId[],
+    private readonly resumed: number,
+    private readonly started: number,
+    mode: "auto" | "silent" = "auto",
+  ) {
+    const totalRaw = todo.reduce((a, s) => a + s.size, 0);
+    this.progress = new Progress({ label, total: Math.max(1, Math.round(totalRaw / 1e6)), unit: "MB", mode });
+  }
+
+  /** `finished`: the shard is done (its final counts). */
+  update(name: string, rawBytes: number, textBytes: number, finished = false): void {
+    this.raw.set(name, rawBytes);
+    this.text.set(name, textBytes);
+    if (finished) this.done++;
+    const { rawBytes: raw, textBytes: text } = this.totals();
+    const secs = Math.max(1e-3, (Date.now() - this.started) / 1000);
+    this.progress.set(Math.round(raw / 1e6));
+    this.progress.setDetail(
+      `${formatBytes(raw / secs)}/s read · ${formatBytes(text / secs)}/s text · shards ${this.done}/${this.todo.length}` +
+        (this.resumed > 0 ? ` (+${this.resumed} resumed)` : ""),
+    );
+  }
+
+  totals(): { rawBytes: number; textBytes: number } {
+    let rawBytes = 0;
+    let textBytes = 0;
+    for (const v of this.raw.values()) rawBytes += v;
+    for (const v of this.text.values()) textBytes += v;
+    return { rawBytes, textBytes };
+  }
+
+  finish(): void {
+    this.progress.finish();
+  }
+}
+
 export interface MergeOptions {
   triples: string;
   inputs: string[];
@@ -312,19 +351,7 @@ export interface MergeOptions {
 export function runMerge(opts: MergeOptions): { rows: CountRow[]; shards: number; documents: number } {
   const triples = loadTriples(opts.triples);
   const digest = triplesDigest(triples);
-  const files: string[] = [];
-  for (const input of opts.inputs) {
-    let isDir = false;
-    try {
-      isDir = statSync(input).isDirectory();
-    } catch {
-      throw new UserError(`${input}: no such file or directory`);
-    }
-    if (isDir) {
-      const found = expandCorpus([`${input.replace(/\/+$/, "")}/*.json`]);
-      files.push(...found);
-    } else files.push(input);
-  }
+  const files = partialFiles(opts.inputs);
   const partials = files.map((path) => ({ path, partial: readPartial(path) }));
   const merged = mergePartials(partials);
   const rows = countRows(merged, triples, digest, opts.triples);

@@ -62,8 +62,11 @@ export function makePartial(
   };
 }
 
-/** Writes through a temporary file and a rename, so an interrupted run never leaves a half partial. */
-export function writePartial(dir: string, partial: PartialResult): string {
+/**
+ * Writes through a temporary file and a rename, so an interrupted run never leaves a half partial
+ * (any per-shard result: contamination scans write theirs here too).
+ */
+export function writePartial(dir: string, partial: { shards: readonly ShardId[] }): string {
   const shard = partial.shards[0]!;
   const path = join(dir, partialFileName(shard.name));
   const tmp = `${path}.tmp-${process.pid}`;

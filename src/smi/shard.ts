@@ -1,6 +1,6 @@
 /**
  * Counting one shard: documents are JSONL lines (the text field of each) or Parquet rows (the text
- * column), as in the original search scripts. The caller owns the TripleCounter (its matcher is
+ * column), as in the original search scripts. The caller owns the sink (a TripleCounter: its matcher is
  * reused across shards) and resets it before each shard.
  */
 import { closeSync, openSync, readSync } from "node:fs";
@@ -8,8 +8,8 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
 import { decompress as zstdDecompress } from "fzstd";
 import { UserError } from "../util/errors.js";
-import type { TripleCounter } from "./counter.js";
 import { FIELD_MISSING, FIELD_OTHER, FIELD_STRING, LineError, StringDecoder, scanFields } from "./jsonl.js";
+import type { PresenceMatcher } from "./matcher.js";
 import { DECODE_ERRORS, LINES_BAD_ESCAPE, LINES_BAIL, SimdMatcher } from "./simd-matcher.js";
 import { type ByteCounter, jsonlChunks, shardFormat, verifyRest } from "./sources.js";
 
@@ -38,6 +38,18 @@ export interface ShardStats {
   textBytes: number;
   /** Bytes of input read (compressed size for compressed shards). */
   rawBytes: number;
+}
+
+/**
+ * What a shard's documents go to: a TripleCounter, or another consumer (contamination scanning) that
+ * has no SIMD matcher to read into and so gets each decoded document with its line number.
+ */
+export interface DocumentSink {
+  readonly matcher?: PresenceMatcher;
+  readonly inModule?: SimdMatcher | undefined;
+  documents: number;
+  /** `line`: 1-based line of a JSONL shard, or row of a Parquet shard. */
+  countDocument(text: Uint8Array, start: number, end: number, line: number): void;
 }
 
 export type ProgressFn = (rawBytes: number, textBytes: number) => void;
@@ -77,7 +89,7 @@ class JsonlShardCounter {
 
   constructor(
     private readonly path: string,
-    private readonly counter: TripleCounter,
+    private readonly counter: DocumentSink,
     private readonly rules: CountRules,
   ) {
     this.keys = [Buffer.from(rules.textField, "utf8")];
@@ -165,7 +177,7 @@ class JsonlShardCounter {
       }
       throw err;
     }
-    this.counter.countDocument(text[0], text[1], text[2]);
+    this.counter.countDocument(text[0], text[1], text[2], this.line);
     this.stats.documents++;
     this.stats.textBytes += text[2] - text[1];
   }
@@ -177,7 +189,7 @@ class JsonlShardCounter {
       this.fail(`field "${name}": ${DECODE_ERRORS[textEnd] ?? "bad escape in string"}`);
       return;
     }
-    this.counter.countDocument(buf, start, textEnd);
+    this.counter.countDocument(buf, start, textEnd, this.line);
     this.stats.documents++;
     this.stats.textBytes += textEnd - start;
   }
@@ -362,7 +374,7 @@ const PARQUET_COMPRESSORS = {
 
 async function countParquet(
   path: string,
-  counter: TripleCounter,
+  counter: DocumentSink,
   rules: CountRules,
   onProgress: ProgressFn,
 ): Promise<ShardStats> {
@@ -422,7 +434,7 @@ async function countParquet(
         throw new UserError(`${path}: row ${rowStart + k}: column "${name}" is not a string`);
       }
       const bytes = Buffer.from(value, "utf8");
-      counter.countDocument(bytes, 0, bytes.length);
+      counter.countDocument(bytes, 0, bytes.length, rowStart + k + 1);
       stats.documents++;
       stats.textBytes += bytes.length;
     });
@@ -436,7 +448,7 @@ async function countParquet(
 /** Counts one shard into `counter` (which the caller has reset). */
 export async function countShard(
   path: string,
-  counter: TripleCounter,
+  counter: DocumentSink,
   rules: CountRules,
   onProgress: ProgressFn = () => {},
 ): Promise<ShardStats> {

@@ -85,7 +85,13 @@ describe("CLI start-up", () => {
     assert.deepEqual(heavyIn(r.modules), []);
   });
 
-  for (const args of [["--help"], ["gameqa", "--help"], ["moe", "build", "--help"], ["smi", "--help"]]) {
+  for (const args of [
+    ["--help"],
+    ["gameqa", "--help"],
+    ["moe", "build", "--help"],
+    ["smi", "--help"],
+    ["contamination", "--help"],
+  ]) {
     test(`${args.join(" ")} loads no command implementation`, () => {
       const r = runLogged(args);
       assert.equal(r.code, 0);
@@ -130,6 +136,7 @@ describe("CLI start-up", () => {
       "model",
       "moe",
       "pairwise",
+      "contamination",
       "help",
     ]);
   });

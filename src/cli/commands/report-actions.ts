@@ -2,6 +2,8 @@
 import { writeFileSync } from "node:fs";
 import { formatMetric, table } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
+import { readScanFlags } from "../../contamination/results.js";
+import { renderSplit, splitRun } from "../../contamination/split.js";
 import type { RunSummary } from "../../engine/summary.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 // tasks/index.js rather than tasks/registry.js: the run's task must be registered to find its report.
@@ -21,12 +23,31 @@ export function reportCommand(ids: string[], flags: ReportFlags): void {
     const tasks = new Set(runs.map((r) => r.task));
     if (tasks.size > 1)
       throw new UserError(`runs of different tasks cannot share one table: ${[...tasks].join(", ")}`);
-    const text = renderReport(store, runs, format);
+    let text = renderReport(store, runs, format);
+    if (flags.contamination) text = withContamination(store, runs, format, text, flags.contamination);
     if (flags.out) writeFileSync(flags.out, text.endsWith("\n") ? text : `${text}\n`);
     else process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   } finally {
     store.close();
   }
+}
+
+/** The report followed by each run's clean/contaminated split (JSON: both in one object). */
+function withContamination(
+  store: RunStore,
+  runs: RunRow[],
+  format: ReportFormat,
+  report: string,
+  scanPath: string,
+): string {
+  const scan = readScanFlags(scanPath);
+  const splits = runs.map((r) => splitRun(store, r, scan));
+  if (format === "json")
+    return JSON.stringify({ report: JSON.parse(report), contamination: splits }, null, 2);
+  const text = splits.map(renderSplit).join("\n\n");
+  if (format === "table") return `${report.trimEnd()}\n\n${text}`;
+  const esc = (t: string) => t.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return `${report.trimEnd()}\n<pre>${esc(text)}</pre>\n`;
 }
 
 export function renderReport(store: RunStore, runs: RunRow[], format: ReportFormat): string {

@@ -6,6 +6,7 @@ export interface ReportFlags {
   json?: boolean;
   out?: string;
   db?: string;
+  contamination?: string;
 }
 
 export function registerReportCommands(program: Command): void {
@@ -17,6 +18,10 @@ export function registerReportCommands(program: Command): void {
     .option("--json", "short for --format json")
     .option("--out <file>", "write to a file instead of stdout")
     .option("--db <path>", "run database")
+    .option(
+      "--contamination <scan.jsonl>",
+      "also show each metric on clean and contaminated items (a contamination scan's JSONL)",
+    )
     .action(async (ids: string[], flags: ReportFlags) => {
       const { reportCommand } = await import("./report-actions.js");
       reportCommand(ids, flags);

@@ -1,0 +1,181 @@
+/**
+ * `contamination mink`: membership scores per item from the TypeScript reference engine's token
+ * log-probabilities. The reference engine has no tokenizer, so items come as token ids (a JSONL file:
+ * id, tokens, and optionally text and member); the text, when given, is what the zlib ratio
+ * compresses, otherwise the token ids as 32-bit integers.
+ */
+import { readFileSync } from "node:fs";
+import { openCheckpoint } from "../formats/checkpoint.js";
+import { LlamaEngine } from "../llama/engine.js";
+import { loadLlamaWeights } from "../llama/weights.js";
+import { UserError } from "../util/errors.js";
+import { Progress } from "../util/progress.js";
+import { minKProb, perplexity, rocAuc, zlibRatio } from "./mink.js";
+
+export interface TokenItem {
+  id: string;
+  tokens: number[];
+  text?: string;
+  member?: boolean;
+}
+
+export interface MinkRow {
+  id: string;
+  tokens: number;
+  minK: number;
+  perplexity: number;
+  zlibRatio: number;
+  member?: boolean;
+}
+
+export interface MinkResult {
+  k: number;
+  rows: MinkRow[];
+  /** With labels: ROC-AUC of each score, oriented so that 1 means members are ranked first. */
+  auc?: { minK: number; perplexity: number; zlibRatio: number; members: number; nonMembers: number };
+}
+
+function fail(path: string, line: number, message: string): never {
+  throw new UserError(`${path}:${line}: ${message}`);
+}
+
+export function readTokenItems(path: string, vocabSize: number): TokenItem[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UserError(`${path}: cannot read (${(err as Error).message})`);
+  }
+  const items: TokenItem[] = [];
+  text.split("\n").forEach((line, k) => {
+    if (line.trim() === "") return;
+    let v: Record<string, unknown>;
+    try {
+      v = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      fail(path, k + 1, "not a JSON line");
+    }
+    const id =
+      typeof v.id === "string" || typeof v.id === "number"
+        ? String(v.id)
+        : fail(path, k + 1, 'field "id" is missing');
+    const tokens = v.tokens;
+    if (!Array.isArray(tokens) || tokens.length < 2)
+      fail(path, k + 1, 'field "tokens" must list at least 2 token ids');
+    for (const t of tokens) {
+      if (!Number.isInteger(t) || t < 0 || t >= vocabSize) {
+        fail(path, k + 1, `field "tokens": ${JSON.stringify(t)} is not a token id in [0, ${vocabSize})`);
+      }
+    }
+    const item: TokenItem = { id, tokens: tokens as number[] };
+    if (v.text !== undefined) {
+      if (typeof v.text !== "string") fail(path, k + 1, 'field "text" must be a string');
+      item.text = v.text;
+    }
+    if (v.member !== undefined) {
+      if (typeof v.member !== "boolean") fail(path, k + 1, 'field "member" must be true or false');
+      item.member = v.member;
+    }
+    items.push(item);
+  });
+  if (items.length === 0) throw new UserError(`${path}: no items`);
+  return items;
+}
+
+function idBytes(tokens: readonly number[]): Uint8Array {
+  return new Uint8Array(Int32Array.from(tokens).buffer);
+}
+
+/** Scores items with an engine; `bos` is prepended as context so that the first item token is scored too. */
+export function scoreItems(
+  engine: LlamaEngine,
+  items: readonly TokenItem[],
+  k: number,
+  bos: number | undefined,
+  onItem: () => void = () => {},
+): MinkResult {
+  const rows = items.map((item): MinkRow => {
+    const seq = bos === undefined ? item.tokens : [bos, ...item.tokens];
+    const { perToken } = engine.logLikelihood(seq);
+    const ppl = perplexity(perToken);
+    const bytes = item.text !== undefined ? Buffer.from(item.text, "utf8") : idBytes(item.tokens);
+    onItem();
+    return {
+      id: item.id,
+      tokens: perToken.length,
+      minK: minKProb(perToken, k),
+      perplexity: ppl,
+      zlibRatio: zlibRatio(perToken, bytes),
+      ...(item.member !== undefined ? { member: item.member } : {}),
+    };
+  });
+  const labelled = rows.filter((r) => r.member !== undefined);
+  const result: MinkResult = { k, rows };
+  const members = labelled.filter((r) => r.member).length;
+  if (members > 0 && members < labelled.length) {
+    const labels = labelled.map((r) => r.member!);
+    result.auc = {
+      minK: rocAuc(
+        labelled.map((r) => r.minK),
+        labels,
+      ),
+      perplexity: rocAuc(
+        labelled.map((r) => -r.perplexity),
+        labels,
+      ),
+      zlibRatio: rocAuc(
+        labelled.map((r) => -r.zlibRatio),
+        labels,
+      ),
+      members,
+      nonMembers: labelled.length - members,
+    };
+  }
+  return result;
+}
+
+export interface MinkOptions {
+  model: string;
+  tokens: string;
+  k: number;
+  /** Prepend the model's BOS token (default true). */
+  bos: boolean;
+  /** Membership labels by id, overriding the items' own (e.g. a contamination scan's verdicts). */
+  labels?: ReadonlyMap<string, boolean>;
+  progress?: "auto" | "silent";
+}
+
+export function runMink(opts: MinkOptions): MinkResult {
+  if (!(opts.k > 0 && opts.k <= 1)) throw new UserError(`--k must be in (0, 1], got ${opts.k}`);
+  const ck = openCheckpoint(opts.model);
+  let weights: ReturnType<typeof loadLlamaWeights>;
+  try {
+    weights = loadLlamaWeights(ck);
+  } finally {
+    ck.close();
+  }
+  const engine = new LlamaEngine(weights);
+  const items = readTokenItems(opts.tokens, weights.config.vocabSize);
+  const bos = opts.bos ? (weights.config.bosTokenId ?? 1) : undefined;
+  for (const item of items) {
+    const len = item.tokens.length + (bos === undefined ? 0 : 1);
+    if (len > engine.maxSeqLen) {
+      throw new UserError(
+        `${opts.tokens}: item "${item.id}" has ${len} tokens, more than the model's ${engine.maxSeqLen}`,
+      );
+    }
+    const label = opts.labels?.get(item.id);
+    if (label !== undefined) item.member = label;
+  }
+  const progress = new Progress({
+    label: "contamination mink",
+    total: items.length,
+    unit: "items",
+    mode: opts.progress === "silent" ? "silent" : "auto",
+  });
+  try {
+    return scoreItems(engine, items, opts.k, bos, () => progress.tick());
+  } finally {
+    progress.finish();
+  }
+}

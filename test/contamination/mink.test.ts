@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { deflateSync } from "node:zlib";
+import { main } from "../../src/cli/program.js";
+import { minKProb, perplexity, rocAuc, zlibRatio } from "../../src/contamination/mink.js";
+import { type MinkResult, runMink, type TokenItem } from "../../src/contamination/mink-run.js";
+import { openCheckpoint } from "../../src/formats/checkpoint.js";
+import { convertCheckpoint } from "../../src/formats/convert.js";
+import { LlamaEngine } from "../../src/llama/engine.js";
+import { loadLlamaWeights } from "../../src/llama/weights.js";
+import { Rng } from "../../src/util/rng.js";
+import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
+
+const dir = mkdtempSync(join(tmpdir(), "contamination-mink-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("membership scores by hand", () => {
+  test("Min-K% averages the lowest ⌊kT⌋ log-probabilities (at least one)", () => {
+    const lp = [-0.1, -3, -0.5, -2, -0.2, -4, -0.3, -0.4, -1, -0.6];
+    assert.equal(minKProb(lp, 0.2), (-4 + -3) / 2);
+    assert.equal(minKProb(lp, 0.05), -4);
+    assert.ok(Math.abs(minKProb(lp, 1) - lp.reduce((a, b) => a + b) / 10) < 1e-12);
+    assert.ok(Math.abs(perplexity([-1, -3]) - Math.exp(2)) < 1e-12);
+    const text = Buffer.from("the cat sat on the mat");
+    assert.equal(zlibRatio([-1, -3], text), 2 / deflateSync(text, { level: 9 }).length);
+  });
+
+  test("ROC-AUC is the share of member/non-member pairs ranked right, ties one half", () => {
+    assert.equal(rocAuc([0.9, 0.8, 0.1, 0.2], [true, true, false, false]), 1);
+    assert.equal(rocAuc([0.1, 0.2, 0.9, 0.8], [true, true, false, false]), 0);
+    // pairs (m, n): (3,1) right, (3,2) right, (1,1) tie, (1,2) wrong → (2 + 0.5) / 4
+    assert.equal(rocAuc([3, 1, 1, 2], [true, true, false, false]), 0.625);
+    assert.ok(Number.isNaN(rocAuc([1, 2], [true, true])));
+  });
+});
+
+/** Greedy continuations of stories260K from 24 different first tokens, and the same tokens shuffled. */
+function plantedItems(engine: LlamaEngine): TokenItem[] {
+  const rng = new Rng(5);
+  const items: TokenItem[] = [];
+  for (let i = 0; i < 24; i++) {
+    const first = 30 + rng.int(400);
+    const tokens = [first, ...engine.generate({ prompt: [1, first], maxTokens: 40, temperature: 0 })];
+    const shuffled = [...tokens];
+    for (let j = shuffled.length - 1; j > 0; j--) {
+      const r = rng.int(j + 1);
+      [shuffled[j], shuffled[r]] = [shuffled[r]!, shuffled[j]!];
+    }
+    items.push({ id: `g${i}`, tokens, member: true }, { id: `s${i}`, tokens: shuffled, member: false });
+  }
+  return items;
+}
+
+describe("Min-K% on stories260K", () => {
+  const model = sharedPath("models", "stories260K.bin");
+
+  test("separates greedy generations from shuffled ones, the same on the GGUF conversion", async (t) => {
+    if (!model) return t.skip(SHARED_MISSING);
+    const ck = openCheckpoint(model);
+    const engine = new LlamaEngine(loadLlamaWeights(ck));
+    convertCheckpoint(ck, join(dir, "s260.gguf"), { to: "gguf" });
+    ck.close();
+    const tokensFile = join(dir, "items.jsonl");
+    writeFileSync(
+      tokensFile,
+      plantedItems(engine)
+        .map((x) => JSON.stringify(x))
+        .join("\n"),
+    );
+
+    const out = join(dir, "mink.json");
+    assert.equal(
+      await main([
+        "node",
+        "assay",
+        "contamination",
+        "mink",
+        "--model",
+        model,
+        "--tokens",
+        tokensFile,
+        "--json",
+        "--out",
+        join(dir, "rows.jsonl"),
+      ]),
+      0,
+    );
+    const ref = runMink({ model, tokens: tokensFile, k: 0.2, bos: true, progress: "silent" });
+    assert.equal(readFileSync(join(dir, "rows.jsonl"), "utf8").trim().split("\n").length, 48);
+    assert.ok(ref.auc, "labels given for both classes");
+    assert.ok(ref.auc.minK > 0.9, `Min-K% AUC ${ref.auc.minK}`);
+    assert.ok(ref.auc.perplexity > 0.9, `perplexity AUC ${ref.auc.perplexity}`);
+
+    const gguf: MinkResult = runMink({
+      model: join(dir, "s260.gguf"),
+      tokens: tokensFile,
+      k: 0.2,
+      bos: true,
+      progress: "silent",
+    });
+    gguf.rows.forEach((r, i) => {
+      assert.ok(Math.abs(r.minK - ref.rows[i]!.minK) < 1e-4, `item ${r.id}`);
+      assert.ok(Math.abs(r.perplexity / ref.rows[i]!.perplexity - 1) < 1e-4, `item ${r.id}`);
+    });
+    assert.equal(gguf.auc!.minK, ref.auc.minK);
+    writeFileSync(out, JSON.stringify(ref.auc));
+  });
+
+  test("labels from a scan override the items' own; bad token ids name file and line", async (t) => {
+    if (!model) return t.skip(SHARED_MISSING);
+    const tokens = join(dir, "few.jsonl");
+    writeFileSync(tokens, '{"id":"a","tokens":[5,6,7]}\n{"id":"b","tokens":[9,8,7,6]}\n');
+    const labels = new Map([
+      ["a", true],
+      ["b", false],
+    ]);
+    const r = runMink({ model, tokens, k: 0.5, bos: false, labels, progress: "silent" });
+    assert.deepEqual(
+      r.rows.map((x) => [x.id, x.tokens, x.member]),
+      [
+        ["a", 2, true],
+        ["b", 3, false],
+      ],
+    );
+    writeFileSync(tokens, '{"id":"a","tokens":[5,6,7]}\n{"id":"b","tokens":[5,9999]}\n');
+    assert.throws(
+      () => runMink({ model, tokens, k: 0.2, bos: true, progress: "silent" }),
+      /few\.jsonl:2: field "tokens": 9999/,
+    );
+  });
+});
