@@ -7,7 +7,7 @@ import {
   type GeneratedQuestion,
   isSkip,
   type Level,
-  type TaskDefinition,
+  type QuestionTemplate,
   type TaskSkip,
 } from "./types.js";
 
@@ -54,14 +54,18 @@ export const NO_REASON = "state does not suit the task (no reason given)";
 const reasonOf = (q: GeneratedQuestion | TaskSkip | null): string => (isSkip(q) ? q.skip : NO_REASON);
 
 const pad = (i: number): string => String(i).padStart(5, "0");
-export const sampleId = (game: AnyGame, task: TaskDefinition<unknown>, level: Level, index: number): string =>
-  `${game.name}-${task.name}-${level.toLowerCase()}-${pad(index)}`;
+export const sampleId = (
+  game: AnyGame,
+  task: QuestionTemplate<unknown>,
+  level: Level,
+  index: number,
+): string => `${game.name}-${task.name}-${level.toLowerCase()}-${pad(index)}`;
 const boardId = (game: AnyGame, level: Level, index: number): string =>
   `${game.name}-${level.toLowerCase()}-${pad(index)}`;
 
 function toSample(
   game: AnyGame,
-  task: TaskDefinition<unknown>,
+  task: QuestionTemplate<unknown>,
   level: Level,
   index: number,
   q: GeneratedQuestion,

@@ -140,7 +140,7 @@ export interface ConformInput<S> {
 export type ConformResult = { answer: string | number; detail?: string } | { skip: string };
 
 /** One question template of a game. */
-export interface TaskDefinition<S> {
+export interface QuestionTemplate<S> {
   /** question_id of the published data (0- or 1-based as in the original game). */
   id: number;
   /** Short slug used in data_id and on the CLI, e.g. "cell-color". */
@@ -187,7 +187,7 @@ export interface GameDefinition<S> {
    * Throw UserError naming `where` (file) and the offending field when it is malformed.
    */
   parseState(json: unknown, where: string): S;
-  tasks: TaskDefinition<S>[];
+  tasks: QuestionTemplate<S>[];
   /**
    * Optional (issue 15): how many straight grid lines cross the rendered board, for the pixel test
    * test/gameqa/grid-lines.test.ts, which checks that every one of them is visible at every plot

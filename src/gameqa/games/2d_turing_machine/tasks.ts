@@ -6,7 +6,7 @@
  */
 import { makeChoices } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
+import type { GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
 import {
   BRACKETS,
   bracket,
@@ -110,8 +110,8 @@ function machineTask(
   id: number,
   name: string,
   ask: (state: TuringState, rng: Rng, run: Run, steps: number) => GeneratedQuestion | null,
-  conform: NonNullable<TaskDefinition<TuringState>["conform"]>,
-): TaskDefinition<TuringState> {
+  conform: NonNullable<QuestionTemplate<TuringState>["conform"]>,
+): QuestionTemplate<TuringState> {
   return {
     id,
     name,
@@ -318,7 +318,7 @@ const firstEntryTask = machineTask(
   },
 );
 
-export const turingTasks: TaskDefinition<TuringState>[] = [
+export const turingTasks: QuestionTemplate<TuringState>[] = [
   positionTask,
   headStateTask,
   symbolTask,

@@ -4,7 +4,7 @@
  * completes the target, and the fewest voxels to add. Answers are strings, as published.
  */
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
 import {
   ALL_CELLS,
   allowedCells,
@@ -279,7 +279,7 @@ export function fewestVoxels(s: ReconstructionState): { answer: string; analysis
 const viewIn = (q: string): "Y-Z" | "X-Z" | undefined =>
   lastMatch(q, /(Y-Z|X-Z) projection/g)?.[1] as "Y-Z" | "X-Z" | undefined;
 
-export const reconstructionTasks: TaskDefinition<ReconstructionState>[] = [
+export const reconstructionTasks: QuestionTemplate<ReconstructionState>[] = [
   {
     id: 0,
     name: "voxel-count",

@@ -8,7 +8,7 @@ import type {
   GameQASample,
   GeneratedQuestion,
   OptionValue,
-  TaskDefinition,
+  QuestionTemplate,
 } from "../../types.js";
 import {
   type Direction,
@@ -123,7 +123,7 @@ export function branchChoices(state: MazeState): Array<{ id: number; main: Direc
 const choiceText = (dirs: ReadonlyArray<{ id: number; dir: string }>): string =>
   dirs.map((d) => `${d.id}-${d.dir}`).join(", ");
 
-const pathFinding: TaskDefinition<MazeState> = {
+const pathFinding: QuestionTemplate<MazeState> = {
   id: 0,
   name: "path-finding",
   description: "path_finding",
@@ -181,7 +181,7 @@ function permutations(items: readonly number[]): number[][] {
   );
 }
 
-const sequenceFinding: TaskDefinition<MazeState> = {
+const sequenceFinding: QuestionTemplate<MazeState> = {
   id: 1,
   name: "sequence-finding",
   description: "sequence_finding",
@@ -221,7 +221,7 @@ const sequenceFinding: TaskDefinition<MazeState> = {
 
 const compact = (s: string): string => s.replace(/\s+/g, "");
 
-const heightComparison: TaskDefinition<MazeState> = {
+const heightComparison: QuestionTemplate<MazeState> = {
   id: 2,
   name: "height-comparison",
   description: "height_comparison",
@@ -280,7 +280,7 @@ export const labelsOnMainPath = (state: MazeState): number[] =>
     .map((l) => l.label)
     .sort((a, b) => a - b);
 
-const mainPath: TaskDefinition<MazeState> = {
+const mainPath: QuestionTemplate<MazeState> = {
   id: 3,
   name: "main-path",
   description: "main_path",
@@ -317,7 +317,7 @@ const mainPath: TaskDefinition<MazeState> = {
   },
 };
 
-export const mazeTasks: TaskDefinition<MazeState>[] = [
+export const mazeTasks: QuestionTemplate<MazeState>[] = [
   pathFinding,
   sequenceFinding,
   heightComparison,

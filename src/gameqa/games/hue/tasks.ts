@@ -4,12 +4,12 @@
  * gradient. All multiple choice, answered with the 1-based option number.
  */
 import { lastMatch } from "../../parse.js";
-import type { Rng, TaskDefinition } from "../../types.js";
+import type { QuestionTemplate, Rng } from "../../types.js";
 import { allColorNames, colorName, describeGradient, explainName, type RGB } from "./color.js";
 import { type Gradient, gradientsThrough, type Pos, sameColor } from "./logic.js";
 import { type HueState, isBlank, posKey } from "./state.js";
 
-type Task = TaskDefinition<HueState>;
+type Task = QuestionTemplate<HueState>;
 
 const RULES =
   "Rules:\n" +

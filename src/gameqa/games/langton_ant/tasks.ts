@@ -1,6 +1,6 @@
 import { findOptionKey, letter, makeChoices } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
 import { type Ant, DIRECTIONS, describeAnt, describeStep, type LangtonState, simulate } from "./logic.js";
 
 const RULES =
@@ -35,7 +35,7 @@ function antChoices(rng: Rng, ant: Ant, size: number): { options: string[]; answ
 const optionBlock = (options: string[]): string =>
   `\n\nChoose one option and answer with its letter:\n${options.join("\n")}`;
 
-export const antPosition: TaskDefinition<LangtonState> = {
+export const antPosition: QuestionTemplate<LangtonState> = {
   id: 1,
   name: "ant-position",
   description: "Read the ant's current position and heading.",
@@ -59,7 +59,7 @@ export const antPosition: TaskDefinition<LangtonState> = {
   },
 };
 
-export const antAfterSteps: TaskDefinition<LangtonState> = {
+export const antAfterSteps: QuestionTemplate<LangtonState> = {
   id: 2,
   name: "ant-after-steps",
   description: "Predict the ant's position and heading after several steps.",
@@ -104,7 +104,7 @@ function countFlips(
   return { count, lines };
 }
 
-export const cellFlips: TaskDefinition<LangtonState> = {
+export const cellFlips: QuestionTemplate<LangtonState> = {
   id: 3,
   name: "cell-flips",
   description: "Count how many times one cell changes colour during several steps.",

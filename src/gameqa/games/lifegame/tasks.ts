@@ -1,6 +1,6 @@
 import { findOptionKey, letter, makeChoices } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
 import {
   evolve,
   gridText,
@@ -38,7 +38,7 @@ function rowCounts(grid: number[][]): string {
     .join("\n");
 }
 
-export const liveNow: TaskDefinition<LifeState> = {
+export const liveNow: QuestionTemplate<LifeState> = {
   id: 1,
   name: "live-count",
   description: "Count the live cells in the grid.",
@@ -91,7 +91,7 @@ function iterationText(grid: number[][]): string {
   return changes.length ? `Cells that change:\n${changes.join("\n")}` : "No cell changes.";
 }
 
-export const liveAfter: TaskDefinition<LifeState> = {
+export const liveAfter: QuestionTemplate<LifeState> = {
   id: 2,
   name: "live-count-next",
   description: "Predict the number of live cells after one iteration.",
@@ -137,7 +137,7 @@ function cellHistory(
 
 const HISTORY_ITERATIONS = { Easy: 4, Medium: 3, Hard: 2 } as const;
 
-export const cellStates: TaskDefinition<LifeState> = {
+export const cellStates: QuestionTemplate<LifeState> = {
   id: 3,
   name: "cell-history",
   description: "Predict one cell's state over the next few iterations.",
@@ -181,7 +181,7 @@ export const cellStates: TaskDefinition<LifeState> = {
   },
 };
 
-export const regionStability: TaskDefinition<LifeState> = {
+export const regionStability: QuestionTemplate<LifeState> = {
   id: 4,
   name: "region-stability",
   description: "Predict how many iterations a 3x3 region needs to become stable.",

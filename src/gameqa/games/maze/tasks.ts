@@ -1,6 +1,6 @@
 import { findOptionKey, letter, makeChoices } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
 import {
   availableMoves,
   countTurns,
@@ -52,7 +52,7 @@ function keyFor(options: unknown[] | undefined, value: string): ConformResult {
   return key ? { answer: key } : { skip: `no option reads ${value}` };
 }
 
-export const playerPosition: TaskDefinition<MazeState> = {
+export const playerPosition: QuestionTemplate<MazeState> = {
   id: 1,
   name: "player-position",
   description: "Read the player's coordinates.",
@@ -63,7 +63,7 @@ export const playerPosition: TaskDefinition<MazeState> = {
   conform: ({ sample, state }) => keyFor(sample.options, pos(state.playerPosition)),
 };
 
-export const goalPosition: TaskDefinition<MazeState> = {
+export const goalPosition: QuestionTemplate<MazeState> = {
   id: 2,
   name: "goal-position",
   description: "Read the goal's coordinates.",
@@ -103,7 +103,7 @@ function pathDistractors(rng: Rng, state: MazeState, moves: Move[]): string[] {
   return out;
 }
 
-export const pathToGoal: TaskDefinition<MazeState> = {
+export const pathToGoal: QuestionTemplate<MazeState> = {
   id: 3,
   name: "path-to-goal",
   description: "Choose the move sequence that takes the player to the goal.",
@@ -133,7 +133,7 @@ export const pathToGoal: TaskDefinition<MazeState> = {
   },
 };
 
-export const turnCount: TaskDefinition<MazeState> = {
+export const turnCount: QuestionTemplate<MazeState> = {
   id: 4,
   name: "turn-count",
   description: "Count the turns on the path to the goal.",
@@ -170,7 +170,7 @@ const DIRECTION_SETS = (() => {
   return out;
 })();
 
-export const availableDirections: TaskDefinition<MazeState> = {
+export const availableDirections: QuestionTemplate<MazeState> = {
   id: 5,
   name: "available-directions",
   description: "Which directions the player can move now.",
@@ -206,7 +206,7 @@ export const availableDirections: TaskDefinition<MazeState> = {
   conform: ({ sample, state }) => keyFor(sample.options, availableMoves(state).join(", ")),
 };
 
-export const positionAfterMove: TaskDefinition<MazeState> = {
+export const positionAfterMove: QuestionTemplate<MazeState> = {
   id: 6,
   name: "position-after-move",
   description: "The player's coordinates after one move.",

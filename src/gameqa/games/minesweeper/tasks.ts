@@ -3,7 +3,7 @@
  * mines and revealed cells; the state of a cell; the outcome of revealing a cell; the best move.
  */
 import { lastMatch } from "../../parse.js";
-import type { GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
+import type { GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
 import {
   allCells,
   countFlags,
@@ -48,7 +48,7 @@ function countTask(
   description: string,
   ask: string,
   compute: (s: MinesweeperState) => { answer: number; analysis: string },
-): TaskDefinition<MinesweeperState> {
+): QuestionTemplate<MinesweeperState> {
   return {
     id,
     name,
@@ -125,7 +125,7 @@ export function cellState(s: MinesweeperState, p: Pos): { answer: string; analys
   };
 }
 
-const cellStateTask: TaskDefinition<MinesweeperState> = {
+const cellStateTask: QuestionTemplate<MinesweeperState> = {
   id: 3,
   name: "cell-state",
   description: "Check cell state",
@@ -199,7 +199,7 @@ function wrongNumbers(rng: Rng, avoid: number, count: number): number[] {
   );
 }
 
-const revealTask: TaskDefinition<MinesweeperState> = {
+const revealTask: QuestionTemplate<MinesweeperState> = {
   id: 4,
   name: "reveal-outcome",
   description: "Predict cell reveal outcome",
@@ -281,7 +281,7 @@ export function bestMove(s: MinesweeperState, p: Pos): string {
   return "F";
 }
 
-const bestMoveTask: TaskDefinition<MinesweeperState> = {
+const bestMoveTask: QuestionTemplate<MinesweeperState> = {
   id: 5,
   name: "best-move",
   description: "Determine optimal move",
@@ -327,7 +327,7 @@ const bestMoveTask: TaskDefinition<MinesweeperState> = {
   },
 };
 
-export const minesweeperTasks: TaskDefinition<MinesweeperState>[] = [
+export const minesweeperTasks: QuestionTemplate<MinesweeperState>[] = [
   countTask(
     0,
     "flag-count",

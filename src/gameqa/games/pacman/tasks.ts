@@ -6,7 +6,7 @@
  */
 import { letter } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, Level, QaType, Rng, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, Level, QaType, QuestionTemplate, Rng } from "../../types.js";
 import {
   boardOf,
   type Dir,
@@ -56,10 +56,10 @@ function task(
   description: string,
   qaType: QaType,
   qaLevel: Level,
-  answerFormat: TaskDefinition<PacmanState>["answerFormat"],
+  answerFormat: QuestionTemplate<PacmanState>["answerFormat"],
   generate: (s: PacmanState, rng: Rng) => GeneratedQuestion | null,
   conform: (s: PacmanState, question: string, options: readonly unknown[]) => ConformResult,
-): TaskDefinition<PacmanState> {
+): QuestionTemplate<PacmanState> {
   return {
     id,
     name,
@@ -359,7 +359,7 @@ export function stepChange(s: PacmanState, name: GhostName, dir: Dir, times: num
   return { before, after: plan(), pacman: sim.pacman };
 }
 
-function changeTask(id: number, name: GhostName): TaskDefinition<PacmanState> {
+function changeTask(id: number, name: GhostName): QuestionTemplate<PacmanState> {
   const aim = name === "Pinky" ? "the cell up to 4 steps ahead of Pac-Man" : "Pac-Man's cell";
   return task(
     id,
@@ -429,7 +429,7 @@ export function nextStep(s: PacmanState, name: GhostName): { target: Pos; path: 
   };
 }
 
-function nextStepTask(id: number, name: GhostName): TaskDefinition<PacmanState> {
+function nextStepTask(id: number, name: GhostName): QuestionTemplate<PacmanState> {
   const opts = (["UP", "DOWN", "RIGHT", "LEFT"] as Dir[]).map(
     (d) => `${STEP_LETTER[d]}. ${name} will move one step ${d}`,
   );
@@ -513,7 +513,7 @@ const runTask = task(
   (s) => ({ answer: bestRun(s).answer }),
 );
 
-export const pacmanTasks: TaskDefinition<PacmanState>[] = [
+export const pacmanTasks: QuestionTemplate<PacmanState>[] = [
   positionTask,
   beansAroundTask,
   closerTask,

@@ -5,7 +5,7 @@
  * no shorter sequence exists, so the asked "fewest turns" is true.
  */
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GameQASample, GeneratedQuestion, Rng, TaskDefinition } from "../../types.js";
+import type { ConformResult, GameQASample, GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
 import {
   COLOURS,
   type Cube,
@@ -84,7 +84,7 @@ const faceRows = (cube: Cube, f: Face): string =>
 
 const POSITION = /position \((\d)\s*,\s*(\d)\) on the (\w+) face/g;
 
-const colourAtPosition: TaskDefinition<CubeState> = {
+const colourAtPosition: QuestionTemplate<CubeState> = {
   id: 1,
   name: "face-recognition",
   description: "Identify colors on specific positions",
@@ -133,7 +133,7 @@ function trackColour(cube: Cube, moves: readonly Move[], f: Face, i: number, j: 
   return lines;
 }
 
-const movePrediction: TaskDefinition<CubeState> = {
+const movePrediction: QuestionTemplate<CubeState> = {
   id: 2,
   name: "move-prediction",
   description: "Predict the cube state after performing specific moves",
@@ -218,7 +218,7 @@ function turnsQuestion(
 
 const FACE_SOLVE = [/to solve the (\w+) face/g, /make the (\w+) face/g];
 
-const singleFaceSolve: TaskDefinition<CubeState> = {
+const singleFaceSolve: QuestionTemplate<CubeState> = {
   id: 3,
   name: "single-face-solve",
   description: "Find the sequence of moves between two cube states",
@@ -257,7 +257,7 @@ const singleFaceSolve: TaskDefinition<CubeState> = {
   },
 };
 
-const fullSolve: TaskDefinition<CubeState> = {
+const fullSolve: QuestionTemplate<CubeState> = {
   id: 4,
   name: "full-solve",
   description: "Determine optimal move sequence to solve the cube",
@@ -296,7 +296,7 @@ const fullSolve: TaskDefinition<CubeState> = {
 
 const COUNT = /How many (\w+) (?:squares|stickers) are (?:there )?on the (\w+) face/g;
 
-const colourCount: TaskDefinition<CubeState> = {
+const colourCount: QuestionTemplate<CubeState> = {
   id: 5,
   name: "color-count",
   description: "Count specific colors on a face",
@@ -335,7 +335,7 @@ const colourCount: TaskDefinition<CubeState> = {
   },
 };
 
-export const cubeTasks: TaskDefinition<CubeState>[] = [
+export const cubeTasks: QuestionTemplate<CubeState>[] = [
   colourAtPosition,
   movePrediction,
   singleFaceSolve,

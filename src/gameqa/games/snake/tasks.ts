@@ -3,7 +3,7 @@
  * length, the outcome of a list of moves (options numbered from 0, as published) and the length of
  * the shortest path to the food (-1 when none).
  */
-import type { ConformInput, ConformResult, TaskDefinition } from "../../types.js";
+import type { ConformInput, ConformResult, QuestionTemplate } from "../../types.js";
 import {
   cellsOf,
   DIRECTIONS,
@@ -21,7 +21,7 @@ import {
 } from "./logic.js";
 import type { SnakeState } from "./state.js";
 
-type Task = TaskDefinition<SnakeState>;
+type Task = QuestionTemplate<SnakeState>;
 
 function intro(s: SnakeState): string {
   const n = s.map.length;

@@ -4,7 +4,7 @@
  * distance, shortest walk between two cells. All multiple choice with numbered options.
  */
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, Level, QaType, Rng, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, Level, QaType, QuestionTemplate, Rng } from "../../types.js";
 import {
   boxPositions,
   CELL,
@@ -99,7 +99,7 @@ function task(
   qaLevel: Level,
   generate: (s: SokobanState, rng: Rng, level: Level) => GeneratedQuestion | null,
   conform: (s: SokobanState, question: string, options: readonly unknown[] | undefined) => ConformResult,
-): TaskDefinition<SokobanState> {
+): QuestionTemplate<SokobanState> {
   return {
     id,
     name,
@@ -393,7 +393,7 @@ const shortestWalk = task(
   },
 );
 
-export const sokobanTasks: TaskDefinition<SokobanState>[] = [
+export const sokobanTasks: QuestionTemplate<SokobanState>[] = [
   playerAfterMoves,
   boxAfterMoves,
   fewestMoves,

@@ -9,9 +9,9 @@ import {
   type GeneratedQuestion,
   type Level,
   type QaType,
+  type QuestionTemplate,
   type Rng,
   skipTask,
-  type TaskDefinition,
   type TaskSkip,
 } from "../../types.js";
 import {
@@ -99,7 +99,7 @@ function task(
     rng: Rng,
   ) => { question: string; c: Computed; step: number | "fixed" } | TaskSkip,
   recompute: (s: SpaceInvadersState, question: string) => number | string,
-): TaskDefinition<SpaceInvadersState> {
+): QuestionTemplate<SpaceInvadersState> {
   return {
     id,
     name,
@@ -291,7 +291,7 @@ const num = (m: RegExpExecArray | undefined): number | undefined => (m ? Number(
 const driftIn = (q: string): Drift | undefined =>
   lastMatch(q, /moving (left|right)/gi)?.[1]?.toLowerCase() as Drift | undefined;
 
-export const spaceInvadersTasks: TaskDefinition<SpaceInvadersState>[] = [
+export const spaceInvadersTasks: QuestionTemplate<SpaceInvadersState>[] = [
   task(
     1,
     "column-count",

@@ -10,8 +10,8 @@ import type {
   ConformResult,
   GameQASample,
   GeneratedQuestion,
+  QuestionTemplate,
   Rng,
-  TaskDefinition,
 } from "../../types.js";
 import {
   blockers,
@@ -98,7 +98,7 @@ function regionTask(
   description: string,
   ask: (state: StarBattleState, rng: Rng, k: number, region: Cell[]) => GeneratedQuestion,
   answer: (k: number, input: ConformInput<StarBattleState>) => ConformResult,
-): TaskDefinition<StarBattleState> {
+): QuestionTemplate<StarBattleState> {
   return {
     id,
     name,
@@ -137,7 +137,7 @@ export function lastStar(s: StarBattleState): { cell: Cell; analysis: string } |
   return { cell, analysis };
 }
 
-const lastStarTask: TaskDefinition<StarBattleState> = {
+const lastStarTask: QuestionTemplate<StarBattleState> = {
   id: 1,
   name: "last_star",
   description: "Find the cell of the one star still missing from the puzzle.",
@@ -279,7 +279,7 @@ export function whyNot(s: StarBattleState, cell: Cell): string {
     : `${cellTextSpaced(cell)} can take a star: no star touches it, and its row ${cell[0]}, column ${cell[1]} and region ${regionIndex(s, cell)} have no star yet.`;
 }
 
-const validCellTask: TaskDefinition<StarBattleState> = {
+const validCellTask: QuestionTemplate<StarBattleState> = {
   id: 4,
   name: "valid_cells",
   description: "Pick the option cell where a star can be placed on the current board.",
@@ -313,7 +313,7 @@ const validCellTask: TaskDefinition<StarBattleState> = {
   },
 };
 
-export const starBattleTasks: TaskDefinition<StarBattleState>[] = [
+export const starBattleTasks: QuestionTemplate<StarBattleState>[] = [
   lastStarTask,
   cellsOfRegionTask,
   starOfRegionTask,

@@ -1,7 +1,7 @@
 import { cellsWhere } from "../../grid.js";
 import { findOptionKey, letter } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, QuestionTemplate } from "../../types.js";
 import {
   boxSize,
   COLOR_NAMES,
@@ -29,7 +29,7 @@ const optionBlock = (options: string[]): string => `\n\nOptions:\n${options.join
 const filledCells = (s: SudokuState): Array<[number, number]> => cellsWhere(s.board, (v) => v !== 0);
 const emptyCells = (s: SudokuState): Array<[number, number]> => cellsWhere(s.board, (v) => v === 0);
 
-export const colorAt: TaskDefinition<SudokuState> = {
+export const colorAt: QuestionTemplate<SudokuState> = {
   id: 1,
   name: "color-at",
   description: "Read the colour of a filled cell.",
@@ -68,7 +68,7 @@ function colorCount(s: SudokuState, v: number): Array<[number, number]> {
   return filledCells(s).filter(([r, c]) => s.board[r]?.[c] === v);
 }
 
-export const countColor: TaskDefinition<SudokuState> = {
+export const countColor: QuestionTemplate<SudokuState> = {
   id: 2,
   name: "count-color",
   description: "Count how many cells show a given colour.",
@@ -98,7 +98,7 @@ export const countColor: TaskDefinition<SudokuState> = {
   },
 };
 
-export const possibleColors: TaskDefinition<SudokuState> = {
+export const possibleColors: QuestionTemplate<SudokuState> = {
   id: 3,
   name: "possible-colors",
   description: "Count the colours that could fill an empty cell given its row, column and box.",
@@ -135,7 +135,7 @@ function emptyLines(s: SudokuState, kind: "row" | "col"): number[][] {
   });
 }
 
-export const crowdedLines: TaskDefinition<SudokuState> = {
+export const crowdedLines: QuestionTemplate<SudokuState> = {
   id: 4,
   name: "empty-lines",
   description: "Count the rows or columns with more than N empty cells.",
@@ -185,7 +185,7 @@ function deduction(
   return { steps, final };
 }
 
-export const deduce: TaskDefinition<SudokuState> = {
+export const deduce: QuestionTemplate<SudokuState> = {
   id: 5,
   name: "deduction",
   description: "Multi-step deduction: fill two forced cells, then determine a third.",

@@ -5,7 +5,7 @@
  * answered with their 1-based number.
  */
 import { lastMatch } from "../../parse.js";
-import type { ConformInput, ConformResult, Rng, TaskDefinition } from "../../types.js";
+import type { ConformInput, ConformResult, QuestionTemplate, Rng } from "../../types.js";
 import {
   allCells,
   cellsNextToTrees,
@@ -25,7 +25,7 @@ import {
 } from "./logic.js";
 import type { TentsState } from "./state.js";
 
-type Task = TaskDefinition<TentsState>;
+type Task = QuestionTemplate<TentsState>;
 
 const INTRO =
   "This is a Tents puzzle. The grid shows trees and some tents; the goal is to add tents until none is missing, " +

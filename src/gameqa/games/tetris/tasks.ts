@@ -3,7 +3,7 @@
  * active piece, 2 fall time after a sideways move, 3 most rows cleared by the active piece).
  */
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GeneratedQuestion, TaskDefinition } from "../../types.js";
+import type { ConformResult, GeneratedQuestion, QuestionTemplate } from "../../types.js";
 import {
   activeCells,
   bestClear,
@@ -81,7 +81,7 @@ export function emptyCellsAnswer(s: TetrisState, row: number): { answer: number;
   return { answer: empty.length, analysis };
 }
 
-const emptyCells: TaskDefinition<TetrisState> = {
+const emptyCells: QuestionTemplate<TetrisState> = {
   id: 0,
   name: "empty-cells",
   description: "empty cells in row",
@@ -119,7 +119,7 @@ export function shapeAnswer(s: TetrisState): { answer: number; analysis: string 
   };
 }
 
-const shapeRecognition: TaskDefinition<TetrisState> = {
+const shapeRecognition: QuestionTemplate<TetrisState> = {
   id: 1,
   name: "shape-recognition",
   description: "shape_recognizing",
@@ -170,7 +170,7 @@ export function sideMoveAnswer(s: TetrisState, move: SideMove): { answer: number
   return { answer: out.steps, analysis: `${text}\n${tail}` };
 }
 
-const sideMoveCollision: TaskDefinition<TetrisState> = {
+const sideMoveCollision: QuestionTemplate<TetrisState> = {
   id: 2,
   name: "steps-until-collision",
   description: "timesteps_until_collision",
@@ -227,7 +227,7 @@ export function maxClearAnswer(s: TetrisState): { answer: number; analysis: stri
   };
 }
 
-const maxRowsCleared: TaskDefinition<TetrisState> = {
+const maxRowsCleared: QuestionTemplate<TetrisState> = {
   id: 3,
   name: "max-rows-cleared",
   description: "maximum rows to be cleared",
@@ -256,7 +256,7 @@ const maxRowsCleared: TaskDefinition<TetrisState> = {
   },
 };
 
-export const tetrisTasks: TaskDefinition<TetrisState>[] = [
+export const tetrisTasks: QuestionTemplate<TetrisState>[] = [
   emptyCells,
   shapeRecognition,
   sideMoveCollision,

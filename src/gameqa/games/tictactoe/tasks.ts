@@ -1,6 +1,6 @@
 import { findOptionKey, letter, stripOptionKey } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GameQASample, GeneratedQuestion, TaskDefinition } from "../../types.js";
+import type { ConformResult, GameQASample, GeneratedQuestion, QuestionTemplate } from "../../types.js";
 import {
   advise,
   type Board,
@@ -43,7 +43,7 @@ function toMoveText(b: Board): string {
 const COLOR = { O: "red", X: "blue", " ": "white" } as const;
 const COLOR_OPTIONS = ["red", "blue", "white"];
 
-export const cellColor: TaskDefinition<TicTacToeState> = {
+export const cellColor: QuestionTemplate<TicTacToeState> = {
   id: 1,
   name: "cell-color",
   description: "Read the colour of one cell of the board.",
@@ -96,7 +96,7 @@ function bestMoveOf(b: Board): { move: number | undefined; text: string } {
   return { move: a.move, text: `${toMoveText(b)} ${a.reason}` };
 }
 
-export const bestMove: TaskDefinition<TicTacToeState> = {
+export const bestMove: QuestionTemplate<TicTacToeState> = {
   id: 2,
   name: "best-move",
   description: "Find the recommended move of the player to move.",
@@ -143,7 +143,7 @@ function outcome(b: Board, r: number, c: number): { move: number | undefined; te
   };
 }
 
-export const moveOutcome: TaskDefinition<TicTacToeState> = {
+export const moveOutcome: QuestionTemplate<TicTacToeState> = {
   id: 3,
   name: "move-outcome",
   description: "Judge a given move of the player to move and find the opponent's recommended reply.",

@@ -9,8 +9,8 @@ import {
   type GameQASample,
   type GeneratedQuestion,
   type OptionValue,
+  type QuestionTemplate,
   skipTask,
-  type TaskDefinition,
   type TaskSkip,
 } from "../../types.js";
 import { DIRECTIONS, type DirectionName, directionsFrom, letterCells, occurrences, step } from "./logic.js";
@@ -39,7 +39,7 @@ const conformIndex = (sample: GameQASample, value: string | number): ConformResu
 
 /* ------------------------------ q0: letter in a cell ------------------------------ */
 
-const cellLetter: TaskDefinition<WordSearchState> = {
+const cellLetter: QuestionTemplate<WordSearchState> = {
   id: 0,
   name: "cell-letter",
   description: "cell_letter",
@@ -85,7 +85,7 @@ export function letterCount(s: WordSearchState, letter: string): { count: number
   };
 }
 
-const letterCountTask: TaskDefinition<WordSearchState> = {
+const letterCountTask: QuestionTemplate<WordSearchState> = {
   id: 1,
   name: "letter-count",
   description: "letter_count",
@@ -144,7 +144,7 @@ export function directionAnalysis(
   return { found: directionsFrom(s.grid, word, start), text: lines.join("\n") };
 }
 
-const wordDirection: TaskDefinition<WordSearchState> = {
+const wordDirection: QuestionTemplate<WordSearchState> = {
   id: 2,
   name: "word-direction",
   description: "word_direction",
@@ -187,7 +187,7 @@ const wordDirection: TaskDefinition<WordSearchState> = {
 const locationText = (row: number, col: number, d: DirectionName): string =>
   `Row ${row + 1}, Column ${col + 1}, Direction: ${d}`;
 
-const findWord: TaskDefinition<WordSearchState> = {
+const findWord: QuestionTemplate<WordSearchState> = {
   id: 3,
   name: "find-word",
   description: "find_word_location",
@@ -238,7 +238,7 @@ const findWord: TaskDefinition<WordSearchState> = {
   },
 };
 
-export const wordSearchTasks: TaskDefinition<WordSearchState>[] = [
+export const wordSearchTasks: QuestionTemplate<WordSearchState>[] = [
   cellLetter,
   letterCountTask,
   wordDirection,

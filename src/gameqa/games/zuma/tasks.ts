@@ -4,7 +4,7 @@
  * the best single shot. Answers are text or integers, as the original writes them.
  */
 import { lastMatch } from "../../parse.js";
-import type { ConformInput, ConformResult, Level, QaType, TaskDefinition } from "../../types.js";
+import type { ConformInput, ConformResult, Level, QaType, QuestionTemplate } from "../../types.js";
 import {
   angleTo,
   COLORS,
@@ -48,10 +48,10 @@ function task(
   name: string,
   qaType: QaType,
   qaLevel: Level,
-  answerFormat: TaskDefinition<ZumaState>["answerFormat"],
-  generate: TaskDefinition<ZumaState>["generate"],
+  answerFormat: QuestionTemplate<ZumaState>["answerFormat"],
+  generate: QuestionTemplate<ZumaState>["generate"],
   conform: (input: ConformInput<ZumaState>) => ConformResult,
-): TaskDefinition<ZumaState> {
+): QuestionTemplate<ZumaState> {
   return { id, name, description: name, qaType, qaLevel, answerFormat, generate, conform };
 }
 
@@ -290,7 +290,7 @@ const bestSingleShot = task(
   ({ state }) => ({ answer: bestShot(state).answer }),
 );
 
-export const zumaTasks: TaskDefinition<ZumaState>[] = [
+export const zumaTasks: QuestionTemplate<ZumaState>[] = [
   nextColour,
   colourCount,
   directionGroups,
