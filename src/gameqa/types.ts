@@ -187,6 +187,11 @@ export interface GameDefinition<S> {
    * Throw UserError naming `where` (file) and the offending field when it is malformed.
    */
   parseState(json: unknown, where: string): S;
+  /**
+   * Recompute a published sample whose state file is missing (an original that never wrote states), from
+   * its question, options and analysis text only. Optional; conform uses it only when the state file is absent.
+   */
+  conformWithoutState?(sample: GameQASample): ConformResult;
   tasks: QuestionTemplate<S>[];
   /**
    * Optional (issue 15): how many straight grid lines cross the rendered board, for the pixel test

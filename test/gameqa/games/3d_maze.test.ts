@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { conformGame } from "../../../src/gameqa/conform.js";
 import maze3d from "../../../src/gameqa/games/3d_maze/index.js";
 import {
   GRID,
@@ -226,5 +227,8 @@ describe("3d_maze published examples (no states/ in the folder)", () => {
     const four = samples.filter((s) => s.question_id === 0 && "answer" in fromOptionsOnly(s));
     assert.equal(four.length, 2);
     for (const s of four) assert.deepEqual(fromOptionsOnly(s), { answer: s.answer }, s.data_id);
+    // `assay gameqa conform` uses the same recomputation when a sample's state file is absent.
+    const report = conformGame(maze3d, dir);
+    assert.deepEqual([report.total, report.matched, report.mismatches], [15, 15, []]);
   });
 });

@@ -4,6 +4,7 @@
  * tasks 0-3 as in the original (path choices, checkpoint order, heights, blocks on the main path).
  */
 import type { GameDefinition } from "../../types.js";
+import { fromAnalysis } from "./published.js";
 import { renderMaze } from "./render.js";
 import { generateState, type MazeState, parseState } from "./state.js";
 import { mazeTasks } from "./tasks.js";
@@ -16,6 +17,8 @@ const maze3d: GameDefinition<MazeState> = {
   generateState,
   renderSvg: renderMaze,
   parseState,
+  // The original's example folder has no states/: recompute from the question, options and analysis.
+  conformWithoutState: fromAnalysis,
   tasks: mazeTasks,
 };
 
