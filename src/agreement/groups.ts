@@ -1,14 +1,9 @@
 /** Per-group breakdown: run the same analysis on each group of items (e.g. per category). */
+import { groupBy as groupInOrder } from "../stats/group.js";
 
 /** Groups items by key, groups sorted by key (code-point order), items in input order. */
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
+  const groups = groupInOrder(items, key);
   return new Map([...groups.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 

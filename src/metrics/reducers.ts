@@ -2,8 +2,10 @@
  * Epoch reducers fold the values of one sample over its epochs into one value before metrics run
  * (as inspect_ai does). Registered by name: mean, median, mode, max, min, pass_at_<k>.
  */
+
+import { quantileSorted } from "../stats/quantile.js";
 import { UserError } from "../util/errors.js";
-import { mean, quantileSorted } from "./index.js";
+import { mean } from "./index.js";
 
 export type Reducer = (values: readonly number[]) => number;
 

@@ -6,7 +6,7 @@
 import { decodeToF32, isFloatDType } from "../formats/dtype.js";
 import { ggufToHfName, hfToGgufName, permuteRopeRows } from "../formats/names.js";
 import { LlamaEngine } from "../llama/engine.js";
-import { Rng } from "../llama/sampler.js";
+import { Llama2cRandom } from "../llama/sampler.js";
 import type { LayerWeights, LlamaWeights } from "../llama/weights.js";
 import { UserError } from "../util/errors.js";
 import { type DenseModel, loadDenseWeights, readFfnF32, sampleSequences } from "./dense.js";
@@ -76,7 +76,7 @@ export function checkEquivalence(
   seed = 1,
 ): EquivalenceResult {
   const d = moe.config.hiddenSize;
-  const rng = new Rng(seed);
+  const rng = new Llama2cRandom(seed);
   const perLayer: EquivalenceResult["perLayer"] = [];
   let inputs = 0;
   for (let l = 0; l < moe.numLayers; l++) {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
-import { prepareLocalModels } from "../../providers/gguf.js";
+import { prepareLocalModels } from "../../providers/gguf-provider.js";
 import type { Model } from "../../providers/model.js";
 import type { RunManifest, RunStore } from "../../store/run-store.js";
 import { createTask, getTaskDefinition } from "../../tasks/index.js";

@@ -1,7 +1,8 @@
 /**
- * Small seeded PRNG for reproducible bootstraps: xoshiro128** (Blackman & Vigna), its
- * 128-bit state filled from a 32-bit seed with splitmix32. Only 32-bit integer arithmetic
- * (Math.imul, >>>), so a seed gives the same sequence on every platform.
+ * Assay's seeded generator: xoshiro128** (Blackman & Vigna), its 128-bit state filled from a
+ * 32-bit seed with splitmix32. Only 32-bit integer arithmetic (Math.imul, >>>), so a seed gives
+ * the same sequence on every platform. Used for bootstraps, shuffles and seeded test servers;
+ * not for cryptography. (GameQA and llama2.c conformance keep their own generators: see README.)
  */
 
 /** One step of splitmix32: returns the next value and the advanced state. */
@@ -18,7 +19,7 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-export class Xoshiro128 {
+export class Rng {
   private s0: number;
   private s1: number;
   private s2: number;
@@ -41,8 +42,8 @@ export class Xoshiro128 {
   }
 
   /** Builds a generator from an explicit state (for test vectors). */
-  static fromState(state: readonly [number, number, number, number]): Xoshiro128 {
-    const g = new Xoshiro128(0);
+  static fromState(state: readonly [number, number, number, number]): Rng {
+    const g = new Rng(0);
     [g.s0, g.s1, g.s2, g.s3] = state.map((w) => w >>> 0) as [number, number, number, number];
     return g;
   }
@@ -61,14 +62,14 @@ export class Xoshiro128 {
   }
 
   /** Uniform float in [0, 1) with 32 bits of randomness. */
-  nextFloat(): number {
+  next(): number {
     return this.nextUint32() / 4294967296;
   }
 
   /** Uniform integer in [0, n), without modulo bias (rejection sampling). n ≤ 2^32. */
-  nextInt(n: number): number {
+  int(n: number): number {
     if (!Number.isInteger(n) || n <= 0 || n > 4294967296) {
-      throw new RangeError(`nextInt bound must be an integer in 1..2^32, got ${n}`);
+      throw new RangeError(`int bound must be an integer in 1..2^32, got ${n}`);
     }
     // Largest multiple of n that fits in 2^32; draws at or above it are rejected.
     const limit = 4294967296 - (4294967296 % n);
@@ -77,10 +78,21 @@ export class Xoshiro128 {
       if (x < limit) return x % n;
     }
   }
+
+  /** Fisher–Yates shuffle in place (from the last position down, each swap partner from int). */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = items[i]!;
+      items[i] = items[j]!;
+      items[j] = tmp;
+    }
+    return items;
+  }
 }
 
 /**
- * 32-bit FNV-1a hash of a string, used to derive independent, stable seeds per comparison
+ * 32-bit FNV-1a hash of a string, used to derive independent, stable seeds per named stream
  * (so adding one annotator does not change the intervals of the others).
  */
 export function hashString(text: string): number {
