@@ -15,15 +15,21 @@ function splitmix32(state: number): { value: number; state: number } {
   return { value: z, state: next };
 }
 
+/** 32-bit rotate left; int32 in and out (state words stay small integers, never boxed doubles). */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
 
 export class Rng {
+  // State words are kept as int32 (bitwise results), which V8 stores unboxed; only the
+  // output is converted to unsigned. The bits are those of the reference algorithm.
   private s0: number;
   private s1: number;
   private s2: number;
   private s3: number;
+  // The last bound given to int() and its rejection limit, so repeated draws skip recomputing.
+  private bound = -1;
+  private limit = 0;
 
   /** Seeds from any integer (taken modulo 2^32) through splitmix32. */
   constructor(seed: number) {
@@ -33,7 +39,7 @@ export class Rng {
     for (let i = 0; i < 4; i++) {
       const r = splitmix32(st);
       st = r.state;
-      words.push(r.value);
+      words.push(r.value | 0);
     }
     [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
     // The all-zero state is the one fixed point of xoshiro; splitmix32 cannot give four
@@ -44,20 +50,22 @@ export class Rng {
   /** Builds a generator from an explicit state (for test vectors). */
   static fromState(state: readonly [number, number, number, number]): Rng {
     const g = new Rng(0);
-    [g.s0, g.s1, g.s2, g.s3] = state.map((w) => w >>> 0) as [number, number, number, number];
+    [g.s0, g.s1, g.s2, g.s3] = state.map((w) => w | 0) as [number, number, number, number];
     return g;
   }
 
   /** Next unsigned 32-bit integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 = (this.s2 ^ this.s0) >>> 0;
-    this.s3 = (this.s3 ^ this.s1) >>> 0;
-    this.s1 = (this.s1 ^ this.s2) >>> 0;
-    this.s0 = (this.s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    const s2 = this.s2 ^ s0;
+    const s3 = this.s3 ^ s1;
+    this.s1 = s1 ^ s2;
+    this.s0 = s0 ^ s3;
+    this.s2 = s2 ^ t;
+    this.s3 = rotl(s3, 11);
     return result;
   }
 
@@ -68,14 +76,18 @@ export class Rng {
 
   /** Uniform integer in [0, n), without modulo bias (rejection sampling). n ≤ 2^32. */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 4294967296) {
-      throw new RangeError(`int bound must be an integer in 1..2^32, got ${n}`);
+    if (n !== this.bound) {
+      if (!Number.isInteger(n) || n <= 0 || n > 4294967296) {
+        throw new RangeError(`int bound must be an integer in 1..2^32, got ${n}`);
+      }
+      // Largest multiple of n that fits in 2^32; draws at or above it are rejected.
+      this.limit = 4294967296 - (4294967296 % n);
+      this.bound = n;
     }
-    // Largest multiple of n that fits in 2^32; draws at or above it are rejected.
-    const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const x = this.nextUint32();
-      if (x < limit) return x % n;
+      // x − ⌊x/n⌋·n equals x % n exactly here (x, n < 2^53) and avoids a slow floating-point fmod.
+      if (x < this.limit) return x - Math.floor(x / n) * n;
     }
   }
 
