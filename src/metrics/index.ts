@@ -25,7 +25,7 @@ export function registerMetric(name: string, metric: Metric): void {
 
 export function getMetric(name: string): Metric {
   const m = metrics.get(name);
-  if (!m) throw new UserError(`unknown metric "${name}" (known: ${[...metrics.keys()].join(", ")})`);
+  if (!m) throw new UserError(`unknown metric "${name}" (known: ${metricNames().join(", ")})`);
   return m;
 }
 

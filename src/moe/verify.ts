@@ -8,7 +8,6 @@ import { ggufToHfName, hfToGgufName, permuteRopeRows } from "../formats/names.js
 import { LlamaEngine } from "../llama/engine.js";
 import { Llama2cRandom } from "../llama/sampler.js";
 import type { LayerWeights, LlamaWeights } from "../llama/weights.js";
-import { UserError } from "../util/errors.js";
 import { type DenseModel, loadDenseWeights, readFfnF32, sampleSequences } from "./dense.js";
 import { denseFfn, type MoeLayer, moeForward, scratchFor } from "./layer.js";
 import { loadNonFfnWeights, type MoeModel, moeEngine } from "./model.js";
@@ -429,12 +428,4 @@ export function formatVerify(r: VerifyReport): string {
   }
   lines.push(r.ok ? "verified" : "NOT verified");
   return lines.join("\n");
-}
-
-export function requireSplitMatches(split: MoeSplit, moe: MoeModel): void {
-  if (split.numExperts !== moe.layer(0).experts.length) {
-    throw new UserError(
-      `split has ${split.numExperts} experts but ${moe.path} has ${moe.layer(0).experts.length}`,
-    );
-  }
 }
