@@ -16,7 +16,7 @@ export {
 } from "./categorical.js";
 export { majority, mean, modes, roundToScale, type TieRule } from "./consensus.js";
 export { averageRanks, kendallTauB, pearson, spearman } from "./correlation.js";
-export { breakdown, groupBy } from "./groups.js";
+export { breakdown, groupBySorted } from "./groups.js";
 export { type AlphaMetric, type AlphaResult, krippendorffAlpha } from "./krippendorff.js";
 export { type LooResult, type LooUnit, leaveOneOut, modeCredit } from "./leave-one-out.js";
 export {
