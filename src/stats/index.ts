@@ -10,5 +10,5 @@ export {
   resolveBootstrapOptions,
 } from "./bootstrap.js";
 export { groupBy } from "./group.js";
-export { quantileSorted } from "./quantile.js";
+export { median, quantileSorted } from "./quantile.js";
 export { deriveSeed, hashString, Rng } from "./rng.js";

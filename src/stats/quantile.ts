@@ -15,3 +15,11 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   const b = sorted[hi]!;
   return a + (b - a) * (pos - lo);
 }
+
+/** Median of unsorted values (their 0.5 quantile; the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  return quantileSorted(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { cohenKappa } from "../../src/agreement/categorical.js";
 import { bootstrapItems, bootstrapStatistic, pick } from "../../src/stats/bootstrap.js";
 import { groupBy } from "../../src/stats/group.js";
-import { quantileSorted } from "../../src/stats/quantile.js";
+import { median, quantileSorted } from "../../src/stats/quantile.js";
 
 const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
@@ -16,6 +16,14 @@ describe("quantileSorted (linear interpolation, numpy's default)", () => {
     assert.equal(quantileSorted([1, 2, 3, 4], 1), 4);
     assert.equal(quantileSorted([7], 0.3), 7);
     assert.ok(Number.isNaN(quantileSorted([], 0.5)));
+  });
+
+  test("median sorts a copy: numpy.median([3, 1, 2]) = 2, numpy.median([4, 1, 3, 2]) = 2.5", () => {
+    const values = [4, 1, 3, 2];
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median(values), 2.5);
+    assert.deepEqual(values, [4, 1, 3, 2]);
+    assert.ok(Number.isNaN(median([])));
   });
 });
 
