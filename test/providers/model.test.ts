@@ -116,9 +116,6 @@ describe("Model: retries, cache and errors", () => {
 
   test("a hanging server is cut off by the timeout and retried", async () => {
     const server = await startMockServer({ failures: { hang: 0.5, seed: 3 } });
-    // The provider loads undici on its first call, inside the 200 ms timeout; load it first so that
-    // only the hanging requests time out.
-    await import("undici");
     try {
       const provider = new OpenAIProvider({ model: "m", baseUrl: server.url });
       const model = new Model(provider, {
