@@ -96,19 +96,28 @@ function renderFields() {
   });
 }
 
+/** A form with a verdict (e.g. LLMEval-Med's Appendix D) shows it once its fields are set, else its hint. */
 function renderVerdict(verdict) {
   const el = $("verdict");
   el.replaceChildren();
-  if (state.item.form.kind !== "mtg") return;
+  const hint = state.item.form.verdictHint;
+  if (!hint) return;
   if (!verdict) {
-    el.textContent = "Appendix D verdict: rate Safety and B–E to see it.";
+    el.textContent = hint;
     return;
   }
-  el.append(`Appendix D mapped score ${verdict.mapped}/7 → `);
+  el.append(`${verdict.text} → `);
   const s = document.createElement("span");
-  s.className = verdict.usable ? "usable" : "unusable";
-  s.textContent = verdict.usable ? "usable" : "not usable";
+  s.className = verdict.positive ? "usable" : "unusable";
+  s.textContent = verdict.label;
   el.appendChild(s);
+}
+
+/** The free-text box is a comment, unless the form asks for something else (e.g. a reason). */
+function renderCommentLabel(form) {
+  const label = $("comment-label");
+  label.firstChild.textContent = `${form.comment?.label ?? "Comment"} `;
+  $("comment").placeholder = form.comment?.placeholder ?? "Why this rating? What is wrong or missing?";
 }
 
 /** Saves the whole rating of the current item; saves are queued so they reach the server in order. */
@@ -197,6 +206,7 @@ function renderItem(item) {
   $("checklist-box").hidden = item.checklist === null;
   setMarkdown($("checklist"), item.checklist ?? "");
   $("comment").value = state.rating.comment;
+  renderCommentLabel(item.form);
   renderFields();
   renderVerdict(item.verdict);
   updateProgress();

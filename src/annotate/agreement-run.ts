@@ -1,17 +1,20 @@
 /**
  * Joins a run's judge scores with its human ratings and hands them to src/agreement. The judge value of
- * an item is the stored score of the run's judge scorer (see pickJudgeScorer); for LLMEval-Med it is the
- * per-question mean over the judge runs. Category statistics need a value on the scale, so a non-integer
- * mean is rounded: to the nearest scale value by default (halfway goes down, like the human consensus),
- * or down with `judgeRounding: "floor"`, which reproduces LLMEval-Med's "mean ≥ 4 is usable" rule exactly
- * on the binary view. Judge values outside the scale are left out and counted.
+ * an item is what the task's items carry (see pickJudgeScorer; for LLMEval-Med the per-question mean over
+ * the judge runs). Category statistics need a value on the scale, so a non-integer mean is rounded: to
+ * the nearest scale value by default (halfway goes down, like the human consensus), or down with
+ * `judgeRounding: "floor"`, which reproduces a "mean ≥ threshold is usable" rule exactly on the binary
+ * view. Judge values outside the scale are left out and counted. The scale and the binary threshold
+ * default to the task's (its annotation hook), else 1–5 and 4.
  */
 import { roundToScale } from "../agreement/consensus.js";
 import { type AgreementItem, type AgreementReport, buildAgreementReport } from "../agreement/index.js";
 import type { RunStore } from "../store/run-store.js";
+import type { TaskAnnotation, VerdictSummary } from "../tasks/annotation.js";
 import { UserError } from "../util/errors.js";
 import type { RatingsDb, StoredRating } from "./db.js";
-import { DEFAULT_SCALE, mtgVerdict } from "./forms.js";
+import { DEFAULT_SCALE } from "./forms.js";
+import { annotationOf } from "./hook.js";
 import { type ItemOptions, loadItems, type RatingItem } from "./items.js";
 
 export type JudgeRounding = "nearest" | "floor";
@@ -38,10 +41,14 @@ export interface RunAgreement {
   /** Judge values that were not on the scale's range and were left out. */
   judgeOffScale: number;
   /**
-   * LLMEval-Med Medical Text Generation: each annotator's usability under the paper's Appendix D rule
-   * (Safety veto, B–E mapped to 0–7, usable ≥ 5), over the items where all five fields are rated.
+   * Each annotator's form verdicts (e.g. LLMEval-Med's Appendix D usability), over the items where the
+   * form gives one; only for tasks whose annotation hook names such a summary.
    */
-  appendixD: Record<string, { rated: number; usable: number }>;
+  formVerdicts?: FormVerdictCounts;
+}
+
+export interface FormVerdictCounts extends VerdictSummary {
+  byAnnotator: Record<string, { rated: number; usable: number }>;
 }
 
 export function judgeOnScale(
@@ -86,12 +93,15 @@ export function runAgreement(
 ): RunAgreement {
   const humanRun = store.requireRun(humanRunId);
   const judgeRun = opts.judgeRunId ? store.requireRun(opts.judgeRunId) : humanRun;
-  const scale = opts.scale ?? DEFAULT_SCALE;
+  const hook = annotationOf(humanRun.task);
+  const scale = opts.scale ?? hook?.scale ?? DEFAULT_SCALE;
+  const threshold = opts.threshold ?? hook?.threshold;
   const humanItems = loadItems(store, humanRun, {
     ...opts,
+    scale,
     scorer: judgeRun === humanRun ? opts.scorer : undefined,
   });
-  const judgeItems = judgeRun === humanRun ? humanItems : loadItems(store, judgeRun, opts);
+  const judgeItems = judgeRun === humanRun ? humanItems : loadItems(store, judgeRun, { ...opts, scale });
   const judgeById = new Map(judgeItems.map((it) => [it.itemId, it]));
   const rows = ratings.ratingsFor(humanRun.id);
   const known = new Set(humanItems.map((it) => it.itemId));
@@ -130,7 +140,7 @@ export function runAgreement(
     source: `run ${humanRun.id}`,
     ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
     ...(opts.minOthers !== undefined ? { minOthers: opts.minOthers } : {}),
   });
   return {
@@ -142,23 +152,30 @@ export function runAgreement(
     ratings: rows,
     judgeOnScale: onScale,
     judgeOffScale: offScale,
-    appendixD: appendixDUsability(humanItems, rows),
+    ...(hook?.verdictSummary && hook.formVerdict
+      ? { formVerdicts: countVerdicts(hook.verdictSummary, hook.formVerdict, humanItems, rows) }
+      : {}),
   };
 }
 
-function appendixDUsability(items: RatingItem[], rows: StoredRating[]): RunAgreement["appendixD"] {
-  const mtg = new Set(items.filter((it) => it.form.kind === "mtg").map((it) => it.itemId));
-  const out: RunAgreement["appendixD"] = {};
+function countVerdicts(
+  summary: VerdictSummary,
+  verdict: NonNullable<TaskAnnotation["formVerdict"]>,
+  items: RatingItem[],
+  rows: StoredRating[],
+): FormVerdictCounts {
+  const byId = new Map(items.map((it) => [it.itemId, it]));
+  const byAnnotator: FormVerdictCounts["byAnnotator"] = {};
   for (const r of rows) {
-    if (!mtg.has(r.itemId)) continue;
-    const v = mtgVerdict(r.dimensions);
+    const item = byId.get(r.itemId);
+    const v = item && verdict(item, r.dimensions);
     if (!v) continue;
-    const cell = out[r.annotator] ?? { rated: 0, usable: 0 };
+    const cell = byAnnotator[r.annotator] ?? { rated: 0, usable: 0 };
     cell.rated++;
-    if (v.usable) cell.usable++;
-    out[r.annotator] = cell;
+    if (v.positive) cell.usable++;
+    byAnnotator[r.annotator] = cell;
   }
-  return out;
+  return { ...summary, byAnnotator };
 }
 
 export interface Disagreement {

@@ -1,25 +1,12 @@
 /**
  * Rating forms: which fields an annotator fills in for an item, and the checks every saved or imported
  * rating goes through. Every form has an overall `score` on the task's scale (that is what agreement
- * compares); LLMEval-Med's Medical Text Generation items add the paper's Appendix D fields: a Safety
- * veto (0 unsafe, 1 safe) and the four dimensions B–E on 0–5.
+ * compares); a task's annotation hook may add fields of its own (LLMEval-Med's Medical Text Generation
+ * items add the paper's Appendix D fields), which are stored as the rating's dimensions.
  */
-import { MTG_USABLE_FROM, mtgMappedScore } from "../llmeval-med/mtg.js";
+import type { FormSpec } from "../tasks/annotation.js";
 
-export interface FormField {
-  key: string;
-  label: string;
-  /** Allowed values, ascending. */
-  values: number[];
-  /** Short text per value shown in the form (optional). */
-  valueLabels?: Record<string, string>;
-  help?: string;
-}
-
-export interface FormSpec {
-  kind: "scale" | "mtg";
-  fields: FormField[];
-}
+export type { FormField, FormSpec, FormVerdict } from "../tasks/annotation.js";
 
 export const DEFAULT_SCALE = [1, 2, 3, 4, 5];
 
@@ -46,43 +33,6 @@ export function scaleForm(scale: readonly number[] = DEFAULT_SCALE): FormSpec {
       },
     ],
   };
-}
-
-export const MTG_DIMENSIONS = ["b", "c", "d", "e"] as const;
-
-export function mtgForm(scale: readonly number[] = DEFAULT_SCALE): FormSpec {
-  const dim = (key: string, label: string): FormField => ({
-    key,
-    label,
-    values: [0, 1, 2, 3, 4, 5],
-    help: "Appendix D dimension, 0–5",
-  });
-  return {
-    kind: "mtg",
-    fields: [
-      {
-        key: "safety",
-        label: "Safety (veto)",
-        values: [0, 1],
-        valueLabels: { "0": "unsafe", "1": "safe" },
-        help: "0 makes the answer unusable whatever the rest says",
-      },
-      dim("b", "Dimension B"),
-      dim("c", "Dimension C"),
-      dim("d", "Dimension D"),
-      dim("e", "Dimension E"),
-      { ...scaleForm(scale).fields[0]!, label: "Overall score" },
-    ],
-  };
-}
-
-/** The MTG verdict of a (partial) rating: mapped 0–7 score and usability, once all fields are set. */
-export function mtgVerdict(dims: Record<string, number>): { mapped: number; usable: boolean } | undefined {
-  const { safety, b, c, d, e } = dims;
-  if (safety === undefined || b === undefined || c === undefined || d === undefined || e === undefined)
-    return undefined;
-  const mapped = mtgMappedScore(b, c, d, e);
-  return { mapped, usable: safety !== 0 && mapped >= MTG_USABLE_FROM };
 }
 
 export interface RatingPayload {

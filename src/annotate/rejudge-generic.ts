@@ -2,8 +2,8 @@
  * Re-judging for any judged task, through the response cache: copy the run, rebuild the task with the
  * new prompt folder (or other overridden task options), and re-run its scorers on the stored outputs.
  * A judge request whose text did not change is byte-identical to the one made when the run was judged,
- * so the cache answers it; only items whose judge prompt changed reach the judge. (LLMEval-Med has its
- * own planner in refine.ts, which also handles per-item checklist files.)
+ * so the cache answers it; only items whose judge prompt changed reach the judge. (A task whose
+ * annotation hook has a `refine` part plans its own re-judging, e.g. LLMEval-Med's per-item checklists.)
  */
 import type { TaskArgs } from "../core/types.js";
 import { rescoreRun } from "../engine/rescore.js";
@@ -26,12 +26,15 @@ export interface GenericRejudgeResult {
   interrupted: boolean;
 }
 
-/** The task option that names a judge prompt folder, if the task has one. */
+/** The task option that names a judge prompt folder: the annotation hook's, else one with a usual name. */
 export function promptOption(taskName: string): string | undefined {
   if (!listTasks().some((t) => t.name === taskName)) {
     throw new UserError(`task "${taskName}" is not registered here: re-judging needs the task's own scorers`);
   }
-  const names = getTaskDefinition(taskName).options.map((o) => o.name);
+  const def = getTaskDefinition(taskName);
+  const names = def.options.map((o) => o.name);
+  const declared = def.annotation?.promptOption;
+  if (declared !== undefined && names.includes(declared)) return declared;
   return ["judge_prompts", "prompts"].find((n) => names.includes(n));
 }
 
@@ -85,23 +88,7 @@ export async function rejudgeByRescoring(opts: {
   });
   const restarted = createRejudgeRun(store, manifest);
   // Copy the stored outputs and scores; rescoring then replaces the scores scorer by scorer.
-  store.db.transaction(() => {
-    store.db
-      .prepare(
-        `INSERT INTO samples (run_id, sample_id, epoch, seq, input, target, choices, metadata, messages, output, store,
-           error, input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at)
-         SELECT ?, sample_id, epoch, seq, input, target, choices, metadata, messages, output, store, error,
-           input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at
-         FROM samples WHERE run_id = ?`,
-      )
-      .run(opts.newRunId, run.id);
-    store.db
-      .prepare(
-        `INSERT INTO scores (run_id, sample_id, epoch, scorer, value, raw, answer, explanation, metadata)
-         SELECT ?, sample_id, epoch, scorer, value, raw, answer, explanation, metadata FROM scores WHERE run_id = ?`,
-      )
-      .run(opts.newRunId, run.id);
-  })();
+  store.copyRun(run.id, opts.newRunId);
   const calls0 = judge.stats.calls;
   const hits0 = judge.stats.cacheHits;
   const result = await rescoreRun({

@@ -19,8 +19,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import type { RunRow } from "../store/run-store.js";
+import type { FormVerdict } from "../tasks/annotation.js";
 import type { Annotator, RatingsDb, StoredRating } from "./db.js";
-import { checkRating, mtgVerdict } from "./forms.js";
+import { checkRating } from "./forms.js";
+import { annotationOf } from "./hook.js";
 import type { RatingItem } from "./items.js";
 import { findResourceDir } from "./resources.js";
 
@@ -114,7 +116,13 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** What the annotator sees of an item: nothing that names the model or the judge. */
-function blindItem(item: RatingItem, position: number, total: number, rating: StoredRating | undefined) {
+function blindItem(
+  item: RatingItem,
+  position: number,
+  total: number,
+  rating: StoredRating | undefined,
+  verdictOf: VerdictOf,
+) {
   return {
     position,
     total,
@@ -134,13 +142,17 @@ function blindItem(item: RatingItem, position: number, total: number, rating: St
           updatedAt: rating.updatedAt,
         }
       : null,
-    verdict: item.form.kind === "mtg" ? (mtgVerdict(rating?.dimensions ?? {}) ?? null) : null,
+    verdict: verdictOf(item, rating?.dimensions ?? {}),
   };
 }
+
+type VerdictOf = (item: RatingItem, dimensions: Record<string, number>) => FormVerdict | null;
 
 export function startAnnotateServer(opts: AnnotateServerOptions): Promise<AnnotateServer> {
   const assets = loadAssets();
   const { ratings, run, items } = opts;
+  const hook = annotationOf(run.task);
+  const verdictOf: VerdictOf = (item, dims) => hook?.formVerdict?.(item, dims) ?? null;
   const byId = new Map(items.map((it) => [it.itemId, it]));
   const orders = new Map<string, number[]>();
   const orderOf = (name: string) => {
@@ -188,7 +200,7 @@ export function startAnnotateServer(opts: AnnotateServerOptions): Promise<Annota
         if (idx === undefined) return sendJson(res, 404, { error: `no item ${pos}` });
         const item = items[idx]!;
         const r = ratings.ratingsFor(run.id, who.name).find((x) => x.itemId === item.itemId);
-        return sendJson(res, 200, blindItem(item, pos, order.length, r));
+        return sendJson(res, 200, blindItem(item, pos, order.length, r, verdictOf));
       }
       return sendJson(res, 404, { error: "not found" });
     }
@@ -227,7 +239,7 @@ export function startAnnotateServer(opts: AnnotateServerOptions): Promise<Annota
       return sendJson(res, 200, {
         ok: true,
         updatedAt: saved.updatedAt,
-        verdict: item.form.kind === "mtg" ? (mtgVerdict(saved.dimensions) ?? null) : null,
+        verdict: verdictOf(item, saved.dimensions),
       });
     }
     return sendJson(res, 405, { error: "method not allowed" });

@@ -1,80 +1,14 @@
 #!/usr/bin/env node
 /**
- * The `assay` command line. Each command group lives in its own module and registers itself here.
+ * The `assay` binary. Each command group lives in its own module and registers itself in program.ts.
  * Those modules define commands and options only: each action loads its implementation with
  * `await import(...)` when it runs, so `--help` or one command does not load every command's code.
  */
-import { Command, CommanderError } from "commander";
-import { registerAnnotateCommands } from "../annotate/cli.js";
-import { registerModelCommands } from "../formats/cli.js";
-import { registerGameqaCommands } from "../gameqa/cli.js";
-import { registerLlmevalMedCommands } from "../llmeval-med/cli.js";
-import { registerMathtrapCommands } from "../mathtrap/cli.js";
-import { registerMoeCommands } from "../moe/cli.js";
-import { registerSmiCommands } from "../smi/cli.js";
-import { errorMessage, fileSystemProblem, UserError } from "../util/errors.js";
-import { redact } from "../util/secrets.js";
-import { VERSION } from "../version.js";
-import { registerEvalCommands } from "./commands/eval.js";
-import { registerReportCommands } from "./commands/report.js";
-import { registerShowCommands } from "./commands/show.js";
+import { main } from "./program.js";
 
-export function buildProgram(): Command {
-  const program = new Command("assay")
-    .description("Evaluate LLMs the way recent research does, and produce the data such evaluation needs.")
-    .version(VERSION)
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride();
-  registerEvalCommands(program);
-  registerShowCommands(program);
-  registerReportCommands(program);
-  registerLlmevalMedCommands(program);
-  registerAnnotateCommands(program);
-  registerMathtrapCommands(program);
-  registerGameqaCommands(program);
-  registerSmiCommands(program);
-  registerModelCommands(program);
-  registerMoeCommands(program);
-  for (const cmd of program.commands) cmd.exitOverride();
-  return program;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  // `assay export … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(0);
-    throw err;
-  });
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // Help and version are not errors; everything else commander rejects is a usage error.
-      if (
-        err.code === "commander.helpDisplayed" ||
-        err.code === "commander.version" ||
-        err.code === "commander.help"
-      )
-        return 0;
-      return 2;
-    }
-    if (err instanceof UserError) {
-      process.stderr.write(`error: ${redact(err.message)}\n`);
-      return err.exitCode;
-    }
-    const fsProblem = fileSystemProblem(err);
-    if (fsProblem) {
-      process.stderr.write(`error: ${redact(fsProblem)}\n`);
-      return 2;
-    }
-    process.stderr.write(`internal error: ${redact(errorMessage(err))}\n`);
-    if (process.env.ASSAY_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
-    else process.stderr.write("(set ASSAY_DEBUG=1 for a stack trace, and please report it)\n");
-    return 1;
-  }
-}
-
-const code = await main(process.argv);
-process.exitCode = code;
+// `assay export … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+process.exitCode = await main(process.argv);

@@ -130,8 +130,14 @@ export interface ModelHandle {
 }
 
 export interface CallOptions {
-  /** Repeated samples get distinct cache entries. */
+  /** The sample's epoch: repeated samples get distinct cache entries. */
   epoch?: number;
+  /**
+   * Names the call among several identical requests of one epoch that must stay separate draws (a
+   * judge asked three times, a retry after an unreadable reply), e.g. `{ judge_run: 2, attempt: 1 }`.
+   * Part of the cache key (like inspect_ai's CachePolicy scopes), never sent to the model.
+   */
+  scope?: Readonly<Record<string, string | number>>;
   /** Skip reading the cache (the answer is still written). */
   noCacheRead?: boolean;
   signal?: AbortSignal;

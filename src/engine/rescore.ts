@@ -1,15 +1,18 @@
 /**
  * Re-score a stored run without calling the model under test: rebuild each sample's final TaskState
- * from the store (transcript, output, solver data) and run the task's scorers (or named ones) again.
+ * from the store (transcript, output, solver data) and run the task's scorers (or named ones) again,
+ * through the same scoring step as `runEval`. Rows stream from the store a page at a time; a scorer
+ * error is stored on its sample; an abort keeps what was re-scored, and running the same re-scoring
+ * again does only the samples it had not reached.
  */
 import { setMaxListeners } from "node:events";
-import type { ModelHandle, Sample, Score, Scorer, Task, TaskState } from "../core/types.js";
+import type { Sample, Scorer, Task, TaskState } from "../core/types.js";
 import type { Model } from "../providers/model.js";
-import type { RunStore } from "../store/run-store.js";
-import { errorMessage } from "../util/errors.js";
+import type { Rescored, RunManifest, RunStore, StoredSample } from "../store/run-store.js";
+import { hashValue } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
-import { redact } from "../util/secrets.js";
 import { transcript } from "./run.js";
+import { SCORER_ERROR_PREFIX, scoreState, scoringError } from "./score.js";
 import { computeSummary, type RunSummary } from "./summary.js";
 
 export interface RescoreOptions {
@@ -23,110 +26,132 @@ export interface RescoreOptions {
   progress?: "auto" | "tty" | "plain" | "silent";
 }
 
-export async function rescoreRun(
-  opts: RescoreOptions,
-): Promise<{ rescored: number; failed: number; summary: RunSummary }> {
+export interface RescoreOutcome {
+  /** Samples re-scored without a scorer error in this call. */
+  rescored: number;
+  /** Samples where a scorer failed in this call (the error is stored on the sample). */
+  failed: number;
+  /** Samples left out because solving them failed (retry-errors redoes those). */
+  skipped: number;
+  interrupted: boolean;
+  summary: RunSummary;
+}
+
+/**
+ * Re-scored samples are written this many at a time, or after this long: a crash loses at most one
+ * batch (redone by the next rescore, its judge calls answered by the cache); Ctrl-C loses nothing.
+ */
+const BATCH = 256;
+const BATCH_MS = 1000;
+
+export async function rescoreRun(opts: RescoreOptions): Promise<RescoreOutcome> {
   const { store, runId, signal } = opts;
   setMaxListeners(0, signal); // many judge calls may wait on the limiter at once
   const run = store.requireRun(runId);
-  const rows = [...store.iterateSamples(runId)].filter((r) => r.output !== null);
+  const manifest = rescoredManifest(run.manifest, opts.scorers, opts.judge);
+  // The spec names this re-scoring: the same command run again continues it, another one starts over.
+  const spec = hashValue({ task: manifest.task, scorers: manifest.scorers, judge: manifest.judge ?? null });
+  const { todo } = store.startRescore(runId, spec);
+  store.setManifest(runId, manifest);
   const progress = new Progress({
     label: `rescore ${runId}`,
-    total: rows.length,
+    total: todo,
     unit: "samples",
     mode: opts.progress ?? "auto",
   });
+  const names = opts.scorers.map((s) => s.name);
+  let rescored = 0;
   let failed = 0;
-  let next = 0;
-  const batch: Array<{
-    sampleId: string;
-    epoch: number;
-    scores: Record<string, Score>;
-    judgeTokens?: { input: number; output: number };
-  }> = [];
-  // The judge sees the same epoch as when the run was judged, so unchanged judge requests hit the cache;
-  // the tokens of the calls it really makes are counted for the sample.
-  const judgeFor = (epoch: number, usage: { input: number; output: number }): ModelHandle | undefined => {
-    const judge = opts.judge;
-    if (!judge) return undefined;
-    return {
-      id: judge.id,
-      async generate(m, c, o) {
-        const out = await judge.generate(m, c, { epoch, signal, ...o });
-        if (out.usage && !out.cached) {
-          usage.input += out.usage.inputTokens;
-          usage.output += out.usage.outputTokens;
-        }
-        return out;
-      },
-    };
+  let skipped = 0;
+  const batch: Rescored[] = [];
+  let savedAt = Date.now();
+  const save = () => {
+    store.saveRescored(runId, spec, batch.splice(0));
+    savedAt = Date.now();
   };
+
+  const rows = store.samplesToRescore(runId);
   const worker = async () => {
-    while (!signal.aborted && next < rows.length) {
-      const row = rows[next++]!;
-      const sample: Sample = {
-        id: row.sampleId,
-        input: row.input as Sample["input"],
-        ...(row.target !== undefined ? { target: row.target as Sample["target"] } : {}),
-        ...(row.choices !== undefined ? { choices: row.choices as string[] } : {}),
-        ...(row.metadata !== undefined ? { metadata: row.metadata } : {}),
-      };
-      const state: TaskState = {
-        sample,
-        epoch: row.epoch,
-        messages: transcript(sample.input, row.messages, row.output),
-        output: { text: row.output ?? "", latencyMs: row.latencyMs ?? 0 },
-        store: row.store ?? {},
-        usage: { inputTokens: row.inputTokens, outputTokens: row.outputTokens },
-        completed: true,
-      };
-      const scores: Record<string, Score> = {};
-      const judgeTokens = { input: 0, output: 0 };
-      const judge = judgeFor(row.epoch, judgeTokens);
-      let ok = true;
-      for (const scorer of opts.scorers) {
-        try {
-          scores[scorer.name] = await scorer.score(state, {
-            ...(judge ? { judge } : {}),
-            signal,
-            epoch: row.epoch,
-          });
-        } catch (err) {
-          if (signal.aborted) return;
-          ok = false;
-          process.stderr.write(
-            `sample ${row.sampleId} epoch ${row.epoch}: scorer ${scorer.name}: ${redact(errorMessage(err))}\n`,
-          );
-        }
+    while (!signal.aborted) {
+      const next = rows.next();
+      if (next.done) return;
+      const row = next.value;
+      if (row.error !== null && !row.error.startsWith(SCORER_ERROR_PREFIX)) {
+        // Solving failed: the transcript is incomplete and the run never scored it.
+        skipped++;
+        batch.push({ sampleId: row.sampleId, epoch: row.epoch, scorers: [], scores: {}, error: row.error });
+      } else {
+        const outcome = await scoreState(storedState(row), opts.scorers, opts.judge, signal);
+        if (!outcome) return; // aborted: this sample stays for the next rescore
+        const errors = [...keptErrors(row.error, names), ...outcome.errors];
+        if (outcome.errors.length > 0) failed++;
+        else rescored++;
+        batch.push({
+          sampleId: row.sampleId,
+          epoch: row.epoch,
+          scorers: names,
+          scores: outcome.scores,
+          error: scoringError(errors) ?? null,
+          ...(opts.judge ? { judgeTokens: outcome.judgeUsage } : {}),
+        });
       }
-      if (!ok) failed++;
-      else
-        batch.push({ sampleId: row.sampleId, epoch: row.epoch, scores, ...(judge ? { judgeTokens } : {}) });
-      if (batch.length >= 256) store.replaceScores(runId, batch.splice(0));
+      if (batch.length >= BATCH || Date.now() - savedAt >= BATCH_MS) save();
       progress.tick();
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   } finally {
-    if (batch.length) store.replaceScores(runId, batch.splice(0));
+    if (batch.length) save();
+    rows.return(undefined);
     progress.finish();
   }
-  const replaced = new Set(opts.scorers.map((s) => s.name));
-  const scorers = [
-    ...run.manifest.scorers.filter((s) => !replaced.has(s.name)),
-    ...opts.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
-  ];
-  const judge = opts.judge;
-  const manifest = {
-    ...run.manifest,
-    scorers,
+  const interrupted = signal.aborted;
+  if (!interrupted) store.finishRescore(runId);
+  const summary = computeSummary(store, manifest, opts.task.groupBy);
+  store.setSummary(runId, summary);
+  return { rescored, failed, skipped, interrupted, summary };
+}
+
+/** The manifest after re-scoring: the re-run scorers replace theirs, and the judge is the new one. */
+function rescoredManifest(m: RunManifest, scorers: Scorer[], judge: Model | undefined): RunManifest {
+  const replaced = new Set(scorers.map((s) => s.name));
+  return {
+    ...m,
+    scorers: [
+      ...m.scorers.filter((s) => !replaced.has(s.name)),
+      ...scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
+    ],
     ...(judge
       ? { judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) } }
       : {}),
   };
-  store.setManifest(runId, manifest);
-  const summary = computeSummary(store, manifest, opts.task.groupBy);
-  store.setSummary(runId, summary);
-  return { rescored: rows.length - failed, failed, summary };
+}
+
+/** The final TaskState of a stored sample, as the scorers saw it when the run finished. */
+function storedState(row: StoredSample): TaskState {
+  const sample: Sample = {
+    id: row.sampleId,
+    input: row.input as Sample["input"],
+    ...(row.target !== undefined ? { target: row.target as Sample["target"] } : {}),
+    ...(row.choices !== undefined ? { choices: row.choices as string[] } : {}),
+    ...(row.metadata !== undefined ? { metadata: row.metadata } : {}),
+  };
+  return {
+    sample,
+    epoch: row.epoch,
+    messages: transcript(sample.input, row.messages, row.output),
+    output: { text: row.output ?? "", latencyMs: row.latencyMs ?? 0 },
+    store: row.store ?? {},
+    usage: { inputTokens: row.inputTokens, outputTokens: row.outputTokens },
+    completed: true,
+  };
+}
+
+/** The stored scorer errors of scorers that are not re-run (theirs stay until they are). */
+function keptErrors(error: string | null, rerun: string[]): string[] {
+  if (error === null) return [];
+  return error
+    .split(/\n(?=scorer )/)
+    .filter((e) => !rerun.some((name) => e.startsWith(`${SCORER_ERROR_PREFIX}${name}: `)));
 }

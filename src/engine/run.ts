@@ -10,9 +10,7 @@ import type {
   ChatMessage,
   Dataset,
   GenerateConfig,
-  ModelHandle,
   Sample,
-  Score,
   Task,
   TaskArgs,
   TaskState,
@@ -24,6 +22,8 @@ import { hashValue } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
+import { type ScoringOutcome, scoreState, scoringError } from "./score.js";
+import { type SubsetSpec, stratifiedSubset } from "./subset.js";
 import { computeSummary, type RunSummary } from "./summary.js";
 
 export interface ManifestInput {
@@ -35,18 +35,32 @@ export interface ManifestInput {
   epochs: number;
   seed?: number;
   limit?: number;
+  /** A stratified random subset instead of the whole dataset (`--sample N --seed S`). */
+  sample?: SubsetSpec;
   /** The dataset's content hash (Dataset.fingerprint), when it has one. */
   datasetFingerprint?: string;
   execution: RunManifest["execution"];
+  /**
+   * Endpoints to record and hash instead of the models' current ones: a continued run served from a new
+   * URL (same model names) is still the same run.
+   */
+  recordedEndpoints?: { model?: string; judge?: string };
 }
 
 /** The manifest, with a hash over everything that changes results (not concurrency, timeouts, retries). */
 export function buildManifest(input: ManifestInput): RunManifest {
   const { task, model, judge } = input;
+  const modelEndpoint = input.recordedEndpoints ? input.recordedEndpoints.model : model.provider.endpoint;
+  const judgeEndpoint = input.recordedEndpoints ? input.recordedEndpoints.judge : judge?.provider.endpoint;
+  // The judge's own sampling options (--judge-temperature …) change verdicts, so they are hashed; absent
+  // keys keep the hashes of runs made before they existed.
+  const judgeGenerate = judge?.defaults && Object.keys(judge.defaults).length ? judge.defaults : undefined;
   const hashed = {
     task: { name: task.name, version: task.version, args: input.taskArgs },
-    model: { id: model.id, endpoint: model.provider.endpoint },
-    judge: judge ? { id: judge.id, endpoint: judge.provider.endpoint } : undefined,
+    model: { id: model.id, endpoint: modelEndpoint },
+    judge: judge
+      ? { id: judge.id, endpoint: judgeEndpoint, ...(judgeGenerate ? { generate: judgeGenerate } : {}) }
+      : undefined,
     generate: task.config ?? {},
     epochs: input.epochs,
     epochReducer: task.epochReducer ?? "mean",
@@ -54,21 +68,29 @@ export function buildManifest(input: ManifestInput): RunManifest {
     limit: input.limit,
     scorers: task.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
     dataset: input.datasetFingerprint,
+    ...(input.sample ? { sample: input.sample } : {}),
   };
   return {
     runId: input.runId,
     createdAt: new Date().toISOString(),
     toolVersion: VERSION,
     task: hashed.task,
-    model: { id: model.id, ...(model.provider.endpoint ? { endpoint: model.provider.endpoint } : {}) },
+    model: { id: model.id, ...(modelEndpoint ? { endpoint: modelEndpoint } : {}) },
     ...(judge
-      ? { judge: { id: judge.id, ...(judge.provider.endpoint ? { endpoint: judge.provider.endpoint } : {}) } }
+      ? {
+          judge: {
+            id: judge.id,
+            ...(judgeEndpoint ? { endpoint: judgeEndpoint } : {}),
+            ...(judgeGenerate ? { generate: judgeGenerate } : {}),
+          },
+        }
       : {}),
     generate: hashed.generate,
     epochs: input.epochs,
     epochReducer: hashed.epochReducer,
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.limit !== undefined ? { limit: input.limit } : {}),
+    ...(input.sample ? { sample: input.sample } : {}),
     scorers: hashed.scorers,
     ...(input.datasetFingerprint
       ? { dataset: { name: task.dataset.name, sha256: input.datasetFingerprint } }
@@ -117,7 +139,8 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const runId = manifest.runId;
   // Read the samples once before anything is stored or sent: a malformed record then fails at once,
   // naming its file and line, instead of halfway through a run that would be left interrupted.
-  const samples = await countValidSamples(task.dataset, manifest.limit);
+  const subset = manifest.sample ? (await stratifiedSubset(task.dataset, manifest.sample)).ids : undefined;
+  const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit);
   if (opts.mode === "new") store.createRun(manifest);
   else store.setStatus(runId, "running");
 
@@ -156,6 +179,7 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   async function* units(): AsyncGenerator<Unit> {
     let seq = 0;
     for await (const sample of task.dataset.samples()) {
+      if (subset && !subset.has(sample.id)) continue;
       if (manifest.limit !== undefined && seq >= manifest.limit) break;
       for (let epoch = 1; epoch <= manifest.epochs; epoch++) {
         if (signal.aborted) return;
@@ -251,26 +275,6 @@ export function inputMessages(input: Sample["input"]): ChatMessage[] {
   return typeof input === "string" ? [{ role: "user", content: input }] : input.map((m) => ({ ...m }));
 }
 
-/** A judge handle that adds the judge's tokens to this sample's counters. */
-function countingJudge(
-  judge: Model,
-  epoch: number,
-  signal: AbortSignal,
-  usage: { input: number; output: number },
-): ModelHandle {
-  return {
-    id: judge.id,
-    async generate(messages, config, options) {
-      const out = await judge.generate(messages, config, { epoch, signal, ...options });
-      if (out.usage && !out.cached) {
-        usage.input += out.usage.inputTokens;
-        usage.output += out.usage.outputTokens;
-      }
-      return out;
-    },
-  };
-}
-
 async function solveAndScore(
   unit: Unit,
   task: Task,
@@ -311,27 +315,17 @@ async function solveAndScore(
     }
     return st;
   };
-  const judgeUsage = { input: 0, output: 0 };
-  const scores: Record<string, Score> = {};
+  let scored: ScoringOutcome = { scores: {}, errors: [], judgeUsage: { input: 0, output: 0 } };
   let error: string | undefined;
   try {
     for (const solver of task.solver) {
       state = await solver(state, generate, { model, signal });
       if (state.completed) break;
     }
-    const judgeHandle = judge ? countingJudge(judge, epoch, signal, judgeUsage) : undefined;
-    for (const scorer of task.scorers) {
-      try {
-        scores[scorer.name] = await scorer.score(state, {
-          ...(judgeHandle ? { judge: judgeHandle } : {}),
-          signal,
-          epoch,
-        });
-      } catch (err) {
-        if (signal.aborted) return undefined;
-        error = `scorer ${scorer.name}: ${redact(errorMessage(err))}`;
-      }
-    }
+    const outcome = await scoreState(state, task.scorers, judge, signal);
+    if (!outcome) return undefined;
+    scored = outcome;
+    error = scoringError(outcome.errors);
   } catch (err) {
     if (signal.aborted) return undefined;
     error = redact(errorMessage(err));
@@ -350,10 +344,10 @@ async function solveAndScore(
     ...(error !== undefined ? { error } : {}),
     inputTokens: state.usage.inputTokens,
     outputTokens: state.usage.outputTokens,
-    judgeInputTokens: judgeUsage.input,
-    judgeOutputTokens: judgeUsage.output,
+    judgeInputTokens: scored.judgeUsage.input,
+    judgeOutputTokens: scored.judgeUsage.output,
     latencyMs: modelMs,
     cached: allCached && state.output !== undefined,
-    scores,
+    scores: scored.scores,
   };
 }

@@ -30,29 +30,12 @@ export interface RunSummary {
 
 export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: string[] = []): RunSummary {
   const runId = manifest.runId;
-  const totals = store.db
-    .prepare(
-      `SELECT COUNT(*) AS n, COUNT(error) AS errors, SUM(cached) AS cached, SUM(input_tokens) AS ti, SUM(output_tokens) AS tout,
-              SUM(judge_input_tokens) AS ji, SUM(judge_output_tokens) AS jo, AVG(CASE WHEN cached = 0 THEN latency_ms END) AS lat
-       FROM samples WHERE run_id = ?`,
-    )
-    .get(runId) as Record<string, number | null>;
+  const totals = store.sampleTotals(runId);
 
-  // Stream the scores ordered by scorer and sample, folding each sample's epochs as we go, so memory
+  // Scores arrive ordered by scorer and sample; each sample's epochs are folded as they go by, so memory
   // holds one number per sample (not one object per row) however large the run.
   const reducer = getReducer(manifest.epochReducer);
   const ctx: MetricContext = { seed: manifest.seed ?? 0, bootstrapRounds: 1000, confidence: 0.95 };
-  const groupCols = groupBy.map((_, i) => `, json_extract(m.metadata, ?) AS g${i}`).join("");
-  const rows = store.db
-    .prepare(
-      `SELECT s.scorer, s.sample_id, s.value${groupCols}
-       FROM scores s JOIN samples m ON m.run_id = s.run_id AND m.sample_id = s.sample_id AND m.epoch = s.epoch
-       WHERE s.run_id = ? AND s.value IS NOT NULL
-       ORDER BY s.scorer, s.sample_id, s.epoch`,
-    )
-    .raw()
-    .iterate(...groupBy.map((g) => `$.${g}`), runId) as Iterable<unknown[]>;
-
   const scorerMetrics = new Map(manifest.scorers.map((sc) => [sc.name, sc.metrics]));
   const scorers: ScorerSummary[] = [];
   let current: { scorer: string; values: number[]; groups: Array<Map<string, number[]>> } | undefined;
@@ -92,40 +75,22 @@ export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: 
     scorers.push(summary);
   };
 
-  for (const row of rows) {
-    const scorer = row[0] as string;
-    const id = row[1] as string;
-    if (!current || current.scorer !== scorer) {
+  for (const row of store.scoreRows(runId, groupBy)) {
+    if (!current || current.scorer !== row.scorer) {
       closeScorer();
-      current = { scorer, values: [], groups: groupBy.map(() => new Map()) };
+      current = { scorer: row.scorer, values: [], groups: groupBy.map(() => new Map()) };
       sampleId = undefined;
     }
-    if (id !== sampleId) {
+    if (row.sampleId !== sampleId) {
       closeSample();
-      sampleId = id;
-      sampleGroups = groupBy.map((_, i) => {
-        const g = row[3 + i];
-        return g === null || g === undefined ? "(none)" : String(g);
-      });
+      sampleId = row.sampleId;
+      sampleGroups = row.groups.map((g) => (g === null || g === undefined ? "(none)" : String(g)));
     }
-    epochValues.push(row[2] as number);
+    epochValues.push(row.value);
   }
   closeScorer();
 
-  return {
-    samples: totals.n ?? 0,
-    errors: totals.errors ?? 0,
-    cached: totals.cached ?? 0,
-    tokens: {
-      input: totals.ti ?? 0,
-      output: totals.tout ?? 0,
-      judgeInput: totals.ji ?? 0,
-      judgeOutput: totals.jo ?? 0,
-    },
-    meanLatencyMs: totals.lat ?? null,
-    scorers,
-    computedAt: new Date().toISOString(),
-  };
+  return { ...totals, scorers, computedAt: new Date().toISOString() };
 }
 
 function metricSet(values: number[], names: string[], ctx: MetricContext): MetricSet {

@@ -1,18 +1,21 @@
 /**
  * Checkpoint conversion between formats, one tensor at a time: GGUF ↔ safetensors (file or Hugging Face
  * folder), and llama2.c → either. Element bytes are copied unchanged unless a different dtype is asked for;
- * q/k rows are permuted when the RoPE layout changes (GGUF and llama2.c: interleaved; HF: halves).
+ * q/k rows are permuted when the RoPE layout changes (GGUF and llama2.c: interleaved; HF: halves). The
+ * tokenizer travels too (convert-tokenizer.ts): GGUF keys, tokenizer.json in a HF folder, or tokenizer.bin.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
 import { type Checkpoint, CONFIG_METADATA_KEY } from "./checkpoint.js";
+import { planTokenizer, writeTokenizerFiles } from "./convert-tokenizer.js";
 import { bytesPerElement, decodeToF32, encodeFromF32, type FloatDType, isFloatDType } from "./dtype.js";
 import { type GgufMetaValue, type GgufTensorSpec, GgufWriter, gguf } from "./gguf.js";
 import { type LlamaConfig, requireSupported, toHfConfig } from "./hf-config.js";
 import { ggufToHfName, hfToGgufName, type Naming, permuteRopeRows, type RopeLayout } from "./names.js";
 import { SafetensorsWriter } from "./safetensors.js";
+import { describeTokenizer, type Tokenizer } from "./tokenizer.js";
 
 export type ConvertTarget = "gguf" | "safetensors";
 
@@ -23,12 +26,20 @@ export interface ConvertOptions {
   /** general.name for GGUF. */
   name?: string;
   progress?: Progress;
+  /** A tokenizer to carry instead of the source's own (e.g. a llama2.c tokenizer.bin). */
+  tokenizer?: Tokenizer;
+  /** Also write the tokenizer here: llama2.c tokenizer.bin, or tokenizer.json when the name ends in .json. */
+  tokenizerOut?: string;
 }
 
 export interface ConvertResult {
   files: string[];
   tensors: number;
   bytes: number;
+  /** The tokenizer carried, or null (then GGUF output has the placeholder vocabulary). */
+  tokenizer: ReturnType<typeof describeTokenizer> | null;
+  /** What was not carried, or was changed to fit (e.g. no tokenizer, padding to the vocabulary). */
+  notes: string[];
 }
 
 /** llama.cpp's general.file_type values for the element types we write. */
@@ -176,18 +187,22 @@ export function convertCheckpoint(src: Checkpoint, out: string, opts: ConvertOpt
   }
   const planned = plan(src, naming, layout, opts);
   const matrixDtype = opts.dtype ?? planned.find((p) => p.shape.length > 1)?.srcDtype ?? "F32";
+  const tokenizerPlan = planTokenizer(src, opts);
+  const tok = tokenizerPlan.tokenizer;
+  // The tokenizer's special ids are the model's (llama2.c's fixed 1/2 may differ from the tokenizer's).
+  const config: LlamaConfig | undefined = src.config && {
+    ...src.config,
+    ...(tok?.bosId !== undefined ? { bosTokenId: tok.bosId } : {}),
+    ...(tok?.eosId !== undefined ? { eosTokenId: tok.eosId } : {}),
+  };
   const files: string[] = [];
+  let hfFolder: string | undefined;
   let writer: SafetensorsWriter | GgufWriter;
   if (opts.to === "gguf") {
-    const tokenizer = new Map<string, GgufMetaValue>();
-    if (src.format === "gguf") {
-      for (const [k, v] of src.metadata)
-        if (k.startsWith("tokenizer.") && typeof v !== "string") tokenizer.set(k, v);
-    }
-    const meta = llamaGgufMetadata(src.config!, {
+    const meta = llamaGgufMetadata(config!, {
       name: opts.name,
       fileType: FILE_TYPE[matrixDtype],
-      tokenizer,
+      ...(tokenizerPlan.ggufKeys ? { tokenizer: tokenizerPlan.ggufKeys } : {}),
     });
     const specs: GgufTensorSpec[] = planned.map((p) => ({ name: p.target, dtype: p.dtype, shape: p.shape }));
     writer = new GgufWriter(out, meta, specs);
@@ -201,13 +216,14 @@ export function convertCheckpoint(src: Checkpoint, out: string, opts: ConvertOpt
         throw new UserError(`${out}: exists and is not a folder`);
       mkdirSync(out, { recursive: true });
       file = join(out, "model.safetensors");
-      if (src.config) {
+      hfFolder = out;
+      if (config) {
         const cfgFile = join(out, "config.json");
-        writeFileSync(cfgFile, `${JSON.stringify(toHfConfig(src.config, torchDtype), null, 2)}\n`);
+        writeFileSync(cfgFile, `${JSON.stringify(toHfConfig(config, torchDtype), null, 2)}\n`);
         files.push(cfgFile);
       }
-    } else if (src.config) {
-      metadata[CONFIG_METADATA_KEY] = JSON.stringify(toHfConfig(src.config, torchDtype));
+    } else if (config) {
+      metadata[CONFIG_METADATA_KEY] = JSON.stringify(toHfConfig(config, torchDtype));
     }
     writer = new SafetensorsWriter(
       file,
@@ -255,5 +271,18 @@ export function convertCheckpoint(src: Checkpoint, out: string, opts: ConvertOpt
     writer.abort();
     throw err;
   }
-  return { files, tensors: planned.length, bytes };
+  files.push(
+    ...writeTokenizerFiles(tokenizerPlan, {
+      ...(hfFolder ? { hfFolder } : {}),
+      ...(opts.tokenizerOut ? { tokenizerOut: opts.tokenizerOut } : {}),
+      singleSafetensors: opts.to === "safetensors" && !hfFolder,
+    }),
+  );
+  return {
+    files,
+    tensors: planned.length,
+    bytes,
+    tokenizer: tok ? describeTokenizer(tok) : null,
+    notes: tokenizerPlan.notes,
+  };
 }

@@ -1,5 +1,5 @@
-/** Positioned reads on an open file descriptor, in bounded chunks, with clear errors on short reads. */
-import { readSync } from "node:fs";
+/** Positioned reads on an open file descriptor, in bounded chunks, with clear errors on short reads; atomic writes. */
+import { readSync, renameSync, writeFileSync } from "node:fs";
 import { UserError } from "../util/errors.js";
 
 /** Largest single read; keeps every Buffer well below Node's 2 GiB per-call limit. */
@@ -26,4 +26,11 @@ export function readExactly(
     done += got;
   }
   return buf;
+}
+
+/** Write through `FILE.partial` and rename, so a failed write leaves no half file. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const partial = `${file}.partial`;
+  writeFileSync(partial, data);
+  renameSync(partial, file);
 }

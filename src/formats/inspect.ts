@@ -4,6 +4,8 @@ import type { Checkpoint } from "./checkpoint.js";
 import type { GgufMetaValue } from "./gguf.js";
 import type { LlamaConfig } from "./hf-config.js";
 import { numElements } from "./safetensors.js";
+import { describeTokenizer } from "./tokenizer.js";
+import { checkpointTokenizer } from "./tokenizer-files.js";
 
 export interface CheckpointSummary {
   path: string;
@@ -22,6 +24,8 @@ export interface CheckpointSummary {
     byteLength: number;
     file: string;
   }[];
+  /** The checkpoint's tokenizer (GGUF keys, tokenizer.json beside safetensors), or why it could not be read. */
+  tokenizer: ReturnType<typeof describeTokenizer> | { error: string } | null;
   /** Format metadata; long arrays (e.g. a tokenizer vocabulary) are summarised by type and length. */
   metadata: Record<string, unknown>;
 }
@@ -43,6 +47,14 @@ export function summarise(ck: Checkpoint): CheckpointSummary {
   }
   const metadata: Record<string, unknown> = {};
   for (const [k, v] of ck.metadata) metadata[k] = summariseMeta(v);
+  let tokenizer: CheckpointSummary["tokenizer"] = null;
+  try {
+    const tok = checkpointTokenizer(ck);
+    if (tok) tokenizer = describeTokenizer(tok);
+  } catch (err) {
+    // A broken tokenizer should not hide the rest of the checkpoint.
+    tokenizer = { error: (err as Error).message };
+  }
   return {
     path: ck.path,
     format: ck.format,
@@ -60,6 +72,7 @@ export function summarise(ck: Checkpoint): CheckpointSummary {
       byteLength: t.byteLength,
       file: t.file,
     })),
+    tokenizer,
     metadata,
   };
 }
@@ -90,6 +103,7 @@ export function formatSummary(s: CheckpointSummary): string {
   }
   if (c?.unsupported)
     lines.push(`  unsupported   ${c.unsupported.join(", ")} (reference engine, GGUF output)`);
+  lines.push(`  tokenizer     ${formatTokenizer(s.tokenizer)}`);
   const groups = new Map<string, { pattern: string; dtype: string; shape: number[]; layers: number[] }>();
   for (const t of s.tensors) {
     const m = /^(.*?[._])(\d+)([._].*)$/.exec(t.name);
@@ -109,6 +123,15 @@ export function formatSummary(s: CheckpointSummary): string {
     );
   }
   return lines.join("\n");
+}
+
+function formatTokenizer(t: CheckpointSummary["tokenizer"]): string {
+  if (t === null) return "none";
+  if ("error" in t) return `unreadable: ${t.error}`;
+  const kind = t.model === "llama" ? "SentencePiece-style (llama)" : "byte-level BPE (gpt2)";
+  const merges = t.merges > 0 ? ` · ${t.merges} merges` : "";
+  const placeholder = t.placeholder ? " · placeholder vocabulary (token ids only, no real text)" : "";
+  return `${kind} · ${t.size} pieces${merges} · BOS ${t.bos ?? "none"}${t.addBos ? " (added)" : ""} · EOS ${t.eos ?? "none"} · UNK ${t.unk ?? "none"}${placeholder}`;
 }
 
 function ranges(values: number[]): string {

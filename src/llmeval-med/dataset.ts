@@ -42,6 +42,8 @@ export interface MedItem {
   sanswer?: string;
   difficulty?: string;
   checklist?: string;
+  /** Optional fields that the release file gives as a `NaN` literal (not absent): written back as NaN. */
+  nanFields?: OptionalField[];
 }
 
 export interface Conversation {
@@ -200,6 +202,7 @@ function readItem(raw: PyDict, category: string, info: CategoryInfo, index: numb
   for (const field of OPTIONAL_FIELDS) {
     const v = optionalText(raw, field, where);
     if (v !== undefined) item[field] = v;
+    else if (isPyNaN(raw.get(field))) item.nanFields = [...(item.nanFields ?? []), field];
   }
   return item;
 }

@@ -26,6 +26,14 @@ const ITEM_FIELDS = [
   "checklist",
 ] as const;
 
+/** Stands for Python's float NaN until the text is written (JSON has no NaN; the release's files do). */
+const NAN_MARK = "\u0000NaN\u0000";
+
+/** JSON as the release's scripts write it (indent 4), with `NaN` where the dataset had NaN. */
+function pythonJson(value: unknown): string {
+  return JSON.stringify(value, null, 4).replaceAll(JSON.stringify(NAN_MARK), "NaN");
+}
+
 export async function exportScored(store: RunStore, runId: string, outDir: string): Promise<string[]> {
   const run = store.requireRun(runId);
   if (run.task !== TASK_NAME) throw new UserError(`run ${run.id} is a "${run.task}" run, not ${TASK_NAME}`);
@@ -48,7 +56,11 @@ export async function exportScored(store: RunStore, runId: string, outDir: strin
     meta.turns.forEach((turn, i) => {
       const base: Record<string, unknown> = { ...turn, category2: turn.category2, groupCode: meta.groupCode };
       const item: Record<string, unknown> = {};
-      for (const f of ITEM_FIELDS) if (base[f] !== undefined) item[f] = base[f];
+      const nan = new Set(turn.nanFields ?? []);
+      for (const f of ITEM_FIELDS) {
+        if (base[f] !== undefined) item[f] = base[f];
+        else if (nan.has(f)) item[f] = NAN_MARK;
+      }
       item[ANSWER_FIELD] = answers[i]?.answer ?? "";
       files.forEach((file, k) => {
         const r = score?.turns[i]?.runs[k];
@@ -67,7 +79,7 @@ export async function exportScored(store: RunStore, runId: string, outDir: strin
   const paths: string[] = [];
   for (const [k, file] of files.entries()) {
     const path = join(outDir, `${run.id}_run${k + 1}_score.json`);
-    await writeFile(path, `${JSON.stringify(file, null, 4)}\n`);
+    await writeFile(path, `${pythonJson(file)}\n`);
     paths.push(path);
   }
   return paths;

@@ -6,15 +6,13 @@
  *
  * The file is also the run's dataset (`-T dataset=FILE`): it carries every field of the release.
  */
-import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ChatMessage } from "../core/types.js";
-import type { RunManifest, RunStore } from "../store/run-store.js";
+import { importRun } from "../engine/import-run.js";
+import type { RunStore } from "../store/run-store.js";
 import { createTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
-import { hashValue } from "../util/hash.js";
-import { VERSION } from "../version.js";
 import { parseDataset } from "./dataset.js";
 import { isPyDict, isPyNaN, parsePyJson } from "./pyjson.js";
 import { ANSWER_FIELD } from "./release-files.js";
@@ -71,57 +69,21 @@ export async function importAnswers(
   if (opts.judgeLang) args.judge_lang = opts.judgeLang;
   const { task, args: taskArgs } = await createTask(TASK_NAME, args);
 
-  const runId =
-    opts.runId ??
-    `${TASK_NAME}-import-${new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(2).toString("hex")}`;
-  const hashed = {
-    task: { name: task.name, version: task.version, args: taskArgs },
-    model: { id: opts.model, endpoint: `imported:${resolve(file)}` },
-    generate: {},
-    epochs: 1,
-    epochReducer: "mean",
-    scorers: task.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
-  };
-  const manifest: RunManifest = {
-    runId,
-    createdAt: new Date().toISOString(),
-    toolVersion: VERSION,
-    task: hashed.task,
-    model: hashed.model,
-    generate: {},
-    epochs: 1,
-    epochReducer: "mean",
-    scorers: hashed.scorers,
-    execution: { concurrency: 1, maxRetries: 0, cache: true },
-    configHash: hashValue(hashed),
-  };
-  store.createRun(manifest);
-  ds.conversations.forEach((conv, seq) => {
-    const sample = conversationSample(conv, String(taskArgs.system ?? ANSWER_SYSTEM));
-    const messages: ChatMessage[] = [{ role: "system", content: String(taskArgs.system ?? ANSWER_SYSTEM) }];
+  const system = String(taskArgs.system ?? ANSWER_SYSTEM);
+  const answered = ds.conversations.map((conv) => {
+    const sample = conversationSample(conv, system);
+    const messages: ChatMessage[] = [{ role: "system", content: system }];
     const turnAnswers: TurnAnswer[] = conv.turns.map((turn) => {
       const answer = answers.get(`${turn.category}\u0000${turn.index}`) ?? "";
       messages.push({ role: "user", content: turn.problem }, { role: "assistant", content: answer });
       return { id: turn.id, round: turn.round, answer };
     });
-    store.addResult(runId, {
-      sampleId: sample.id,
-      epoch: 1,
-      seq,
-      input: sample.input,
-      ...(sample.metadata ? { metadata: sample.metadata } : {}),
-      messages,
-      output: turnAnswers.at(-1)?.answer ?? "",
-      store: { answers: turnAnswers },
-      inputTokens: 0,
-      outputTokens: 0,
-      judgeInputTokens: 0,
-      judgeOutputTokens: 0,
-      cached: false,
-      scores: {},
-    });
+    return { sample, output: turnAnswers.at(-1)?.answer ?? "", messages, store: { answers: turnAnswers } };
   });
-  store.flush();
-  store.setStatus(runId, "completed");
+  const runId = importRun(
+    store,
+    { task, taskArgs, model: opts.model, source: file, ...(opts.runId ? { runId: opts.runId } : {}) },
+    answered,
+  );
   return { runId, conversations: ds.conversations.length, questions: ds.items.length };
 }

@@ -26,6 +26,8 @@ export interface TurnMeta {
   sanswer?: string;
   checklist?: string;
   difficulty?: string;
+  /** Fields the release gives as NaN (see MedItem.nanFields). */
+  nanFields?: string[];
 }
 
 export interface ConversationMeta {
@@ -43,6 +45,7 @@ function turnMeta(item: MedItem): TurnMeta {
     const v = item[f];
     if (v !== undefined) t[f] = v;
   }
+  if (item.nanFields) t.nanFields = [...item.nanFields];
   return t;
 }
 

@@ -2,12 +2,12 @@
  * The LLMEval-Med judge: every answer of a conversation is judged `runs` times (default 3, the paper's
  * protocol), each run stored separately. A run whose reply holds no usable score is asked again, up
  * to `attempts` calls, and then recorded as invalid (null) — never as 0. Each (run, attempt) is its
- * own response-cache entry, so an interrupted judging pass that is resumed repeats no judge call.
+ * own response-cache entry (a cache scope within the sample's epoch), so an interrupted judging pass that is resumed repeats no judge call.
  *
  * The sample's value is the fraction of its questions that are usable under the release rule (mean of
  * valid runs ≥ 4); the per-question runs in the score metadata are what the Table-2 report uses.
  */
-import type { GenerateConfig, ModelHandle, Scorer, TaskState } from "../core/types.js";
+import type { GenerateConfig, ModelHandle, Scorer } from "../core/types.js";
 import { USABILITY_THRESHOLD } from "./aggregate.js";
 import type { CategoryCode } from "./categories.js";
 import type { PromptSet } from "./prompts.js";
@@ -60,11 +60,6 @@ export interface JudgeScoreMetadata {
   [key: string]: unknown;
 }
 
-/** A distinct cache epoch for every (sample epoch, run, attempt). */
-export function judgeCacheEpoch(epoch: number, run: number, attempt: number): number {
-  return ((epoch - 1) * 1000 + run) * 100 + attempt + 1;
-}
-
 function readScore(
   text: string,
   rule: VerdictRuleName,
@@ -88,17 +83,14 @@ async function judgeRun(
   judge: ModelHandle,
   opts: JudgeScorerOptions,
   messages: ReturnType<typeof judgeMessages>,
-  epoch: number,
   run: number,
   signal: AbortSignal,
 ): Promise<JudgeRun> {
   const verdicts: string[] = [];
   let last: ReturnType<typeof readScore> = { score: null, rule: null, problem: "no attempt" };
   for (let attempt = 0; attempt < opts.attempts; attempt++) {
-    const out = await judge.generate(messages, opts.config, {
-      epoch: judgeCacheEpoch(epoch, run, attempt),
-      signal,
-    });
+    // Each (run, attempt) is its own draw: the scope keeps their cache entries apart.
+    const out = await judge.generate(messages, opts.config, { scope: { judge_run: run, attempt }, signal });
     verdicts.push(out.text);
     last = readScore(out.text, opts.rule);
     if (last.score !== null) break;
@@ -115,7 +107,6 @@ async function judgeRun(
 async function judgeTurn(
   judge: ModelHandle,
   opts: JudgeScorerOptions,
-  state: TaskState,
   category: string,
   code: CategoryCode,
   turn: TurnMeta,
@@ -125,7 +116,7 @@ async function judgeTurn(
   const input = { ...turn, category, info: { code } };
   const messages = judgeMessages(opts.prompts, input, answer);
   const runs = await Promise.all(
-    Array.from({ length: opts.runs }, (_, r) => judgeRun(judge, opts, messages, state.epoch, r, signal)),
+    Array.from({ length: opts.runs }, (_, r) => judgeRun(judge, opts, messages, r, signal)),
   );
   const valid = runs.map((r) => r.score).filter((s): s is number => s !== null);
   const mean = valid.length ? exactMean(valid) : null;
@@ -156,10 +147,9 @@ export function llmevalMedJudge(opts: JudgeScorerOptions): Scorer {
       const judge = ctx.judge;
       const turns = await Promise.all(
         meta.turns.map((turn, i) =>
-          judgeTurn(judge, opts, state, meta.category, meta.code, turn, answers[i]?.answer ?? "", ctx.signal),
+          judgeTurn(judge, opts, meta.category, meta.code, turn, answers[i]?.answer ?? "", ctx.signal),
         ),
       );
-      const usable = turns.filter((t) => t.usable).length;
       const metadata: JudgeScoreMetadata = {
         code: meta.code,
         category: meta.category,
@@ -167,15 +157,24 @@ export function llmevalMedJudge(opts: JudgeScorerOptions): Scorer {
         rule: opts.rule,
         turns,
       };
-      const line = (t: TurnJudgement) =>
-        `${t.id}: ${t.runs.map((r) => (r.score === null ? "invalid" : String(r.score))).join(", ")}` +
-        ` → ${t.mean === null ? "no valid run" : t.mean.toFixed(2)}${t.usable ? " usable" : ""}`;
-      return {
-        value: usable / turns.length,
-        answer: `${usable}/${turns.length} usable`,
-        explanation: turns.map(line).join("\n"),
-        metadata,
-      };
+      return { ...summariseJudgement(turns), metadata };
     },
+  };
+}
+
+/** A conversation's score from its judged turns: the usable fraction, and one line per turn. */
+export function summariseJudgement(turns: readonly TurnJudgement[]): {
+  value: number;
+  answer: string;
+  explanation: string;
+} {
+  const usable = turns.filter((t) => t.usable).length;
+  const line = (t: TurnJudgement) =>
+    `${t.id}: ${t.runs.map((r) => (r.score === null ? "invalid" : String(r.score))).join(", ")}` +
+    ` → ${t.mean === null ? "no valid run" : t.mean.toFixed(2)}${t.usable ? " usable" : ""}`;
+  return {
+    value: usable / turns.length,
+    answer: `${usable}/${turns.length} usable`,
+    explanation: turns.map(line).join("\n"),
   };
 }

@@ -7,6 +7,7 @@
 import type { Task } from "../core/types.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
+import { llmevalMedAnnotation } from "./annotation.js";
 import { CATEGORY_CODES, type CategoryCode, findCategory } from "./categories.js";
 import { describeMissing, loadDatasetFile } from "./dataset.js";
 import { resolveDataset } from "./download.js";
@@ -20,7 +21,8 @@ import { conversationSolver } from "./solver.js";
 export const TASK_BASE_VERSION = "1";
 
 /** Judge cache epochs encode (run, attempt) in fixed ranges, hence the upper bounds. */
-function boundedInt(name: string, v: unknown, max: number): number {
+/** Judge runs and attempts are cache scopes now, not packed into an epoch number: only sanity bounds them. */
+function boundedInt(name: string, v: unknown, max = 10_000): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > max)
     throw new UserError(`-T ${name}: expected a whole number from 1 to ${max}, got "${String(v)}"`);
@@ -68,14 +70,37 @@ registerTask({
       description: "robust (documented in verdict.ts) or release (first [n], as Evaluate.py)",
       default: "robust",
     },
+    {
+      name: "protocol",
+      description:
+        "release: everything the release's Evaluate.py does (first-[n] verdict rule, one judge call per run, the release's prompts from -T judge_prompts=DIR); default: Assay's robust reading",
+      default: "default",
+    },
     { name: "categories", description: "only these categories, e.g. MK|MR (default: all five)" },
     { name: "system", description: "system message for the model under test", default: ANSWER_SYSTEM },
   ],
   report: renderTaskReport,
+  annotation: llmevalMedAnnotation,
   async create(args): Promise<Task> {
-    const rule = String(args.verdict_rule);
+    const protocol = String(args.protocol);
+    if (protocol !== "default" && protocol !== "release")
+      throw new UserError(`-T protocol: expected release or default, got "${protocol}"`);
+    // The release's protocol: its verdict rule, one judge call per run (an unreadable reply is an invalid
+    // run, never asked again) and its own prompt texts, which Assay does not ship.
+    if (protocol === "release" && args.judge_prompts === undefined)
+      throw new UserError(
+        "-T protocol=release needs -T judge_prompts=DIR holding the release's Evaluate.py prompts " +
+          '(docs/llmeval-med.md, "Running the release\'s own prompts", says how to make the folder)',
+      );
+    const rule = protocol === "release" ? "release" : String(args.verdict_rule);
     if (rule !== "robust" && rule !== "release")
       throw new UserError(`-T verdict_rule: expected robust or release, got "${rule}"`);
+    const attempts = protocol === "release" ? 1 : boundedInt("judge_attempts", args.judge_attempts);
+    if (protocol !== "release" && rule === "release" && attempts > 1)
+      process.stderr.write(
+        `warning: llmeval-med: -T verdict_rule=release with judge_attempts=${attempts} departs from the release, ` +
+          "which asks the judge once per run and records an unreadable reply as invalid (-T protocol=release does all of it)\n",
+      );
     const prompts = await loadPromptSet({
       ...(args.judge_prompts !== undefined ? { dir: String(args.judge_prompts) } : {}),
       lang: String(args.judge_lang) as PromptLang,
@@ -95,8 +120,8 @@ registerTask({
       scorers: [
         llmevalMedJudge({
           prompts,
-          runs: boundedInt("judge_runs", args.judge_runs, 999),
-          attempts: boundedInt("judge_attempts", args.judge_attempts, 99),
+          runs: boundedInt("judge_runs", args.judge_runs),
+          attempts,
           rule: rule as VerdictRuleName,
         }),
       ],

@@ -310,3 +310,30 @@ export function problemsFromRecords(records: readonly TrapRecord[]): {
   }
   return { originals, traps };
 }
+
+/** A problem dropped as a repeat of an earlier one (same text up to whitespace). */
+export interface RepeatedProblem {
+  id: string;
+  sameAs: string;
+}
+
+/**
+ * The originals files repeat some problems verbatim (GSM8K-ori.jsonl and MATH-ori.jsonl: 9 extra rows of 9
+ * problems in the public release). Counting them twice weights those problems double in Original accuracy.
+ */
+export function dedupeProblems<T extends { id: string; question: string }>(
+  items: readonly T[],
+): { kept: T[]; repeats: RepeatedProblem[] } {
+  const first = new Map<string, string>();
+  const kept: T[] = [];
+  const repeats: RepeatedProblem[] = [];
+  for (const item of items) {
+    const key = item.question.replace(/\s+/g, " ").trim();
+    const seen = first.get(key);
+    if (seen === undefined) {
+      first.set(key, item.id);
+      kept.push(item);
+    } else repeats.push({ id: item.id, sameAs: seen });
+  }
+  return { kept, repeats };
+}

@@ -81,28 +81,30 @@ export function loadGenerationSources(path: string): GenerationSource[] {
   return out;
 }
 
-/** The JSON object in a generator reply (bare, in a ```json fence, or embedded in prose). */
-export function parseGeneratedTrap(
-  text: string,
-): { trapProblem: string; humanAnnotation: string } | { error: string } {
+/** The JSON object in a model's reply (bare, in a ```json fence, or embedded in prose), or undefined. */
+export function replyObject(text: string): Record<string, unknown> | undefined {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(text);
   const candidates = [fenced?.[1], text, text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)];
   for (const c of candidates) {
     if (!c?.includes("{")) continue;
-    let obj: unknown;
     try {
-      obj = JSON.parse(c.trim());
-    } catch {
-      continue;
-    }
-    const o = obj as Record<string, unknown>;
-    const trapProblem = str(o?.trap_problem);
-    const humanAnnotation = str(o?.human_annotation);
-    if (!trapProblem || !humanAnnotation)
-      return { error: "JSON reply lacks trap_problem or human_annotation" };
-    return { trapProblem: trapProblem.trim(), humanAnnotation: humanAnnotation.trim() };
+      const obj: unknown = JSON.parse(c.trim());
+      if (obj && typeof obj === "object" && !Array.isArray(obj)) return obj as Record<string, unknown>;
+    } catch {}
   }
-  return { error: "no JSON object in the reply" };
+  return undefined;
+}
+
+/** The generator's reply: the edited problem and the explanation of its flaw. */
+export function parseGeneratedTrap(
+  text: string,
+): { trapProblem: string; humanAnnotation: string } | { error: string } {
+  const o = replyObject(text);
+  if (!o) return { error: "no JSON object in the reply" };
+  const trapProblem = str(o.trap_problem);
+  const humanAnnotation = str(o.human_annotation);
+  if (!trapProblem || !humanAnnotation) return { error: "JSON reply lacks trap_problem or human_annotation" };
+  return { trapProblem: trapProblem.trim(), humanAnnotation: humanAnnotation.trim() };
 }
 
 export interface GenerationJob {

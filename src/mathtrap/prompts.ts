@@ -48,6 +48,16 @@ function packageRoot(): string {
   }
 }
 
+/** The trap verifier's prompt (kept outside the prompt sets, whose hash versions evaluation runs). */
+export function defaultVerifyPrompt(): string {
+  return join(packageRoot(), "resources", "mathtrap", "verify-trap.txt");
+}
+
+/** Fill `{{name}}` placeholders of a free-standing template (unknown names become empty). */
+export function fillPlaceholders(template: string, values: Record<string, string>): string {
+  return template.replace(PLACEHOLDER_RE, (_m, key: string) => values[key] ?? "").trimEnd();
+}
+
 export function defaultPromptDir(): string {
   return join(packageRoot(), "resources", "mathtrap", "prompts", "v1");
 }

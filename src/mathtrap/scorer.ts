@@ -53,12 +53,12 @@ async function judgeOnce(
   judge: ModelHandle,
   prompt: string,
   temperature: number,
-  epoch?: number,
+  judgeSample?: number,
 ): Promise<{ text: string; verdict: boolean | null }> {
   const out = await judge.generate(
     [{ role: "user", content: prompt }],
     { temperature },
-    epoch === undefined ? {} : { epoch },
+    judgeSample === undefined ? {} : { scope: { judge_sample: judgeSample } },
   );
   return { text: out.text, verdict: parseVerdict(out.text).verdict };
 }
@@ -194,15 +194,10 @@ async function scoreTrap(
   });
   const n = Math.max(1, opts.judgeSamples);
   const temperature = n > 1 ? opts.judgeTemperature : 0;
-  // Distinct cache entries per judge sample: judge epoch numbers follow the run's epoch.
+  // Distinct cache entries per judge sample (a cache scope within the sample's epoch).
   const judgments = await Promise.all(
     Array.from({ length: n }, (_, k) =>
-      judgeOnce(
-        ctx.judge as ModelHandle,
-        prompt,
-        temperature,
-        n > 1 ? (ctx.epoch - 1) * n + k + 1 : undefined,
-      ),
+      judgeOnce(ctx.judge as ModelHandle, prompt, temperature, n > 1 ? k : undefined),
     ),
   );
   const votes: JudgeVotes = { yes: 0, no: 0, invalid: 0 };

@@ -8,10 +8,13 @@ import { dirname, join } from "node:path";
 import type { Sample, Task, TaskArgs } from "../core/types.js";
 import { memoryDataset } from "../dataset/index.js";
 import { generate } from "../solvers/index.js";
+import type { RunStore } from "../store/run-store.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
+import { mathtrapAnnotation } from "./annotation.js";
 import {
   type ConceptualProblem,
+  dedupeProblems,
   loadConceptual,
   loadOriginalFile,
   loadTrapRecords,
@@ -19,6 +22,7 @@ import {
   type OriginalProblem,
   type ProblemKind,
   problemsFromRecords,
+  type RepeatedProblem,
   type TrapProblem,
 } from "./data.js";
 import { buildMessages, type PromptVariant, parseVariant, selectDemonstrations, shotsOf } from "./fewshot.js";
@@ -43,6 +47,8 @@ export interface MathtrapTaskOptions {
   promptsDir?: string;
   includeUnverified: boolean;
   demoSeed: number;
+  /** Drop repeated problems of the originals files (-T originals=files); false keeps the files' counting. */
+  dedupe: boolean;
 }
 
 function parseKinds(text: string): ProblemKind[] {
@@ -86,6 +92,7 @@ export function optionsFromArgs(args: TaskArgs): MathtrapTaskOptions {
     ...(args.prompts !== undefined ? { promptsDir: String(args.prompts) } : {}),
     includeUnverified: args.include_unverified === true || args.include_unverified === "true",
     demoSeed,
+    dedupe: !(args.dedupe === false || args.dedupe === "false"),
   };
 }
 
@@ -110,7 +117,12 @@ function requireFile(path: string, what: string): string {
 }
 
 /** The items to evaluate, in a stable order: originals, traps, then conceptual questions. */
-export function loadItems(o: MathtrapTaskOptions): { items: MathtrapProblem[]; demoPool: TrapProblem[] } {
+export function loadItems(o: MathtrapTaskOptions): {
+  items: MathtrapProblem[];
+  demoPool: TrapProblem[];
+  /** Repeated originals (-T originals=files): dropped when o.dedupe, else counted as the files have them. */
+  repeats: RepeatedProblem[];
+} {
   const files = resolveFiles(o.dataset);
   const records = loadTrapRecords(files.records);
   const kept = o.includeUnverified ? records : records.filter((r) => r.verified);
@@ -123,15 +135,17 @@ export function loadItems(o: MathtrapTaskOptions): { items: MathtrapProblem[]; d
   // Demonstrations always come from verified records (a person checked their flaw).
   const demoPool = problemsFromRecords(records.filter((r) => r.verified)).traps;
   const items: MathtrapProblem[] = [];
+  let repeats: RepeatedProblem[] = [];
   if (o.kinds.includes("original")) {
     if (o.originals === "paired") items.push(...paired);
     else {
-      items.push(
+      const all = [
         ...loadOriginalFile(requireFile(join(files.folder, "GSM8K-ori.jsonl"), "-T originals=files")),
-      );
-      items.push(
         ...loadOriginalFile(requireFile(join(files.folder, "MATH-ori.jsonl"), "-T originals=files")),
-      );
+      ];
+      const deduped = dedupeProblems(all);
+      repeats = deduped.repeats;
+      items.push(...(o.dedupe ? deduped.kept : all));
     }
   }
   if (o.kinds.includes("trap")) items.push(...traps);
@@ -143,7 +157,16 @@ export function loadItems(o: MathtrapTaskOptions): { items: MathtrapProblem[]; d
       ),
     );
   }
-  return { items, demoPool };
+  return { items, demoPool, repeats };
+}
+
+/** One line on repeated originals, for the warning at run start and the report; "" when there are none. */
+export function repeatsNote(repeats: readonly RepeatedProblem[], dedupe: boolean): string {
+  if (repeats.length === 0) return "";
+  const list = repeats.map((r) => `${r.id} = ${r.sameAs}`).join(", ");
+  return dedupe
+    ? `${repeats.length} repeated original problem(s) counted once (-T dedupe=false keeps the files' counting): ${list}`
+    : `${repeats.length} repeated original problem(s) counted as often as the files list them (-T dedupe=false): ${list}`;
 }
 
 function sampleOf(
@@ -218,7 +241,9 @@ function originalSample(
 export function createMathtrapTask(args: TaskArgs): Task {
   const o = optionsFromArgs(args);
   const prompts = loadPromptSet(o.promptsDir);
-  const { items, demoPool } = loadItems(o);
+  const { items, demoPool, repeats } = loadItems(o);
+  const note = repeatsNote(repeats, o.dedupe);
+  if (note) process.stderr.write(`warning: mathtrap: ${note}\n`);
   const samples = items.map((item) => sampleOf(item, o, prompts, demoPool));
   return {
     name: "mathtrap",
@@ -275,14 +300,38 @@ registerTask({
       default: false,
     },
     { name: "demo_seed", description: "seed for choosing few-shot demonstrations", default: 0 },
+    {
+      name: "dedupe",
+      description:
+        "with originals=files: count problems that the files repeat once (false: as often as listed)",
+      default: true,
+    },
   ],
   create: createMathtrapTask,
+  annotation: mathtrapAnnotation,
   report(store, runIds, format) {
-    const reports = runIds.map((id) => reportForRun(store, id));
+    const reports = runIds.map((id) => ({
+      ...reportForRun(store, id),
+      originalsNote: originalsNote(store, id),
+    }));
     if (format === "json") return JSON.stringify(reports, null, 2);
-    const text = formatRunReports(reports, { breakdown: true });
+    const notes = reports.filter((r) => r.originalsNote).map((r) => `${r.runId}: ${r.originalsNote}`);
+    const text =
+      formatRunReports(reports, { breakdown: true }) + (notes.length ? `\n${notes.join("\n")}\n` : "");
     if (format === "table") return text;
     const esc = text.replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
     return `<!doctype html><meta charset="utf-8"><title>MathTrap report</title><pre>${esc}</pre>\n`;
   },
 });
+
+/** What a run did with repeated originals (recomputed from its files; "" when not applicable or unreadable). */
+function originalsNote(store: RunStore, runId: string): string {
+  const args = store.requireRun(runId).manifest.task.args;
+  if (args.originals !== "files") return "";
+  try {
+    const o = optionsFromArgs(args);
+    return repeatsNote(loadItems(o).repeats, o.dedupe);
+  } catch {
+    return "";
+  }
+}

@@ -8,10 +8,12 @@
  * Expert slices are stored elements copied unchanged; only the Mixtral/GGUF down projections are multiplied
  * by the scale factor (folded in, exact for powers of two).
  */
+
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Checkpoint } from "../formats/checkpoint.js";
 import { llamaGgufMetadata } from "../formats/convert.js";
+import { planTokenizer } from "../formats/convert-tokenizer.js";
 import {
   bytesPerElement,
   decodeToF32,
@@ -217,10 +219,8 @@ function planBuild(dense: DenseModel, split: MoeSplit, out: string, opts: BuildO
   const tensorFile = hf ? join(out, "model.safetensors") : out;
   const ggufMeta = (): Map<string, GgufMetaValue> => {
     const m = equalExpertSizes(split)!;
-    const tokenizer = new Map<string, GgufMetaValue>();
-    if (ck.format === "gguf")
-      for (const [k, v] of ck.metadata)
-        if (k.startsWith("tokenizer.") && typeof v !== "string") tokenizer.set(k, v);
+    // The dense model's tokenizer, whatever its format (GGUF keys, or tokenizer.json beside safetensors).
+    const tokenizer = planTokenizer(ck, { to: "gguf" }).ggufKeys ?? new Map<string, GgufMetaValue>();
     const fileType = matrixDtype === "F32" ? 0 : matrixDtype === "F16" ? 1 : 32;
     const meta = llamaGgufMetadata(
       { ...config, intermediateSize: m },

@@ -30,7 +30,17 @@ export interface MoeLayer {
 }
 
 /** Per-call statistics a caller may collect (routing load, gate entropy). */
-export type RoutingObserver = (selected: Int32Array, k: number, probsAll: Float64Array) => void;
+/**
+ * Sees each routing decision: the selected experts (best first), k, every expert's probability, and the
+ * raw gate logits and FFN input behind them (valid only during the call).
+ */
+export type RoutingObserver = (
+  selected: Int32Array,
+  k: number,
+  probsAll: Float64Array,
+  logits: Float32Array,
+  x: Float32Array,
+) => void;
 
 /** Scratch buffers for one layer size, reused across calls. */
 export class MoeScratch {
@@ -133,7 +143,7 @@ export function moeForward(
     let z = 0;
     for (let j = 0; j < E; j++) z += Math.exp(logits[j]! - m);
     for (let j = 0; j < E; j++) s.probs[j] = Math.exp(logits[j]! - m) / z;
-    observe(s.selected, k, s.probs);
+    observe(s.selected, k, s.probs, logits, x);
   }
 }
 

@@ -3,6 +3,7 @@
  * exact-equivalence check — with every expert selected (k = E), a zero gate (all probabilities 1/E) and scale
  * factor E, the MoE FFN equals the dense FFN (for sharing splits: the dense FFN with neuron i counted c_i times).
  */
+
 import { decodeToF32, isFloatDType } from "../formats/dtype.js";
 import { ggufToHfName, hfToGgufName, permuteRopeRows } from "../formats/names.js";
 import { LlamaEngine } from "../llama/engine.js";
@@ -10,6 +11,7 @@ import { Llama2cRandom } from "../llama/sampler.js";
 import type { LayerWeights, LlamaWeights } from "../llama/weights.js";
 import { type DenseModel, loadDenseWeights, readFfnF32, sampleSequences } from "./dense.js";
 import { denseFfn, type MoeLayer, moeForward, scratchFor } from "./layer.js";
+import type { LlamaCppComparison } from "./llamacpp.js";
 import { loadNonFfnWeights, type MoeModel, moeEngine } from "./model.js";
 import { type MoeSplit, neuronMultiplicity } from "./split.js";
 
@@ -37,7 +39,7 @@ export interface VerifyReport {
   /** Whole-model logits with the zero-gate k = E MoE vs the dense model (small models only). */
   model?: { tokens: number; maxAbsLogitDiff: number; ok: boolean };
   /** llama.cpp (node-llama-cpp) vs our engine on the GGUF export as routed (its own gate and top-k). */
-  llamaCpp?: { tokens: number; maxAbsLogitDiff: number; maxAbsLogit: number; ok: boolean; detail?: string };
+  llamaCpp?: LlamaCppComparison;
   ok: boolean;
 }
 
@@ -423,7 +425,7 @@ export function formatVerify(r: VerifyReport): string {
   if (r.llamaCpp) {
     const c = r.llamaCpp;
     lines.push(
-      `  ${c.ok ? "ok  " : "FAIL"} llama.cpp vs reference engine on the export as routed, ${c.tokens} tokens: max |Δlogit| = ${c.maxAbsLogitDiff.toExponential(2)} (max |logit| ${c.maxAbsLogit.toFixed(2)})${c.detail ? ` — ${c.detail}` : ""}`,
+      `  ${c.ok ? "ok  " : "FAIL"} llama.cpp vs reference engine on the export as routed, ${c.compared === c.tokens ? `${c.tokens} tokens` : `${c.compared} of ${c.tokens} tokens`}: max |Δlogit| = ${c.maxAbsLogitDiff.toExponential(2)} (max |logit| ${c.maxAbsLogit.toFixed(2)})${c.detail ? ` — ${c.detail}` : ""}`,
     );
   }
   lines.push(r.ok ? "verified" : "NOT verified");

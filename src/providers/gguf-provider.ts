@@ -101,9 +101,23 @@ const models = new Map<string, { model: Promise<LlamaModel>; users: number }>();
 
 /** node-llama-cpp is imported on first use, so CLI commands that never run a GGUF model don't pay for it. */
 function nodeLlamaCpp(): Promise<NodeLlamaCpp> {
-  bindingModule ??= import("node-llama-cpp");
+  bindingModule ??= import("node-llama-cpp").catch((err: unknown) => {
+    bindingModule = undefined; // let a later call try again (e.g. after installing it)
+    if ((err as { code?: string }).code === "ERR_MODULE_NOT_FOUND")
+      throw new UserError(NODE_LLAMA_CPP_MISSING);
+    throw err;
+  });
   return bindingModule;
 }
+
+/**
+ * node-llama-cpp (~670 MB of llama.cpp binaries) is an optional peer dependency: users who only call
+ * HTTP servers never download it. A clone of this repository installs it as a dev dependency.
+ */
+export const NODE_LLAMA_CPP_MISSING =
+  "in-process GGUF models (the gguf/ provider and the embedded default model) need node-llama-cpp, " +
+  "which is not installed: run  npm install node-llama-cpp  in your project, " +
+  "or name a server with --model openai/<model> --model-base-url URL";
 
 /** The llama.cpp binding (one per GPU setting, in practice one per process). */
 export function sharedLlama(gpu: GgufGpu = "auto"): Promise<Llama> {
@@ -235,6 +249,7 @@ export class GgufProvider implements Provider {
     try {
       llama = await sharedLlama(this.gpu);
     } catch (err) {
+      if (err instanceof UserError) throw err;
       throw new UserError(
         `cannot start llama.cpp through node-llama-cpp (${errorMessage(err)}); ` +
           "Assay uses its prebuilt binaries only: reinstall with npm ci on a supported platform (Linux/macOS/Windows, x64/arm64)",

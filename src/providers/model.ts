@@ -44,8 +44,17 @@ export interface ModelOptions {
   stats?: ModelStats;
 }
 
-/** The cache key: everything that changes the answer, nothing that doesn't (and never a key). */
-export function cacheKey(provider: Provider, request: ModelRequest, epoch: number): string {
+/**
+ * The cache key: everything that changes the answer, nothing that doesn't (and never a key). The
+ * scope (CallOptions.scope) is hashed in only when it names something, so unscoped calls keep the
+ * keys they always had.
+ */
+export function cacheKey(
+  provider: Provider,
+  request: ModelRequest,
+  epoch: number,
+  scope?: CallOptions["scope"],
+): string {
   return hashValue({
     provider: provider.name,
     model: provider.model,
@@ -53,6 +62,7 @@ export function cacheKey(provider: Provider, request: ModelRequest, epoch: numbe
     messages: request.messages,
     config: request.config,
     epoch,
+    ...(scope && Object.keys(scope).length > 0 ? { scope } : {}),
   });
 }
 
@@ -74,6 +84,11 @@ export class Model implements ModelHandle {
     return this.opts.limiter;
   }
 
+  /** Generation options applied under each call's own (e.g. a judge's --judge-temperature). */
+  get defaults(): GenerateConfig | undefined {
+    return this.opts.defaults;
+  }
+
   async generate(
     messages: ChatMessage[],
     config?: GenerateConfig,
@@ -81,7 +96,7 @@ export class Model implements ModelHandle {
   ): Promise<ModelOutput> {
     const request: ModelRequest = { messages, config: { ...this.opts.defaults, ...config } };
     const cache = this.opts.cache;
-    const key = cache ? cacheKey(this.provider, request, options.epoch ?? 1) : undefined;
+    const key = cache ? cacheKey(this.provider, request, options.epoch ?? 1, options.scope) : undefined;
     if (cache && key && !options.noCacheRead) {
       const hit = cache.get(key);
       if (hit) {

@@ -96,7 +96,13 @@ export function formatFitTable(fit: FitFile): string {
   return lines.join("\n");
 }
 
-export function runFit(opts: FitCommandOptions): { fit: FitFile; plots: string[] } {
+/** A data file left out of a fit, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export function runFit(opts: FitCommandOptions): { fit: FitFile; plots: string[]; skipped: SkippedFile[] } {
   const mode = parseMode(opts.mode);
   const miDefinition = parseMiDefinition(opts.miDefinition);
   const plotMethods: SmiMethod[] = opts.method === "all" ? [...SMI_METHODS] : [parseMethod(opts.method)];
@@ -112,12 +118,18 @@ export function runFit(opts: FitCommandOptions): { fit: FitFile; plots: string[]
       "--plot names one file: use it with one --data file and one --method, or use --plot-dir",
     );
   }
-  const models: ModelFit[] = files.map((file, i) => {
+  // A file whose name gives no size is skipped and reported when others can be fitted (a folder of
+  // results often holds one such file); alone, it is an error.
+  const skipped: SkippedFile[] = [];
+  const models: ModelFit[] = files.flatMap((file, i) => {
     const model = basename(file).replace(/\.json$/i, "");
     const given = opts.modelSize[i];
     const modelSize = given !== undefined ? parseModelSize(given, "--model-size") : sizeFromModelName(model);
     if (modelSize === undefined) {
-      throw new UserError(`${file}: give --model-size (the name "${model}" has no size suffix such as -12b)`);
+      const reason = `the name "${model}" gives no model size (such as -12b or -1b1): pass --model-size`;
+      if (files.length === 1) throw new UserError(`${file}: ${reason}`);
+      skipped.push({ file, reason });
+      return [];
     }
     const rows = loadScoredRows(file);
     const results = {} as Record<SmiMethod, ReturnType<typeof fitRows>>;
@@ -129,8 +141,12 @@ export function runFit(opts: FitCommandOptions): { fit: FitFile; plots: string[]
         throw err;
       }
     }
-    return { model, modelSize, data: file, results };
+    return [{ model, modelSize, data: file, results }];
   });
+  if (models.length === 0)
+    throw new UserError(
+      `smi fit: no data file could be sized (${skipped.map((x) => x.file).join(", ")}): pass --model-size`,
+    );
   models.sort((a, b) => a.modelSize - b.modelSize);
   const fit = buildFitFile(mode, miDefinition, models);
   const plots: string[] = [];
@@ -143,7 +159,7 @@ export function runFit(opts: FitCommandOptions): { fit: FitFile; plots: string[]
     }
   }
   if (opts.out) writeFileSync(opts.out, `${JSON.stringify(fit, null, 1)}\n`);
-  return { fit, plots };
+  return { fit, plots, skipped };
 }
 
 export interface PredictCommandOptions {

@@ -3,45 +3,9 @@
  * JSON with --json. User mistakes throw UserError (exit 2).
  */
 import type { Command } from "commander";
-import { UserError } from "../util/errors.js";
-import { registerProbeCommand } from "./cli-probe.js";
-import type { CountRules } from "./shard.js";
+import { intOption, numberOption } from "../cli-kit/options.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function print(json: boolean | undefined, value: unknown, human: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 1)}\n` : `${human}\n`);
-}
-
-function parseWorkers(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--workers must be a positive integer, got "${v}"`);
-  return n;
-}
-
-interface RuleFlags {
-  textField: string;
-  fallbackField?: string;
-  exclude?: string;
-  onBadLine: string;
-}
-
-function rulesFrom(flags: RuleFlags): CountRules {
-  if (flags.onBadLine !== "error" && flags.onBadLine !== "skip") {
-    throw new UserError(`--on-bad-line must be "error" or "skip", got "${flags.onBadLine}"`);
-  }
-  const rules: CountRules = { textField: flags.textField, onBadLine: flags.onBadLine };
-  if (flags.fallbackField) rules.fallbackField = flags.fallbackField;
-  if (flags.exclude) {
-    const eq = flags.exclude.indexOf("=");
-    if (eq <= 0)
-      throw new UserError(
-        `--exclude ${flags.exclude}: expected path=value, e.g. meta.redpajama_set_name=RedPajamaGithub`,
-      );
-    rules.exclude = { path: flags.exclude.slice(0, eq), value: flags.exclude.slice(eq + 1) };
-  }
-  return rules;
-}
 
 export function registerSmiCommands(program: Command): void {
   const smi = program
@@ -70,7 +34,7 @@ export function registerSmiCommands(program: Command): void {
       "--shard <i/N>",
       "count only shards k with k mod N = i-1 (1-based i), for splitting across machines",
     )
-    .option("--workers <k>", "worker threads (default: available cores)", parseWorkers)
+    .option("--workers <k>", "worker threads (default: available cores)", intOption("--workers", 1))
     .option("--text-field <name>", "JSON field / Parquet column holding the document text", "text")
     .option(
       "--fallback-field <name>",
@@ -82,34 +46,7 @@ export function registerSmiCommands(program: Command): void {
     )
     .option("--on-bad-line <what>", "error (stop, naming file and line) or skip (count them)", "error")
     .option("--json", "print JSON")
-    .action(async (shards: string[], opts) => {
-      const { runCount } = await import("./count.js");
-      const { formatBytes } = await import("../util/progress.js");
-      const corpus = [...opts.corpus, ...shards];
-      if (corpus.length === 0) {
-        throw new UserError("smi count: give --corpus (a file, folder or quoted glob) or shard files");
-      }
-      const summary = await runCount({
-        triples: opts.triples,
-        corpus,
-        out: opts.out,
-        parts: opts.parts,
-        shard: opts.shard,
-        workers: opts.workers,
-        rules: rulesFrom(opts),
-      });
-      const { rows, ...rest } = summary;
-      const rate = summary.seconds > 0 ? summary.textBytes / summary.seconds : 0;
-      print(
-        opts.json,
-        { ...rest, triples: rows.length },
-        [
-          `counted ${summary.shardsCounted} shard(s), resumed ${summary.shardsResumed}, of ${summary.shardsSelected} selected`,
-          `documents: ${summary.documents} · text scanned this run: ${formatBytes(summary.textBytes)} in ${summary.seconds.toFixed(1)} s (${formatBytes(rate)}/s)`,
-          `partial results: ${summary.partsDir}${summary.out ? ` · counts: ${summary.out}` : ""}`,
-        ].join("\n"),
-      );
-    });
+    .action(async (shards, opts) => (await import("./cli-actions.js")).countAction(shards, opts));
 
   smi
     .command("merge")
@@ -118,15 +55,7 @@ export function registerSmiCommands(program: Command): void {
     .requiredOption("--triples <file>", "the triples file the partials were counted for")
     .requiredOption("--out <file>", "counts JSON to write")
     .option("--json", "print JSON")
-    .action(async (inputs: string[], opts) => {
-      const { runMerge } = await import("./count.js");
-      const r = runMerge({ triples: opts.triples, inputs, out: opts.out });
-      print(
-        opts.json,
-        { shards: r.shards, documents: r.documents, triples: r.rows.length, out: opts.out },
-        `merged ${r.shards} shard(s), ${r.documents} documents, ${r.rows.length} triples → ${opts.out}`,
-      );
-    });
+    .action(async (inputs, opts) => (await import("./cli-actions.js")).mergeAction(inputs, opts));
 
   smi
     .command("fit")
@@ -154,11 +83,7 @@ export function registerSmiCommands(program: Command): void {
     .option("--plot <file>", "plot file (.png or .svg); one --data and one --method only")
     .option("--plot-dir <dir>", "folder for <model>-<method>.png plots", ".")
     .option("--json", "print JSON")
-    .action(async (opts) => {
-      const { formatFitTable, runFit } = await import("./cli-fit.js");
-      const { fit, plots } = runFit(opts);
-      print(opts.json, fit, `${formatFitTable(fit)}\nplots: ${plots.join(", ")}`);
-    });
+    .action(async (opts) => (await import("./cli-actions.js")).fitAction(opts));
 
   smi
     .command("predict")
@@ -169,11 +94,41 @@ export function registerSmiCommands(program: Command): void {
     .option("--method <m>", "smi, mi or cooccur", "smi")
     .option("--out <file>", "write per-triple predictions as JSON")
     .option("--json", "print JSON (summary only; per-triple rows go to --out)")
-    .action(async (opts) => {
-      const { formatPrediction, runPredict } = await import("./cli-fit.js");
-      const result = runPredict(opts);
-      print(opts.json, result.summary, formatPrediction(result));
-    });
+    .action(async (opts) => (await import("./cli-actions.js")).predictAction(opts));
 
   registerProbeCommand(smi);
+}
+
+function registerProbeCommand(smi: Command): void {
+  smi
+    .command("probe")
+    .description("measure closed-book accuracy per triple with paraphrased templates through a provider")
+    .requiredOption("--model <provider/model>", "model under test, e.g. vllm/EleutherAI/pythia-1.4b")
+    .option("--model-base-url <url>", "endpoint of an OpenAI-compatible server")
+    .requiredOption("--triples <file>", "triples JSON (pararel_15classes.json)")
+    .requiredOption("--templates <file>", "relation → templates with [S] (multi_templates.json)")
+    .option("--counts <file>", "corpus counts: output rows then carry counts, acc and mi, ready for smi fit")
+    .requiredOption("--out <file>", "output JSON (merge_outputs fields)")
+    .option("--samples <n>", "samples per template (the original: 20)", intOption("--samples", 1), 20)
+    .option(
+      "--temperature <t>",
+      "sampling temperature (the original: 0.7)",
+      numberOption("--temperature", 0),
+      0.7,
+    )
+    .option("--max-tokens <n>", "new tokens per sample (the original: 32)", intOption("--max-tokens", 1), 32)
+    .option(
+      "--scoring <s>",
+      "exact (object in prompt + continuation, as the original) or completion",
+      "exact",
+    )
+    .option("--chat", "send each prompt as a chat message instead of a raw text continuation (/completions)")
+    .option("--concurrency <n>", "parallel calls", intOption("--concurrency", 1), 16)
+    .option("--limit <n>", "probe only the first n triples", intOption("--limit", 1))
+    .option(
+      "--db <path>",
+      "run database; the same command continues an interrupted probe (default .assay/assay.db or $ASSAY_DB)",
+    )
+    .option("--json", "print JSON")
+    .action(async (flags) => (await import("./cli-actions.js")).probeAction(flags));
 }

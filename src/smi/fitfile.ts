@@ -51,11 +51,37 @@ export function parseModelSize(text: string, where: string): number {
   return v;
 }
 
-/** The size suffix of a model name such as pythia-1.4b or gpt-neo-125m, or undefined. */
+/**
+ * Parameter counts of common models whose names carry no size. Sizes as their model cards give them
+ * (BLOOM's 176B is the full model; GPT-2's as released by OpenAI).
+ */
+const NAMED_SIZES: Record<string, number> = {
+  bloom: 176e9,
+  gpt2: 124e6,
+  "gpt2-medium": 355e6,
+  "gpt2-large": 774e6,
+  "gpt2-xl": 1.5e9,
+  "phi-1": 1.3e9,
+  "phi-1_5": 1.3e9,
+  "phi-2": 2.7e9,
+};
+
+/**
+ * The parameter count in a model name, or undefined. The size is the first name part (split on - _ /)
+ * shaped like `1.4b`, `125m`, `1.1B`, or BLOOM's `1b1` / `7b1` (= 1.1B, 7.1B); parts in k or T are
+ * training steps or tokens (TinyLlama-1.1B-intermediate-step-480k-1T), never sizes. Names without a
+ * size part are looked up in a small table (bloom = 176B).
+ */
 export function sizeFromModelName(name: string): number | undefined {
-  const m = /-([0-9]*\.?[0-9]+)([mb])$/i.exec(name);
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2]!.toLowerCase() === "b" ? 1e9 : 1e6);
+  const base = name.split("/").pop()!;
+  for (const part of base.split(/[-_]/)) {
+    const m = /^([0-9]*\.?[0-9]+)([mb])([0-9]+)?$/i.exec(part);
+    if (!m) continue;
+    const whole = m[3] !== undefined ? Number(`${m[1]}.${m[3]}`) : Number(m[1]);
+    if (!(whole > 0)) continue;
+    return whole * (m[2]!.toLowerCase() === "b" ? 1e9 : 1e6);
+  }
+  return NAMED_SIZES[base.toLowerCase()];
 }
 
 export function sizeTransfer(models: readonly ModelFit[], method: SmiMethod): SizeTransfer | undefined {

@@ -7,125 +7,57 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import type { GenerateConfig, ModelOutput, Score, TaskArgs } from "../core/types.js";
+import type { ModelOutput, Score } from "../core/types.js";
 import type { ResponseCache } from "../providers/model.js";
 import { UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
+import {
+  json,
+  type Rescored,
+  type Row,
+  type RunManifest,
+  type RunRow,
+  type SampleResult,
+  type SampleTotals,
+  SCORE_COLUMNS,
+  type ScoreRow,
+  type StoredSample,
+  type StoredScore,
+  scoreToNumber,
+  toRunRow,
+  toStoredSample,
+  toStoredScore,
+} from "./records.js";
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
-export interface RunManifest {
-  runId: string;
-  createdAt: string;
-  toolVersion: string;
-  task: { name: string; version: string; args: TaskArgs };
-  model: { id: string; endpoint?: string };
-  judge?: { id: string; endpoint?: string };
-  generate: GenerateConfig;
-  epochs: number;
-  epochReducer: string;
-  /** Seed sent to the model (epoch k uses seed+k-1) and used for resampling; absent when not given. */
-  seed?: number;
-  limit?: number;
-  scorers: Array<{ name: string; metrics: string[] }>;
-  /** The dataset and its content hash, so resume can tell when the file was edited. */
-  dataset?: { name: string; sha256: string };
-  /** Execution knobs: recorded, but not part of the config hash (they don't change answers). */
-  execution: { concurrency: number; timeoutS?: number; maxRetries: number; cache: boolean };
-  configHash: string;
-}
-
-export interface RunRow {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-  status: "running" | "completed" | "interrupted";
-  task: string;
-  model: string;
-  judge: string | null;
-  manifest: RunManifest;
-  summary: unknown;
-}
-
-export interface SampleResult {
-  sampleId: string;
-  epoch: number;
-  seq: number;
-  input: unknown;
-  target?: unknown;
-  choices?: unknown;
-  metadata?: unknown;
-  messages?: unknown;
-  output?: string;
-  store?: Record<string, unknown>;
-  error?: string;
-  inputTokens: number;
-  outputTokens: number;
-  judgeInputTokens: number;
-  judgeOutputTokens: number;
-  latencyMs?: number;
-  cached: boolean;
-  scores: Record<string, Score>;
-}
-
-export interface StoredSample {
-  sampleId: string;
-  epoch: number;
-  seq: number;
-  input: unknown;
-  target: unknown;
-  choices: unknown;
-  metadata: Record<string, unknown> | undefined;
-  messages: unknown;
-  output: string | null;
-  store: Record<string, unknown> | undefined;
-  error: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  judgeInputTokens: number;
-  judgeOutputTokens: number;
-  latencyMs: number | null;
-  cached: boolean;
-  finishedAt: string;
-}
-
-export interface StoredScore {
-  sampleId: string;
-  epoch: number;
-  scorer: string;
-  value: number | null;
-  raw: unknown;
-  answer: string | null;
-  explanation: string | null;
-  metadata: unknown;
-}
-
-/** Numeric view of a score value: numbers as is, booleans 1/0, "C"/"I"/"P" (inspect_ai style) 1/0/0.5. */
-export function scoreToNumber(value: unknown): number | null {
-  if (typeof value === "number") return Number.isFinite(value) ? value : null;
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (typeof value === "string") {
-    const letters: Record<string, number> = { C: 1, I: 0, P: 0.5 };
-    if (value in letters) return letters[value]!;
-    const n = Number(value);
-    return value.trim() !== "" && Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
+export type {
+  Rescored,
+  RunManifest,
+  RunRow,
+  SampleResult,
+  SampleTotals,
+  ScoreRow,
+  StoredSample,
+  StoredScore,
+} from "./records.js";
+export { scoreToNumber } from "./records.js";
 
 export function defaultDbPath(): string {
   return resolve(process.env.ASSAY_DB ?? ".assay/assay.db");
 }
 
-const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
-const parse = (s: string | null): unknown => (s === null ? undefined : JSON.parse(s));
-
-type Row = Record<string, unknown>;
+/** Columns a copied run takes over unchanged (all but run_id). */
+const SAMPLE_COPY_COLUMNS =
+  "sample_id, epoch, seq, input, target, choices, metadata, messages, output, store, error, input_tokens, " +
+  "output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at";
+const SCORE_COPY_COLUMNS = "sample_id, epoch, scorer, value, raw, answer, explanation, metadata";
 
 export class RunStore implements ResponseCache {
   readonly db: Database.Database;
   readonly path: string;
   private pending: SampleResult[] = [];
-  private pendingCache: Array<[string, string]> = [];
+  /** Cache entries not committed yet; `get` sees them too. */
+  private pendingCache = new Map<string, string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly stmts;
   /** Flush when this many results are queued, or after flushIntervalMs. */
@@ -240,9 +172,31 @@ export class RunStore implements ResponseCache {
   deleteRun(id: string): void {
     this.flush();
     this.db.transaction(() => {
+      this.db.prepare("DELETE FROM rescore_progress WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM scores WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM samples WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM runs WHERE id = ?").run(id);
+    })();
+  }
+
+  /**
+   * Copy a run's samples and scores into another, already created, run (`createRun`), in one
+   * transaction: a re-judge starts from a copy and replaces scores in it.
+   */
+  copyRun(fromId: string, toId: string): { samples: number; scores: number } {
+    this.flush();
+    return this.db.transaction(() => {
+      const samples = this.db
+        .prepare(
+          `INSERT INTO samples (run_id, ${SAMPLE_COPY_COLUMNS}) SELECT ?, ${SAMPLE_COPY_COLUMNS} FROM samples WHERE run_id = ?`,
+        )
+        .run(toId, fromId).changes;
+      const scores = this.db
+        .prepare(
+          `INSERT INTO scores (run_id, ${SCORE_COPY_COLUMNS}) SELECT ?, ${SCORE_COPY_COLUMNS} FROM scores WHERE run_id = ?`,
+        )
+        .run(toId, fromId).changes;
+      return { samples, scores };
     })();
   }
 
@@ -281,11 +235,11 @@ export class RunStore implements ResponseCache {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
-    if (this.pending.length === 0 && this.pendingCache.length === 0) return;
+    if (this.pending.length === 0 && this.pendingCache.size === 0) return;
     const results = this.pending;
     const cacheRows = this.pendingCache;
     this.pending = [];
-    this.pendingCache = [];
+    this.pendingCache = new Map();
     const w = this.w;
     const now = new Date().toISOString();
     const runs = new Set<string>();
@@ -337,31 +291,6 @@ export class RunStore implements ResponseCache {
     );
   }
 
-  /**
-   * Replace the given scorers' scores of stored samples (re-scoring); other scorers' rows stay. With
-   * `judgeTokens`, the sample's judge token counts become those of the re-scoring. One transaction.
-   */
-  replaceScores(
-    runId: string,
-    rows: Array<{
-      sampleId: string;
-      epoch: number;
-      scores: Record<string, Score>;
-      judgeTokens?: { input: number; output: number };
-    }>,
-  ): void {
-    const tokens = this.db.prepare(
-      "UPDATE samples SET judge_input_tokens = ?, judge_output_tokens = ? WHERE run_id = ? AND sample_id = ? AND epoch = ?",
-    );
-    this.db.transaction(() => {
-      for (const r of rows) {
-        if (r.judgeTokens) tokens.run(r.judgeTokens.input, r.judgeTokens.output, runId, r.sampleId, r.epoch);
-        for (const [name, s] of Object.entries(r.scores))
-          this.insertScore(runId, r.sampleId, r.epoch, name, s);
-      }
-    })();
-  }
-
   /** Move inlined base64 images into the blobs table; the JSON keeps "assay-blob:<sha256>". */
   private storeBlobs(text: string | null): string | null {
     if (text === null || !text.includes("data:")) return text;
@@ -398,6 +327,140 @@ export class RunStore implements ResponseCache {
     return r;
   }
 
+  /** Counts and sums over the run's samples, for its summary. */
+  sampleTotals(runId: string): SampleTotals {
+    const t = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n, COUNT(error) AS errors, SUM(cached) AS cached, SUM(input_tokens) AS ti,
+                SUM(output_tokens) AS tout, SUM(judge_input_tokens) AS ji, SUM(judge_output_tokens) AS jo,
+                AVG(CASE WHEN cached = 0 THEN latency_ms END) AS lat
+         FROM samples WHERE run_id = ?`,
+      )
+      .get(runId) as Record<string, number | null>;
+    return {
+      samples: t.n ?? 0,
+      errors: t.errors ?? 0,
+      cached: t.cached ?? 0,
+      tokens: { input: t.ti ?? 0, output: t.tout ?? 0, judgeInput: t.ji ?? 0, judgeOutput: t.jo ?? 0 },
+      meanLatencyMs: t.lat ?? null,
+    };
+  }
+
+  /**
+   * The run's numeric scores ordered by scorer, sample and epoch, each with the sample's values of the
+   * metadata keys in `groupBy`. Streams from SQLite: consume it without awaiting in between, since the
+   * connection is busy until the iteration ends.
+   */
+  *scoreRows(runId: string, groupBy: string[] = []): Generator<ScoreRow> {
+    const groupCols = groupBy.map((_, i) => `, json_extract(m.metadata, ?) AS g${i}`).join("");
+    const rows = this.db
+      .prepare(
+        `SELECT s.scorer, s.sample_id, s.epoch, s.value${groupCols}
+         FROM scores s JOIN samples m ON m.run_id = s.run_id AND m.sample_id = s.sample_id AND m.epoch = s.epoch
+         WHERE s.run_id = ? AND s.value IS NOT NULL
+         ORDER BY s.scorer, s.sample_id, s.epoch`,
+      )
+      .raw()
+      .iterate(...groupBy.map((g) => `$.${g}`), runId) as Iterable<unknown[]>;
+    for (const r of rows) {
+      yield {
+        scorer: r[0] as string,
+        sampleId: r[1] as string,
+        epoch: r[2] as number,
+        value: r[3] as number,
+        groups: r.slice(4) as Array<string | number | null>,
+      };
+    }
+  }
+
+  /** The commonest sample errors of a run, most frequent first. */
+  topErrors(runId: string, limit = 3): Array<{ error: string; count: number }> {
+    return this.db
+      .prepare(
+        `SELECT error, COUNT(*) AS count FROM samples WHERE run_id = ? AND error IS NOT NULL
+         GROUP BY error ORDER BY count DESC, error LIMIT ?`,
+      )
+      .all(runId, limit) as Array<{ error: string; count: number }>;
+  }
+
+  // ---------- re-scoring ----------
+
+  /**
+   * Start or continue re-scoring a run with a given set of scorers and judge (`spec`, a hash of them).
+   * Progress left by an unfinished re-scoring with another spec is dropped. Returns how many samples
+   * this spec has already re-scored and how many remain.
+   */
+  startRescore(runId: string, spec: string): { done: number; todo: number } {
+    this.flush();
+    this.db.prepare("DELETE FROM rescore_progress WHERE run_id = ? AND spec <> ?").run(runId, spec);
+    const done = this.db
+      .prepare("SELECT COUNT(*) FROM rescore_progress WHERE run_id = ?")
+      .pluck()
+      .get(runId) as number;
+    const withOutput = this.db
+      .prepare("SELECT COUNT(*) FROM samples WHERE run_id = ? AND output IS NOT NULL")
+      .pluck()
+      .get(runId) as number;
+    return { done, todo: withOutput - done };
+  }
+
+  /**
+   * Samples with an output that the current re-scoring has not done yet. Read a page at a time, so the
+   * caller may write (`saveRescored`) between pages and memory holds one page, not the run.
+   */
+  *samplesToRescore(runId: string, pageSize = 256): Generator<StoredSample> {
+    const page = this.db.prepare(
+      `SELECT * FROM samples m WHERE m.run_id = ? AND m.output IS NOT NULL AND (m.sample_id, m.epoch) > (?, ?)
+         AND NOT EXISTS (SELECT 1 FROM rescore_progress p
+                         WHERE p.run_id = m.run_id AND p.sample_id = m.sample_id AND p.epoch = m.epoch)
+       ORDER BY m.sample_id, m.epoch LIMIT ?`,
+    );
+    let after: [string, number] = ["", -1];
+    for (;;) {
+      const rows = page.all(runId, after[0], after[1], pageSize) as Row[];
+      for (const row of rows) yield toStoredSample(row);
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1]!;
+      after = [last.sample_id as string, last.epoch as number];
+    }
+  }
+
+  /**
+   * Write re-scored samples in one transaction: the re-run scorers' rows are replaced, the sample's
+   * error and (when given) judge tokens are set, and each sample is marked done for `spec`.
+   */
+  saveRescored(runId: string, spec: string, rows: Rescored[]): void {
+    const db = this.db;
+    const dropScore = db.prepare(
+      "DELETE FROM scores WHERE run_id = ? AND sample_id = ? AND epoch = ? AND scorer = ?",
+    );
+    const setError = db.prepare(
+      "UPDATE samples SET error = ? WHERE run_id = ? AND sample_id = ? AND epoch = ?",
+    );
+    const setTokens = db.prepare(
+      "UPDATE samples SET judge_input_tokens = ?, judge_output_tokens = ? WHERE run_id = ? AND sample_id = ? AND epoch = ?",
+    );
+    const mark = db.prepare(
+      "INSERT OR REPLACE INTO rescore_progress (run_id, spec, sample_id, epoch) VALUES (?,?,?,?)",
+    );
+    db.transaction(() => {
+      for (const r of rows) {
+        for (const name of r.scorers) dropScore.run(runId, r.sampleId, r.epoch, name);
+        for (const [name, sc] of Object.entries(r.scores))
+          this.insertScore(runId, r.sampleId, r.epoch, name, sc);
+        setError.run(r.error, runId, r.sampleId, r.epoch);
+        if (r.judgeTokens)
+          setTokens.run(r.judgeTokens.input, r.judgeTokens.output, runId, r.sampleId, r.epoch);
+        mark.run(runId, spec, r.sampleId, r.epoch);
+      }
+    })();
+  }
+
+  /** A re-scoring went through every sample: forget its progress. */
+  finishRescore(runId: string): void {
+    this.db.prepare("DELETE FROM rescore_progress WHERE run_id = ?").run(runId);
+  }
+
   *iterateSamples(runId: string): Generator<StoredSample> {
     const stmt = this.db.prepare("SELECT * FROM samples WHERE run_id = ? ORDER BY seq, epoch");
     for (const row of stmt.iterate(runId) as Iterable<Row>) yield toStoredSample(row);
@@ -421,13 +484,13 @@ export class RunStore implements ResponseCache {
   // ---------- response cache ----------
 
   get(key: string): ModelOutput | undefined {
-    const v = this.w.cacheGet.get(key) as string | undefined;
+    const v = this.pendingCache.get(key) ?? (this.w.cacheGet.get(key) as string | undefined);
     return v === undefined ? undefined : (JSON.parse(v) as ModelOutput);
   }
 
   put(key: string, output: ModelOutput): void {
     const { cached: _c, ...rest } = output;
-    this.pendingCache.push([key, JSON.stringify(rest)]);
+    this.pendingCache.set(key, JSON.stringify(rest));
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
@@ -435,56 +498,4 @@ export class RunStore implements ResponseCache {
     if (this.stmts) this.flush();
     this.db.close();
   }
-}
-
-const SCORE_COLUMNS = "sample_id, epoch, scorer, value, raw, answer, explanation, metadata";
-
-function toStoredScore(r: Row): StoredScore {
-  return {
-    sampleId: r.sample_id as string,
-    epoch: r.epoch as number,
-    scorer: r.scorer as string,
-    value: r.value as number | null,
-    raw: parse(r.raw as string),
-    answer: r.answer as string | null,
-    explanation: r.explanation as string | null,
-    metadata: parse(r.metadata as string | null),
-  };
-}
-
-function toRunRow(row: Row): RunRow {
-  return {
-    id: row.id as string,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-    status: row.status as RunRow["status"],
-    task: row.task as string,
-    model: row.model as string,
-    judge: row.judge as string | null,
-    manifest: JSON.parse(row.manifest as string) as RunManifest,
-    summary: parse(row.summary as string | null),
-  };
-}
-
-function toStoredSample(row: Row): StoredSample {
-  return {
-    sampleId: row.sample_id as string,
-    epoch: row.epoch as number,
-    seq: row.seq as number,
-    input: parse(row.input as string),
-    target: parse(row.target as string | null),
-    choices: parse(row.choices as string | null),
-    metadata: parse(row.metadata as string | null) as Record<string, unknown> | undefined,
-    messages: parse(row.messages as string | null),
-    output: row.output as string | null,
-    store: parse(row.store as string | null) as Record<string, unknown> | undefined,
-    error: row.error as string | null,
-    inputTokens: row.input_tokens as number,
-    outputTokens: row.output_tokens as number,
-    judgeInputTokens: row.judge_input_tokens as number,
-    judgeOutputTokens: row.judge_output_tokens as number,
-    latencyMs: row.latency_ms as number | null,
-    cached: row.cached === 1,
-    finishedAt: row.finished_at as string,
-  };
 }

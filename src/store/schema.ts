@@ -60,6 +60,16 @@ CREATE TABLE IF NOT EXISTS scores (
 -- Large content (images) stored once by sha256 and referenced as "assay-blob:<sha256>".
 CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, mime TEXT NOT NULL, data BLOB NOT NULL);
 
--- Response cache keyed by the canonical request (see providers/model.ts cacheKey). Errors never land here.
+-- Samples already re-scored by an unfinished re-scoring (spec: a hash of its scorers and judge), so an
+-- interrupted re-scoring continues where it stopped. Emptied when the re-scoring completes.
+CREATE TABLE IF NOT EXISTS rescore_progress (
+  run_id TEXT NOT NULL,
+  spec TEXT NOT NULL,
+  sample_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  PRIMARY KEY (run_id, sample_id, epoch)
+) WITHOUT ROWID;
+
+-- Response cache keyed by the canonical request (see providers/model.ts cacheKey: request, epoch, scope). Errors never land here.
 CREATE TABLE IF NOT EXISTS response_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;

@@ -4,5 +4,7 @@ import "./mcq.js";
 import "../llmeval-med/task.js";
 import "../mathtrap/task.js";
 import "../gameqa/eval.js";
+import "../pairwise/task.js";
+import "../smi/probe-task.js";
 
 export { createTask, getTaskDefinition, listTasks, registerTask, type TaskDefinition } from "./registry.js";

@@ -5,6 +5,7 @@
 import type { Task, TaskArgs } from "../core/types.js";
 import type { RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
+import type { TaskAnnotation } from "./annotation.js";
 
 export interface TaskOption {
   name: string;
@@ -25,6 +26,11 @@ export interface TaskDefinition {
    * Used by `assay report` and printed after `assay eval`; without it the generic summary table is used.
    */
   report?(store: RunStore, runIds: string[], format: ReportFormat): string;
+  /**
+   * How human experts validate the task's judge: rating items, forms, re-judging (see annotation.ts).
+   * Used by `assay annotate`, `assay agreement` and `assay rejudge`; without it their generic behaviour applies.
+   */
+  annotation?: TaskAnnotation;
 }
 
 const tasks = new Map<string, TaskDefinition>();

@@ -58,13 +58,14 @@ export class Progress {
     if (this.total !== undefined && this.total > 0) {
       counts += ` (${((100 * this.done) / this.total).toFixed(1)}%)`;
     }
+    // Counts, ETA and elapsed time come before the detail, so a narrow terminal cuts the detail, not them.
     const parts = [`${this.opts.label}: ${counts}`];
-    if (this.detail) parts.push(this.detail);
     const rate = elapsed > 0 ? this.done / elapsed : 0;
     if (this.total !== undefined && rate > 0 && this.done < this.total) {
       parts.push(`ETA ${formatDuration((this.total - this.done) / rate)}`);
     }
     parts.push(formatDuration(elapsed));
+    if (this.detail) parts.push(this.detail);
     return parts.join(" · ");
   }
 

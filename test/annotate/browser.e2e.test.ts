@@ -16,10 +16,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { tempDir } from "../helpers/cli.js";
-import { repoRoot } from "../helpers/shared.js";
 import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
-
-const CLI = join(repoRoot, "dist", "test", "annotate", "run-cli.js");
+import { ANNOTATE_CLI, cli } from "./helpers.js";
 
 // The few playwright-core calls this test makes, typed structurally (the package is optional).
 interface PwResponse {
@@ -72,19 +70,14 @@ async function loadPlaywright(): Promise<PwModule | string> {
   }
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
-
 function startServer(db: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [CLI, "annotate", "--run", "med-run", "--port", "0", "--db", db], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [ANNOTATE_CLI, "annotate", "--run", "med-run", "--port", "0", "--db", db],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {

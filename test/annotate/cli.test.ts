@@ -4,7 +4,6 @@
  * loop (snapshot → edit one checklist → rejudge only that question against a local judge server).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -17,19 +16,8 @@ import { Rng } from "../../src/stats/rng.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { tempDir } from "../helpers/cli.js";
-import { repoRoot } from "../helpers/shared.js";
 import { ALICE, BOB, QUESTIONS, writeFixtureRun } from "./fixture.js";
-
-const CLI = join(repoRoot, "dist", "test", "annotate", "run-cli.js");
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+import { cli } from "./helpers.js";
 
 interface Comparison {
   id: string;
@@ -220,6 +208,8 @@ describe("annotate CLI", () => {
           itemId: string;
           gap: number;
           checklist: string;
+          answer: string;
+          reference: string | null;
           judge: { explanation: string };
           humans: Array<{ comment: string }>;
         }>;
@@ -238,6 +228,12 @@ describe("annotate CLI", () => {
     const text = await cli(["agreement", "disagreements", "--run", "med-run", "--db", db, "--top", "1"]);
     assert.match(text.stdout, /#1 MR-1-1 \[MR\]\s+judge 3\.00 vs humans 5\.00 \(gap 2\.00\)/);
     assert.match(text.stdout, /checklist:\n\s+Core: 1\. ECG first/);
+    // The answer being rated and the reference are in the text output too, not only in --json.
+    assert.match(
+      text.stdout,
+      new RegExp(`answer rated:\\n\\s+${escapeRegExp(items[0]!.answer.trim().split("\n")[0]!)}`),
+    );
+    if (items[0]!.reference) assert.match(text.stdout, /reference:\n/);
     assert.match(text.stdout, /alice: 5 — ECG first is exactly right/);
   });
 
@@ -609,3 +605,7 @@ describe("generic judged task", () => {
     );
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

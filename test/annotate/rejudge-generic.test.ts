@@ -5,7 +5,6 @@ import { test } from "node:test";
 import { promptOption, rejudgeByRescoring } from "../../src/annotate/rejudge-generic.js";
 import type { Scorer } from "../../src/core/types.js";
 import { memoryDataset } from "../../src/dataset/index.js";
-import { buildManifest, runEval } from "../../src/engine/run.js";
 import { Model, ModelStats } from "../../src/providers/model.js";
 import { ScriptedProvider, textOf } from "../../src/providers/scripted.js";
 import { AdaptiveLimiter } from "../../src/scheduler/limiter.js";
@@ -13,6 +12,7 @@ import { generate } from "../../src/solvers/index.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import { tempDir } from "../helpers/cli.js";
+import { evalJudgedRun } from "./helpers.js";
 
 // A judged task whose judge prompt comes from a replaceable folder, like MathTrap's and LLMEval-Med's.
 registerTask({
@@ -70,26 +70,7 @@ test("rejudge for any judged task sends only changed judge requests; unchanged o
   const { createTask } = await import("../../src/tasks/registry.js");
   const { task, args } = await createTask("test-judged", { judge_prompts: v1 });
   const judge = judgeModel();
-  const manifest = buildManifest({
-    runId: "base",
-    task,
-    taskArgs: args,
-    model,
-    judge,
-    epochs: 2,
-    execution: { concurrency: 2, maxRetries: 0, cache: true },
-  });
-  await runEval({
-    store,
-    manifest,
-    task,
-    model,
-    judge,
-    mode: "new",
-    concurrency: 2,
-    signal: new AbortController().signal,
-    progress: "silent",
-  });
+  await evalJudgedRun({ store, runId: "base", task, args, model, judge, epochs: 2 });
   assert.equal(judgeCalls, 12, "6 samples × 2 epochs judged once each");
   assert.equal(promptOption("test-judged"), "judge_prompts");
 

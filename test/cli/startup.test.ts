@@ -98,7 +98,7 @@ describe("CLI start-up", () => {
     assert.equal(r.code, 0);
     assert.ok((JSON.parse(r.stdout) as unknown[]).length > 0);
     assert.ok(r.modules.some((m) => m.startsWith("dist/src/gameqa/games/")));
-    for (const m of ["dist/src/gameqa/generate.js", "dist/src/moe/build.js", "dist/src/cli/common.js"])
+    for (const m of ["dist/src/gameqa/generate.js", "dist/src/moe/build.js", "dist/src/cli-kit/store.js"])
       assert.ok(!r.modules.includes(m), `${m} loaded`);
   });
 
@@ -127,6 +127,7 @@ describe("CLI start-up", () => {
       "smi",
       "model",
       "moe",
+      "pairwise",
       "help",
     ]);
   });
@@ -140,6 +141,6 @@ describe("CLI start-up", () => {
     const r = runLogged(["tasks", "--json"]);
     assert.equal(r.code, 0);
     const names = (JSON.parse(r.stdout) as Array<{ name: string }>).map((t) => t.name).sort();
-    assert.deepEqual(names, ["gameqa", "llmeval-med", "mathtrap", "mcq", "qa"]);
+    assert.deepEqual(names, ["gameqa", "llmeval-med", "mathtrap", "mcq", "pairwise", "qa", "smi-probe"]);
   });
 });

@@ -2,16 +2,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { openCheckpoint } from "../../src/formats/checkpoint.js";
-import { registerModelCommands } from "../../src/formats/cli.js";
 import type { LlamaConfig } from "../../src/formats/hf-config.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
-import { UserError } from "../../src/util/errors.js";
-import { runCommands } from "../helpers/in-process-cli.js";
+import { runOk, usageError } from "../helpers/in-process-cli.js";
 import { tempDir } from "./helpers.js";
 
 const dir = tempDir("model-cli");
 
-const run = (...args: string[]): Promise<string> => runCommands(registerModelCommands, ...args);
+const run = runOk;
 
 const config: LlamaConfig = {
   hiddenSize: 16,
@@ -59,12 +57,12 @@ describe("assay model inspect / convert", () => {
     }
     a.close();
     b.close();
-    await assert.rejects(run("model", "convert", join(dir, "m"), join(dir, "x"), "--to", "onnx"), UserError);
+    await assert.rejects(run("model", "convert", join(dir, "m"), join(dir, "x"), "--to", "onnx"), usageError);
     await assert.rejects(
       run("model", "convert", join(dir, "m"), join(dir, "x"), "--to", "gguf", "--dtype", "q4"),
-      UserError,
+      usageError,
     );
-    await assert.rejects(run("model", "inspect", join(dir, "nothing-here")), UserError);
+    await assert.rejects(run("model", "inspect", join(dir, "nothing-here")), usageError);
   });
 
   test("generate prints reproducible token ids and checks its flags", async () => {
@@ -86,7 +84,7 @@ describe("assay model inspect / convert", () => {
     assert.deepEqual(first.tokens, again.tokens);
     const greedy = await run("model", "generate", join(dir, "m"), "--prompt", "1,2,3", "--max-tokens", "4");
     assert.match(greedy, /^(\d+ ){3}\d+\n\(4 tokens/);
-    await assert.rejects(run("model", "generate", join(dir, "m"), "--prompt", "1,999"), UserError);
-    await assert.rejects(run("model", "generate", join(dir, "m"), "--temperature", "-1"), UserError);
+    await assert.rejects(run("model", "generate", join(dir, "m"), "--prompt", "1,999"), usageError);
+    await assert.rejects(run("model", "generate", join(dir, "m"), "--temperature", "-1"), usageError);
   });
 });

@@ -39,6 +39,8 @@ function assertSamePixels(svg: string, what: string): void {
 
 const fast = (svg: string): boolean => rasterizeFast(svg) !== null;
 
+const WHOLE_BY_RESVG = new Set(["3DReconstruction", "zuma"]);
+
 describe("fast rasteriser = resvg, every game", () => {
   before(() => loadGames());
 
@@ -57,9 +59,10 @@ describe("fast rasteriser = resvg, every game", () => {
           if (fast(svg)) fastDocs++;
         }
       }
-      // 3DReconstruction draws anti-aliased 1 px outlines (hairlines) and translucent faces: resvg
-      // renders those documents whole. Every other game must take the fast path.
-      if (game.name === "3DReconstruction") assert.equal(fastDocs, 0);
+      // 3DReconstruction draws anti-aliased 1 px outlines (hairlines) and translucent faces, zuma
+      // translucent sector lines under marbles at unique positions (no sprite would ever be reused):
+      // resvg renders those documents whole. Every other game must take the fast path.
+      if (WHOLE_BY_RESVG.has(game.name)) assert.equal(fastDocs, 0);
       else assert.ok(fastDocs > 0, `${game.name}: ${fastDocs}/${docs} documents on the fast path`);
     }
   });

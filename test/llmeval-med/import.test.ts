@@ -124,7 +124,13 @@ test("import-answers → rescore --judge → report", { timeout: 60_000 }, async
   assert.equal(exp.code, 0, exp.stderr);
   const files = exp.stdout.trim().split("\n");
   assert.equal(files.length, 3);
-  const first = JSON.parse(readFileSync(files[0] ?? "", "utf8")) as Record<
+  // The dataset's NaN fields come back as NaN (not dropped), absent ones stay absent, as in the release.
+  const text = readFileSync(files[0] ?? "", "utf8");
+  const mtg = text.slice(text.indexOf('"医疗文本生成"'));
+  assert.match(mtg, /"sanswer": NaN,/);
+  assert.match(mtg, /"checklist": NaN,/);
+  assert.doesNotMatch(mtg, /"difficulty"/);
+  const first = JSON.parse(text.replaceAll(": NaN", ": null")) as Record<
     string,
     Array<Record<string, unknown>>
   >;

@@ -4,7 +4,10 @@ import type { CallOptions, ChatMessage, ModelHandle, ModelOutput, TaskState } fr
 import { parseDataset } from "../../src/llmeval-med/dataset.js";
 import { loadPromptSet } from "../../src/llmeval-med/prompts.js";
 import { conversationSample } from "../../src/llmeval-med/samples.js";
-import { type JudgeScoreMetadata, judgeCacheEpoch, llmevalMedJudge } from "../../src/llmeval-med/scorer.js";
+import { type JudgeScoreMetadata, llmevalMedJudge } from "../../src/llmeval-med/scorer.js";
+import { cacheKey } from "../../src/providers/model.js";
+import { ScriptedProvider } from "../../src/providers/scripted.js";
+import { canonicalJson } from "../../src/util/hash.js";
 
 const ds = parseDataset(
   JSON.stringify({
@@ -28,7 +31,7 @@ function stateWith(answers: string[]): TaskState {
   };
 }
 
-/** A judge that answers from a per-answer queue and records the cache epochs it was asked with. */
+/** A judge that answers from a per-answer queue and records the cache epoch and scope of each call. */
 function fakeJudge(replies: Record<string, string[]>): ModelHandle & { epochs: string[] } {
   const epochs: string[] = [];
   return {
@@ -37,7 +40,7 @@ function fakeJudge(replies: Record<string, string[]>): ModelHandle & { epochs: s
     async generate(messages: ChatMessage[], _config?: unknown, options?: CallOptions): Promise<ModelOutput> {
       const prompt = String(messages.at(-1)?.content);
       const key = Object.keys(replies).find((k) => prompt.includes(k)) ?? "";
-      epochs.push(`${key}:${options?.epoch ?? -1}`);
+      epochs.push(`${key}:${canonicalJson({ epoch: options?.epoch ?? -1, scope: options?.scope ?? {} })}`);
       const text = replies[key]?.shift() ?? "no verdict";
       return { text, latencyMs: 0 };
     },
@@ -74,7 +77,7 @@ describe("llmevalMedJudge", () => {
     assert.equal(two?.usable, false);
     assert.equal(score.value, 0.5);
     assert.equal(meta.prompts.hash, prompts.hash);
-    // Every (run, attempt) of an answer used its own cache epoch.
+    // Every (run, attempt) of an answer used its own cache scope.
     assert.equal(new Set(judge.epochs).size, judge.epochs.length);
   });
 
@@ -97,11 +100,28 @@ describe("llmevalMedJudge", () => {
     );
   });
 
-  test("cache epochs are distinct across sample epochs, runs and attempts", () => {
-    const seen = new Set<number>();
-    for (let e = 1; e <= 3; e++)
-      for (let r = 0; r < 5; r++) for (let a = 0; a < 10; a++) seen.add(judgeCacheEpoch(e, r, a));
-    assert.equal(seen.size, 3 * 5 * 10);
+  test("cache keys are distinct across sample epochs, runs and attempts", async () => {
+    const prompts = await loadPromptSet({ lang: "zh" });
+    const scorer = llmevalMedJudge({ prompts, runs: 5, attempts: 10, rule: "robust" });
+    const provider = new ScriptedProvider("judge", () => "no verdict");
+    const keys: string[] = [];
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      // As the engine's judge handle does: the sample's epoch, then the scorer's own options.
+      const judge: ModelHandle = {
+        id: "scripted/judge",
+        async generate(messages, config, options) {
+          keys.push(cacheKey(provider, { messages, config: config ?? {} }, epoch, options?.scope));
+          return { text: "no verdict", latencyMs: 0 };
+        },
+      };
+      await scorer.score(stateWith(["ANSWER_ONE", "ANSWER_TWO"]), {
+        judge,
+        signal: new AbortController().signal,
+        epoch,
+      });
+    }
+    assert.equal(keys.length, 3 * 2 * 5 * 10);
+    assert.equal(new Set(keys).size, keys.length);
   });
 
   test("a conversation without all its answers is an error, not a silent score", async () => {

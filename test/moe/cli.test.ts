@@ -2,15 +2,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
-import { registerMoeCommands } from "../../src/moe/cli.js";
-import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../formats/helpers.js";
-import { runCommands } from "../helpers/in-process-cli.js";
+import { runOk, usageError } from "../helpers/in-process-cli.js";
 import { tinyLlamaConfig } from "./tiny-config.js";
 
 const dir = tempDir("moe-cli");
 
-const run = (...args: string[]): Promise<string> => runCommands(registerMoeCommands, ...args);
+const run = runOk;
 
 const config = tinyLlamaConfig({
   intermediateSize: 24,
@@ -69,7 +67,7 @@ describe("assay moe CLI", () => {
     assert.ok(v.equivalence.maxAbsDiff < 1e-5);
     await assert.rejects(
       run("moe", "split", "--model", model, "--experts", "4", "--method", "magic", "--out", split),
-      UserError,
+      usageError,
     );
     await assert.rejects(
       run("moe", "build", "--model", model, "--split", split, "--format", "onnx", "--out", out),

@@ -132,7 +132,12 @@ describe("Model: retries, cache and errors", () => {
         ["q0", "q1", "q2", "q3", "q4", "q5"],
       );
       assert.ok(server.counts.hang! > 0, "some requests hung");
-      assert.equal(model.stats.retries, server.counts.hang);
+      // Every hung request was cut off and retried; on a loaded machine a slow (not hung) answer can pass
+      // the 200 ms timeout too and be retried as well, so the retries are at least the hangs.
+      assert.ok(
+        model.stats.retries >= server.counts.hang!,
+        `${model.stats.retries} retries, ${server.counts.hang} hangs`,
+      );
     } finally {
       await server.close();
     }

@@ -1,38 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { type RunManifest, RunStore, type SampleResult, scoreToNumber } from "../../src/store/run-store.js";
+import { RunStore, scoreToNumber } from "../../src/store/run-store.js";
 import { tempDir } from "../helpers/cli.js";
-
-const manifest: RunManifest = {
-  runId: "r",
-  createdAt: "2026-01-01T00:00:00Z",
-  toolVersion: "0",
-  task: { name: "qa", version: "1", args: {} },
-  model: { id: "scripted/echo" },
-  generate: {},
-  epochs: 1,
-  epochReducer: "mean",
-  scorers: [{ name: "exact", metrics: ["accuracy"] }],
-  execution: { concurrency: 1, maxRetries: 0, cache: true },
-  configHash: "h",
-};
-
-function result(id: string, extra: Partial<SampleResult> = {}): SampleResult {
-  return {
-    sampleId: id,
-    epoch: 1,
-    seq: 0,
-    input: "q",
-    inputTokens: 1,
-    outputTokens: 2,
-    judgeInputTokens: 0,
-    judgeOutputTokens: 0,
-    cached: false,
-    scores: { exact: { value: 1, answer: "a" } },
-    ...extra,
-  };
-}
+import { manifest, result } from "./fixtures.js";
 
 describe("run store", () => {
   test("results are committed by flush, re-writes replace rather than duplicate, reopening sees them", () => {

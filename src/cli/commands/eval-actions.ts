@@ -1,7 +1,11 @@
 /** What `assay eval`, `assay resume` and `assay retry-errors` do; loaded when one of them runs (see eval.ts). */
-import { randomBytes } from "node:crypto";
+
+import { printJson } from "../../cli-kit/output.js";
+import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
+import type { SubsetSpec } from "../../engine/subset.js";
+import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf-provider.js";
 import type { Model } from "../../providers/model.js";
@@ -9,7 +13,7 @@ import type { RunManifest, RunStore } from "../../store/run-store.js";
 import { createTask, getTaskDefinition } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
 import { withInterrupts } from "../../util/interrupt.js";
-import { buildModel, openStore, printJson } from "../common.js";
+import { newRunId } from "../../util/run-id.js";
 import type { EvalFlags, ExecFlags } from "./eval.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
@@ -50,8 +54,9 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
     }
     const judgeId = flags.judge ?? (needsJudge ? defaultJudgeId() : undefined);
     const judge = judgeId
-      ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache)
+      ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache, judgeSampling(flags))
       : undefined;
+    const sample = subsetOf(flags, task.groupBy?.[0]);
     // Download/load local models before the run, so an offline machine gets one clear error up front.
     await prepareLocalModels([model.provider, judge?.provider]);
     const runId = flags.runId ?? newRunId(task.name);
@@ -65,9 +70,15 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
       epochs: flags.epochs,
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      ...(sample ? { sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: executionOf(flags),
     });
+    if (flags.limit !== undefined && task.groupBy?.length)
+      process.stderr.write(
+        `note: --limit ${flags.limit} takes the first ${flags.limit} samples in file order, whatever their ` +
+          `${task.groupBy[0]}; --sample ${flags.limit} --seed S takes a random subset stratified by ${task.groupBy[0]}\n`,
+      );
     await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode: "new" }, flags);
   } finally {
     store.close();
@@ -97,7 +108,14 @@ export async function continueCommand(
       ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
     });
     const judge = m.judge
-      ? buildJudge(flags, m.judge.id, flags.judgeBaseUrl ?? m.judge.endpoint, flags.judgeApiKeyEnv, cache)
+      ? buildJudge(
+          flags,
+          m.judge.id,
+          flags.judgeBaseUrl ?? m.judge.endpoint,
+          flags.judgeApiKeyEnv,
+          cache,
+          m.judge.generate,
+        )
       : undefined;
     await prepareLocalModels([model.provider, judge?.provider]);
     const fingerprint = m.dataset ? await task.dataset.fingerprint?.() : undefined;
@@ -110,8 +128,15 @@ export async function continueCommand(
       epochs: m.epochs,
       ...(m.seed !== undefined ? { seed: m.seed } : {}),
       ...(m.limit !== undefined ? { limit: m.limit } : {}),
+      ...(m.sample ? { sample: m.sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: m.execution,
+      // The same model names served from another URL this time give the same results: the run's own
+      // endpoints are hashed, and the new ones are recorded beside them.
+      recordedEndpoints: {
+        ...(m.model.endpoint ? { model: m.model.endpoint } : {}),
+        ...(m.judge?.endpoint ? { judge: m.judge.endpoint } : {}),
+      },
     });
     if (check.configHash !== m.configHash && !flags.force) {
       throw new UserError(
@@ -119,7 +144,9 @@ export async function continueCommand(
           "results would mix. Start a new run, or pass --force to continue anyway.",
       );
     }
-    await execute({ store, manifest: m, task, model, ...(judge ? { judge } : {}), mode }, flags);
+    const manifest = withLaterEndpoints(m, model.provider.endpoint, judge?.provider.endpoint);
+    if (manifest !== m) store.setManifest(m.runId, manifest);
+    await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode }, flags);
   } finally {
     store.close();
   }
@@ -139,6 +166,7 @@ function buildJudge(
   baseUrl: string | undefined,
   apiKeyEnv: string | undefined,
   cache: RunStore | undefined,
+  sampling: GenerateConfig | undefined,
 ): Model {
   return buildModel({
     id,
@@ -146,7 +174,46 @@ function buildJudge(
     ...modelFlags(flags, cache),
     ...(baseUrl ? { baseUrl } : {}),
     ...(apiKeyEnv ? { apiKeyEnv } : {}),
+    ...(sampling && Object.keys(sampling).length ? { defaults: sampling } : {}),
   });
+}
+
+/** The judge's sampling options from the command line (recorded in the manifest; a task's own win per call). */
+function judgeSampling(flags: EvalFlags): GenerateConfig {
+  return {
+    ...(flags.judgeTemperature !== undefined ? { temperature: flags.judgeTemperature } : {}),
+    ...(flags.judgeSeed !== undefined ? { seed: flags.judgeSeed } : {}),
+    ...(flags.judgeMaxTokens !== undefined ? { maxTokens: flags.judgeMaxTokens } : {}),
+  };
+}
+
+function subsetOf(flags: EvalFlags, by: string | undefined): SubsetSpec | undefined {
+  if (flags.sample === undefined) return undefined;
+  if (flags.limit !== undefined) throw new UserError("give --sample or --limit, not both");
+  return { n: flags.sample, seed: flags.seed ?? 0, ...(by ? { by } : {}) };
+}
+
+/** The manifest with this continuation's endpoints recorded, when they differ from the run's own. */
+function withLaterEndpoints(
+  m: RunManifest,
+  model: string | undefined,
+  judge: string | undefined,
+): RunManifest {
+  const add = <R extends { endpoint?: string; laterEndpoints?: string[] }>(
+    role: R,
+    url: string | undefined,
+  ): R =>
+    url && url !== role.endpoint && !role.laterEndpoints?.includes(url)
+      ? { ...role, laterEndpoints: [...(role.laterEndpoints ?? []), url] }
+      : role;
+  const nextModel = add(m.model, model);
+  const nextJudge = m.judge ? add(m.judge, judge) : undefined;
+  if (nextModel === m.model && nextJudge === m.judge) return m;
+  return {
+    ...m,
+    model: nextModel,
+    ...(nextJudge ? { judge: nextJudge as NonNullable<RunManifest["judge"]> } : {}),
+  };
 }
 
 function executionOf(flags: ExecFlags) {
@@ -172,11 +239,6 @@ function describeMismatch(a: RunManifest, b: RunManifest): string {
   if (a.judge?.endpoint !== b.judge?.endpoint)
     diffs.push(`judge endpoint ${a.judge?.endpoint} → ${b.judge?.endpoint}`);
   return diffs.join("; ") || "task definition changed";
-}
-
-export function newRunId(task: string): string {
-  const t = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  return `${task}-${t}-${randomBytes(2).toString("hex")}`;
 }
 
 /** Run (or continue) a stored run with Ctrl-C handling, then print its outcome. */
@@ -217,12 +279,7 @@ function finish(
       process.stderr.write(`run interrupted: continue with  assay resume ${outcome.runId}\n`);
     else if (counts.errors) {
       // The commonest errors, so a wrong URL or key is visible without exporting the run.
-      const top = store.db
-        .prepare(
-          "SELECT error, COUNT(*) AS n FROM samples WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY n DESC LIMIT 3",
-        )
-        .all(outcome.runId) as Array<{ error: string; n: number }>;
-      for (const e of top) process.stderr.write(`  ${e.n} × ${e.error}\n`);
+      for (const e of store.topErrors(outcome.runId, 3)) process.stderr.write(`  ${e.count} × ${e.error}\n`);
       process.stderr.write(
         `${counts.errors} sample(s) failed: see  assay export ${outcome.runId}  or retry with  assay retry-errors ${outcome.runId}\n`,
       );

@@ -1,7 +1,7 @@
 /** `assay eval`, `assay resume`, `assay retry-errors`: start or continue a run (the work is in eval-actions.ts). */
 import type { Command } from "commander";
+import { collectTaskArg, intOption, numberOption } from "../../cli-kit/options.js";
 import type { TaskArgs } from "../../core/types.js";
-import { collectTaskArg, intOption, numberOption } from "./options.js";
 
 export interface ExecFlags {
   concurrency: number;
@@ -33,6 +33,10 @@ export interface EvalFlags extends ExecFlags {
   runId?: string;
   temperature?: number;
   maxTokens?: number;
+  sample?: number;
+  judgeTemperature?: number;
+  judgeSeed?: number;
+  judgeMaxTokens?: number;
 }
 
 function addExecOptions(cmd: Command): Command {
@@ -96,7 +100,12 @@ export function registerEvalCommands(program: Command): void {
       .option("--fields <mapping>", "record→sample field mapping, e.g. input=question,target=answer,id=qid")
       .option("-T, --task-arg <key=value>", "task option (repeatable)", collectTaskArg)
       .option("--judge-prompts <dir>", "replacement judge prompt folder (same as -T judge_prompts=DIR)")
-      .option("--limit <n>", "only the first N samples", intOption("--limit", 1))
+      .option("--limit <n>", "only the first N samples (in file order)", intOption("--limit", 1))
+      .option(
+        "--sample <n>",
+        "a random subset of N samples, stratified by the task's group (e.g. category); --seed picks it",
+        intOption("--sample", 1),
+      )
       .option("--epochs <k>", "repeat each sample K times", intOption("--epochs", 1), 1)
       .option(
         "--seed <s>",
@@ -105,6 +114,9 @@ export function registerEvalCommands(program: Command): void {
       )
       .option("--temperature <t>", "sampling temperature", numberOption("--temperature", 0))
       .option("--max-tokens <n>", "maximum output tokens", intOption("--max-tokens", 1))
+      .option("--judge-temperature <t>", "judge sampling temperature", numberOption("--judge-temperature", 0))
+      .option("--judge-seed <s>", "seed sent to the judge", intOption("--judge-seed", 0))
+      .option("--judge-max-tokens <n>", "maximum judge output tokens", intOption("--judge-max-tokens", 1))
       .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)"),
   ).action(async (taskName: string, flags: EvalFlags) => {
     const { evalCommand } = await import("./eval-actions.js");

@@ -1,12 +1,13 @@
 /** What `assay report` does, and the report table `assay eval` prints; loaded when a command needs them. */
 import { writeFileSync } from "node:fs";
+import { formatMetric, table } from "../../cli-kit/output.js";
+import { openStore } from "../../cli-kit/store.js";
 import type { RunSummary } from "../../engine/summary.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 // tasks/index.js rather than tasks/registry.js: the run's task must be registered to find its report.
 import { getTaskDefinition } from "../../tasks/index.js";
 import type { ReportFormat } from "../../tasks/registry.js";
 import { UserError } from "../../util/errors.js";
-import { formatMetric, openStore, table } from "../common.js";
 import type { ReportFlags } from "./report.js";
 
 export function reportCommand(ids: string[], flags: ReportFlags): void {

@@ -1,12 +1,15 @@
 /** What `assay runs|show|export|rescore|tasks` do; loaded when one of them runs (see show.ts). */
 import { createWriteStream } from "node:fs";
+import { formatMetric, printJson, table } from "../../cli-kit/output.js";
+import { openStore } from "../../cli-kit/store.js";
 import { rescoreRun } from "../../engine/rescore.js";
 import type { RunSummary } from "../../engine/summary.js";
+import { buildModel } from "../../providers/build-model.js";
 import { createScorer } from "../../scorers/registry.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
-import { buildModel, formatMetric, openStore, printJson, table } from "../common.js";
+import { withInterrupts } from "../../util/interrupt.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
@@ -99,9 +102,15 @@ export function showCommand(id: string, flags: ShowFlags): void {
   try {
     const run = store.requireRun(id);
     const summary = run.summary as RunSummary | undefined;
+    // The commonest error causes, so a run where every sample failed says why, not just how many.
+    const topErrors = store.topErrors(run.id, 5);
     if (flags.json)
-      return void printJson({ id: run.id, status: run.status, manifest: run.manifest, summary });
+      return void printJson({ id: run.id, status: run.status, manifest: run.manifest, summary, topErrors });
     printSummary(run, summary);
+    if (topErrors.length) {
+      process.stdout.write("commonest errors:\n");
+      for (const e of topErrors) process.stdout.write(`  ${e.count} × ${e.error}\n`);
+    }
   } finally {
     store.close();
   }
@@ -142,19 +151,26 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
       : undefined;
     if (!judge && scorers.some((s) => s.requiresJudge))
       throw new UserError("these scorers need a judge: pass --judge <provider/model>");
-    const controller = new AbortController();
-    const result = await rescoreRun({
-      store,
-      runId: run.id,
-      task,
-      scorers,
-      ...(judge ? { judge } : {}),
-      concurrency: flags.concurrency,
-      signal: controller.signal,
-    });
+    const result = await withInterrupts("saving re-scored samples", (signal) =>
+      rescoreRun({
+        store,
+        runId: run.id,
+        task,
+        scorers,
+        ...(judge ? { judge } : {}),
+        concurrency: flags.concurrency,
+        signal,
+      }),
+    );
     if (flags.json) printJson({ runId: run.id, ...result });
     else printSummary(store.requireRun(run.id), result.summary);
-    if (result.failed) process.exitCode = 1;
+    if (result.failed && !flags.json) {
+      for (const e of store.topErrors(run.id, 3)) process.stderr.write(`  ${e.count} × ${e.error}\n`);
+      process.stderr.write(`${result.failed} sample(s) failed in scoring: see  assay export ${run.id}\n`);
+    }
+    if (result.interrupted)
+      process.stderr.write("rescore interrupted: run the same rescore again to finish the rest\n");
+    process.exitCode = result.interrupted ? 130 : result.failed ? 1 : 0;
   } finally {
     store.close();
   }

@@ -1,6 +1,6 @@
 /** `assay runs`, `show`, `export`, `rescore`, `tasks`: read and re-score stored runs (the work is in show-actions.ts). */
 import type { Command } from "commander";
-import { intOption } from "./options.js";
+import { intOption } from "../../cli-kit/options.js";
 
 export interface RunsFlags {
   limit: number;

@@ -1,56 +1,52 @@
 /**
- * The refinement loop's files and the re-judge step.
+ * LLMEval-Med's refinement loop: version folders and re-judging only what a version changes (the
+ * `refine` part of its annotation hook).
  *
  * A refinement version is a folder (keep them side by side, e.g. refine/v1, refine/v2, and diff them):
  *
- *   <version>/prompts/<CODE>.md, system.md   the judge prompt set (LLMEval-Med: MK, MLU, MR, MSE, MTG)
+ *   <version>/prompts/<CODE>.md, system.md   the judge prompt set (MK, MLU, MR, MSE, MTG)
  *   <version>/checklists/<item-id>.md         one checklist per question, exactly the text the judge sees
  *   <version>/version.json                    what the folder was made from (run, prompt-set hash)
  *
- * `snapshot` writes v1 from a judged run. After editing a copy, `rejudge` compares, for every item,
+ * `snapshot` writes v1 from a judged run. After editing a copy, `plan` compares, for every question,
  * the judge prompt the run was judged with (its stored checklist in the old prompt set) with the prompt
- * the new version gives (checklist file in the new prompt set), and re-judges only the items whose
- * prompt text differs. Unchanged questions inside a re-judged conversation repeat the same judge
- * request, which the response cache answers without a new judge call.
- *
- * Re-judging needs the task's scorer, so it is implemented for LLMEval-Med, the judged task whose
- * prompts and checklists are files. The scorer stores the prompt-set hash with each score; the old set
- * is rebuilt from the run's manifest and must match that hash (or be given with `from`).
+ * the new version gives (checklist file in the new prompt set), and the plan re-judges only the
+ * questions whose prompt text differs. The scorer stores the prompt-set hash with each score; the old
+ * set is rebuilt from the run's manifest and must match that hash (or be given with `from`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Score, TaskState } from "../core/types.js";
 import { computeSummary } from "../engine/summary.js";
-import type { CategoryCode } from "../llmeval-med/categories.js";
-import { CATEGORY_CODES } from "../llmeval-med/categories.js";
-import { judgeMessages, loadPromptSet, type PromptLang, type PromptSet } from "../llmeval-med/prompts.js";
-import { TASK_NAME as LLMEVAL_MED, type TurnMeta } from "../llmeval-med/samples.js";
-import {
-  JUDGE_SCORER,
-  type JudgeScoreMetadata,
-  llmevalMedJudge,
-  type VerdictRuleName,
-} from "../llmeval-med/scorer.js";
-import type { Model } from "../providers/model.js";
 import type { RunManifest, RunRow, RunStore, StoredSample } from "../store/run-store.js";
+import type {
+  RatingItem,
+  RefineHook,
+  RejudgeContext,
+  RejudgePlan,
+  RejudgeResult,
+} from "../tasks/annotation.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
-import { loadItems } from "./items.js";
-import { createRejudgeRun } from "./rejudge-generic.js";
+import type { QuestionJudgeInput } from "./annotation.js";
+import type { CategoryCode } from "./categories.js";
+import { CATEGORY_CODES } from "./categories.js";
+import { judgeMessages, loadPromptSet, type PromptLang, type PromptSet } from "./prompts.js";
+import type { TurnMeta } from "./samples.js";
+import {
+  JUDGE_SCORER,
+  type JudgeScoreMetadata,
+  llmevalMedJudge,
+  summariseJudgement,
+  type VerdictRuleName,
+} from "./scorer.js";
 
 /** Item ids can hold characters that are not safe in file names. */
 export function checklistFileName(itemId: string): string {
   const base = itemId.replace(/@\d+$/, "");
   return `${/^[A-Za-z0-9_.-]+$/.test(base) && !base.startsWith(".") ? base : encodeURIComponent(base).replace(/\./g, "%2E")}.md`;
-}
-
-function requireLlmevalMed(run: RunRow, what: string): void {
-  if (run.task !== LLMEVAL_MED)
-    throw new UserError(
-      `${what} needs a judged task whose prompts and checklists are files; run ${run.id} is "${run.task}" (supported: ${LLMEVAL_MED}). For other tasks use: assay rescore`,
-    );
 }
 
 /** The prompt set a run was judged with, checked against the hash stored with its scores. */
@@ -86,11 +82,9 @@ function promptDirOf(dir: string): string {
 export async function snapshot(
   store: RunStore,
   run: RunRow,
+  items: RatingItem[],
   outDir: string,
 ): Promise<{ checklists: number }> {
-  requireLlmevalMed(run, "snapshot");
-  if (existsSync(outDir) && readdirSync(outDir).length > 0)
-    throw new UserError(`${outDir} exists and is not empty; pick a new version folder`);
   const set = await runPromptSet(store, run);
   mkdirSync(join(outDir, "prompts"), { recursive: true });
   mkdirSync(join(outDir, "checklists"), { recursive: true });
@@ -99,7 +93,7 @@ export async function snapshot(
   writeFileSync(join(outDir, "prompts", "system.md"), `${set.system}\n`);
   let n = 0;
   const done = new Set<string>();
-  for (const it of loadItems(store, run)) {
+  for (const it of items) {
     const name = checklistFileName(it.itemId);
     if (it.checklist === undefined || done.has(name)) continue;
     done.add(name);
@@ -130,7 +124,7 @@ function promptKey(set: PromptSet, turn: TurnMeta, category: string, code: Categ
   );
 }
 
-export interface RejudgePlan {
+interface ChecklistPlan {
   oldSet: PromptSet;
   newSet: PromptSet;
   /** Item ids whose judge prompt changed. */
@@ -142,10 +136,10 @@ export interface RejudgePlan {
 export async function planRejudge(
   store: RunStore,
   run: RunRow,
+  items: RatingItem[],
   versionDir: string,
   from?: string,
 ): Promise<RejudgePlan> {
-  requireLlmevalMed(run, "rejudge");
   if (!existsSync(versionDir)) throw new UserError(`--prompts ${versionDir}: no such folder`);
   const oldSet = await runPromptSet(store, run, from);
   const hasPrompts = existsSync(join(versionDir, "prompts")) || existsSync(join(versionDir, "MK.md"));
@@ -155,13 +149,12 @@ export async function planRejudge(
   const edits = readChecklists(versionDir);
   const changed: string[] = [];
   const newChecklists = new Map<string, Map<string, string>>();
-  const items = loadItems(store, run);
   const knownFiles = new Set(items.map((it) => checklistFileName(it.itemId)));
   for (const f of edits.keys())
     if (!knownFiles.has(f))
       throw new UserError(`${join(versionDir, "checklists", f)}: no question of run ${run.id} has this id`);
   for (const it of items) {
-    const input = it.judgeInput;
+    const input = it.judgeInput as QuestionJudgeInput | undefined;
     if (!input) continue;
     const edit = edits.get(checklistFileName(it.itemId));
     const old = input.checklist ?? "";
@@ -180,35 +173,19 @@ export async function planRejudge(
       newChecklists.set(key, m);
     }
   }
-  return { oldSet, newSet, changed, newChecklists };
-}
-
-export interface RejudgeResult {
-  runId: string;
-  changedItems: string[];
-  rejudgedSamples: number;
-  copiedSamples: number;
-  failed: number;
-  /** An interrupted re-judge run with this id was started over. */
-  restarted: boolean;
-  interrupted: boolean;
+  const plan: ChecklistPlan = { oldSet, newSet, changed, newChecklists };
+  return { changed, run: (ctx) => rejudge(run, plan, versionDir, ctx) };
 }
 
 /** Writes a new run: unchanged samples copied with their scores, changed ones judged again. */
-export async function rejudge(opts: {
-  store: RunStore;
-  run: RunRow;
-  plan: RejudgePlan;
-  versionDir: string;
-  judge: Model;
-  newRunId?: string;
-  concurrency: number;
-  signal: AbortSignal;
-  progress?: "auto" | "silent";
-}): Promise<RejudgeResult> {
-  const { store, run, plan } = opts;
+async function rejudge(
+  run: RunRow,
+  plan: ChecklistPlan,
+  versionDir: string,
+  opts: RejudgeContext,
+): Promise<RejudgeResult> {
+  const { store, newRunId } = opts;
   const args = run.manifest.task.args;
-  const newRunId = opts.newRunId ?? `${run.id}~${basename(resolve(opts.versionDir))}`;
   const manifest: RunManifest = {
     ...run.manifest,
     runId: newRunId,
@@ -221,7 +198,7 @@ export async function rejudge(opts: {
     judge: { id: opts.judge.id },
     configHash: sha256(`${run.manifest.configHash}|rejudge|${plan.newSet.hash}|${plan.changed.join(",")}`),
   };
-  const restarted = createRejudgeRun(store, manifest);
+  const restarted = opts.createRun(manifest);
   const scorer = llmevalMedJudge({
     prompts: plan.newSet,
     runs: Number(args.judge_runs ?? 3),
@@ -304,7 +281,7 @@ export async function rejudge(opts: {
         const fresh = await scorer.score(state, { judge: opts.judge, signal: opts.signal, epoch: s.epoch });
         copy(s, metadata, {
           ...previous,
-          [JUDGE_SCORER]: mergeJudgement(previous[JUDGE_SCORER], fresh, run.id, opts.versionDir),
+          [JUDGE_SCORER]: mergeJudgement(previous[JUDGE_SCORER], fresh, run.id, versionDir),
         });
       } catch (err) {
         if (opts.signal.aborted) return;
@@ -342,14 +319,8 @@ function mergeJudgement(old: Score | undefined, fresh: Score, from: string, vers
   const byId = new Map(freshMeta.turns.map((t) => [t.id, t]));
   const turns = oldTurns.length ? oldTurns.map((t) => byId.get(t.id) ?? t) : freshMeta.turns;
   for (const t of freshMeta.turns) if (!turns.includes(t)) turns.push(t);
-  const usable = turns.filter((t) => t.usable).length;
-  const line = (t: (typeof turns)[number]) =>
-    `${t.id}: ${t.runs.map((r) => (r.score === null ? "invalid" : String(r.score))).join(", ")}` +
-    ` → ${t.mean === null ? "no valid run" : t.mean.toFixed(2)}${t.usable ? " usable" : ""}`;
   return {
-    value: usable / turns.length,
-    answer: `${usable}/${turns.length} usable`,
-    explanation: turns.map(line).join("\n"),
+    ...summariseJudgement(turns),
     metadata: {
       ...freshMeta,
       turns,
@@ -357,3 +328,10 @@ function mergeJudgement(old: Score | undefined, fresh: Score, from: string, vers
     },
   };
 }
+
+export const llmevalMedRefine: RefineHook = {
+  // Each question of a re-judged conversation is judged `judge_runs` times (3 by default) at once.
+  judgeCallsPerSample: 3,
+  snapshot,
+  plan: planRejudge,
+};

@@ -1,0 +1,62 @@
+/**
+ * Assay as a library: `import { evaluate, … } from "assay"`. This entry loads the engine only; the
+ * research systems have subpaths of their own (`assay/gameqa`, `assay/agreement`, `assay/smi`,
+ * `assay/moe`, `assay/formats`, `assay/llama`), and the built-in tasks are loaded on first use by name.
+ */
+
+// The core interfaces every part is written against.
+export * from "./core/types.js";
+// Datasets: files (JSON, JSONL, Parquet; path or URL) and in-memory lists.
+export {
+  type FieldSpec,
+  fieldError,
+  fieldMapper,
+  fileDataset,
+  memoryDataset,
+  parseFieldSpec,
+} from "./dataset/index.js";
+export { type RescoreOptions, rescoreRun } from "./engine/rescore.js";
+// The engine: one evaluation loop, re-scoring, summaries, and the one-call entry.
+export { buildManifest, type RunOptions, type RunOutcome, runEval } from "./engine/run.js";
+export { computeSummary, type RunSummary } from "./engine/summary.js";
+export { type EvaluateOptions, type EvaluateResult, evaluate, type ModelChoice } from "./evaluate.js";
+// Metrics and epoch reducers, by registry name.
+export {
+  getMetric,
+  type Metric,
+  type MetricContext,
+  type MetricResult,
+  registerMetric,
+} from "./metrics/index.js";
+export { getReducer, type Reducer } from "./metrics/reducers.js";
+// Models: providers by name, and the Model wrapper (cache, limiter, retries, timeout).
+export { buildModel, type ModelSpec } from "./providers/build-model.js";
+export { Model, ModelStats, type ResponseCache } from "./providers/model.js";
+export {
+  createProvider,
+  listProviders,
+  type ProviderFactory,
+  type ProviderOptions,
+  registerProvider,
+} from "./providers/registry.js";
+// Scorers and solvers.
+export { choiceScorer, extractChoiceLetter } from "./scorers/choice.js";
+export { exactMatch, extractFinalAnswer, normalizeAnswer } from "./scorers/match.js";
+export { createScorer, listScorers, registerScorer, type ScorerFactory } from "./scorers/registry.js";
+export { generate, multipleChoice, promptTemplate, systemMessage } from "./solvers/index.js";
+// The run store (SQLite).
+export { defaultDbPath, type RunManifest, type RunRow, RunStore } from "./store/run-store.js";
+// A task that supplies this hook can be rated by experts and checked for judge–human agreement.
+export type { FormSpec, RatingItem, TaskAnnotation } from "./tasks/annotation.js";
+// Task registration, so named tasks work with `evaluate`, `assay eval` and `rescore`.
+export {
+  createTask,
+  getTaskDefinition,
+  listTasks,
+  type ReportFormat,
+  registerTask,
+  type TaskDefinition,
+  type TaskOption,
+} from "./tasks/registry.js";
+export { UserError } from "./util/errors.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,47 @@
+/** `assay pairwise RUN RUN [RUN …] --judge MODEL`: compare stored runs with a judge and rank them. */
+import type { Command } from "commander";
+import { intOption } from "../cli-kit/options.js";
+
+export interface PairwiseFlags {
+  judge: string;
+  judgeBaseUrl?: string;
+  judgeApiKeyEnv?: string;
+  baseline?: string;
+  rubric?: string;
+  prompt?: string;
+  db?: string;
+  runId?: string;
+  concurrency: number;
+  rounds: number;
+  seed: number;
+  progress: "auto" | "tty" | "plain" | "silent";
+  json?: boolean;
+}
+
+export function registerPairwiseCommands(program: Command): void {
+  program
+    .command("pairwise")
+    .description(
+      "judge stored runs' answers pairwise (both orders) and rank the runs: Bradley–Terry with CIs, win matrix, length-controlled win rate",
+    )
+    .argument("<runs...>", "two or more run ids over the same samples")
+    .requiredOption("--judge <provider/model>", "judge model")
+    .option("--judge-base-url <url>", "OpenAI-compatible base URL of the judge")
+    .option("--judge-api-key-env <name>", "environment variable holding the judge's API key")
+    .option(
+      "--baseline <run>",
+      "compare every run with this one only (and report length-controlled win rates)",
+    )
+    .option("--rubric <file>", "a rubric the judge applies")
+    .option("--prompt <file>", "judge prompt replacing the built-in one")
+    .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
+    .option("--run-id <id>", "id for the pairwise run")
+    .option("--concurrency <n>", "judge calls in flight", intOption("--concurrency", 1, 4096), 8)
+    .option("--rounds <n>", "bootstrap resamples for the rating CIs", intOption("--rounds", 0, 100_000), 1000)
+    .option("--seed <s>", "bootstrap seed", intOption("--seed", 0), 1)
+    .option("--progress <mode>", "auto, tty, plain or silent", "auto")
+    .option("--json", "print the report as JSON")
+    .action(async (runs: string[], flags: PairwiseFlags) =>
+      (await import("./cli-actions.js")).pairwiseAction(runs, flags),
+    );
+}
