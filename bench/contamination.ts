@@ -15,8 +15,8 @@ import { join } from "node:path";
 import { loadItems } from "../src/contamination/items.js";
 import { buildGramTable } from "../src/contamination/ngrams.js";
 import { runScan } from "../src/contamination/scan.js";
+import { Rng } from "../src/stats/rng.js";
 import { formatBytes } from "../src/util/progress.js";
-import { Rng } from "../src/util/rng.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

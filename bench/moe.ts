@@ -36,6 +36,7 @@ import { buildMoe, type MoeFormat } from "../src/moe/build.js";
 import { openDense } from "../src/moe/dense.js";
 import { computeSplit } from "../src/moe/methods.js";
 import { writeSplit } from "../src/moe/split.js";
+import { median } from "../src/stats/quantile.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -141,12 +142,6 @@ function worker(): void {
   dense.ck.close();
   process.stdout.write(JSON.stringify({ seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = Math.floor(s.length / 2);
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-};
 
 /** Size of the largest tensor of a stack written earlier (`--dense DIR`). */
 function largestTensor(file: string): number {

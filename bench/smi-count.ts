@@ -35,6 +35,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runCount } from "../src/smi/count.js";
 import { loadTriples, type Triple } from "../src/smi/rows.js";
+import { median } from "../src/stats/quantile.js";
 import { formatBytes } from "../src/util/progress.js";
 
 const WORDS = (
@@ -241,11 +242,6 @@ type Row = { name: string; seconds: number; cpuSeconds?: number; note: string };
 
 /** The median wall and CPU time of repeated runs (each median taken on its own). */
 function medianRow(rows: Row[], workers: number): Row {
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  };
   return {
     name: `assay smi count (${workers} workers) median`,
     seconds: median(rows.map((r) => r.seconds)),

@@ -1,6 +1,6 @@
 /** Plain-text rendering of an AgreementReport: aligned tables, value with its interval. */
 
-import type { PairStatName } from "./pairStats.js";
+import type { PairStatName } from "./pair-stats.js";
 import type { AgreementReport, ComparisonReport, EstimateJson, SectionReport, ViewReport } from "./report.js";
 
 /** Fixed-decimal number, or "—" for undefined (null). */

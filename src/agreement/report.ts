@@ -5,16 +5,17 @@
  * binary "usable" view, overall and per group, every number with a bootstrap interval.
  * The result is plain JSON (NaN becomes null); `renderReport` prints it as text tables.
  */
+
+import { bootstrapItems, type Estimate, pick, resolveBootstrapOptions } from "../stats/bootstrap.js";
+import { deriveSeed } from "../stats/rng.js";
 import { UserError } from "../util/errors.js";
 import { BINARY_SCALE, DEFAULT_USABLE_THRESHOLD, toUsable } from "./binary.js";
-import { bootstrapItems, type Estimate, pick, resolveBootstrapOptions } from "./bootstrap.js";
 import type { ConfusionMatrix } from "./categorical.js";
 import { majority, mean, roundToScale, type TieRule } from "./consensus.js";
 import { type AlphaMetric, alphaOfSample, prepareAlphaTable } from "./krippendorff.js";
-import { looFromTerms, looItemTerms } from "./leaveOneOut.js";
+import { looFromTerms, looItemTerms } from "./leave-one-out.js";
+import { type PairStatName, pairAgreementComplete } from "./pair-stats.js";
 import { isPresent, type Rating, type Scale, scaleIndex } from "./pairing.js";
-import { type PairStatName, pairAgreementComplete } from "./pairStats.js";
-import { deriveSeed } from "./rng.js";
 
 export interface AgreementItem {
   itemId: string;

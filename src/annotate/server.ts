@@ -17,8 +17,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deriveSeed, Xoshiro128 } from "../agreement/rng.js";
 import { WEB_APP_HEADERS } from "../cli-kit/serve.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import type { RunRow } from "../store/run-store.js";
 import type { FormVerdict } from "../tasks/annotation.js";
 import { errorMessage } from "../util/errors.js";
@@ -56,12 +56,7 @@ export interface AnnotateServer {
 /** Item order for one annotator: a seeded shuffle, stable across reloads and restarts. */
 export function orderFor(runId: string, annotator: string, n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const rng = new Xoshiro128(deriveSeed(0, `annotate|${runId}|${annotator}`));
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
+  return new Rng(deriveSeed(0, `annotate|${runId}|${annotator}`)).shuffle(order);
 }
 
 interface Assets {

@@ -3,7 +3,7 @@
  * bootstrap CI (resampling shared samples, so each resample keeps both runs' values of a sample
  * together), win/tie/loss counts, an exact test, and the samples whose outcome changed.
  */
-import { type BootstrapOptions, bootstrapStatistic } from "../agreement/bootstrap.js";
+import { type BootstrapOptions, bootstrapStatistic } from "../stats/bootstrap.js";
 import { mcnemarExact, type PairedTest, signTest } from "./tests.js";
 import { type WilcoxonTest, wilcoxonSignedRank } from "./wilcoxon.js";
 

@@ -6,10 +6,10 @@
  */
 import { formatMetric, table } from "../cli-kit/output.js";
 import type { RunSummary } from "../engine/summary.js";
-import { bootstrapMeanCi, mean, quantileSorted } from "../metrics/index.js";
+import { bootstrapMeanCi, mean } from "../metrics/index.js";
 import { getReducer } from "../metrics/reducers.js";
+import { bootstrapStatistic } from "../stats/bootstrap.js";
 import type { RunRow, RunStore } from "../store/run-store.js";
-import { Rng } from "../util/rng.js";
 
 export interface SideStats {
   n: number;
@@ -57,23 +57,32 @@ function side(values: number[], o: SplitOptions): SideStats {
   return { n: values.length, mean: mean(values), ci: bootstrapMeanCi(values, o) };
 }
 
-/** Percentile bootstrap of mean(b) − mean(a), each side resampled with replacement on its own. */
+/** Percentile bootstrap of mean(b) − mean(a), each side resampled with replacement on its own (two strata). */
 export function differenceCi(a: readonly number[], b: readonly number[], o: SplitOptions = {}) {
   const value = mean(b) - mean(a);
   if (a.length === 0 || b.length === 0) return { value, lo: Number.NaN, hi: Number.NaN };
-  const rounds = o.rounds ?? 1000;
-  const c = o.confidence ?? 0.95;
-  const rng = new Rng(o.seed ?? 0);
-  const diffs = new Float64Array(rounds);
-  const resampledMean = (v: readonly number[]): number => {
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[rng.int(v.length)]!;
-    return s / v.length;
-  };
-  for (let r = 0; r < rounds; r++) diffs[r] = resampledMean(b) - resampledMean(a);
-  diffs.sort();
-  const sorted = Array.from(diffs);
-  return { value, lo: quantileSorted(sorted, (1 - c) / 2), hi: quantileSorted(sorted, (1 + c) / 2) };
+  const values = [...a, ...b];
+  const est = bootstrapStatistic(
+    [a.length, b.length],
+    (idx) => {
+      let sa = 0;
+      let na = 0;
+      let sb = 0;
+      let nb = 0;
+      for (const i of idx) {
+        if (i < a.length) {
+          sa += values[i]!;
+          na++;
+        } else {
+          sb += values[i]!;
+          nb++;
+        }
+      }
+      return sb / nb - sa / na;
+    },
+    { rounds: o.rounds ?? 1000, confidence: o.confidence ?? 0.95, seed: o.seed ?? 0 },
+  );
+  return { value, lo: est.lower, hi: est.upper };
 }
 
 /** The metadata keys the run was summarised by (its stored summary's groups). */

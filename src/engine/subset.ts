@@ -6,8 +6,8 @@
  * `--limit N` instead takes the first N records of the file, which for a file sorted by group is one group.
  */
 import type { Dataset } from "../core/types.js";
+import { deriveSeed, Rng } from "../stats/rng.js";
 import { UserError } from "../util/errors.js";
-import { Rng } from "../util/rng.js";
 
 export interface SubsetSpec {
   n: number;
@@ -51,15 +51,9 @@ export async function stratifiedSubset(
   const perGroup = new Map<string, number>();
   entries.forEach(([g, list], i) => {
     // One generator per group, seeded by the group's name: a group's draw does not depend on the others.
-    const rng = new Rng((spec.seed ^ hashString(g)) >>> 0);
+    const rng = new Rng(deriveSeed(spec.seed, g));
     for (const id of rng.shuffle([...list]).slice(0, take[i]!)) ids.add(id);
     perGroup.set(g, take[i]!);
   });
   return { ids, perGroup };
-}
-
-function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

@@ -7,8 +7,6 @@ import { endianness } from "node:os";
 /** Floating-point element types we can decode to and encode from float32. */
 export type FloatDType = "F32" | "F16" | "BF16";
 
-export const FLOAT_DTYPES: readonly FloatDType[] = ["F32", "F16", "BF16"];
-
 export function isFloatDType(s: string): s is FloatDType {
   return s === "F32" || s === "F16" || s === "BF16";
 }

@@ -19,8 +19,11 @@ function mulHi32(a: number, b: number): number {
 /**
  * xorshift64* exactly as run.c's random_u32 (state kept as two 32-bit halves, no BigInt).
  * A seed of 0 would stay 0 forever, so it is replaced by a fixed non-zero constant.
+ * Kept apart from Assay's generator (src/stats `Rng`) because seeded sampling must match
+ * llama2.c token for token; MoE's seeded splits and gates use it too, so that the figures
+ * published in docs/moe.md stay reproducible.
  */
-export class Rng {
+export class Llama2cRandom {
   private hi: number;
   private lo: number;
   private spare: number | undefined;
@@ -112,7 +115,7 @@ export function softmaxF32(x: Float32Array, n = x.length): void {
 }
 
 export class Sampler {
-  private readonly rng: Rng;
+  private readonly rng: Llama2cRandom;
   private readonly temperature: number;
   private readonly topP: number;
   private readonly order: number[] = [];
@@ -122,7 +125,7 @@ export class Sampler {
     // run.c keeps both as C floats; rounding them the same way keeps seeded runs identical.
     this.temperature = Math.fround(options.temperature);
     this.topP = Math.fround(options.topP ?? 1);
-    this.rng = new Rng(options.seed ?? 1);
+    this.rng = new Llama2cRandom(options.seed ?? 1);
   }
 
   /** Pick the next token. Overwrites `logits` with probabilities when sampling (as run.c does). */

@@ -8,7 +8,7 @@ import type { RopeLayout } from "../formats/names.js";
 import { permuteRopeRows } from "../formats/names.js";
 import { writeSafetensors } from "../formats/safetensors.js";
 import { UserError } from "../util/errors.js";
-import { Rng } from "./sampler.js";
+import { Llama2cRandom } from "./sampler.js";
 
 export interface LayerWeights {
   attnNorm: Float32Array; // [dim]
@@ -82,7 +82,7 @@ export function randomLlamaWeights(
   std = 0.1,
   ropeLayout: RopeLayout = "halves",
 ): LlamaWeights {
-  const rng = new Rng(seed);
+  const rng = new Llama2cRandom(seed);
   const { hiddenSize: d, intermediateSize: h, numHeads, numKvHeads, headDim, vocabSize } = config;
   const mat = (rows: number, cols: number, scale = std): Float32Array => {
     const a = new Float32Array(rows * cols);

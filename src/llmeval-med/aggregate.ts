@@ -13,8 +13,8 @@
  * `display` is the release's `round(x, 2)` text. Bootstrap CIs resample questions within each category
  * (all runs of a question move together) with a seeded generator, so they are reproducible.
  */
-import { quantileSorted } from "../metrics/index.js";
-import { Rng } from "../util/rng.js";
+import { bootstrapItems } from "../stats/bootstrap.js";
+import { groupBy } from "../stats/group.js";
 import { codeOrName } from "./categories.js";
 import { exactMean, pyRound2 } from "./pynum.js";
 
@@ -115,17 +115,6 @@ function disagreementOf(qs: readonly JudgedQuestion[], threshold: number): Disag
   return { judgedTwice, meanSpread: judgedTwice ? spreadSum / judgedTwice : 0, splitUsability: split };
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = out.get(k);
-    if (list) list.push(it);
-    else out.set(k, [it]);
-  }
-  return out;
-}
-
 export function aggregate(
   questions: readonly JudgedQuestion[],
   opts: AggregateOptions = {},
@@ -191,6 +180,7 @@ function overallRate(perCategory: ReadonlyArray<{ usable: number; n: number }>, 
   return { n: total.n, usable: total.usable, rate, display: pyRound2(rate) };
 }
 
+/** Stratified, clustered bootstrap: questions (with all their runs) resampled within each category. */
 function bootstrap(
   perCategory: ReadonlyArray<ReadonlyArray<{ usable: number; n: number }>>,
   protocol: Protocol,
@@ -198,30 +188,24 @@ function bootstrap(
   confidence: number,
   seed: number,
 ): { categories: Array<{ lo: number; hi: number }>; overall: { lo: number; hi: number } } {
-  const rng = new Rng(seed);
-  const catSamples: number[][] = perCategory.map(() => []);
-  const opSamples: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const resampled = perCategory.map((qs) => {
-      let usable = 0;
-      let n = 0;
-      for (let i = 0; i < qs.length; i++) {
-        const q = qs[rng.int(qs.length)];
-        if (!q) continue;
-        usable += q.usable;
-        n += q.n;
+  const questions = perCategory.flat();
+  const est = bootstrapItems(
+    perCategory.map((qs) => qs.length),
+    (idx) => {
+      const resampled: Array<{ usable: number; n: number }> = [];
+      let offset = 0;
+      for (const qs of perCategory) {
+        resampled.push(sumCounts(idx.slice(offset, offset + qs.length).map((i) => questions[i]!)));
+        offset += qs.length;
       }
-      return { usable, n };
-    });
-    resampled.forEach((c, i) => {
-      catSamples[i]?.push(c.n ? (c.usable / c.n) * 100 : 0);
-    });
-    opSamples.push(overallRate(resampled, protocol).rate);
-  }
-  const lo = (1 - confidence) / 2;
-  const interval = (xs: number[]) => {
-    xs.sort((a, b) => a - b);
-    return { lo: quantileSorted(xs, lo), hi: quantileSorted(xs, 1 - lo) };
-  };
-  return { categories: catSamples.map(interval), overall: interval(opSamples) };
+      const out: Record<string, number> = { op: overallRate(resampled, protocol).rate };
+      resampled.forEach((c, i) => {
+        out[i] = c.n ? (c.usable / c.n) * 100 : 0;
+      });
+      return out;
+    },
+    { rounds, confidence, seed },
+  );
+  const interval = (key: string) => ({ lo: est[key]!.lower, hi: est[key]!.upper });
+  return { categories: perCategory.map((_, i) => interval(String(i))), overall: interval("op") };
 }

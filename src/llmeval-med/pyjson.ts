@@ -40,13 +40,6 @@ export function parsePyJson(text: string): PyValue {
   return v;
 }
 
-/** The numeric value of a number or PyFloat, else undefined. */
-export function pyNumber(v: PyValue | undefined): number | undefined {
-  if (typeof v === "number") return v;
-  if (v instanceof PyFloat) return v.value;
-  return undefined;
-}
-
 /** True for a NaN float: Python's marker for a missing value in the release. */
 export function isPyNaN(v: PyValue | undefined): boolean {
   return v instanceof PyFloat && Number.isNaN(v.value);

@@ -6,9 +6,9 @@
  * group (the same original problem or a trap built on it), so no answer leaks into its own prompt.
  */
 import type { ChatMessage } from "../core/types.js";
+import { Rng } from "../stats/rng.js";
 import { UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
-import { Rng } from "../util/rng.js";
 import type { ConceptualProblem, OriginalProblem, TrapProblem, TrapType } from "./data.js";
 import { type PromptSet, renderPrompt } from "./prompts.js";
 

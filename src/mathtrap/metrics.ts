@@ -5,7 +5,8 @@
  * the trap problems built on it move together (they are paired, so Ratio's interval stays honest);
  * conceptual questions are resampled on their own.
  */
-import { Rng } from "../util/rng.js";
+import { bootstrapItems, DEFAULT_CONFIDENCE, DEFAULT_ROUNDS } from "../stats/bootstrap.js";
+import { groupBy } from "../stats/group.js";
 import type { ProblemKind, TrapType } from "./data.js";
 
 export interface ItemResult {
@@ -21,7 +22,7 @@ export interface ItemResult {
   group: string;
 }
 
-export interface Estimate {
+export interface PercentEstimate {
   /** Percent, or null when there is nothing to measure (n = 0, or Ratio with Original = 0). */
   value: number | null;
   low: number | null;
@@ -31,10 +32,10 @@ export interface Estimate {
 }
 
 export interface MathtrapSummary {
-  conceptual: Estimate;
-  original: Estimate;
-  trap: Estimate;
-  ratio: Estimate;
+  conceptual: PercentEstimate;
+  original: PercentEstimate;
+  trap: PercentEstimate;
+  ratio: PercentEstimate;
 }
 
 export interface MathtrapReport {
@@ -44,7 +45,7 @@ export interface MathtrapReport {
   bootstrap: { resamples: number; confidence: number; seed: number };
 }
 
-export interface BootstrapOptions {
+export interface MathtrapBootstrapOptions {
   resamples?: number;
   confidence?: number;
   seed?: number;
@@ -76,77 +77,67 @@ function ratioOf(counts: Counts): number | null {
   return (100 * t) / o;
 }
 
-/** Percentile of sorted values (linear interpolation). */
-function percentile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return a + (b - a) * (pos - lo);
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = map.get(k) ?? [];
-    list.push(it);
-    map.set(k, list);
-  }
-  return [...map.values()];
-}
-
 /** Point estimates and bootstrap intervals for one set of items. */
-export function summarise(items: readonly ItemResult[], opts: BootstrapOptions = {}): MathtrapSummary {
-  const resamples = opts.resamples ?? 1000;
-  const confidence = opts.confidence ?? 0.95;
-  const rng = new Rng(opts.seed ?? 1);
+export function summarise(
+  items: readonly ItemResult[],
+  opts: MathtrapBootstrapOptions = {},
+): MathtrapSummary {
+  const conceptualClusters = [
+    ...groupBy(
+      items.filter((i) => i.kind === "conceptual"),
+      (i) => i.id,
+    ).values(),
+  ];
+  const pairedClusters = [
+    ...groupBy(
+      items.filter((i) => i.kind !== "conceptual"),
+      (i) => i.group,
+    ).values(),
+  ];
+  // Units: conceptual clusters, then paired clusters; two strata, each resampled to its own size.
+  const clusters = [...conceptualClusters, ...pairedClusters];
+  const percentOrNaN = (v: number | null) => v ?? Number.NaN;
+  const est = bootstrapItems(
+    [conceptualClusters.length, pairedClusters.length],
+    (idx) => {
+      const rc: Counts = { c: [0, 0], o: [0, 0], t: [0, 0] };
+      for (const i of idx) tally(clusters[i]!, rc);
+      return {
+        c: percentOrNaN(pct(rc.c)),
+        o: percentOrNaN(pct(rc.o)),
+        t: percentOrNaN(pct(rc.t)),
+        r: percentOrNaN(ratioOf(rc)),
+      };
+    },
+    {
+      rounds: opts.resamples ?? DEFAULT_ROUNDS,
+      confidence: opts.confidence ?? DEFAULT_CONFIDENCE,
+      seed: opts.seed ?? 0,
+    },
+  );
+  // Point values from the items in their own order (as tallied before clustering), bounds from the resamples.
   const counts = tally(items);
-  const conceptualClusters = groupBy(
-    items.filter((i) => i.kind === "conceptual"),
-    (i) => i.id,
-  );
-  const pairedClusters = groupBy(
-    items.filter((i) => i.kind !== "conceptual"),
-    (i) => i.group,
-  );
-  const samples = { c: [] as number[], o: [] as number[], t: [] as number[], r: [] as number[] };
-  for (let b = 0; b < resamples; b++) {
-    const rc: Counts = { c: [0, 0], o: [0, 0], t: [0, 0] };
-    for (let i = 0; i < conceptualClusters.length; i++)
-      tally(conceptualClusters[rng.int(conceptualClusters.length)]!, rc);
-    for (let i = 0; i < pairedClusters.length; i++)
-      tally(pairedClusters[rng.int(pairedClusters.length)]!, rc);
-    const c = pct(rc.c);
-    const o = pct(rc.o);
-    const t = pct(rc.t);
-    const r = ratioOf(rc);
-    if (c !== null) samples.c.push(c);
-    if (o !== null) samples.o.push(o);
-    if (t !== null) samples.t.push(t);
-    if (r !== null) samples.r.push(r);
-  }
-  const alpha = (1 - confidence) / 2;
-  const estimate = (value: number | null, boot: number[], n: number): Estimate => {
+  const estimate = (key: "c" | "o" | "t" | "r", value: number | null, n: number): PercentEstimate => {
     if (value === null) return { value: null, low: null, high: null, n };
-    boot.sort((x, y) => x - y);
-    return { value, low: percentile(boot, alpha), high: percentile(boot, 1 - alpha), n };
+    const bound = (x: number) => (Number.isNaN(x) ? null : x);
+    return { value, low: bound(est[key].lower), high: bound(est[key].upper), n };
   };
   return {
-    conceptual: estimate(pct(counts.c), samples.c, counts.c[1]),
-    original: estimate(pct(counts.o), samples.o, counts.o[1]),
-    trap: estimate(pct(counts.t), samples.t, counts.t[1]),
-    ratio: estimate(ratioOf(counts), samples.r, counts.t[1]),
+    conceptual: estimate("c", pct(counts.c), counts.c[1]),
+    original: estimate("o", pct(counts.o), counts.o[1]),
+    trap: estimate("t", pct(counts.t), counts.t[1]),
+    ratio: estimate("r", ratioOf(counts), counts.t[1]),
   };
 }
 
 /** The full report: overall, per trap type (traps of that type and the originals they were built on), per subject. */
-export function mathtrapReport(items: readonly ItemResult[], opts: BootstrapOptions = {}): MathtrapReport {
-  const resamples = opts.resamples ?? 1000;
-  const confidence = opts.confidence ?? 0.95;
-  const seed = opts.seed ?? 1;
+export function mathtrapReport(
+  items: readonly ItemResult[],
+  opts: MathtrapBootstrapOptions = {},
+): MathtrapReport {
+  const resamples = opts.resamples ?? DEFAULT_ROUNDS;
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  const seed = opts.seed ?? 0;
   const o = { resamples, confidence, seed };
   const byTrapType: Record<string, MathtrapSummary> = {};
   const types = [...new Set(items.filter((i) => i.kind === "trap").flatMap((i) => i.trapTypes))].sort();
@@ -167,7 +158,7 @@ export function mathtrapReport(items: readonly ItemResult[], opts: BootstrapOpti
 
 // ---------- the paper's table (rows = models) ----------
 
-function cell(e: Estimate, withCi: boolean): string {
+function cell(e: PercentEstimate, withCi: boolean): string {
   if (e.value === null) return "—";
   const v = e.value.toFixed(1);
   if (!withCi || e.low === null || e.high === null) return v;

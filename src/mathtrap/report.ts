@@ -6,10 +6,10 @@ import type { RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
 import { type ProblemKind, TRAP_TYPES, type TrapType } from "./data.js";
 import {
-  type BootstrapOptions,
   formatBreakdownTable,
   formatMainTable,
   type ItemResult,
+  type MathtrapBootstrapOptions,
   type MathtrapReport,
   mathtrapReport,
 } from "./metrics.js";
@@ -138,7 +138,11 @@ export function resultsFromRows(
 }
 
 /** The MathTrap report of one stored run. */
-export function reportForRun(store: RunStore, runId: string, opts: BootstrapOptions = {}): RunMathtrapReport {
+export function reportForRun(
+  store: RunStore,
+  runId: string,
+  opts: MathtrapBootstrapOptions = {},
+): RunMathtrapReport {
   const run = store.requireRun(runId);
   if (run.task !== "mathtrap") throw new UserError(`run ${runId} is a "${run.task}" run, not a mathtrap run`);
   const samples: SampleRow[] = [];
@@ -150,7 +154,7 @@ export function reportForRun(store: RunStore, runId: string, opts: BootstrapOpti
     runId,
     model: run.model,
     variant: variant === undefined ? null : String(variant),
-    report: mathtrapReport(items, { seed: run.manifest.seed ?? 1, ...opts }),
+    report: mathtrapReport(items, { seed: run.manifest.seed ?? 0, ...opts }),
     decidedBy,
     judge,
     errors,

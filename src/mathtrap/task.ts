@@ -30,7 +30,7 @@ import { loadPromptSet, type PromptSet } from "./prompts.js";
 import { formatRunReports, reportForRun } from "./report.js";
 import { mathtrapScorer } from "./scorer.js";
 
-export const MATHTRAP_TASK_VERSION = "1";
+export const MATHTRAP_TASK_VERSION = "2";
 const KINDS: readonly ProblemKind[] = ["conceptual", "original", "trap"];
 
 export interface MathtrapTaskOptions {

@@ -2,8 +2,9 @@
  * Metrics summarise one scorer's per-sample values (after epochs are reduced). Each is registered by
  * name so scorers can declare theirs as strings and a stored run can be summarised again later.
  */
+
+import { bootstrapStatistic } from "../stats/bootstrap.js";
 import { UserError } from "../util/errors.js";
-import { Rng } from "../util/rng.js";
 
 export type MetricResult = number | { lo: number; hi: number };
 
@@ -24,7 +25,7 @@ export function registerMetric(name: string, metric: Metric): void {
 
 export function getMetric(name: string): Metric {
   const m = metrics.get(name);
-  if (!m) throw new UserError(`unknown metric "${name}" (known: ${[...metrics.keys()].join(", ")})`);
+  if (!m) throw new UserError(`unknown metric "${name}" (known: ${metricNames().join(", ")})`);
   return m;
 }
 
@@ -54,39 +55,25 @@ export function stderr(values: readonly number[]): number {
   return std(values) / Math.sqrt(values.length);
 }
 
-/** Value at quantile q of sorted data, with linear interpolation (numpy's default "linear" method). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return a + (b - a) * (pos - lo);
-}
-
 /**
- * Percentile bootstrap confidence interval of the mean: resample the values with replacement
- * `rounds` times, take the (1−c)/2 and (1+c)/2 quantiles of the resampled means.
+ * Percentile bootstrap confidence interval of the mean (values resampled with replacement; see
+ * src/stats). NaN bounds when there are no values or no rounds.
  */
 export function bootstrapMeanCi(
   values: readonly number[],
   opts: { rounds?: number; confidence?: number; seed?: number } = {},
 ): { lo: number; hi: number } {
   const n = values.length;
-  if (n === 0) return { lo: Number.NaN, hi: Number.NaN };
-  const rounds = opts.rounds ?? 1000;
-  const c = opts.confidence ?? 0.95;
-  const rng = new Rng(opts.seed ?? 0);
-  const means = new Float64Array(rounds);
-  for (let r = 0; r < rounds; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += values[rng.int(n)]!;
-    means[r] = s / n;
-  }
-  means.sort();
-  const sorted = Array.from(means);
-  return { lo: quantileSorted(sorted, (1 - c) / 2), hi: quantileSorted(sorted, (1 + c) / 2) };
+  const ci = bootstrapStatistic(
+    n,
+    (idx) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += values[idx[i]!]!;
+      return s / n;
+    },
+    opts,
+  );
+  return { lo: ci.lower, hi: ci.upper };
 }
 
 registerMetric("mean", (v) => mean(v));

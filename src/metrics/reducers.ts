@@ -2,21 +2,16 @@
  * Epoch reducers fold the values of one sample over its epochs into one value before metrics run
  * (as inspect_ai does). Registered by name: mean, median, mode, max, min, pass_at_<k>.
  */
+
+import { median } from "../stats/quantile.js";
 import { UserError } from "../util/errors.js";
-import { mean, quantileSorted } from "./index.js";
+import { mean } from "./index.js";
 
 export type Reducer = (values: readonly number[]) => number;
 
 const reducers = new Map<string, Reducer>([
   ["mean", (v) => mean(v)],
-  [
-    "median",
-    (v) =>
-      quantileSorted(
-        [...v].sort((a, b) => a - b),
-        0.5,
-      ),
-  ],
+  ["median", (v) => median(v)],
   ["max", (v) => (v.length ? Math.max(...v) : Number.NaN)],
   ["min", (v) => (v.length ? Math.min(...v) : Number.NaN)],
   ["mode", mode],

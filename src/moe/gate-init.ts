@@ -1,5 +1,5 @@
 /** Gate initialisation: random N(0, 0.02²) (LLaMA-MoE's initializer_range), expert centroids, or zero. */
-import { Rng } from "../llama/sampler.js";
+import { Llama2cRandom } from "../llama/sampler.js";
 import type { GateWeights } from "./layer.js";
 
 export type GateInit = "random" | "centroid" | "zero";
@@ -35,7 +35,7 @@ export function initGate(
   init: GateInit,
   E: number,
   d: number,
-  rng: Rng,
+  rng: Llama2cRandom,
   centroids?: () => Float32Array,
 ): GateWeights {
   const normal = (n: number): Float32Array => {
@@ -55,6 +55,6 @@ export function initGate(
   return { kind: "mlp", w0: first, w2: second };
 }
 
-export function gateRng(seed: number, layer: number): Rng {
-  return new Rng(seed * 1_000_003 + layer + 17);
+export function gateRng(seed: number, layer: number): Llama2cRandom {
+  return new Llama2cRandom(seed * 1_000_003 + layer + 17);
 }

@@ -3,7 +3,7 @@
  * assignment of `assign.ts` (cluster c receives exactly sizes[c] points), k-means++ seeding, several restarts,
  * the best by inertia (sum of squared distances to the assigned centroid).
  */
-import { Rng } from "../llama/sampler.js";
+import { Llama2cRandom } from "../llama/sampler.js";
 import { balancedAssign } from "./assign.js";
 
 export interface KMeansOptions {
@@ -32,7 +32,7 @@ export function balancedKMeans(
   const E = opts.sizes.length;
   let best: KMeansResult | undefined;
   for (let r = 0; r < Math.max(1, opts.restarts); r++) {
-    const result = oneRun(data, n, dim, opts, new Rng(opts.seed * 1000 + r + 1), E);
+    const result = oneRun(data, n, dim, opts, new Llama2cRandom(opts.seed * 1000 + r + 1), E);
     if (!best || result.inertia < best.inertia) best = result;
   }
   return best!;
@@ -65,7 +65,7 @@ function kmeansPlusPlus(
   n: number,
   dim: number,
   E: number,
-  rng: Rng,
+  rng: Llama2cRandom,
 ): Float64Array {
   const centroids = new Float64Array(E * dim);
   const nearest = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
@@ -101,7 +101,7 @@ function oneRun(
   n: number,
   dim: number,
   opts: KMeansOptions,
-  rng: Rng,
+  rng: Llama2cRandom,
   E: number,
 ): KMeansResult {
   const tol = opts.tolerance ?? 1e-6;

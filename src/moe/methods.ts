@@ -2,7 +2,7 @@
  * `assay moe split`: compute a split of every layer of a dense model with one of the four methods.
  */
 import { readFileSync } from "node:fs";
-import { Rng } from "../llama/sampler.js";
+import { Llama2cRandom } from "../llama/sampler.js";
 import type { LlamaWeights } from "../llama/weights.js";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
@@ -116,7 +116,7 @@ export function computeSplit(dense: DenseModel, opts: SplitOptions): MoeSplit {
   const sizes = expertSizes(width, E + R, opts.remainder, `${ck.path}: `);
   const residualSizes = sizes.slice(0, R);
   const routedSizes = sizes.slice(R);
-  const rng = new Rng(opts.seed + 1);
+  const rng = new Llama2cRandom(opts.seed + 1);
   const layers: LayerSplit[] = [];
   const used: Record<string, unknown> = {};
   opts.progress?.setTotal(config.numLayers);

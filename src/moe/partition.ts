@@ -2,12 +2,12 @@
  * Pure partition algorithms for one layer (no model access): random, labels → experts, the importance-based
  * greedy / neuron-sharing / residual splits of LLaMA-MoE, and a balanced graph partition for co-activation.
  */
-import type { Rng } from "../llama/sampler.js";
+import type { Llama2cRandom } from "../llama/sampler.js";
 import { balancedKMeans } from "./kmeans.js";
 import type { LayerSplit } from "./split.js";
 
 /** Seeded random partition of `width` neurons into experts of the given sizes (ascending indices per expert). */
-export function randomPartition(width: number, sizes: readonly number[], rng: Rng): number[][] {
+export function randomPartition(width: number, sizes: readonly number[], rng: Llama2cRandom): number[][] {
   const perm = Array.from({ length: width }, (_, i) => i);
   for (let i = width - 1; i > 0; i--) {
     const j = Math.floor(rng.float() * (i + 1));

@@ -7,9 +7,8 @@
 import { decodeToF32, isFloatDType } from "../formats/dtype.js";
 import { ggufToHfName, hfToGgufName, permuteRopeRows } from "../formats/names.js";
 import { LlamaEngine } from "../llama/engine.js";
-import { Rng } from "../llama/sampler.js";
+import { Llama2cRandom } from "../llama/sampler.js";
 import type { LayerWeights, LlamaWeights } from "../llama/weights.js";
-import { UserError } from "../util/errors.js";
 import { type DenseModel, loadDenseWeights, readFfnF32, sampleSequences } from "./dense.js";
 import { denseFfn, type MoeLayer, moeForward, scratchFor } from "./layer.js";
 import type { LlamaCppComparison } from "./llamacpp.js";
@@ -78,7 +77,7 @@ export function checkEquivalence(
   seed = 1,
 ): EquivalenceResult {
   const d = moe.config.hiddenSize;
-  const rng = new Rng(seed);
+  const rng = new Llama2cRandom(seed);
   const perLayer: EquivalenceResult["perLayer"] = [];
   let inputs = 0;
   for (let l = 0; l < moe.numLayers; l++) {
@@ -431,12 +430,4 @@ export function formatVerify(r: VerifyReport): string {
   }
   lines.push(r.ok ? "verified" : "NOT verified");
   return lines.join("\n");
-}
-
-export function requireSplitMatches(split: MoeSplit, moe: MoeModel): void {
-  if (split.numExperts !== moe.layer(0).experts.length) {
-    throw new UserError(
-      `split has ${split.numExperts} experts but ${moe.path} has ${moe.layer(0).experts.length}`,
-    );
-  }
 }

@@ -4,9 +4,10 @@
  * CIs over samples (a resampled set of prompts, every battle of each), Elo scores, the model's win matrix;
  * and, with a baseline, the length-controlled win rate of each run against it.
  */
+import { bootstrapItems } from "../stats/bootstrap.js";
+import { groupBy } from "../stats/group.js";
 import type { RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
-import { Rng } from "../util/rng.js";
 import { type Battle, ELO_SCALE, fitBradleyTerry, winMatrix } from "./bradley-terry.js";
 import { type LcResult, lengthControlledWinRate } from "./length-controlled.js";
 import { PAIRWISE_SCORER, PAIRWISE_TASK, type PairMeta, type PairScoreMeta } from "./names.js";
@@ -121,30 +122,25 @@ export function pairwiseReport(
   });
   const fit = fitBradleyTerry(battlesOf(items), { players: runs });
   // Bootstrap over samples (prompts): a resampled prompt brings every battle fought on it.
+  // The shared bootstrap of src/stats (clustered: the units are prompts).
   const rounds = opts.rounds ?? 1000;
-  const bySample = new Map<string, Judged[]>();
-  for (const j of items) bySample.set(j.meta.sample, [...(bySample.get(j.meta.sample) ?? []), j]);
-  const groups = [...bySample.values()];
-  const rng = new Rng(opts.seed ?? 1);
-  const draws: number[][] = runs.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    const resampled: Judged[] = [];
-    for (let k = 0; k < groups.length; k++) resampled.push(...groups[rng.int(groups.length)]!);
-    const f = fitBradleyTerry(battlesOf(resampled), { players: runs });
-    f.theta.forEach((t, i) => {
-      draws[i]!.push(t);
-    });
-  }
-  const quantile = (sorted: number[], q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))]!;
+  const groups = [...groupBy(items, (j) => j.meta.sample).values()];
+  const strengths = bootstrapItems(
+    groups.length,
+    (idx) => {
+      const f = fitBradleyTerry(battlesOf(idx.flatMap((k) => groups[k]!)), { players: runs });
+      return Object.fromEntries(f.theta.map((t, i) => [i, t]));
+    },
+    { rounds, seed: opts.seed ?? 1 },
+  );
   const ratings: Rating[] = runs.map((run, i) => {
-    const sorted = [...draws[i]!].sort((a, b) => a - b);
+    const ci = strengths[i]!;
     return {
       run,
       theta: fit.theta[i]!,
       elo: fit.elo[i]!,
-      eloLo: rounds ? ELO_SCALE * quantile(sorted, 0.025) + 1000 : Number.NaN,
-      eloHi: rounds ? ELO_SCALE * quantile(sorted, 0.975) + 1000 : Number.NaN,
+      eloLo: rounds ? ELO_SCALE * ci.lower + 1000 : Number.NaN,
+      eloHi: rounds ? ELO_SCALE * ci.upper + 1000 : Number.NaN,
     };
   });
   ratings.sort((a, b) => b.elo - a.elo);

@@ -83,6 +83,9 @@ export class OpenAIProvider implements Provider {
     this.connectionKey = `${this.name}|${this.endpoint}`;
     this.url = `${baseUrl}/chat/completions`;
     this.completionsUrl = `${baseUrl}/completions`;
+    // Start loading the HTTP client now, while the run is being set up: loaded inside the first
+    // requests, its import counted against their timeouts (over 1.5 s on a loaded machine).
+    httpClient().catch(() => {});
     // Local servers usually need no key; send none rather than a fake one.
     this.headers = {
       "content-type": "application/json",

@@ -4,7 +4,7 @@
  */
 import type { Provider } from "../core/types.js";
 import { UserError } from "../util/errors.js";
-import { ggufProvider } from "./gguf.js";
+import { ggufProvider } from "./gguf-provider.js";
 import { OpenAIProvider } from "./openai.js";
 import { scriptedProvider } from "./scripted.js";
 

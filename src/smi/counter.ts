@@ -8,28 +8,28 @@ import { createHash } from "node:crypto";
 import { type PresenceMatcher, SpaceAnchoredMatcher } from "./matcher.js";
 import type { Triple } from "./rows.js";
 import { SimdMatcher, simdAvailable } from "./simd-matcher.js";
-import { WasmMatcher } from "./wasm-matcher.js";
 
 /**
  * simd: WebAssembly with SIMD and a prefilter, scanning JSONL text in place (default, fastest);
- * wasm: the earlier WebAssembly scanner; js: the reference scanner both are tested against.
+ * js: the reference scanner it is tested against.
  */
-export type MatcherEngine = "simd" | "wasm" | "js";
+export type MatcherEngine = "simd" | "js";
 
-/** ASSAY_SMI_MATCHER=js|wasm|simd selects a scanner (for comparisons and as a fallback). */
+/**
+ * ASSAY_SMI_MATCHER=js|simd selects a scanner (for comparisons). Node ≥ 20 always validates SIMD
+ * modules, so `js` is only a last resort for runtimes without WebAssembly.
+ */
 export function defaultEngine(): MatcherEngine {
   const env = process.env.ASSAY_SMI_MATCHER;
-  if (env === "js" || env === "wasm" || env === "simd") return env;
-  if (simdAvailable()) return "simd";
-  return typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "object" ? "wasm" : "js";
+  if (env === "js" || env === "simd") return env;
+  return simdAvailable() ? "simd" : "js";
 }
 
 export function createMatcher(
   patterns: readonly Uint8Array[],
   engine: MatcherEngine = defaultEngine(),
 ): PresenceMatcher {
-  if (engine === "simd") return new SimdMatcher(patterns);
-  return engine === "wasm" ? new WasmMatcher(patterns) : new SpaceAnchoredMatcher(patterns);
+  return engine === "simd" ? new SimdMatcher(patterns) : new SpaceAnchoredMatcher(patterns);
 }
 
 export interface PatternSet {

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Rng } from "../util/rng.js";
+import { Rng } from "../stats/rng.js";
 
 export interface MockMessage {
   role: string;

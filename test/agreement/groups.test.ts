@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { toUsable, toUsableAll } from "../../src/agreement/binary.js";
 import { exactAgreement } from "../../src/agreement/categorical.js";
-import { breakdown, groupBy } from "../../src/agreement/groups.js";
+import { breakdown, groupBySorted } from "../../src/agreement/groups.js";
 
-describe("groupBy / breakdown", () => {
+describe("groupBySorted / breakdown", () => {
   const rows = [
     { cat: "b", a: 1, b: 1 },
     { cat: "a", a: 2, b: 3 },
@@ -12,7 +12,7 @@ describe("groupBy / breakdown", () => {
     { cat: "a", a: 5, b: 5 },
   ];
   test("groups sorted by key, items in input order", () => {
-    const g = groupBy(rows, (r) => r.cat);
+    const g = groupBySorted(rows, (r) => r.cat);
     assert.deepEqual([...g.keys()], ["a", "b"]);
     assert.deepEqual(
       g.get("b")!.map((r) => r.a),

@@ -4,7 +4,7 @@ import { toUsableAll } from "../../src/agreement/binary.js";
 import { cohenKappa, weightedKappa } from "../../src/agreement/categorical.js";
 import { kendallTauB, pearson, spearman } from "../../src/agreement/correlation.js";
 import { krippendorffAlpha } from "../../src/agreement/krippendorff.js";
-import { leaveOneOut } from "../../src/agreement/leaveOneOut.js";
+import { leaveOneOut } from "../../src/agreement/leave-one-out.js";
 import { type AgreementItem, buildAgreementReport, UNGROUPED } from "../../src/agreement/report.js";
 import { UserError } from "../../src/util/errors.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bootstrapStatistic } from "../../src/agreement/bootstrap.js";
 import { comparePaired } from "../../src/compare/paired.js";
+import { bootstrapStatistic } from "../../src/stats/bootstrap.js";
 
 const m = (o: Record<string, number>) => new Map(Object.entries(o));
 

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Rng } from "../../src/util/rng.js";
+import { Rng } from "../../src/stats/rng.js";
 import { gzip, zstdStored } from "../smi/corpus-fixtures.js";
 
 const SYLLABLES = ["ka", "lo", "mi", "ne", "su", "ta", "vo", "ri", "pe", "gu", "do", "xi"];

@@ -11,7 +11,7 @@ import { openCheckpoint } from "../../src/formats/checkpoint.js";
 import { convertCheckpoint } from "../../src/formats/convert.js";
 import { LlamaEngine } from "../../src/llama/engine.js";
 import { loadLlamaWeights } from "../../src/llama/weights.js";
-import { Rng } from "../../src/util/rng.js";
+import { Rng } from "../../src/stats/rng.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-mink-"));

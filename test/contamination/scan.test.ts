@@ -6,7 +6,7 @@ import { after, describe, test } from "node:test";
 import { normaliseText } from "../../src/contamination/normalize.js";
 import type { ItemOverlap } from "../../src/contamination/results.js";
 import { runScan, runScanMerge, type ScanOptions } from "../../src/contamination/scan.js";
-import { Rng } from "../../src/util/rng.js";
+import { Rng } from "../../src/stats/rng.js";
 import { makeFixture } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-scan-"));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TokenWindowMatcher } from "../../src/contamination/window-matcher.js";
 import { SpaceAnchoredMatcher } from "../../src/smi/matcher.js";
-import { Rng } from "../../src/util/rng.js";
+import { Rng } from "../../src/stats/rng.js";
 
 function matchedSet(m: { matched: Int32Array; matchedCount: number }): number[] {
   return Array.from(m.matched.subarray(0, m.matchedCount)).sort((a, b) => a - b);

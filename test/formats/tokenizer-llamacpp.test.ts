@@ -17,7 +17,7 @@ import { checkpointTokenizer } from "../../src/formats/tokenizer-files.js";
 import { writeHfTokenizer } from "../../src/formats/tokenizer-hf.js";
 import { encodeLlama2cTokenizer } from "../../src/formats/tokenizer-llama2c.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
-import { sharedLlama } from "../../src/providers/gguf.js";
+import { sharedLlama } from "../../src/providers/gguf-provider.js";
 import { runCli, runOk } from "../helpers/in-process-cli.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 import { tempDir } from "./helpers.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { argmax, Rng, Sampler } from "../../src/llama/sampler.js";
+import { argmax, Llama2cRandom, Sampler } from "../../src/llama/sampler.js";
 
 /** run.c's random_u32 written with BigInt, as an independent reference for the 32-bit-halves version. */
 function* referenceXorshift(seed: bigint): Generator<number> {
@@ -17,7 +17,7 @@ function* referenceXorshift(seed: bigint): Generator<number> {
 describe("sampler", () => {
   test("xorshift64* matches a BigInt implementation", () => {
     for (const seed of [1, 42, 133742, 2 ** 40 + 5]) {
-      const rng = new Rng(seed);
+      const rng = new Llama2cRandom(seed);
       const ref = referenceXorshift(BigInt(seed));
       for (let i = 0; i < 2000; i++) assert.equal(rng.u32(), ref.next().value, `seed ${seed} step ${i}`);
     }

@@ -8,8 +8,8 @@ import {
   parseMtgRatings,
 } from "../../src/llmeval-med/mtg.js";
 import { releaseScore } from "../../src/llmeval-med/release-files.js";
+import { Rng } from "../../src/stats/rng.js";
 import { UserError } from "../../src/util/errors.js";
-import { Rng } from "../../src/util/rng.js";
 
 const MK = "医疗知识";
 const MR = "医疗推理";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { bootstrapMeanCi, getMetric, mean, quantileSorted, std, stderr } from "../../src/metrics/index.js";
+import { bootstrapMeanCi, getMetric, mean, std, stderr } from "../../src/metrics/index.js";
 import { getReducer, passAtK } from "../../src/metrics/reducers.js";
+import { quantileSorted } from "../../src/stats/quantile.js";
 
 describe("basic statistics", () => {
   test("mean, sample std and stderr match hand calculation", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { Rng } from "../../src/llama/sampler.js";
+import { Llama2cRandom } from "../../src/llama/sampler.js";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { buildMoe } from "../../src/moe/build.js";
 import { openDense } from "../../src/moe/dense.js";
@@ -22,7 +22,7 @@ const dir = tempDir("moe-fit");
 const tiny = tinyLlamaConfig({ intermediateSize: 32, vocabSize: 64, tieWordEmbeddings: true });
 
 function inputs(n: number, d: number, seed: number): Float32Array[] {
-  const rng = new Rng(seed);
+  const rng = new Llama2cRandom(seed);
   return Array.from({ length: n }, () => Float32Array.from({ length: d }, () => rng.normal()));
 }
 
@@ -31,7 +31,7 @@ describe("gate fitting", () => {
     const w = randomLlamaWeights(tiny, 3, 0.3);
     const d = tiny.hiddenSize;
     const split = { experts: [0, 1, 2, 3].map((j) => Array.from({ length: 8 }, (_, c) => j * 8 + c)) };
-    const rng = new Rng(5);
+    const rng = new Llama2cRandom(5);
     const planted = Float32Array.from({ length: 4 * d }, () => rng.normal());
     const truth: MoeLayer = moeLayerFromDense(w.layers[0]!, d, split, { kind: "linear", w: planted }, 1, 1);
     const xs = inputs(600, d, 1);

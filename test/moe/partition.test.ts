@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { Rng } from "../../src/llama/sampler.js";
+import { Llama2cRandom } from "../../src/llama/sampler.js";
 import { balancedAssign } from "../../src/moe/assign.js";
 import { balancedKMeans } from "../../src/moe/kmeans.js";
 import {
@@ -47,15 +47,15 @@ describe("random partition", () => {
       [11, 3],
     ] as const) {
       const sizes = expertSizes(width, E, "spread");
-      const a = randomPartition(width, sizes, new Rng(5));
+      const a = randomPartition(width, sizes, new Llama2cRandom(5));
       assertPartition(a, width, sizes);
       for (const e of a)
         assert.deepEqual(
           e,
           [...e].sort((x, y) => x - y),
         );
-      assert.deepEqual(randomPartition(width, sizes, new Rng(5)), a);
-      assert.notDeepEqual(randomPartition(width, sizes, new Rng(6)), a);
+      assert.deepEqual(randomPartition(width, sizes, new Llama2cRandom(5)), a);
+      assert.notDeepEqual(randomPartition(width, sizes, new Llama2cRandom(6)), a);
     }
   });
 });
@@ -83,7 +83,7 @@ function bruteForceBest(cost: Float64Array, n: number, cap: number[]): number {
 
 describe("exact balanced assignment", () => {
   test("matches brute force on random instances (incl. negative-cycle-prone ones)", () => {
-    const rng = new Rng(11);
+    const rng = new Llama2cRandom(11);
     for (let trial = 0; trial < 60; trial++) {
       const E = 2 + (trial % 3);
       const n = E * 2 + (trial % 2);
@@ -107,7 +107,7 @@ describe("exact balanced assignment", () => {
 
 describe("balanced k-means", () => {
   test("recovers three well-separated equal clusters (known answer)", () => {
-    const rng = new Rng(3);
+    const rng = new Llama2cRandom(3);
     const centres = [
       [10, 0],
       [0, 10],
@@ -190,7 +190,7 @@ describe("importance splits", () => {
 describe("co-activation graph partition", () => {
   test("recovers planted blocks of a block-diagonal graph", () => {
     const n = 12;
-    const rng = new Rng(2);
+    const rng = new Llama2cRandom(2);
     const block = (i: number): number => [2, 0, 1][i % 3]!;
     const adj = new Float64Array(n * n);
     for (let i = 0; i < n; i++)

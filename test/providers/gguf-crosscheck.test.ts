@@ -14,7 +14,7 @@ import { openCheckpoint } from "../../src/formats/checkpoint.js";
 import { convertCheckpoint } from "../../src/formats/convert.js";
 import { LlamaEngine } from "../../src/llama/engine.js";
 import { type LlamaWeights, loadLlamaWeights } from "../../src/llama/weights.js";
-import { sharedLlama } from "../../src/providers/gguf.js";
+import { sharedLlama } from "../../src/providers/gguf-provider.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 import { RUNC_GREEDY } from "../llama/runc-reference.js";
 import { TINY_CONFIG, tempDir, writeTinyGguf } from "./gguf-helpers.js";

@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { bootstrapStatistic } from "../../src/agreement/bootstrap.js";
+import { bootstrapStatistic } from "../../src/stats/bootstrap.js";
 import { CLI, runCli, tempDir } from "../helpers/cli.js";
 import { launchChromium, type PwPage, waitUntil } from "../helpers/playwright.js";
 import { expectedDiffs, HOSTILE_SAMPLE, IMAGE_SAMPLE, writeViewerFixture } from "./fixture.js";

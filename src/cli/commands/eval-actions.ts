@@ -8,7 +8,7 @@ import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../
 import type { SubsetSpec } from "../../engine/subset.js";
 import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
-import { prepareLocalModels } from "../../providers/gguf.js";
+import { prepareLocalModels } from "../../providers/gguf-provider.js";
 import type { Model } from "../../providers/model.js";
 import {
   type RunExecution,

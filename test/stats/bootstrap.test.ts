@@ -1,19 +1,29 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { bootstrapItems, bootstrapStatistic, percentile, pick } from "../../src/agreement/bootstrap.js";
 import { cohenKappa } from "../../src/agreement/categorical.js";
+import { bootstrapItems, bootstrapStatistic, pick } from "../../src/stats/bootstrap.js";
+import { groupBy } from "../../src/stats/group.js";
+import { median, quantileSorted } from "../../src/stats/quantile.js";
 
 const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-describe("percentile (linear interpolation, numpy's default)", () => {
+describe("quantileSorted (linear interpolation, numpy's default)", () => {
   test("matches numpy.percentile values", () => {
     // numpy.percentile([1, 2, 3, 4], [0, 25, 50, 100]) = [1, 1.75, 2.5, 4]
-    assert.equal(percentile([1, 2, 3, 4], 0), 1);
-    assert.equal(percentile([1, 2, 3, 4], 0.25), 1.75);
-    assert.equal(percentile([1, 2, 3, 4], 0.5), 2.5);
-    assert.equal(percentile([1, 2, 3, 4], 1), 4);
-    assert.equal(percentile([7], 0.3), 7);
-    assert.ok(Number.isNaN(percentile([], 0.5)));
+    assert.equal(quantileSorted([1, 2, 3, 4], 0), 1);
+    assert.equal(quantileSorted([1, 2, 3, 4], 0.25), 1.75);
+    assert.equal(quantileSorted([1, 2, 3, 4], 0.5), 2.5);
+    assert.equal(quantileSorted([1, 2, 3, 4], 1), 4);
+    assert.equal(quantileSorted([7], 0.3), 7);
+    assert.ok(Number.isNaN(quantileSorted([], 0.5)));
+  });
+
+  test("median sorts a copy: numpy.median([3, 1, 2]) = 2, numpy.median([4, 1, 3, 2]) = 2.5", () => {
+    const values = [4, 1, 3, 2];
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median(values), 2.5);
+    assert.deepEqual(values, [4, 1, 3, 2]);
+    assert.ok(Number.isNaN(median([])));
   });
 });
 
@@ -80,5 +90,60 @@ describe("bootstrapItems", () => {
   test("bad options are rejected", () => {
     assert.throws(() => bootstrapItems(3, stat, { rounds: -1 }), /rounds/);
     assert.throws(() => bootstrapItems(3, stat, { confidence: 1 }), /confidence/);
+  });
+});
+
+describe("stratified and clustered resampling", () => {
+  test("each stratum is resampled from itself, to its own size", () => {
+    const seen: number[][] = [];
+    bootstrapStatistic(
+      [2, 3],
+      (idx) => {
+        seen.push([...idx]);
+        return 0;
+      },
+      { rounds: 200, seed: 4 },
+    );
+    assert.deepEqual(seen[0], [0, 1, 2, 3, 4], "the point estimate sees every unit once");
+    for (const idx of seen.slice(1)) {
+      assert.equal(idx.length, 5);
+      assert.ok(
+        idx.slice(0, 2).every((i) => i === 0 || i === 1),
+        String(idx),
+      );
+      assert.ok(
+        idx.slice(2).every((i) => i >= 2 && i <= 4),
+        String(idx),
+      );
+    }
+    // Over 200 rounds every unit of both strata is drawn at some point.
+    assert.deepEqual([...new Set(seen.slice(1).flat())].sort(), [0, 1, 2, 3, 4]);
+  });
+
+  test("one stratum given as a list draws exactly what a plain count draws", () => {
+    const data = [3, 1, 4, 1, 5, 9, 2, 6];
+    const stat = (idx: readonly number[]) => meanOf(pick(data, idx));
+    assert.deepEqual(
+      bootstrapStatistic([data.length], stat, { seed: 21 }),
+      bootstrapStatistic(data.length, stat, { seed: 21 }),
+    );
+  });
+
+  test("an empty stratum beside a full one is allowed", () => {
+    const r = bootstrapStatistic([0, 2], (idx) => meanOf(pick([0, 1], idx)), { seed: 5 });
+    assert.equal(r.value, 0.5);
+    assert.deepEqual([r.lower, r.upper], [0, 1]);
+  });
+
+  test("groupBy groups by key in order of first appearance", () => {
+    const items = [
+      { id: "a", g: "x" },
+      { id: "b", g: "y" },
+      { id: "c", g: "x" },
+    ];
+    assert.deepEqual(
+      [...groupBy(items, (i) => i.g).values()].map((c) => c.map((i) => i.id)),
+      [["a", "c"], ["b"]],
+    );
   });
 });

@@ -1,11 +1,20 @@
 /**
- * Nonparametric bootstrap over items with percentile confidence intervals.
- * Each round draws n item indices with replacement from a seeded xoshiro128** stream and
- * recomputes every statistic on that resample. Resamples where a statistic is undefined
- * (NaN, e.g. κ when all resampled items got the same rating) are left out of that
- * statistic's interval and counted in `degenerate`.
+ * The one nonparametric bootstrap in Assay, with percentile confidence intervals.
+ *
+ * Each round draws, for every stratum, as many unit indices as the stratum has, with replacement
+ * and from that stratum only, from one seeded xoshiro128** stream; then it recomputes every named
+ * statistic on that resample. The variants are ways of calling it:
+ * - plain: one stratum of n units (`bootstrapItems(n, …)`);
+ * - clustered: the units are clusters (a question with all its judge runs, an original problem with
+ *   its trap problems), so correlated items move together (`groupBy` in group.ts builds them);
+ * - stratified: `bootstrapItems([n1, n2, …], …)` keeps each stratum's size fixed (categories);
+ * - paired: every statistic of one call sees the same resample, so comparisons between them
+ *   (judge vs humans, Trap / Original) get intervals that respect the pairing.
+ * Resamples where a statistic is undefined (NaN) are left out of that statistic's interval and
+ * counted in `degenerate`.
  */
-import { Xoshiro128 } from "./rng.js";
+import { quantileSorted } from "./quantile.js";
+import { Rng } from "./rng.js";
 
 export interface BootstrapOptions {
   /** Resampling rounds; default 1000. 0 turns the intervals off (bounds NaN). */
@@ -45,25 +54,32 @@ export function resolveBootstrapOptions(o: BootstrapOptions = {}): Required<Boot
 }
 
 /**
- * Bootstraps several statistics at once over `n` items. `statistic` receives the item indices
- * of one sample (the identity for the point estimate) and returns a value per statistic name.
+ * Bootstraps several statistics at once. `units` is the number of units, or the sizes of strata
+ * resampled separately (units numbered stratum after stratum). `statistic` receives the unit
+ * indices of one resample (the identity for the point estimate) and returns a value per name.
  */
 export function bootstrapItems<K extends string>(
-  n: number,
+  units: number | readonly number[],
   statistic: (indices: readonly number[]) => Record<K, number>,
   options: BootstrapOptions = {},
 ): Record<K, Estimate> {
   const { rounds, confidence, seed } = resolveBootstrapOptions(options);
+  const strata = typeof units === "number" ? [units] : units;
+  const n = strata.reduce((a, b) => a + b, 0);
   const identity = Array.from({ length: n }, (_, i) => i);
   const point = statistic(identity);
   const keys = Object.keys(point) as K[];
   const samples = new Map<K, number[]>(keys.map((k) => [k, []]));
   const degenerate = new Map<K, number>(keys.map((k) => [k, 0]));
   const effectiveRounds = n > 0 ? rounds : 0;
-  const rng = new Xoshiro128(seed);
+  const rng = new Rng(seed);
   const indices = new Array<number>(n);
   for (let r = 0; r < effectiveRounds; r++) {
-    for (let i = 0; i < n; i++) indices[i] = rng.nextInt(n);
+    let offset = 0;
+    for (const size of strata) {
+      for (let i = 0; i < size; i++) indices[offset + i] = offset + rng.int(size);
+      offset += size;
+    }
     const values = statistic(indices);
     for (const k of keys) {
       const v = values[k];
@@ -77,8 +93,8 @@ export function bootstrapItems<K extends string>(
     const s = samples.get(k)!.sort((x, y) => x - y);
     out[k] = {
       value: point[k],
-      lower: s.length > 0 ? percentile(s, alpha) : Number.NaN,
-      upper: s.length > 0 ? percentile(s, 1 - alpha) : Number.NaN,
+      lower: quantileSorted(s, alpha),
+      upper: quantileSorted(s, 1 - alpha),
       confidence,
       rounds: effectiveRounds,
       degenerate: degenerate.get(k)!,
@@ -89,24 +105,11 @@ export function bootstrapItems<K extends string>(
 
 /** Bootstraps one statistic. */
 export function bootstrapStatistic(
-  n: number,
+  units: number | readonly number[],
   statistic: (indices: readonly number[]) => number,
   options: BootstrapOptions = {},
 ): Estimate {
-  return bootstrapItems(n, (idx) => ({ value: statistic(idx) }), options).value;
-}
-
-/**
- * Percentile of sorted values with linear interpolation between order statistics
- * (position q·(m−1); numpy's default "linear" method, Hyndman–Fan type 7).
- */
-export function percentile(sorted: readonly number[], q: number): number {
-  const m = sorted.length;
-  if (m === 0) return Number.NaN;
-  const h = (m - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, m - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  return bootstrapItems(units, (idx) => ({ value: statistic(idx) }), options).value;
 }
 
 /** Picks the entries of `values` at `indices` (a resample). */

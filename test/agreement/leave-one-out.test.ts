@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { leaveOneOut, modeCredit } from "../../src/agreement/leaveOneOut.js";
+import { leaveOneOut, modeCredit } from "../../src/agreement/leave-one-out.js";
 
 const close = (actual: number, expected: number) =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} ≉ ${expected}`);

@@ -11,7 +11,7 @@ import {
   loadedGgufModels,
   parseGgufSource,
   prepareLocalModels,
-} from "../../src/providers/gguf.js";
+} from "../../src/providers/gguf-provider.js";
 import { createProvider } from "../../src/providers/registry.js";
 import { UserError } from "../../src/util/errors.js";
 import { tempDir, withChatTemplate, writeTinyGguf } from "./gguf-helpers.js";

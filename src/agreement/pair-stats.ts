@@ -1,15 +1,15 @@
 /**
  * All pairwise statistics of one comparison with bootstrap intervals. Each bootstrap round
  * rebuilds the k×k count table from resampled items and derives every statistic from it
- * (countStats.ts). Optional `bContinuous` carries the unrounded human mean: the correlations
+ * (count-stats.ts). Optional `bContinuous` carries the unrounded human mean: the correlations
  * and meanB then use it, while category statistics use the rounded `b`.
  */
-import { type BootstrapOptions, bootstrapItems, type Estimate } from "./bootstrap.js";
+import { type BootstrapOptions, bootstrapItems, type Estimate } from "../stats/bootstrap.js";
 import { type ConfusionMatrix, confusionMatrix } from "./categorical.js";
-import { correlationsFromTable, type PairStatName, statisticsFromCounts } from "./countStats.js";
+import { correlationsFromTable, type PairStatName, statisticsFromCounts } from "./count-stats.js";
 import { completePairs, positionOf, type Rating, type Scale, scaleIndex } from "./pairing.js";
 
-export { PAIR_STATS, type PairStatName, statisticsFromCounts } from "./countStats.js";
+export { PAIR_STATS, type PairStatName, statisticsFromCounts } from "./count-stats.js";
 
 export interface PairInput {
   a: readonly number[];

@@ -8,7 +8,7 @@ import {
 } from "../../src/agreement/categorical.js";
 import { kendallTauB, pearson, spearman } from "../../src/agreement/correlation.js";
 import { krippendorffAlpha } from "../../src/agreement/krippendorff.js";
-import { PAIR_STATS, pairAgreement, pairStatistics } from "../../src/agreement/pairStats.js";
+import { PAIR_STATS, pairAgreement, pairStatistics } from "../../src/agreement/pair-stats.js";
 
 const close = (actual: number, expected: number, what: string) => {
   if (Number.isNaN(expected)) assert.ok(Number.isNaN(actual), `${what}: ${actual} should be NaN`);
