@@ -1,5 +1,5 @@
 /**
- * `assay moe split|build|verify|fit-gates|report`: build a mixture-of-experts model from a dense LLaMA
+ * `assay moe split|build|verify|fit-gates|report|distill-data|train`: build a mixture-of-experts model from a dense LLaMA
  * checkpoint (LLaMA-MoE expert construction) and measure how faithful it is. Human output by default, JSON
  * with --json; bad input throws UserError (exit 2); a failed verification exits 1.
  */
@@ -122,6 +122,16 @@ export function registerMoeCommands(program: Command): void {
     .option("--dry-run", "fit and report, but do not write the checkpoint")
     .option("--json", "print JSON")
     .action(async (out, opts) => (await import("./cli-actions.js")).fitGatesAction(out, opts));
+
+  moe
+    .command("train [moe]")
+    .description(
+      "continual pre-training of a LLaMA-MoE checkpoint with PyTorch (resources/moe/train_moe.py; torchrun with --nproc)",
+    )
+    .option("--check", "report python, torch and devices (and what to install), then exit")
+    .option("--python <path>", "python interpreter with torch (default: python3, then /usr/bin/python3)")
+    .option("--json", "print JSON")
+    .action(async (model, opts) => (await import("./train-actions.js")).trainAction(model, opts));
 
   moe
     .command("report")
