@@ -124,6 +124,21 @@ export function registerMoeCommands(program: Command): void {
     .action(async (out, opts) => (await import("./cli-actions.js")).fitGatesAction(out, opts));
 
   moe
+    .command("distill-data")
+    .description(
+      "sample training and validation token sequences from the dense model (self-distillation; one domain per temperature) as JSONL for `moe train`",
+    )
+    .requiredOption("--model <path>", "dense checkpoint (small enough for the reference engine)")
+    .requiredOption("--tokens <N>", "training tokens in all (split evenly over the domains)")
+    .requiredOption("--out <file>", "JSONL file to write")
+    .option("--length <n>", "tokens per sequence (BOS included)", "128")
+    .option("--valid <fraction>", "validation tokens as a share of the training tokens", "0.1")
+    .option("--temperatures <list>", "comma-separated sampling temperatures, one domain each", "0.8,1.0,1.2")
+    .option("--seed <S>", "sampling seed", "0")
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./train-actions.js")).distillAction(opts));
+
+  moe
     .command("train [moe]")
     .description(
       "continual pre-training of a LLaMA-MoE checkpoint with PyTorch (resources/moe/train_moe.py; torchrun with --nproc)",
