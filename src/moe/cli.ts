@@ -144,6 +144,39 @@ export function registerMoeCommands(program: Command): void {
       "continual pre-training of a LLaMA-MoE checkpoint with PyTorch (resources/moe/train_moe.py; torchrun with --nproc)",
     )
     .option("--check", "report python, torch and devices (and what to install), then exit")
+    .option("--data <file>", "training JSONL (token ids, domain, split), e.g. from `assay moe distill-data`")
+    .option(
+      "--out <dir>",
+      "output folder: checkpoint-NNNNNN/ (LLaMA-MoE layout), train_log.jsonl, domain_weights.jsonl; resumes from its newest checkpoint",
+    )
+    .option("--steps <n>", "optimiser steps in all", "300")
+    .option("--batch <n>", "sequences per step and process", "8")
+    .option("--block <n>", "tokens per training sequence", "128")
+    .option("--lr <x>", "peak learning rate (AdamW β 0.9/0.95, weight decay 0.1, clip 1.0)", "0.0002")
+    .option("--warmup <n>", "linear warm-up steps, then cosine decay to 10 %", "100")
+    .option("--save-every <n>", "checkpoint every n steps (and at the end)", "100")
+    .option("--eval-every <n>", "validation loss (and dynamic weight update) every n steps", "50")
+    .option(
+      "--sampling <s>",
+      "domain sampling: static (fixed weights) or dynamic (loss gap to the dense model)",
+      "static",
+    )
+    .option(
+      "--domain-weights <w>",
+      "static or starting weights: domain=w,… or a JSON object (default uniform)",
+    )
+    .option("--no-noise", "train without the gate noise (default: noisy top-k gating as in the paper)")
+    .option(
+      "--balance-weight <x>",
+      "balance-loss weight (default: the checkpoint's gate_balance_loss_weight)",
+    )
+    .option("--nproc <n>", "processes (GPUs) under torchrun; 1 runs plain python", "1")
+    .option("--device <d>", "cpu, cuda or cuda:N (default: cuda when present)")
+    .option("--precision <p>", "auto (bf16 on GPUs that have it), fp32 or bf16", "auto")
+    .option("--threads <n>", "torch CPU threads")
+    .option("--seed <S>", "seed", "0")
+    .option("--stop-after <n>", "stop after n steps of this run (a later run resumes)")
+    .option("--no-eval", "skip the validation perplexity (Assay's engine) before and after")
     .option("--python <path>", "python interpreter with torch (default: python3, then /usr/bin/python3)")
     .option("--json", "print JSON")
     .action(async (model, opts) => (await import("./train-actions.js")).trainAction(model, opts));

@@ -2,6 +2,7 @@
 import { print } from "../cli-kit/output.js";
 import { UserError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
+import { int, positive } from "./cli-actions.js";
 import { checkTorch, formatCheck } from "./train-python.js";
 
 type Opts = Record<string, string | boolean | undefined>;
@@ -14,14 +15,46 @@ export async function trainAction(model: string | undefined, opts: Opts): Promis
     return;
   }
   if (!model) throw new UserError("assay moe train: give the LLaMA-MoE folder to train (or --check)");
-}
-
-function count(value: string | undefined, flag: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new UserError(`${flag} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
+  for (const flag of ["data", "out"] as const)
+    if (!opts[flag]) throw new UserError(`assay moe train: --${flag} is required`);
+  const { formatTrain, runTraining } = await import("./train.js");
+  const steps = int(opts.steps as string, "--steps", 300, 1);
+  const progress = new Progress({ label: "moe train", unit: "steps", mode: opts.json ? "silent" : "auto" });
+  const precision = opts.precision as string;
+  if (!["auto", "fp32", "bf16"].includes(precision))
+    throw new UserError(`--precision must be auto, fp32 or bf16, got "${precision}"`);
+  const sampling = opts.sampling as string;
+  if (sampling !== "static" && sampling !== "dynamic")
+    throw new UserError(`--sampling must be static or dynamic, got "${sampling}"`);
+  const r = await runTraining({
+    moe: model,
+    data: opts.data as string,
+    out: opts.out as string,
+    steps,
+    batch: int(opts.batch as string, "--batch", 8, 1),
+    block: int(opts.block as string, "--block", 128, 1),
+    lr: positive(opts.lr as string, "--lr", 2e-4),
+    warmup: int(opts.warmup as string, "--warmup", 100, 1),
+    saveEvery: int(opts.saveEvery as string, "--save-every", 100, 1),
+    evalEvery: int(opts.evalEvery as string, "--eval-every", 50, 1),
+    sampling,
+    ...(opts.domainWeights !== undefined ? { domainWeights: opts.domainWeights as string } : {}),
+    noise: opts.noise !== false,
+    ...(opts.balanceWeight !== undefined ? { balanceWeight: nonNegative(opts.balanceWeight as string) } : {}),
+    seed: int(opts.seed as string, "--seed", 0),
+    ...(opts.threads !== undefined ? { threads: int(opts.threads as string, "--threads", 1, 1) } : {}),
+    nproc: int(opts.nproc as string, "--nproc", 1, 1),
+    ...(opts.device !== undefined ? { device: opts.device as string } : {}),
+    precision: precision as "auto" | "fp32" | "bf16",
+    ...(opts.python !== undefined ? { python: opts.python as string } : {}),
+    ...(opts.stopAfter !== undefined
+      ? { stopAfter: int(opts.stopAfter as string, "--stop-after", 1, 1) }
+      : {}),
+    evaluate: opts.eval !== false,
+    progress,
+  });
+  progress.finish();
+  print(opts.json as boolean, r, formatTrain(r));
 }
 
 function fraction(value: string | undefined, flag: string, fallback: number): number {
@@ -29,6 +62,13 @@ function fraction(value: string | undefined, flag: string, fallback: number): nu
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 1)
     throw new UserError(`${flag} must be in (0, 1], got "${value}"`);
+  return n;
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+    throw new UserError(`--balance-weight must be a number ≥ 0, got "${value}"`);
   return n;
 }
 
@@ -51,11 +91,11 @@ export async function distillAction(opts: Opts): Promise<void> {
   });
   try {
     const r = distillData(dense, opts.out as string, {
-      tokens: count(opts.tokens as string, "--tokens", 0, 2),
-      length: count(opts.length as string, "--length", 128, 2),
+      tokens: int(opts.tokens as string, "--tokens", 0, 2),
+      length: int(opts.length as string, "--length", 128, 2),
       validFraction: fraction(opts.valid as string, "--valid", 0.1),
       temperatures,
-      seed: count(opts.seed as string, "--seed", 0, 0),
+      seed: int(opts.seed as string, "--seed", 0, 0),
       progress,
     });
     progress.finish();
