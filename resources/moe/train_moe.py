@@ -438,6 +438,7 @@ def parse_args(argv):
     a.add_argument("--seed", type=int, default=0)
     a.add_argument("--log-every", type=int, default=10)
     a.add_argument("--stop-after", type=int, default=0, help="testing: exit after this many steps of this run")
+    a.add_argument("--eval-only", action="store_true", help="print the validation loss per domain and exit")
     return a.parse_args(argv)
 
 
@@ -514,6 +515,9 @@ def train(args):
     rng = random.Random(f"{args.seed}-{rank}-{state['step']}")
 
     model = MoeLM(cfg, tensors).to(device)
+    if args.eval_only:
+        emit("eval", step=state["step"], valid_loss=evaluate(model, valid, min(args.block, cfg.max_pos), device, 10**9))
+        return
     model.train()
     decay, no_decay = [], []
     for n, p in model.params.items():
