@@ -198,10 +198,11 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
       const sum = z.reduce((a, v) => a + Math.exp(v - m), 0);
       w = z.map((v) => (1 - 1e-4) * (Math.exp(v - m) / sum) + 1e-4 / domains.length);
       assert.deepEqual(Object.keys(e.weights!).sort(), domains);
-      domains.forEach((d, i) => assert.ok(Math.abs(e.weights![d]! - w[i]!) < 1e-9, `step ${e.step} ${d}`));
+      for (const [i, d] of domains.entries())
+        assert.ok(Math.abs(e.weights![d]! - w[i]!) < 1e-9, `step ${e.step} ${d}`);
     }
     assert.ok(Math.abs(w[0]! - 0.5) > 1e-3, "the weights did not move");
-    domains.forEach((d, i) => assert.ok(Math.abs(r.weights[d]! - w[i]!) < 1e-9));
+    for (const [i, d] of domains.entries()) assert.ok(Math.abs(r.weights[d]! - w[i]!) < 1e-9);
     assert.deepEqual(log.at(-1).weights, r.weights);
   });
 
