@@ -174,6 +174,10 @@ export async function runTraining(o: TrainOptions): Promise<TrainResult> {
           "torch.distributed.run",
           "--standalone",
           `--nproc_per_node=${o.nproc}`,
+          // Rank 0's stdout tee'd through torchrun (lines prefixed "[default0]:"). Explicit values: torch 1.13's
+          // default (0) is misparsed on Python 3.11 (its Std flag enum no longer iterates the 0 member).
+          "--redirects=1",
+          "--tee=1",
           script,
           ...trainerArgs(o, weights),
         ]
@@ -195,7 +199,8 @@ export async function runTraining(o: TrainOptions): Promise<TrainResult> {
     stderr = (stderr + b.toString()).slice(-4000);
   });
   const lines = createInterface({ input: child.stdout });
-  lines.on("line", (line) => {
+  lines.on("line", (raw) => {
+    const line = raw.replace(/^\[[^\]]*\]:/, "");
     if (!line.startsWith("{")) return;
     let ev: Record<string, unknown>;
     try {

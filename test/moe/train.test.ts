@@ -206,6 +206,16 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
     assert.deepEqual(log.at(-1).weights, r.weights);
   });
 
+  test("torchrun with two CPU processes (gloo) trains and checkpoints", async () => {
+    const { moe, data } = prepare("ddp", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
+    const out = join(dir, "ddp-out");
+    const r = await runTraining(options(moe, data, out, { nproc: 2, steps: 6, saveEvery: 6, evalEvery: 6 }));
+    assert.equal(r.command.includes("torch.distributed.run"), true);
+    assert.equal(r.step, 6);
+    assert.equal(r.tokens, 6 * 2 * 4 * 23); // both processes' batches: 4 sequences of 23 predicted tokens each
+    assert.ok(existsSync(join(r.checkpoint!, "model.safetensors")));
+  });
+
   test("stories260K, E = 4 top-2: training lowers the routed validation perplexity far below the untrained MoE's", async (t) => {
     const model = sharedPath("models", "stories260K.bin");
     if (!model) return t.skip(SHARED_MISSING);
