@@ -25,15 +25,24 @@ const NO_TORCH = `PyTorch not found (${torch.install}): moe train tests skipped`
 function prepare(
   name: string,
   dense: string,
-  opts: { experts: number; topK: number; tokens: number; length: number; gateNetwork?: "linear" | "mlp" },
+  opts: {
+    experts: number;
+    topK: number;
+    tokens: number;
+    length: number;
+    gateNetwork?: "linear" | "mlp";
+    /** Residual (always-on) experts: an importance split with this many, exported as llama_moe_residual. */
+    residual?: number;
+  },
 ): { moe: string; data: string } {
   const d = openDense(dense);
   try {
     const split = computeSplit(d, {
-      method: "clustering",
+      method: opts.residual ? "importance" : "clustering",
       experts: opts.experts,
       seed: 0,
       remainder: "spread",
+      ...(opts.residual ? { residual: opts.residual, sequences: 2, sequenceLength: 16 } : {}),
     });
     const moe = join(dir, `${name}-moe`);
     buildMoe(d, split, moe, {
@@ -105,14 +114,18 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
   const dense = join(dir, "dense");
   saveHfModel(dense, randomLlamaWeights(tinyLlamaConfig({ vocabSize: 64 }), 11, 0.4));
 
-  for (const gateNetwork of ["linear", "mlp"] as const) {
-    test(`the PyTorch forward equals Assay's engine on the export (${gateNetwork} gate)`, () => {
-      const { moe, data } = prepare(`eq-${gateNetwork}`, dense, {
+  for (const [name, variant] of [
+    ["linear gate", { gateNetwork: "linear" }],
+    ["mlp gate", { gateNetwork: "mlp" }],
+    ["residual experts", { residual: 1 }],
+  ] as const) {
+    test(`the PyTorch forward equals Assay's engine on the export (${name})`, () => {
+      const { moe, data } = prepare(`eq-${name.split(" ")[0]}`, dense, {
         experts: 4,
         topK: 2,
         tokens: 200,
         length: 24,
-        gateNetwork,
+        ...variant,
       });
       const py = validLosses(moe, data, 64);
       const valid = readTrainingData(data, 64).valid;
