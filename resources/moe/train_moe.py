@@ -183,12 +183,24 @@ class MoeLM(torch.nn.Module if torch else object):
     def expert(self, prefix, j, x):
         g = F.linear(x, self.p(f"{prefix}.weight_gate.{j}"))
         u = F.linear(x, self.p(f"{prefix}.weight_up.{j}"))
-        return F.linear(F.silu(g) * u, self.p(f"{prefix}.weight_down.{j}"))
+        h = F.silu(g) * u
+        if self.observe is not None:
+            self.observe(prefix, j, h)
+        return F.linear(h, self.p(f"{prefix}.weight_down.{j}"))
+
+    observe = None  # callback(prefix, j, activations) (gradient importance)
+    all_experts = False  # every expert with weight 1: for a disjoint split exactly the dense FFN
 
     def moe(self, l, x):
         """x: [T, d] → (y [T, d], balance loss, per-expert selection counts)."""
         c = self.cfg
         pre = self.moe_prefix[l]
+        if self.all_experts:
+            y = sum(self.expert(f"{pre}.calculator.experts", j, x) for j in range(c.E))
+            if c.R:
+                rp = f"model.layers.{l}.mlp.residual_block.calculator.experts"
+                y = y + sum(self.expert(rp, j, x) for j in range(c.R))
+            return y, x.new_zeros(()), torch.zeros(c.E)
         if self.gate_mlp:
             logits = F.linear(
                 torch.tanh(F.linear(x, self.p(f"{pre}.gate.gate_network.0.weight"))),
@@ -389,6 +401,76 @@ def evaluate(model, valid, block, device, limit):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# gradient importance (the paper's importance-based expert construction)
+
+
+def kmeans(points, k, seed, iterations=50):
+    """Plain k-means (k-means++ seeding) on rows; returns a label per row."""
+    g = torch.Generator().manual_seed(seed)
+    centres = [points[torch.randint(len(points), (1,), generator=g).item()]]
+    while len(centres) < k:
+        d = torch.cdist(points, torch.stack(centres)).min(1).values ** 2
+        centres.append(points[torch.multinomial(d + 1e-12, 1, generator=g).item()])
+    c = torch.stack(centres)
+    for _ in range(iterations):
+        labels = torch.cdist(points, c).argmin(1)
+        for j in range(k):
+            if (labels == j).any():
+                c[j] = points[labels == j].mean(0)
+    return torch.cdist(points, c).argmin(1)
+
+
+def gradient_importance(args, cfg, tensors, train_pools):
+    """Per dense neuron and data cluster: Σ_tokens |h_i · ∂L/∂h_i| (first-order estimate of the loss change when
+    neuron i is removed), with the MoE run as its dense equivalent (every expert, weight 1). Sequences are
+    grouped into --clusters clusters by k-means on their mean first-layer FFN input."""
+    split_file = os.path.join(args.model, "moe_split.json")
+    if not os.path.exists(split_file):
+        raise InputError(f"{args.model}: no moe_split.json (the neuron indices of each expert)")
+    with open(split_file) as f:
+        split = json.load(f)
+    if split.get("sharing"):
+        raise InputError(f"{split_file}: a sharing split does not map experts back to the dense FFN one to one")
+    width = split["intermediateSize"]
+    model = MoeLM(cfg, tensors)
+    model.all_experts = True
+    model.eval()
+    seqs = [toks[: args.block + 1] for d in sorted(train_pools) for toks, _ in train_pools[d]]
+    C = args.clusters
+    if len(seqs) < C:
+        raise InputError(f"--clusters {C}: only {len(seqs)} training sequences")
+    # cluster the sequences on their mean layer-0 FFN input
+    feats = []
+    with torch.no_grad():
+        for toks in seqs:
+            x = F.embedding(torch.tensor(toks), model.p("model.embed_tokens.weight"))
+            feats.append(x.mean(0))
+    labels = kmeans(torch.stack(feats), C, args.seed).tolist()
+    scores = torch.zeros(cfg.L, C, width, dtype=torch.float64)
+    prefix_layer = {}
+    for l in range(cfg.L):
+        prefix_layer[f"{model.moe_prefix[l]}.calculator.experts"] = (l, "experts")
+        prefix_layer[f"model.layers.{l}.mlp.residual_block.calculator.experts"] = (l, "residual")
+    captured = []
+    model.observe = lambda prefix, j, h: (h.retain_grad(), captured.append((prefix, j, h)))
+    for n, toks in enumerate(seqs):
+        captured.clear()
+        model.zero_grad(set_to_none=True)
+        ids = torch.tensor([toks])
+        logits, _, _ = model(ids[:, :-1])
+        F.cross_entropy(logits[0], ids[0, 1:]).backward()
+        for prefix, j, h in captured:
+            l, kind = prefix_layer[prefix]
+            neurons = split["layers"][l][kind][j]
+            s = (h * h.grad).abs().sum(0).double()
+            scores[l, labels[n]].index_add_(0, torch.tensor(neurons), s)
+        emit("importance", sequence=n + 1, sequences=len(seqs))
+    with open(args.importance, "w") as f:
+        json.dump({"scores": scores.tolist(), "clusters": labels, "method": "gradient |h·dL/dh|"}, f)
+    emit("done", importance=args.importance, sequences=len(seqs), clusters=C)
+
+
+# ---------------------------------------------------------------------------------------------------------
 
 
 def check():
@@ -439,11 +521,13 @@ def parse_args(argv):
     a.add_argument("--log-every", type=int, default=10)
     a.add_argument("--stop-after", type=int, default=0, help="testing: exit after this many steps of this run")
     a.add_argument("--eval-only", action="store_true", help="print the validation loss per domain and exit")
+    a.add_argument("--importance", default="", help="write gradient importance scores (JSON) here and exit")
+    a.add_argument("--clusters", type=int, default=0, help="--importance: data clusters (default: num_experts)")
     return a.parse_args(argv)
 
 
 def train(args):
-    for flag in ("model", "data", "out"):
+    for flag in ("model", "data") if args.importance else ("model", "data", "out"):
         if not getattr(args, flag):
             raise InputError(f"--{flag} is required")
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -500,6 +584,12 @@ def train(args):
             raise InputError(
                 f"--sampling dynamic needs validation sequences and a reference loss for every domain; missing for {', '.join(missing)}"
             )
+
+    if args.importance:
+        tensors, _ = read_safetensors(os.path.join(args.model, "model.safetensors"))
+        args.clusters = args.clusters or cfg.E
+        gradient_importance(args, cfg, tensors, train_pools)
+        return
 
     # resume from the newest checkpoint, if any
     os.makedirs(args.out, exist_ok=True)

@@ -177,6 +177,11 @@ export function registerMoeCommands(program: Command): void {
     .option("--seed <S>", "seed", "0")
     .option("--stop-after <n>", "stop after n steps of this run (a later run resumes)")
     .option("--no-eval", "skip the validation perplexity (Assay's engine) before and after")
+    .option(
+      "--importance <file>",
+      "instead of training: write gradient importance scores |h·∂L/∂h| per neuron and data cluster (for `moe split --method importance --scores`)",
+    )
+    .option("--clusters <n>", "--importance: data clusters (default: the number of experts)")
     .option("--python <path>", "python interpreter with torch (default: python3, then /usr/bin/python3)")
     .option("--json", "print JSON")
     .action(async (model, opts) => (await import("./train-actions.js")).trainAction(model, opts));

@@ -15,6 +15,33 @@ export async function trainAction(model: string | undefined, opts: Opts): Promis
     return;
   }
   if (!model) throw new UserError("assay moe train: give the LLaMA-MoE folder to train (or --check)");
+  if (opts.importance) {
+    if (!opts.data) throw new UserError("assay moe train --importance: --data is required");
+    const { gradientImportance } = await import("./train.js");
+    const progress = new Progress({
+      label: "gradient importance",
+      unit: "sequences",
+      mode: opts.json ? "silent" : "auto",
+    });
+    const r = await gradientImportance({
+      moe: model,
+      data: opts.data as string,
+      out: opts.importance as string,
+      ...(opts.clusters !== undefined ? { clusters: int(opts.clusters as string, "--clusters", 1, 1) } : {}),
+      block: int(opts.block as string, "--block", 128, 1),
+      seed: int(opts.seed as string, "--seed", 0),
+      ...(opts.threads !== undefined ? { threads: int(opts.threads as string, "--threads", 1, 1) } : {}),
+      ...(opts.python !== undefined ? { python: opts.python as string } : {}),
+      progress,
+    });
+    progress.finish();
+    print(
+      opts.json as boolean,
+      r,
+      `gradient importance over ${r.sequences} sequences in ${r.clusters} clusters\n  wrote ${r.out} (use: assay moe split --method importance --scores ${r.out})`,
+    );
+    return;
+  }
   for (const flag of ["data", "out"] as const)
     if (!opts[flag]) throw new UserError(`assay moe train: --${flag} is required`);
   const { formatTrain, runTraining } = await import("./train.js");

@@ -114,6 +114,95 @@ function validSequences(data: TrainingData, block: number): number[][] {
   return [...data.valid.values()].flat().map((s) => s.slice(0, block + 1));
 }
 
+/**
+ * Run the trainer, handing each JSON event line to `onEvent`; returns the "done" event. An "error" event is a
+ * UserError; any other failure an Error with the end of its stderr.
+ */
+async function runTrainer(
+  command: string[],
+  onEvent: (ev: Record<string, unknown>) => void,
+): Promise<Record<string, unknown>> {
+  let done: Record<string, unknown> | undefined;
+  let error: string | undefined;
+  let stderr = "";
+  const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr.on("data", (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
+  createInterface({ input: child.stdout }).on("line", (raw) => {
+    // torchrun prefixes rank 0's tee'd lines with "[default0]:"
+    const line = raw.replace(/^\[[^\]]*\]:/, "");
+    if (!line.startsWith("{")) return;
+    let ev: Record<string, unknown>;
+    try {
+      ev = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (ev.event === "done") done = ev;
+    else if (ev.event === "error") error = String(ev.message);
+    else onEvent(ev);
+  });
+  const exit = await new Promise<number>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  if (error) throw new UserError(error);
+  if (exit !== 0 || !done)
+    throw new Error(
+      `the trainer (${command.slice(0, 2).join(" ")}) exited with status ${exit}:\n${stderr.trim()}`,
+    );
+  return done;
+}
+
+export interface ImportanceOptions {
+  moe: string;
+  data: string;
+  /** Scores file to write ({"scores": [layer][cluster][neuron]}, for `moe split --method importance --scores`). */
+  out: string;
+  /** Data clusters (default: the checkpoint's number of experts). */
+  clusters?: number;
+  block: number;
+  seed: number;
+  threads?: number;
+  python?: string;
+  progress?: Progress;
+}
+
+/**
+ * The paper's gradient importance: per dense neuron and data cluster Σ |h_i · ∂L/∂h_i|, computed by the
+ * PyTorch program on the MoE run as its dense equivalent (every expert, weight 1).
+ */
+export async function gradientImportance(
+  o: ImportanceOptions,
+): Promise<{ out: string; sequences: number; clusters: number }> {
+  const vocab = requireLlamaMoe(o.moe);
+  readTrainingData(o.data, vocab);
+  const torch = requireTorch(o.python);
+  const command = [
+    torch.python,
+    trainerScript(),
+    "--model",
+    o.moe,
+    "--data",
+    o.data,
+    "--importance",
+    o.out,
+    "--block",
+    String(o.block),
+    "--seed",
+    String(o.seed),
+    ...(o.clusters ? ["--clusters", String(o.clusters)] : []),
+    ...(o.threads ? ["--threads", String(o.threads)] : []),
+  ];
+  const done = await runTrainer(command, (ev) => {
+    if (ev.event !== "importance") return;
+    o.progress?.setTotal(Number(ev.sequences));
+    o.progress?.set(Number(ev.sequence));
+  });
+  return { out: o.out, sequences: Number(done.sequences), clusters: Number(done.clusters) };
+}
+
 export function trainerArgs(o: TrainOptions, weights: Map<string, number>): string[] {
   const args = [
     "--model",
@@ -190,24 +279,8 @@ export async function runTraining(o: TrainOptions): Promise<TrainResult> {
   progress?.setTotal(o.steps);
   const log: StepEvent[] = [];
   const evals: TrainResult["evals"] = [];
-  let done: Record<string, unknown> | undefined;
   let start: Record<string, unknown> | undefined;
-  let error: string | undefined;
-  let stderr = "";
-  const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-  child.stderr.on("data", (b: Buffer) => {
-    stderr = (stderr + b.toString()).slice(-4000);
-  });
-  const lines = createInterface({ input: child.stdout });
-  lines.on("line", (raw) => {
-    const line = raw.replace(/^\[[^\]]*\]:/, "");
-    if (!line.startsWith("{")) return;
-    let ev: Record<string, unknown>;
-    try {
-      ev = JSON.parse(line);
-    } catch {
-      return;
-    }
+  const done = await runTrainer(command, (ev) => {
     if (ev.event === "start") {
       start = ev;
       progress?.set(Number(ev.step));
@@ -220,21 +293,8 @@ export async function runTraining(o: TrainOptions): Promise<TrainResult> {
       );
     } else if (ev.event === "eval") {
       evals.push(ev as unknown as TrainResult["evals"][number]);
-    } else if (ev.event === "done") {
-      done = ev;
-    } else if (ev.event === "error") {
-      error = String(ev.message);
     }
   });
-  const exit = await new Promise<number>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-  if (error) throw new UserError(error);
-  if (exit !== 0 || !done)
-    throw new Error(
-      `the trainer (${command.slice(0, 2).join(" ")}) exited with status ${exit}:\n${stderr.trim()}`,
-    );
 
   const checkpoint = (done.checkpoint as string | null) ?? null;
   let perplexity: TrainResult["perplexity"];

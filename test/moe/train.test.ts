@@ -9,7 +9,7 @@ import { openDense } from "../../src/moe/dense.js";
 import { distillData } from "../../src/moe/distill.js";
 import { computeSplit } from "../../src/moe/methods.js";
 import { openMoe } from "../../src/moe/model.js";
-import { runTraining, type TrainOptions, validationNll } from "../../src/moe/train.js";
+import { gradientImportance, runTraining, type TrainOptions, validationNll } from "../../src/moe/train.js";
 import { readTrainingData } from "../../src/moe/train-data.js";
 import { checkTorch, trainerScript } from "../../src/moe/train-python.js";
 import { tempDir } from "../formats/helpers.js";
@@ -227,6 +227,58 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
     assert.equal(r.step, 6);
     assert.equal(r.tokens, 6 * 2 * 4 * 23); // both processes' batches: 4 sequences of 23 predicted tokens each
     assert.ok(existsSync(join(r.checkpoint!, "model.safetensors")));
+  });
+
+  test("gradient importance: split-independent scores, and an importance split that differs from the activation one", async () => {
+    const { moe, data } = prepare("imp", dense, { experts: 4, topK: 2, tokens: 300, length: 24 });
+    const d = openDense(dense);
+    const random = computeSplit(d, { method: "random", experts: 4, seed: 5, remainder: "spread" });
+    const moeRandom = join(dir, "imp-random-moe");
+    buildMoe(d, random, moeRandom, {
+      format: "llama-moe",
+      topK: 1,
+      gate: "zero",
+      gateNetwork: "linear",
+      seed: 0,
+    });
+    const files = [join(dir, "imp-a.json"), join(dir, "imp-b.json")];
+    await gradientImportance({ moe, data, out: files[0]!, block: 32, seed: 0, threads: 1 });
+    const r = await gradientImportance({
+      moe: moeRandom,
+      data,
+      out: files[1]!,
+      block: 32,
+      seed: 0,
+      threads: 1,
+    });
+    assert.equal(r.clusters, 4);
+    // Both exports run as the same dense model, so per dense neuron the scores agree whatever the split.
+    const [a, b] = files.map((f) => JSON.parse(readFileSync(f, "utf8")).scores as number[][][]);
+    assert.equal(a!.length, 2);
+    assert.equal(a![0]!.length, 4);
+    assert.equal(a![0]![0]!.length, 40);
+    let max = 0;
+    for (const [l, layer] of a!.entries())
+      for (const [k, c] of layer.entries())
+        for (const [i, x] of c.entries())
+          max = Math.max(max, Math.abs(x - b![l]![k]![i]!) / Math.max(1e-6, Math.abs(x)));
+    assert.ok(max < 1e-3, `relative difference ${max}`);
+    assert.ok(a!.flat(2).some((x) => x > 0));
+    const base = {
+      method: "importance",
+      experts: 4,
+      seed: 0,
+      remainder: "spread",
+      sequences: 4,
+      sequenceLength: 24,
+    } as const;
+    const gradient = computeSplit(d, { ...base, scoresFile: files[0]! });
+    const activation = computeSplit(d, base);
+    d.ck.close();
+    assert.notDeepEqual(
+      gradient.layers.map((l) => l.experts),
+      activation.layers.map((l) => l.experts),
+    );
   });
 
   test("stories260K, E = 4 top-2: training lowers the routed validation perplexity far below the untrained MoE's", async (t) => {
