@@ -11,13 +11,14 @@
  * The prompt-set hash (stored in the run manifest) is sha256 over the files in name order, each as
  * `<name>\n<length in bytes>\n<content>`, so any edit, rename or added system.md changes it.
  */
+
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { ChatMessage } from "../core/types.js";
 import { UserError } from "../util/errors.js";
+import { packageRoot } from "../util/package-root.js";
 import { CATEGORY_CODES, type CategoryCode } from "./categories.js";
 import type { MedItem } from "./dataset.js";
 
@@ -57,16 +58,6 @@ export interface PromptSet {
   system: string;
   templates: Record<CategoryCode, string>;
   hash: string;
-}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("package.json not found above src/llmeval-med");
-    dir = up;
-  }
-  return dir;
 }
 
 export function builtinPromptDir(lang: PromptLang, version = BUILTIN_PROMPT_VERSION): string {

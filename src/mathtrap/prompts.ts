@@ -4,11 +4,12 @@
  * folder; it must hold the same files with the same placeholders. The set's hash is recorded with
  * every result so runs with different prompts are never mixed up.
  */
+
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
+import { packageRoot } from "../util/package-root.js";
 import { TRAP_TYPES, type TrapType } from "./data.js";
 
 /** Template files and the placeholders each must use (no others are allowed). */
@@ -36,17 +37,6 @@ export interface PromptSet {
 }
 
 const PLACEHOLDER_RE = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
-
-/** The folder holding the package's resources/ (found by walking up from this file). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "resources"))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error("resources/ not found above src/mathtrap");
-    dir = up;
-  }
-}
 
 /** The trap verifier's prompt (kept outside the prompt sets, whose hash versions evaluation runs). */
 export function defaultVerifyPrompt(): string {

@@ -12,7 +12,7 @@ import {
   writeSplit,
 } from "./split.js";
 
-function int(value: string | undefined, flag: string, fallback: number, min = 0): number {
+export function int(value: string | undefined, flag: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min)
@@ -20,7 +20,7 @@ function int(value: string | undefined, flag: string, fallback: number, min = 0)
   return n;
 }
 
-function positive(value: string | undefined, flag: string, fallback: number): number {
+export function positive(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number, got "${value}"`);

@@ -1,5 +1,5 @@
 /**
- * `assay moe split|build|verify|fit-gates|report`: build a mixture-of-experts model from a dense LLaMA
+ * `assay moe split|build|verify|fit-gates|report|distill-data|train`: build a mixture-of-experts model from a dense LLaMA
  * checkpoint (LLaMA-MoE expert construction) and measure how faithful it is. Human output by default, JSON
  * with --json; bad input throws UserError (exit 2); a failed verification exits 1.
  */
@@ -122,6 +122,69 @@ export function registerMoeCommands(program: Command): void {
     .option("--dry-run", "fit and report, but do not write the checkpoint")
     .option("--json", "print JSON")
     .action(async (out, opts) => (await import("./cli-actions.js")).fitGatesAction(out, opts));
+
+  moe
+    .command("distill-data")
+    .description(
+      "sample training and validation token sequences from the dense model (self-distillation; one domain per temperature) as JSONL for `moe train`",
+    )
+    .requiredOption("--model <path>", "dense checkpoint (small enough for the reference engine)")
+    .requiredOption("--tokens <N>", "training tokens in all (split evenly over the domains)")
+    .requiredOption("--out <file>", "JSONL file to write")
+    .option("--length <n>", "tokens per sequence (BOS included)", "128")
+    .option("--valid <fraction>", "validation tokens as a share of the training tokens", "0.1")
+    .option("--temperatures <list>", "comma-separated sampling temperatures, one domain each", "0.8,1.0,1.2")
+    .option("--seed <S>", "sampling seed", "0")
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./train-actions.js")).distillAction(opts));
+
+  moe
+    .command("train [moe]")
+    .description(
+      "continual pre-training of a LLaMA-MoE checkpoint with PyTorch (resources/moe/train_moe.py; torchrun with --nproc)",
+    )
+    .option("--check", "report python, torch and devices (and what to install), then exit")
+    .option("--data <file>", "training JSONL (token ids, domain, split), e.g. from `assay moe distill-data`")
+    .option(
+      "--out <dir>",
+      "output folder: checkpoint-NNNNNN/ (LLaMA-MoE layout), train_log.jsonl, domain_weights.jsonl; resumes from its newest checkpoint",
+    )
+    .option("--steps <n>", "optimiser steps in all", "300")
+    .option("--batch <n>", "sequences per step and process", "8")
+    .option("--block <n>", "tokens per training sequence", "128")
+    .option("--lr <x>", "peak learning rate (AdamW β 0.9/0.95, weight decay 0.1, clip 1.0)", "0.0002")
+    .option("--warmup <n>", "linear warm-up steps, then cosine decay to 10 %", "100")
+    .option("--save-every <n>", "checkpoint every n steps (and at the end)", "100")
+    .option("--eval-every <n>", "validation loss (and dynamic weight update) every n steps", "50")
+    .option(
+      "--sampling <s>",
+      "domain sampling: static (fixed weights) or dynamic (loss gap to the dense model)",
+      "static",
+    )
+    .option(
+      "--domain-weights <w>",
+      "static or starting weights: domain=w,… or a JSON object (default uniform)",
+    )
+    .option("--no-noise", "train without the gate noise (default: noisy top-k gating as in the paper)")
+    .option(
+      "--balance-weight <x>",
+      "balance-loss weight (default: the checkpoint's gate_balance_loss_weight)",
+    )
+    .option("--nproc <n>", "processes (GPUs) under torchrun; 1 runs plain python", "1")
+    .option("--device <d>", "cpu, cuda or cuda:N (default: cuda when present)")
+    .option("--precision <p>", "auto (bf16 on GPUs that have it), fp32 or bf16", "auto")
+    .option("--threads <n>", "torch CPU threads")
+    .option("--seed <S>", "seed", "0")
+    .option("--stop-after <n>", "stop after n steps of this run (a later run resumes)")
+    .option("--no-eval", "skip the validation perplexity (Assay's engine) before and after")
+    .option(
+      "--importance <file>",
+      "instead of training: write gradient importance scores |h·∂L/∂h| per neuron and data cluster (for `moe split --method importance --scores`)",
+    )
+    .option("--clusters <n>", "--importance: data clusters (default: the number of experts)")
+    .option("--python <path>", "python interpreter with torch (default: python3, then /usr/bin/python3)")
+    .option("--json", "print JSON")
+    .action(async (model, opts) => (await import("./train-actions.js")).trainAction(model, opts));
 
   moe
     .command("report")

@@ -1,0 +1,357 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
+import { buildMoe } from "../../src/moe/build.js";
+import { openDense } from "../../src/moe/dense.js";
+import { distillData } from "../../src/moe/distill.js";
+import { computeSplit } from "../../src/moe/methods.js";
+import { openMoe } from "../../src/moe/model.js";
+import { gradientImportance, runTraining, type TrainOptions, validationNll } from "../../src/moe/train.js";
+import { readTrainingData } from "../../src/moe/train-data.js";
+import { checkTorch, trainerScript } from "../../src/moe/train-python.js";
+import { tempDir } from "../formats/helpers.js";
+import { runCli } from "../helpers/in-process-cli.js";
+import { repoRoot, SHARED_MISSING, sharedPath } from "../helpers/shared.js";
+import { tinyLlamaConfig } from "./tiny-config.js";
+
+const dir = tempDir("moe-train");
+const torch = checkTorch();
+const NO_TORCH = `PyTorch not found (${torch.install}): moe train tests skipped`;
+
+/** Dense model → split → LLaMA-MoE build, plus self-distilled data; returns the paths. */
+function prepare(
+  name: string,
+  dense: string,
+  opts: {
+    experts: number;
+    topK: number;
+    tokens: number;
+    length: number;
+    gateNetwork?: "linear" | "mlp";
+    /** Residual (always-on) experts: an importance split with this many, exported as llama_moe_residual. */
+    residual?: number;
+  },
+): { moe: string; data: string } {
+  const d = openDense(dense);
+  try {
+    const split = computeSplit(d, {
+      method: opts.residual ? "importance" : "clustering",
+      experts: opts.experts,
+      seed: 0,
+      remainder: "spread",
+      ...(opts.residual ? { residual: opts.residual, sequences: 2, sequenceLength: 16 } : {}),
+    });
+    const moe = join(dir, `${name}-moe`);
+    buildMoe(d, split, moe, {
+      format: "llama-moe",
+      topK: opts.topK,
+      gate: "random",
+      gateNetwork: opts.gateNetwork ?? "linear",
+      seed: 0,
+    });
+    const data = join(dir, `${name}.jsonl`);
+    distillData(d, data, {
+      tokens: opts.tokens,
+      length: opts.length,
+      validFraction: 0.25,
+      temperatures: [0.8, 1.2],
+      seed: 0,
+    });
+    return { moe, data };
+  } finally {
+    d.ck.close();
+  }
+}
+
+function options(moe: string, data: string, out: string, extra: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    moe,
+    data,
+    out,
+    steps: 40,
+    batch: 4,
+    block: 32,
+    lr: 3e-3,
+    warmup: 5,
+    saveEvery: 10,
+    evalEvery: 20,
+    sampling: "static",
+    noise: true,
+    seed: 0,
+    threads: 1,
+    nproc: 1,
+    evaluate: false,
+    ...extra,
+  };
+}
+
+function validLosses(moe: string, data: string, block: number): Record<string, number> {
+  const r = spawnSync(
+    torch.python!,
+    [
+      trainerScript(),
+      "--model",
+      moe,
+      "--data",
+      data,
+      "--out",
+      join(dir, "eval-out"),
+      "--block",
+      String(block),
+      "--eval-only",
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const ev = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  return ev.valid_loss;
+}
+
+describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
+  const dense = join(dir, "dense");
+  saveHfModel(dense, randomLlamaWeights(tinyLlamaConfig({ vocabSize: 64 }), 11, 0.4));
+
+  for (const [name, variant] of [
+    ["linear gate", { gateNetwork: "linear" }],
+    ["mlp gate", { gateNetwork: "mlp" }],
+    ["residual experts", { residual: 1 }],
+  ] as const) {
+    test(`the PyTorch forward equals Assay's engine on the export (${name})`, () => {
+      const { moe, data } = prepare(`eq-${name.split(" ")[0]}`, dense, {
+        experts: 4,
+        topK: 2,
+        tokens: 200,
+        length: 24,
+        ...variant,
+      });
+      const py = validLosses(moe, data, 64);
+      const valid = readTrainingData(data, 64).valid;
+      for (const [domain, seqs] of valid) {
+        const ts = validationNll(moe, seqs).nll;
+        assert.ok(Math.abs(py[domain]! - ts) < 1e-4, `${domain}: torch ${py[domain]} vs Assay ${ts}`);
+      }
+    });
+  }
+
+  test("kill -9 mid-training, then the next run resumes from the last checkpoint", async () => {
+    const { moe, data } = prepare("kill", dense, { experts: 4, topK: 2, tokens: 600, length: 32 });
+    const out = join(dir, "kill-out");
+    const args = [
+      join(repoRoot, "dist", "src", "cli", "main.js"),
+      "moe",
+      "train",
+      moe,
+      "--data",
+      data,
+      "--out",
+      out,
+      "--steps",
+      "400",
+      "--batch",
+      "2",
+      "--block",
+      "16",
+      "--save-every",
+      "5",
+      "--threads",
+      "1",
+      "--no-eval",
+      "--json",
+    ];
+    // Its own process group, so that the kill reaches the Python child too.
+    const child = spawn(process.execPath, args, { detached: true, stdio: "ignore" });
+    const deadline = Date.now() + 120_000;
+    const checkpoints = (): string[] =>
+      existsSync(out) ? readdirSync(out).filter((n) => /^checkpoint-\d+$/.test(n)) : [];
+    while (checkpoints().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    process.kill(-child.pid!, "SIGKILL");
+    await new Promise((r) => child.on("close", r));
+    const saved = checkpoints().sort();
+    assert.ok(saved.length > 0, "no checkpoint within 2 minutes");
+    const savedStep = Math.max(...saved.map((n) => Number(n.slice("checkpoint-".length))));
+    assert.ok(savedStep < 400, "the run was not interrupted");
+    const r = await runTraining(options(moe, data, out, { steps: savedStep + 10, saveEvery: 5 }));
+    assert.ok(
+      r.resumedFrom?.endsWith(`checkpoint-${String(savedStep).padStart(6, "0")}`),
+      String(r.resumedFrom),
+    );
+    assert.equal(r.step, savedStep + 10);
+    assert.equal(r.log[0]!.step > savedStep, true);
+    const state = JSON.parse(readFileSync(join(r.checkpoint!, "trainer_state.json"), "utf8"));
+    assert.equal(state.step, savedStep + 10);
+    // The trained checkpoint is a LLaMA-MoE export Assay reads back.
+    const trained = openMoe(r.checkpoint!);
+    assert.equal(trained.format, "llama-moe");
+    assert.equal(trained.layers.length, 2);
+    trained.ck.close();
+  });
+
+  test("dynamic sampling moves the weights towards the domain with the larger loss gap and logs them", async () => {
+    const { moe, data } = prepare("dyn", dense, { experts: 4, topK: 2, tokens: 400, length: 24 });
+    const out = join(dir, "dyn-out");
+    const r = await runTraining(options(moe, data, out, { sampling: "dynamic", steps: 20, evalEvery: 10 }));
+    const log = readFileSync(join(out, "domain_weights.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      log.map((e) => e.step),
+      [0, 10, 20],
+    );
+    const ref = readTrainingData(data, 64).referenceLoss;
+    // Replay the rule w ← (1 − c)·softmax(log w + η(L − L_ref)) + c/D (η = 1, c = 1e-4) over the evaluations.
+    const domains = ["temp-0.8", "temp-1.2"];
+    let w = domains.map(() => 0.5);
+    for (const e of r.evals) {
+      const z = domains.map((d, i) => Math.log(w[i]!) + (e.valid_loss[d]! - ref.get(d)!));
+      const m = Math.max(...z);
+      const sum = z.reduce((a, v) => a + Math.exp(v - m), 0);
+      w = z.map((v) => (1 - 1e-4) * (Math.exp(v - m) / sum) + 1e-4 / domains.length);
+      assert.deepEqual(Object.keys(e.weights!).sort(), domains);
+      for (const [i, d] of domains.entries())
+        assert.ok(Math.abs(e.weights![d]! - w[i]!) < 1e-9, `step ${e.step} ${d}`);
+    }
+    assert.ok(Math.abs(w[0]! - 0.5) > 1e-3, "the weights did not move");
+    for (const [i, d] of domains.entries()) assert.ok(Math.abs(r.weights[d]! - w[i]!) < 1e-9);
+    assert.deepEqual(log.at(-1).weights, r.weights);
+  });
+
+  test("torchrun with two CPU processes (gloo) trains and checkpoints", async () => {
+    const { moe, data } = prepare("ddp", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
+    const out = join(dir, "ddp-out");
+    const r = await runTraining(options(moe, data, out, { nproc: 2, steps: 6, saveEvery: 6, evalEvery: 6 }));
+    assert.equal(r.command.includes("torch.distributed.run"), true);
+    assert.equal(r.step, 6);
+    assert.equal(r.tokens, 6 * 2 * 4 * 23); // both processes' batches: 4 sequences of 23 predicted tokens each
+    assert.ok(existsSync(join(r.checkpoint!, "model.safetensors")));
+  });
+
+  test("gradient importance: split-independent scores, and an importance split that differs from the activation one", async () => {
+    const { moe, data } = prepare("imp", dense, { experts: 4, topK: 2, tokens: 300, length: 24 });
+    const d = openDense(dense);
+    const random = computeSplit(d, { method: "random", experts: 4, seed: 5, remainder: "spread" });
+    const moeRandom = join(dir, "imp-random-moe");
+    buildMoe(d, random, moeRandom, {
+      format: "llama-moe",
+      topK: 1,
+      gate: "zero",
+      gateNetwork: "linear",
+      seed: 0,
+    });
+    const files = [join(dir, "imp-a.json"), join(dir, "imp-b.json")];
+    await gradientImportance({ moe, data, out: files[0]!, block: 32, seed: 0, threads: 1 });
+    const r = await gradientImportance({
+      moe: moeRandom,
+      data,
+      out: files[1]!,
+      block: 32,
+      seed: 0,
+      threads: 1,
+    });
+    assert.equal(r.clusters, 4);
+    // Both exports run as the same dense model, so per dense neuron the scores agree whatever the split.
+    const [a, b] = files.map((f) => JSON.parse(readFileSync(f, "utf8")).scores as number[][][]);
+    assert.equal(a!.length, 2);
+    assert.equal(a![0]!.length, 4);
+    assert.equal(a![0]![0]!.length, 40);
+    let max = 0;
+    for (const [l, layer] of a!.entries())
+      for (const [k, c] of layer.entries())
+        for (const [i, x] of c.entries())
+          max = Math.max(max, Math.abs(x - b![l]![k]![i]!) / Math.max(1e-6, Math.abs(x)));
+    assert.ok(max < 1e-3, `relative difference ${max}`);
+    assert.ok(a!.flat(2).some((x) => x > 0));
+    const base = {
+      method: "importance",
+      experts: 4,
+      seed: 0,
+      remainder: "spread",
+      sequences: 4,
+      sequenceLength: 24,
+    } as const;
+    const gradient = computeSplit(d, { ...base, scoresFile: files[0]! });
+    const activation = computeSplit(d, base);
+    d.ck.close();
+    assert.notDeepEqual(
+      gradient.layers.map((l) => l.experts),
+      activation.layers.map((l) => l.experts),
+    );
+  });
+
+  test("stories260K, E = 4 top-2: training lowers the routed validation perplexity far below the untrained MoE's", async (t) => {
+    const model = sharedPath("models", "stories260K.bin");
+    if (!model) return t.skip(SHARED_MISSING);
+    const { moe, data } = prepare("s260k", model, { experts: 4, topK: 2, tokens: 4096, length: 64 });
+    const out = join(dir, "s260k-out");
+    const r = await runTraining(
+      options(moe, data, out, {
+        steps: 150,
+        block: 64,
+        warmup: 15,
+        saveEvery: 150,
+        evalEvery: 150,
+        evaluate: true,
+      }),
+    );
+    const p = r.perplexity!;
+    assert.ok(p.untrained > 1000, `untrained ${p.untrained}`);
+    assert.ok(p.trained < p.untrained / 5, `untrained ${p.untrained} → trained ${p.trained}`);
+    assert.ok(p.dense! < p.trained, `dense ${p.dense}`);
+    // Python's own (noise-free) validation loss agrees with Assay's engine on the trained checkpoint.
+    const py = r.evals.at(-1)!.valid_loss;
+    const pyMean = Object.values(py).reduce((a, b) => a + b, 0) / Object.keys(py).length;
+    assert.ok(
+      Math.abs(Math.exp(pyMean) / p.trained - 1) < 1e-3,
+      `torch ${Math.exp(pyMean)} vs Assay ${p.trained}`,
+    );
+    assert.ok(r.log.every((s) => Number.isFinite(s.balance_loss) && s.tokens_per_s > 0));
+  });
+});
+
+describe("moe train: bad inputs are one clear error each", () => {
+  const dense = join(dir, "bad-dense");
+  saveHfModel(dense, randomLlamaWeights(tinyLlamaConfig({ vocabSize: 64 }), 12, 0.4));
+  const { moe, data } = prepare("bad", dense, { experts: 4, topK: 2, tokens: 100, length: 16 });
+  const train = (...extra: string[]) =>
+    runCli("moe", "train", moe, "--data", data, "--out", join(dir, "bad-out"), "--no-eval", ...extra);
+
+  async function fails(r: Promise<{ code: number; stderr: string }>, ...fragments: string[]): Promise<void> {
+    const { code, stderr } = await r;
+    assert.equal(code, 2, stderr);
+    for (const f of fragments) assert.ok(stderr.includes(f), `"${f}" not in: ${stderr}`);
+    assert.ok(!stderr.includes("    at "), `stack trace: ${stderr}`);
+  }
+
+  test("missing torch", async () => {
+    await fails(train("--python", join(dir, "no-python")), "PyTorch not found", "python3-torch");
+    const check = await runCli("moe", "train", "--check", "--python", join(dir, "no-python"));
+    assert.equal(check.code, 1);
+    assert.ok(check.stdout.includes("apt-get install python3-torch"));
+  });
+
+  test("a checkpoint that is not LLaMA-MoE", async () => {
+    await fails(
+      runCli("moe", "train", dense, "--data", data, "--out", join(dir, "x")),
+      "bad-dense",
+      "not a MoE model",
+    );
+  });
+
+  test("an empty corpus", async () => {
+    const empty = join(dir, "empty.jsonl");
+    writeFileSync(empty, "");
+    await fails(
+      runCli("moe", "train", moe, "--data", empty, "--out", join(dir, "x")),
+      "empty.jsonl",
+      "no training sequences",
+    );
+  });
+
+  test("an invalid domain weight", async () => {
+    await fails(train("--domain-weights", "temp-0.8=-1,temp-1.2=1"), "--domain-weights", "temp-0.8", "≥ 0");
+    await fails(train("--domain-weights", "web=1"), "--domain-weights", '"web"', "temp-0.8, temp-1.2");
+  });
+});
