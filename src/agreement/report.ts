@@ -22,6 +22,11 @@ export interface AgreementItem {
   /** e.g. the item's category; items without one fall in UNGROUPED when others have one. */
   group?: string;
   judge?: Rating;
+  /**
+   * The judge's own usable verdict, when the benchmark decides it on the judge's raw value (LLMEval-Med:
+   * mean of its runs ≥ 4); the binary view then uses it instead of thresholding the on-scale `judge`.
+   */
+  judgeUsable?: boolean;
   /** Annotator name → rating (missing or null: not rated). */
   humans: Readonly<Record<string, Rating>>;
 }
@@ -181,7 +186,14 @@ export function buildAgreementReport(
     items: subset.length,
     views: {
       scale: buildView(subset, scale, (r) => (isPresent(r) ? r : undefined), ctx, `${key}|scale`),
-      binary: buildView(subset, BINARY_SCALE, (r) => toUsable(r, threshold), ctx, `${key}|binary`),
+      binary: buildView(
+        subset,
+        BINARY_SCALE,
+        (r) => toUsable(r, threshold),
+        ctx,
+        `${key}|binary`,
+        (it) => (it.judgeUsable !== undefined ? (it.judgeUsable ? 1 : 0) : toUsable(it.judge, threshold)),
+      ),
     },
   });
 
@@ -308,6 +320,7 @@ function buildView(
   map: (r: Rating) => number | undefined,
   ctx: Ctx,
   seedKey: string,
+  judgeMap: (it: AgreementItem) => number | undefined = (it) => map(it.judge),
 ): ViewReport {
   const view: ViewItem[] = items.map((it) => {
     const humans = new Map<string, number>();
@@ -315,7 +328,7 @@ function buildView(
       const v = map(it.humans[name]);
       if (v !== undefined) humans.set(name, v);
     }
-    return { judge: map(it.judge), humans };
+    return { judge: judgeMap(it), humans };
   });
   const boot = (key: string) => ({
     rounds: ctx.rounds,

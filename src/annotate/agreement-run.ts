@@ -7,6 +7,8 @@
  * view. Judge values outside the scale are left out and counted. The scale and the binary threshold
  * default to the task's (its annotation hook), else 1–5 and 4.
  */
+
+import { DEFAULT_USABLE_THRESHOLD } from "../agreement/binary.js";
 import { roundToScale } from "../agreement/consensus.js";
 import { type AgreementItem, type AgreementReport, buildAgreementReport } from "../agreement/index.js";
 import type { RunStore } from "../store/run-store.js";
@@ -14,6 +16,7 @@ import type { TaskAnnotation, VerdictSummary } from "../tasks/annotation.js";
 import { UserError } from "../util/errors.js";
 import type { RatingsDb, StoredRating } from "./db.js";
 import { DEFAULT_SCALE } from "./forms.js";
+import { type Headline, headlineAgreement } from "./headline.js";
 import { annotationOf } from "./hook.js";
 import { type ItemOptions, loadItems, type RatingItem } from "./items.js";
 
@@ -31,6 +34,8 @@ export interface RunAgreementOptions extends ItemOptions {
 
 export interface RunAgreement {
   report: AgreementReport;
+  /** The task's headline figure (its annotation hook names it), when the items have groups. */
+  headline?: Headline & { label: string };
   humanRun: string;
   judgeRun: string;
   judgeScorer: string | null;
@@ -118,6 +123,7 @@ export function runAgreement(
     humansOf.set(r.itemId, h);
   }
   const rounding = opts.judgeRounding ?? "nearest";
+  const binaryThreshold = threshold ?? DEFAULT_USABLE_THRESHOLD;
   const onScale = new Map<string, number>();
   let offScale = 0;
   const agreementItems: AgreementItem[] = humanItems.map((it) => {
@@ -132,9 +138,28 @@ export function runAgreement(
       itemId: it.itemId,
       ...(it.category !== undefined ? { group: it.category } : {}),
       ...(judge !== undefined ? { judge } : {}),
+      // The benchmark's own rule on the raw value (a mean of judge runs is not rounded first).
+      ...(judge !== undefined && j !== undefined && j !== null ? { judgeUsable: j >= binaryThreshold } : {}),
       humans: humansOf.get(it.itemId) ?? {},
     };
   });
+  const headline = hook?.headline
+    ? headlineAgreement(
+        agreementItems.flatMap((it) => {
+          const hs = Object.values(it.humans).filter((v): v is number => typeof v === "number");
+          if (it.judgeUsable === undefined || hs.length === 0) return [];
+          const humanMean = hs.reduce((a, b) => a + b, 0) / hs.length;
+          return [
+            { group: it.group ?? "", judgeUsable: it.judgeUsable, humanUsable: humanMean >= binaryThreshold },
+          ];
+        }),
+        {
+          ...(hook.headline.excludeGroups ? { exclude: hook.headline.excludeGroups } : {}),
+          ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        },
+      )
+    : undefined;
   const report = buildAgreementReport(agreementItems, {
     scale,
     source: `run ${humanRun.id}`,
@@ -152,6 +177,7 @@ export function runAgreement(
     ratings: rows,
     judgeOnScale: onScale,
     judgeOffScale: offScale,
+    ...(headline && hook?.headline ? { headline: { label: hook.headline.label, ...headline } } : {}),
     ...(hook?.verdictSummary && hook.formVerdict
       ? { formVerdicts: countVerdicts(hook.verdictSummary, hook.formVerdict, humanItems, rows) }
       : {}),

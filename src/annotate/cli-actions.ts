@@ -30,6 +30,7 @@ import type {
   ServeFlags,
 } from "./cli.js";
 import { RatingsDb } from "./db.js";
+import { formatHeadline } from "./headline.js";
 import { annotationOf } from "./hook.js";
 import { exportRatings, readRatingsFile } from "./io.js";
 import { type ItemOptions, loadItems } from "./items.js";
@@ -209,9 +210,11 @@ export async function agreementCommand(f: AgreementFlags): Promise<void> {
         judgeRun: a.judgeRun,
         judgeScorer: a.judgeScorer,
         judgeOffScale: a.judgeOffScale,
+        ...(a.headline ? { headline: a.headline } : {}),
         report: a.report,
       });
     process.stdout.write(`${header(a)}\n${renderReport(a.report)}`);
+    if (a.headline) process.stdout.write(`\n${formatHeadline(a.headline, a.headline.label)}`);
   });
 }
 

@@ -80,4 +80,6 @@ export const llmevalMedAnnotation: TaskAnnotation = {
     title: "Medical Text Generation, human usability by Appendix D (Safety veto, B–E mapped ≥ 5)",
   },
   refine: llmevalMedRefine,
+  // The paper's 92.47%: agreement per category and its mean over the four judge-scored categories.
+  headline: { label: "LLMEval-Med judge–expert agreement as the paper reports it", excludeGroups: ["MTG"] },
 };

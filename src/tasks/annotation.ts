@@ -164,4 +164,9 @@ export interface TaskAnnotation {
   refine?: RefineHook;
   /** The task option naming the judge prompt folder, for re-judging by re-scoring. */
   promptOption?: string;
+  /**
+   * The paper's headline agreement figure: percent agreement per category on the binary view, and their
+   * mean over every category but `excludeGroups` (printed by `assay agreement`).
+   */
+  headline?: { label: string; excludeGroups?: string[] };
 }

@@ -174,6 +174,13 @@ describe("annotate CLI", () => {
     assert.match(text.stdout, /human usability by Appendix D .*: alice 0\/1, bob 1\/1/);
     assert.match(text.stdout, /judge vs human majority/);
     assert.match(text.stdout, /Leave-one-out/);
+    // The paper's headline: agreement per category and the mean of the non-MTG ones.
+    assert.match(text.stdout, /as the paper reports it/);
+    assert.match(text.stdout, /mean of MK, MLU, MR, MSE: \d+\.\d\d% \[/);
+    const json = JSON.parse(
+      (await cli(["agreement", "--run", "med-run", "--db", db, "--json", "--rounds", "50"])).stdout,
+    );
+    assert.deepEqual(json.headline.mean.groups, ["MK", "MLU", "MR", "MSE"]);
   });
 
   test("disagreements: largest gap first, with checklist, judge reasoning and comments", async () => {
