@@ -1,7 +1,7 @@
 /**
  * Assay as a library: `import { evaluate, … } from "assay"`. This entry loads the engine only; the
  * research systems have subpaths of their own (`assay/gameqa`, `assay/agreement`, `assay/smi`,
- * `assay/moe`, `assay/formats`, `assay/llama`), and the built-in tasks are loaded on first use by name.
+ * `assay/moe`, `assay/formats`, `assay/llama`, `assay/stats`, `assay/pairwise`), and the built-in tasks are loaded on first use by name.
  */
 
 // The core interfaces every part is written against.
