@@ -3,8 +3,16 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { UserError } from "../../src/util/errors.js";
 import { repoRoot } from "../helpers/shared.js";
+
+/**
+ * A fixed seed by default, so CI is reproducible; ASSAY_FUZZ_SEED=random (or a number) explores further.
+ * A failure prints its seed and path: rerun with that seed to reproduce it.
+ */
+const seedText = process.env.ASSAY_FUZZ_SEED;
+if (seedText !== "random") fc.configureGlobal({ seed: seedText ? Number(seedText) : 20261205 });
 
 export const POISON_DIR = join(repoRoot, "test", "fixtures", "poison");
 
