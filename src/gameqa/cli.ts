@@ -1,12 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../util/errors.js";
-import { withInterrupts } from "../util/interrupt.js";
-import type { ExportFormat } from "./export.js";
 import { LEVELS, type Level } from "./types.js";
 
-function parseLevels(spec: string): Level[] {
+function _parseLevels(spec: string): Level[] {
   return spec.split(",").map((s) => {
     const t = s.trim().toLowerCase();
     const level = LEVELS.find((l) => l.toLowerCase() === t);
@@ -15,15 +13,8 @@ function parseLevels(spec: string): Level[] {
   });
 }
 
-function parseIntOption(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new UserError(`${name}: expected an integer ≥ ${min}, got "${v}"`);
-  return n;
-}
-
 /** The published example folder of a game: the argument itself, or its single *_example subfolder. */
-function exampleDir(dir: string): string {
+function _exampleDir(dir: string): string {
   if (existsSync(join(dir, "data.json")) || existsSync(join(dir, "data.jsonl"))) return dir;
   if (!existsSync(dir)) throw new UserError(`--examples: ${dir} does not exist`);
   const sub = readdirSync(dir, { withFileTypes: true }).filter(
@@ -42,28 +33,7 @@ export function registerGameqaCommands(program: Command): void {
   gq.command("list")
     .description("list games with their category and tasks")
     .option("--json", "print JSON")
-    .action(async (opts: { json?: boolean }) => {
-      const { gameLoadErrors, listGames, loadGames } = await import("./registry.js");
-      const { catalog } = await import("./catalog.js");
-      await loadGames();
-      const games = catalog(listGames());
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(games, null, 2)}\n`);
-        return;
-      }
-      for (const g of games) {
-        const domain = g.in_domain ? "in-domain" : "out-of-domain";
-        process.stdout.write(`${g.name} (${g.title}) — ${g.category}, ${domain}\n`);
-        for (const t of g.tasks)
-          process.stdout.write(
-            `  ${t.id} ${t.name}: ${t.qa_type}, ${t.qa_level}, ${t.kind} (${t.answer_forms.join(" | ")})\n`,
-          );
-      }
-      const tasks = games.reduce((n, g) => n + g.tasks.length, 0);
-      process.stdout.write(`${games.length} games, ${tasks} tasks\n`);
-      for (const e of gameLoadErrors())
-        process.stderr.write(`warning: game ${e.game} failed to load: ${e.error}\n`);
-    });
+    .action(async (opts) => (await import("./cli-actions.js")).listAction(opts));
 
   gq.command("generate")
     .description("generate a dataset: DIR/data.json (or data.jsonl), DIR/images/*.png, DIR/states/*.json")
@@ -80,65 +50,14 @@ export function registerGameqaCommands(program: Command): void {
       "one state and image per sample (default: a game's tasks share one board per level and index)",
     )
     .option("--json", "print the summary as JSON")
-    .action(async (opts: Record<string, string | boolean | undefined>) => {
-      const { generateDataset } = await import("./generate.js");
-      const { loadGames, resolveGames } = await import("./registry.js");
-      const spec = String(opts.games);
-      // Only the games asked for (all of them for "all" or a name that is not a folder's).
-      await loadGames(spec.trim() === "all" ? undefined : spec.split(",").map((s) => s.trim()));
-      const format = String(opts.format);
-      if (format !== "json" && format !== "jsonl" && format !== "auto")
-        throw new UserError(`--format: expected json, jsonl or auto, got "${format}"`);
-      const result = await withInterrupts("removing the unfinished output", (signal) =>
-        generateDataset({
-          games: resolveGames(spec).map((g) => g.name),
-          perTask: parseIntOption("--per-task", String(opts.perTask), 1),
-          plotLevels: parseLevels(String(opts.plotLevels)),
-          seed: String(opts.seed),
-          outDir: resolve(String(opts.out)),
-          workers: parseIntOption("--workers", String(opts.workers), 1),
-          format,
-          shareBoards: opts.shareBoards !== false,
-          ...(typeof opts.tasks === "string" ? { tasks: opts.tasks.split(",").map((s) => s.trim()) } : {}),
-          signal,
-        }),
-      );
-      if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else {
-        const rate = result.seconds > 0 ? (result.samples / result.seconds).toFixed(1) : "∞";
-        const { describeCounts } = await import("./skips.js");
-        const notes = [
-          describeCounts("samples not made", result.dropped),
-          describeCounts("states skipped", result.skipped),
-        ].filter(Boolean);
-        process.stdout.write(
-          `wrote ${result.samples} samples (${result.images} images) to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)${notes.length ? `; ${notes.join("; ")}` : ""}\n`,
-        );
-      }
-    });
+    .action(async (opts) => (await import("./cli-actions.js")).generateAction(opts));
 
   gq.command("conform")
     .description("recompute the answers of published samples with our engine and report agreement")
     .requiredOption("--game <name>", "game name")
     .requiredOption("--examples <dir>", "folder holding the published data.json and states/")
     .option("--json", "print JSON: {game, total, matched, mismatches}")
-    .action(async (opts: { game: string; examples: string; json?: boolean }) => {
-      const { conformGame } = await import("./conform.js");
-      const { getGame, loadGames } = await import("./registry.js");
-      await loadGames([opts.game]);
-      const report = conformGame(getGame(opts.game), exampleDir(resolve(opts.examples)));
-      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else {
-        const pct = report.total ? ((100 * report.matched) / report.total).toFixed(1) : "0";
-        process.stdout.write(`${report.game}: ${report.matched}/${report.total} matched (${pct}%)\n`);
-        for (const m of report.mismatches) {
-          process.stdout.write(
-            `  ${m.data_id} (q${m.question_id}): expected ${m.expected}, got ${m.got ?? "-"}${m.reason ? ` — ${m.reason}` : ""}\n`,
-          );
-        }
-      }
-      if (report.mismatches.length > 0) process.exitCode = 1;
-    });
+    .action(async (opts) => (await import("./cli-actions.js")).conformAction(opts));
 
   gq.command("export")
     .description("convert a dataset to a training format (sharegpt | llava | swift | grpo)")
@@ -147,37 +66,11 @@ export function registerGameqaCommands(program: Command): void {
     .requiredOption("--out <file>", "output file (.json; .jsonl writes one record per line)")
     .option("--absolute-paths", "write absolute image paths (default: relative to the output file)")
     .option("--json", "print the summary as JSON")
-    .action(
-      async (opts: {
-        data: string;
-        format: string;
-        out: string;
-        absolutePaths?: boolean;
-        json?: boolean;
-      }) => {
-        const { EXPORT_FORMATS, exportDataset } = await import("./export.js");
-        if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) {
-          throw new UserError(`--format: expected ${EXPORT_FORMATS.join(", ")}, got "${opts.format}"`);
-        }
-        // grpo records carry each task's declared answer form.
-        if (opts.format === "grpo") await (await import("./registry.js")).loadGames();
-        const r = exportDataset({
-          data: resolve(opts.data),
-          format: opts.format as ExportFormat,
-          out: resolve(opts.out),
-          absolutePaths: opts.absolutePaths === true,
-        });
-        if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-        else process.stdout.write(`wrote ${r.records} ${opts.format} records to ${r.out}\n`);
-      },
-    );
+    .action(async (opts) => (await import("./cli-actions.js")).exportAction(opts));
 
   gq.command("reward")
     .description(
       "score responses for RL: read JSON lines {sample, response} on stdin, write {reward} lines (0 or 1)",
     )
-    .action(async () => {
-      const { serveRewards } = await import("./reward-stdio.js");
-      await serveRewards(process.stdin, process.stdout);
-    });
+    .action(async () => (await import("./cli-actions.js")).rewardAction());
 }

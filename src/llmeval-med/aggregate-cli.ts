@@ -4,7 +4,9 @@
  * rate with two decimals, usable/questions; then OP) so the numbers can be compared line by line; the
  * JSON has Aggregate.py's `--out` summary shape plus our extra keys.
  */
+
 import { readFile } from "node:fs/promises";
+import { numberOption } from "../cli-kit/options.js";
 import { UserError } from "../util/errors.js";
 import { type AggregateResult, aggregate, type Protocol, type Rate } from "./aggregate.js";
 import { pyFloatRepr, pyRound2 } from "./pynum.js";
@@ -21,10 +23,11 @@ export interface AggregateCliOptions {
 
 function parseNumberOption(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v))
-    throw new UserError(`--${name}: expected a number, got "${text}"`);
-  return v;
+  try {
+    return numberOption(`--${name}`, Number.NEGATIVE_INFINITY)(text);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
 }
 
 export async function aggregateFiles(paths: string[], opts: AggregateCliOptions): Promise<AggregateResult> {

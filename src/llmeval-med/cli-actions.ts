@@ -1,4 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { printJson } from "../cli-kit/output.js";
 import { openStore } from "../cli-kit/store.js";
 import { UserError } from "../util/errors.js";
 import type { Protocol } from "./aggregate.js";
@@ -18,7 +19,7 @@ export async function aggregateAction(
     seed: str("seed"),
   });
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(summaryJson(result), null, 2)}\n`);
+    printJson(summaryJson(result));
     return;
   }
   if (result.categories.some((c) => c.code === "MTG")) process.stderr.write(`${MTG_NOTE}\n`);
@@ -46,7 +47,7 @@ export async function importAnswersAction(
       ...(opts.judgeLang ? { judgeLang: opts.judgeLang } : {}),
     });
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      printJson(r);
       return;
     }
     process.stdout.write(
@@ -165,7 +166,7 @@ export async function datasetAction(opts: { dataset?: string; json?: boolean }):
     missing: ds.missing,
   };
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    printJson(summary);
     return;
   }
   process.stdout.write(
