@@ -76,7 +76,7 @@ export function registerAnnotateCommands(program: Command): void {
       .command("serve", { isDefault: true })
       .description("serve the annotation web app for a run (the default: assay annotate --run ID)")
       .requiredOption("--run <id>", "run to annotate")
-      .option("--port <n>", "port", intOption("--port", 0), 8080)
+      .option("--port <n>", "port (0: any free port)", intOption("--port", 0, 65535), 8080)
       .option("--host <host>", "address to listen on", "127.0.0.1"),
   ).action(async (f: ServeFlags) => (await actions()).serveCommand(f));
 

@@ -213,6 +213,8 @@ export function readRatingsFile(
   } catch (err) {
     throw new UserError(`cannot read ${file}: ${(err as Error).message}`);
   }
+  // Spreadsheet programs often save UTF-8 with a byte-order mark: it is not part of the first field.
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   const format = formatOf(file, opts.format);
   const raw = format === "csv" ? csvRows(text, file) : jsonlRows(text, file);
   const byId = new Map(items.map((it) => [it.itemId, it]));
