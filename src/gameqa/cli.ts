@@ -1,28 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
-import { UserError } from "../util/errors.js";
-import { LEVELS, type Level } from "./types.js";
-
-function _parseLevels(spec: string): Level[] {
-  return spec.split(",").map((s) => {
-    const t = s.trim().toLowerCase();
-    const level = LEVELS.find((l) => l.toLowerCase() === t);
-    if (!level) throw new UserError(`--plot-levels: "${s}" is not one of easy, medium, hard`);
-    return level;
-  });
-}
-
-/** The published example folder of a game: the argument itself, or its single *_example subfolder. */
-function _exampleDir(dir: string): string {
-  if (existsSync(join(dir, "data.json")) || existsSync(join(dir, "data.jsonl"))) return dir;
-  if (!existsSync(dir)) throw new UserError(`--examples: ${dir} does not exist`);
-  const sub = readdirSync(dir, { withFileTypes: true }).filter(
-    (e) => e.isDirectory() && existsSync(join(dir, e.name, "data.json")),
-  );
-  if (sub.length === 1 && sub[0]) return join(dir, sub[0].name);
-  throw new UserError(`--examples: ${dir} holds no data.json`);
-}
 
 /** `assay gameqa list|generate|conform|export`. */
 export function registerGameqaCommands(program: Command): void {
