@@ -75,15 +75,9 @@ test("JSON: any text gives an array's objects as records, or an error naming the
   );
 });
 
-// A damaged Parquet file whose metadata still parses fails while its rows are read, with hyparquet's own
-// error ("internal error"): issue #25 item 10, fixed in the loader by another branch. Until that lands
-// this property runs as a todo (its failures are reported, not counted).
-const PARQUET_ROWS_TODO =
-  "Parquet row-reading errors become UserErrors with issue #25 item 10 (loader branch)";
-
-test("Parquet: a valid file gives its rows; damaged bytes give an error naming the file", {
-  todo: PARQUET_ROWS_TODO,
-}, async () => {
+// A damaged Parquet file whose metadata still parses fails while its rows are read: the loader turns
+// hyparquet's own error into one naming the file and rows.
+test("Parquet: a valid file gives its rows; damaged bytes give an error naming the file", async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.array(fc.string(), { minLength: 1, maxLength: 20 }),
