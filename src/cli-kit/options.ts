@@ -84,3 +84,18 @@ export function collectTaskArg(value: string, previous: Record<string, string | 
   else if (raw.trim() !== "" && /^-?\d+(\.\d+)?$/.test(raw.trim())) parsed = Number(raw);
   return { ...previous, [key]: parsed };
 }
+
+/**
+ * Collect repeated `-M key=value` options into request-body fields: a value that reads as JSON (numbers,
+ * booleans, objects such as {"enable_thinking": false}) is that value, anything else a string.
+ */
+export function collectModelArg(value: string, previous: Record<string, unknown> = {}) {
+  const eq = value.indexOf("=");
+  if (eq <= 0) throw new InvalidArgumentError(`-M expects key=value, got "${value}"`);
+  const raw = value.slice(eq + 1);
+  let parsed: unknown = raw;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {}
+  return { ...previous, [value.slice(0, eq).trim()]: parsed };
+}

@@ -56,6 +56,15 @@ export interface GenerateConfig {
    * models such as Pythia, through a server's /completions endpoint) and no chat template is applied.
    */
   completion?: boolean;
+  /** Reasoning models' effort (OpenAI's `reasoning_effort`). */
+  reasoningEffort?: "minimal" | "low" | "medium" | "high";
+  /** Token log-probabilities with the output: the number of alternatives per token (0: the chosen token only). */
+  logprobs?: number;
+  /**
+   * Fields merged into the request body as they are (vLLM's `top_k`, `min_p`, `repetition_penalty`,
+   * `chat_template_kwargs`, …): `-M key=value` or `--model-args file.json`. Part of the cache key.
+   */
+  extra?: Record<string, unknown>;
 }
 
 export interface Usage {
@@ -78,6 +87,13 @@ export interface ModelOutput {
   cached?: boolean;
   /** Provider-reported model name, if different from the requested one. */
   model?: string;
+  /**
+   * The model's reasoning, kept apart from `text`: a server's `reasoning_content` / `reasoning` field, or
+   * `<think>…</think>` blocks taken out of the answer. Judges and scorers read `text` only.
+   */
+  reasoning?: string;
+  /** Per-token log-probabilities of the output, when `logprobs` was asked for. */
+  logprobs?: Array<{ token: string; logprob: number; top?: Array<{ token: string; logprob: number }> }>;
 }
 
 /**

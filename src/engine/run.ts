@@ -390,6 +390,10 @@ async function solveAndScore(
     );
     st.output = out;
     st.messages.push({ role: "assistant", content: out.text });
+    // The reasoning and log-probabilities are kept with the sample (stored, exported, shown), never in the
+    // transcript that scorers and judges read. Several turns: the last turn's.
+    if (out.reasoning) st.store.reasoning = out.reasoning;
+    if (out.logprobs) st.store.logprobs = out.logprobs;
     modelMs += out.latencyMs;
     if (!out.cached) allCached = false;
     if (out.usage && !out.cached) {

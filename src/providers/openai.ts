@@ -26,6 +26,38 @@ export interface OpenAIProviderOptions {
   apiKeyEnv?: string;
   /** Provider name to report (aliases such as "vllm" or "ollama" share this implementation). */
   name?: string;
+  /**
+   * The request field for the output limit: OpenAI's own API wants `max_completion_tokens` (its reasoning
+   * models reject `max_tokens`); most compatible servers take `max_tokens`. Default: by the base URL.
+   */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+}
+
+/** `max_completion_tokens` for OpenAI itself, `max_tokens` for every other server. */
+export function maxTokensFieldFor(baseUrl: string): "max_tokens" | "max_completion_tokens" {
+  try {
+    return new URL(baseUrl).hostname === "api.openai.com" ? "max_completion_tokens" : "max_tokens";
+  } catch {
+    return "max_tokens";
+  }
+}
+
+/** `<think>…</think>` blocks (DeepSeek-R1, Qwen3 and other reasoning models) taken out of an answer. */
+export function splitThinking(text: string): { answer: string; thinking?: string } {
+  const blocks: string[] = [];
+  // An unclosed <think> at the start (a server that already cut the opening tag) counts up to </think>.
+  let answer = text.replace(/<think>([\s\S]*?)<\/think>/g, (_m, t: string) => {
+    blocks.push(t.trim());
+    return "";
+  });
+  const dangling = answer.indexOf("</think>");
+  if (dangling >= 0) {
+    blocks.unshift(answer.slice(0, dangling).trim());
+    answer = answer.slice(dangling + "</think>".length);
+  }
+  return blocks.length
+    ? { answer: answer.trim(), thinking: blocks.filter(Boolean).join("\n\n") }
+    : { answer: text };
 }
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -44,9 +76,16 @@ function httpClient(): NonNullable<typeof http> {
 interface Completion {
   model?: string;
   choices?: Array<{
-    message?: { content?: string | null };
+    message?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
     text?: string | null;
     finish_reason?: string | null;
+    logprobs?: {
+      content?: Array<{
+        token: string;
+        logprob: number;
+        top_logprobs?: Array<{ token: string; logprob: number }>;
+      }>;
+    } | null;
   }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
@@ -61,6 +100,7 @@ export class OpenAIProvider implements Provider {
   /** Whether any request to the endpoint has been answered (see classifyError). */
   private reached = false;
   private readonly headers: Record<string, string>;
+  private readonly maxTokensField: "max_tokens" | "max_completion_tokens";
 
   constructor(opts: OpenAIProviderOptions) {
     this.name = opts.name ?? "openai";
@@ -80,6 +120,7 @@ export class OpenAIProvider implements Provider {
     const apiKey = process.env[opts.apiKeyEnv ?? "OPENAI_API_KEY"];
     registerSecret(apiKey);
     this.endpoint = publicUrl(baseUrl);
+    this.maxTokensField = opts.maxTokensField ?? maxTokensFieldFor(baseUrl);
     this.connectionKey = `${this.name}|${this.endpoint}`;
     this.url = `${baseUrl}/chat/completions`;
     this.completionsUrl = `${baseUrl}/completions`;
@@ -103,10 +144,16 @@ export class OpenAIProvider implements Provider {
       model: this.model,
       ...payload,
       ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
-      ...(config.maxTokens !== undefined ? { max_tokens: config.maxTokens } : {}),
+      ...(config.maxTokens !== undefined ? { [this.maxTokensField]: config.maxTokens } : {}),
       ...(config.topP !== undefined ? { top_p: config.topP } : {}),
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       ...(config.stop?.length ? { stop: config.stop } : {}),
+      ...(config.reasoningEffort ? { reasoning_effort: config.reasoningEffort } : {}),
+      ...(config.logprobs !== undefined && !config.completion
+        ? { logprobs: true, ...(config.logprobs > 0 ? { top_logprobs: config.logprobs } : {}) }
+        : {}),
+      ...(config.logprobs !== undefined && config.completion ? { logprobs: config.logprobs } : {}),
+      ...config.extra,
     });
     const started = performance.now();
     let status: number;
@@ -145,8 +192,23 @@ export class OpenAIProvider implements Provider {
       throw new ProviderError(`malformed response: no ${field}`, "transient");
     }
     const usage = completion.usage;
+    // Reasoning stays out of the answer: a server's own field, else <think> blocks in the content.
+    const served = choice.message?.reasoning_content ?? choice.message?.reasoning ?? undefined;
+    const split = splitThinking(content ?? "");
+    const reasoning = [served, split.thinking]
+      .filter((x): x is string => typeof x === "string" && x !== "")
+      .join("\n\n");
+    const logprobs = choice.logprobs?.content?.map((t) => ({
+      token: t.token,
+      logprob: t.logprob,
+      ...(t.top_logprobs?.length
+        ? { top: t.top_logprobs.map((x) => ({ token: x.token, logprob: x.logprob })) }
+        : {}),
+    }));
     return {
-      text: content ?? "",
+      text: split.answer,
+      ...(reasoning ? { reasoning } : {}),
+      ...(logprobs?.length ? { logprobs } : {}),
       latencyMs: performance.now() - started,
       ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
       ...(usage

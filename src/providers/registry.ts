@@ -45,15 +45,18 @@ export function createProvider(id: string, opts: ProviderOptions = {}): Provider
   return entry.factory(model, opts);
 }
 
+/** A server kind's URL: the flag, else its environment variable (VLLM_BASE_URL, …), else its usual local address. */
 const openaiCompatible =
-  (name: string, defaultUrl?: string): ProviderFactory =>
-  (model, opts) =>
-    new OpenAIProvider({
+  (name: string, defaultUrl?: string, urlEnv?: string): ProviderFactory =>
+  (model, opts) => {
+    const url = opts.baseUrl ?? (urlEnv ? process.env[urlEnv] : undefined) ?? defaultUrl;
+    return new OpenAIProvider({
       model,
       name,
-      ...((opts.baseUrl ?? defaultUrl) ? { baseUrl: (opts.baseUrl ?? defaultUrl)! } : {}),
+      ...(url ? { baseUrl: url } : {}),
       ...(opts.apiKeyEnv ? { apiKeyEnv: opts.apiKeyEnv } : {}),
     });
+  };
 
 registerProvider(
   "openai",
@@ -62,18 +65,18 @@ registerProvider(
 );
 registerProvider(
   "vllm",
-  "vLLM server (default http://localhost:8000/v1)",
-  openaiCompatible("vllm", "http://localhost:8000/v1"),
+  "vLLM server (default $VLLM_BASE_URL or http://localhost:8000/v1)",
+  openaiCompatible("vllm", "http://localhost:8000/v1", "VLLM_BASE_URL"),
 );
 registerProvider(
   "ollama",
-  "Ollama (default http://localhost:11434/v1)",
-  openaiCompatible("ollama", "http://localhost:11434/v1"),
+  "Ollama (default $OLLAMA_BASE_URL or http://localhost:11434/v1)",
+  openaiCompatible("ollama", "http://localhost:11434/v1", "OLLAMA_BASE_URL"),
 );
 registerProvider(
   "llamacpp",
-  "llama.cpp server (default http://localhost:8080/v1)",
-  openaiCompatible("llamacpp", "http://localhost:8080/v1"),
+  "llama.cpp server (default $LLAMACPP_BASE_URL or http://localhost:8080/v1)",
+  openaiCompatible("llamacpp", "http://localhost:8080/v1", "LLAMACPP_BASE_URL"),
 );
 registerProvider("scripted", "answers from code, for tests (scripted/echo)", (model) =>
   scriptedProvider(model),

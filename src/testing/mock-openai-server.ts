@@ -21,6 +21,18 @@ export interface MockRequest {
   [key: string]: unknown;
 }
 
+export type MockReply =
+  | string
+  | {
+      content: string;
+      reasoning_content?: string;
+      logprobs?: Array<{
+        token: string;
+        logprob: number;
+        top_logprobs?: Array<{ token: string; logprob: number }>;
+      }>;
+    };
+
 export interface RecordedRequest {
   body: MockRequest;
   authorization: string | undefined;
@@ -29,8 +41,11 @@ export interface RecordedRequest {
 }
 
 export interface MockServerOptions {
-  /** The answer text; default: echo of the last user message. */
-  reply?: (req: MockRequest, authorization: string | undefined) => string | Promise<string>;
+  /**
+   * The answer: its text, or the message fields a reasoning server sends (`reasoning_content`) and the
+   * token log-probabilities; default: echo of the last user message.
+   */
+  reply?: (req: MockRequest, authorization: string | undefined) => MockReply | Promise<MockReply>;
   /** Fractions of requests (0..1) that fail in each way; decided by a seeded RNG. */
   failures?: { rate429?: number; rate500?: number; garbage?: number; hang?: number; seed?: number };
   retryAfterSeconds?: number;
@@ -125,9 +140,20 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     if (opts.delayMs) await new Promise((r2) => setTimeout(r2, opts.delayMs));
     // Raw completions arrive as {prompt}; present them to `reply` as one user message.
     if (!isChat) body.messages = [{ role: "user", content: String(body.prompt ?? "") }];
-    const text = opts.reply ? await opts.reply(body, req.headers.authorization) : lastUserText(body);
+    const answer = opts.reply ? await opts.reply(body, req.headers.authorization) : lastUserText(body);
+    const reply = typeof answer === "string" ? { content: answer } : answer;
+    const text = reply.content;
     const choice = isChat
-      ? { index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }
+      ? {
+          index: 0,
+          message: {
+            role: "assistant",
+            content: text,
+            ...(reply.reasoning_content !== undefined ? { reasoning_content: reply.reasoning_content } : {}),
+          },
+          ...(reply.logprobs ? { logprobs: { content: reply.logprobs } } : {}),
+          finish_reason: "stop",
+        }
       : { index: 0, text, finish_reason: "stop" };
     const payload = JSON.stringify({
       id: `cmpl-${++id}`,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /** What `assay eval`, `assay resume` and `assay retry-errors` do; loaded when one of them runs (see eval.ts). */
 
 import { requireHttpUrl } from "../../cli-kit/options.js";
@@ -17,7 +18,7 @@ import {
   StoreWriteError,
 } from "../../store/run-store.js";
 import { createTask, getTaskDefinition } from "../../tasks/index.js";
-import { UserError } from "../../util/errors.js";
+import { errorMessage, UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { newRunId } from "../../util/run-id.js";
 import type { EvalFlags, ExecFlagKey, ExecFlags } from "./eval.js";
@@ -34,9 +35,13 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
   if (flags.fields !== undefined) args.fields = flags.fields;
   if (flags.judgePrompts !== undefined) args.judge_prompts = flags.judgePrompts;
   const { task, args: resolvedArgs } = await createTask(taskName, args);
+  const extra = { ...readModelArgs(flags.modelArgs), ...flags.modelArg };
   const overrides: GenerateConfig = {
     ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
     ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
+    ...(flags.reasoningEffort !== undefined ? { reasoningEffort: flags.reasoningEffort } : {}),
+    ...(flags.logprobs !== undefined ? { logprobs: flags.logprobs } : {}),
+    ...(Object.keys(extra).length ? { extra } : {}),
   };
   task.config = { ...task.config, ...overrides };
   const store = openStore(flags.db);
@@ -348,4 +353,18 @@ function finish(
     }
   }
   process.exitCode = outcome.interrupted ? interruptedExit : counts.errors > 0 ? 1 : 0;
+}
+
+/** `--model-args file.json`: one JSON object of request-body fields. */
+function readModelArgs(file: string | undefined): Record<string, unknown> {
+  if (file === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UserError(`--model-args ${file}: ${errorMessage(err)}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new UserError(`--model-args ${file}: expected a JSON object of request fields`);
+  return value as Record<string, unknown>;
 }

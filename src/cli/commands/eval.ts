@@ -1,6 +1,12 @@
 /** `assay eval`, `assay resume`, `assay retry-errors`: start or continue a run (the work is in eval-actions.ts). */
 import type { Command } from "commander";
-import { choiceOption, collectTaskArg, intOption, numberOption } from "../../cli-kit/options.js";
+import {
+  choiceOption,
+  collectModelArg,
+  collectTaskArg,
+  intOption,
+  numberOption,
+} from "../../cli-kit/options.js";
 import type { TaskArgs } from "../../core/types.js";
 
 export interface ExecFlags {
@@ -49,6 +55,10 @@ export interface EvalFlags extends ExecFlags {
   judgeTemperature?: number;
   judgeSeed?: number;
   judgeMaxTokens?: number;
+  reasoningEffort?: "minimal" | "low" | "medium" | "high";
+  logprobs?: number;
+  modelArg?: Record<string, unknown>;
+  modelArgs?: string;
 }
 
 /** Bounds of the numeric flags: wide enough for any real use, narrow enough to catch a typo like 1e9. */
@@ -148,6 +158,22 @@ export function registerEvalCommands(program: Command): void {
         numberOption("--temperature", 0, LIMITS.temperature),
       )
       .option("--max-tokens <n>", "maximum output tokens", intOption("--max-tokens", 1, LIMITS.maxTokens))
+      .option(
+        "--reasoning-effort <level>",
+        "reasoning models' effort: minimal, low, medium or high",
+        choiceOption("--reasoning-effort", ["minimal", "low", "medium", "high"] as const),
+      )
+      .option(
+        "-M, --model-arg <key=value>",
+        "a field sent as it is in the model's request body, e.g. -M top_k=20 (repeatable; JSON values allowed)",
+        collectModelArg,
+      )
+      .option("--model-args <file.json>", "request-body fields from a JSON object (-M entries win)")
+      .option(
+        "--logprobs <n>",
+        "keep token log-probabilities with n alternatives each",
+        intOption("--logprobs", 0, 20),
+      )
       .option(
         "--judge-temperature <t>",
         "judge sampling temperature",
