@@ -175,7 +175,7 @@ export class OpenAIProvider implements Provider {
     } catch (err) {
       throw classifyError(err, signal, this.reached ? undefined : this.endpoint);
     }
-    if (status < 200 || status >= 300) throw httpError(status, text, headers);
+    if (status < 200 || status >= 300) throw httpError(status, text, headers, this.endpoint);
     let completion: Completion;
     try {
       completion = JSON.parse(text) as Completion;
@@ -224,6 +224,7 @@ function httpError(
   status: number,
   body: string,
   headers: Record<string, string | string[] | undefined>,
+  endpoint?: string,
 ): ProviderError {
   let detail = body.slice(0, 300);
   try {
@@ -233,7 +234,10 @@ function httpError(
   } catch {
     // not JSON: keep the start of the text
   }
-  const message = redact(`HTTP ${status}: ${detail}`);
+  // A 404 from a base URL without /v1 is nearly always that: say so instead of a bare "not found".
+  const hint =
+    status === 404 && endpoint && !/\/v\d+$/.test(endpoint) ? ` (did you mean ${endpoint}/v1 ?)` : "";
+  const message = redact(`HTTP ${status}: ${detail}${hint}`);
   const header = (name: string) => {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;

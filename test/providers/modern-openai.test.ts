@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { maxTokensFieldFor, OpenAIProvider, splitThinking } from "../../src/providers/openai.js";
@@ -115,5 +117,24 @@ test("eval -M and --reasoning-effort reach the server and the manifest; the reas
     }
   } finally {
     await server.close();
+  }
+});
+
+test("a 404 from a base URL without /v1 suggests the /v1 URL", async () => {
+  // A server that serves only under /v1, as OpenAI-compatible servers do.
+  const server = createServer((req, res) => {
+    res.writeHead(req.url?.startsWith("/v1/") ? 200 : 404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { message: "Not Found" } }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const provider = new OpenAIProvider({ model: "m", baseUrl: root });
+    const err = await provider
+      .generate({ messages: [{ role: "user", content: "hi" }], config: {} }, new AbortController().signal)
+      .catch((e: unknown) => e);
+    assert.match(String((err as Error).message), new RegExp(`HTTP 404.*did you mean ${root}/v1`));
+  } finally {
+    server.close();
   }
 });
