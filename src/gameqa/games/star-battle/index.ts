@@ -14,6 +14,8 @@ const starBattle: GameDefinition<StarBattleState> = {
   domain: "ID",
   generateState,
   renderSvg: renderStarBattle,
+  // An n × n board has n regions: a line on each side of every cell.
+  gridLines: (s) => ({ vertical: s.regions.length + 1, horizontal: s.regions.length + 1 }),
   parseState,
   tasks: starBattleTasks,
 };

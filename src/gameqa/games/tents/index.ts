@@ -14,6 +14,8 @@ const tents: GameDefinition<TentsState> = {
   domain: "ID",
   generateState,
   renderSvg: renderTents,
+  // size is [columns, rows]: a line on each side of every cell.
+  gridLines: (s) => ({ vertical: s.size[0] + 1, horizontal: s.size[1] + 1 }),
   parseState,
   tasks: tentsTasks,
 };
