@@ -3,9 +3,9 @@
  * names, same shard identity: name, size, mtime): a part records the benchmark digest, settings and
  * reading rules, so parts of different benchmarks or settings never merge.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { partialFileName, type ShardId } from "../smi/partial.js";
+import { partialFileName, readPartFile, type ShardId } from "../smi/partial.js";
 
 export { writePartial as writeScanPart } from "../smi/partial.js";
 
@@ -35,16 +35,7 @@ function identity(p: Pick<ScanPart, "digest" | "settings" | "rules" | "maxLocati
 }
 
 export function readScanPart(path: string): ScanPart {
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new UserError(`${path}: cannot read part file (${(err as Error).message})`);
-  }
-  const p = v as Partial<ScanPart> | null;
-  if (!p || p.format !== SCAN_PART_FORMAT || p.version !== 1) {
-    throw new UserError(`${path}: not an ${SCAN_PART_FORMAT} v1 file`);
-  }
+  const p = readPartFile<ScanPart>(path, SCAN_PART_FORMAT, "part file");
   for (const f of ["shards", "patternDocs", "items"] as const) {
     if (!Array.isArray(p[f])) throw new UserError(`${path}: field "${f}" must be an array`);
   }

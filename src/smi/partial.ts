@@ -75,17 +75,21 @@ export function writePartial(dir: string, partial: { shards: readonly ShardId[] 
   return path;
 }
 
-export function readPartial(path: string): PartialResult {
+/** A per-shard JSON file of the given format, version 1; its fields are checked by the caller. */
+export function readPartFile<T>(path: string, format: string, what: string): Partial<T> {
   let v: unknown;
   try {
     v = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new UserError(`${path}: cannot read partial result (${(err as Error).message})`);
+    throw new UserError(`${path}: cannot read ${what} (${(err as Error).message})`);
   }
-  const p = v as Partial<PartialResult> | null;
-  if (!p || p.format !== PARTIAL_FORMAT || p.version !== 1) {
-    throw new UserError(`${path}: not an ${PARTIAL_FORMAT} v1 file`);
-  }
+  const p = v as { format?: unknown; version?: unknown } | null;
+  if (!p || p.format !== format || p.version !== 1) throw new UserError(`${path}: not an ${format} v1 file`);
+  return p as Partial<T>;
+}
+
+export function readPartial(path: string): PartialResult {
+  const p = readPartFile<PartialResult>(path, PARTIAL_FORMAT, "partial result");
   const n = typeof p.tripleCount === "number" ? p.tripleCount : -1;
   for (const f of ["subj", "obj", "s1j1"] as const) {
     if (!Array.isArray(p[f]) || p[f].length !== n)
