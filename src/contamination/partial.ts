@@ -5,11 +5,11 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { partialFileName, readPartFile, type ShardId } from "../smi/partial.js";
+import { partialFileName, readPartFile, type ShardId } from "../corpus/parts.js";
 
-export { writePartial as writeScanPart } from "../smi/partial.js";
+export { writePartial as writeScanPart } from "../corpus/parts.js";
 
-import type { CountRules, ShardStats } from "../smi/shard.js";
+import type { CountRules, ShardStats } from "../corpus/shard.js";
 import { UserError } from "../util/errors.js";
 import type { GramSettings } from "./ngrams.js";
 import type { ShardHits } from "./sink.js";

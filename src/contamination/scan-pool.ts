@@ -3,8 +3,8 @@
  * from a shared queue until none is left; the first error stops every worker.
  */
 import { Worker } from "node:worker_threads";
-import type { ShardId } from "../smi/partial.js";
-import { countShard, type ShardStats } from "../smi/shard.js";
+import type { ShardId } from "../corpus/parts.js";
+import { countShard, type ShardStats } from "../corpus/shard.js";
 import { UserError } from "../util/errors.js";
 import type { FromScanWorker, ScanWorkerInit, ToScanWorker } from "./scan-worker.js";
 import { ScanSink, type ShardHits } from "./sink.js";

@@ -4,8 +4,8 @@
  * hits (the main thread writes the part files).
  */
 import { parentPort } from "node:worker_threads";
-import type { CountRules, ShardStats } from "../smi/shard.js";
-import { countShard } from "../smi/shard.js";
+import type { CountRules, ShardStats } from "../corpus/shard.js";
+import { countShard } from "../corpus/shard.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { type ScanMatcher, ScanSink, type ShardHits, type SinkTable } from "./sink.js";
 

@@ -4,9 +4,9 @@
  * splitting across machines, and a merge of parts into per-item overlaps.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { partialFiles, ShardMeter, selectShards } from "../smi/count.js";
-import type { ShardId } from "../smi/partial.js";
-import type { CountRules } from "../smi/shard.js";
+import type { ShardId } from "../corpus/parts.js";
+import type { CountRules } from "../corpus/shard.js";
+import { partialFiles, ShardMeter, selectShards } from "../corpus/shards.js";
 import { UserError } from "../util/errors.js";
 import { type ItemField, loadItems } from "./items.js";
 import { buildGramTable, type GramTable } from "./ngrams.js";

@@ -3,10 +3,10 @@
  * normalised into the matcher's memory and scanned once by the SMI matcher; every matched pattern
  * counts one document, and each item it belongs to records the document's line (up to k per item).
  */
-import { createMatcher, defaultEngine, type MatcherEngine } from "../smi/counter.js";
-import type { PresenceMatcher } from "../smi/matcher.js";
-import type { DocumentSink } from "../smi/shard.js";
-import { SimdMatcher } from "../smi/simd-matcher.js";
+import { createMatcher, defaultEngine, type MatcherEngine } from "../corpus/engine.js";
+import type { PresenceMatcher } from "../corpus/matcher.js";
+import type { DocumentSink } from "../corpus/shard.js";
+import { SimdMatcher } from "../corpus/simd-matcher.js";
 import type { GramTable } from "./ngrams.js";
 import { TokenWindowMatcher } from "./window-matcher.js";
 

@@ -6,7 +6,7 @@
  * same vocabulary as tens of thousands of n-grams goes several words deep at most positions.
  * Same interface and same results as the SMI matcher on patterns " a b … " (tests compare them).
  */
-import type { PresenceMatcher } from "../smi/matcher.js";
+import type { PresenceMatcher } from "../corpus/matcher.js";
 import { UserError } from "../util/errors.js";
 
 const SPACE = 0x20;

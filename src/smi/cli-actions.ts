@@ -1,10 +1,10 @@
 /** What `assay smi …` do; loaded when a command runs (see cli.ts). */
 
 import { print } from "../cli-kit/output.js";
+import type { CountRules } from "../corpus/shard.js";
 import { UserError } from "../util/errors.js";
 import type { FitCommandOptions, PredictCommandOptions } from "./cli-fit.js";
 import type { ProbeScoring } from "./probe.js";
-import type { CountRules } from "./shard.js";
 
 /** Flags of `smi count` (see cli.ts). */
 export interface CountFlags extends RuleFlags {

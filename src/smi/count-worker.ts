@@ -5,10 +5,11 @@
  * thread sends, one at a time, posting throttled progress and one result per shard.
  */
 import { parentPort } from "node:worker_threads";
+import type { MatcherEngine } from "../corpus/engine.js";
+import { type CountRules, countShard } from "../corpus/shard.js";
+import { SimdMatcher, type SimdPlan } from "../corpus/simd-matcher.js";
 import { errorMessage, UserError } from "../util/errors.js";
-import { type MatcherEngine, type PatternSet, TripleCounter } from "./counter.js";
-import { type CountRules, countShard } from "./shard.js";
-import { SimdMatcher, type SimdPlan } from "./simd-matcher.js";
+import { type PatternSet, TripleCounter } from "./counter.js";
 
 export interface WorkerInit {
   set: PatternSet;

@@ -5,32 +5,10 @@
  * subjects that matched, so the cost per document follows the matches, not the number of triples.
  */
 import { createHash } from "node:crypto";
-import { type PresenceMatcher, SpaceAnchoredMatcher } from "./matcher.js";
+import { createMatcher, defaultEngine, type MatcherEngine } from "../corpus/engine.js";
+import type { PresenceMatcher } from "../corpus/matcher.js";
+import { SimdMatcher } from "../corpus/simd-matcher.js";
 import type { Triple } from "./rows.js";
-import { SimdMatcher, simdAvailable } from "./simd-matcher.js";
-
-/**
- * simd: WebAssembly with SIMD and a prefilter, scanning JSONL text in place (default, fastest);
- * js: the reference scanner it is tested against.
- */
-export type MatcherEngine = "simd" | "js";
-
-/**
- * ASSAY_SMI_MATCHER=js|simd selects a scanner (for comparisons). Node ≥ 20 always validates SIMD
- * modules, so `js` is only a last resort for runtimes without WebAssembly.
- */
-export function defaultEngine(): MatcherEngine {
-  const env = process.env.ASSAY_SMI_MATCHER;
-  if (env === "js" || env === "simd") return env;
-  return simdAvailable() ? "simd" : "js";
-}
-
-export function createMatcher(
-  patterns: readonly Uint8Array[],
-  engine: MatcherEngine = defaultEngine(),
-): PresenceMatcher {
-  return engine === "simd" ? new SimdMatcher(patterns) : new SpaceAnchoredMatcher(patterns);
-}
 
 export interface PatternSet {
   /** Distinct pattern strings (' ' + name), as UTF-8 bytes. */

@@ -3,22 +3,15 @@
  * listed, size, mtime), the counting rules and a digest of the triples, so partials from different
  * machines or jobs can be merged safely and finished shards can be skipped on resume.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { partialFileName, readPartFile, type ShardId } from "../corpus/parts.js";
+import type { CountRules, ShardStats } from "../corpus/shard.js";
 import { UserError } from "../util/errors.js";
 import type { TripleCounts } from "./counter.js";
 import type { CountRow, Triple } from "./rows.js";
-import type { CountRules, ShardStats } from "./shard.js";
 
 export const PARTIAL_FORMAT = "assay-smi-partial";
-
-export interface ShardId {
-  /** The shard path as listed by the corpus argument. */
-  name: string;
-  size: number;
-  mtimeMs: number;
-}
 
 export interface PartialResult {
   format: typeof PARTIAL_FORMAT;
@@ -32,12 +25,6 @@ export interface PartialResult {
   subj: number[];
   obj: number[];
   s1j1: number[];
-}
-
-export function partialFileName(shardName: string): string {
-  const hash = createHash("sha256").update(shardName).digest("hex").slice(0, 12);
-  const base = shardName.replace(/[^A-Za-z0-9._-]+/g, "_").slice(-80);
-  return `${base}.${hash}.json`;
 }
 
 export function makePartial(
@@ -60,32 +47,6 @@ export function makePartial(
     obj: counts.obj,
     s1j1: counts.s1j1,
   };
-}
-
-/**
- * Writes through a temporary file and a rename, so an interrupted run never leaves a half partial
- * (any per-shard result: contamination scans write theirs here too).
- */
-export function writePartial(dir: string, partial: { shards: readonly ShardId[] }): string {
-  const shard = partial.shards[0]!;
-  const path = join(dir, partialFileName(shard.name));
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(partial));
-  renameSync(tmp, path);
-  return path;
-}
-
-/** A per-shard JSON file of the given format, version 1; its fields are checked by the caller. */
-export function readPartFile<T>(path: string, format: string, what: string): Partial<T> {
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new UserError(`${path}: cannot read ${what} (${(err as Error).message})`);
-  }
-  const p = v as { format?: unknown; version?: unknown } | null;
-  if (!p || p.format !== format || p.version !== 1) throw new UserError(`${path}: not an ${format} v1 file`);
-  return p as Partial<T>;
 }
 
 export function readPartial(path: string): PartialResult {

@@ -46,7 +46,6 @@ const RULES: ImportRule[] = [
     name: "a system does not import another system (shared code lives below them)",
     from: ["llmeval-med", "mathtrap", "gameqa", "smi", "annotate", "pairwise", "contamination", "view"],
     forbidden: ["llmeval-med", "mathtrap", "gameqa", "smi", "annotate", "pairwise", "contamination", "view"],
-    todo: "contamination reuses smi's sharded reader, matcher and part files: move them into a corpus folder below both",
   },
   {
     name: "no folder imports src/cli (the CLI is the composition root)",

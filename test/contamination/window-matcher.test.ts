@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TokenWindowMatcher } from "../../src/contamination/window-matcher.js";
-import { SpaceAnchoredMatcher } from "../../src/smi/matcher.js";
+import { SpaceAnchoredMatcher } from "../../src/corpus/matcher.js";
 import { Rng } from "../../src/stats/rng.js";
 
 function matchedSet(m: { matched: Int32Array; matchedCount: number }): number[] {

@@ -11,10 +11,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { createMatcher, type MatcherEngine } from "../../src/corpus/engine.js";
+import type { CountRules } from "../../src/corpus/shard.js";
 import { runCount, runMerge } from "../../src/smi/count.js";
-import { buildPatternSet, createMatcher, type MatcherEngine, TripleCounter } from "../../src/smi/counter.js";
+import { buildPatternSet, TripleCounter } from "../../src/smi/counter.js";
 import type { CountRow } from "../../src/smi/rows.js";
-import type { CountRules } from "../../src/smi/shard.js";
 import { UserError } from "../../src/util/errors.js";
 import { gzip, makeDocuments, naiveCounts, TRIPLES, toJsonl, zstdStored } from "./corpus-fixtures.js";
 import { writeParquet } from "./parquet-writer.js";

@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { type CountRules, countShard } from "../../src/corpus/shard.js";
+import { simdAvailable } from "../../src/corpus/simd-matcher.js";
 import { buildPatternSet, TripleCounter } from "../../src/smi/counter.js";
 import type { Triple } from "../../src/smi/rows.js";
-import { type CountRules, countShard } from "../../src/smi/shard.js";
-import { simdAvailable } from "../../src/smi/simd-matcher.js";
 import { UserError } from "../../src/util/errors.js";
 import { naiveCounts } from "./corpus-fixtures.js";
 

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
+import type { CountRules } from "../../src/corpus/shard.js";
+import { Xxh64, xxh64Hex } from "../../src/corpus/xxhash64.js";
+import { ZstdFramer } from "../../src/corpus/zstd-frames.js";
 import { runCount } from "../../src/smi/count.js";
-import type { CountRules } from "../../src/smi/shard.js";
-import { Xxh64, xxh64Hex } from "../../src/smi/xxhash64.js";
-import { ZstdFramer } from "../../src/smi/zstd-frames.js";
 import { UserError } from "../../src/util/errors.js";
 import { poisonFiles } from "../fuzz/fuzz-helpers.js";
 import { repoRoot } from "../helpers/shared.js";

@@ -11,7 +11,7 @@ import {
   LineError,
   scanFields,
   stringEnd,
-} from "../../src/smi/jsonl.js";
+} from "../../src/corpus/jsonl.js";
 
 function random(seed: number): (n: number) => number {
   let s = seed >>> 0;
