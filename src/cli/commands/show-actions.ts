@@ -6,10 +6,11 @@ import { rescoreRun } from "../../engine/rescore.js";
 import type { RunSummary } from "../../engine/summary.js";
 import { buildModel } from "../../providers/build-model.js";
 import { createScorer } from "../../scorers/registry.js";
-import type { RunRow, RunStore } from "../../store/run-store.js";
+import type { RunRow } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
+import { exportRun } from "../../view/export.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
@@ -123,7 +124,7 @@ export async function exportCommand(id: string, flags: ExportFlags): Promise<voi
   try {
     const run = store.requireRun(id);
     const out = flags.out ? createWriteStream(flags.out) : process.stdout;
-    await exportRun(store, run, flags.format, (line) => out.write(line));
+    await exportRun(store, run, flags.format, (line) => out.write(line), { slim: flags.slim === true });
     if (flags.out)
       await new Promise<void>((res, rej) =>
         (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())),
@@ -188,84 +189,6 @@ export function tasksCommand(flags: { json?: boolean }): void {
     for (const o of t.options) {
       const flag = o.name === "dataset" ? "--dataset" : `-T ${o.name}=`;
       process.stdout.write(`    ${flag.padEnd(22)} ${o.description}${o.required ? " (required)" : ""}\n`);
-    }
-  }
-}
-
-const CSV_FIXED = [
-  "run_id",
-  "sample_id",
-  "epoch",
-  "input",
-  "target",
-  "output",
-  "error",
-  "input_tokens",
-  "output_tokens",
-  "judge_input_tokens",
-  "judge_output_tokens",
-  "latency_ms",
-  "cached",
-];
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = typeof v === "string" ? v : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export async function exportRun(
-  store: RunStore,
-  run: RunRow,
-  format: "jsonl" | "csv",
-  write: (line: string) => unknown,
-): Promise<void> {
-  const scorerNames = run.manifest.scorers.map((s) => s.name);
-  if (format === "csv") {
-    write(`${[...CSV_FIXED, ...scorerNames.flatMap((n) => [n, `${n}_answer`])].join(",")}\n`);
-  }
-  for (const s of store.iterateSamples(run.id)) {
-    const scores: Record<string, { value: unknown; answer: string | null; explanation: string | null }> = {};
-    for (const sc of store.scoresOf(run.id, s.sampleId, s.epoch))
-      scores[sc.scorer] = { value: sc.raw, answer: sc.answer, explanation: sc.explanation };
-    if (format === "jsonl") {
-      write(
-        `${JSON.stringify({
-          run_id: run.id,
-          sample_id: s.sampleId,
-          epoch: s.epoch,
-          input: s.input,
-          target: s.target ?? null,
-          output: s.output,
-          scores,
-          metadata: s.metadata ?? null,
-          input_tokens: s.inputTokens,
-          output_tokens: s.outputTokens,
-          judge_input_tokens: s.judgeInputTokens,
-          judge_output_tokens: s.judgeOutputTokens,
-          latency_ms: s.latencyMs,
-          cached: s.cached,
-          error: s.error,
-        })}\n`,
-      );
-    } else {
-      const fixed = [
-        run.id,
-        s.sampleId,
-        s.epoch,
-        s.input,
-        s.target,
-        s.output,
-        s.error,
-        s.inputTokens,
-        s.outputTokens,
-        s.judgeInputTokens,
-        s.judgeOutputTokens,
-        s.latencyMs,
-        s.cached ? 1 : 0,
-      ];
-      const per = scorerNames.flatMap((n) => [scores[n]?.value, scores[n]?.answer]);
-      write(`${[...fixed, ...per].map(csvCell).join(",")}\n`);
     }
   }
 }

@@ -16,6 +16,7 @@ export interface ShowFlags {
 export interface ExportFlags {
   format: string;
   out?: string;
+  slim?: boolean;
   db?: string;
 }
 
@@ -53,9 +54,12 @@ export function registerShowCommands(program: Command): void {
 
   program
     .command("export")
-    .description("one line per sample: input, output, extracted answers, scores, tokens, latency, error")
+    .description(
+      "one line per sample: the whole transcript, output, scores with answers and explanations, judge calls, tokens, latency, error",
+    )
     .argument("<run-id>", "run id (or a unique prefix)")
     .option("--format <format>", "jsonl or csv", "jsonl")
+    .option("--slim", "JSONL without transcripts, per-sample store (judge calls) and score metadata")
     .option("--out <file>", "write to a file instead of stdout")
     .option("--db <path>", "run database")
     .action(async (id: string, flags: ExportFlags) => {
