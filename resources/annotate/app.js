@@ -1,6 +1,7 @@
 // Assay annotation app (browser side). Plain ES module, no framework. Model output is only ever put
-// into the page through renderMarkdown (escape first, then a fixed set of tags) or textContent.
-import { renderMarkdown } from "./markdown.js";
+// into the page through renderInto (the shared safe renderer: markdown-it without raw HTML, KaTeX
+// without trust) or textContent.
+import { renderInto } from "./render/browser.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -29,7 +30,7 @@ async function api(path, init) {
 }
 
 function setMarkdown(el, text) {
-  el.innerHTML = renderMarkdown(text ?? "");
+  renderInto(el, text ?? "");
 }
 
 function updateProgress() {

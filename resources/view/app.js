@@ -1,7 +1,9 @@
 // Assay results viewer (browser side). Plain ES module, no framework. Everything that comes from a run
-// (model output, inputs, targets, scorer explanations, metadata, run ids) reaches the page only as text
-// nodes or textContent: this file never assigns innerHTML, and it only builds links and image sources
-// that point back into the viewer itself.
+// reaches the page as text nodes or textContent, except the conversation's message texts, which go through
+// the shared safe renderer (render/browser.js: markdown-it without raw HTML, KaTeX without trust). The only
+// innerHTML assignment is that renderer's output; links and image sources this file builds point back
+// into the viewer itself.
+import { renderInto } from "./render/browser.js";
 
 const main = document.getElementById("main");
 const crumbs = document.getElementById("crumbs");
@@ -256,15 +258,22 @@ async function samplesPage(id, query) {
 
 // ---------- one sample ----------
 
+/** Message text rendered as Markdown + TeX; the source stays one click away. */
+function markdown(source) {
+  const el = h("div", { class: "md" });
+  renderInto(el, source);
+  return h("div", { class: "rendered" }, el, h("details", { class: "source" }, h("summary", null, "source"), h("div", { class: "text" }, source)));
+}
+
 function contentNodes(content) {
-  if (typeof content === "string") return [h("div", { class: "text" }, content)];
+  if (typeof content === "string") return [markdown(content)];
   if (!Array.isArray(content)) return [text(content)];
   return content.map((part) => {
     if (part && part.type === "image" && typeof part.image === "string") {
       const m = /^assay-blob:([0-9a-f]{64})$/.exec(part.image);
       return m ? h("img", { src: `api/blobs/${m[1]}`, alt: "image from the sample" }) : h("p", { class: "muted" }, "(image not stored in the run database)");
     }
-    if (part && part.type === "text") return h("div", { class: "text" }, String(part.text ?? ""));
+    if (part && part.type === "text") return markdown(String(part.text ?? ""));
     return text(part);
   });
 }

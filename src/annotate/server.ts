@@ -4,12 +4,13 @@
  *
  * Routes under /a/<token>/:
  *   GET  ./                 the page (resources/annotate/index.html)
- *   GET  ./app.js, app.css  static assets;  ./markdown.js the compiled safe renderer
+ *   GET  ./app.js, app.css  static assets;  ./render/… the shared Markdown + KaTeX renderer (src/render)
  *   GET  ./api/items        the annotator's item order (shuffled per annotator) and rating status
  *   GET  ./api/items/<n>    item n of that order: blind content (no model, no judge), the form, the rating
  *   POST ./api/ratings      save one rating (JSON), committed before the reply
  *
- * Security: a strict Content-Security-Policy (no inline script, no images, same-origin fetch only),
+ * Security: a strict Content-Security-Policy (no inline script or style, fonts and images from the app
+ * itself, same-origin fetch only),
  * no-referrer (the token is in the URL), no caching, POSTs must be application/json from the same origin.
  */
 import { readFileSync } from "node:fs";
@@ -18,6 +19,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WEB_APP_HEADERS } from "../cli-kit/serve.js";
+import { RENDER_CSP, renderAssets } from "../render/assets.js";
 import { deriveSeed, Rng } from "../stats/rng.js";
 import type { RunRow } from "../store/run-store.js";
 import type { FormVerdict } from "../tasks/annotation.js";
@@ -30,7 +32,7 @@ import type { RatingItem } from "./items.js";
 import { findResourceDir } from "./resources.js";
 
 export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'none'; font-src 'none'; " +
+  `default-src 'none'; script-src 'self'; style-src 'self'; ${RENDER_CSP}; img-src 'self'; ` +
   "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const SECURITY_HEADERS: Record<string, string> = { "Content-Security-Policy": CSP, ...WEB_APP_HEADERS };
@@ -63,21 +65,18 @@ interface Assets {
   html: string;
   js: string;
   css: string;
-  markdown: string;
 }
 
 function loadAssets(): Assets {
   const dir = findResourceDir();
-  const here = dirname(fileURLToPath(import.meta.url));
   return {
     html: readFileSync(join(dir, "index.html"), "utf8"),
     js: readFileSync(join(dir, "app.js"), "utf8"),
     css: readFileSync(join(dir, "app.css"), "utf8"),
-    markdown: readFileSync(join(here, "markdown.js"), "utf8").replace(/\n\/\/# sourceMappingURL=.*$/m, ""),
   };
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     "Content-Type": type,
@@ -177,7 +176,8 @@ export function startAnnotateServer(opts: AnnotateServerOptions): Promise<Annota
     if (req.method === "GET") {
       if (path === "/") return send(res, 200, "text/html; charset=utf-8", assets.html);
       if (path === "/app.js") return send(res, 200, "text/javascript; charset=utf-8", assets.js);
-      if (path === "/markdown.js") return send(res, 200, "text/javascript; charset=utf-8", assets.markdown);
+      const shared = path.startsWith("/render/") ? renderAssets().get(path) : undefined;
+      if (shared) return send(res, 200, shared.type, shared.body);
       if (path === "/app.css") return send(res, 200, "text/css; charset=utf-8", assets.css);
       if (path === "/api/items") {
         const mine = new Map(ratings.ratingsFor(run.id, who.name).map((r) => [r.itemId, r]));

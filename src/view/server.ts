@@ -3,7 +3,7 @@
  * JSON API of api.ts, over one run store opened read-only.
  *
  * Routes (under /t/<token>/ when a token is set, else under /):
- *   GET  ./                      the page;  ./app.js, ./app.css  its assets
+ *   GET  ./                      the page;  ./app.js, ./app.css  its assets;  ./render/…  the renderer
  *   GET  ./api/runs              runs (?task=, ?model=), with the task and model lists for the filters
  *   GET  ./api/runs/<id>         one run: manifest, summary, totals, top errors, the task's own report
  *   GET  ./api/runs/<id>/samples one page of samples (?offset, limit, text, errors, cached, scorer+min/max, group, sort, desc)
@@ -15,20 +15,22 @@
  * Security: loopback by default, and then the Host header must name a loopback address (a page on
  * another site cannot reach the viewer by rebinding its DNS name). A non-loopback host needs a token,
  * which every URL must carry. Strict Content-Security-Policy: scripts and styles only from the viewer,
- * images only from the viewer (store blobs, charts), no inline script; the page renders model output
- * as text only. Only GET and HEAD.
+ * images and fonts only from the viewer (store blobs, charts, KaTeX), no inline script or style; model
+ * output is rendered by the shared safe renderer (src/render: markdown-it without raw HTML, KaTeX
+ * without trust). Only GET and HEAD.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { WEB_APP_HEADERS } from "../cli-kit/serve.js";
+import { RENDER_CSP, renderAssets } from "../render/assets.js";
 import type { RunStore } from "../store/run-store.js";
 import { packageRoot } from "../util/package-root.js";
 import * as api from "./api.js";
 
 export const VIEW_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'none'; " +
+  `default-src 'none'; script-src 'self'; style-src 'self'; ${RENDER_CSP}; img-src 'self'; ` +
   "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const HEADERS: Record<string, string> = { "Content-Security-Policy": VIEW_CSP, ...WEB_APP_HEADERS };
@@ -92,6 +94,8 @@ export function startViewServer(opts: ViewServerOptions): Promise<ViewServer> {
   const route = (path: string, q: URLSearchParams, res: ServerResponse) => {
     const asset = assets.get(path);
     if (asset !== undefined) return send(res, 200, ASSET_TYPES[path] ?? "text/html; charset=utf-8", asset);
+    const shared = path.startsWith("/render/") ? renderAssets().get(path) : undefined;
+    if (shared) return send(res, 200, shared.type, shared.body);
     if (path === "/api/runs") return sendJson(res, 200, api.listRuns(store, q));
     if (path === "/api/compare") return sendJson(res, 200, api.compare(store, q));
     const blob = /^\/api\/blobs\/([0-9a-f]{64})$/.exec(path);

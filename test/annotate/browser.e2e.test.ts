@@ -153,7 +153,7 @@ test("annotation app in headless Chromium: two annotators, reload, 403 without t
     const text = (await alice.locator("#answer").textContent()) ?? "";
     assert.ok(text.includes("<script>") && text.includes("onerror="), "the markup is shown as text");
     assert.equal(await alice.locator("#answer strong").count(), 1, "Markdown still renders");
-    assert.equal(await alice.locator("#answer .frac").count(), 1, "LaTeX still renders");
+    assert.equal(await alice.locator("#answer .katex .mfrac").count(), 1, "LaTeX renders through KaTeX");
     const shotDir = process.env.ASSAY_SCREENSHOT_DIR ?? dir;
     await alice.screenshot({ path: join(shotDir, "annotate-inert.png") });
     const mtgPos = order.bob!.indexOf("MTG-1-1");

@@ -112,6 +112,7 @@ test("viewer in headless Chromium: navigation, filters, compare statistics, iner
     assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
     assert.equal(await rows(page, "main script"), 0);
     assert.equal(await rows(page, "main img"), 0);
+    assert.equal(await rows(page, ".msg.assistant .md .katex .mfrac"), 1, "TeX renders through KaTeX");
     assert.equal(await rows(page, 'a[href^="javascript"]'), 0);
     assert.match((await page.locator("table.scores").textContent()) ?? "", /matches the target/);
     await page.screenshot({ path: join(shots, "view-sample.png"), fullPage: true });

@@ -14,7 +14,9 @@ export const HOSTILE_SAMPLE = "q05";
 export const HOSTILE_OUTPUT =
   "ANSWER: answer q05 <script>window.__pwned = 'script'</script>\n" +
   "<img src=x onerror=\"window.__pwned = 'img'\">\n" +
-  "[click me](javascript:window.__pwned='md') <a href=\"javascript:window.__pwned='a'\">or me</a>";
+  "[click me](javascript:window.__pwned='md') <a href=\"javascript:window.__pwned='a'\">or me</a>\n\n" +
+  "$\\href{javascript:window.__pwned='tex'}{tex link}$ $\\includegraphics{http://127.0.0.1:9/tex.png}$ " +
+  "![leak](http://127.0.0.1:9/md.png) and real math: $\\frac{1}{2}$";
 export const IMAGE_SAMPLE = "q00";
 export const TOPICS = ["geography", "arithmetic", "<b>history</b>"];
 
