@@ -16,8 +16,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { WEB_APP_HEADERS } from "../cli-kit/serve.js";
 import { RENDER_CSP, renderAssets } from "../render/assets.js";
 import { deriveSeed, Rng } from "../stats/rng.js";

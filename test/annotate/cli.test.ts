@@ -11,7 +11,6 @@ import { judgeOnScale } from "../../src/annotate/agreement-run.js";
 import { RatingsDb } from "../../src/annotate/db.js";
 import { loadItems } from "../../src/annotate/items.js";
 import { startAnnotateServer } from "../../src/annotate/server.js";
-import { Rng } from "../../src/stats/rng.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { tempDir } from "../helpers/cli.js";
