@@ -13,6 +13,7 @@ import type { RefineHook } from "../tasks/annotation.js";
 import { UserError } from "../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../util/interrupt.js";
 import { runIdFragment } from "../util/run-id.js";
+import { agreementHtml } from "./agreement-html.js";
 import {
   disagreements,
   type JudgeRounding,
@@ -213,6 +214,10 @@ export async function agreementCommand(f: AgreementFlags): Promise<void> {
         ...(a.headline ? { headline: a.headline } : {}),
         report: a.report,
       });
+    if (f.html) {
+      writeFileSync(f.html, agreementHtml(a, header(a)));
+      process.stderr.write(`wrote ${f.html}\n`);
+    }
     process.stdout.write(`${header(a)}\n${renderReport(a.report)}`);
     if (a.headline) process.stdout.write(`\n${formatHeadline(a.headline, a.headline.label)}`);
   });

@@ -40,6 +40,8 @@ export interface AgreementFlags extends ItemFlags {
   rounds: number;
   seed: number;
   json?: boolean;
+  /** Also write the report with its charts as a self-contained HTML page. */
+  html?: string;
 }
 
 export interface RejudgeFlags extends ItemFlags {
@@ -152,7 +154,10 @@ function registerAgreementCommands(program: Command): void {
     .description("judge–human agreement with bootstrap intervals, and the worst disagreements");
 
   agreementFlags(
-    agreement.command("report", { isDefault: true }).description("the agreement report (the default)"),
+    agreement
+      .command("report", { isDefault: true })
+      .description("the agreement report (the default)")
+      .option("--html <file>", "also write the report with a confusion heatmap and a scatter plot as HTML"),
   ).action(async (f: AgreementFlags) => (await actions()).agreementCommand(f));
 
   agreementFlags(

@@ -5,6 +5,8 @@
  * judge runs were all invalid, is in the denominator and not usable — as the release counts them.
  * Beside the table: invalid runs, judge disagreement across the N runs, and tokens per role.
  */
+import { type IntervalRow, intervalChart } from "../charts/interval.js";
+import { htmlPage } from "../charts/page.js";
 import type { RunRow, RunStore } from "../store/run-store.js";
 import { UserError } from "../util/errors.js";
 import { type AggregateResult, aggregate, type JudgedQuestion, type Protocol } from "./aggregate.js";
@@ -242,7 +244,24 @@ function escapeHtml(s: string): string {
 }
 
 export function formatReportHtml(reports: RunReport[], confidence = 0.95): string {
-  return htmlPage(htmlTable(reports, confidence));
+  return htmlPage("LLMEval-Med Table 2", [
+    "<h1>LLMEval-Med Table 2</h1>",
+    htmlTable(reports, confidence),
+    categoryChart(reports),
+  ]);
+}
+
+/** Each category's usability rate with its CI, model by model inside each category. */
+function categoryChart(reports: RunReport[]): string {
+  const rows: IntervalRow[] = COLUMNS.flatMap((code) =>
+    reports.flatMap((r) => {
+      const rate = code === "OP" ? r.result.overall : r.result.categories.find((c) => c.code === code);
+      if (!rate || rate.n === 0) return [];
+      const label = reports.length > 1 ? `${code} · ${r.model}` : code;
+      return [{ label, value: rate.rate, ...(rate.ci ?? {}), note: `n=${rate.n}` }];
+    }),
+  );
+  return intervalChart(rows, { title: "Usability rate (%) by category", min: 0, max: 100 });
 }
 
 function htmlTable(reports: RunReport[], confidence: number): string {
@@ -264,18 +283,6 @@ function htmlTable(reports: RunReport[], confidence: number): string {
   ].join("\n");
 }
 
-function htmlPage(...sections: string[]): string {
-  return [
-    "<!doctype html>",
-    '<html><head><meta charset="utf-8"><title>LLMEval-Med Table 2</title>',
-    "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th[scope=row]{text-align:left}small{color:#666}</style>",
-    "</head><body>",
-    ...sections,
-    "</body></html>",
-    "",
-  ].join("\n");
-}
-
 /**
  * The task's report for `assay report` and after `assay eval`: both protocols, release first (with the
  * per-run details: invalid runs, judge disagreement, tokens, prompt hash), then paper.
@@ -289,7 +296,14 @@ export function renderTaskReport(
   const paper = buildReport(store, runIds, { protocol: "paper" });
   if (format === "json")
     return `${JSON.stringify({ release: reportJson(release), paper: reportJson(paper) }, null, 2)}\n`;
-  if (format === "html") return htmlPage(htmlTable(release, 0.95), htmlTable(paper, 0.95));
+  if (format === "html")
+    return htmlPage("LLMEval-Med Table 2", [
+      "<h1>LLMEval-Med Table 2</h1>",
+      htmlTable(release, 0.95),
+      categoryChart(release),
+      htmlTable(paper, 0.95),
+      categoryChart(paper),
+    ]);
   return `${formatReportTable(release)}\n\n${formatReportTable(paper, 0.95, { details: false })}\n`;
 }
 

@@ -2,12 +2,13 @@
  * The viewer's JSON API: plain functions from a parsed request to a JSON-able value, reading runs only
  * through the run store's public methods. The server (server.ts) maps URLs onto them.
  */
+
+import { intervalChart } from "../charts/interval.js";
 import { compareRuns } from "../compare/runs.js";
 import type { RunSummary } from "../engine/summary.js";
 import type { RunRow, RunStore, SamplePageQuery } from "../store/run-store.js";
 import { getTaskDefinition } from "../tasks/index.js";
 import { UserError } from "../util/errors.js";
-import { intervalChart } from "./charts.js";
 import { groupRows, headline, scorerRows } from "./summary-rows.js";
 
 /** A request the client got wrong: answered with this status and the message. */

@@ -3,18 +3,12 @@
  * and SVG, no script, no network, works from file:// and prints) with each run's headline metrics and
  * CIs, a chart per scorer across runs, and the per-group breakdown as tables and charts.
  */
+
+import { escapeXml as esc, type IntervalRow, intervalChart } from "../charts/interval.js";
+import { htmlPage } from "../charts/page.js";
 import type { MetricSet, RunSummary } from "../engine/summary.js";
 import type { RunRow } from "../store/run-store.js";
-import { escapeXml as esc, type IntervalRow, intervalChart } from "./charts.js";
 import { headline } from "./summary-rows.js";
-
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;color:#1d2329;margin:1.5rem;max-width:1100px}
-table{border-collapse:collapse;margin:.4rem 0 1rem}th,td{border:1px solid #ccd2d8;padding:.25rem .55rem;text-align:left}
-th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}h1{font-size:1.35rem}h2{font-size:1.1rem;margin-top:1.6rem}
-.muted{color:#66707a}svg{display:block;margin:.3rem 0 1rem;max-width:100%}@media print{body{margin:0}h2{break-after:avoid}svg,table{break-inside:avoid}}`;
-
-/** No script, no external anything: the only styles are the inline sheet above. */
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "–");
 
@@ -37,8 +31,6 @@ export function htmlReport(runs: RunRow[]): string {
   const scorers = [...new Set(runs.flatMap((r) => (summaryOf(r)?.scorers ?? []).map((s) => s.scorer)))];
   const scorerOf = (r: RunRow, name: string) => summaryOf(r)?.scorers.find((s) => s.scorer === name);
   const out: string[] = [
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    `<title>Assay report · ${esc(runs[0]?.task ?? "")}</title><style>${STYLE}</style></head><body>`,
     `<h1>Assay report · ${esc(runs[0]?.task ?? "")}</h1>`,
     `<p class="muted">Headline metric of each scorer (accuracy, else mean) with its 95% bootstrap CI.</p>`,
     "<table><tr><th>model</th><th>run</th><th>status</th><th>samples</th><th>errors</th>",
@@ -80,6 +72,5 @@ export function htmlReport(runs: RunRow[]): string {
       out.push(intervalChart(rows, { title: `${name} by ${key}` }));
     }
   }
-  out.push("</body></html>\n");
-  return out.join("");
+  return htmlPage(`Assay report · ${runs[0]?.task ?? ""}`, [out.join("")]);
 }

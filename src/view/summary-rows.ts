@@ -3,8 +3,9 @@
  * else the first number) with its bootstrap CI, overall and per group. Shared by the viewer and
  * `report --format html`.
  */
+
+import type { IntervalRow } from "../charts/interval.js";
 import type { MetricSet, RunSummary } from "../engine/summary.js";
-import type { IntervalRow } from "./charts.js";
 
 export function headline(
   set: MetricSet,

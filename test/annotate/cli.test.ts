@@ -19,6 +19,10 @@ import { cli } from "./helpers.js";
 
 interface Comparison {
   id: string;
+  kind: string;
+  a: string;
+  b: string;
+  confusion: { labels: number[]; counts: number[][] };
   n: number;
   stats: Record<string, { value: number | null; lower: number | null; upper: number | null }>;
 }
@@ -179,6 +183,26 @@ describe("annotate CLI", () => {
       (await cli(["agreement", "--run", "med-run", "--db", db, "--json", "--rounds", "50"])).stdout,
     );
     assert.deepEqual(json.headline.mean.groups, ["MK", "MLU", "MR", "MSE"]);
+
+    // --html: the same report as a self-contained page, with the judge-vs-consensus confusion heatmaps
+    // (scale and usable views) and one scatter point per item rated by both.
+    const page = join(dir, "agreement.html");
+    const html = await cli(["agreement", "--run", "med-run", "--db", db, "--rounds", "0", "--html", page]);
+    assert.equal(html.code, 0, html.stderr);
+    const doc = readFileSync(page, "utf8");
+    assert.match(doc, /Content-Security-Policy" content="default-src 'none'/);
+    assert.doesNotMatch(doc, /<script/i);
+    const mean = (json.report as ReportJson["report"]).overall.views.scale.comparisons.find(
+      (c) => c.kind === "judge-mean",
+    )!;
+    assert.ok(doc.includes(`scale: ${mean.a} against ${mean.b} (n=${mean.n})`));
+    // Every cell count of the confusion matrix is drawn, row by row.
+    const cells = [
+      ...doc.matchAll(/<rect x="\d+" y="\d+" width="44" height="44"[^>]*\/><text[^>]*>(\d+)<\/text>/g),
+    ].map((m) => Number(m[1]));
+    assert.deepEqual(cells.slice(0, mean.confusion.counts.flat().length), mean.confusion.counts.flat());
+    assert.equal((doc.match(/<circle /g) ?? []).length > 0, true);
+    assert.match(doc, /8 items; the dashed line is agreement/);
   });
 
   test("disagreements: largest gap first, with checklist, judge reasoning and comments", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { intervalChart } from "../../src/view/charts.js";
+import { intervalChart } from "../../src/charts/interval.js";
 import { tempDir } from "../helpers/cli.js";
 import { runCli } from "../helpers/in-process-cli.js";
 import { writeViewerFixture } from "./fixture.js";

@@ -1,8 +1,8 @@
 /**
- * Small inline SVG charts written by hand (no chart library, no network): horizontal bars or dots with
- * confidence-interval whiskers, one row per label. Labels come from run data (group names are dataset
- * metadata), so every text is XML-escaped; the SVG has no script, no style element, no external reference.
+ * Horizontal bars or dots with confidence-interval whiskers, one row per label (metrics with CIs, per-group
+ * breakdowns, per-category rates). Labels come from run data, so every text is XML-escaped.
  */
+import { escapeXml, svgOpen } from "./svg.js";
 
 export interface IntervalRow {
   label: string;
@@ -23,9 +23,7 @@ export interface IntervalChartOptions {
   width?: number;
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeXml } from "./svg.js";
 
 const ROW = 26;
 const VALUE_W = 210;
@@ -53,13 +51,7 @@ export function intervalChart(rows: IntervalRow[], opts: IntervalChartOptions = 
   const max = opts.max ?? highest;
   const x = (v: number) => labelW + ((Math.min(max, Math.max(min, v)) - min) / (max - min || 1)) * plotW;
   const height = TOP + rows.length * ROW + AXIS;
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="sans-serif" font-size="12">`,
-  ];
-  if (opts.title) parts.push(`<title>${escapeXml(opts.title)}</title>`);
-  parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  if (opts.title)
-    parts.push(`<text x="4" y="17" font-weight="bold" fill="#222">${escapeXml(opts.title)}</text>`);
+  const parts = svgOpen(width, height, opts.title);
   // Grid lines at quarters of the range.
   for (let i = 0; i <= 4; i++) {
     const v = min + ((max - min) * i) / 4;

@@ -1,0 +1,58 @@
+/** The shared SVG charts: data text is escaped, every count is drawn, identical points merge. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { heatmapChart } from "../../src/charts/heatmap.js";
+import { htmlPage } from "../../src/charts/page.js";
+import { scatterChart } from "../../src/charts/scatter.js";
+
+test("heatmap: one cell per count, row totals, the diagonal outlined, labels escaped", () => {
+  const svg = heatmapChart(
+    ["<a>", "b"],
+    [
+      [3, 1],
+      [0, 2],
+    ],
+    { rowTitle: "judge & co", colTitle: "humans" },
+  );
+  const cells = [
+    ...svg.matchAll(
+      /<rect x="\d+" y="\d+" width="44" height="44"[^>]*stroke-width="(\d)"\/><text[^>]*>(\d+)</g,
+    ),
+  ];
+  assert.deepEqual(
+    cells.map((m) => Number(m[2])),
+    [3, 1, 0, 2],
+  );
+  assert.deepEqual(
+    cells.map((m) => m[1]),
+    ["2", "1", "1", "2"],
+    "diagonal cells are outlined",
+  );
+  assert.match(svg, /n=4<\/text>.*n=2<\/text>/s);
+  assert.ok(svg.includes("&#60;a&#62;") && svg.includes("judge &#38; co"));
+  assert.ok(!svg.includes("<a>"));
+});
+
+test("scatter: identical points drawn once, larger; points outside the range still drawn inside", () => {
+  const svg = scatterChart(
+    [
+      { x: 4, y: 4 },
+      { x: 4, y: 4 },
+      { x: 4, y: 4 },
+      { x: 2, y: 5 },
+      { x: Number.NaN, y: 1 },
+    ],
+    { xLabel: "human", yLabel: "judge", min: 1, max: 5 },
+  );
+  const circles = [...svg.matchAll(/<circle [^>]*r="([\d.]+)"[^>]*><title>([^<]*)<\/title>/g)];
+  assert.equal(circles.length, 2, "the NaN point is left out and the three (4, 4) merge");
+  const merged = circles.find((c) => c[2] === "4, 4: 3")!;
+  const single = circles.find((c) => c[2] === "2, 5: 1")!;
+  assert.ok(Number(merged[1]) > Number(single[1]));
+});
+
+test("report page: a CSP that allows no script and no network", () => {
+  const page = htmlPage("t <x>", ["<p>body</p>"]);
+  assert.match(page, /content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"/);
+  assert.match(page, /<title>t &#60;x&#62;<\/title>/);
+});
