@@ -13,6 +13,7 @@ import { registerMathtrapCommands } from "../mathtrap/cli.js";
 import { registerMoeCommands } from "../moe/cli.js";
 import { registerPairwiseCommands } from "../pairwise/cli.js";
 import { registerSmiCommands } from "../smi/cli.js";
+import { registerSweepCommands } from "../sweep/cli.js";
 import { errorMessage, fileSystemProblem, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerMoeCommands(program);
   registerPairwiseCommands(program);
   registerContaminationCommands(program);
+  registerSweepCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -6,5 +6,6 @@ import "../mathtrap/task.js";
 import "../gameqa/eval.js";
 import "../pairwise/task.js";
 import "../smi/probe-task.js";
+import "../sweep/task.js";
 
 export { createTask, getTaskDefinition, listTasks, registerTask, type TaskDefinition } from "./registry.js";
