@@ -137,6 +137,7 @@ describe("CLI start-up", () => {
       "moe",
       "pairwise",
       "contamination",
+      "sweep",
       "help",
     ]);
   });
@@ -150,6 +151,15 @@ describe("CLI start-up", () => {
     const r = runLogged(["tasks", "--json"]);
     assert.equal(r.code, 0);
     const names = (JSON.parse(r.stdout) as Array<{ name: string }>).map((t) => t.name).sort();
-    assert.deepEqual(names, ["gameqa", "llmeval-med", "mathtrap", "mcq", "pairwise", "qa", "smi-probe"]);
+    assert.deepEqual(names, [
+      "format-sweep",
+      "gameqa",
+      "llmeval-med",
+      "mathtrap",
+      "mcq",
+      "pairwise",
+      "qa",
+      "smi-probe",
+    ]);
   });
 });
