@@ -3,6 +3,8 @@ import type { PairVerdict } from "./verdict.js";
 
 export const PAIRWISE_TASK = "pairwise";
 export const PAIRWISE_SCORER = "pairwise";
+export const AUDIT_TASK = "judge-audit";
+export const AUDIT_SCORER = "audit";
 
 export interface PairMeta {
   sample: string;
@@ -24,4 +26,11 @@ export interface PairScoreMeta {
   /** How many of the (readable) orders preferred whichever answer was shown first. */
   firstPositionWins: number;
   readable: number;
+}
+
+/** A text report as `assay report --format table|html` wants it (html: the text in a <pre>). */
+export function textReport(text: string, format: "table" | "html", title: string): string {
+  if (format === "table") return text;
+  const esc = text.replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return `<!doctype html><meta charset="utf-8"><title>${title}</title><pre>${esc}</pre>\n`;
 }

@@ -11,6 +11,7 @@ import { UserError } from "../util/errors.js";
 import { type Battle, ELO_SCALE, fitBradleyTerry, winMatrix } from "./bradley-terry.js";
 import { type LcResult, lengthControlledWinRate } from "./length-controlled.js";
 import { PAIRWISE_SCORER, PAIRWISE_TASK, type PairMeta, type PairScoreMeta } from "./names.js";
+import { fitStyleControlled, type StyledBattle, type StyleFeature } from "./style-control.js";
 
 export interface PairStats {
   runA: string;
@@ -47,6 +48,8 @@ export interface PairwiseReport {
   /** P(row beats column) under the fitted model, in `runs` order. */
   winMatrix: number[][];
   bootstrapRounds: number;
+  /** With `styleControl`: ratings with length and markdown differences held at zero (style-control.ts). */
+  styleControlled?: { ratings: Rating[]; coefficients: Record<StyleFeature, number> };
 }
 
 interface Judged {
@@ -80,7 +83,7 @@ function battlesOf(items: readonly Judged[]): Battle[] {
 export function pairwiseReport(
   store: RunStore,
   runId: string,
-  opts: { rounds?: number; seed?: number; baseline?: string } = {},
+  opts: { rounds?: number; seed?: number; baseline?: string; styleControl?: boolean } = {},
 ): PairwiseReport {
   const items = judgedItems(store, runId);
   if (items.length === 0) throw new UserError(`pairwise run ${runId} has no judged item yet`);
@@ -144,7 +147,55 @@ export function pairwiseReport(
     };
   });
   ratings.sort((a, b) => b.elo - a.elo);
-  return { runId, runs, pairs: pairStats, ratings, winMatrix: winMatrix(fit), bootstrapRounds: rounds };
+  const report: PairwiseReport = {
+    runId,
+    runs,
+    pairs: pairStats,
+    ratings,
+    winMatrix: winMatrix(fit),
+    bootstrapRounds: rounds,
+  };
+  if (opts.styleControl)
+    report.styleControlled = styleControlled(items, groups, runs, rounds, opts.seed ?? 1);
+  return report;
+}
+
+function styledOf(items: readonly Judged[]): StyledBattle[] {
+  return items.map((j) => ({
+    a: j.meta.runA,
+    b: j.meta.runB,
+    outcome: j.value,
+    answerA: j.meta.answerA,
+    answerB: j.meta.answerB,
+  }));
+}
+
+function styleControlled(
+  items: readonly Judged[],
+  groups: readonly Judged[][],
+  runs: string[],
+  rounds: number,
+  seed: number,
+): NonNullable<PairwiseReport["styleControlled"]> {
+  const fit = fitStyleControlled(styledOf(items), runs);
+  const strengths = bootstrapItems(
+    groups.length,
+    (idx) => {
+      const f = fitStyleControlled(styledOf(idx.flatMap((k) => groups[k]!)), runs);
+      return Object.fromEntries(f.theta.map((t, i) => [i, t]));
+    },
+    { rounds, seed },
+  );
+  const ratings = runs
+    .map((run, i) => ({
+      run,
+      theta: fit.theta[i]!,
+      elo: fit.elo[i]!,
+      eloLo: rounds ? ELO_SCALE * strengths[i]!.lower + 1000 : Number.NaN,
+      eloHi: rounds ? ELO_SCALE * strengths[i]!.upper + 1000 : Number.NaN,
+    }))
+    .sort((a, b) => b.elo - a.elo);
+  return { ratings, coefficients: fit.coefficients };
 }
 
 export function formatPairwiseReport(r: PairwiseReport): string {
@@ -171,6 +222,21 @@ export function formatPairwiseReport(r: PairwiseReport): string {
       lines.push(
         `    inconsistent (winner changed with the order): ${p.inconsistent.slice(0, 10).join(", ")}${p.inconsistent.length > 10 ? " …" : ""}`,
       );
+  }
+  if (r.styleControlled) {
+    lines.push(
+      "",
+      "style-controlled ranking (length, headers, lists and bold held equal; Elo scale, 95% CI):",
+    );
+    for (const [i, x] of r.styleControlled.ratings.entries())
+      lines.push(`  ${i + 1}. ${x.run}  ${x.elo.toFixed(0)}  [${x.eloLo.toFixed(0)}, ${x.eloHi.toFixed(0)}]`);
+    lines.push(
+      `  style coefficients (per standard deviation of the normalised difference): ${Object.entries(
+        r.styleControlled.coefficients,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+        .join(", ")}`,
+    );
   }
   lines.push("", "win matrix, P(row beats column):");
   lines.push(`  ${["", ...r.runs].map((s) => s.padEnd(14).slice(0, 14)).join(" ")}`);

@@ -12,11 +12,11 @@ import { inputMessages } from "../engine/run.js";
 import { defaultDbPath, RunStore } from "../store/run-store.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
-import { PAIRWISE_SCORER, PAIRWISE_TASK, type PairMeta, type PairScoreMeta } from "./names.js";
+import { PAIRWISE_SCORER, PAIRWISE_TASK, type PairMeta, type PairScoreMeta, textReport } from "./names.js";
 import { formatPairwiseReport, pairwiseReport } from "./report.js";
 import { type PairVerdict, parsePairVerdict, unswap } from "./verdict.js";
 
-const DEFAULT_PROMPT = `Please act as an impartial judge and compare two AI assistants' answers to the user's request below. Judge which answer is more helpful, correct, relevant and complete{{rubric_hint}}. Do not let the order in which the answers appear, their length, or the assistants' names influence you.
+export const DEFAULT_PROMPT = `Please act as an impartial judge and compare two AI assistants' answers to the user's request below. Judge which answer is more helpful, correct, relevant and complete{{rubric_hint}}. Do not let the order in which the answers appear, their length, or the assistants' names influence you.
 
 [User request]
 {{question}}
@@ -102,17 +102,21 @@ function pairDataset(store: RunStore, runs: string[], baseline: string | undefin
 }
 
 /** Judge the pair in both orders: A/B through the engine's generate, then B/A as a second call. */
-function bothOrders(template: string, rubric: string): Solver {
+/** The judge prompt for one order of a pair. */
+export function pairPrompt(template: string, rubric: string, question: string, a: string, b: string): string {
+  return fill(template, {
+    question,
+    answer_a: a,
+    answer_b: b,
+    rubric: rubric ? `\n[Rubric]\n${rubric}\n` : "",
+    rubric_hint: rubric ? ", following the rubric" : "",
+  });
+}
+
+export function bothOrders(template: string, rubric: string): Solver {
   return async (state, generate, ctx) => {
-    const m = state.sample.metadata as unknown as PairMeta;
-    const prompt = (a: string, b: string) =>
-      fill(template, {
-        question: m.question,
-        answer_a: a,
-        answer_b: b,
-        rubric: rubric ? `\n[Rubric]\n${rubric}\n` : "",
-        rubric_hint: rubric ? ", following the rubric" : "",
-      });
+    const m = state.sample.metadata as unknown as Pick<PairMeta, "question" | "answerA" | "answerB">;
+    const prompt = (a: string, b: string) => pairPrompt(template, rubric, m.question, a, b);
     state.messages = [{ role: "user", content: prompt(m.answerA, m.answerB) }];
     const first = await generate(state);
     if (!first.output) return first;
@@ -193,10 +197,7 @@ registerTask({
   report(store, runIds, format) {
     const reports = runIds.map((id) => pairwiseReport(store, id));
     if (format === "json") return JSON.stringify(reports, null, 2);
-    const text = reports.map(formatPairwiseReport).join("\n");
-    if (format === "table") return text;
-    const esc = text.replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
-    return `<!doctype html><meta charset="utf-8"><title>Pairwise report</title><pre>${esc}</pre>\n`;
+    return textReport(reports.map(formatPairwiseReport).join("\n"), format, "Pairwise report");
   },
   create(args): Task {
     const runs = String(args.runs)

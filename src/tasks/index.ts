@@ -5,6 +5,7 @@ import "../llmeval-med/task.js";
 import "../mathtrap/task.js";
 import "../gameqa/eval.js";
 import "../pairwise/task.js";
+import "../pairwise/audit-task.js";
 import "../smi/probe-task.js";
 import "../sweep/task.js";
 

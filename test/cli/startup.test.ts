@@ -136,6 +136,7 @@ describe("CLI start-up", () => {
       "model",
       "moe",
       "pairwise",
+      "judge-audit",
       "contamination",
       "sweep",
       "help",
@@ -154,6 +155,7 @@ describe("CLI start-up", () => {
     assert.deepEqual(names, [
       "format-sweep",
       "gameqa",
+      "judge-audit",
       "llmeval-med",
       "mathtrap",
       "mcq",

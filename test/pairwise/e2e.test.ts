@@ -64,10 +64,15 @@ test("a fair judge ranks three runs in their true order, consistently in both or
   try {
     const r = await runCli(
       ...["pairwise", "good", "mid", "bad", "--judge", "openai/fair", "--judge-base-url", judge.url],
-      ...["--db", db, "--json", "--rounds", "200", "--run-id", "pw-fair"],
+      ...["--db", db, "--json", "--rounds", "200", "--run-id", "pw-fair", "--style-control"],
     );
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
+    // Style control keeps the order when the judge does not reward style.
+    assert.deepEqual(
+      report.styleControlled.ratings.map((x: { run: string }) => x.run),
+      ["good", "mid", "bad"],
+    );
     assert.deepEqual(
       report.ratings.map((x: { run: string }) => x.run),
       ["good", "mid", "bad"],
