@@ -6,5 +6,14 @@ import "../mathtrap/task.js";
 import "../gameqa/eval.js";
 import "../pairwise/task.js";
 import "../smi/probe-task.js";
+// Task files and config evals (not registered by name: resolved from a path or a run's manifest).
+import "../taskfile/resolve.js";
 
-export { createTask, getTaskDefinition, listTasks, registerTask, type TaskDefinition } from "./registry.js";
+export {
+  createTask,
+  findTaskDefinition,
+  getTaskDefinition,
+  listTasks,
+  registerTask,
+  type TaskDefinition,
+} from "./registry.js";
