@@ -46,7 +46,7 @@ export function parseConfigText(file: string, text: string): LoadedConfig {
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new UserError(`${file}:1: expected a map of keys (dataset, prompts, models, scorers, …)`);
   const lineOf = (path: ReadonlyArray<string | number>): number | undefined => {
-    const node = nodeAt(doc.contents, path);
+    const node = keyNodeAt(doc.contents, path) ?? nodeAt(doc.contents, path);
     return node?.range ? lineAt(node.range[0]) : undefined;
   };
   const parsed = evalConfigSchema.safeParse(value);
@@ -80,9 +80,7 @@ function describeIssue(
   lineAt: (offset: number) => number,
 ): string {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  const key = path.length
-    ? path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("")
-    : "";
+  const key = keyPath(path);
   if (issue.code === "unrecognized_keys") {
     // Point at the first unknown key itself.
     const unknown = issue.keys[0]!;
@@ -97,6 +95,21 @@ function describeIssue(
   for (let n = path.length; n >= 0 && !node; n--) node = nodeAt(root, path.slice(0, n));
   const line = node?.range ? lineAt(node.range[0]) : 1;
   return `${file}:${line}: ${key || "(top level)"}: ${issue.message}`;
+}
+
+/** ["scorers", 1, "rubric"] → "scorers[1].rubric". */
+export function keyPath(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
+}
+
+/** The key node of a path's last step when it is a map key (its line is the key's, not its value's). */
+function keyNodeAt(root: unknown, path: ReadonlyArray<string | number>): Node | undefined {
+  const last = path[path.length - 1];
+  if (typeof last !== "string") return undefined;
+  const parent = path.length > 1 ? nodeAt(root, path.slice(0, -1)) : isNode(root) ? root : undefined;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+  return isNode(pair?.key) ? pair.key : undefined;
 }
 
 /** The YAML node at a key path (map keys and list indexes). */

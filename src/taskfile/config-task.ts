@@ -20,7 +20,7 @@ import { createScorer } from "../scorers/registry.js";
 import { generate, lastUserIndex, systemMessage } from "../solvers/index.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { DEFAULT_FIELDS } from "./build-task.js";
-import { configTaskName, type LoadedConfig } from "./config-file.js";
+import { configTaskName, keyPath, type LoadedConfig } from "./config-file.js";
 import type { EvalConfig, ScorerRef } from "./config-schema.js";
 
 interface Prompt {
@@ -31,7 +31,7 @@ interface Prompt {
 export function buildConfigTask(loaded: LoadedConfig, path: string): Task {
   const c = loaded.config;
   const at = (key: ReadonlyArray<string | number>) =>
-    `${loaded.file}:${loaded.lineOf(key) ?? 1}: ${key.join(".")}`;
+    `${loaded.file}:${loaded.lineOf(key) ?? 1}: ${keyPath(key)}`;
   const prompts = promptsOf(c);
   const groupBy = [...(typeof c.group_by === "string" ? [c.group_by] : (c.group_by ?? []))];
   if (prompts.length > 1 && !groupBy.includes("prompt")) groupBy.push("prompt");

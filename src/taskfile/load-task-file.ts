@@ -6,13 +6,15 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { register as nodeRegister } from "node:module";
 import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { errorMessage, UserError } from "../util/errors.js";
 import { type DefinedTask, isDefinedTask, type TaskFileDefinition } from "./define-task.js";
 
-const TASK_FILE = /^(.+\.(?:ts|mts|cts|js|mjs|cjs))(?:@([A-Za-z_$][\w$-]*))?$/;
-const TYPESCRIPT = /\.(?:ts|mts|cts)$/;
+const TASK_FILE = /^(.+\.(?:ts|mts|js|mjs))(?:@([A-Za-z_$][\w$-]*))?$/;
+/** Marks a task file's URL, so the loader hook below reads it as an ES module. */
+const MARK = "assay-task-file";
 
 /** `./my-task.ts@name` → the file and the export name; undefined when the text names no task file. */
 export function parseTaskFileRef(ref: string): { path: string; pick?: string } | undefined {
@@ -39,7 +41,23 @@ export interface LoadedTaskFile {
   tasks: FileTask[];
 }
 
-let tsxRegistered = false;
+let hooksRegistered = false;
+
+/**
+ * tsx's loader hooks for the whole process (not a namespace: a task file importing "assay" must get
+ * this very instance of it, so its objects and errors are ours), then a hook that reads the task file
+ * itself as an ES module even in a folder whose package.json says CommonJS (or has none).
+ */
+async function registerHooks(): Promise<void> {
+  if (hooksRegistered) return;
+  const { register } = await import("tsx/esm/api");
+  register();
+  const hook = `export async function load(url, context, next) {
+  return next(url, url.includes("${MARK}=") ? { ...context, format: "module" } : context);
+}`;
+  nodeRegister(`data:text/javascript,${encodeURIComponent(hook)}`);
+  hooksRegistered = true;
+}
 
 /** Import a task file; a changed file is imported afresh (the URL carries its hash). */
 export async function loadTaskFile(file: string): Promise<LoadedTaskFile> {
@@ -47,16 +65,10 @@ export async function loadTaskFile(file: string): Promise<LoadedTaskFile> {
   if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`task file ${file}: no such file`);
   const source = readFileSync(path);
   const sha256 = createHash("sha256").update(source).digest("hex");
-  if (TYPESCRIPT.test(path) && !tsxRegistered) {
-    // tsx's loader hooks for the whole process (not a namespace: a task file importing "assay" must
-    // get this very instance of it, so its objects and errors are ours).
-    const { register } = await import("tsx/esm/api");
-    register();
-    tsxRegistered = true;
-  }
+  await registerHooks();
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(`${pathToFileURL(path).href}?sha256=${sha256}`)) as Record<string, unknown>;
+    exports = (await import(`${pathToFileURL(path).href}?${MARK}=${sha256}`)) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof UserError) throw err;
     const line = lineInStack(err, path);

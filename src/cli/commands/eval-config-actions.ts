@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { RunSummary } from "../../engine/summary.js";
+import { listProviders, parseModelId } from "../../providers/registry.js";
 import { readConfigFile } from "../../taskfile/config-file.js";
 import type { ModelRef } from "../../taskfile/config-schema.js";
 import {
@@ -19,7 +20,7 @@ import {
   parseFailUnder,
 } from "../../taskfile/fail-under.js";
 import { configTask } from "../../taskfile/resolve.js";
-import { UserError } from "../../util/errors.js";
+import { errorMessage, UserError } from "../../util/errors.js";
 import { newRunId } from "../../util/run-id.js";
 import type { EvalFlags } from "./eval.js";
 import { evalCommand } from "./eval-actions.js";
@@ -55,6 +56,12 @@ export async function configEvalCommand(
   const models: Array<ModelRef | undefined> =
     flags.model !== undefined ? [flags.model] : (c.models ?? (c.model ? [c.model] : [undefined]));
   const judge = flags.judge === undefined && c.judge ? asModel(c.judge) : undefined;
+  // Every model named before the first run starts, so a typo in the last one wastes no run.
+  if (flags.model === undefined) {
+    for (const [i, ref] of (c.models ?? (c.model ? [c.model] : [])).entries())
+      checkProvider(asModel(ref).id, `${file}:${loaded.lineOf(c.models ? ["models", i] : ["model"]) ?? 1}`);
+  }
+  if (judge) checkProvider(judge.id, `${file}:${loaded.lineOf(["judge"]) ?? 1}`);
   const store = () => openStore(flags.db);
   const runs: Array<{ runId: string; model: string; exit: number }> = [];
   let worst = 0;
@@ -95,6 +102,17 @@ export async function configEvalCommand(
   }
   finishAll(store, runs, gates, flags);
   process.exitCode = worst;
+}
+
+function checkProvider(id: string, where: string): void {
+  try {
+    const { provider } = parseModelId(id);
+    const known = listProviders().map((p) => p.name);
+    if (!known.includes(provider))
+      throw new UserError(`unknown provider "${provider}" in "${id}" (known: ${known.join(", ")})`);
+  } catch (err) {
+    throw new UserError(`${where}: ${errorMessage(err)}`);
+  }
 }
 
 function asModel(ref: ModelRef): { id: string; base_url?: string; api_key_env?: string } {
