@@ -30,7 +30,7 @@ export const RESERVED_ARGS = [
 /** The task of a config-file eval with the arguments that rebuild it. */
 export function configTask(loaded: LoadedConfig, path: string): { task: Task; args: TaskArgs } {
   const task = buildConfigTask(loaded, path);
-  refuseBuiltInName(loaded.file, task.name);
+  refuseBuiltInName(`${loaded.file}:${loaded.lineOf(["name"]) ?? 1}`, task.name);
   task.version = versioned(task.version, loaded.sha256);
   return {
     task,

@@ -52,7 +52,7 @@ const CASES: Array<[string, string, RegExp]> = [
   [
     "unknown provider",
     "dataset: caps.jsonl\nmodels:\n  - openai/m\n  - nosuch/m\n",
-    /bad\.yaml:4: unknown provider "nosuch"/,
+    /bad\.yaml:4: models\[1\]: unknown provider "nosuch"/,
   ],
   [
     "fail_under not a number",
@@ -63,6 +63,11 @@ const CASES: Array<[string, string, RegExp]> = [
     "fail_under metric no scorer has",
     "dataset: caps.jsonl\nfail_under:\n  f1: 0.5\n",
     /bad\.yaml:2: fail-under f1=0\.5: no scorer computes that metric/,
+  ],
+  [
+    "a built-in task's name",
+    "name: qa\ndataset: caps.jsonl\n",
+    /bad\.yaml:1: task "qa" has the name of a built-in task/,
   ],
   [
     "inline record without input",

@@ -9,7 +9,7 @@ import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { RunSummary } from "../../engine/summary.js";
 import { listProviders, parseModelId } from "../../providers/registry.js";
-import { readConfigFile } from "../../taskfile/config-file.js";
+import { keyPath, type LoadedConfig, readConfigFile } from "../../taskfile/config-file.js";
 import type { ModelRef } from "../../taskfile/config-schema.js";
 import {
   applyGates,
@@ -59,9 +59,9 @@ export async function configEvalCommand(
   // Every model named before the first run starts, so a typo in the last one wastes no run.
   if (flags.model === undefined) {
     for (const [i, ref] of (c.models ?? (c.model ? [c.model] : [])).entries())
-      checkProvider(asModel(ref).id, `${file}:${loaded.lineOf(c.models ? ["models", i] : ["model"]) ?? 1}`);
+      checkProvider(asModel(ref).id, file, loaded, c.models ? ["models", i] : ["model"]);
   }
-  if (judge) checkProvider(judge.id, `${file}:${loaded.lineOf(["judge"]) ?? 1}`);
+  if (judge) checkProvider(judge.id, file, loaded, ["judge"]);
   const store = () => openStore(flags.db);
   const runs: Array<{ runId: string; model: string; exit: number }> = [];
   let worst = 0;
@@ -104,14 +104,14 @@ export async function configEvalCommand(
   process.exitCode = worst;
 }
 
-function checkProvider(id: string, where: string): void {
+function checkProvider(id: string, file: string, loaded: LoadedConfig, key: Array<string | number>): void {
   try {
     const { provider } = parseModelId(id);
     const known = listProviders().map((p) => p.name);
     if (!known.includes(provider))
       throw new UserError(`unknown provider "${provider}" in "${id}" (known: ${known.join(", ")})`);
   } catch (err) {
-    throw new UserError(`${where}: ${errorMessage(err)}`);
+    throw new UserError(`${file}:${loaded.lineOf(key) ?? 1}: ${keyPath(key)}: ${errorMessage(err)}`);
   }
 }
 
