@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { registerScorer } from "../../src/scorers/registry.js";
 import { tempDir } from "../helpers/cli.js";
 import { runCli } from "../helpers/in-process-cli.js";
 import { assertNoRuns, writeCapitals } from "./helpers.js";
@@ -70,11 +71,24 @@ const CASES: Array<[string, string, RegExp]> = [
     /bad\.yaml:1: task "qa" has the name of a built-in task/,
   ],
   [
+    "a judged scorer without a judge",
+    "dataset: caps.jsonl\nmodel: openai/m\nscorers:\n  - exact\n  - scorer: judged\n",
+    /bad\.yaml:5: scorers\[1\]: scorer "judged" is graded by a judge model: add judge:/,
+  ],
+  [
     "inline record without input",
     "dataset:\n  - input: France\n    target: Paris\n  - target: Lima\n",
     /bad\.yaml:4: dataset\[1\]\.input: missing/,
   ],
 ];
+
+// A stand-in for the rubric judge (the registry's own rubric scorer may not be built into this branch).
+registerScorer("judged", "test: needs a judge", () => ({
+  name: "judged",
+  metrics: ["mean"],
+  requiresJudge: true,
+  score: async () => ({ value: 1 }),
+}));
 
 describe("bad configs: one UserError naming file, line and key; exit 2; no run", () => {
   for (const [name, text, expected] of CASES) {

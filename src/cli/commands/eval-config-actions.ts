@@ -56,6 +56,20 @@ export async function configEvalCommand(
   const models: Array<ModelRef | undefined> =
     flags.model !== undefined ? [flags.model] : (c.models ?? (c.model ? [c.model] : [undefined]));
   const judge = flags.judge === undefined && c.judge ? asModel(c.judge) : undefined;
+  const judged = task.scorers.findIndex((sc) => sc.requiresJudge);
+  // Named models need a named judge (only the embedded default model also judges by default).
+  if (
+    judged >= 0 &&
+    !judge &&
+    flags.judge === undefined &&
+    (flags.model ?? c.model ?? c.models) !== undefined
+  ) {
+    const key = Array.isArray(c.scorers) ? ["scorers", judged] : ["scorers"];
+    throw new UserError(
+      `${file}:${loaded.lineOf(key) ?? 1}: ${keyPath(key)}: scorer "${task.scorers[judged]!.name}" is graded by a judge model: ` +
+        "add judge: provider/model to the config (or pass --judge)",
+    );
+  }
   // Every model named before the first run starts, so a typo in the last one wastes no run.
   if (flags.model === undefined) {
     for (const [i, ref] of (c.models ?? (c.model ? [c.model] : [])).entries())
