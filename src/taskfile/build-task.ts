@@ -16,10 +16,7 @@ export const DEFAULT_FIELDS = { input: "input", target: "target", id: "id", meta
 
 /** Validate and fill the task's `-T` arguments from its declared options. */
 export function fileTaskArgs(t: FileTask, args: TaskArgs): TaskArgs {
-  return resolveTaskArgs(
-    { name: t.name, description: "", options: t.definition.options ?? [], create: () => never() },
-    args,
-  );
+  return resolveTaskArgs({ name: t.name, options: t.definition.options ?? [] }, args);
 }
 
 /** Build the engine Task a file task defines, for the given (already resolved) arguments. */
@@ -41,7 +38,7 @@ export async function buildFileTask(file: string, t: FileTask, args: TaskArgs): 
   return {
     name: t.name,
     version: def.version ?? "1",
-    dataset: datasetOf(where, parts, dirname(file)),
+    dataset: datasetOf(where, parts, file, t.name),
     solver: solversOf(where, parts),
     scorers: scorersOf(where, parts),
     ...(parts.config ? { config: { ...parts.config } } : {}),
@@ -50,18 +47,22 @@ export async function buildFileTask(file: string, t: FileTask, args: TaskArgs): 
   };
 }
 
-function datasetOf(where: string, parts: TaskParts | Task, dir: string): Dataset {
+/** A dataset path relative to a folder; URLs, `hf:` names and absolute paths stay as they are. */
+export function datasetSource(d: string, dir: string): string {
+  return isUrl(d) || /^[a-z][\w+.-]+:/i.test(d) || isAbsolute(d) ? d : resolve(dir, d);
+}
+
+function datasetOf(where: string, parts: TaskParts | Task, file: string, name: string): Dataset {
   const d = parts.dataset as unknown;
   if (typeof d === "string") {
     if (!d.trim()) throw new UserError(`${where}: dataset: empty path`);
     const fields = "fields" in parts && parts.fields !== undefined ? String(parts.fields) : "";
     // A relative path is read from the task file's folder, wherever the command runs.
-    const source = isUrl(d) || /^[a-z][\w+.-]+:/i.test(d) || isAbsolute(d) ? d : resolve(dir, d);
-    return fileDataset(source, fieldMapper(parseFieldSpec(fields, DEFAULT_FIELDS)));
+    return fileDataset(datasetSource(d, dirname(file)), fieldMapper(parseFieldSpec(fields, DEFAULT_FIELDS)));
   }
   if (Array.isArray(d)) {
     const samples = d.map((s, i) => sampleOf(where, s, i));
-    return memoryDataset(`${where.split(":")[0]}#samples`, samples);
+    return memoryDataset(`${file}#${name}`, samples);
   }
   if (d && typeof d === "object" && typeof (d as Dataset).samples === "function") {
     const ds = d as Dataset;
@@ -146,8 +147,4 @@ function kind(v: unknown): string {
   return typeof v === "object"
     ? "an object"
     : `${typeof v}${v === undefined ? "" : ` ${String(v).slice(0, 30)}`}`;
-}
-
-function never(): never {
-  throw new Error("unreachable");
 }

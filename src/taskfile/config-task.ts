@@ -4,22 +4,15 @@
  * metadata `prompt`, which metrics are then broken down by), the system message, few-shot turns, and the
  * scorers from the scorer registry with their arguments.
  */
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname } from "node:path";
 import type { ChatMessage, Dataset, GenerateConfig, Sample, Scorer, Solver, Task } from "../core/types.js";
-import {
-  type FieldSpec,
-  fieldMapper,
-  fileDataset,
-  isUrl,
-  memoryDataset,
-  parseFieldSpec,
-} from "../dataset/index.js";
+import { type FieldSpec, fieldMapper, fileDataset, memoryDataset, parseFieldSpec } from "../dataset/index.js";
 import { getReducer } from "../metrics/reducers.js";
 import { textOf } from "../providers/scripted.js";
 import { createScorer } from "../scorers/registry.js";
 import { generate, lastUserIndex, systemMessage } from "../solvers/index.js";
 import { errorMessage, UserError } from "../util/errors.js";
-import { DEFAULT_FIELDS } from "./build-task.js";
+import { DEFAULT_FIELDS, datasetSource } from "./build-task.js";
 import { configTaskName, keyPath, type LoadedConfig } from "./config-file.js";
 import type { EvalConfig, ScorerRef } from "./config-schema.js";
 
@@ -88,8 +81,7 @@ function baseDataset(loaded: LoadedConfig, dir: string): Dataset {
     return memoryDataset(`${loaded.file}#dataset`, samples);
   }
   const d = c.dataset;
-  const source = isUrl(d) || /^[a-z][\w+.-]+:/i.test(d) || isAbsolute(d) ? d : resolve(dir, d);
-  return fileDataset(source, toSample);
+  return fileDataset(datasetSource(d, dir), toSample);
 }
 
 function fieldSpecOf(fields: EvalConfig["fields"]): FieldSpec {

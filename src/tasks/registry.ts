@@ -50,7 +50,7 @@ export function getTaskDefinition(name: string): TaskDefinition {
 }
 
 /** Validate arguments against the definition (unknown or missing ones are user errors) and fill defaults. */
-export function resolveTaskArgs(def: TaskDefinition, args: TaskArgs): TaskArgs {
+export function resolveTaskArgs(def: Pick<TaskDefinition, "name" | "options">, args: TaskArgs): TaskArgs {
   const known = new Set(def.options.map((o) => o.name));
   for (const key of Object.keys(args)) {
     if (!known.has(key)) {
