@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import ts from "typescript";
 import type { RunSummary } from "../../src/engine/summary.js";
 import { listScorers } from "../../src/scorers/registry.js";
 import { RunStore } from "../../src/store/run-store.js";
@@ -95,6 +96,22 @@ describe("examples/", () => {
     );
     assert.equal(cot.code, 0, cot.stderr);
     assert.equal(summaryOf(db, "ex2").scorers[0]?.metrics.accuracy, 9 / 12);
+  });
+
+  test("capitals.task.ts type-checks against the published types (as a user's editor would)", () => {
+    const program = ts.createProgram([join(examples, "capitals.task.ts")], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    });
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    assert.deepEqual(problems, []);
   });
 
   test("eval.yaml: 2 prompts × 2 models × 12 tests with includes and rubric", {
