@@ -12,7 +12,15 @@ import { errorMessage, UserError } from "../util/errors.js";
 import type { TaskParts } from "./define-task.js";
 import type { FileTask } from "./load-task-file.js";
 
-export const DEFAULT_FIELDS = { input: "input", target: "target", id: "id", metadata: "*" as const };
+/** As the `qa` task reads records: a conversation in `messages` and images in `images`/`image` where the dataset loader supports them. */
+export const DEFAULT_FIELDS = {
+  input: "input",
+  messages: "messages",
+  images: "images|image",
+  target: "target",
+  id: "id",
+  metadata: "*" as const,
+};
 
 /** Validate and fill the task's `-T` arguments from its declared options. */
 export function fileTaskArgs(t: FileTask, args: TaskArgs): TaskArgs {

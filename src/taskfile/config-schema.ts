@@ -23,6 +23,8 @@ const fieldMap = z.union([
   text,
   z.strictObject({
     input: text.optional(),
+    messages: text.optional(),
+    images: text.optional(),
     target: text.optional(),
     id: text.optional(),
     choices: text.optional(),
