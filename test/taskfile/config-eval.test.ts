@@ -194,6 +194,13 @@ fail_under:
     );
     const out = await runOk(...evalConfig(file, db, "--json"));
     const doc = JSON.parse(out) as { runs: Array<{ model: string; summary: RunSummary }> };
+    const listed = JSON.parse(await runOk("tasks", file, "--json")) as {
+      tasks: Array<{ name: string; models: string[] }>;
+    };
+    assert.deepEqual(
+      listed.tasks.map((t) => [t.name, t.models]),
+      [["caps-json", ["openai/strong", "openai/weak"]]],
+    );
     assert.deepEqual(
       doc.runs.map((r) => r.model),
       ["openai/strong", "openai/weak"],

@@ -99,6 +99,9 @@ export default defineTask({
 });
 `,
     );
+    const builtIn = await runOk("tasks");
+    assert.match(builtIn, /^qa {2}/m, "without a file: the built-in tasks");
+    assert.doesNotMatch(builtIn, /inline samples/);
     const listed = await runOk("tasks", file);
     assert.match(listed, /^plain {2}inline samples/m);
     assert.match(listed, /-T n= +how many \(default 2\)/);
