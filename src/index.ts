@@ -46,6 +46,13 @@ export { createScorer, listScorers, registerScorer, type ScorerFactory } from ".
 export { generate, multipleChoice, promptTemplate, systemMessage } from "./solvers/index.js";
 // The run store (SQLite).
 export { defaultDbPath, type RunManifest, type RunRow, RunStore } from "./store/run-store.js";
+// Task files (`assay eval ./my-task.ts`): tasks declared with defineTask.
+export {
+  type DefinedTask,
+  defineTask,
+  type TaskFileDefinition,
+  type TaskParts,
+} from "./taskfile/define-task.js";
 // A task that supplies this hook can be rated by experts and checked for judge–human agreement.
 export type { FormSpec, RatingItem, TaskAnnotation } from "./tasks/annotation.js";
 // Task registration, so named tasks work with `evaluate`, `assay eval` and `rescore`.

@@ -8,5 +8,14 @@ import "../pairwise/task.js";
 import "../pairwise/audit-task.js";
 import "../smi/probe-task.js";
 import "../sweep/task.js";
+// Task files and config evals (not registered by name: resolved from a path or a run's manifest).
+import "../taskfile/resolve.js";
 
-export { createTask, getTaskDefinition, listTasks, registerTask, type TaskDefinition } from "./registry.js";
+export {
+  createTask,
+  findTaskDefinition,
+  getTaskDefinition,
+  listTasks,
+  registerTask,
+  type TaskDefinition,
+} from "./registry.js";

@@ -50,7 +50,7 @@ export function getTaskDefinition(name: string): TaskDefinition {
 }
 
 /** Validate arguments against the definition (unknown or missing ones are user errors) and fill defaults. */
-export function resolveTaskArgs(def: TaskDefinition, args: TaskArgs): TaskArgs {
+export function resolveTaskArgs(def: Pick<TaskDefinition, "name" | "options">, args: TaskArgs): TaskArgs {
   const known = new Set(def.options.map((o) => o.name));
   for (const key of Object.keys(args)) {
     if (!known.has(key)) {
@@ -75,7 +75,31 @@ export function resolveTaskArgs(def: TaskDefinition, args: TaskArgs): TaskArgs {
   return out;
 }
 
+/**
+ * Builds tasks that are not registered by name (task files, config evals: src/taskfile): returns
+ * undefined for a name and arguments it does not handle.
+ */
+export type TaskResolver = (
+  name: string,
+  args: TaskArgs,
+) => Promise<{ task: Task; args: TaskArgs }> | undefined;
+
+const resolvers: TaskResolver[] = [];
+
+export function registerTaskResolver(resolver: TaskResolver): void {
+  resolvers.push(resolver);
+}
+
+/** A registered task's definition, or undefined (e.g. a task from a task file). */
+export function findTaskDefinition(name: string): TaskDefinition | undefined {
+  return tasks.get(name);
+}
+
 export async function createTask(name: string, args: TaskArgs): Promise<{ task: Task; args: TaskArgs }> {
+  for (const resolve of resolvers) {
+    const built = resolve(name, args);
+    if (built) return built;
+  }
   const def = getTaskDefinition(name);
   const resolved = resolveTaskArgs(def, args);
   return { task: await def.create(resolved), args: resolved };

@@ -7,6 +7,7 @@ import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
 import type { SubsetSpec } from "../../engine/subset.js";
+import type { RunSummary } from "../../engine/summary.js";
 import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf-provider.js";
@@ -17,7 +18,8 @@ import {
   type RunStore,
   StoreWriteError,
 } from "../../store/run-store.js";
-import { createTask, getTaskDefinition } from "../../tasks/index.js";
+import { applyGates, checkGatesApply } from "../../taskfile/fail-under.js";
+import { createTask, findTaskDefinition } from "../../tasks/index.js";
 import { errorMessage, UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { newRunId } from "../../util/run-id.js";
@@ -26,7 +28,11 @@ import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
 
 /** `assay eval`: a new run. */
-export async function evalCommand(taskName: string, flags: EvalFlags): Promise<void> {
+export async function evalCommand(taskName: string | undefined, flags: EvalFlags): Promise<void> {
+  if (taskName === undefined)
+    throw new UserError(
+      "name a task (see: assay tasks), a task file (./my-task.ts) or a config (-c eval.yaml)",
+    );
   checkUrls(flags);
   const args: TaskArgs = { ...flags.taskArg };
   if (flags.dataset !== undefined && flags.data !== undefined)
@@ -35,6 +41,7 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
   if (flags.fields !== undefined) args.fields = flags.fields;
   if (flags.judgePrompts !== undefined) args.judge_prompts = flags.judgePrompts;
   const { task, args: resolvedArgs } = await createTask(taskName, args);
+  if (flags.failUnder?.length) checkGatesApply(flags.failUnder, task.scorers, "--fail-under");
   const extra = { ...readModelArgs(flags.modelArgs), ...flags.modelArg };
   const overrides: GenerateConfig = {
     ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
@@ -92,6 +99,8 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
           `${task.groupBy[0]}; --sample ${flags.limit} --seed S takes a random subset stratified by ${task.groupBy[0]}\n`,
       );
     await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode: "new" }, flags);
+    if (flags.failUnder?.length)
+      applyGates(flags.failUnder, store.requireRun(runId).summary as RunSummary | undefined, !flags.quiet);
   } finally {
     store.close();
   }
@@ -285,6 +294,9 @@ function describeMismatch(a: RunManifest, b: RunManifest): string {
     );
   }
   if (a.task.version !== b.task.version) diffs.push(`task version ${a.task.version} → ${b.task.version}`);
+  // Task files and config evals (src/taskfile): the version carries the file's sha256.
+  const source = a.task.args.task_file ?? a.task.args.config_file;
+  if (source !== undefined && a.task.version !== b.task.version) diffs.push(`${source} was edited since`);
   if (JSON.stringify(a.scorers) !== JSON.stringify(b.scorers)) diffs.push("scorers changed");
   if (a.model.endpoint !== b.model.endpoint)
     diffs.push(`model endpoint ${a.model.endpoint} → ${b.model.endpoint}`);
@@ -328,7 +340,9 @@ function finish(
 ): void {
   const run = store.requireRun(outcome.runId);
   const counts = store.countSamples(outcome.runId);
-  if (flags.json) {
+  if (flags.quiet) {
+    // The caller prints (a config eval's combined result).
+  } else if (flags.json) {
     printJson({
       runId: outcome.runId,
       status: run.status,
@@ -339,7 +353,7 @@ function finish(
     });
   } else {
     printSummary(run, outcome.summary);
-    if (getTaskDefinition(run.task).report && outcome.summary.samples > 0) {
+    if (findTaskDefinition(run.task)?.report && outcome.summary.samples > 0) {
       process.stdout.write(`\n${renderReport(store, [run], "table")}\n`);
     }
     if (outcome.interrupted)

@@ -8,6 +8,7 @@ import {
   numberOption,
 } from "../../cli-kit/options.js";
 import type { TaskArgs } from "../../core/types.js";
+import { collectFailUnder, type FailUnder } from "../../taskfile/fail-under.js";
 
 export interface ExecFlags {
   concurrency: number;
@@ -19,6 +20,8 @@ export interface ExecFlags {
   db?: string;
   json?: boolean;
   progress: "auto" | "tty" | "plain" | "silent";
+  /** Print nothing at the end (a config eval prints one combined result instead). */
+  quiet?: boolean;
 }
 
 /** The execution flags a continuation may take from the run's manifest. */
@@ -59,6 +62,9 @@ export interface EvalFlags extends ExecFlags {
   logprobs?: number;
   modelArg?: Record<string, unknown>;
   modelArgs?: string;
+  /** A config-file eval (src/taskfile): `-c eval.yaml`. */
+  config?: string;
+  failUnder?: FailUnder[];
 }
 
 /** Bounds of the numeric flags: wide enough for any real use, narrow enough to catch a typo like 1e9. */
@@ -116,7 +122,16 @@ export function registerEvalCommands(program: Command): void {
     program
       .command("eval")
       .description("run a task against a model and store every result")
-      .argument("<task>", "task name (see: assay tasks)")
+      .argument(
+        "[task]",
+        "task name (see: assay tasks), task file (./my-task.ts[@name]) or config (eval.yaml)",
+      )
+      .option("-c, --config <file>", "a config-file eval (YAML or JSON; see docs/tasks.md)")
+      .option(
+        "--fail-under <metric=value>",
+        "exit 3 when a metric (or scorer.metric) is below value, e.g. accuracy=0.8 (repeatable)",
+        collectFailUnder,
+      )
       .option(
         "--model <provider/model>",
         "model under test, e.g. openai/gpt-4o-mini (default: the embedded local GGUF model)",
@@ -186,7 +201,11 @@ export function registerEvalCommands(program: Command): void {
         intOption("--judge-max-tokens", 1, LIMITS.maxTokens),
       )
       .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)"),
-  ).action(async (taskName: string, flags: EvalFlags) => {
+  ).action(async (taskName: string | undefined, flags: EvalFlags, cmd: Command) => {
+    if (flags.config !== undefined || /\.(?:ya?ml|json)$/i.test(taskName ?? "")) {
+      const { configEvalCommand } = await import("./eval-config-actions.js");
+      return configEvalCommand(taskName, flags, cmd);
+    }
     const { evalCommand } = await import("./eval-actions.js");
     await evalCommand(taskName, flags);
   });

@@ -7,7 +7,7 @@ import { renderSplit, splitRun } from "../../contamination/split.js";
 import type { RunSummary } from "../../engine/summary.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 // tasks/index.js rather than tasks/registry.js: the run's task must be registered to find its report.
-import { getTaskDefinition } from "../../tasks/index.js";
+import { findTaskDefinition } from "../../tasks/index.js";
 import type { ReportFormat } from "../../tasks/registry.js";
 import { UserError } from "../../util/errors.js";
 import { htmlReport } from "../../view/report-html.js";
@@ -51,8 +51,8 @@ function withContamination(
 }
 
 export function renderReport(store: RunStore, runs: RunRow[], format: ReportFormat): string {
-  const def = getTaskDefinition(runs[0]!.task);
-  if (def.report)
+  const def = findTaskDefinition(runs[0]!.task); // absent for a task file's or config's task
+  if (def?.report)
     return def.report(
       store,
       runs.map((r) => r.id),

@@ -84,9 +84,14 @@ export function registerShowCommands(program: Command): void {
 
   program
     .command("tasks")
-    .description("list the tasks Assay can run, with their options")
+    .description("list the tasks Assay can run, with their options (or those a task file defines)")
+    .argument("[file]", "a task file (./my-task.ts) or config (eval.yaml): list what it defines")
     .option("--json", "print JSON")
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (file: string | undefined, flags: { json?: boolean }) => {
+      if (file !== undefined) {
+        const { taskFileCommand } = await import("./tasks-file.js");
+        return taskFileCommand(file, flags);
+      }
       const { tasksCommand } = await import("./show-actions.js");
       tasksCommand(flags);
     });
