@@ -1,11 +1,11 @@
 /**
  * What went wrong when results could not be committed: the disk is full, the database is unwritable, or
- * one result cannot be serialised. The run stops cleanly (exit code 3) and stays resumable.
+ * one result cannot be serialised. The run stops cleanly (exit code 4) and stays resumable.
  */
 import { errorMessage, UserError } from "../util/errors.js";
 
 /** Exit code of a run stopped because its results could not be stored (README: exit codes). */
-export const STORE_FAILURE_EXIT = 3;
+export const STORE_FAILURE_EXIT = 4;
 
 export class StoreWriteError extends UserError {
   constructor(

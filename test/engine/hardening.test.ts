@@ -98,7 +98,7 @@ describe("runEval under faults", () => {
     await assert.rejects(run(), (err: unknown) => {
       assert.ok(err instanceof StoreWriteError);
       assert.equal(err.message, `disk full: ${path}`);
-      assert.equal(err.exitCode, 3);
+      assert.equal(err.exitCode, 4);
       return true;
     });
     assert.equal(store.requireRun("r").status, "interrupted");
