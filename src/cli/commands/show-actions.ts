@@ -5,7 +5,7 @@ import { openStore } from "../../cli-kit/store.js";
 import { rescoreRun } from "../../engine/rescore.js";
 import type { RunSummary } from "../../engine/summary.js";
 import { buildModel } from "../../providers/build-model.js";
-import { createScorer } from "../../scorers/registry.js";
+import { scorersFromFlags } from "../../scorers/cli-args.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
@@ -138,7 +138,8 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
   try {
     const run = store.requireRun(id);
     const { task } = await createTask(run.manifest.task.name, run.manifest.task.args);
-    const scorers = flags.scorer ? flags.scorer.map((n) => createScorer(n)) : task.scorers;
+    const scorers =
+      flags.scorer || flags.scorerArg ? scorersFromFlags(flags.scorer ?? [], flags.scorerArg) : task.scorers;
     const judgeId = flags.judge ?? run.manifest.judge?.id;
     const judgeUrl = flags.judgeBaseUrl ?? (flags.judge ? undefined : run.manifest.judge?.endpoint);
     const judge = judgeId

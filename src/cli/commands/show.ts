@@ -21,6 +21,7 @@ export interface ExportFlags {
 
 export interface RescoreFlags {
   scorer?: string[];
+  scorerArg?: string[];
   judge?: string;
   judgeBaseUrl?: string;
   concurrency: number;
@@ -68,6 +69,7 @@ export function registerShowCommands(program: Command): void {
     .description("score a stored run again without calling the model under test")
     .argument("<run-id>", "run id (or a unique prefix)")
     .option("--scorer <name...>", "registered scorer(s) to apply instead of the task's own")
+    .option("--scorer-arg <key=value...>", "argument of the --scorer (scorer.key=value with several)")
     .option("--judge <provider/model>", "judge model (default: the run's judge)")
     .option("--judge-base-url <url>", "base URL for the judge")
     .option("--concurrency <n>", "samples scored at once", intOption("--concurrency", 1), 16)
