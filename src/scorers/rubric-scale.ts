@@ -47,7 +47,8 @@ export function defaultThreshold(scale: RubricScale): number {
   return scale.values.find((v) => v >= at - 1e-9) ?? scale.hi;
 }
 
-const GRADE_LINE = /grade\s*[:：=]\s*[*_`"'[(]*\s*([A-Za-z]+|[-+]?\d+(?:\.\d+)?)/gi;
+// "GRADE: 4", "**Grade:** [4]", "**GRADE**: PASS": markdown and brackets around the parts are skipped.
+const GRADE_LINE = /grade[\s*_]*[:：=][\s*_`"'[(]*([A-Za-z]+|[-+]?\d+(?:\.\d+)?)/gi;
 
 /** The grade in a judge reply, or why there is none. */
 export function readGrade(reply: string, scale: RubricScale): { grade: number | null; problem?: string } {
