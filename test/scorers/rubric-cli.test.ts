@@ -143,6 +143,18 @@ describe("rubric judge through the CLI", () => {
       store.close();
     }
 
+    const one = await runCli("show", "rb", "--db", db, "--sample", "q2");
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /output:\n {2}ANSWER: Milan/);
+    assert.match(one.stdout, /rubric: 1 \(answer: 1\)\n {2}grades 1, 1, 1 → mean 1\n[\s\S]*judge run 3/);
+    const oneJson = JSON.parse((await runCli("show", "rb", "--db", db, "--sample", "q2", "--json")).stdout);
+    assert.equal(
+      oneJson.epochs[0].scores.find((x: { scorer: string }) => x.scorer === "rubric").metadata.runs.length,
+      3,
+    );
+    const none = await runCli("show", "rb", "--db", db, "--sample", "nope");
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no sample "nope"/);
     const show = await runCli("show", "rb", "--db", db);
     assert.match(show.stdout, /rubric\s+│?\s*3/);
 

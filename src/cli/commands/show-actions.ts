@@ -11,6 +11,7 @@ import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
+import { showSample } from "./show-sample.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
   const out: string[] = [];
@@ -101,6 +102,7 @@ export function showCommand(id: string, flags: ShowFlags): void {
   const store = openStore(flags.db);
   try {
     const run = store.requireRun(id);
+    if (flags.sample !== undefined) return void showSample(store, run, flags.sample, flags.json === true);
     const summary = run.summary as RunSummary | undefined;
     // The commonest error causes, so a run where every sample failed says why, not just how many.
     const topErrors = store.topErrors(run.id, 5);

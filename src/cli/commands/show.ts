@@ -11,6 +11,7 @@ export interface RunsFlags {
 export interface ShowFlags {
   db?: string;
   json?: boolean;
+  sample?: string;
 }
 
 export interface ExportFlags {
@@ -45,6 +46,7 @@ export function registerShowCommands(program: Command): void {
     .command("show")
     .description("summary metrics of a run, with confidence intervals and per-group breakdown")
     .argument("<run-id>", "run id (or a unique prefix)")
+    .option("--sample <id>", "one sample's output and scores with their full explanations (judge verdicts)")
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
     .action(async (id: string, flags: ShowFlags) => {
