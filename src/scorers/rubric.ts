@@ -47,6 +47,11 @@ export interface RubricOptions {
   /** The judge's sampling for these calls (otherwise the run's --judge-* settings apply). */
   temperature?: number;
   maxTokens?: number;
+  /**
+   * Seed of judge run 0; run r sends seed + r, so seeded runs differ yet repeat exactly. (A run-wide
+   * --judge-seed sends one seed to every run, and a server that honours it then gives N equal replies.)
+   */
+  seed?: number;
   name?: string;
 }
 
@@ -90,14 +95,17 @@ async function judgeRun(
   judge: ModelHandle,
   messages: ReturnType<typeof rubricMessages>,
   settings: RubricSettings,
-  config: GenerateConfig | undefined,
+  config: ((run: number) => GenerateConfig) | undefined,
   run: number,
   signal: AbortSignal,
 ): Promise<RubricRun> {
   const replies: string[] = [];
   let problem: string | undefined;
   for (let attempt = 0; attempt < settings.attempts; attempt++) {
-    const out = await judge.generate(messages, config, { scope: { rubric_run: run, attempt }, signal });
+    const out = await judge.generate(messages, config?.(run), {
+      scope: { rubric_run: run, attempt },
+      signal,
+    });
     replies.push(out.text);
     const read = readGrade(out.text, settings.scale);
     if (read.grade !== null) return { grade: read.grade, replies };
@@ -123,12 +131,17 @@ export function rubricScorer(opts: RubricOptions = {}): Scorer {
   if (opts.prompt !== undefined) checkTemplate(opts.prompt);
   const field = opts.rubricField ?? "rubric";
   const useReference = opts.reference ?? true;
-  const config: GenerateConfig | undefined =
-    opts.temperature !== undefined || opts.maxTokens !== undefined
-      ? {
-          ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
-          ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
-        }
+  const sampling: GenerateConfig = {
+    ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+    ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
+  };
+  const seed = opts.seed;
+  const config =
+    Object.keys(sampling).length || seed !== undefined
+      ? (run: number): GenerateConfig => ({
+          ...sampling,
+          ...(seed !== undefined ? { seed: seed + run } : {}),
+        })
       : undefined;
   const threshold = defaultThreshold(scale);
   return {
@@ -213,6 +226,7 @@ export function rubricFromArgs(raw: Record<string, unknown>): Scorer {
   const prompt = a.string("prompt");
   const temperature = a.number("temperature", { min: 0 });
   const maxTokens = a.number("max_tokens", { min: 1, integer: true });
+  const seed = a.number("seed", { integer: true });
   const name = a.string("name");
   a.done();
   return rubricScorer({
@@ -226,6 +240,7 @@ export function rubricFromArgs(raw: Record<string, unknown>): Scorer {
     ...(prompt !== undefined ? { prompt } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...(name ? { name } : {}),
   });
 }

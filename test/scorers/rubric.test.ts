@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { CallOptions, ChatMessage, ModelHandle, ModelOutput } from "../../src/core/types.js";
+import type {
+  CallOptions,
+  ChatMessage,
+  GenerateConfig,
+  ModelHandle,
+  ModelOutput,
+} from "../../src/core/types.js";
 import { createScorer } from "../../src/scorers/registry.js";
 import { INVALID, type RubricScoreMetadata, rubricScorer } from "../../src/scorers/rubric.js";
 import { rubricMessages } from "../../src/scorers/rubric-prompt.js";
@@ -9,16 +15,24 @@ import { scoreToNumber } from "../../src/store/records.js";
 import { UserError } from "../../src/util/errors.js";
 import { stateOf } from "./helpers.js";
 
+interface Call {
+  messages: ChatMessage[];
+  scope: string;
+  config?: GenerateConfig;
+}
+
 /** A judge that replies from a queue and records each call's prompt and cache scope. */
-function queueJudge(
-  replies: string[],
-): ModelHandle & { calls: Array<{ messages: ChatMessage[]; scope: string }> } {
-  const calls: Array<{ messages: ChatMessage[]; scope: string }> = [];
+function queueJudge(replies: string[]): ModelHandle & { calls: Call[] } {
+  const calls: Call[] = [];
   return {
     id: "fake/judge",
     calls,
-    async generate(messages: ChatMessage[], _c?: unknown, options?: CallOptions): Promise<ModelOutput> {
-      calls.push({ messages, scope: JSON.stringify(options?.scope ?? {}) });
+    async generate(
+      messages: ChatMessage[],
+      config?: GenerateConfig,
+      options?: CallOptions,
+    ): Promise<ModelOutput> {
+      calls.push({ messages, scope: JSON.stringify(options?.scope ?? {}), ...(config ? { config } : {}) });
       return { text: replies.shift() ?? "no grade", latencyMs: 0 };
     },
   };
@@ -151,6 +165,25 @@ describe("rubric scorer", () => {
       rubricScorer({ rubric: "r" }).score(stateOf("x"), { signal: new AbortController().signal, epoch: 1 }),
       /needs a judge/,
     );
+  });
+
+  test("sampling arguments go to the judge; a seed differs per run (seed + run)", async () => {
+    const judge = queueJudge(["GRADE: 3", "GRADE: 3", "GRADE: 3"]);
+    const s = createScorer("rubric", {
+      rubric: "r",
+      runs: 3,
+      seed: "10",
+      temperature: "0.7",
+      max_tokens: 200,
+    });
+    await s.score(stateOf("x"), judged(judge));
+    assert.deepEqual(
+      judge.calls.map((c) => c.config).sort((a, b) => (a?.seed ?? 0) - (b?.seed ?? 0)),
+      [10, 11, 12].map((seed) => ({ temperature: 0.7, maxTokens: 200, seed })),
+    );
+    const plain = queueJudge(["GRADE: 3"]);
+    await rubricScorer({ rubric: "r" }).score(stateOf("x"), judged(plain));
+    assert.equal(plain.calls[0]?.config, undefined, "nothing set: the run's --judge-* settings apply");
   });
 
   test("arguments are checked when the scorer is built", () => {
