@@ -4,6 +4,7 @@
  * first (or `match: last`) match is the answer, compared with the target(s) after the `exact` scorer's
  * normalisation (case, spacing, quotes, trailing punctuation), like inspect_ai's `pattern` scorer.
  * The pattern is compiled once, when the scorer is built; one that does not compile is a UserError.
+ * `negate` turns a match test around (promptfoo's `not-regex`): 1 when the pattern does not match.
  */
 import type { Scorer } from "../core/types.js";
 import { UserError } from "../util/errors.js";
@@ -20,6 +21,8 @@ export interface RegexOptions {
   match?: "first" | "last";
   /** Compare with these instead of the sample's target(s). */
   target?: string | string[];
+  /** Without a group only: score 1 when the pattern does not match. */
+  negate?: boolean;
   name?: string;
 }
 
@@ -55,7 +58,12 @@ export function regexScorer(opts: RegexOptions): Scorer {
     throw new UserError(
       `scorer regex: pattern ${JSON.stringify(opts.pattern)} has no group named "${group}"`,
     );
+  if (opts.negate && group !== undefined)
+    throw new UserError(
+      `scorer regex: "negate" needs a pattern without a capture group (or compare with the target instead)`,
+    );
   const last = opts.match === "last";
+  const negate = opts.negate ?? false;
   const fixed = opts.target === undefined ? undefined : targetsOf(opts.target).map(normalizeAnswer);
   return {
     name: opts.name ?? "regex",
@@ -70,10 +78,11 @@ export function regexScorer(opts: RegexOptions): Scorer {
         if (m[0] === "") re.lastIndex++; // an empty match must not stall the walk
       }
       if (group === undefined) {
+        const why = found ? "the pattern matches" : `no match for /${opts.pattern}/`;
         return {
-          value: found ? 1 : 0,
+          value: (found !== null) !== negate ? 1 : 0,
           ...(found ? { answer: found[0] } : {}),
-          explanation: found ? "the pattern matches" : `no match for /${opts.pattern}/`,
+          explanation: negate ? `negated: ${why}` : why,
         };
       }
       if (!found) return { value: 0, explanation: `no match for /${opts.pattern}/` };
@@ -100,6 +109,7 @@ export function regexFromArgs(raw: Record<string, unknown>): Scorer {
   const groupText = a.string("group");
   const match = a.choice("match", ["first", "last"] as const);
   const target = a.stringList("target");
+  const negate = a.boolean("negate");
   const name = a.string("name");
   a.done();
   if (pattern === undefined || pattern === "") throw a.error("pattern", "is required (a regular expression)");
@@ -110,6 +120,7 @@ export function regexFromArgs(raw: Record<string, unknown>): Scorer {
     ...(group !== undefined ? { group } : {}),
     ...(match ? { match } : {}),
     ...(target ? { target } : {}),
+    ...(negate !== undefined ? { negate } : {}),
     ...(name ? { name } : {}),
   });
 }

@@ -38,6 +38,14 @@ describe("includes", () => {
     assert.throws(() => createScorer("includes", { target: { a: 1 } }), /string or a list/);
   });
 
+  test("negate: 1 when the texts are absent (promptfoo's not-contains)", async () => {
+    const s = createScorer("includes", { target: "sorry", negate: true, ignore_case: true });
+    assert.equal((await scoreOf(s, "Here is the answer.")).value, 1);
+    const hit = await scoreOf(s, "Sorry, I cannot.");
+    assert.equal(hit.value, 0);
+    assert.match(hit.explanation ?? "", /^negated: contains "sorry"/);
+  });
+
   test("YAML shapes work as well as CLI strings", async () => {
     const s = createScorer("includes", { target: ["x", 42], mode: "all" });
     assert.equal((await scoreOf(s, "x and 42")).value, 1);

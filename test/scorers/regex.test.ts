@@ -37,6 +37,16 @@ describe("regex", () => {
     );
   });
 
+  test("negate: 1 when the pattern does not match; refused with a capture group", async () => {
+    const s = createScorer("regex", { pattern: "as an ai", flags: "i", negate: "true" });
+    assert.equal((await scoreOf(s, "Paris.")).value, 1);
+    assert.equal((await scoreOf(s, "As an AI, I...")).value, 0);
+    assert.throws(
+      () => createScorer("regex", { pattern: "(x)", negate: true }),
+      /"negate" needs a pattern without a capture group/,
+    );
+  });
+
   test("empty matches do not stall the walk to the last match", async () => {
     const s = regexScorer({ pattern: "x*", match: "last" });
     assert.equal((await scoreOf(s, "abxx")).value, 1);
