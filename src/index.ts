@@ -41,8 +41,16 @@ export {
 } from "./providers/registry.js";
 // Scorers and solvers.
 export { choiceScorer, extractChoiceLetter } from "./scorers/choice.js";
+// Generic scorers (also by name: includes, regex, f1, numeric, math, json, rubric).
+export { type F1Options, f1Scorer, squadF1 } from "./scorers/f1.js";
+export { type IncludesOptions, includes } from "./scorers/includes.js";
+export { type JsonOptions, jsonScorer } from "./scorers/json.js";
 export { exactMatch, extractFinalAnswer, normalizeAnswer } from "./scorers/match.js";
+export { type MathOptions, mathScorer, UNDECIDED } from "./scorers/math.js";
+export { type NumericOptions, numericScorer } from "./scorers/numeric.js";
+export { type RegexOptions, regexScorer } from "./scorers/regex.js";
 export { createScorer, listScorers, registerScorer, type ScorerFactory } from "./scorers/registry.js";
+export { type RubricOptions, rubricScorer } from "./scorers/rubric.js";
 export { generate, multipleChoice, promptTemplate, systemMessage } from "./solvers/index.js";
 // The run store (SQLite).
 export { defaultDbPath, type RunManifest, type RunRow, RunStore } from "./store/run-store.js";
@@ -65,5 +73,6 @@ export {
   type TaskDefinition,
   type TaskOption,
 } from "./tasks/registry.js";
+export { type RubricAnnotationOptions, rubricAnnotation } from "./tasks/rubric-annotation.js";
 export { UserError } from "./util/errors.js";
 export { VERSION } from "./version.js";

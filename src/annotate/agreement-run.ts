@@ -98,7 +98,7 @@ export function runAgreement(
 ): RunAgreement {
   const humanRun = store.requireRun(humanRunId);
   const judgeRun = opts.judgeRunId ? store.requireRun(opts.judgeRunId) : humanRun;
-  const hook = annotationOf(humanRun.task);
+  const hook = annotationOf(humanRun.task, humanRun.manifest?.scorers);
   const scale = opts.scale ?? hook?.scale ?? DEFAULT_SCALE;
   const threshold = opts.threshold ?? hook?.threshold;
   const humanItems = loadItems(store, humanRun, {

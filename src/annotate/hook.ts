@@ -5,7 +5,14 @@
  */
 import type { TaskAnnotation } from "../tasks/annotation.js";
 import { listTasks } from "../tasks/registry.js";
+import { rubricAnnotation } from "../tasks/rubric-annotation.js";
 
-export function annotationOf(task: string): TaskAnnotation | undefined {
-  return listTasks().find((t) => t.name === task)?.annotation;
+/** The task's hook; without one, a run scored by the generic `rubric` scorer gets the rubric hook. */
+export function annotationOf(
+  task: string,
+  scorers: ReadonlyArray<{ name: string }> = [],
+): TaskAnnotation | undefined {
+  const own = listTasks().find((t) => t.name === task)?.annotation;
+  if (own) return own;
+  return scorers.some((s) => s.name === "rubric") ? rubricAnnotation() : undefined;
 }

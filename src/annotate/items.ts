@@ -41,7 +41,7 @@ export function pickJudgeScorer(run: RunRow, explicit?: string): string | undefi
       );
     return explicit;
   }
-  const known = annotationOf(run.task)?.judgeScorer;
+  const known = annotationOf(run.task, run.manifest?.scorers)?.judgeScorer;
   if (known !== undefined && names.includes(known)) return known;
   return names.find((n) => /judge/i.test(n)) ?? names[0];
 }
@@ -52,7 +52,7 @@ export function itemIdOf(base: string, epoch: number): string {
 }
 
 export function loadItems(store: RunStore, run: RunRow, opts: ItemOptions = {}): RatingItem[] {
-  const hook = annotationOf(run.task);
+  const hook = annotationOf(run.task, run.manifest?.scorers);
   const scale = opts.scale ?? hook?.scale;
   const options: ItemOptions = { ...opts, ...(scale ? { scale } : {}) };
   const ctx: ItemContext = { options, scaleForm, itemId: itemIdOf };

@@ -149,7 +149,7 @@ type VerdictOf = (item: RatingItem, dimensions: Record<string, number>) => FormV
 export function startAnnotateServer(opts: AnnotateServerOptions): Promise<AnnotateServer> {
   const assets = loadAssets();
   const { ratings, run, items } = opts;
-  const hook = annotationOf(run.task);
+  const hook = annotationOf(run.task, run.manifest?.scorers);
   const verdictOf: VerdictOf = (item, dims) => hook?.formVerdict?.(item, dims) ?? null;
   const byId = new Map(items.map((it) => [it.itemId, it]));
   const orders = new Map<string, number[]>();

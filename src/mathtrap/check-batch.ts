@@ -5,8 +5,8 @@
  */
 import { table } from "../cli-kit/output.js";
 import { readRecords } from "../dataset/records.js";
+import { type AnswerCheck, checkMathAnswer } from "../scorers/math-answer.js";
 import { UserError } from "../util/errors.js";
-import { type AnswerCheck, checkMathAnswer } from "./math-answer.js";
 
 export interface BatchVerdict extends AnswerCheck {
   /** "file.jsonl:3" */

@@ -172,7 +172,7 @@ export async function checkAction(
   reference: string | undefined,
   flags: { jsonl?: string; json?: boolean },
 ): Promise<void> {
-  const { checkMathAnswer } = await import("./math-answer.js");
+  const { checkMathAnswer } = await import("../scorers/math-answer.js");
   for (const value of [response, reference]) {
     if (value?.startsWith("--"))
       throw new UserError(`unknown option "${value}" (values may start with one "-", not two)`);

@@ -10,8 +10,8 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { referenceAnswer } from "../scorers/math-answer.js";
 import { UserError } from "../util/errors.js";
-import { referenceAnswer } from "./math-answer.js";
 
 import { TRAP_TYPES, type TrapType } from "./trap-types.js";
 

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { ModelHandle } from "../core/types.js";
+import { referenceAnswer } from "../scorers/math-answer.js";
 import { Rng } from "../stats/rng.js";
 import { UserError } from "../util/errors.js";
 import { parseTrapRecord, readJsonl, type TrapType } from "./data.js";
-import { referenceAnswer } from "./math-answer.js";
 import { type PromptSet, renderPrompt } from "./prompts.js";
 
 export { parseTrapTypes } from "./trap-types.js";

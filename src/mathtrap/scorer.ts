@@ -7,7 +7,7 @@
  * Every score records which path decided (`path`: rule | judge | no-judge) and why.
  */
 import type { ModelHandle, Score, Scorer, ScorerContext, TaskState } from "../core/types.js";
-import { checkMathAnswer } from "./math-answer.js";
+import { checkMathAnswer } from "../scorers/math-answer.js";
 import { type PromptSet, renderPrompt } from "./prompts.js";
 import { extractTrueFalse } from "./truefalse.js";
 import { parseVerdict } from "./verdict.js";

@@ -5,16 +5,27 @@
  */
 import type { Scorer } from "../core/types.js";
 
+const ANSWER_MARKER = /(?:final answer|answer)\s*(?:is)?\s*[:：]|the answer is/gi;
+
+/** The text after the last "ANSWER:" / "final answer:" / "the answer is" marker (its line), if any. */
+export function answerAfterMarker(text: string): string | undefined {
+  let last: RegExpExecArray | null = null;
+  ANSWER_MARKER.lastIndex = 0;
+  for (let m = ANSWER_MARKER.exec(text); m; m = ANSWER_MARKER.exec(text)) last = m;
+  if (!last) return undefined;
+  const line =
+    text
+      .slice(last.index + last[0].length)
+      .trim()
+      .split("\n")[0]
+      ?.trim() ?? "";
+  return line || undefined;
+}
+
 /** The final answer of a response: after the last "ANSWER:" / "final answer:" / "the answer is", else the last line. */
 export function extractFinalAnswer(text: string): string {
-  const marker = /(?:final answer|answer)\s*(?:is)?\s*[:：]|the answer is/gi;
-  let last: RegExpExecArray | null = null;
-  for (let m = marker.exec(text); m; m = marker.exec(text)) last = m;
-  if (last) {
-    const rest = text.slice(last.index + last[0].length).trim();
-    const line = rest.split("\n")[0] ?? "";
-    if (line.trim()) return line.trim();
-  }
+  const marked = answerAfterMarker(text);
+  if (marked !== undefined) return marked;
   const lines = text
     .split("\n")
     .map((l) => l.trim())

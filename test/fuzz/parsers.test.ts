@@ -10,8 +10,8 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { scoreResponse } from "../../src/gameqa/scorer.js";
 import { parseVerdict as parseMedVerdict, parseVerdictRelease } from "../../src/llmeval-med/verdict.js";
-import { checkMathAnswer, extractFinalAnswer, normaliseAnswer } from "../../src/mathtrap/math-answer.js";
 import { parseVerdict as parseTrapVerdict } from "../../src/mathtrap/verdict.js";
+import { checkMathAnswer, extractFinalAnswer, normaliseAnswer } from "../../src/scorers/math-answer.js";
 import { POISON_DIR } from "./fuzz-helpers.js";
 
 /** Model-output-like text: free text mixed with the tokens parsers look for, repeated adversarially. */

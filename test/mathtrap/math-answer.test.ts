@@ -12,7 +12,7 @@ import {
   extractFinalAnswer,
   normaliseAnswer,
   referenceAnswer,
-} from "../../src/mathtrap/math-answer.js";
+} from "../../src/scorers/math-answer.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 
 const DIR = ["data", "mathtrap"];

@@ -5,13 +5,14 @@ import { openStore } from "../../cli-kit/store.js";
 import { rescoreRun } from "../../engine/rescore.js";
 import type { RunSummary } from "../../engine/summary.js";
 import { buildModel } from "../../providers/build-model.js";
-import { createScorer } from "../../scorers/registry.js";
+import { scorersFromFlags } from "../../scorers/cli-args.js";
 import type { RunRow } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
 import { UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { exportRun } from "../../view/export.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
+import { showSample } from "./show-sample.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
   const out: string[] = [];
@@ -102,6 +103,7 @@ export function showCommand(id: string, flags: ShowFlags): void {
   const store = openStore(flags.db);
   try {
     const run = store.requireRun(id);
+    if (flags.sample !== undefined) return void showSample(store, run, flags.sample, flags.json === true);
     const summary = run.summary as RunSummary | undefined;
     // The commonest error causes, so a run where every sample failed says why, not just how many.
     const topErrors = store.topErrors(run.id, 5);
@@ -139,7 +141,8 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
   try {
     const run = store.requireRun(id);
     const { task } = await createTask(run.manifest.task.name, run.manifest.task.args);
-    const scorers = flags.scorer ? flags.scorer.map((n) => createScorer(n)) : task.scorers;
+    const scorers =
+      flags.scorer || flags.scorerArg ? scorersFromFlags(flags.scorer ?? [], flags.scorerArg) : task.scorers;
     const judgeId = flags.judge ?? run.manifest.judge?.id;
     const judgeUrl = flags.judgeBaseUrl ?? (flags.judge ? undefined : run.manifest.judge?.endpoint);
     const judge = judgeId

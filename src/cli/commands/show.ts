@@ -11,6 +11,7 @@ export interface RunsFlags {
 export interface ShowFlags {
   db?: string;
   json?: boolean;
+  sample?: string;
 }
 
 export interface ExportFlags {
@@ -22,6 +23,7 @@ export interface ExportFlags {
 
 export interface RescoreFlags {
   scorer?: string[];
+  scorerArg?: string[];
   judge?: string;
   judgeBaseUrl?: string;
   concurrency: number;
@@ -45,6 +47,7 @@ export function registerShowCommands(program: Command): void {
     .command("show")
     .description("summary metrics of a run, with confidence intervals and per-group breakdown")
     .argument("<run-id>", "run id (or a unique prefix)")
+    .option("--sample <id>", "one sample's output and scores with their full explanations (judge verdicts)")
     .option("--db <path>", "run database")
     .option("--json", "print JSON")
     .action(async (id: string, flags: ShowFlags) => {
@@ -72,6 +75,7 @@ export function registerShowCommands(program: Command): void {
     .description("score a stored run again without calling the model under test")
     .argument("<run-id>", "run id (or a unique prefix)")
     .option("--scorer <name...>", "registered scorer(s) to apply instead of the task's own")
+    .option("--scorer-arg <key=value...>", "argument of the --scorer (scorer.key=value with several)")
     .option("--judge <provider/model>", "judge model (default: the run's judge)")
     .option("--judge-base-url <url>", "base URL for the judge")
     .option("--concurrency <n>", "samples scored at once", intOption("--concurrency", 1), 16)

@@ -4,7 +4,7 @@
  * variables. Used to decide whether two answers are the same number (0.5 = 1/2 = \frac{1}{2},
  * 2\sqrt{3} = \sqrt{12}, 6+\sqrt{5} = \sqrt{5}+6) or the same polynomial (checked at sample points).
  *
- * Input must already be normalised (see math-answer.ts): no spaces, \dfrac/\tfrac rewritten to \frac,
+ * Input must already be normalised (see math-answer.ts beside it): no spaces, \dfrac/\tfrac rewritten to \frac,
  * \left/\right removed. Anything outside this grammar gives `undefined`, never a guess.
  */
 
