@@ -3,7 +3,7 @@
  * bootstrap CI (resampling shared samples, so each resample keeps both runs' values of a sample
  * together), win/tie/loss counts, an exact test, and the samples whose outcome changed.
  */
-import { type BootstrapOptions, bootstrapStatistic } from "../stats/bootstrap.js";
+import { type BootstrapOptions, bootstrapMean } from "../stats/bootstrap.js";
 import { mcnemarExact, type PairedTest, signTest } from "./tests.js";
 import { type WilcoxonTest, wilcoxonSignedRank } from "./wilcoxon.js";
 
@@ -56,7 +56,7 @@ export function comparePaired(
     if (d[i] !== 0) flipped.push({ sampleId: id, a: va[i]!, b: vb[i]! });
   });
   const n = ids.length;
-  const est = bootstrapStatistic(n, (idx) => meanAt(d, idx), options);
+  const est = bootstrapMean(d, options);
   return {
     n,
     binary,
@@ -76,13 +76,6 @@ export function comparePaired(
     ...(binary ? {} : { wilcoxon: wilcoxonSignedRank(d) }),
     flipped,
   };
-}
-
-function meanAt(values: readonly number[], idx: readonly number[]): number {
-  if (idx.length === 0) return Number.NaN;
-  let s = 0;
-  for (const i of idx) s += values[i]!;
-  return s / idx.length;
 }
 
 function mean(values: readonly number[]): number {

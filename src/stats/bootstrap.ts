@@ -103,6 +103,38 @@ export function bootstrapItems<K extends string>(
   return out;
 }
 
+/**
+ * The bootstrap of a mean, fused into one loop: the same resamples, sums and interval as
+ * `bootstrapStatistic(values.length, mean, options)` (bit for bit), without building an index array per
+ * resample — about twice as fast, which matters for paired comparisons of 100,000-sample runs.
+ */
+export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptions = {}): Estimate {
+  const { rounds, confidence, seed } = resolveBootstrapOptions(options);
+  const n = values.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += values[i]!;
+  const point = n > 0 ? total / n : Number.NaN;
+  const effectiveRounds = n > 0 ? rounds : 0;
+  const rng = new Rng(seed);
+  const samples = new Float64Array(effectiveRounds);
+  for (let r = 0; r < effectiveRounds; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += values[rng.int(n)]!;
+    samples[r] = s / n;
+  }
+  samples.sort();
+  const sorted = Array.from(samples);
+  const alpha = (1 - confidence) / 2;
+  return {
+    value: point,
+    lower: quantileSorted(sorted, alpha),
+    upper: quantileSorted(sorted, 1 - alpha),
+    confidence,
+    rounds: effectiveRounds,
+    degenerate: 0,
+  };
+}
+
 /** Bootstraps one statistic. */
 export function bootstrapStatistic(
   units: number | readonly number[],

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { cohenKappa } from "../../src/agreement/categorical.js";
-import { bootstrapItems, bootstrapStatistic, pick } from "../../src/stats/bootstrap.js";
+import { bootstrapItems, bootstrapMean, bootstrapStatistic, pick } from "../../src/stats/bootstrap.js";
 import { groupBy } from "../../src/stats/group.js";
 import { median, quantileSorted } from "../../src/stats/quantile.js";
+import { Rng } from "../../src/stats/rng.js";
 
 const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
@@ -146,4 +147,21 @@ describe("stratified and clustered resampling", () => {
       [["a", "c"], ["b"]],
     );
   });
+});
+
+test("bootstrapMean gives bit for bit the bootstrap of the mean statistic", () => {
+  const rng = new Rng(11);
+  for (const n of [0, 1, 7, 500]) {
+    const values = Array.from({ length: n }, () => rng.int(5) - 2 + rng.next());
+    const fused = bootstrapMean(values, { seed: 4, rounds: 300 });
+    const generic = bootstrapStatistic(
+      n,
+      (idx) => (idx.length ? idx.reduce((s, i) => s + values[i]!, 0) / idx.length : Number.NaN),
+      {
+        seed: 4,
+        rounds: 300,
+      },
+    );
+    assert.deepEqual(fused, generic);
+  }
 });
