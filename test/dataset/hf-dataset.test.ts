@@ -13,6 +13,8 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import type { Sample } from "../../src/core/types.js";
 import { fieldMapper, fileDataset, parseFieldSpec, parseHfDatasetRef } from "../../src/dataset/index.js";
+import { evaluate } from "../../src/index.js";
+import { startMockServer } from "../../src/testing/mock-openai-server.js";
 import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/cli.js";
 import { commitId, type FakeHub, type FakeRepo, parquet, startFakeHub } from "./fake-hub.js";
@@ -231,6 +233,32 @@ describe("hf: datasets against a local hub", () => {
     const cdnCalls = hub.requests.filter((r) => r.server === "cdn");
     assert.ok(hubCalls.some((r) => r.authorization === `Bearer ${TOKEN}`));
     assert.ok(cdnCalls.length > 0 && cdnCalls.every((r) => r.authorization === undefined));
+  });
+
+  test("an eval run on a gated hf: split: the manifest names the commit, the token is stored nowhere", async () => {
+    process.env.HF_TOKEN = TOKEN;
+    const model = await startMockServer({ reply: () => "ANSWER: s" });
+    const dir = tempDir();
+    try {
+      const db = join(dir, "runs.db");
+      const run = await evaluate({
+        task: "qa",
+        dataset: "hf:acme/gated:test",
+        taskArgs: { fields: "input=question,target=answer" },
+        model: { id: "openai/m", baseUrl: model.url },
+        db,
+      });
+      assert.equal(run.ran, 1);
+      assert.equal(run.summary.scorers[0]?.metrics.accuracy, 1);
+      assert.match(JSON.stringify(run.manifest), new RegExp(`hf:acme/gated/default@${commitId(0xe1)}:test`));
+      const stored = Buffer.concat(
+        [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
+      );
+      assert.ok(stored.includes("secret"), "the store holds the run");
+      assert.ok(!stored.includes(TOKEN) && !JSON.stringify(run.manifest).includes(TOKEN));
+    } finally {
+      await model.close();
+    }
   });
 
   test("a cache filled by another tool (huggingface_hub layout) is used without any request", async () => {
