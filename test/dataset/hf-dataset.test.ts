@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import type { Sample } from "../../src/core/types.js";
 import { fieldMapper, fileDataset, parseFieldSpec, parseHfDatasetRef } from "../../src/dataset/index.js";
 import { evaluate } from "../../src/index.js";
@@ -117,6 +118,32 @@ describe("hf: dataset references", () => {
     for (const bad of ["hf:a", "hf:a/b/c/d:test", "hf:a/b@..:x", "hf:a/b:", "hf:/b:test", "hf:a b/c"])
       assert.throws(() => parseHfDatasetRef(bad), UserError, bad);
   });
+});
+
+test("Parquet is read row group by row group, in order, with row numbers across groups", async () => {
+  const path = join(tempDir(), "groups.parquet");
+  const n = 25;
+  const ids = Array.from({ length: n }, (_, i) => `q${i + 1}`);
+  writeFileSync(
+    path,
+    Buffer.from(
+      parquetWriteBuffer({
+        columnData: [
+          { name: "question", data: ids, type: "STRING" },
+          { name: "answer", data: ids.map((_, i) => (i === 21 ? "" : "a")), type: "STRING" },
+        ],
+        rowGroupSize: 4,
+      }),
+    ),
+  );
+  const { parquetMetadataAsync, asyncBufferFromFile } = await import("hyparquet");
+  assert.equal((await parquetMetadataAsync(await asyncBufferFromFile(path))).row_groups.length, 7);
+  const seen: string[] = [];
+  const err = await (async () => {
+    for await (const s of fileDataset(path, fieldMapper(spec)).samples()) seen.push(String(s.input));
+  })().catch((e: Error) => e.message);
+  assert.deepEqual(seen, ids.slice(0, 21));
+  assert.match(String(err), /groups\.parquet row 22: field "answer": empty string/);
 });
 
 describe("hf: datasets against a local hub", () => {
