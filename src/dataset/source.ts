@@ -32,7 +32,8 @@ export async function openSource(source: string): Promise<OpenedSource> {
     const label = formatHfDatasetRef({ ...ref, config: split.config, split: split.split }, split.commit);
     return {
       files: split.files.map((file, i) => ({ path: split.paths[i] ?? "", name: `${label} ${file}` })),
-      fingerprint: async () => `${label} ${sha256(split.etags.join("\n"))}`,
+      // Commit first: messages about a changed dataset show the fingerprint's first characters.
+      fingerprint: async () => `${split.commit}:${sha256([label, ...split.etags].join("\n"))}`,
     };
   }
   const path = await resolveSource(source);
