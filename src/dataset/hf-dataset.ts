@@ -123,7 +123,10 @@ function fromCache(ref: HfDatasetRef): CachedSplit | undefined {
       ageMs: cachedRef.ageMs,
     };
   };
-  return attempt(ref.revision, false) ?? (ref.pinned ? undefined : attempt(CONVERTED_REVISION, true));
+  return (
+    attempt(ref.revision, ref.revision === CONVERTED_REVISION) ??
+    (ref.pinned ? undefined : attempt(CONVERTED_REVISION, true))
+  );
 }
 
 /** Shards named `…-00001-of-00004.parquet` must all be there. */
@@ -160,7 +163,7 @@ async function fromHub(ref: HfDatasetRef, label: string): Promise<ResolvedSplit>
   let commit = info.commit;
   let selection = selectSplitFiles(
     tree.map((f) => f.path),
-    { configs: info.configs },
+    { configs: info.configs, converted: ref.revision === CONVERTED_REVISION },
     ref.config,
     ref.split,
     label,
@@ -173,7 +176,11 @@ async function fromHub(ref: HfDatasetRef, label: string): Promise<ResolvedSplit>
   }
   if ("missing" in selection) {
     // The hub's conversion exists for the default branch's latest commit only.
-    if (ref.pinned) throw new UserError(`${selection.missing} at revision ${ref.revision}`);
+    if (ref.pinned)
+      throw new UserError(
+        `${selection.missing} at revision ${ref.revision}; the hub's Parquet conversion covers only the ` +
+          `latest commit of the default branch: leave the revision out, or pin @${CONVERTED_REVISION}`,
+      );
     const reason = selection.missing;
     let converted: { commit: string };
     try {

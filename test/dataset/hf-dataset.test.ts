@@ -239,7 +239,11 @@ describe("hf: datasets against a local hub", () => {
     const before = hub.requests.length;
     assert.deepEqual(inputs(await rows("hf:acme/csvonly/default:test")), ["converted"]);
     assert.equal(hub.requests.length, before);
-    await assert.rejects(rows(`hf:acme/csvonly@${commitId(0xd1)}:test`), /no Parquet or JSON data files/);
+    await assert.rejects(
+      rows(`hf:acme/csvonly@${commitId(0xd1)}:test`),
+      /no Parquet or JSON data files at revision .*conversion covers only the latest commit/,
+    );
+    assert.deepEqual(inputs(await rows("hf:acme/csvonly/default@refs/convert/parquet:train")), ["t"]);
   });
 
   test("gated: 401 without HF_TOKEN, read with it; the token goes to the hub only and is never shown", async () => {
