@@ -57,9 +57,11 @@ export function hubOffline(): boolean {
 
 export async function resolveHfSplit(ref: HfDatasetRef): Promise<ResolvedSplit> {
   const label = formatHfDatasetRef(ref);
-  const cached = fromCache(ref);
+  const problems: string[] = [];
+  const cached = fromCache(ref, problems);
   if (cached && (isCommitHash(ref.revision) || cached.ageMs < FRESH_MS || hubOffline())) return cached.split;
-  if (hubOffline()) throw new UserError(offlineMessage(ref, "HF_HUB_OFFLINE is set"));
+  // Offline, a cached snapshot that cannot answer (e.g. several configs, none named) says why.
+  if (hubOffline()) throw new UserError(problems[0] ?? offlineMessage(ref, "HF_HUB_OFFLINE is set"));
   try {
     return await fromHub(ref, label);
   } catch (err) {
@@ -93,7 +95,7 @@ interface CachedSplit {
 }
 
 /** The split from the local cache alone, or undefined when the cache does not hold all of it. */
-function fromCache(ref: HfDatasetRef): CachedSplit | undefined {
+function fromCache(ref: HfDatasetRef, problems: string[]): CachedSplit | undefined {
   const repoDir = hfRepoCacheDir(ref.repo);
   const label = formatHfDatasetRef(ref);
   const attempt = (revision: string, converted: boolean): CachedSplit | undefined => {
@@ -106,8 +108,10 @@ function fromCache(ref: HfDatasetRef): CachedSplit | undefined {
     let selection: Selection;
     try {
       selection = selectSplitFiles(files, { configs, converted }, ref.config, ref.split, label);
-    } catch {
-      return undefined; // Resolved against the hub, which may know more files than the cache holds.
+    } catch (err) {
+      // Resolved against the hub instead, which may know more files than the cache holds.
+      if (err instanceof UserError) problems.push(err.message);
+      return undefined;
     }
     if (!("found" in selection) || !complete(selection.found.files)) return undefined;
     const paths = selection.found.files.map((f) => snapshotPath(repoDir, cachedRef.commit, f));
@@ -232,7 +236,8 @@ async function fetchBlob(
   if (existsSync(blob)) return;
   const url = resolveUrl(repo, commit, file.path);
   const res = await hubGet(url, label);
-  const part = `${blob}.incomplete`;
+  // Per process: two runs fetching the same blob must not write into one file.
+  const part = `${blob}.incomplete-${process.pid}`;
   mkdirSync(dirname(part), { recursive: true });
   const hash = createHash("sha256");
   const progress = new Progress({
