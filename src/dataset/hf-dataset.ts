@@ -72,6 +72,14 @@ export async function resolveHfSplit(ref: HfDatasetRef): Promise<ResolvedSplit> 
       );
       return cached.split;
     }
+    if (err.files?.length) {
+      const list = err.files.map((f) => `${f.url} → ${f.target}`).join("; ");
+      throw new UserError(
+        `${label}: the download failed (${err.message}). Fetch ${err.files.length === 1 ? "this file" : `these ${err.files.length} files`} ` +
+          `on a machine with internet (e.g. curl -L -o <file> '<url>', adding -H "Authorization: Bearer $HF_TOKEN" ` +
+          `for a gated dataset) and put ${err.files.length === 1 ? "it" : "each"} where the arrow says, then run again: ${list}`,
+      );
+    }
     throw new UserError(offlineMessage(ref, `cannot reach ${err.message}`));
   }
 }
@@ -212,7 +220,22 @@ async function fromHub(ref: HfDatasetRef, label: string): Promise<ResolvedSplit>
   const repoDir = hfRepoCacheDir(ref.repo);
   // Fetch every blob first and link the snapshot after, so an interrupted download never leaves a
   // snapshot that looks like a complete split.
-  for (const file of wanted) await fetchBlob(ref.repo, repoDir, commit, file, label);
+  for (const file of wanted) {
+    try {
+      await fetchBlob(ref.repo, repoDir, commit, file, label);
+    } catch (err) {
+      if (err instanceof HubUnreachable) {
+        // Say which files to bring in by hand (all of the split's, as none is linked yet); the ref
+        // lets the next run find them in the snapshot.
+        err.files = wanted.map((f) => ({
+          url: resolveUrl(ref.repo, commit, f.path),
+          target: snapshotPath(repoDir, commit, f.path),
+        }));
+        writeCachedRef(repoDir, revision, commit);
+      }
+      throw err;
+    }
+  }
   for (const file of wanted) linkSnapshot(repoDir, commit, file.path, file.etag);
   writeCachedRef(repoDir, revision, commit);
   return {

@@ -11,7 +11,10 @@ import { redactSecrets, registerSecret } from "../util/secrets.js";
 import type { CardConfig } from "./hf-files.js";
 
 /** The hub could not be reached at all (as opposed to answering with an error). */
-export class HubUnreachable extends Error {}
+export class HubUnreachable extends Error {
+  /** The data files still missing (where to get each, where it belongs in the cache), when known. */
+  files?: Array<{ url: string; target: string }>;
+}
 
 export interface RevisionInfo {
   commit: string;
@@ -143,6 +146,9 @@ function hubError(status: number, label: string, url: string, text: string, hasT
 function networkProblem(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
-  const code = "code" in err && typeof err.code === "string" ? ` (${err.code})` : "";
+  const code =
+    "code" in err && typeof err.code === "string" && !`${err.message}${cause}`.includes(err.code)
+      ? ` (${err.code})`
+      : "";
   return `${err.message}${cause}${code}`;
 }

@@ -27,6 +27,8 @@ export interface FakeHub {
   url: string;
   repos: Record<string, FakeRepo>;
   requests: Array<{ server: "hub" | "cdn"; path: string; authorization?: string }>;
+  /** The CDN drops every connection (the hub's API still answers). */
+  cdnDown?: boolean;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,10 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     });
   const cdn = createServer((req, res) => {
     record("cdn", req);
+    if (hub.cdnDown) {
+      req.socket.destroy();
+      return;
+    }
     const body = blobs.get((req.url ?? "").replace(/^\/cdn\//, ""));
     if (!body) res.writeHead(404).end();
     else res.writeHead(200, { "content-length": String(body.length) }).end(body);

@@ -327,6 +327,24 @@ describe("hf: datasets against a local hub", () => {
     await assert.rejects(rows("hf:acme/arith@v2:test"), /HF_HUB_OFFLINE is set.*--revision v2/);
     assert.equal(hub.requests.length, 0);
 
+    // The API answers but the file cannot be fetched: the error lists each file's URL and cache path,
+    // and a file put there by hand is used.
+    delete process.env.HF_HUB_OFFLINE;
+    hub.cdnDown = true;
+    const failed = await rows("hf:acme/moving:test").catch((e: unknown) => e);
+    assert.ok(failed instanceof UserError);
+    const target = join(cache, "datasets--acme--moving", "snapshots", C.moving, "test.parquet");
+    assert.ok(
+      failed.message.includes(`${hub.url}/datasets/acme/moving/resolve/${C.moving}/test.parquet → ${target}`),
+      failed.message,
+    );
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, parquet({ question: ["by hand"], answer: ["h"] }));
+    const calls = hub.requests.length;
+    assert.deepEqual(inputs(await rows("hf:acme/moving:test")), ["by hand"]);
+    assert.equal(hub.requests.length, calls);
+    hub.cdnDown = false;
+
     // A stale cached split is still used when the hub cannot be reached.
     delete process.env.HF_HUB_OFFLINE;
     await rows("hf:acme/arith:test");
