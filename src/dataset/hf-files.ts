@@ -3,7 +3,8 @@
  * list and over a cached snapshot, so a cache filled by another tool resolves as the hub would:
  *
  * 1. `configs` in the README's YAML front matter (`config_name`, `data_files` with `split` and `path`
- *    globs, `default: true`), as the `datasets` library reads them;
+ *    globs, or `data_dir` with the conventions below inside it; `default: true`), as the `datasets`
+ *    library reads them;
  * 2. file-name conventions for a dataset without configs: a path segment or file name that starts with
  *    the split's name (`data/test-00000-of-00002.parquet`, `test.parquet`, `test/0.parquet`), with the
  *    usual synonyms (dev/val → validation, eval → test); lone files with no split name are "train".
@@ -17,6 +18,8 @@ import { UserError } from "../util/errors.js";
 export interface CardConfig {
   config_name?: string;
   data_files?: unknown;
+  /** A folder whose files follow the naming conventions (instead of `data_files`). */
+  data_dir?: string;
   default?: boolean;
 }
 
@@ -79,6 +82,14 @@ function fromCardConfigs(
     );
   }
   const config = chosen.config_name ?? "default";
+  if (chosen.data_files === undefined && typeof chosen.data_dir === "string") {
+    const dir = `${chosen.data_dir.replace(/\/+$/, "")}/`;
+    const inDir = files.filter((f) => f.startsWith(dir)).map((f) => f.slice(dir.length));
+    const selection = fromConventions(inDir, wantSplit, `${label} (config ${config})`);
+    if ("missing" in selection) return selection;
+    const found = selection.found;
+    return { found: { config, split: found.split, files: found.files.map((f) => dir + f) } };
+  }
   const bySplit = dataFilesBySplit(chosen.data_files);
   const split = pickSplit([...bySplit.keys()], wantSplit, `${label} (config ${config})`);
   const patterns = bySplit.get(split) ?? [];
