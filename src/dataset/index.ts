@@ -136,7 +136,7 @@ export function fileDataset(source: string, toSample: RecordMapper): Dataset {
     name: source,
     async count() {
       let n = 0;
-      for (const file of (await open()).files) n += await countRecords(file.path, file.name);
+      for (const file of (await open()).files) n += await countRecords(file.path, file.name, file.format);
       return n;
     },
     async fingerprint() {
@@ -148,7 +148,7 @@ export function fileDataset(source: string, toSample: RecordMapper): Dataset {
       for (const file of (await open()).files) {
         const ctx: RecordContext = { dir: dirname(file.path) };
         let n = 0;
-        for await (const located of readRecords(file.path, file.name)) {
+        for await (const located of readRecords(file.path, file.name, file.format)) {
           const sample = mapRecord({ ...located, index: offset + located.index }, toSample, ctx);
           if (seen.has(sample.id))
             throw new UserError(`${located.where}: duplicate sample id "${sample.id}"`);

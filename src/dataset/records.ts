@@ -36,8 +36,11 @@ export async function resolveSource(source: string): Promise<string> {
   return source;
 }
 
-export async function* readRecords(path: string, displayName = path): AsyncGenerator<LocatedRecord> {
-  const format = detectFormat(displayName);
+export async function* readRecords(
+  path: string,
+  displayName = path,
+  format: RecordFormat = detectFormat(displayName),
+): AsyncGenerator<LocatedRecord> {
   if (format === "jsonl") yield* readJsonl(path, displayName);
   else if (format === "json") yield* readJson(path, displayName);
   else yield* readParquet(path, displayName);
@@ -171,8 +174,11 @@ function normaliseParquetValue(v: unknown): unknown {
 }
 
 /** Count records without keeping them (a streaming pass). */
-export async function countRecords(path: string, displayName = path): Promise<number> {
-  const format = detectFormat(displayName);
+export async function countRecords(
+  path: string,
+  displayName = path,
+  format: RecordFormat = detectFormat(displayName),
+): Promise<number> {
   if (format === "jsonl") {
     let n = 0;
     const lines = createInterface({
@@ -183,6 +189,6 @@ export async function countRecords(path: string, displayName = path): Promise<nu
     return n;
   }
   let n = 0;
-  for await (const _ of readRecords(path, displayName)) n++;
+  for await (const _ of readRecords(path, displayName, format)) n++;
   return n;
 }

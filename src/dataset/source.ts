@@ -3,17 +3,19 @@
  * each with the name errors show for it, plus a fingerprint for the run manifest.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { sha256 } from "../util/hash.js";
 import { resolveHfSplit } from "./hf-dataset.js";
 import { formatHfDatasetRef, isHfDatasetSource, parseHfDatasetRef } from "./hf-ref.js";
-import { resolveSource } from "./records.js";
+import { type RecordFormat, resolveSource } from "./records.js";
 
 export interface DataFile {
   /** Where the bytes are. */
   path: string;
   /** How errors name it: the path or URL given, or "hf:owner/name:split data/test-….parquet". */
   name: string;
+  /** The format when the name's extension does not tell it (hub `.json` files that hold JSON Lines). */
+  format?: RecordFormat;
 }
 
 export interface OpenedSource {
@@ -31,13 +33,44 @@ export async function openSource(source: string): Promise<OpenedSource> {
     const split = await resolveHfSplit(ref);
     const label = formatHfDatasetRef({ ...ref, config: split.config, split: split.split }, split.commit);
     return {
-      files: split.files.map((file, i) => ({ path: split.paths[i] ?? "", name: `${label} ${file}` })),
+      files: split.files.map((file, i) => {
+        const path = split.paths[i] ?? "";
+        const lines = /\.json$/i.test(file) && firstLineIsObject(path);
+        return { path, name: `${label} ${file}`, ...(lines ? { format: "jsonl" as const } : {}) };
+      }),
       // Commit first: messages about a changed dataset show the fingerprint's first characters.
       fingerprint: async () => `${split.commit}:${sha256([label, ...split.etags].join("\n"))}`,
     };
   }
   const path = await resolveSource(source);
   return { files: [{ path, name: source }], fingerprint: () => sha256File(path) };
+}
+
+/**
+ * Many hub datasets keep JSON Lines in `.json` files (the `datasets` library reads both): a file whose
+ * first line is a whole JSON object is read as JSON Lines.
+ */
+function firstLineIsObject(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    const text = buf
+      .subarray(0, readSync(fd, buf, 0, buf.length, 0))
+      .toString("utf8")
+      .replace(/^\uFEFF/, "");
+    const nl = text.indexOf("\n");
+    const first = (nl < 0 ? text : text.slice(0, nl)).trim();
+    if (!first.startsWith("{")) return false;
+    const value = JSON.parse(first) as Record<string, unknown>;
+    // A whole object followed by more lines can only be JSON Lines. A file of one line holding
+    // {"data": [...]} is a JSON file with its records under a key (see records.ts).
+    if (nl >= 0 && text.slice(nl).trim() !== "") return true;
+    return !["data", "samples", "items", "examples", "rows"].some((k) => Array.isArray(value[k]));
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function sha256File(path: string): Promise<string> {

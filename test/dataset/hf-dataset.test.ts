@@ -89,6 +89,17 @@ function repos(): Record<string, FakeRepo> {
         },
       },
     },
+    "acme/jsonfiles": {
+      refs: { main: commitId(0x91) },
+      commits: {
+        [commitId(0x91)]: {
+          files: {
+            "test.json": '{"question": "line 1", "answer": "a"}\n{"question": "line 2", "answer": "b"}\n',
+            "train.json": JSON.stringify({ data: [{ question: "array 1", answer: "x" }] }),
+          },
+        },
+      },
+    },
     "acme/gated": {
       token: TOKEN,
       refs: { main: commitId(0xe1) },
@@ -244,6 +255,11 @@ describe("hf: datasets against a local hub", () => {
       /no Parquet or JSON data files at revision .*conversion covers only the latest commit/,
     );
     assert.deepEqual(inputs(await rows("hf:acme/csvonly/default@refs/convert/parquet:train")), ["t"]);
+  });
+
+  test("JSON data files: JSON Lines kept in .json files, and JSON documents", async () => {
+    assert.deepEqual(inputs(await rows("hf:acme/jsonfiles:test")), ["line 1", "line 2"]);
+    assert.deepEqual(inputs(await rows("hf:acme/jsonfiles:train")), ["array 1"]);
   });
 
   test("gated: 401 without HF_TOKEN, read with it; the token goes to the hub only and is never shown", async () => {
