@@ -111,7 +111,9 @@ export function linkSnapshot(repoDir: string, commit: string, file: string, etag
   if (existsSync(target)) return target;
   try {
     symlinkSync(relative(dirname(target), blob), target);
-  } catch {
+  } catch (err) {
+    // Another process linked it first: the same content.
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return target;
     // Filesystems without symlinks (Windows without developer mode): huggingface_hub copies too.
     copyFileSync(blob, target);
   }
