@@ -36,8 +36,11 @@ export async function resolveSource(source: string): Promise<string> {
   return source;
 }
 
-export async function* readRecords(path: string, displayName = path): AsyncGenerator<LocatedRecord> {
-  const format = detectFormat(displayName);
+export async function* readRecords(
+  path: string,
+  displayName = path,
+  format: RecordFormat = detectFormat(displayName),
+): AsyncGenerator<LocatedRecord> {
   if (format === "jsonl") yield* readJsonl(path, displayName);
   else if (format === "json") yield* readJson(path, displayName);
   else yield* readParquet(path, displayName);
@@ -113,23 +116,26 @@ function lineOfJsonError(text: string, err: Error): number {
   return line;
 }
 
+/**
+ * Parquet is read one row group at a time (the unit its pages are compressed in), from byte ranges of
+ * the file, so memory holds one row group rather than the whole file.
+ */
 async function* readParquet(path: string, name: string): AsyncGenerator<LocatedRecord> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
-  let rows: number;
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
     file = await asyncBufferFromFile(path);
-    const metadata = await parquetMetadataAsync(file);
-    rows = Number(metadata.num_rows);
+    metadata = await parquetMetadataAsync(file);
   } catch (err) {
     throw new UserError(`${name}: not a readable Parquet file (${errorMessage(err)})`);
   }
-  const chunk = 1000;
-  for (let start = 0; start < rows; start += chunk) {
-    const end = Math.min(rows, start + chunk);
+  let start = 0;
+  for (const group of parquetChunks(metadata)) {
+    const end = start + group;
     let objects: JsonRecord[];
     try {
-      objects = (await parquetReadObjects({ file, rowStart: start, rowEnd: end })) as JsonRecord[];
+      objects = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end })) as JsonRecord[];
     } catch (err) {
       // A truncated or corrupted file passes the footer check and fails in its pages.
       throw new UserError(
@@ -144,7 +150,15 @@ async function* readParquet(path: string, name: string): AsyncGenerator<LocatedR
       checkRecordBounds(record, where);
       yield { record: record as JsonRecord, where, index: start + i };
     }
+    start = end;
   }
+}
+
+/** Row counts to read at a time: the row groups (a file without any: its rows in one go). */
+function parquetChunks(metadata: { num_rows: bigint; row_groups: Array<{ num_rows: bigint }> }): number[] {
+  const groups = metadata.row_groups.map((g) => Number(g.num_rows)).filter((n) => n > 0);
+  const total = Number(metadata.num_rows);
+  return groups.reduce((a, b) => a + b, 0) === total ? groups : total > 0 ? [total] : [];
 }
 
 /** Parquet INT64 arrives as BigInt; JSON and our scorers want numbers. */
@@ -160,8 +174,11 @@ function normaliseParquetValue(v: unknown): unknown {
 }
 
 /** Count records without keeping them (a streaming pass). */
-export async function countRecords(path: string, displayName = path): Promise<number> {
-  const format = detectFormat(displayName);
+export async function countRecords(
+  path: string,
+  displayName = path,
+  format: RecordFormat = detectFormat(displayName),
+): Promise<number> {
   if (format === "jsonl") {
     let n = 0;
     const lines = createInterface({
@@ -172,6 +189,6 @@ export async function countRecords(path: string, displayName = path): Promise<nu
     return n;
   }
   let n = 0;
-  for await (const _ of readRecords(path, displayName)) n++;
+  for await (const _ of readRecords(path, displayName, format)) n++;
   return n;
 }

@@ -9,16 +9,19 @@ export const QA_TEMPLATE = '{prompt}\n\nGive your final answer on the last line 
 
 registerTask({
   name: "qa",
-  description: "questions with a short reference answer, scored by exact match (JSONL: input, target, id?)",
+  description:
+    "questions with a short reference answer, scored by exact match (JSONL: input or messages, target, id?, image(s)?)",
   options: [
     {
       name: "dataset",
-      description: "JSON/JSONL/Parquet file or URL with input and target fields",
+      description:
+        "JSON/JSONL/Parquet file, URL or hf:<owner>/<dataset>[/<config>][@<revision>]:<split> with input (or messages) and target fields",
       required: true,
     },
     {
       name: "fields",
-      description: "field mapping, e.g. input=question,target=answer,id=qid,metadata=subject",
+      description:
+        "field mapping, e.g. input=question,target=answer,id=qid,images=picture,messages=chat,metadata=subject",
     },
     { name: "template", description: "prompt template; {prompt} is the input", default: QA_TEMPLATE },
     { name: "group_by", description: "metadata field(s) to break metrics down by, separated by |" },
@@ -26,6 +29,8 @@ registerTask({
   create(args) {
     const spec = parseFieldSpec(String(args.fields ?? ""), {
       input: "input",
+      messages: "messages",
+      images: "images|image",
       target: "target",
       id: "id",
       metadata: "*",
