@@ -59,7 +59,7 @@ function setCrumbs(...links) {
 }
 
 function show(...nodes) {
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
 }
 
 // ---------- runs ----------
@@ -329,6 +329,12 @@ async function samplePage(id, sampleId, epoch) {
 async function comparePage(a, b) {
   const c = await api(`compare?a=${enc(a)}&b=${enc(b)}`);
   setCrumbs(["runs", "#/runs"], [`compare ${c.a.id} · ${c.b.id}`, `#/compare/${enc(a)}/${enc(b)}`]);
+  if (c.pending) {
+    // A large comparison is computed in the background: ask again until it is there.
+    show(h("h1", null, "Compare"), h("p", { class: "muted", id: "ci-pending" }, `Comparing ${c.a.id} and ${c.b.id} over up to ${c.samples} samples (paired bootstrap); this page fills in when it is ready.`));
+    refreshTimer = setTimeout(route, 500);
+    return;
+  }
   const o = c.overlap;
   const parts = [
     h("h1", null, "Compare"),
@@ -337,6 +343,7 @@ async function comparePage(a, b) {
       h("dt", null, "B"), h("dd", null, h("a", { href: `#/run/${enc(c.b.id)}` }, c.b.id), ` · ${c.b.model} · ${c.b.samples} samples`),
       h("dt", null, "dataset"), h("dd", null, c.dataset ? `${c.dataset.name} (sha256 ${c.dataset.sha256.slice(0, 12)}…)` : "–"),
     ),
+    c.error ? h("p", { class: "sample-error" }, `The paired interval could not be computed: ${c.error}`) : null,
     h("p", { id: "overlap" }, o.partial ? `Partial overlap: compared on the ${o.shared} shared samples (${o.onlyA} only in A, ${o.onlyB} only in B).` : `${o.shared} shared samples.`),
     table(
       ["scorer", "n", "A", "B", "B − A", "95% paired CI", "B wins", "ties", "A wins", "test", "p"],

@@ -3,8 +3,9 @@
  * through the run store's public methods. The server (server.ts) maps URLs onto them.
  */
 
+import { Worker } from "node:worker_threads";
 import { intervalChart } from "../charts/interval.js";
-import { compareRuns } from "../compare/runs.js";
+import { compareRuns, type RunComparison } from "../compare/runs.js";
 import type { RunSummary } from "../engine/summary.js";
 import type { RunRow, RunStore, SamplePageQuery } from "../store/run-store.js";
 import { getTaskDefinition } from "../tasks/index.js";
@@ -145,29 +146,80 @@ export function sampleDetail(store: RunStore, id: string, sampleId: string, epoc
 
 const COMPARE_CACHE_SIZE = 8;
 const compareCache = new Map<string, unknown>();
+/** Comparisons being computed in a worker, by cache key. */
+const comparePending = new Map<string, unknown>();
+/** Up to this many shared samples the comparison is computed at once (well under 200 ms). */
+export const SYNC_COMPARE_SAMPLES = 20_000;
 
-export function compare(store: RunStore, q: URLSearchParams): unknown {
+function shapeComparison(result: RunComparison) {
+  return {
+    ...result,
+    pending: false,
+    scorers: result.scorers.map((s) => ({
+      ...s,
+      flippedTotal: s.flipped.length,
+      flipped: s.flipped.slice(0, MAX_FLIPS),
+    })),
+  };
+}
+
+function remember(key: string, answer: unknown): void {
+  compareCache.set(key, answer);
+  if (compareCache.size > COMPARE_CACHE_SIZE) compareCache.delete(compareCache.keys().next().value!);
+}
+
+/**
+ * Two runs compared. Small runs are compared at once. For large ones (reading 200,000 scores and the
+ * paired bootstrap take seconds) the first answer only names the runs (`pending: true`) while a worker
+ * thread computes the comparison; the page asks again until `pending` is false. Results stay cached
+ * until a run changes.
+ */
+export function compare(store: RunStore, q: URLSearchParams, syncLimit = SYNC_COMPARE_SAMPLES): unknown {
   const a = q.get("a");
   const b = q.get("b");
   if (!a || !b) throw new ApiError(400, "compare needs ?a=<run>&b=<run>");
   const runA = requireRun(store, a);
   const runB = requireRun(store, b);
-  // The paired bootstrap of a large run takes seconds: keep the last few results until either run changes.
   const key = JSON.stringify([store.path, runA.id, runA.updatedAt, runB.id, runB.updatedAt]);
-  const hit = compareCache.get(key);
+  const hit = compareCache.get(key) ?? comparePending.get(key);
   if (hit) return hit;
   try {
-    const result = compareRuns(store, runA, runB, { seed: 0 });
+    // The smaller run's sample count (an upper bound of the shared ones, counted in SQL) decides where
+    // the work happens.
+    const size = Math.min(store.countSamples(runA.id).total, store.countSamples(runB.id).total);
+    if (size <= syncLimit || store.path === ":memory:") {
+      const answer = shapeComparison(compareRuns(store, runA, runB, { seed: 0 }));
+      remember(key, answer);
+      return answer;
+    }
+    const side = (r: RunRow) => ({
+      id: r.id,
+      task: r.task,
+      model: r.model,
+      judge: r.judge,
+      status: r.status,
+    });
     const answer = {
-      ...result,
-      scorers: result.scorers.map((s) => ({
-        ...s,
-        flippedTotal: s.flipped.length,
-        flipped: s.flipped.slice(0, MAX_FLIPS),
-      })),
+      pending: true,
+      a: side(runA),
+      b: side(runB),
+      dataset: runA.manifest.dataset ?? null,
+      samples: size,
     };
-    compareCache.set(key, answer);
-    if (compareCache.size > COMPARE_CACHE_SIZE) compareCache.delete(compareCache.keys().next().value!);
+    comparePending.set(key, answer);
+    const worker = new Worker(new URL("./compare-worker.js", import.meta.url), {
+      workerData: { db: store.path, a: runA.id, b: runB.id },
+    });
+    worker.once("message", (m: { ok: boolean; result?: RunComparison; message?: string }) => {
+      comparePending.delete(key);
+      if (m.ok && m.result) remember(key, shapeComparison(m.result));
+      else remember(key, { ...answer, pending: false, error: m.message ?? "comparison failed" });
+    });
+    worker.once("error", (err) => {
+      comparePending.delete(key);
+      remember(key, { ...answer, pending: false, error: err.message });
+    });
+    worker.unref();
     return answer;
   } catch (err) {
     if (err instanceof UserError) throw new ApiError(422, err.message);
