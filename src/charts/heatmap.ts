@@ -10,7 +10,14 @@ export interface HeatmapOptions {
   /** What the rows and the columns are, e.g. "judge" and "human consensus". */
   rowTitle: string;
   colTitle: string;
+  /**
+   * Cells are probabilities in [0, 1] (e.g. P(row beats column)), shaded by value and printed as
+   * percentages, with no row totals and the diagonal left blank; default: counts.
+   */
+  probabilities?: boolean;
 }
+
+const short = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
 
 const CELL = 44;
 
@@ -20,7 +27,8 @@ export function heatmapChart(
   opts: HeatmapOptions,
 ): string {
   const k = labels.length;
-  const left = 110;
+  const names = labels.map((l) => String(l));
+  const left = Math.min(220, Math.max(110, 12 + 7 * Math.max(...names.map((l) => short(l, 30).length))));
   const top = (opts.title ? 28 : 8) + 34;
   const width = left + k * CELL + 70;
   const height = top + k * CELL + 12;
@@ -31,22 +39,30 @@ export function heatmapChart(
   );
   labels.forEach((label, j) => {
     parts.push(
-      `<text x="${left + j * CELL + CELL / 2}" y="${top - 6}" text-anchor="middle" fill="#222">${escapeXml(String(label))}</text>`,
+      `<text x="${left + j * CELL + CELL / 2}" y="${top - 6}" text-anchor="middle" fill="#222">${escapeXml(short(String(label), 6))}<title>${escapeXml(String(label))}</title></text>`,
     );
   });
   counts.forEach((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
     const y = top + i * CELL;
     parts.push(
-      `<text x="${left - 8}" y="${y + CELL / 2 + 4}" text-anchor="end" fill="#222">${escapeXml(String(labels[i]))}</text>`,
-      `<text x="${left + k * CELL + 8}" y="${y + CELL / 2 + 4}" fill="#666">n=${total}</text>`,
+      `<text x="${left - 8}" y="${y + CELL / 2 + 4}" text-anchor="end" fill="#222">${escapeXml(short(names[i]!, 30))}</text>`,
     );
+    if (!opts.probabilities)
+      parts.push(`<text x="${left + k * CELL + 8}" y="${y + CELL / 2 + 4}" fill="#666">n=${total}</text>`);
     row.forEach((count, j) => {
-      const share = total > 0 ? count / total : 0;
       const x = left + j * CELL;
+      if (opts.probabilities && i === j) {
+        parts.push(
+          `<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" fill="#f0f0f0" stroke="#d0d7de"/>`,
+        );
+        return;
+      }
+      const share = opts.probabilities ? count : total > 0 ? count / total : 0;
+      const label = opts.probabilities ? `${Math.round(100 * count)}%` : String(count);
       parts.push(
         `<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" fill="${blueRamp(share)}" stroke="${i === j ? "#222" : "#d0d7de"}" stroke-width="${i === j ? 2 : 1}"/>`,
-        `<text x="${x + CELL / 2}" y="${y + CELL / 2 + 4}" text-anchor="middle" fill="${share > 0.55 ? "#fff" : "#222"}">${count}</text>`,
+        `<text x="${x + CELL / 2}" y="${y + CELL / 2 + 4}" text-anchor="middle" fill="${share > 0.55 ? "#fff" : "#222"}">${label}</text>`,
       );
     });
   });

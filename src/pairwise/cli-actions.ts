@@ -1,4 +1,5 @@
 /** What `assay pairwise` does: run the `pairwise` task with the judge as its model, then report the ranking. */
+import { writeFileSync } from "node:fs";
 import { printJson } from "../cli-kit/output.js";
 import { openStore } from "../cli-kit/store.js";
 import type { TaskArgs } from "../core/types.js";
@@ -10,6 +11,7 @@ import { interruptExitCode, withInterrupts } from "../util/interrupt.js";
 import { auditReport, formatAuditReport } from "./audit-report.js";
 import type { JudgeAuditFlags, PairwiseFlags } from "./cli.js";
 import { formatPairwiseReport, pairwiseReport } from "./report.js";
+import { pairwiseHtml } from "./report-html.js";
 import "./task.js";
 import "./audit-task.js";
 
@@ -87,6 +89,10 @@ export async function pairwiseAction(runs: string[], flags: PairwiseFlags): Prom
       ...(baseline ? { baseline } : {}),
       ...(flags.styleControl ? { styleControl: true } : {}),
     });
+    if (flags.html) {
+      writeFileSync(flags.html, pairwiseHtml([report]));
+      process.stderr.write(`wrote ${flags.html}\n`);
+    }
     if (flags.json) printJson(report);
     else process.stdout.write(formatPairwiseReport(report));
     reportFailures(outcome);

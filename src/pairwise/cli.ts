@@ -15,6 +15,7 @@ export interface PairwiseFlags {
   rounds: number;
   seed: number;
   styleControl?: boolean;
+  html?: string;
   progress: "auto" | "tty" | "plain" | "silent";
   json?: boolean;
 }

@@ -14,6 +14,7 @@ import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
 import { PAIRWISE_SCORER, PAIRWISE_TASK, type PairMeta, type PairScoreMeta, textReport } from "./names.js";
 import { formatPairwiseReport, pairwiseReport } from "./report.js";
+import { pairwiseHtml } from "./report-html.js";
 import { type PairVerdict, parsePairVerdict, unswap } from "./verdict.js";
 
 export const DEFAULT_PROMPT = `Please act as an impartial judge and compare two AI assistants' answers to the user's request below. Judge which answer is more helpful, correct, relevant and complete{{rubric_hint}}. Do not let the order in which the answers appear, their length, or the assistants' names influence you.
@@ -197,6 +198,7 @@ registerTask({
   report(store, runIds, format) {
     const reports = runIds.map((id) => pairwiseReport(store, id));
     if (format === "json") return JSON.stringify(reports, null, 2);
+    if (format === "html") return pairwiseHtml(reports);
     return textReport(reports.map(formatPairwiseReport).join("\n"), format, "Pairwise report");
   },
   create(args): Task {

@@ -68,6 +68,12 @@ test("a fair judge ranks three runs in their true order, consistently in both or
     );
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
+    // The HTML report: the rating chart (one row per run) and the win-rate heatmap, no script.
+    const page = await runCli("report", "pw-fair", "--db", db, "--format", "html");
+    assert.equal(page.code, 0, page.stderr);
+    assert.doesNotMatch(page.stdout, /<script/i);
+    assert.match(page.stdout, /Bradley–Terry rating/);
+    assert.equal((page.stdout.match(/% ?<\/text>/g) ?? []).length, 6, "3 runs: 6 off-diagonal win rates");
     // Style control keeps the order when the judge does not reward style.
     assert.deepEqual(
       report.styleControlled.ratings.map((x: { run: string }) => x.run),
