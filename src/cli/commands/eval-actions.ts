@@ -6,6 +6,7 @@ import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
+import { selectionFromFlags, selectionOf } from "../../engine/shard.js";
 import type { SubsetSpec } from "../../engine/subset.js";
 import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
@@ -28,6 +29,7 @@ import { printSummary } from "./show-actions.js";
 /** `assay eval`: a new run. */
 export async function evalCommand(taskName: string, flags: EvalFlags): Promise<void> {
   checkUrls(flags);
+  const { limit, selection } = selectionFromFlags(flags);
   const args: TaskArgs = { ...flags.taskArg };
   if (flags.dataset !== undefined && flags.data !== undefined)
     throw new UserError("give --dataset or --data, not both");
@@ -81,15 +83,16 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
       ...(judge ? { judge } : {}),
       epochs: flags.epochs,
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      ...(limit !== undefined ? { limit } : {}),
       ...(sample ? { sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: executionOf(flags),
+      selection,
     });
-    if (flags.limit !== undefined && task.groupBy?.length)
+    if (limit !== undefined && selection.limitFrom === undefined && task.groupBy?.length)
       process.stderr.write(
-        `note: --limit ${flags.limit} takes the first ${flags.limit} samples in file order, whatever their ` +
-          `${task.groupBy[0]}; --sample ${flags.limit} --seed S takes a random subset stratified by ${task.groupBy[0]}\n`,
+        `note: --limit ${limit} takes the first ${limit} samples in file order, whatever their ` +
+          `${task.groupBy[0]}; --sample ${limit} --seed S takes a random subset stratified by ${task.groupBy[0]}\n`,
       );
     await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode: "new" }, flags);
   } finally {
@@ -148,6 +151,7 @@ export async function continueCommand(
       ...(m.sample ? { sample: m.sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: m.execution,
+      selection: selectionOf(m),
       // The same model names served from another URL this time give the same results: the run's own
       // endpoints are hashed, and the new ones are recorded beside them.
       recordedEndpoints: {
