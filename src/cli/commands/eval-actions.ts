@@ -5,6 +5,7 @@ import { requireHttpUrl } from "../../cli-kit/options.js";
 import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
+import { batchSettings, runBatchEval } from "../../engine/batch-run.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
 import { selectionFromFlags, selectionOf } from "../../engine/shard.js";
 import type { SubsetSpec } from "../../engine/subset.js";
@@ -305,7 +306,9 @@ async function execute(
   let exitCode = 130;
   const outcome = await withInterrupts("saving finished results", async (signal) => {
     try {
-      return await runEval({ ...run, concurrency: flags.concurrency, signal, progress: flags.progress });
+      const args = { ...run, concurrency: flags.concurrency, signal, progress: flags.progress };
+      const batch = batchSettings(run.manifest, flags.batch ? (flags.batchRetry ?? "live") : undefined);
+      return await (batch ? runBatchEval({ ...args, batch }) : runEval(args));
     } catch (err) {
       if (err instanceof StoreWriteError)
         throw new StoreWriteError(

@@ -19,6 +19,9 @@ export interface ExecFlags {
   db?: string;
   json?: boolean;
   progress: "auto" | "tty" | "plain" | "silent";
+  /** `eval --batch` (a continuation finds it in the manifest). */
+  batch?: boolean;
+  batchRetry?: "live" | "batch";
 }
 
 /** The execution flags a continuation may take from the run's manifest. */
@@ -49,8 +52,6 @@ export interface EvalFlags extends ExecFlags {
   limit?: string;
   shard?: string;
   sampleId?: string;
-  batch?: boolean;
-  batchRetry?: "live" | "batch";
   epochs: number;
   seed?: number;
   runId?: string;
