@@ -5,7 +5,6 @@
  * submitting continues with `assay resume` without submitting again.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Task } from "../../src/core/types.js";
@@ -16,33 +15,20 @@ import { buildModel } from "../../src/providers/build-model.js";
 import { generate } from "../../src/solvers/index.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { runCli, spawnCli, tempDir } from "../helpers/cli.js";
-import { type BatchServer, type ChatBody, startBatchServer } from "./../scale/batch-server.js";
+import { type BatchServer, type ChatBody, startBatchServer } from "../scale/batch-server.js";
+import { qaEvalArgs, writeQaData } from "../scale/qa-eval.js";
 
 const N = 12;
 const dir = tempDir();
-const data = join(dir, "qa.jsonl");
+let data: string;
 const env = { ASSAY_BATCH_POLL_MS: "20", OPENAI_API_KEY: "sk-test-batch" };
 
 const question = (body: ChatBody) => Number(/question (\d+)/.exec(JSON.stringify(body.messages))?.[1]);
 const reply = (body: ChatBody) =>
   `ANSWER: answer ${question(body) % 2 ? question(body) + 1 : question(body)}`;
 
-const qaArgs = (url: string, db: string, ...extra: string[]) => [
-  "eval",
-  "qa",
-  "--dataset",
-  data,
-  "--model",
-  "openai/mock",
-  "--model-base-url",
-  url,
-  "--db",
-  db,
-  "--epochs",
-  "2",
-  "--json",
-  ...extra,
-];
+const qaArgs = (url: string, db: string, ...extra: string[]) =>
+  qaEvalArgs(data, url, db, "--epochs", "2", ...extra);
 
 /** Export rows without timing and cache fields (a batched answer has no latency). */
 async function rows(id: string, db: string) {
@@ -59,10 +45,7 @@ async function rows(id: string, db: string) {
 
 describe("eval --batch", () => {
   before(() => {
-    const lines = Array.from({ length: N }, (_, i) =>
-      JSON.stringify({ id: `q${i}`, input: `question ${i}`, target: `answer ${i}` }),
-    );
-    writeFileSync(data, `${lines.join("\n")}\n`);
+    data = writeQaData(dir, N);
   });
 
   let server: BatchServer;

@@ -4,11 +4,11 @@
  * and order aside); a wrong set of shards is refused with a clear error.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { lastUserText, type MockServer, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { runCli, tempDir } from "../helpers/cli.js";
+import { qaEvalArgs, writeQaData } from "../scale/qa-eval.js";
 
 const N = 37;
 const dir = tempDir();
@@ -21,28 +21,21 @@ const reply = (req: Parameters<typeof lastUserText>[0]) => {
   return `ANSWER: answer ${i % 3 === 0 ? i : i + 1}`;
 };
 
-const evalArgs = (db: string, ...extra: string[]) => [
-  "eval",
-  "qa",
-  "--dataset",
-  data,
-  "--model",
-  "openai/mock",
-  "--model-base-url",
-  server.url,
-  "--db",
-  db,
-  "--epochs",
-  "2",
-  "--seed",
-  "7",
-  "-T",
-  "group_by=level",
-  "--progress",
-  "silent",
-  "--json",
-  ...extra,
-];
+const evalArgs = (db: string, ...extra: string[]) =>
+  qaEvalArgs(
+    data,
+    server.url,
+    db,
+    "--epochs",
+    "2",
+    "--seed",
+    "7",
+    "-T",
+    "group_by=level",
+    "--progress",
+    "silent",
+    ...extra,
+  );
 
 /** Fields that say when or how fast, not what: left out of comparisons. */
 function stripTiming(value: unknown): unknown {
@@ -72,11 +65,7 @@ const exportRows = async (id: string, db: string) =>
 describe("eval --shard i/N + assay merge", () => {
   before(async () => {
     server = await startMockServer({ reply, record: false });
-    data = join(dir, "qa.jsonl");
-    const lines = Array.from({ length: N }, (_, i) =>
-      JSON.stringify({ id: `q${i}`, input: `question ${i}`, target: `answer ${i}`, level: `L${i % 4}` }),
-    );
-    writeFileSync(data, `${lines.join("\n")}\n`);
+    data = writeQaData(dir, N);
   });
   after(() => server.close());
 
