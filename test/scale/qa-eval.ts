@@ -12,9 +12,8 @@ export function writeQaData(dir: string, n: number): string {
   return path;
 }
 
-/** `assay eval qa` of that dataset against an OpenAI-compatible server, into `db`, plus extra flags. */
-export const qaEvalArgs = (data: string, url: string, db: string, ...extra: string[]) => [
-  "eval",
+/** `qa` and its dataset and model flags: what follows `assay eval` (the Slurm script adds the rest). */
+export const qaEvalTail = (data: string, url: string) => [
   "qa",
   "--dataset",
   data,
@@ -22,6 +21,12 @@ export const qaEvalArgs = (data: string, url: string, db: string, ...extra: stri
   "openai/mock",
   "--model-base-url",
   url,
+];
+
+/** `assay eval qa` of that dataset against an OpenAI-compatible server, into `db`, plus extra flags. */
+export const qaEvalArgs = (data: string, url: string, db: string, ...extra: string[]) => [
+  "eval",
+  ...qaEvalTail(data, url),
   "--db",
   db,
   "--json",

@@ -18,7 +18,7 @@ import Database from "better-sqlite3";
 import { lastUserText, type MockServer, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { CLI, runCli, tempDir } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/shared.js";
-import { qaEvalArgs, writeQaData } from "./qa-eval.js";
+import { qaEvalArgs, qaEvalTail, writeQaData } from "./qa-eval.js";
 
 const SCRIPT = join(repoRoot, "scripts", "slurm", "eval-array.sh");
 const N = 30;
@@ -32,17 +32,7 @@ const reply = (req: Parameters<typeof lastUserText>[0]) => {
 };
 
 /** The eval the array runs (the script adds --shard, --run-id and --db). */
-const evalTail = () => [
-  "qa",
-  "--dataset",
-  data,
-  "--model",
-  "openai/mock",
-  "--model-base-url",
-  server.url,
-  "--epochs",
-  "2",
-];
+const evalTail = () => [...qaEvalTail(data, server.url), "--epochs", "2"];
 
 /** The merged run's samples and scores, as comparable rows (no timing). */
 function runRows(db: string, runId: string): string[] {
