@@ -31,6 +31,7 @@ import { printSummary } from "./show-actions.js";
 export async function evalCommand(taskName: string, flags: EvalFlags): Promise<void> {
   checkUrls(flags);
   const { limit, selection } = selectionFromFlags(flags);
+  if (flags.batchRetry !== undefined && !flags.batch) throw new UserError("--batch-retry needs --batch");
   const args: TaskArgs = { ...flags.taskArg };
   if (flags.dataset !== undefined && flags.data !== undefined)
     throw new UserError("give --dataset or --data, not both");
