@@ -178,6 +178,8 @@ export async function runBatchEval(opts: BatchRunOptions): Promise<RunOutcome> {
     let modelBatched = manifest.batch!.jobs.some((j) => j.role === "model");
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       await collectPass(opts, lanes);
+      // Stopped during the pass: submit nothing more (what was submitted is in the manifest).
+      signal.throwIfAborted();
       const recorded = [...lanes.values()].map((lane) => [lane.role, lane.takeRecorded()] as const);
       if (recorded.every(([, lines]) => lines.length === 0)) break;
       for (const [role, lines] of recorded) {
