@@ -19,6 +19,7 @@ import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { registerCompareCommands } from "./commands/compare.js";
 import { registerEvalCommands } from "./commands/eval.js";
+import { registerMergeCommands } from "./commands/merge.js";
 import { registerReportCommands } from "./commands/report.js";
 import { registerShowCommands } from "./commands/show.js";
 import { registerViewCommands } from "./commands/view.js";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerEvalCommands(program);
+  registerMergeCommands(program);
   registerShowCommands(program);
   registerReportCommands(program);
   registerCompareCommands(program);

@@ -23,6 +23,13 @@ import { Progress } from "../util/progress.js";
 import { redact } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { type ScoringOutcome, scoreState, scoringError } from "./score.js";
+import {
+  countPickedUnits,
+  hashedSelection,
+  manifestSelection,
+  type UnitSelection,
+  unitPicker,
+} from "./shard.js";
 import { type SubsetSpec, stratifiedSubset } from "./subset.js";
 import { computeSummary, type RunSummary } from "./summary.js";
 
@@ -45,6 +52,8 @@ export interface ManifestInput {
    * URL (same model names) is still the same run.
    */
   recordedEndpoints?: { model?: string; judge?: string };
+  /** `--shard`, `--sample-id`, a `--limit A-B` range (see shard.ts). */
+  selection?: UnitSelection;
 }
 
 /** The manifest, with a hash over everything that changes results (not concurrency, timeouts, retries). */
@@ -69,6 +78,7 @@ export function buildManifest(input: ManifestInput): RunManifest {
     scorers: task.scorers.map((s) => ({ name: s.name, metrics: s.metrics })),
     dataset: input.datasetFingerprint,
     ...(input.sample ? { sample: input.sample } : {}),
+    ...hashedSelection(input.selection),
   };
   return {
     runId: input.runId,
@@ -91,6 +101,7 @@ export function buildManifest(input: ManifestInput): RunManifest {
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.limit !== undefined ? { limit: input.limit } : {}),
     ...(input.sample ? { sample: input.sample } : {}),
+    ...manifestSelection(input.selection),
     scorers: hashed.scorers,
     ...(input.datasetFingerprint
       ? { dataset: { name: task.dataset.name, sha256: input.datasetFingerprint } }
@@ -142,6 +153,8 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const subset = manifest.sample ? (await stratifiedSubset(task.dataset, manifest.sample)).ids : undefined;
   const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit);
   if (samples === 0) throw new UserError(`dataset ${task.dataset.name} has no samples: nothing to run`);
+  // A shard, range or id list takes fewer units than samples × epochs (possibly none: an empty shard).
+  const unitCount = (await countPickedUnits(task.dataset, manifest, subset)) ?? samples * manifest.epochs;
   // One runner per run: a second resume of a running run is refused here, before it changes anything.
   let loopError: unknown;
   const fail = (err: unknown) => {
@@ -161,7 +174,7 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const previousOnFailure = store.onWriteFailure;
   store.onWriteFailure = fail;
   try {
-    return await runUnits(opts, signal, samples, subset, fail, () => loopError);
+    return await runUnits(opts, signal, unitCount, subset, fail, () => loopError);
   } catch (err) {
     // Whatever went wrong, the run must not stay "running": mark it, then report the first error.
     loopError ??= err;
@@ -184,7 +197,7 @@ const YIELD_EVERY_MS = 20;
 async function runUnits(
   opts: RunOptions,
   signal: AbortSignal,
-  samples: number,
+  unitCount: number,
   subset: Set<string> | undefined,
   fail: (err: unknown) => void,
   loopError: () => unknown,
@@ -198,7 +211,7 @@ async function runUnits(
       : opts.mode === "retry-errors"
         ? store.finishedKeys(runId, { withoutErrors: true })
         : undefined;
-  const total = samples * manifest.epochs - (skip ? countSkipped(skip, samples * manifest.epochs) : 0);
+  const total = unitCount - (skip ? countSkipped(skip, unitCount) : 0);
 
   const progress = new Progress({
     label: `${task.name} ${runId}`,
@@ -224,14 +237,20 @@ async function runUnits(
   const detailTimer = setInterval(updateDetail, 250);
   detailTimer.unref();
 
+  const picker = unitPicker(manifest);
   async function* units(): AsyncGenerator<Unit> {
     let seq = 0;
     for await (const sample of task.dataset.samples()) {
       if (subset && !subset.has(sample.id)) continue;
       if (manifest.limit !== undefined && seq >= manifest.limit) break;
+      if (picker?.skipSample(sample.id, seq)) {
+        seq++;
+        continue;
+      }
       for (let epoch = 1; epoch <= manifest.epochs; epoch++) {
         if (signal.aborted) return;
         if (skip?.has(`${sample.id}\u0000${epoch}`)) continue;
+        if (picker?.skipUnit(sample.id, epoch)) continue;
         yield { sample, seq, epoch };
       }
       seq++;

@@ -95,11 +95,14 @@ export class OpenAIProvider implements Provider {
   readonly model: string;
   readonly connectionKey: string;
   readonly endpoint: string;
+  /** The base URL requests go to (with any credentials in it: never print it; `endpoint` is the public form). */
+  readonly baseUrl: string;
   private readonly url: string;
   private readonly completionsUrl: string;
   /** Whether any request to the endpoint has been answered (see classifyError). */
   private reached = false;
-  private readonly headers: Record<string, string>;
+  /** Content type and the key's authorization header (the Batch API client sends the same). */
+  readonly headers: Record<string, string>;
   private readonly maxTokensField: "max_tokens" | "max_completion_tokens";
 
   constructor(opts: OpenAIProviderOptions) {
@@ -122,6 +125,7 @@ export class OpenAIProvider implements Provider {
     this.endpoint = publicUrl(baseUrl);
     this.maxTokensField = opts.maxTokensField ?? maxTokensFieldFor(baseUrl);
     this.connectionKey = `${this.name}|${this.endpoint}`;
+    this.baseUrl = baseUrl;
     this.url = `${baseUrl}/chat/completions`;
     this.completionsUrl = `${baseUrl}/completions`;
     // Start loading the HTTP client now, while the run is being set up: loaded inside the first
@@ -134,13 +138,16 @@ export class OpenAIProvider implements Provider {
     };
   }
 
-  async generate(req: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {
+  /**
+   * The JSON body of a request, exactly as `generate` sends it (the Batch API's input lines reuse it). Chat:
+   * messages to /chat/completions. Completion: the text of the messages as one raw prompt.
+   */
+  async requestBody(req: ModelRequest): Promise<Record<string, unknown>> {
     const { config } = req;
-    // Chat: messages to /chat/completions. Completion: the text of the messages as one raw prompt.
     const payload = config.completion
       ? { prompt: req.messages.map((m) => textContent(m)).join("") }
       : { messages: await Promise.all(req.messages.map(toOpenAIMessage)) };
-    const body = JSON.stringify({
+    return {
       model: this.model,
       ...payload,
       ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
@@ -154,7 +161,12 @@ export class OpenAIProvider implements Provider {
         : {}),
       ...(config.logprobs !== undefined && config.completion ? { logprobs: config.logprobs } : {}),
       ...config.extra,
-    });
+    };
+  }
+
+  async generate(req: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {
+    const { config } = req;
+    const body = JSON.stringify(await this.requestBody(req));
     const started = performance.now();
     let status: number;
     let text: string;
@@ -185,38 +197,52 @@ export class OpenAIProvider implements Provider {
         "transient",
       );
     }
-    const choice = completion?.choices?.[0];
-    const content = config.completion ? choice?.text : choice?.message?.content;
-    if (!choice || (typeof content !== "string" && content !== null)) {
-      const field = config.completion ? "choices[0].text" : "choices[0].message.content";
-      throw new ProviderError(`malformed response: no ${field}`, "transient");
-    }
-    const usage = completion.usage;
-    // Reasoning stays out of the answer: a server's own field, else <think> blocks in the content.
-    const served = choice.message?.reasoning_content ?? choice.message?.reasoning ?? undefined;
-    const split = splitThinking(content ?? "");
-    const reasoning = [served, split.thinking]
-      .filter((x): x is string => typeof x === "string" && x !== "")
-      .join("\n\n");
-    const logprobs = choice.logprobs?.content?.map((t) => ({
-      token: t.token,
-      logprob: t.logprob,
-      ...(t.top_logprobs?.length
-        ? { top: t.top_logprobs.map((x) => ({ token: x.token, logprob: x.logprob })) }
-        : {}),
-    }));
-    return {
-      text: split.answer,
-      ...(reasoning ? { reasoning } : {}),
-      ...(logprobs?.length ? { logprobs } : {}),
-      latencyMs: performance.now() - started,
-      ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
-      ...(usage
-        ? { usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } }
-        : {}),
-      ...(completion.model && completion.model !== this.model ? { model: completion.model } : {}),
-    };
+    return completionOutput(completion, config, this.model, performance.now() - started);
   }
+}
+
+/**
+ * A Chat Completions (or Completions) response body as a ModelOutput; a body without the answer is a
+ * transient ProviderError. Live calls and Batch API output lines are read by this one function.
+ */
+export function completionOutput(
+  body: unknown,
+  config: ModelRequest["config"],
+  model: string,
+  latencyMs: number,
+): ModelOutput {
+  const completion = body as Completion;
+  const choice = completion?.choices?.[0];
+  const content = config.completion ? choice?.text : choice?.message?.content;
+  if (!choice || (typeof content !== "string" && content !== null)) {
+    const field = config.completion ? "choices[0].text" : "choices[0].message.content";
+    throw new ProviderError(`malformed response: no ${field}`, "transient");
+  }
+  const usage = completion.usage;
+  // Reasoning stays out of the answer: a server's own field, else <think> blocks in the content.
+  const served = choice.message?.reasoning_content ?? choice.message?.reasoning ?? undefined;
+  const split = splitThinking(content ?? "");
+  const reasoning = [served, split.thinking]
+    .filter((x): x is string => typeof x === "string" && x !== "")
+    .join("\n\n");
+  const logprobs = choice.logprobs?.content?.map((t) => ({
+    token: t.token,
+    logprob: t.logprob,
+    ...(t.top_logprobs?.length
+      ? { top: t.top_logprobs.map((x) => ({ token: x.token, logprob: x.logprob })) }
+      : {}),
+  }));
+  return {
+    text: split.answer,
+    ...(reasoning ? { reasoning } : {}),
+    ...(logprobs?.length ? { logprobs } : {}),
+    latencyMs,
+    ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
+    ...(usage
+      ? { usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } }
+      : {}),
+    ...(completion.model && completion.model !== model ? { model: completion.model } : {}),
+  };
 }
 
 /** An HTTP error status: 429 and 5xx/408/409 are worth retrying; other 4xx are not. */

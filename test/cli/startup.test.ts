@@ -118,6 +118,7 @@ describe("CLI start-up", () => {
       "eval",
       "resume",
       "retry-errors",
+      "merge",
       "runs",
       "show",
       "export",

@@ -5,7 +5,9 @@ import { requireHttpUrl } from "../../cli-kit/options.js";
 import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
+import { batchSettings, runBatchEval } from "../../engine/batch-run.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
+import { selectionFromFlags, selectionOf } from "../../engine/shard.js";
 import type { SubsetSpec } from "../../engine/subset.js";
 import type { RunSummary } from "../../engine/summary.js";
 import { buildModel } from "../../providers/build-model.js";
@@ -34,6 +36,8 @@ export async function evalCommand(taskName: string | undefined, flags: EvalFlags
       "name a task (see: assay tasks), a task file (./my-task.ts) or a config (-c eval.yaml)",
     );
   checkUrls(flags);
+  const { limit, selection } = selectionFromFlags(flags);
+  if (flags.batchRetry !== undefined && !flags.batch) throw new UserError("--batch-retry needs --batch");
   const args: TaskArgs = { ...flags.taskArg };
   if (flags.dataset !== undefined && flags.data !== undefined)
     throw new UserError("give --dataset or --data, not both");
@@ -88,15 +92,16 @@ export async function evalCommand(taskName: string | undefined, flags: EvalFlags
       ...(judge ? { judge } : {}),
       epochs: flags.epochs,
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      ...(limit !== undefined ? { limit } : {}),
       ...(sample ? { sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: executionOf(flags),
+      selection,
     });
-    if (flags.limit !== undefined && task.groupBy?.length)
+    if (limit !== undefined && selection.limitFrom === undefined && task.groupBy?.length)
       process.stderr.write(
-        `note: --limit ${flags.limit} takes the first ${flags.limit} samples in file order, whatever their ` +
-          `${task.groupBy[0]}; --sample ${flags.limit} --seed S takes a random subset stratified by ${task.groupBy[0]}\n`,
+        `note: --limit ${limit} takes the first ${limit} samples in file order, whatever their ` +
+          `${task.groupBy[0]}; --sample ${limit} --seed S takes a random subset stratified by ${task.groupBy[0]}\n`,
       );
     await execute({ store, manifest, task, model, ...(judge ? { judge } : {}), mode: "new" }, flags);
     if (flags.failUnder?.length)
@@ -157,6 +162,7 @@ export async function continueCommand(
       ...(m.sample ? { sample: m.sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
       execution: m.execution,
+      selection: selectionOf(m),
       // The same model names served from another URL this time give the same results: the run's own
       // endpoints are hashed, and the new ones are recorded beside them.
       recordedEndpoints: {
@@ -313,7 +319,9 @@ async function execute(
   let exitCode = 130;
   const outcome = await withInterrupts("saving finished results", async (signal) => {
     try {
-      return await runEval({ ...run, concurrency: flags.concurrency, signal, progress: flags.progress });
+      const args = { ...run, concurrency: flags.concurrency, signal, progress: flags.progress };
+      const batch = batchSettings(run.manifest, flags.batch ? (flags.batchRetry ?? "live") : undefined);
+      return await (batch ? runBatchEval({ ...args, batch }) : runEval(args));
     } catch (err) {
       if (err instanceof StoreWriteError)
         throw new StoreWriteError(

@@ -97,7 +97,7 @@ export async function configEvalCommand(
       ...(judge?.api_key_env && !flags.judgeApiKeyEnv ? { judgeApiKeyEnv: judge.api_key_env } : {}),
       ...(c.epochs !== undefined && !typed("epochs") ? { epochs: c.epochs } : {}),
       ...(c.limit !== undefined && flags.limit === undefined && flags.sample === undefined
-        ? { limit: c.limit }
+        ? { limit: String(c.limit) }
         : {}),
       ...(c.seed !== undefined && flags.seed === undefined ? { seed: c.seed } : {}),
       runId,

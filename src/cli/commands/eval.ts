@@ -22,6 +22,9 @@ export interface ExecFlags {
   progress: "auto" | "tty" | "plain" | "silent";
   /** Print nothing at the end (a config eval prints one combined result instead). */
   quiet?: boolean;
+  /** `eval --batch` (a continuation finds it in the manifest). */
+  batch?: boolean;
+  batchRetry?: "live" | "batch";
 }
 
 /** The execution flags a continuation may take from the run's manifest. */
@@ -48,7 +51,10 @@ export interface EvalFlags extends ExecFlags {
   fields?: string;
   judgePrompts?: string;
   taskArg?: TaskArgs;
-  limit?: number;
+  /** `--limit N` or `--limit A-B` (parsed by the engine's shard.ts). */
+  limit?: string;
+  shard?: string;
+  sampleId?: string;
   epochs: number;
   seed?: number;
   runId?: string;
@@ -155,7 +161,18 @@ export function registerEvalCommands(program: Command): void {
       .option("--fields <mapping>", "record→sample field mapping, e.g. input=question,target=answer,id=qid")
       .option("-T, --task-arg <key=value>", "task option (repeatable)", collectTaskArg)
       .option("--judge-prompts <dir>", "replacement judge prompt folder (same as -T judge_prompts=DIR)")
-      .option("--limit <n>", "only the first N samples (in file order)", intOption("--limit", 1))
+      .option("--limit <n|a-b>", "only the first N samples, or records A to B (1-based), in file order")
+      .option(
+        "--shard <i/N>",
+        "run only shard i of N: a fixed 1/N of the (sample, epoch) units (assay merge joins them)",
+      )
+      .option("--sample-id <ids>", "only the samples with these ids (comma-separated)")
+      .option("--batch", "send the model's (and judge's) requests through the provider's Batch API")
+      .option(
+        "--batch-retry <how>",
+        "requests a batch failed or let expire: retried live (default) or in a new batch",
+        choiceOption("--batch-retry", ["live", "batch"] as const),
+      )
       .option(
         "--sample <n>",
         "a random subset of N samples, stratified by the task's group (e.g. category); --seed picks it",
