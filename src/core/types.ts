@@ -136,6 +136,11 @@ export interface Provider {
    */
   generateBatch?(requests: ModelRequest[], signal: AbortSignal): Promise<Array<ModelOutput | ProviderError>>;
   close?(): Promise<void>;
+  /**
+   * One cheap check, before a run, that the endpoint answers and accepts the key and the model name
+   * (src/providers/preflight.ts); throws a ProviderError saying what is wrong. Absent: nothing to check.
+   */
+  preflight?(signal: AbortSignal): Promise<void>;
 }
 
 /** What solvers and scorers see of a model: one call with caching, retries and limits applied. */

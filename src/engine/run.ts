@@ -111,6 +111,8 @@ export interface RunOptions {
   concurrency: number;
   signal: AbortSignal;
   progress?: "auto" | "tty" | "plain" | "silent";
+  /** Awaited once the samples are read and before the run is created or claimed (the pre-flight check). */
+  beforeStart?: () => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -142,6 +144,7 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   const subset = manifest.sample ? (await stratifiedSubset(task.dataset, manifest.sample)).ids : undefined;
   const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit);
   if (samples === 0) throw new UserError(`dataset ${task.dataset.name} has no samples: nothing to run`);
+  await opts.beforeStart?.();
   // One runner per run: a second resume of a running run is refused here, before it changes anything.
   let loopError: unknown;
   const fail = (err: unknown) => {

@@ -59,6 +59,8 @@ export class AnthropicProvider implements Provider {
   readonly connectionKey: string;
   readonly endpoint: string;
   private readonly url: string;
+  private readonly base: string;
+  private readonly apiKeyEnv: string;
   private readonly headers: Record<string, string>;
   private readonly target: { endpoint: string; reached: boolean };
 
@@ -74,7 +76,9 @@ export class AnthropicProvider implements Provider {
         `invalid base URL "${redact(raw)}" for anthropic/${opts.model} (check --model-base-url / --judge-base-url / ANTHROPIC_BASE_URL)`,
       );
     }
-    const apiKey = process.env[opts.apiKeyEnv ?? "ANTHROPIC_API_KEY"];
+    this.base = base;
+    this.apiKeyEnv = opts.apiKeyEnv ?? "ANTHROPIC_API_KEY";
+    const apiKey = process.env[this.apiKeyEnv];
     registerSecret(apiKey);
     this.endpoint = publicUrl(base);
     this.target = { endpoint: this.endpoint, reached: false };
@@ -114,6 +118,26 @@ export class AnthropicProvider implements Provider {
       ...(budget ? { thinking: { type: "enabled", budget_tokens: budget } } : {}),
       ...config.extra,
     };
+  }
+
+  /**
+   * GET /v1/models/<model>: a refused key fails here. A 404 is either an unknown model or a proxy without
+   * that route, so a one-token Messages request decides.
+   */
+  async preflight(signal: AbortSignal): Promise<void> {
+    const reply = await sendRequest(
+      `${this.base}/v1/models/${encodeURIComponent(this.model)}`,
+      { method: "GET", headers: this.headers },
+      signal,
+      this.target,
+    );
+    if (reply.status === 401 || reply.status === 403) {
+      const err = anthropicError(reply.status, reply.text, reply.headers);
+      err.message += ` (the key is read from $${this.apiKeyEnv})`;
+      throw err;
+    }
+    if (reply.status !== 404) return;
+    await this.generate({ messages: [{ role: "user", content: "ping" }], config: { maxTokens: 1 } }, signal);
   }
 
   async generate(req: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {

@@ -87,6 +87,8 @@ export class OpenAIProvider implements Provider {
   readonly endpoint: string;
   private readonly url: string;
   private readonly completionsUrl: string;
+  private readonly modelsUrl: string;
+  private readonly apiKeyEnv: string;
   /** The endpoint and whether it ever answered (see classifyError). */
   private readonly target: { endpoint: string; reached: boolean };
   private readonly headers: Record<string, string>;
@@ -107,7 +109,8 @@ export class OpenAIProvider implements Provider {
         `invalid base URL "${redact(baseUrl)}" for ${this.name}/${opts.model} (check --model-base-url / --judge-base-url / OPENAI_BASE_URL)`,
       );
     }
-    const apiKey = process.env[opts.apiKeyEnv ?? "OPENAI_API_KEY"];
+    this.apiKeyEnv = opts.apiKeyEnv ?? "OPENAI_API_KEY";
+    const apiKey = process.env[this.apiKeyEnv];
     registerSecret(apiKey);
     this.endpoint = publicUrl(baseUrl);
     this.maxTokensField = opts.maxTokensField ?? maxTokensFieldFor(baseUrl);
@@ -115,6 +118,7 @@ export class OpenAIProvider implements Provider {
     this.connectionKey = `${this.name}|${this.endpoint}`;
     this.url = `${baseUrl}/chat/completions`;
     this.completionsUrl = `${baseUrl}/completions`;
+    this.modelsUrl = `${baseUrl}/models`;
     // Start loading the HTTP client now, while the run is being set up: loaded inside the first
     // requests, its import counted against their timeouts (over 1.5 s on a loaded machine).
     httpClient().catch(() => {});
@@ -123,6 +127,48 @@ export class OpenAIProvider implements Provider {
       "content-type": "application/json",
       ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
     };
+  }
+
+  /**
+   * GET /models: a refused key or a URL without /v1 fails here; a model the server does not list is tried
+   * once with a one-token request (llama.cpp answers to any name, vLLM and OpenAI refuse unknown ones).
+   * A server without /models, or one that errs, is left to the run.
+   */
+  async preflight(signal: AbortSignal): Promise<void> {
+    const reply = await sendRequest(
+      this.modelsUrl,
+      { method: "GET", headers: this.headers },
+      signal,
+      this.target,
+    );
+    if (reply.status === 401 || reply.status === 403) {
+      const err = httpError(reply.status, reply.text, reply.headers, this.endpoint);
+      err.message += ` (the key is read from $${this.apiKeyEnv}; another variable: --model-api-key-env / --judge-api-key-env)`;
+      throw err;
+    }
+    if (reply.status === 404 && !/\/v\d+$/.test(this.endpoint))
+      throw httpError(reply.status, reply.text, reply.headers, this.endpoint);
+    if (reply.status < 200 || reply.status >= 300) return;
+    let ids: string[] = [];
+    try {
+      const listed = (JSON.parse(reply.text) as { data?: Array<{ id?: unknown }> }).data ?? [];
+      ids = listed.map((m) => m.id).filter((id): id is string => typeof id === "string");
+    } catch {
+      return;
+    }
+    if (ids.length === 0 || ids.includes(this.model)) return;
+    try {
+      await this.generate(
+        { messages: [{ role: "user", content: "ping" }], config: { maxTokens: 1 } },
+        signal,
+      );
+    } catch (err) {
+      if (err instanceof ProviderError && err.kind === "fatal") {
+        const more = ids.length > 10 ? ", …" : "";
+        err.message += `; the server lists ${ids.slice(0, 10).join(", ")}${more}`;
+      }
+      throw err;
+    }
   }
 
   async generate(req: ModelRequest, signal: AbortSignal): Promise<ModelOutput> {

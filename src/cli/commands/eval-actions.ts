@@ -11,6 +11,7 @@ import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf-provider.js";
 import type { Model } from "../../providers/model.js";
+import { preflight } from "../../providers/preflight.js";
 import {
   type RunExecution,
   type RunManifest,
@@ -301,7 +302,13 @@ async function execute(
   let exitCode = 130;
   const outcome = await withInterrupts("saving finished results", async (signal) => {
     try {
-      return await runEval({ ...run, concurrency: flags.concurrency, signal, progress: flags.progress });
+      return await runEval({
+        ...run,
+        concurrency: flags.concurrency,
+        signal,
+        progress: flags.progress,
+        ...(flags.preflight === false ? {} : { beforeStart: () => preflightRun(run, signal) }),
+      });
     } catch (err) {
       if (err instanceof StoreWriteError)
         throw new StoreWriteError(
@@ -353,6 +360,17 @@ function finish(
     }
   }
   process.exitCode = outcome.interrupted ? interruptedExit : counts.errors > 0 ? 1 : 0;
+}
+
+/** The pre-flight check of the run's model and judge (src/providers/preflight.ts). */
+function preflightRun(run: { model: Model; judge?: Model | undefined }, signal: AbortSignal): Promise<void> {
+  return preflight(
+    [
+      { role: "model", model: run.model },
+      { role: "judge", model: run.judge },
+    ],
+    { signal },
+  );
 }
 
 /** `--model-args file.json`: one JSON object of request-body fields. */

@@ -19,6 +19,8 @@ export interface ExecFlags {
   db?: string;
   json?: boolean;
   progress: "auto" | "tty" | "plain" | "silent";
+  /** false with --no-preflight. */
+  preflight?: boolean;
 }
 
 /** The execution flags a continuation may take from the run's manifest. */
@@ -101,6 +103,7 @@ function addExecOptions(cmd: Command): Command {
       1000,
     )
     .option("--no-cache", "neither read nor write the response cache")
+    .option("--no-preflight", "skip the one cheap request that checks URL, key and model name before the run")
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
     .option(
       "--progress <mode>",
