@@ -16,6 +16,7 @@ import type {
   TaskState,
 } from "../core/types.js";
 import type { Model } from "../providers/model.js";
+import { ERROR_STOP_EXIT, type RunControl, RunStop } from "../scheduler/run-control.js";
 import { type RunManifest, type RunStore, storeWriteError } from "../store/run-store.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { hashValue } from "../util/hash.js";
@@ -113,6 +114,8 @@ export interface RunOptions {
   progress?: "auto" | "tty" | "plain" | "silent";
   /** Awaited once the samples are read and before the run is created or claimed (the pre-flight check). */
   beforeStart?: () => Promise<void>;
+  /** Stops the run early: circuit breaker, --fail-on-error, cost and token limits (scheduler/run-control.ts). */
+  control?: RunControl;
 }
 
 export interface RunOutcome {
@@ -203,6 +206,7 @@ async function runUnits(
         : undefined;
   const total = samples * manifest.epochs - (skip ? countSkipped(skip, samples * manifest.epochs) : 0);
 
+  opts.control?.begin?.(total);
   const progress = new Progress({
     label: `${task.name} ${runId}`,
     total,
@@ -222,6 +226,8 @@ async function runUnits(
     if (s.cacheHits) parts.push(`cached ${s.cacheHits}`);
     parts.push(`tokens ${s.inputTokens + s.outputTokens}`);
     if (judge) parts.push(`judge calls ${judge.stats.calls}`);
+    const extra = opts.control?.detail?.();
+    if (extra) parts.push(extra);
     progress.setDetail(parts.join(" · "));
   };
   const detailTimer = setInterval(updateDetail, 250);
@@ -250,6 +256,8 @@ async function runUnits(
       ran++;
       if (result.error) failed++;
       progress.tick();
+      const stop = opts.control?.afterUnit(result.error);
+      if (stop) fail(stop);
     } catch (err) {
       // A store failure (or a bug): stop everyone, keep what finished, report the first error.
       fail(err);
@@ -302,6 +310,11 @@ async function runUnits(
     fail(err);
   }
   await iterator.return(undefined).catch(() => undefined);
+  // A run in which every sample failed is not "completed", whatever stopped it.
+  if (!outer.aborted && loopError() === undefined) {
+    const none = noSampleSucceeded(store, runId);
+    if (none) fail(none);
+  }
   const error = loopError();
   const interrupted = outer.aborted || error !== undefined;
   const summary = computeSummary(store, manifest, task.groupBy);
@@ -315,6 +328,17 @@ async function runUnits(
   }
   if (error !== undefined && !outer.aborted) throw error;
   return { runId, ran, failed, interrupted, summary };
+}
+
+function noSampleSucceeded(store: RunStore, runId: string): RunStop | undefined {
+  const counts = store.countSamples(runId);
+  if (counts.total === 0 || counts.errors < counts.total) return undefined;
+  const top = store.topErrors(runId, 1)[0];
+  return new RunStop(
+    `no sample succeeded (${counts.errors} failed${top ? `; commonest error, ${top.count} ×: ${top.error}` : ""})`,
+    "retry-errors",
+    ERROR_STOP_EXIT,
+  );
 }
 
 /** The reason recorded for an interrupted run: the caller's abort reason (e.g. "interrupted by SIGTERM"). */

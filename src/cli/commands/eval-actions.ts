@@ -11,7 +11,7 @@ import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf-provider.js";
 import type { Model } from "../../providers/model.js";
-import { preflight } from "../../providers/preflight.js";
+import { RunStop } from "../../scheduler/run-control.js";
 import {
   type RunExecution,
   type RunManifest,
@@ -23,6 +23,7 @@ import { errorMessage, UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { newRunId } from "../../util/run-id.js";
 import type { EvalFlags, ExecFlagKey, ExecFlags } from "./eval.js";
+import { preflightRun, reportStop, runControl } from "./eval-control.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
 
@@ -300,6 +301,8 @@ async function execute(
   flags: ExecFlags,
 ): Promise<void> {
   let exitCode = 130;
+  let stopped: RunStop | undefined;
+  const control = runControl(flags, run.model, run.judge);
   const outcome = await withInterrupts("saving finished results", async (signal) => {
     try {
       return await runEval({
@@ -308,8 +311,13 @@ async function execute(
         signal,
         progress: flags.progress,
         ...(flags.preflight === false ? {} : { beforeStart: () => preflightRun(run, signal) }),
+        control,
       });
     } catch (err) {
+      if (err instanceof RunStop) {
+        stopped = err;
+        return undefined;
+      }
       if (err instanceof StoreWriteError)
         throw new StoreWriteError(
           `${err.message}; run ${run.manifest.runId} stopped (finished samples are kept): ` +
@@ -322,6 +330,10 @@ async function execute(
       exitCode = interruptExitCode(signal);
     }
   });
+  if (stopped || !outcome) {
+    reportStop(run.store, run.manifest.runId, stopped!, flags, run.model, run.judge);
+    return;
+  }
   finish(outcome, run.store, flags, run.model, run.judge, exitCode);
 }
 
@@ -360,17 +372,6 @@ function finish(
     }
   }
   process.exitCode = outcome.interrupted ? interruptedExit : counts.errors > 0 ? 1 : 0;
-}
-
-/** The pre-flight check of the run's model and judge (src/providers/preflight.ts). */
-function preflightRun(run: { model: Model; judge?: Model | undefined }, signal: AbortSignal): Promise<void> {
-  return preflight(
-    [
-      { role: "model", model: run.model },
-      { role: "judge", model: run.judge },
-    ],
-    { signal },
-  );
 }
 
 /** `--model-args file.json`: one JSON object of request-body fields. */

@@ -21,6 +21,10 @@ export interface ExecFlags {
   progress: "auto" | "tty" | "plain" | "silent";
   /** false with --no-preflight. */
   preflight?: boolean;
+  /** Stop after this many samples in a row failed with the same error (0: never). */
+  maxConsecutiveErrors: number;
+  /** `--fail-on-error [N|fraction]` as typed (true when bare). */
+  failOnError?: string | boolean;
 }
 
 /** The execution flags a continuation may take from the run's manifest. */
@@ -104,6 +108,16 @@ function addExecOptions(cmd: Command): Command {
     )
     .option("--no-cache", "neither read nor write the response cache")
     .option("--no-preflight", "skip the one cheap request that checks URL, key and model name before the run")
+    .option(
+      "--max-consecutive-errors <n>",
+      "stop the run (exit 4) when this many samples in a row fail with the same error; 0: never",
+      intOption("--max-consecutive-errors", 0, LIMITS.concurrency),
+      10,
+    )
+    .option(
+      "--fail-on-error [n|fraction]",
+      "stop the run (exit 4) at the first failed sample, after N failed samples, or when over a fraction of them failed",
+    )
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
     .option(
       "--progress <mode>",
