@@ -23,7 +23,15 @@ import { errorMessage, UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { newRunId } from "../../util/run-id.js";
 import type { EvalFlags, ExecFlagKey, ExecFlags } from "./eval.js";
-import { preflightRun, reportStop, runControl } from "./eval-control.js";
+import {
+  costOfRun,
+  preflightRun,
+  priceOverrides,
+  printCost,
+  reportStop,
+  runControl,
+} from "./eval-control.js";
+import { estimateRun, printEstimate } from "./eval-estimate.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
 
@@ -71,6 +79,20 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
       ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache, judgeSampling(flags))
       : undefined;
     const sample = subsetOf(flags, task.groupBy?.[0]);
+    if (flags.dryRun) {
+      const estimate = await estimateRun({
+        task,
+        epochs: flags.epochs,
+        limit: flags.limit,
+        sample,
+        modelId: model.id,
+        judgeId,
+        judgeMaxTokens: flags.judgeMaxTokens,
+        prices: priceOverrides(flags),
+      });
+      printEstimate(estimate, flags.json);
+      return;
+    }
     // Download/load local models before the run, so an offline machine gets one clear error up front.
     await prepareLocalModels([model.provider, judge?.provider]);
     const runId = flags.runId ?? newRunId(task.name);
@@ -355,9 +377,11 @@ function finish(
       failed: counts.errors,
       calls: { model: { ...model.stats }, ...(judge ? { judge: { ...judge.stats } } : {}) },
       summary: outcome.summary,
+      cost: costOfRun(store, outcome.runId, flags) ?? null,
     });
   } else {
     printSummary(run, outcome.summary);
+    printCost(store, outcome.runId, flags);
     if (getTaskDefinition(run.task).report && outcome.summary.samples > 0) {
       process.stdout.write(`\n${renderReport(store, [run], "table")}\n`);
     }

@@ -25,6 +25,13 @@ export interface ExecFlags {
   maxConsecutiveErrors: number;
   /** `--fail-on-error [N|fraction]` as typed (true when bare). */
   failOnError?: string | boolean;
+  costLimit?: number;
+  tokenLimit?: number;
+  /** `in=…,out=…` for the model under test / the judge (USD per 1M tokens). */
+  price?: string;
+  judgePrice?: string;
+  /** A JSON price file (model or prefix → {input, output}). */
+  prices?: string;
 }
 
 /** The execution flags a continuation may take from the run's manifest. */
@@ -65,6 +72,7 @@ export interface EvalFlags extends ExecFlags {
   logprobs?: number;
   modelArg?: Record<string, unknown>;
   modelArgs?: string;
+  dryRun?: boolean;
 }
 
 /** Bounds of the numeric flags: wide enough for any real use, narrow enough to catch a typo like 1e9. */
@@ -118,6 +126,22 @@ function addExecOptions(cmd: Command): Command {
       "--fail-on-error [n|fraction]",
       "stop the run (exit 4) at the first failed sample, after N failed samples, or when over a fraction of them failed",
     )
+    .option(
+      "--cost-limit <usd>",
+      "stop the run cleanly (exit 5, resumable) once this invocation has spent this many dollars",
+      numberOption("--cost-limit", 0),
+    )
+    .option(
+      "--token-limit <n>",
+      "stop the run cleanly (exit 5, resumable) once this invocation has used this many tokens (model + judge)",
+      intOption("--token-limit", 1),
+    )
+    .option(
+      "--price <in=X,out=Y>",
+      "the model's price in USD per 1M input/output tokens (overrides the table)",
+    )
+    .option("--judge-price <in=X,out=Y>", "the judge's price in USD per 1M input/output tokens")
+    .option("--prices <file.json>", 'prices by model name or prefix: {"name": {"input": X, "output": Y}}')
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
     .option(
       "--progress <mode>",
@@ -202,7 +226,11 @@ export function registerEvalCommands(program: Command): void {
         "maximum judge output tokens",
         intOption("--judge-max-tokens", 1, LIMITS.maxTokens),
       )
-      .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)"),
+      .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)")
+      .option(
+        "--dry-run",
+        "print the samples, model and judge calls, estimated tokens and cost, and exit without calling a model",
+      ),
   ).action(async (taskName: string, flags: EvalFlags) => {
     const { evalCommand } = await import("./eval-actions.js");
     await evalCommand(taskName, flags);
