@@ -19,6 +19,7 @@ import { VERSION } from "../version.js";
 import { registerCompareCommands } from "./commands/compare.js";
 import { registerEvalCommands } from "./commands/eval.js";
 import { registerReportCommands } from "./commands/report.js";
+import { registerRunsCommands } from "./commands/runs.js";
 import { registerShowCommands } from "./commands/show.js";
 import { registerViewCommands } from "./commands/view.js";
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEvalCommands(program);
   registerShowCommands(program);
+  registerRunsCommands(program);
   registerReportCommands(program);
   registerCompareCommands(program);
   registerViewCommands(program);

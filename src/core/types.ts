@@ -92,6 +92,8 @@ export interface ModelOutput {
    * `<think>…</think>` blocks taken out of the answer. Judges and scorers read `text` only.
    */
   reasoning?: string;
+  /** The "provider/model" id a cached answer was made by (response-cache housekeeping: `assay cache`). */
+  source?: string;
   /** Per-token log-probabilities of the output, when `logprobs` was asked for. */
   logprobs?: Array<{ token: string; logprob: number; top?: Array<{ token: string; logprob: number }> }>;
 }

@@ -123,6 +123,7 @@ describe("CLI start-up", () => {
       "export",
       "rescore",
       "tasks",
+      "cache",
       "report",
       "compare",
       "view",
