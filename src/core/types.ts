@@ -65,6 +65,8 @@ export interface GenerateConfig {
    * `chat_template_kwargs`, …): `-M key=value` or `--model-args file.json`. Part of the cache key.
    */
   extra?: Record<string, unknown>;
+  /** Leave `<think>…</think>` blocks in the answer instead of moving them to `reasoning` (`--keep-think`). */
+  keepThink?: boolean;
 }
 
 export interface Usage {

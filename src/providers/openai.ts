@@ -211,7 +211,7 @@ export class OpenAIProvider implements Provider {
     const usage = completion.usage;
     // Reasoning stays out of the answer: a server's own field, else <think> blocks in the content.
     const served = choice.message?.reasoning_content ?? choice.message?.reasoning ?? undefined;
-    const split = splitThinking(content ?? "");
+    const split = config.keepThink ? { answer: content ?? "" } : splitThinking(content ?? "");
     const reasoning = [served, split.thinking]
       .filter((x): x is string => typeof x === "string" && x !== "")
       .join("\n\n");

@@ -52,6 +52,7 @@ export async function evalCommand(taskName: string, flags: EvalFlags): Promise<v
     ...(flags.reasoningEffort !== undefined ? { reasoningEffort: flags.reasoningEffort } : {}),
     ...(flags.logprobs !== undefined ? { logprobs: flags.logprobs } : {}),
     ...(Object.keys(extra).length ? { extra } : {}),
+    ...(flags.keepThink ? { keepThink: true } : {}),
   };
   task.config = { ...task.config, ...overrides };
   const store = openStore(flags.db);

@@ -73,6 +73,7 @@ export interface EvalFlags extends ExecFlags {
   modelArg?: Record<string, unknown>;
   modelArgs?: string;
   dryRun?: boolean;
+  keepThink?: boolean;
 }
 
 /** Bounds of the numeric flags: wide enough for any real use, narrow enough to catch a typo like 1e9. */
@@ -210,6 +211,10 @@ export function registerEvalCommands(program: Command): void {
         collectModelArg,
       )
       .option("--model-args <file.json>", "request-body fields from a JSON object (-M entries win)")
+      .option(
+        "--keep-think",
+        "leave <think>…</think> blocks in the answer (default: moved to the sample's reasoning)",
+      )
       .option(
         "--logprobs <n>",
         "keep token log-probabilities with n alternatives each",
