@@ -124,3 +124,69 @@ test("a permanent error stops the run after a few samples, interrupted and conti
     await server.close();
   }
 });
+
+test("a server killed mid-run: the breaker stops within seconds, finished samples are kept, resume completes", async () => {
+  let server = await startMockServer({ reply: () => "x" });
+  const port = Number(new URL(server.url).port);
+  const url = server.url;
+  const db = join(tempDir(), "runs.db");
+  const data = dataset(60, () => false);
+  try {
+    // The server dies after its 10th answer.
+    const first = server;
+    const stopAfter = setInterval(() => {
+      if (first.requests.length >= 10) {
+        clearInterval(stopAfter);
+        void first.close();
+      }
+    }, 5);
+    const started = Date.now();
+    const r = await runCli(
+      ...[
+        "eval",
+        "qa",
+        "--dataset",
+        data,
+        "--model",
+        "openai/m",
+        "--model-base-url",
+        url,
+        "--db",
+        db,
+        "--run-id",
+        "dies",
+      ],
+      ...[
+        "--concurrency",
+        "1",
+        "--max-retries",
+        "1",
+        "--backoff-ms",
+        "10",
+        "--progress",
+        "silent",
+        "--max-consecutive-errors",
+        "3",
+      ],
+    );
+    clearInterval(stopAfter);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /3 samples in a row failed with the same error \(connection error/);
+    assert.ok(Date.now() - started < 10_000, "seconds, not minutes");
+    let store = new RunStore(db);
+    const kept = store.countSamples("dies");
+    assert.ok(kept.total - kept.errors >= 10, `${kept.total - kept.errors} answered samples kept`);
+    assert.ok(kept.total < 60);
+    store.close();
+    // The server is back on the same address: retry-errors redoes the failed ones and runs the rest.
+    server = await startMockServer({ reply: () => "x", port });
+    const again = await runCli("retry-errors", "dies", "--db", db, "--progress", "silent");
+    assert.equal(again.code, 0, again.stderr);
+    store = new RunStore(db);
+    assert.deepEqual(store.countSamples("dies"), { total: 60, errors: 0 });
+    assert.equal(store.requireRun("dies").status, "completed");
+    store.close();
+  } finally {
+    await server.close();
+  }
+});
