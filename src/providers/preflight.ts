@@ -13,6 +13,17 @@ import type { Model } from "./model.js";
 
 export const PREFLIGHT_TIMEOUT_MS = 20_000;
 
+/**
+ * Refusals that no run can get past: a key refused (401/403), a model or route not found (404), an
+ * endpoint that cannot be reached (no status). Another 4xx to the one-token probe (a server that finds
+ * one token too few, say) says nothing about the run's own requests.
+ */
+function isDecisive(err: unknown): err is ProviderError {
+  if (!(err instanceof ProviderError) || err.kind !== "fatal") return false;
+  const status = err.options.status;
+  return status === undefined || status === 401 || status === 403 || status === 404;
+}
+
 export async function preflight(
   roles: Array<{ role: "model" | "judge"; model: Model | undefined }>,
   opts: { signal?: AbortSignal; timeoutMs?: number; warn?: (line: string) => void } = {},
@@ -35,7 +46,7 @@ export async function preflight(
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? err;
       const message = redact(errorMessage(err));
-      if (err instanceof ProviderError && err.kind === "fatal")
+      if (isDecisive(err))
         throw new UserError(
           `pre-flight check of the ${role} ${model.id}${where} failed: ${message}. Nothing was run ` +
             "(--no-preflight skips this check).",

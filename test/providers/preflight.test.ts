@@ -183,3 +183,48 @@ test("pre-flight: a server that is not running fails at once; anthropic's unknow
     await server.close();
   }
 });
+
+test("pre-flight: a 400 to the one-token probe is only a note; the run goes ahead", async () => {
+  // Lists no model of that name, and refuses max_tokens below 16 (as some servers do) but serves the run.
+  const server = createServer(async (req, res) => {
+    let raw = "";
+    for await (const c of req) raw += c;
+    const json = { "content-type": "application/json" };
+    if (req.url === "/v1/models") {
+      res.writeHead(200, json);
+      return res.end(JSON.stringify({ data: [{ id: "/models/qwen.gguf" }] }));
+    }
+    const body = JSON.parse(raw) as { max_tokens?: number };
+    if ((body.max_tokens ?? 100) < 16) {
+      res.writeHead(400, json);
+      return res.end(JSON.stringify({ error: { message: "max_tokens must be at least 16" } }));
+    }
+    res.writeHead(200, json);
+    res.end(JSON.stringify({ choices: [{ message: { content: "ANSWER: 1" } }] }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const r = await runCli(
+      "eval",
+      "qa",
+      "--dataset",
+      dataset(1),
+      "--model",
+      "openai/qwen",
+      "--model-base-url",
+      url,
+      "--db",
+      join(tempDir(), "r.db"),
+      "--progress",
+      "silent",
+    );
+    assert.notEqual(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /pre-flight check of the model openai\/qwen .* was inconclusive \(HTTP 400: max_tokens must be at least 16/,
+    );
+  } finally {
+    server.close();
+  }
+});

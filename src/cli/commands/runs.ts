@@ -48,7 +48,7 @@ export function registerRunsCommands(program: Command): void {
     });
   cache
     .command("prune")
-    .description("delete cached answers older than a age and/or of one model")
+    .description("delete cached answers older than an age and/or of one model")
     .option("--older-than <age>", "e.g. 30d, 12h, 90m, 2w")
     .option("--model <provider/model>", "only this model's answers")
     .option("--db <path>", "run database")
