@@ -125,6 +125,8 @@ export interface RunOutcome {
   failed: number;
   interrupted: boolean;
   summary: RunSummary;
+  /** Why a run control (or "no sample succeeded") stopped the run; it is then `interrupted` with this reason. */
+  stopped?: RunStop;
 }
 
 interface Unit {
@@ -316,6 +318,7 @@ async function runUnits(
     if (none) fail(none);
   }
   const error = loopError();
+  const stopped = error instanceof RunStop ? error : undefined;
   const interrupted = outer.aborted || error !== undefined;
   const summary = computeSummary(store, manifest, task.groupBy);
   try {
@@ -326,8 +329,8 @@ async function runUnits(
     // A failing database is reported by the error that stopped the run (runEval marks it interrupted).
     if (error === undefined) throw storeWriteError(err, store.path);
   }
-  if (error !== undefined && !outer.aborted) throw error;
-  return { runId, ran, failed, interrupted, summary };
+  if (error !== undefined && !outer.aborted && !stopped) throw error;
+  return { runId, ran, failed, interrupted, summary, ...(stopped ? { stopped } : {}) };
 }
 
 function noSampleSucceeded(store: RunStore, runId: string): RunStop | undefined {

@@ -11,7 +11,6 @@ import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf-provider.js";
 import type { Model } from "../../providers/model.js";
-import { RunStop } from "../../scheduler/run-control.js";
 import {
   type RunExecution,
   type RunManifest,
@@ -324,7 +323,6 @@ async function execute(
   flags: ExecFlags,
 ): Promise<void> {
   let exitCode = 130;
-  let stopped: RunStop | undefined;
   const control = runControl(flags, run.model, run.judge);
   const outcome = await withInterrupts("saving finished results", async (signal) => {
     try {
@@ -337,10 +335,6 @@ async function execute(
         control,
       });
     } catch (err) {
-      if (err instanceof RunStop) {
-        stopped = err;
-        return undefined;
-      }
       if (err instanceof StoreWriteError)
         throw new StoreWriteError(
           `${err.message}; run ${run.manifest.runId} stopped (finished samples are kept): ` +
@@ -353,8 +347,8 @@ async function execute(
       exitCode = interruptExitCode(signal);
     }
   });
-  if (stopped || !outcome) {
-    reportStop(run.store, run.manifest.runId, stopped!, flags, run.model, run.judge);
+  if (outcome.stopped) {
+    reportStop(run.store, run.manifest.runId, outcome.stopped, flags, run.model, run.judge);
     return;
   }
   finish(outcome, run.store, flags, run.model, run.judge, exitCode);
