@@ -21,6 +21,7 @@ import { registerCompareCommands } from "./commands/compare.js";
 import { registerEvalCommands } from "./commands/eval.js";
 import { registerMergeCommands } from "./commands/merge.js";
 import { registerReportCommands } from "./commands/report.js";
+import { registerRunsCommands } from "./commands/runs.js";
 import { registerShowCommands } from "./commands/show.js";
 import { registerViewCommands } from "./commands/view.js";
 
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerEvalCommands(program);
   registerMergeCommands(program);
   registerShowCommands(program);
+  registerRunsCommands(program);
   registerReportCommands(program);
   registerCompareCommands(program);
   registerViewCommands(program);

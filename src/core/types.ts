@@ -65,6 +65,8 @@ export interface GenerateConfig {
    * `chat_template_kwargs`, …): `-M key=value` or `--model-args file.json`. Part of the cache key.
    */
   extra?: Record<string, unknown>;
+  /** Leave `<think>…</think>` blocks in the answer instead of moving them to `reasoning` (`--keep-think`). */
+  keepThink?: boolean;
 }
 
 export interface Usage {
@@ -92,6 +94,8 @@ export interface ModelOutput {
    * `<think>…</think>` blocks taken out of the answer. Judges and scorers read `text` only.
    */
   reasoning?: string;
+  /** The "provider/model" id a cached answer was made by (response-cache housekeeping: `assay cache`). */
+  source?: string;
   /** Per-token log-probabilities of the output, when `logprobs` was asked for. */
   logprobs?: Array<{ token: string; logprob: number; top?: Array<{ token: string; logprob: number }> }>;
 }
@@ -136,6 +140,11 @@ export interface Provider {
    */
   generateBatch?(requests: ModelRequest[], signal: AbortSignal): Promise<Array<ModelOutput | ProviderError>>;
   close?(): Promise<void>;
+  /**
+   * One cheap check, before a run, that the endpoint answers and accepts the key and the model name
+   * (src/providers/preflight.ts); throws a ProviderError saying what is wrong. Absent: nothing to check.
+   */
+  preflight?(signal: AbortSignal): Promise<void>;
 }
 
 /** What solvers and scorers see of a model: one call with caching, retries and limits applied. */

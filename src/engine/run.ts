@@ -16,6 +16,7 @@ import type {
   TaskState,
 } from "../core/types.js";
 import type { Model } from "../providers/model.js";
+import { ERROR_STOP_EXIT, type RunControl, RunStop } from "../scheduler/run-control.js";
 import { type RunManifest, type RunStore, storeWriteError } from "../store/run-store.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { hashValue } from "../util/hash.js";
@@ -122,6 +123,10 @@ export interface RunOptions {
   concurrency: number;
   signal: AbortSignal;
   progress?: "auto" | "tty" | "plain" | "silent";
+  /** Awaited once the samples are read and before the run is created or claimed (the pre-flight check). */
+  beforeStart?: () => Promise<void>;
+  /** Stops the run early: circuit breaker, --fail-on-error, cost and token limits (scheduler/run-control.ts). */
+  control?: RunControl;
 }
 
 export interface RunOutcome {
@@ -131,6 +136,8 @@ export interface RunOutcome {
   failed: number;
   interrupted: boolean;
   summary: RunSummary;
+  /** Why a run control (or "no sample succeeded") stopped the run; it is then `interrupted` with this reason. */
+  stopped?: RunStop;
 }
 
 interface Unit {
@@ -155,6 +162,7 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   if (samples === 0) throw new UserError(`dataset ${task.dataset.name} has no samples: nothing to run`);
   // A shard, range or id list takes fewer units than samples × epochs (possibly none: an empty shard).
   const unitCount = (await countPickedUnits(task.dataset, manifest, subset)) ?? samples * manifest.epochs;
+  await opts.beforeStart?.();
   // One runner per run: a second resume of a running run is refused here, before it changes anything.
   let loopError: unknown;
   const fail = (err: unknown) => {
@@ -213,6 +221,7 @@ async function runUnits(
         : undefined;
   const total = unitCount - (skip ? countSkipped(skip, unitCount) : 0);
 
+  opts.control?.begin?.(total);
   const progress = new Progress({
     label: `${task.name} ${runId}`,
     total,
@@ -232,6 +241,8 @@ async function runUnits(
     if (s.cacheHits) parts.push(`cached ${s.cacheHits}`);
     parts.push(`tokens ${s.inputTokens + s.outputTokens}`);
     if (judge) parts.push(`judge calls ${judge.stats.calls}`);
+    const extra = opts.control?.detail?.();
+    if (extra) parts.push(extra);
     progress.setDetail(parts.join(" · "));
   };
   const detailTimer = setInterval(updateDetail, 250);
@@ -266,6 +277,8 @@ async function runUnits(
       ran++;
       if (result.error) failed++;
       progress.tick();
+      const stop = opts.control?.afterUnit(result.error);
+      if (stop) fail(stop);
     } catch (err) {
       // A store failure (or a bug): stop everyone, keep what finished, report the first error.
       fail(err);
@@ -318,7 +331,13 @@ async function runUnits(
     fail(err);
   }
   await iterator.return(undefined).catch(() => undefined);
+  // A run in which every sample failed is not "completed", whatever stopped it.
+  if (!outer.aborted && loopError() === undefined) {
+    const none = noSampleSucceeded(store, runId);
+    if (none) fail(none);
+  }
   const error = loopError();
+  const stopped = error instanceof RunStop ? error : undefined;
   const interrupted = outer.aborted || error !== undefined;
   const summary = computeSummary(store, manifest, task.groupBy);
   try {
@@ -329,8 +348,19 @@ async function runUnits(
     // A failing database is reported by the error that stopped the run (runEval marks it interrupted).
     if (error === undefined) throw storeWriteError(err, store.path);
   }
-  if (error !== undefined && !outer.aborted) throw error;
-  return { runId, ran, failed, interrupted, summary };
+  if (error !== undefined && !outer.aborted && !stopped) throw error;
+  return { runId, ran, failed, interrupted, summary, ...(stopped ? { stopped } : {}) };
+}
+
+function noSampleSucceeded(store: RunStore, runId: string): RunStop | undefined {
+  const counts = store.countSamples(runId);
+  if (counts.total === 0 || counts.errors < counts.total) return undefined;
+  const top = store.topErrors(runId, 1)[0];
+  return new RunStop(
+    `no sample succeeded (${counts.errors} failed${top ? `; commonest error, ${top.count} ×: ${top.error}` : ""})`,
+    "retry-errors",
+    ERROR_STOP_EXIT,
+  );
 }
 
 /** The reason recorded for an interrupted run: the caller's abort reason (e.g. "interrupted by SIGTERM"). */

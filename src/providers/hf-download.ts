@@ -29,6 +29,7 @@ import { cacheDir } from "../dataset/download.js";
 import { UserError } from "../util/errors.js";
 import { formatBytes, Progress } from "../util/progress.js";
 import { registerSecret } from "../util/secrets.js";
+import { downloadHint, isNetworkFailure, type MissingDownload, OfflineError } from "./offline.js";
 
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
 
@@ -119,14 +120,14 @@ export function hfCachePath(ref: HfFileRef): string {
   );
 }
 
+/** A hub file as a missing download (src/providers/offline.ts). */
+export function hubDownload(ref: HfFileRef, what = `model file ${ref.file}`): MissingDownload {
+  return { what, url: hfFileUrl(ref), cachePath: hfCachePath(ref), localFlag: "--model gguf/<path>" };
+}
+
 /** The sentence that tells an offline user how to get the file in by hand. */
 export function offlineHint(ref: HfFileRef): string {
-  const url = hfFileUrl(ref);
-  const name = ref.file.split("/").at(-1) ?? ref.file;
-  return (
-    `fetch ${url} on a machine with internet (e.g. curl -L -o ${name} '${url}') and pass ` +
-    `--model gguf/<path to ${name}>, or copy it to ${hfCachePath(ref)}`
-  );
+  return downloadHint(hubDownload(ref));
 }
 
 /** The local path of a cached hub file, or undefined when it has not been downloaded yet. */
@@ -372,8 +373,9 @@ async function get(
       res = await request(current, { method: "GET", headers, ...(signal ? { signal } : {}) });
     } catch (err) {
       if (signal?.aborted) throw signal.reason ?? err;
+      if (isNetworkFailure(err)) throw new OfflineError([hubDownload(ref, label)], errorText(err));
       throw new UserError(
-        `cannot download ${label} from ${current} (${errorText(err)}): are you offline? ${offlineHint(ref)}`,
+        `cannot download ${label} from ${current} (${errorText(err)}); ${offlineHint(ref)}`,
       );
     }
     const h = new Headers();

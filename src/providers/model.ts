@@ -122,7 +122,7 @@ export class Model implements ModelHandle {
           this.stats.inputTokens += output.usage.inputTokens;
           this.stats.outputTokens += output.usage.outputTokens;
         }
-        if (cache && key) cache.put(key, output);
+        if (cache && key) cache.put(key, { ...output, source: this.id });
         return output;
       } catch (err) {
         if (signal.aborted) throw signal.reason ?? err;

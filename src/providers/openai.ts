@@ -5,9 +5,6 @@
  * which capped a local run at a few hundred samples/s; this path costs a fraction of that. One attempt
  * per call; every failure becomes a ProviderError that says whether `Model` should retry.
  */
-import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
-import type { Agent } from "undici";
 import {
   type ChatMessage,
   type ModelOutput,
@@ -18,6 +15,9 @@ import {
 import { parseRetryAfter } from "../scheduler/retry.js";
 import { UserError } from "../util/errors.js";
 import { publicUrl, redact, registerSecret } from "../util/secrets.js";
+import { headerValue, httpClient, imageData, parseJsonReply, sendRequest } from "./http.js";
+
+export { classifyError } from "./http.js";
 
 export interface OpenAIProviderOptions {
   model: string;
@@ -62,16 +62,6 @@ export function splitThinking(text: string): { answer: string; thinking?: string
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
-/** undici and its pool, loaded on the first request (importing undici takes ~70 ms: every CLI command paid it). */
-let http: Promise<{ request: typeof import("undici").request; agent: Agent }> | undefined;
-function httpClient(): NonNullable<typeof http> {
-  http ??= import("undici").then((u) => ({
-    request: u.request,
-    agent: new u.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null }),
-  }));
-  return http;
-}
-
 /** The parts of a Chat Completions response we read. */
 interface Completion {
   model?: string;
@@ -99,8 +89,10 @@ export class OpenAIProvider implements Provider {
   readonly baseUrl: string;
   private readonly url: string;
   private readonly completionsUrl: string;
-  /** Whether any request to the endpoint has been answered (see classifyError). */
-  private reached = false;
+  private readonly modelsUrl: string;
+  private readonly apiKeyEnv: string;
+  /** The endpoint and whether it ever answered (see classifyError). */
+  private readonly target: { endpoint: string; reached: boolean };
   /** Content type and the key's authorization header (the Batch API client sends the same). */
   readonly headers: Record<string, string>;
   private readonly maxTokensField: "max_tokens" | "max_completion_tokens";
@@ -120,14 +112,17 @@ export class OpenAIProvider implements Provider {
         `invalid base URL "${redact(baseUrl)}" for ${this.name}/${opts.model} (check --model-base-url / --judge-base-url / OPENAI_BASE_URL)`,
       );
     }
-    const apiKey = process.env[opts.apiKeyEnv ?? "OPENAI_API_KEY"];
+    this.apiKeyEnv = opts.apiKeyEnv ?? "OPENAI_API_KEY";
+    const apiKey = process.env[this.apiKeyEnv];
     registerSecret(apiKey);
     this.endpoint = publicUrl(baseUrl);
     this.maxTokensField = opts.maxTokensField ?? maxTokensFieldFor(baseUrl);
+    this.target = { endpoint: this.endpoint, reached: false };
     this.connectionKey = `${this.name}|${this.endpoint}`;
     this.baseUrl = baseUrl;
     this.url = `${baseUrl}/chat/completions`;
     this.completionsUrl = `${baseUrl}/completions`;
+    this.modelsUrl = `${baseUrl}/models`;
     // Start loading the HTTP client now, while the run is being set up: loaded inside the first
     // requests, its import counted against their timeouts (over 1.5 s on a loaded machine).
     httpClient().catch(() => {});
@@ -136,6 +131,48 @@ export class OpenAIProvider implements Provider {
       "content-type": "application/json",
       ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
     };
+  }
+
+  /**
+   * GET /models: a refused key or a URL without /v1 fails here; a model the server does not list is tried
+   * once with a one-token request (llama.cpp answers to any name, vLLM and OpenAI refuse unknown ones).
+   * A server without /models, or one that errs, is left to the run.
+   */
+  async preflight(signal: AbortSignal): Promise<void> {
+    const reply = await sendRequest(
+      this.modelsUrl,
+      { method: "GET", headers: this.headers },
+      signal,
+      this.target,
+    );
+    if (reply.status === 401 || reply.status === 403) {
+      const err = httpError(reply.status, reply.text, reply.headers, this.endpoint);
+      err.message += ` (the key is read from $${this.apiKeyEnv}; another variable: --model-api-key-env / --judge-api-key-env)`;
+      throw err;
+    }
+    if (reply.status === 404 && !/\/v\d+$/.test(this.endpoint))
+      throw httpError(reply.status, reply.text, reply.headers, this.endpoint);
+    if (reply.status < 200 || reply.status >= 300) return;
+    let ids: string[] = [];
+    try {
+      const listed = (JSON.parse(reply.text) as { data?: Array<{ id?: unknown }> }).data ?? [];
+      ids = listed.map((m) => m.id).filter((id): id is string => typeof id === "string");
+    } catch {
+      return;
+    }
+    if (ids.length === 0 || ids.includes(this.model)) return;
+    try {
+      await this.generate(
+        { messages: [{ role: "user", content: "ping" }], config: { maxTokens: 1 } },
+        signal,
+      );
+    } catch (err) {
+      if (err instanceof ProviderError && err.kind === "fatal") {
+        const more = ids.length > 10 ? ", …" : "";
+        err.message += `; the server lists ${ids.slice(0, 10).join(", ")}${more}`;
+      }
+      throw err;
+    }
   }
 
   /**
@@ -168,36 +205,20 @@ export class OpenAIProvider implements Provider {
     const { config } = req;
     const body = JSON.stringify(await this.requestBody(req));
     const started = performance.now();
-    let status: number;
-    let text: string;
-    let headers: Record<string, string | string[] | undefined>;
-    try {
-      const { request, agent } = await httpClient();
-      const res = await request(config.completion ? this.completionsUrl : this.url, {
-        method: "POST",
-        headers: this.headers,
-        body,
-        signal,
-        dispatcher: agent,
-      });
-      status = res.statusCode;
-      this.reached = true;
-      headers = res.headers;
-      text = await res.body.text();
-    } catch (err) {
-      throw classifyError(err, signal, this.reached ? undefined : this.endpoint);
-    }
-    if (status < 200 || status >= 300) throw httpError(status, text, headers, this.endpoint);
-    let completion: Completion;
-    try {
-      completion = JSON.parse(text) as Completion;
-    } catch {
-      throw new ProviderError(
-        `malformed response: not JSON (${JSON.stringify(redact(text.slice(0, 80)))})`,
-        "transient",
-      );
-    }
-    return completionOutput(completion, config, this.model, performance.now() - started);
+    const reply = await sendRequest(
+      config.completion ? this.completionsUrl : this.url,
+      { method: "POST", headers: this.headers, body },
+      signal,
+      this.target,
+    );
+    if (reply.status < 200 || reply.status >= 300)
+      throw httpError(reply.status, reply.text, reply.headers, this.endpoint);
+    return completionOutput(
+      parseJsonReply<Completion>(reply.text),
+      config,
+      this.model,
+      performance.now() - started,
+    );
   }
 }
 
@@ -221,7 +242,7 @@ export function completionOutput(
   const usage = completion.usage;
   // Reasoning stays out of the answer: a server's own field, else <think> blocks in the content.
   const served = choice.message?.reasoning_content ?? choice.message?.reasoning ?? undefined;
-  const split = splitThinking(content ?? "");
+  const split = config.keepThink ? { answer: content ?? "" } : splitThinking(content ?? "");
   const reasoning = [served, split.thinking]
     .filter((x): x is string => typeof x === "string" && x !== "")
     .join("\n\n");
@@ -264,10 +285,7 @@ function httpError(
   const hint =
     status === 404 && endpoint && !/\/v\d+$/.test(endpoint) ? ` (did you mean ${endpoint}/v1 ?)` : "";
   const message = redact(`HTTP ${status}: ${detail}${hint}`);
-  const header = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
+  const header = (name: string) => headerValue(headers, name);
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(header("retry-after"), header("retry-after-ms"));
     return new ProviderError(message, "rate_limit", {
@@ -280,41 +298,8 @@ function httpError(
   return new ProviderError(message, "fatal", { status });
 }
 
-/**
- * Map a transport failure to a ProviderError (or pass the abort reason through). `neverReached` is the
- * endpoint when no request to it has ever got an answer: then "connection refused" or "host not found"
- * is a wrong URL or a server that is not running, not a blip worth a minute of retries.
- */
-export function classifyError(err: unknown, signal: AbortSignal, neverReached?: string): unknown {
-  if (signal.aborted) return signal.reason ?? err;
-  if (err instanceof ProviderError) return err;
-  const code = (err as { code?: unknown }).code;
-  if (neverReached && (code === "ECONNREFUSED" || code === "ENOTFOUND")) {
-    const why = code === "ECONNREFUSED" ? "connection refused: is the server running?" : "host not found";
-    return new ProviderError(
-      `cannot reach ${neverReached} (${why}); check --model-base-url / --judge-base-url`,
-      "fatal",
-    );
-  }
-  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
-  const text = err instanceof Error ? `${err.message}${cause}` : String(err);
-  // undici's errors and Node's system errors all carry a code (UND_ERR_…, ECONNRESET, …).
-  if (err instanceof Error && "code" in err) {
-    return new ProviderError(redact(`connection error: ${text}`), "transient");
-  }
-  return new ProviderError(redact(`request failed: ${text}`), "transient");
-}
-
-const IMAGE_TYPES: Record<string, string> = {
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-};
-
-/** Image parts become `image_url` parts; local files are inlined as data URLs. */
-function textContent(m: ChatMessage): string {
+/** The text parts of a message, joined. */
+export function textContent(m: ChatMessage): string {
   return typeof m.content === "string"
     ? m.content
     : m.content.map((p) => (p.type === "text" ? p.text : "")).join("");
@@ -341,9 +326,9 @@ async function toOpenAIMessage(m: ChatMessage): Promise<WireMessage> {
   return { role: m.role, content: text };
 }
 
+/** Image parts become `image_url` parts; local files are inlined as data URLs. */
 async function imageUrl(image: string): Promise<string> {
   if (/^(data:|https?:)/.test(image)) return image;
-  const mime = IMAGE_TYPES[extname(image).toLowerCase()] ?? "application/octet-stream";
-  const data = await readFile(image);
-  return `data:${mime};base64,${data.toString("base64")}`;
+  const { mime, base64 } = await imageData(image);
+  return `data:${mime};base64,${base64}`;
 }

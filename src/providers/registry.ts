@@ -4,6 +4,7 @@
  */
 import type { Provider } from "../core/types.js";
 import { UserError } from "../util/errors.js";
+import { AnthropicProvider } from "./anthropic.js";
 import { ggufProvider } from "./gguf-provider.js";
 import { OpenAIProvider } from "./openai.js";
 import { scriptedProvider } from "./scripted.js";
@@ -77,6 +78,16 @@ registerProvider(
   "llamacpp",
   "llama.cpp server (default $LLAMACPP_BASE_URL or http://localhost:8080/v1)",
   openaiCompatible("llamacpp", "http://localhost:8080/v1", "LLAMACPP_BASE_URL"),
+);
+registerProvider(
+  "anthropic",
+  "Anthropic Messages API; key in ANTHROPIC_API_KEY, base URL $ANTHROPIC_BASE_URL or api.anthropic.com",
+  (model, opts) =>
+    new AnthropicProvider({
+      model,
+      ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+      ...(opts.apiKeyEnv ? { apiKeyEnv: opts.apiKeyEnv } : {}),
+    }),
 );
 registerProvider("scripted", "answers from code, for tests (scripted/echo)", (model) =>
   scriptedProvider(model),

@@ -640,6 +640,47 @@ export class RunStore implements ResponseCache {
     this.scheduleFlush();
   }
 
+  /** Response-cache entries and bytes per model (the `source` each answer records; null before it did). */
+  cacheStats(): Array<{
+    model: string | null;
+    entries: number;
+    bytes: number;
+    oldest: number;
+    newest: number;
+  }> {
+    this.flush();
+    return this.db
+      .prepare(
+        `SELECT json_extract(value, '$.source') AS model, COUNT(*) AS entries,
+           SUM(length(key) + length(value)) AS bytes, MIN(created_at) AS oldest, MAX(created_at) AS newest
+         FROM response_cache GROUP BY model ORDER BY bytes DESC`,
+      )
+      .all() as Array<{
+      model: string | null;
+      entries: number;
+      bytes: number;
+      oldest: number;
+      newest: number;
+    }>;
+  }
+
+  /** Delete response-cache entries created before `before` (ms since the epoch) and/or of one model. */
+  pruneCache(opts: { before?: number; model?: string } = {}): number {
+    this.flush();
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (opts.before !== undefined) {
+      where.push("created_at < ?");
+      args.push(opts.before);
+    }
+    if (opts.model !== undefined) {
+      where.push("json_extract(value, '$.source') = ?");
+      args.push(opts.model);
+    }
+    const sql = `DELETE FROM response_cache${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
+    return this.db.prepare(sql).run(...args).changes;
+  }
+
   close(): void {
     // A write failure already reported must not be replaced by the same failure again on the way out.
     const reported = this.writeFailure;

@@ -124,6 +124,7 @@ describe("CLI start-up", () => {
       "export",
       "rescore",
       "tasks",
+      "cache",
       "report",
       "compare",
       "view",

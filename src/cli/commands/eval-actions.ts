@@ -26,6 +26,15 @@ import { errorMessage, UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { newRunId } from "../../util/run-id.js";
 import type { EvalFlags, ExecFlagKey, ExecFlags } from "./eval.js";
+import {
+  costOfRun,
+  preflightRun,
+  priceOverrides,
+  printCost,
+  reportStop,
+  runControl,
+} from "./eval-control.js";
+import { estimateRun, printEstimate } from "./eval-estimate.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
 
@@ -53,6 +62,7 @@ export async function evalCommand(taskName: string | undefined, flags: EvalFlags
     ...(flags.reasoningEffort !== undefined ? { reasoningEffort: flags.reasoningEffort } : {}),
     ...(flags.logprobs !== undefined ? { logprobs: flags.logprobs } : {}),
     ...(Object.keys(extra).length ? { extra } : {}),
+    ...(flags.keepThink ? { keepThink: true } : {}),
   };
   task.config = { ...task.config, ...overrides };
   const store = openStore(flags.db);
@@ -80,6 +90,20 @@ export async function evalCommand(taskName: string | undefined, flags: EvalFlags
       ? buildJudge(flags, judgeId, flags.judgeBaseUrl, flags.judgeApiKeyEnv, cache, judgeSampling(flags))
       : undefined;
     const sample = subsetOf(flags, task.groupBy?.[0]);
+    if (flags.dryRun) {
+      const estimate = await estimateRun({
+        task,
+        epochs: flags.epochs,
+        limit,
+        sample,
+        modelId: model.id,
+        judgeId,
+        judgeMaxTokens: flags.judgeMaxTokens,
+        prices: priceOverrides(flags),
+      });
+      printEstimate(estimate, flags.json);
+      return;
+    }
     // Download/load local models before the run, so an offline machine gets one clear error up front.
     await prepareLocalModels([model.provider, judge?.provider]);
     const runId = flags.runId ?? newRunId(task.name);
@@ -317,9 +341,17 @@ async function execute(
   flags: ExecFlags,
 ): Promise<void> {
   let exitCode = 130;
+  const control = runControl(flags, run.model, run.judge);
   const outcome = await withInterrupts("saving finished results", async (signal) => {
     try {
-      const args = { ...run, concurrency: flags.concurrency, signal, progress: flags.progress };
+      const args = {
+        ...run,
+        concurrency: flags.concurrency,
+        signal,
+        progress: flags.progress,
+        ...(flags.preflight === false ? {} : { beforeStart: () => preflightRun(run, signal) }),
+        control,
+      };
       const batch = batchSettings(run.manifest, flags.batch ? (flags.batchRetry ?? "live") : undefined);
       return await (batch ? runBatchEval({ ...args, batch }) : runEval(args));
     } catch (err) {
@@ -335,6 +367,10 @@ async function execute(
       exitCode = interruptExitCode(signal);
     }
   });
+  if (outcome.stopped) {
+    reportStop(run.store, run.manifest.runId, outcome.stopped, flags, run.model, run.judge);
+    return;
+  }
   finish(outcome, run.store, flags, run.model, run.judge, exitCode);
 }
 
@@ -358,9 +394,11 @@ function finish(
       failed: counts.errors,
       calls: { model: { ...model.stats }, ...(judge ? { judge: { ...judge.stats } } : {}) },
       summary: outcome.summary,
+      cost: costOfRun(store, outcome.runId, flags) ?? null,
     });
   } else {
     printSummary(run, outcome.summary);
+    printCost(store, outcome.runId, flags);
     if (findTaskDefinition(run.task)?.report && outcome.summary.samples > 0) {
       process.stdout.write(`\n${renderReport(store, [run], "table")}\n`);
     }

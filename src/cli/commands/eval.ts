@@ -25,6 +25,19 @@ export interface ExecFlags {
   /** `eval --batch` (a continuation finds it in the manifest). */
   batch?: boolean;
   batchRetry?: "live" | "batch";
+  /** false with --no-preflight. */
+  preflight?: boolean;
+  /** Stop after this many samples in a row failed with the same error (0: never). */
+  maxConsecutiveErrors: number;
+  /** `--fail-on-error [N|fraction]` as typed (true when bare). */
+  failOnError?: string | boolean;
+  costLimit?: number;
+  tokenLimit?: number;
+  /** `in=…,out=…` for the model under test / the judge (USD per 1M tokens). */
+  price?: string;
+  judgePrice?: string;
+  /** A JSON price file (model or prefix → {input, output}). */
+  prices?: string;
 }
 
 /** The execution flags a continuation may take from the run's manifest. */
@@ -71,6 +84,8 @@ export interface EvalFlags extends ExecFlags {
   /** A config-file eval (src/taskfile): `-c eval.yaml`. */
   config?: string;
   failUnder?: FailUnder[];
+  dryRun?: boolean;
+  keepThink?: boolean;
 }
 
 /** Bounds of the numeric flags: wide enough for any real use, narrow enough to catch a typo like 1e9. */
@@ -113,6 +128,33 @@ function addExecOptions(cmd: Command): Command {
       1000,
     )
     .option("--no-cache", "neither read nor write the response cache")
+    .option("--no-preflight", "skip the one cheap request that checks URL, key and model name before the run")
+    .option(
+      "--max-consecutive-errors <n>",
+      "stop the run (exit 4) when this many samples in a row fail with the same error; 0: never",
+      intOption("--max-consecutive-errors", 0, LIMITS.concurrency),
+      10,
+    )
+    .option(
+      "--fail-on-error [n|fraction]",
+      "stop the run (exit 4) at the first failed sample, after N failed samples, or when over a fraction of them failed",
+    )
+    .option(
+      "--cost-limit <usd>",
+      "stop the run cleanly (exit 5, resumable) once this invocation has spent this many dollars",
+      numberOption("--cost-limit", 0),
+    )
+    .option(
+      "--token-limit <n>",
+      "stop the run cleanly (exit 5, resumable) once this invocation has used this many tokens (model + judge)",
+      intOption("--token-limit", 1),
+    )
+    .option(
+      "--price <in=X,out=Y>",
+      "the model's price in USD per 1M input/output tokens (overrides the table)",
+    )
+    .option("--judge-price <in=X,out=Y>", "the judge's price in USD per 1M input/output tokens")
+    .option("--prices <file.json>", 'prices by model name or prefix: {"name": {"input": X, "output": Y}}')
     .option("--db <path>", "run database (default .assay/assay.db or $ASSAY_DB)")
     .option(
       "--progress <mode>",
@@ -202,6 +244,10 @@ export function registerEvalCommands(program: Command): void {
       )
       .option("--model-args <file.json>", "request-body fields from a JSON object (-M entries win)")
       .option(
+        "--keep-think",
+        "leave <think>…</think> blocks in the answer (default: moved to the sample's reasoning)",
+      )
+      .option(
         "--logprobs <n>",
         "keep token log-probabilities with n alternatives each",
         intOption("--logprobs", 0, 20),
@@ -217,7 +263,11 @@ export function registerEvalCommands(program: Command): void {
         "maximum judge output tokens",
         intOption("--judge-max-tokens", 1, LIMITS.maxTokens),
       )
-      .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)"),
+      .option("--run-id <id>", "id for the new run (default <task>-<time>-<random>)")
+      .option(
+        "--dry-run",
+        "print the samples, model and judge calls, estimated tokens and cost, and exit without calling a model",
+      ),
   ).action(async (taskName: string | undefined, flags: EvalFlags, cmd: Command) => {
     if (flags.config !== undefined || /\.(?:ya?ml|json)$/i.test(taskName ?? "")) {
       const { configEvalCommand } = await import("./eval-config-actions.js");
