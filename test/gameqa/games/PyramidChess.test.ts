@@ -158,6 +158,27 @@ describe("PyramidChess tasks on a hand-built board", () => {
   });
 });
 
+test("the documented task-3 case: own block before blocking the opponent", () => {
+  const row = (s: string) => s.split(" ") as Array<"P0" | "P1" | "--">;
+  const state = parseState(
+    {
+      "0": [row("P0 P0 -- --"), row("P0 -- -- --"), row("-- -- P1 P1"), row("-- -- P1 --")],
+      "1": [row("-- -- --"), row("-- -- --"), row("-- -- --")],
+      "2": [row("-- --"), row("-- --")],
+      "3": [row("--")],
+    },
+    "s.json",
+  );
+  const b = toBoard(state);
+  assert.deepEqual(completingMoves(b, "P0"), [[0, 1, 1]]);
+  assert.deepEqual(completingMoves(b, "P1"), [[0, 3, 3]]);
+  const r = task(3).conform?.({
+    sample: { question: "It is PLAYER_0's turn.", answer: "[3, 3] at level 0" } as unknown as GameQASample,
+    state,
+  });
+  assert.deepEqual(r, { answer: "[1, 1] at level 0" });
+});
+
 describe("PyramidChess samples", () => {
   test("published examples conform", (t) =>
     expectFullConformance(t, pyramid, "pyramidchess_dataset_example", 18));
