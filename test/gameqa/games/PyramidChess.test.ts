@@ -8,7 +8,6 @@ import {
   completingMoves,
   emptyBoard,
   place,
-  type Slot,
   turnsToPlace,
 } from "../../../src/gameqa/games/PyramidChess/logic.js";
 import {
@@ -89,10 +88,10 @@ describe("PyramidChess rules", () => {
       for (let i = 0; i < 10; i++) {
         const { board } = randomPlay(createRng(i), level, SETUP[level].maxTurns);
         assert.equal(board.length, SETUP[level].size);
-        board.forEach((lv, k) =>
-          lv.forEach((row, x) =>
-            row.forEach((c, y) => {
-              if (c === "--" || k === 0) return;
+        for (const [k, lv] of board.entries())
+          for (const [x, row] of lv.entries())
+            for (const [y, c] of row.entries()) {
+              if (c === "--" || k === 0) continue;
               for (const [dx, dy] of [
                 [0, 0],
                 [1, 0],
@@ -104,9 +103,7 @@ describe("PyramidChess rules", () => {
                   "--",
                   `${level}: ball on ${k},${x},${y} floats`,
                 );
-            }),
-          ),
-        );
+            }
         assert.deepEqual(toBoard(toState(board)), board);
       }
     }

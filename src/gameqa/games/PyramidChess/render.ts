@@ -7,7 +7,7 @@
  */
 import { svgText } from "../../render/font.js";
 import { circle, line, polygon, rect, svgDocument } from "../../render/svg.js";
-import type { Board, Cell } from "./logic.js";
+import type { Board } from "./logic.js";
 import { type PyramidState, toBoard } from "./state.js";
 
 const SIZE = 550;
@@ -34,14 +34,14 @@ function topViews(b: Board, out: string[]): void {
       const cy = y0 + (side - 1 - i + 0.5) * cell;
       out.push(svgText(String(i), x0 + panel + 7, cy, { size: 8, weight: 1.2 }));
     }
-    level.forEach((row, i) =>
-      row.forEach((c, j) => {
-        if (c === "--") return;
+    for (const [i, row] of level.entries()) {
+      for (const [j, c] of row.entries()) {
+        if (c === "--") continue;
         const cx = x0 + (side - 1 - i + 0.5) * cell;
         const cy = y0 + (side - 1 - j + 0.5) * cell;
         out.push(circle(cx, cy, Math.min(cell * 0.36, 9), FILL[c], "#000000", 1.2));
-      }),
-    );
+      }
+    }
   });
 }
 
@@ -98,16 +98,14 @@ function pyramid3d(b: Board, out: string[]): void {
   const [bx, by] = px(-2.8, n / 2, -0.5);
   out.push(svgText("Y-AXIS", bx, by, { size: 8, weight: 1.2 }));
   const balls: Array<{ x: number; y: number; z: number; c: "P0" | "P1"; depth: number }> = [];
-  b.forEach((level, k) =>
-    level.forEach((row, i) =>
-      row.forEach((c: Cell, j) => {
-        if (c === "--") return;
+  for (const [k, level] of b.entries())
+    for (const [i, row] of level.entries())
+      for (const [j, c] of row.entries()) {
+        if (c === "--") continue;
         const x = i + k / 2;
         const y = j + k / 2;
         balls.push({ x, y, z: k, c, depth: view(x, y, k)[2] });
-      }),
-    ),
-  );
+      }
   balls.sort((p, q) => p.depth - q.depth);
   const r = 0.6 * scale;
   for (const ball of balls) {

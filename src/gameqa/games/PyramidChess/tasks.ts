@@ -226,7 +226,7 @@ export const bestMove: QuestionTemplate<PyramidState> = {
   generate({ state, rng }): GeneratedQuestion | TaskSkip {
     const b = boardOf(state);
     for (const p of rng.shuffle(["P0", "P1"] as const)) {
-      const { slot, own, theirs } = bestSlot(b, p);
+      const { slot, own } = bestSlot(b, p);
       if (!slot) continue;
       const answer = slotText(slot);
       const why = own.length

@@ -166,10 +166,7 @@ export function renderChessRanger(s: ChessRangerState): string {
       }),
     );
   }
-  s.mine_board.forEach((row, r) =>
-    row.forEach((p, c) => {
-      if (p) parts.push(...GLYPHS[p](ORIGIN + c * CELL, ORIGIN + r * CELL));
-    }),
-  );
+  for (const [r, row] of s.mine_board.entries())
+    for (const [c, p] of row.entries()) if (p) parts.push(...GLYPHS[p](ORIGIN + c * CELL, ORIGIN + r * CELL));
   return svgDocument(SIZE, SIZE, parts.join(""));
 }

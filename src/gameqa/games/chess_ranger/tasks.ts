@@ -6,7 +6,7 @@
  */
 import { letter } from "../../options.js";
 import { lastMatch } from "../../parse.js";
-import type { ConformResult, GameQASample, GeneratedQuestion, QuestionTemplate, Rng } from "../../types.js";
+import type { ConformResult, GameQASample, GeneratedQuestion, QuestionTemplate } from "../../types.js";
 import { skipTask, type TaskSkip } from "../../types.js";
 import {
   apply,
