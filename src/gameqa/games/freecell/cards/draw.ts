@@ -41,6 +41,25 @@ const disc = (x: number, y: number, r: number): string =>
  * per card means faster boards.
  */
 export function suitPip(suit: Suit, cx: number, cy: number, size: number, fill?: string): string {
+  return memo(`${suit}|${cx}|${cy}|${size}|${fill}`, () => buildPip(suit, cx, cy, size, fill));
+}
+
+/**
+ * Boards repeat the same card at the same place a lot; building its SVG once per process saves most
+ * of the document-building time (bounded: cleared when it grows large).
+ */
+const built = new Map<string, string>();
+function memo(key: string, make: () => string): string {
+  let v = built.get(key);
+  if (v === undefined) {
+    if (built.size > 50_000) built.clear();
+    v = make();
+    built.set(key, v);
+  }
+  return v;
+}
+
+function buildPip(suit: Suit, cx: number, cy: number, size: number, fill?: string): string {
   const s = size / 2;
   const color = fill ?? (isRed(suit) ? RED : BLACK);
   const stem = subPath([
@@ -95,6 +114,12 @@ export function suitPip(suit: Suit, cx: number, cy: number, size: number, fill?:
  * Returns the SVG and the label's total width.
  */
 export function cardLabel(card: Card, cx: number, cy: number, size: number): { svg: string; width: number } {
+  const width = textWidth(rankLabel(card.rank), size) + size * 1.5;
+  const svg = memo(`${card.suit}${card.rank}|${cx}|${cy}|${size}`, () => buildLabel(card, cx, cy, size));
+  return { svg, width };
+}
+
+function buildLabel(card: Card, cx: number, cy: number, size: number): string {
   const text = rankLabel(card.rank);
   const tw = textWidth(text, size);
   const gap = size * 0.35;
@@ -107,7 +132,13 @@ export function cardLabel(card: Card, cx: number, cy: number, size: number): { s
   const svg =
     svgText(text, left, y, { size, color, anchor: "start", weight: Math.max(1.3, size / 5.5) }) +
     suitPip(card.suit, Math.round(left + tw + gap + pip / 2), y, pip);
-  return { svg, width };
+  return svg;
+}
+
+/** Rank + pip with its left edge at x (a card's corner index). */
+export function cornerLabel(card: Card, x: number, cy: number, size: number): string {
+  const width = textWidth(rankLabel(card.rank), size) + size * 1.5;
+  return cardLabel(card, x + width / 2, cy, size).svg;
 }
 
 /** A white card with a thin border and its rank + pip label centred `labelY` pixels below its top. */
