@@ -6,7 +6,7 @@
  */
 import { svgText } from "../../render/font.js";
 import { rect, svgDocument } from "../../render/svg.js";
-import { cardFace, suitPip } from "./cards/draw.js";
+import { cardFace, drawPile, type PileStyle, suitPip } from "./cards/draw.js";
 import { isRed, SUITS } from "./cards/model.js";
 import { boardOf, top } from "./logic.js";
 import type { FreeCellState } from "./state.js";
@@ -22,6 +22,16 @@ const PILE_Y = 134;
 const OVERLAP = 15;
 const LABEL = 9;
 const BG = "#2f4f4f";
+const PILE: PileStyle = {
+  cardW: CARD_W,
+  cardH: CARD_H,
+  downStep: OVERLAP,
+  upStep: OVERLAP,
+  bottom: HEIGHT,
+  label: "center",
+  labelY: 8,
+  bigPip: 0,
+};
 const SLOT = "#1c352d";
 
 export function renderFreecell(s: FreeCellState): string {
@@ -45,9 +55,7 @@ export function renderFreecell(s: FreeCellState): string {
   });
   b.cascades.forEach((pile, i) => {
     const x = LEFT + i * STEP;
-    pile.forEach((card, j) => {
-      parts.push(face(x, PILE_Y + j * OVERLAP, card));
-    });
+    parts.push(drawPile(x, PILE_Y, pile, PILE));
     const bottom = PILE_Y + Math.max(0, pile.length - 1) * OVERLAP + CARD_H;
     parts.push(svgText(String(i), x + CARD_W / 2, bottom + 14, { size: 10, color: "#ffffff" }));
   });

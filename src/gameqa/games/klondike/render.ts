@@ -6,8 +6,7 @@
  */
 import { svgText } from "../../render/font.js";
 import { rect, svgDocument } from "../../render/svg.js";
-import { cardBack, cornerLabel, suitPip } from "../freecell/cards/draw.js";
-import type { Card } from "../freecell/cards/model.js";
+import { cardBack, drawPile, type PileStyle } from "../freecell/cards/draw.js";
 import { boardOf, type Slot } from "./logic.js";
 import type { KlondikeState } from "./state.js";
 
@@ -24,19 +23,22 @@ const UP_STEP = 20;
 const BG = "#2d6b4a";
 const LABEL = "#d8e8dc";
 
-function face(x: number, y: number, card: Card, full: boolean): string {
-  return (
-    rect(x, y, CARD_W, CARD_H, "#ffffff", "#000000", 1) +
-    cornerLabel(card, x + 5, y + 10, 9) +
-    (full ? suitPip(card.suit, x + CARD_W / 2, y + CARD_H / 2 + 8, 30) : "")
-  );
-}
+const PILE: PileStyle = {
+  cardW: CARD_W,
+  cardH: CARD_H,
+  downStep: DOWN_STEP,
+  upStep: UP_STEP,
+  bottom: HEIGHT - 6,
+  label: "corner",
+  labelY: 10,
+  bigPip: 30,
+};
 
 const slot = (x: number, y: number): string => rect(x, y, CARD_W, CARD_H, "#26593d", "#173d29", 2);
 
 function drawSlot(x: number, y: number, card: Slot | undefined): string {
   if (card === undefined) return slot(x, y);
-  return card === null ? cardBack(x, y, CARD_W, CARD_H) : face(x, y, card, true);
+  return drawPile(x, y, [card], PILE);
 }
 
 export function renderKlondike(s: KlondikeState): string {
@@ -49,7 +51,7 @@ export function renderKlondike(s: KlondikeState): string {
   b.foundations.forEach((pile, i) => {
     const x = LEFT + (i + 3) * STEP;
     parts.push(
-      svgText(`FOUNDATION ${i + 1}`, x + CARD_W / 2, 11, { size: 6, color: LABEL }),
+      svgText(`FOUNDATION ${i + 1}`, x + CARD_W / 2, 11, { size: 6, color: LABEL, weight: 1.2 }),
       drawSlot(x, TOP, pile[pile.length - 1]),
     );
   });
@@ -60,17 +62,7 @@ export function renderKlondike(s: KlondikeState): string {
       parts.push(slot(x, TAB_Y));
       return;
     }
-    const down = pile.filter((c) => c === null).length;
-    const up = pile.length - down;
-    // Squeeze the face-up step when a long pile would run off the bottom edge.
-    const room = HEIGHT - 6 - TAB_Y - CARD_H - down * DOWN_STEP;
-    const upStep = up > 1 ? Math.min(UP_STEP, Math.floor(room / (up - 1))) : UP_STEP;
-    let y = TAB_Y;
-    pile.forEach((card, j) => {
-      const last = j === pile.length - 1;
-      parts.push(card === null ? cardBack(x, y, CARD_W, CARD_H) : face(x, y, card, last));
-      y += card === null ? DOWN_STEP : upStep;
-    });
+    parts.push(drawPile(x, TAB_Y, pile, PILE));
   });
   return svgDocument(WIDTH, HEIGHT, parts.join(""), BG);
 }

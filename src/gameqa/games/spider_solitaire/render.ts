@@ -6,7 +6,7 @@
  */
 import { svgText } from "../../render/font.js";
 import { rect, svgDocument } from "../../render/svg.js";
-import { cardBack, cornerLabel, suitPip } from "../freecell/cards/draw.js";
+import { cardBack, drawPile, type PileStyle } from "../freecell/cards/draw.js";
 import type { Card } from "../freecell/cards/model.js";
 import { dealsLeft } from "./logic.js";
 import type { SpiderCard, SpiderState } from "./state.js";
@@ -23,13 +23,16 @@ const SLOT = "#066006";
 
 const asCard = (c: SpiderCard): Card => ({ suit: "spades", rank: c.rank });
 
-function face(x: number, y: number, c: SpiderCard, full: boolean): string {
-  return (
-    rect(x, y, CARD_W, CARD_H, "#ffffff", "#000000", 1) +
-    cornerLabel(asCard(c), x + 5, y + 11, 10) +
-    (full ? suitPip("spades", x + CARD_W / 2, y + CARD_H / 2 + 8, 32) : "")
-  );
-}
+const PILE: PileStyle = {
+  cardW: CARD_W,
+  cardH: CARD_H,
+  downStep: DOWN_STEP,
+  upStep: UP_STEP,
+  bottom: HEIGHT - 4,
+  label: "corner",
+  labelY: 11,
+  bigPip: 32,
+};
 
 export function spiderWidth(s: SpiderState): number {
   return Math.max(745, s.waste.length * X_STEP);
@@ -58,16 +61,14 @@ export function renderSpider(s: SpiderState): string {
     const x = left + k * X_STEP;
     parts.push(svgText(String(k), x + CARD_W / 2, PILE_Y - 8, { size: 9, color: "#ffffff" }));
     parts.push(rect(x, PILE_Y, CARD_W, CARD_H, BG, SLOT, 2));
-    const down = pile.filter((c) => !c.faceUp).length;
-    const up = pile.length - down;
-    // Squeeze the face-up step when a tall pile would run off the bottom edge.
-    const room = HEIGHT - 4 - PILE_Y - CARD_H - down * DOWN_STEP;
-    const upStep = up > 1 ? Math.min(UP_STEP, Math.floor(room / (up - 1))) : UP_STEP;
-    let y = PILE_Y;
-    pile.forEach((c, j) => {
-      parts.push(c.faceUp ? face(x, y, c, j === pile.length - 1) : cardBack(x, y, CARD_W, CARD_H));
-      y += c.faceUp ? upStep : DOWN_STEP;
-    });
+    parts.push(
+      drawPile(
+        x,
+        PILE_Y,
+        pile.map((c) => (c.faceUp ? asCard(c) : null)),
+        PILE,
+      ),
+    );
   });
   return svgDocument(width, HEIGHT, parts.join(""), BG);
 }

@@ -1,144 +1,42 @@
 /**
- * Card drawing shared by the card games: suit pips built from circles and polygons (no font has the
- * suit glyphs here), rank labels in the stroke font, card faces and backs.
+ * Card drawing shared by the card games: rank labels and suit pips as pixel rectangles (see
+ * pixels.ts; no font here has the suit glyphs), card faces and backs.
  */
-import { svgText, textWidth } from "../../../render/font.js";
 import { rect } from "../../../render/svg.js";
 import { type Card, isRed, rankLabel, type Suit } from "./model.js";
+import { GLYPH_HEIGHT, pixelPip, pixelText, pixelTextWidth, SMALL_PIP_WIDTH } from "./pixels.js";
 
 export const RED = "#d40000";
 export const BLACK = "#000000";
 
-type Pt = [number, number];
-const n2 = (v: number): string => String(Math.round(v * 100) / 100);
-
-/**
- * One closed sub-path, always wound the same way (positive area in y-down coordinates), so that the
- * sub-paths of a pip overlap as a union under the nonzero fill rule.
- */
-function subPath(points: Pt[]): string {
-  let area = 0;
-  points.forEach(([x, y], i) => {
-    const [nx, ny] = points[(i + 1) % points.length] as Pt;
-    area += x * ny - nx * y;
-  });
-  const pts = area < 0 ? [...points].reverse() : points;
-  return `M${pts.map(([x, y]) => `${n2(x)} ${n2(y)}`).join("L")}Z`;
-}
-
-/** A disc as a 20-gon (the rasteriser's fast path takes straight segments only). */
-const disc = (x: number, y: number, r: number): string =>
-  subPath(
-    Array.from(
-      { length: 20 },
-      (_, i): Pt => [x + r * Math.cos((i * Math.PI) / 10), y + r * Math.sin((i * Math.PI) / 10)],
-    ),
-  );
-
-/**
- * A suit pip centred on (cx, cy) fitting a `size` x `size` box (red or black unless `fill` is
- * given), as ONE filled path: the rasteriser renders each distinct element once, so fewer elements
- * per card means faster boards.
- */
+/** A suit pip centred on (cx, cy), `size` pixels square (red or black unless `fill` is given). */
 export function suitPip(suit: Suit, cx: number, cy: number, size: number, fill?: string): string {
-  return memo(`${suit}|${cx}|${cy}|${size}|${fill}`, () => buildPip(suit, cx, cy, size, fill));
+  return pixelPip(suit, cx, cy, size, fill ?? (isRed(suit) ? RED : BLACK));
 }
+
+const PIP = SMALL_PIP_WIDTH;
+const GAP = 2;
+const labelWidth = (card: Card): number => pixelTextWidth(rankLabel(card.rank)) + GAP + PIP;
 
 /**
- * Boards repeat the same card at the same place a lot; building its SVG once per process saves most
- * of the document-building time (bounded: cleared when it grows large).
+ * Rank and pip side by side ("10 ♥"), 9 pixels high, centred on (cx, cy); the result and its width.
+ * (`size`, the cap height the stroke font used, is kept for callers; the pixel font is 9 high.)
  */
-const built = new Map<string, string>();
-function memo(key: string, make: () => string): string {
-  let v = built.get(key);
-  if (v === undefined) {
-    if (built.size > 50_000) built.clear();
-    v = make();
-    built.set(key, v);
-  }
-  return v;
-}
-
-function buildPip(suit: Suit, cx: number, cy: number, size: number, fill?: string): string {
-  const s = size / 2;
-  const color = fill ?? (isRed(suit) ? RED : BLACK);
-  const stem = subPath([
-    [cx, cy + s * 0.1],
-    [cx + s * 0.32, cy + s],
-    [cx - s * 0.32, cy + s],
-  ]);
-  let d: string;
-  switch (suit) {
-    case "diamonds":
-      d = subPath([
-        [cx, cy - s],
-        [cx + s * 0.72, cy],
-        [cx, cy + s],
-        [cx - s * 0.72, cy],
-      ]);
-      break;
-    case "hearts":
-      d =
-        disc(cx - s * 0.47, cy - s * 0.42, s * 0.5) +
-        disc(cx + s * 0.47, cy - s * 0.42, s * 0.5) +
-        subPath([
-          [cx - s * 0.95, cy - s * 0.25],
-          [cx + s * 0.95, cy - s * 0.25],
-          [cx, cy + s],
-        ]);
-      break;
-    case "spades":
-      d =
-        disc(cx - s * 0.45, cy + s * 0.18, s * 0.46) +
-        disc(cx + s * 0.45, cy + s * 0.18, s * 0.46) +
-        subPath([
-          [cx, cy - s],
-          [cx + s * 0.9, cy + s * 0.08],
-          [cx - s * 0.9, cy + s * 0.08],
-        ]) +
-        stem;
-      break;
-    case "clubs":
-      d =
-        disc(cx, cy - s * 0.52, s * 0.42) +
-        disc(cx - s * 0.5, cy + s * 0.08, s * 0.42) +
-        disc(cx + s * 0.5, cy + s * 0.08, s * 0.42) +
-        stem;
-      break;
-  }
-  return `<path d="${d}" fill="${color}" shape-rendering="geometricPrecision"/>`;
-}
-
-/**
- * Rank and pip side by side ("10 ♥"), centred on (cx, cy); `size` is the cap height of the rank.
- * Returns the SVG and the label's total width.
- */
-export function cardLabel(card: Card, cx: number, cy: number, size: number): { svg: string; width: number } {
-  const width = textWidth(rankLabel(card.rank), size) + size * 1.5;
-  const svg = memo(`${card.suit}${card.rank}|${cx}|${cy}|${size}`, () => buildLabel(card, cx, cy, size));
-  return { svg, width };
-}
-
-function buildLabel(card: Card, cx: number, cy: number, size: number): string {
-  const text = rankLabel(card.rank);
-  const tw = textWidth(text, size);
-  const gap = size * 0.35;
-  const pip = size * 1.15;
-  const width = tw + gap + pip;
-  // Whole-pixel positions: the rasteriser reuses the sprite of an element shifted by whole pixels.
+export function cardLabel(card: Card, cx: number, cy: number, _size: number): { svg: string; width: number } {
+  const width = labelWidth(card);
   const left = Math.round(cx - width / 2);
-  const y = Math.round(cy);
+  const top = Math.round(cy - GLYPH_HEIGHT / 2);
   const color = isRed(card.suit) ? RED : BLACK;
+  const text = rankLabel(card.rank);
   const svg =
-    svgText(text, left, y, { size, color, anchor: "start", weight: Math.max(1.3, size / 5.5) }) +
-    suitPip(card.suit, Math.round(left + tw + gap + pip / 2), y, pip);
-  return svg;
+    pixelText(text, left, top, color) +
+    pixelPip(card.suit, left + pixelTextWidth(text) + GAP + PIP / 2, top + GLYPH_HEIGHT / 2, PIP, color);
+  return { svg, width };
 }
 
 /** Rank + pip with its left edge at x (a card's corner index). */
 export function cornerLabel(card: Card, x: number, cy: number, size: number): string {
-  const width = textWidth(rankLabel(card.rank), size) + size * 1.5;
-  return cardLabel(card, x + width / 2, cy, size).svg;
+  return cardLabel(card, x + labelWidth(card) / 2, cy, size).svg;
 }
 
 /** A white card with a thin border and its rank + pip label centred `labelY` pixels below its top. */
@@ -158,4 +56,52 @@ export function cardFace(
 export function cardBack(x: number, y: number, w: number, h: number): string {
   const m = Math.max(2, Math.round(w * 0.08));
   return rect(x, y, w, h, "#1f4e9c", "#000000", 1) + rect(x + m, y + m, w - 2 * m, h - 2 * m, "#3a6fc4");
+}
+
+/** How a tableau pile is laid out: cards overlap downwards, face-down ones closer together. */
+export interface PileStyle {
+  cardW: number;
+  cardH: number;
+  downStep: number;
+  upStep: number;
+  /** Lowest pixel row a card may reach: taller piles get a smaller face-up step. */
+  bottom: number;
+  /** Rank labels centred on the card (FreeCell) or in its top-left corner. */
+  label: "center" | "corner";
+  /** Label centre, pixels below the card's top edge. */
+  labelY: number;
+  /** Size of the large pip on the fully visible top card (none when 0). */
+  bigPip: number;
+}
+
+/**
+ * A pile of cards from its deepest card (drawn highest) to its top card; null is a face-down card.
+ * A covered card is drawn only as its visible strip (plus the border the next card hides), which
+ * gives the same pixels as drawing it whole and is much less to fill.
+ */
+export function drawPile(x: number, y: number, cards: ReadonlyArray<Card | null>, st: PileStyle): string {
+  const down = cards.filter((c) => c === null).length;
+  const up = cards.length - down;
+  const room = st.bottom - y - st.cardH - down * st.downStep;
+  const upStep =
+    up > 1 ? Math.max(st.labelY + 6, Math.min(st.upStep, Math.floor(room / (up - 1)))) : st.upStep;
+  let out = "";
+  let top = y;
+  cards.forEach((card, j) => {
+    const last = j === cards.length - 1;
+    const step = card === null ? st.downStep : upStep;
+    const h = last ? st.cardH : step + 1;
+    if (card === null) out += cardBack(x, top, st.cardW, h);
+    else {
+      out += rect(x, top, st.cardW, h, "#ffffff", "#000000", 1);
+      out +=
+        st.label === "center"
+          ? cardLabel(card, x + st.cardW / 2, top + st.labelY, 9).svg
+          : cornerLabel(card, x + 5, top + st.labelY, 9);
+      if (last && st.bigPip > 0)
+        out += suitPip(card.suit, x + st.cardW / 2, top + st.cardH / 2 + 8, st.bigPip);
+    }
+    top += step;
+  });
+  return out;
 }
