@@ -254,6 +254,34 @@ describe("tangram tasks", () => {
     }
   });
 
+  test("rotation without removed_view (the original's states): the drawing is recovered from the turn tests", () => {
+    let checked = 0;
+    for (let i = 0; checked < 25 && i < 400; i++) {
+      const s = generateState(createRng(500 + i), "Medium");
+      if (!s.removed_view) continue;
+      const q = task(2).generate({ state: s, rng: createRng(i), plotLevel: "Medium" });
+      if (!q || "skip" in q) continue;
+      const hole = maskOf(s.grid, 0);
+      assert.ok(hole);
+      const drawn = applyView(pieceMask(s, s.removed_pieces[0] as number), s.removed_view);
+      // The facts in the original's wording: drawn dimensions, then each turn's fit or first mismatch.
+      const analysis =
+        `   - Piece dimensions: ${drawn.length}x${drawn[0]?.length}\n` +
+        testTurns(hole.mask, drawn)
+          .map(({ turn, mismatch }) =>
+            mismatch
+              ? `\n   ${turn}° rotation:\n   - Failed: First mismatch at row ${mismatch[0]}, column ${mismatch[1]} (mapped ...)`
+              : `\n   ${turn}° rotation:\n   - Success! Piece fits perfectly`,
+          )
+          .join("\n");
+      const { removed_view: _, ...published } = s;
+      const sample = { ...q, analysis, question_id: 2 } as unknown as GameQASample;
+      assert.deepEqual(task(2).conform?.({ sample, state: published }), { answer: q.answer });
+      checked++;
+    }
+    assert.equal(checked, 25);
+  });
+
   test("removed pieces drawn side by side, one column apart", () => {
     const strip = removedStrip([
       { id: 1, mask: m("##", "#.") },
