@@ -314,6 +314,14 @@ describe("tangram tasks", () => {
       /t\.json: field "grid"/,
     );
     assert.throws(
+      () => tangram.parseState({ ...QUARTERS, grid: [[1, 2, 2, 2], ...QUARTERS.grid.slice(1)] }, "t.json"),
+      /t\.json: field "grid"\[0\]\[1\] = 2 disagrees with the seeds/,
+    );
+    assert.throws(
+      () => tangram.parseState({ ...QUARTERS, grid: [[0, 0, 2, 2], ...QUARTERS.grid.slice(1)] }, "t.json"),
+      /t\.json: field "grid"\[0\]\[0\] = 0 disagrees/,
+    );
+    assert.throws(
       () => tangram.parseState({ ...QUARTERS, removed_view: { flipped: 1, rotation: 45 } }, "t.json"),
       /t\.json: field "removed_view"/,
     );

@@ -122,6 +122,19 @@ export function parseState(json: unknown, where: string): TangramState {
   const removed = o.removed_pieces;
   if (!Array.isArray(removed) || removed.some((v) => !Number.isInteger(v) || v < 1 || v > num))
     throw new UserError(`${where}: field "removed_pieces" must list piece ids 1..${num}`);
+  if (new Set(cells.map(([r, c]) => r * size + c)).size !== cells.length)
+    throw new UserError(`${where}: field "seeds" lists the same cell twice`);
+  // Removed shapes come from the seeds: the grid must be the seeds' cutting minus the removed pieces.
+  const cut = assignCells(size, cells);
+  grid.forEach((row, r) => {
+    row.forEach((v, c) => {
+      const id = cut[r]?.[c] as number;
+      if (v !== 0 ? v !== id : !removed.includes(id))
+        throw new UserError(
+          `${where}: field "grid"[${r}][${c}] = ${v} disagrees with the seeds (nearest seed: piece ${id})`,
+        );
+    });
+  });
   const state: TangramState = {
     grid,
     seeds: cells,
