@@ -74,7 +74,12 @@ export interface BatchRunOptions extends RunOptions {
   pollMs?: number;
 }
 
-export async function runBatchEval(opts: BatchRunOptions): Promise<RunOutcome> {
+export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome> {
+  // The pre-flight check runs once, before anything is collected or submitted. The run controls (circuit
+  // breaker, budgets) watch the serving pass only: in the probe and collect passes every unanswered
+  // request is a stand-in error, which must not count as a failing model.
+  await options.beforeStart?.();
+  const { beforeStart: _b, control, ...opts } = options;
   const { store, task, model, judge, signal } = opts;
   const lanes = new Map<BatchRole, BatchLane>();
   const retryLive = opts.batch.retry === "live";
@@ -208,6 +213,7 @@ export async function runBatchEval(opts: BatchRunOptions): Promise<RunOutcome> {
   for (const lane of lanes.values()) lane.startPass("serve");
   return runEval({
     ...opts,
+    ...(control ? { control } : {}),
     manifest,
     mode: opts.mode === "retry-errors" ? "retry-errors" : "resume",
     model: withProvider(model, lanes.get("model")!),

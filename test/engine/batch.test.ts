@@ -38,7 +38,7 @@ async function rows(id: string, db: string) {
     .trim()
     .split("\n")
     .map((l) => {
-      const { latency_ms: _l, run_id: _r, ...rest } = JSON.parse(l);
+      const { latency_ms: _l, run_id: _r, finished_at: _f, ...rest } = JSON.parse(l);
       return rest;
     });
 }

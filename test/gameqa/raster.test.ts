@@ -39,7 +39,7 @@ function assertSamePixels(svg: string, what: string): void {
 
 const fast = (svg: string): boolean => rasterizeFast(svg) !== null;
 
-const WHOLE_BY_RESVG = new Set(["3DReconstruction", "zuma"]);
+const WHOLE_BY_RESVG = new Set(["3DReconstruction", "zuma", "minecraft"]);
 
 describe("fast rasteriser = resvg, every game", () => {
   before(() => loadGames());
