@@ -17,6 +17,7 @@ import type { RunStoreApi, UnitKey } from "./api.js";
 import { BatchingStore, type QueuedResult } from "./batching.js";
 import { acquireLease, type LeaseOptions, type RunLease } from "./lease.js";
 import { checkSchemaVersion, migrateSqlite } from "./migrations.js";
+import { isPostgresUrl } from "./pg-client.js";
 import {
   json,
   type Rescored,
@@ -53,8 +54,11 @@ export { scoreToNumber } from "./records.js";
 export type { SamplePageQuery, SamplePageRow } from "./sample-page.js";
 export { STORE_FAILURE_EXIT, StoreWriteError, storeWriteError } from "./write-failure.js";
 
+/** `$ASSAY_DB` (a file, resolved; or a PostgreSQL URL, as it is), else `.assay/assay.db`. */
 export function defaultDbPath(): string {
-  return resolve(process.env.ASSAY_DB ?? ".assay/assay.db");
+  const env = process.env.ASSAY_DB;
+  if (env !== undefined && isPostgresUrl(env)) return env;
+  return resolve(env ?? ".assay/assay.db");
 }
 
 /** Columns a copied run takes over unchanged (all but run_id). */

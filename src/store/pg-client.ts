@@ -1,0 +1,113 @@
+/**
+ * A synchronous PostgreSQL connection for the run store, whose callers are synchronous (as with
+ * better-sqlite3): `pg` runs in a worker thread and the main thread blocks on each call (synckit, i.e.
+ * Atomics.wait). Results and cache entries are written in batches, so round trips stay few.
+ */
+import { createSyncFn } from "synckit";
+import { errorMessage, UserError } from "../util/errors.js";
+import { redact, registerSecret } from "../util/secrets.js";
+import type { PgRequest, PgResult, PgStatement } from "./pg-protocol.js";
+
+const call = (() => {
+  let fn: ((req: PgRequest) => unknown) | undefined;
+  return (req: PgRequest): unknown => {
+    fn ??= createSyncFn(new URL("./pg-worker.js", import.meta.url).href) as (req: PgRequest) => unknown;
+    return fn(req);
+  };
+})();
+
+/** True for a `postgres://` or `postgresql://` URL (the `--db` / ASSAY_DB value of a PostgreSQL store). */
+export function isPostgresUrl(db: string | undefined): db is string {
+  return db !== undefined && /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The URL without its password (and user:password in any form), safe for messages and manifests. */
+export function safePgUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    for (const k of [...u.searchParams.keys()])
+      if (/pass|secret|key|token/i.test(k)) u.searchParams.set(k, "***");
+    return u.toString();
+  } catch {
+    return redact(url);
+  }
+}
+
+/** Register the URL's password (and a password query parameter) as secrets, so no message shows it. */
+function registerUrlSecrets(url: string): void {
+  try {
+    const u = new URL(url);
+    if (u.password) registerSecret(decodeURIComponent(u.password));
+    const p = u.searchParams.get("password");
+    if (p) registerSecret(p);
+  } catch {
+    // not a parsable URL: pg reports it
+  }
+}
+
+export class PgConnection {
+  private id: number | undefined;
+
+  constructor(
+    url: string,
+    /** How the database is named in messages (the URL without its password). */
+    readonly where: string,
+  ) {
+    registerUrlSecrets(url);
+    try {
+      this.id = call({ op: "connect", url }) as number;
+    } catch (err) {
+      throw new UserError(`cannot connect to PostgreSQL at ${where}: ${redact(errorMessage(err))}`);
+    }
+  }
+
+  private get open(): number {
+    if (this.id === undefined) throw new Error(`PostgreSQL connection to ${this.where} is closed`);
+    return this.id;
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): T[] {
+    return this.exec(sql, params).rows as T[];
+  }
+
+  /** Run a statement; returns the number of rows it changed. */
+  run(sql: string, params?: unknown[]): number {
+    return this.exec(sql, params).rowCount;
+  }
+
+  exec(sql: string, params?: unknown[]): PgResult {
+    return guard(() => call({ op: "query", id: this.open, sql, ...(params ? { params } : {}) }) as PgResult);
+  }
+
+  /** The statements in one transaction (all or none). */
+  transaction(statements: PgStatement[]): PgResult[] {
+    return guard(() => call({ op: "tx", id: this.open, statements }) as PgResult[]);
+  }
+
+  /** Apply the migrations newer than the database's version under a lock; returns the version found. */
+  migrate(migrations: ReadonlyArray<{ version: number; sql: string }>, newest: number): number {
+    return guard(() => call({ op: "migrate", id: this.open, migrations, newest }) as number);
+  }
+
+  close(): void {
+    if (this.id === undefined) return;
+    const id = this.id;
+    this.id = undefined;
+    try {
+      call({ op: "end", id });
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Errors from the worker keep their SQLSTATE code; their text never carries the password. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw Object.assign(new Error(redact(errorMessage(err))), typeof code === "string" ? { code } : {});
+  }
+}
