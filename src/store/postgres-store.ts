@@ -425,9 +425,9 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
         r.cached ? 1 : 0,
         now,
       ];
-      row.forEach((v, i) => cols[i]!.push(v));
+      pushColumns(cols, row);
       for (const [name, s] of Object.entries(r.scores))
-        scoreRow(raw.runId, r.sampleId, r.epoch, name, s).forEach((v, i) => score[i]!.push(v));
+        pushColumns(score, scoreRow(raw.runId, r.sampleId, r.epoch, name, s));
     }
     const statements: PgStatement[] = [];
     if (blobs.size)
@@ -700,6 +700,11 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
       }),
     };
   }
+}
+
+/** Append one row to column arrays (what `unnest` takes). */
+function pushColumns(columns: unknown[][], row: unknown[]): void {
+  for (let i = 0; i < row.length; i++) columns[i]!.push(row[i]);
 }
 
 function scoreRow(runId: string, sampleId: string, epoch: number, scorer: string, s: Score): unknown[] {
