@@ -44,8 +44,8 @@ export const backends: Backend[] = [
     fresh: () => cluster!.freshUrl(),
     open: (where, opts) => openStore(where, opts),
     count(where, table) {
-      let conn = admin.get(where);
-      if (!conn) admin.set(where, (conn = new PgConnection(where, "test store")));
+      const conn = admin.get(where) ?? new PgConnection(where, "test store");
+      admin.set(where, conn);
       return conn.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
     },
   },
