@@ -28,10 +28,20 @@ export abstract class BatchingStore {
   writeFailure: StoreWriteError | undefined;
   private undelivered: StoreWriteError | undefined;
 
-  /** One transaction: the results with their scores and blobs, and cached answers. */
-  protected abstract writeBatch(results: SampleResult[], cacheRows: Map<string, string>): void;
+  /**
+   * One transaction: the results with their scores and blobs, and cached answers. Throws when it fails.
+   * With `background`, a backend may instead commit after returning and report a failure through it
+   * (SQLite always commits before returning).
+   */
+  protected abstract writeBatch(
+    results: SampleResult[],
+    cacheRows: Map<string, string>,
+    background?: (err: unknown) => void,
+  ): void;
   /** A committed cache entry (JSON text), or undefined. */
   protected abstract readCache(key: string): string | undefined;
+  /** Wait until every background commit has finished (and reported any failure). */
+  protected settle(): void {}
 
   /** Queue a finished sample; it is committed within milliseconds (see flushIntervalMs). */
   addResult(runId: string, result: SampleResult): void {
@@ -54,45 +64,58 @@ export abstract class BatchingStore {
   private flushFromTimer(): void {
     this.flushTimer = undefined;
     try {
-      this.flush();
+      this.commit(true);
     } catch (err) {
-      const failure = storeWriteError(err, this.path);
-      this.writeFailure ??= failure;
-      // Without a listener, the next flush() (or close()) throws it, so a caller still learns of it.
-      if (this.onWriteFailure) this.onWriteFailure(failure);
-      else this.undelivered = failure;
+      this.report(err);
     }
   }
 
   /**
-   * Commit everything queued, in one transaction. When that fails, each result is tried on its own, so
-   * one result that cannot be stored does not take the others with it; results that were not written
-   * are simply missing (resume runs them again). Throws a StoreWriteError naming the database.
+   * Commit everything queued, in one transaction, and wait for any commit still in the background.
+   * When a batch fails, each result is tried on its own, so one result that cannot be stored does not
+   * take the others with it; results that were not written are simply missing (resume runs them
+   * again). Throws a StoreWriteError naming the database.
    */
   flush(): void {
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
+    this.commit(false);
+    this.settle();
     const undelivered = this.undelivered;
     this.undelivered = undefined;
-    if (!this.hasPending) {
-      if (undelivered) throw undelivered;
-      return;
-    }
+    if (undelivered) throw undelivered;
+  }
+
+  private commit(background: boolean): void {
+    if (!this.hasPending) return;
     const results = this.pending;
     const cacheRows = this.pendingCache;
     this.pending = [];
     this.pendingCache = new Map();
+    const late = background ? (err: unknown) => this.report(this.batchFailed(err, results)) : undefined;
     try {
-      this.writeBatch(results, cacheRows);
+      this.writeBatch(results, cacheRows, late);
     } catch (err) {
-      const failure = storeWriteError(err, this.path);
-      if (!failure.fatal && results.length > 1) this.writeOneByOne(results);
-      this.writeFailure ??= failure;
-      throw failure;
+      throw this.batchFailed(err, results);
     }
-    if (undelivered) throw undelivered;
+  }
+
+  /** A batch failed: write its results one by one (unless the database itself failed); remember why. */
+  private batchFailed(err: unknown, results: SampleResult[]): StoreWriteError {
+    const failure = storeWriteError(err, this.path);
+    if (!failure.fatal && results.length > 1) this.writeOneByOne(results);
+    this.writeFailure ??= failure;
+    return failure;
+  }
+
+  /** A failure outside any caller: told to onWriteFailure, else thrown by the next flush() or close(). */
+  private report(err: unknown): void {
+    const failure = storeWriteError(err, this.path);
+    this.writeFailure ??= failure;
+    if (this.onWriteFailure) this.onWriteFailure(failure);
+    else this.undelivered ??= failure;
   }
 
   /** After a failed batch: every result in its own transaction; stops at the first database failure. */

@@ -1,20 +1,15 @@
 /**
  * A synchronous PostgreSQL connection for the run store, whose callers are synchronous (as with
- * better-sqlite3): `pg` runs in a worker thread and the main thread blocks on each call (synckit, i.e.
- * Atomics.wait). Results and cache entries are written in batches, so round trips stay few.
+ * better-sqlite3): `pg` runs in a worker thread and the main thread blocks on each call (pg-bridge.ts).
+ * A transaction may also be sent without waiting (`transactionInBackground`): batched result commits
+ * then overlap with the run instead of stalling it.
  */
-import { createSyncFn } from "synckit";
 import { errorMessage, UserError } from "../util/errors.js";
 import { redact, registerSecret } from "../util/secrets.js";
+import { pgBridge } from "./pg-bridge.js";
 import type { PgRequest, PgResult, PgStatement } from "./pg-protocol.js";
 
-const call = (() => {
-  let fn: ((req: PgRequest) => unknown) | undefined;
-  return (req: PgRequest): unknown => {
-    fn ??= createSyncFn(new URL("./pg-worker.js", import.meta.url).href) as (req: PgRequest) => unknown;
-    return fn(req);
-  };
-})();
+const call = (req: PgRequest): unknown => pgBridge().call(req);
 
 /** True for a `postgres://` or `postgresql://` URL (the `--db` / ASSAY_DB value of a PostgreSQL store). */
 export function isPostgresUrl(db: string | undefined): db is string {
@@ -83,6 +78,25 @@ export class PgConnection {
   /** The statements in one transaction (all or none). */
   transaction(statements: PgStatement[]): PgResult[] {
     return guard(() => call({ op: "tx", id: this.open, statements }) as PgResult[]);
+  }
+
+  /**
+   * The statements in one transaction, committed in the background: `done` gets the error, or
+   * undefined once committed. A later blocking call returns only after it (the worker keeps order).
+   */
+  transactionInBackground(statements: PgStatement[], done: (err: Error | undefined) => void): void {
+    pgBridge().send({ op: "tx", id: this.open, statements }, (reply) =>
+      done(
+        reply.ok
+          ? undefined
+          : Object.assign(new Error(redact(reply.message)), reply.code ? { code: reply.code } : {}),
+      ),
+    );
+  }
+
+  /** Wait until everything sent before has been answered. */
+  sync(): void {
+    guard(() => call({ op: "ping" }));
   }
 
   /** Apply the migrations newer than the database's version under a lock; returns the version found. */

@@ -19,4 +19,10 @@ export type PgRequest =
       newest: number;
       migrations: ReadonlyArray<{ version: number; sql: string }>;
     }
-  | { op: "end"; id: number };
+  | { op: "end"; id: number }
+  | { op: "ping" };
+
+/** The answer to request `seq`: its value, or the error's message and SQLSTATE code. */
+export type PgReply =
+  | { seq: number; ok: true; value: unknown }
+  | { seq: number; ok: false; message: string; code?: string };

@@ -1,11 +1,12 @@
 /**
- * The PostgreSQL side of the synchronous bridge (pg-client.ts): a worker thread that owns the `pg`
- * connections and runs what the main thread asks, while the main thread waits on it (synckit).
- * Errors travel back with their SQLSTATE `code`; nothing here prints.
+ * The PostgreSQL side of the bridge (pg-client.ts): a worker thread that owns the `pg` connections and
+ * runs the main thread's requests one after another, in the order sent (so a read sees every write sent
+ * before it). Each answer is posted back and announced on the shared counter the main thread may be
+ * blocked on. Errors travel back with their SQLSTATE `code`; nothing here prints.
  */
+import { type MessagePort, workerData } from "node:worker_threads";
 import pg from "pg";
-import { runAsWorker } from "synckit";
-import type { PgRequest, PgResult } from "./pg-protocol.js";
+import type { PgReply, PgRequest, PgResult } from "./pg-protocol.js";
 
 // COUNT, SUM and AVG give int8/numeric, which pg returns as strings: the store's numbers fit a double.
 pg.types.setTypeParser(20, Number);
@@ -37,7 +38,7 @@ const result = (r: pg.QueryResult): PgResult => ({ rows: r.rows, rowCount: r.row
 /** Serialises migrations of one database across processes (any constant; "assay" in ASCII). */
 const MIGRATION_LOCK = 0x6173736179;
 
-runAsWorker(async (req: PgRequest): Promise<unknown> => {
+async function handle(req: PgRequest): Promise<unknown> {
   switch (req.op) {
     case "connect": {
       const c = new pg.Client({ connectionString: req.url, connectionTimeoutMillis: 15_000 });
@@ -81,5 +82,31 @@ runAsWorker(async (req: PgRequest): Promise<unknown> => {
       await c?.end();
       return null;
     }
+    case "ping":
+      return null;
   }
+}
+
+const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
+let queue: Promise<void> = Promise.resolve();
+Atomics.store(signal, 1, 1);
+
+port.on("message", ({ seq, req }: { seq: number; req: PgRequest }) => {
+  queue = queue.then(async () => {
+    let reply: PgReply;
+    try {
+      reply = { seq, ok: true, value: await handle(req) };
+    } catch (err) {
+      const e = err as { message?: unknown; code?: unknown };
+      reply = {
+        seq,
+        ok: false,
+        message: String(e?.message ?? err),
+        ...(typeof e?.code === "string" ? { code: e.code } : {}),
+      };
+    }
+    port.postMessage(reply);
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  });
 });

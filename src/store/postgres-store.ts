@@ -73,6 +73,9 @@ const unnestArgs = (types: string[], from = 1): string =>
 const pgText = (s: string | null | undefined): string | null =>
   s === null || s === undefined ? null : s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
 
+/** Background commits allowed in flight before the next one waits for them. */
+const MAX_IN_FLIGHT = 4;
+
 /** Milliseconds from an environment variable, for tests and operators that need shorter leases. */
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -88,6 +91,8 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
   claimTtlMs = this.leaseTtlMs;
   readonly sharedClaims = true;
   readonly workerId = randomUUID();
+  /** Background commits sent and not yet answered. */
+  private inFlight = 0;
 
   constructor(url: string, opts: { readonly?: boolean } = {}) {
     super();
@@ -388,7 +393,11 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
    * One transaction of a few multi-row statements: the samples (a unit written again replaces its row),
    * their old scores dropped and new ones inserted, blobs once by hash, cached answers, run timestamps.
    */
-  protected writeBatch(results: SampleResult[], cacheRows: Map<string, string>): void {
+  protected writeBatch(
+    results: SampleResult[],
+    cacheRows: Map<string, string>,
+    background?: (err: unknown) => void,
+  ): void {
     if (this.readonly) throw new Error("run store opened read-only");
     const now = new Date().toISOString();
     // The last write of a unit wins, as with SQLite's INSERT OR REPLACE (one statement may not touch a row twice).
@@ -478,7 +487,18 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
         sql: "UPDATE runs SET updated_at = $1 WHERE id = ANY($2::text[])",
         params: [now, [...runs]],
       });
-    this.conn.transaction(statements);
+    if (!background) return void this.conn.transaction(statements);
+    // The timer's batches commit while the run goes on; a few at most are in flight (then we wait).
+    if (this.inFlight >= MAX_IN_FLIGHT) this.settle();
+    this.inFlight++;
+    this.conn.transactionInBackground(statements, (err) => {
+      this.inFlight--;
+      if (err) background(err);
+    });
+  }
+
+  protected override settle(): void {
+    if (this.inFlight > 0) this.conn.sync();
   }
 
   getBlob(hash: string): { mime: string; data: Buffer } | undefined {
