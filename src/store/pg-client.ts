@@ -71,8 +71,11 @@ export class PgConnection {
     return this.exec(sql, params).rowCount;
   }
 
-  exec(sql: string, params?: unknown[]): PgResult {
-    return guard(() => call({ op: "query", id: this.open, sql, ...(params ? { params } : {}) }) as PgResult);
+  /** `name`: prepare the statement once per connection (hot paths such as cache reads). */
+  exec(sql: string, params?: unknown[], name?: string): PgResult {
+    return guard(
+      () => call({ op: "query", id: this.open, sql, ...(params ? { params } : {}), ...(name ? { name } : {}) }) as PgResult,
+    );
   }
 
   /** The statements in one transaction (all or none). */

@@ -11,7 +11,7 @@ export interface PgResult {
 
 export type PgRequest =
   | { op: "connect"; url: string }
-  | { op: "query"; id: number; sql: string; params?: unknown[] }
+  | { op: "query"; id: number; sql: string; params?: unknown[]; name?: string }
   | { op: "tx"; id: number; statements: PgStatement[] }
   | {
       op: "migrate";

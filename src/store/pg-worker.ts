@@ -50,7 +50,11 @@ async function handle(req: PgRequest): Promise<unknown> {
       return id;
     }
     case "query":
-      return result(await client(req.id).query(req.sql, req.params));
+      return result(
+        await client(req.id).query(
+          req.name ? { name: req.name, text: req.sql, values: req.params ?? [] } : { text: req.sql, values: req.params ?? [] },
+        ),
+      );
     case "tx": {
       const c = client(req.id);
       return inTransaction(c, async () => {
