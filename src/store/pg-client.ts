@@ -74,7 +74,14 @@ export class PgConnection {
   /** `name`: prepare the statement once per connection (hot paths such as cache reads). */
   exec(sql: string, params?: unknown[], name?: string): PgResult {
     return guard(
-      () => call({ op: "query", id: this.open, sql, ...(params ? { params } : {}), ...(name ? { name } : {}) }) as PgResult,
+      () =>
+        call({
+          op: "query",
+          id: this.open,
+          sql,
+          ...(params ? { params } : {}),
+          ...(name ? { name } : {}),
+        }) as PgResult,
     );
   }
 

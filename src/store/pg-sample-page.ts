@@ -40,11 +40,12 @@ export function samplePageSql(
   const countArgs = [...args];
   const dir = q.desc ? "DESC" : "ASC";
   let join = "";
-  let order = `m.seq ${dir}, m.epoch ${dir}`;
+  let order = `m.seq ${dir}, m.epoch ${dir}, m.sample_id COLLATE "C" ${dir}`;
   if (q.sort === "score" && q.sortScorer) {
     join = `LEFT JOIN scores o ON o.run_id = m.run_id AND o.sample_id = m.sample_id AND o.epoch = m.epoch AND o.scorer = ${p(q.sortScorer)}`;
-    order = `o.value ${dir} NULLS LAST, m.seq, m.epoch`;
-  } else if (q.sort === "latency") order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch`;
+    order = `o.value ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id COLLATE "C"`;
+  } else if (q.sort === "latency")
+    order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id COLLATE "C"`;
   const page = `SELECT m.sample_id, m.epoch, m.seq, m.error, m.cached, m.latency_ms,
       ${INPUT_PREVIEW} AS input_preview, substr(m.output, 1, 200) AS output_preview
     FROM samples m ${join} WHERE ${cond} ORDER BY ${order} LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`;

@@ -52,7 +52,9 @@ async function handle(req: PgRequest): Promise<unknown> {
     case "query":
       return result(
         await client(req.id).query(
-          req.name ? { name: req.name, text: req.sql, values: req.params ?? [] } : { text: req.sql, values: req.params ?? [] },
+          req.name
+            ? { name: req.name, text: req.sql, values: req.params ?? [] }
+            : { text: req.sql, values: req.params ?? [] },
         ),
       );
     case "tx": {

@@ -677,7 +677,11 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
   // ---------- response cache ----------
 
   protected readCache(key: string): string | undefined {
-    const rows = this.conn.exec("SELECT value FROM response_cache WHERE key = $1", [key], "assay_cache_get").rows;
+    const rows = this.conn.exec(
+      "SELECT value FROM response_cache WHERE key = $1",
+      [key],
+      "assay_cache_get",
+    ).rows;
     return rows[0]?.value as string | undefined;
   }
 

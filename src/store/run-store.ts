@@ -628,14 +628,15 @@ export class SqliteRunStore extends BatchingStore implements RunStoreApi {
       .get(...args) as number;
     const dir = q.desc ? "DESC" : "ASC";
     let join = "";
-    let order = `m.seq ${dir}, m.epoch ${dir}`;
+    // The sample id breaks ties (samples sharing a seq), so both backends give one order.
+    let order = `m.seq ${dir}, m.epoch ${dir}, m.sample_id ${dir}`;
     const joinArgs: unknown[] = [];
     if (q.sort === "score" && q.sortScorer) {
       join =
         "LEFT JOIN scores o ON o.run_id = m.run_id AND o.sample_id = m.sample_id AND o.epoch = m.epoch AND o.scorer = ?";
       joinArgs.push(q.sortScorer);
-      order = `o.value ${dir} NULLS LAST, m.seq, m.epoch`;
-    } else if (q.sort === "latency") order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch`;
+      order = `o.value ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id`;
+    } else if (q.sort === "latency") order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id`;
     const rows = this.db
       .prepare(
         `SELECT m.sample_id, m.epoch, m.seq, m.error, m.cached, m.latency_ms,

@@ -1,7 +1,7 @@
 /** The store's named queries: what summaries, error reports, re-judging and re-scoring ask of it. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { RunStore } from "../../src/store/run-store.js";
+import type { RunStore, SamplePageQuery } from "../../src/store/run-store.js";
 import { type Backend, backends } from "./backends.js";
 import { manifest, result } from "./fixtures.js";
 
@@ -141,6 +141,42 @@ for (const b of backends)
       store.saveRescored("r", "B", [{ sampleId: "s1", epoch: 1, scorers: [], scores: {}, error: null }]);
       store.deleteRun("r");
       assert.equal(b.count(store.where, "rescore_progress"), 0);
+      store.close();
+    });
+    test("samplePage: the viewer's filters, orders and previews", () => {
+      const store = filled(b, "page");
+      const chat = [
+        { role: "system", content: "be brief" },
+        { role: "user", content: [{ type: "text", text: "what is in the picture?" }] },
+      ];
+      store.addResult("r", result("s5", { input: chat, latencyMs: 99, scores: { exact: { value: 0.25 } } }));
+      store.flush();
+      const ids = (q: Partial<SamplePageQuery>) =>
+        store.samplePage("r", { offset: 0, limit: 50, ...q }).rows.map((r) => `${r.sampleId}/${r.epoch}`);
+      assert.deepEqual(ids({}), ["s1/1", "s2/1", "s3/1", "s4/1", "s5/1", "s1/2"], "by seq, epoch, id");
+      assert.equal(store.samplePage("r", { offset: 2, limit: 2 }).total, 6);
+      assert.deepEqual(ids({ offset: 2, limit: 2 }), ["s3/1", "s4/1"]);
+      assert.deepEqual(ids({ errors: "only" }), ["s3/1"]);
+      assert.deepEqual(ids({ cached: true }), ["s4/1"]);
+      assert.deepEqual(ids({ text: "q s2" }), ["s2/1"]);
+      assert.deepEqual(ids({ text: "%" }), [], "LIKE wildcards are literal");
+      assert.deepEqual(ids({ group: { key: "group", value: "x" } }), ["s1/1", "s1/2"]);
+      assert.deepEqual(ids({ score: { scorer: "exact", min: 0.2, max: 0.9 } }), ["s5/1"]);
+      assert.deepEqual(ids({ sort: "score", sortScorer: "exact", desc: true }), [
+        "s1/1",
+        "s2/1",
+        "s4/1",
+        "s5/1",
+        "s1/2",
+        "s3/1",
+      ]);
+      assert.deepEqual(ids({ sort: "latency", desc: true }).slice(0, 3), ["s5/1", "s1/2", "s1/1"]);
+      const rows = store.samplePage("r", { offset: 0, limit: 50 }).rows;
+      const s5 = rows.find((r) => r.sampleId === "s5")!;
+      assert.equal(s5.inputPreview, "what is in the picture?");
+      assert.deepEqual(s5.scores, { exact: 0.25 });
+      assert.equal(rows[0]!.inputPreview, "q s1");
+      assert.equal(rows.find((r) => r.sampleId === "s4")!.cached, true);
       store.close();
     });
   });
