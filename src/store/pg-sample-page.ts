@@ -28,8 +28,13 @@ export function samplePageSql(
       `(m.sample_id LIKE ${like} ESCAPE '\\' OR m.input LIKE ${like} ESCAPE '\\' OR m.output LIKE ${like} ESCAPE '\\' OR m.target LIKE ${like} ESCAPE '\\')`,
     );
   }
-  if (q.group)
-    where.push(`(m.metadata::jsonb #>> ${p(q.group.key.split("."))}::text[]) = ${p(q.group.value)}`);
+  if (q.group) {
+    // As SQLite's CAST(json_extract(…) AS TEXT): a boolean reads as 1 or 0.
+    const at = `m.metadata::jsonb #> ${p(q.group.key.split("."))}::text[]`;
+    where.push(
+      `(CASE jsonb_typeof(${at}) WHEN 'boolean' THEN (${at})::text::boolean::int::text ELSE ${at} #>> '{}' END) = ${p(q.group.value)}`,
+    );
+  }
   if (q.score)
     where.push(
       `EXISTS (SELECT 1 FROM scores f WHERE f.run_id = m.run_id AND f.sample_id = m.sample_id AND f.epoch = m.epoch
