@@ -87,6 +87,8 @@ export interface RunStoreApi extends ResponseCache {
    * and not held by a live claim (a claim whose worker stopped renewing it expires after claimTtlMs).
    */
   claimUnits(runId: string, keys: UnitKey[]): UnitKey[];
+  /** Units of the run stored, and units held by a live claim but not stored yet. */
+  claimStats(runId: string): { stored: number; claimed: number };
   /** Drop claims past their expiry; returns how many there were. */
   releaseExpired(runId: string): number;
 }

@@ -15,6 +15,7 @@ import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
 import type { RunStoreApi, UnitKey } from "./api.js";
 import { BatchingStore, type QueuedResult } from "./batching.js";
+import { CLAIM_STATS_SQL } from "./claims.js";
 import type { RunLease } from "./lease.js";
 import { newerSchemaError } from "./migrations.js";
 import { PgConnection, safePgUrl } from "./pg-client.js";
@@ -376,6 +377,10 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
         throw err;
       }
     }
+  }
+
+  claimStats(runId: string): { stored: number; claimed: number } {
+    return this.one<{ stored: number; claimed: number }>(CLAIM_STATS_SQL("$1", "$2"), [runId, Date.now()])!;
   }
 
   releaseExpired(runId: string): number {

@@ -15,6 +15,7 @@ import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
 import type { RunStoreApi, UnitKey } from "./api.js";
 import { BatchingStore, type QueuedResult } from "./batching.js";
+import { CLAIM_STATS_SQL } from "./claims.js";
 import { acquireLease, type LeaseOptions, type RunLease } from "./lease.js";
 import { checkSchemaVersion, migrateSqlite } from "./migrations.js";
 import { isPostgresUrl } from "./pg-client.js";
@@ -575,6 +576,13 @@ export class SqliteRunStore extends BatchingStore implements RunStoreApi {
           ).changes > 0,
       ),
     )();
+  }
+
+  claimStats(runId: string): { stored: number; claimed: number } {
+    return this.db.prepare(CLAIM_STATS_SQL("@run", "@now")).get({ run: runId, now: Date.now() }) as {
+      stored: number;
+      claimed: number;
+    };
   }
 
   releaseExpired(runId: string): number {

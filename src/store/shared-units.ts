@@ -19,19 +19,17 @@ export interface SharedUnitsOptions<U> {
   /** Units claimed per round trip. */
   batch: number;
   signal: AbortSignal;
-  /** Wait between passes while other workers hold the remaining units. */
+  /** Wait between looks at the run while live claims hold the remaining units (one small query each). */
   pollMs?: number;
 }
 
 export async function* sharedUnits<U>(o: SharedUnitsOptions<U>): AsyncGenerator<U> {
-  const pollMs = o.pollMs ?? Math.min(1000, Math.max(50, o.store.claimTtlMs / 10));
+  const pollMs = o.pollMs ?? 100;
   for (;;) {
-    let claimed = 0;
     const claim = (units: U[]): U[] => {
       const got = new Set(
         o.store.claimUnits(o.runId, units.map(o.key)).map((k) => `${k.sampleId}\u0000${k.epoch}`),
       );
-      claimed += got.size;
       return units.filter((u) => {
         const k = o.key(u);
         return got.has(`${k.sampleId}\u0000${k.epoch}`);
@@ -47,15 +45,18 @@ export async function* sharedUnits<U>(o: SharedUnitsOptions<U>): AsyncGenerator<
     }
     if (pending.length) yield* claim(pending);
     if (o.signal.aborted) return;
-    if (claimed > 0) continue;
-    // Nothing left to claim: done when every unit is stored, else others (or this worker's own units in
-    // flight) hold the rest; wait, then look again for units whose claims expired.
-    o.store.flush();
-    if (o.store.countSamples(o.runId).total >= o.totalUnits) return;
-    try {
-      await sleep(pollMs, undefined, { signal: o.signal });
-    } catch {
-      return; // aborted
+    // After a pass: wait while the rest is held by live claims (other workers', or
+    // this worker's own units in flight), and pass again once some unit is neither stored nor held.
+    for (;;) {
+      o.store.flush();
+      const { stored, claimed: held } = o.store.claimStats(o.runId);
+      if (stored >= o.totalUnits) return;
+      if (stored + held < o.totalUnits) break;
+      try {
+        await sleep(pollMs, undefined, { signal: o.signal });
+      } catch {
+        return; // aborted
+      }
     }
   }
 }

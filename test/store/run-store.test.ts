@@ -85,6 +85,7 @@ for (const b of backends)
       assert.equal(a.releaseExpired("r"), 1, "only e's claim has expired");
       w.claimTtlMs = 60_000;
       assert.deepEqual(ids(w.claimUnits("r", keys("a", "e"))), ["e"], "a finished unit is never claimed");
+      assert.deepEqual(a.claimStats("r"), { stored: 1, claimed: 4 }, "b, c, d, e held; a stored");
       a.close();
       w.close();
     });
