@@ -131,6 +131,11 @@ export abstract class BatchingStore {
 
   // ---------- response cache ----------
 
+  /** A cache entry queued and not yet committed (JSON text). */
+  protected pendingCacheEntry(key: string): string | undefined {
+    return this.pendingCache.get(key);
+  }
+
   get(key: string): ModelOutput | undefined {
     const v = this.pendingCache.get(key) ?? this.readCache(key);
     return v === undefined ? undefined : (JSON.parse(v) as ModelOutput);

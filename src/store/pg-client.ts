@@ -7,7 +7,7 @@
 import { errorMessage, UserError } from "../util/errors.js";
 import { redact, registerSecret } from "../util/secrets.js";
 import { pgBridge } from "./pg-bridge.js";
-import type { PgRequest, PgResult, PgStatement } from "./pg-protocol.js";
+import type { PgReply, PgRequest, PgResult, PgStatement } from "./pg-protocol.js";
 
 const call = (req: PgRequest): unknown => pgBridge().call(req);
 
@@ -96,10 +96,15 @@ export class PgConnection {
    */
   transactionInBackground(statements: PgStatement[], done: (err: Error | undefined) => void): void {
     pgBridge().send({ op: "tx", id: this.open, statements }, (reply) =>
-      done(
-        reply.ok
-          ? undefined
-          : Object.assign(new Error(redact(reply.message)), reply.code ? { code: reply.code } : {}),
+      done(reply.ok ? undefined : replyError(reply)),
+    );
+  }
+
+  /** A query whose answer is awaited instead of blocked on (it still sees every write sent before it). */
+  queryAsync<T = Record<string, unknown>>(sql: string, params: unknown[], name?: string): Promise<T[]> {
+    return new Promise((resolve, reject) =>
+      pgBridge().send({ op: "query", id: this.open, sql, params, ...(name ? { name } : {}) }, (reply) =>
+        reply.ok ? resolve((reply.value as PgResult).rows as T[]) : reject(replyError(reply)),
       ),
     );
   }
@@ -124,6 +129,10 @@ export class PgConnection {
       // already gone
     }
   }
+}
+
+function replyError(reply: PgReply & { ok: false }): Error {
+  return Object.assign(new Error(redact(reply.message)), reply.code ? { code: reply.code } : {});
 }
 
 /** Errors from the worker keep their SQLSTATE code; their text never carries the password. */

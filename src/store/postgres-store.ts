@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type Database from "better-sqlite3";
-import type { Score } from "../core/types.js";
+import type { ModelOutput, Score } from "../core/types.js";
 import { UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { checkRunId } from "../util/run-id.js";
@@ -73,6 +73,8 @@ const unnestArgs = (types: string[], from = 1): string =>
 /** PostgreSQL text cannot hold U+0000: such characters in free text are stored as U+FFFD. */
 const pgText = (s: string | null | undefined): string | null =>
   s === null || s === undefined ? null : s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
+
+const CACHE_GET = "SELECT value FROM response_cache WHERE key = $1";
 
 /** Background commits allowed in flight before the next one waits for them. */
 const MAX_IN_FLIGHT = 4;
