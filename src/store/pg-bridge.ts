@@ -40,12 +40,15 @@ class Bridge {
     const done = this.waiting.get(reply.seq);
     if (!done) return void this.parked.set(reply.seq, reply);
     this.waiting.delete(reply.seq);
+    if (this.waiting.size === 0) this.port.unref();
     done(reply);
   }
 
   /** Send a request and handle its answer later. */
   send(req: PgRequest, done: Settle): void {
     const seq = ++this.seq;
+    // An answer still to come keeps the process alive (a background commit, an awaited read).
+    if (this.waiting.size === 0) this.port.ref();
     this.waiting.set(seq, done);
     this.port.postMessage({ seq, req });
   }

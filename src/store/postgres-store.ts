@@ -684,12 +684,18 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
   // ---------- response cache ----------
 
   protected readCache(key: string): string | undefined {
-    const rows = this.conn.exec(
-      "SELECT value FROM response_cache WHERE key = $1",
-      [key],
-      "assay_cache_get",
-    ).rows;
-    return rows[0]?.value as string | undefined;
+    return this.conn.exec(CACHE_GET, [key], "assay_cache_get").rows[0]?.value as string | undefined;
+  }
+
+  /**
+   * `get` without blocking the thread on the round trip, for a caller that can await it (a model call
+   * awaiting its cache lookup lets the other units in flight go on meanwhile).
+   */
+  async getAsync(key: string): Promise<ModelOutput | undefined> {
+    const v =
+      this.pendingCacheEntry(key) ??
+      (await this.conn.queryAsync<{ value: string }>(CACHE_GET, [key], "assay_cache_get"))[0]?.value;
+    return v === undefined ? undefined : (JSON.parse(v) as ModelOutput);
   }
 
   close(): void {

@@ -10,6 +10,7 @@ import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openStore } from "../../src/cli-kit/store.js";
 import { PgConnection } from "../../src/store/pg-client.js";
+import type { PostgresRunStore } from "../../src/store/postgres-store.js";
 import { SCHEMA_VERSION } from "../../src/store/schema.js";
 import { PG_MIGRATIONS } from "../../src/store/schema-pg.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
@@ -122,6 +123,21 @@ describe("PostgreSQL run store", { skip: cluster ? false : SKIP_POSTGRES }, () =
       conn.close();
       await server.close();
     }
+  });
+
+  test("getAsync: a cache lookup awaited, not blocked on, sees queued and background-committed entries", async () => {
+    const store = openStore(cluster!.freshUrl()) as PostgresRunStore;
+    store.put("k1", { text: "one", latencyMs: 1 });
+    assert.deepEqual(await store.getAsync("k1"), { text: "one", latencyMs: 1 }, "queued, not committed");
+    await sleep(60); // the timer's batch is committed in the background
+    store.put("k2", { text: "two", latencyMs: 2 });
+    const [one, two, none] = await Promise.all([
+      store.getAsync("k1"),
+      store.getAsync("k2"),
+      store.getAsync("k3"),
+    ]);
+    assert.deepEqual([one?.text, two?.text, none], ["one", "two", undefined]);
+    store.close();
   });
 
   test("a worker joins a run only with the same configuration", () => {
