@@ -105,12 +105,11 @@ describe("PostgreSQL run store", { skip: cluster ? false : SKIP_POSTGRES }, () =
       assert.equal(run?.status, "completed");
       assert.equal(conn.query("SELECT 1 FROM runs").length, 1, "one run, however many workers");
       assert.equal(conn.query("SELECT 1 FROM unit_claims").length, 0, "claims are dropped on completion");
-      // Every unit was sent to the model at least once; only the killed worker's units in flight twice.
+      // Every unit was sent to the model at least once; only the killed worker's units went twice (those it
+      // held when counted, plus at most one more batch of 8 claimed before the signal landed).
       assert.ok(server.requests.length >= samples * epochs);
-      assert.ok(
-        server.requests.length <= samples * epochs + heldWhenKilled,
-        `${server.requests.length} calls`,
-      );
+      const bound = samples * epochs + heldWhenKilled + 8;
+      assert.ok(server.requests.length <= bound, `${server.requests.length} calls`);
       // The viewer's and reports' reads: show and export read the PostgreSQL store.
       const show = await runCli(["show", "shared", "--json", "--db", url], { cwd: dir });
       assert.equal(show.code, 0, show.stderr);
