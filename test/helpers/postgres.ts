@@ -5,11 +5,11 @@
  * (Debian's `postgresql`; `.ci/run` installs it) `startPostgres` returns undefined and the tests skip.
  */
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PgConnection } from "../../src/store/pg-client.js";
-import { tempDir } from "./cli.js";
 
 /** The folder holding initdb and pg_ctl, or undefined when PostgreSQL is not installed. */
 export function postgresBinDir(): string | undefined {
@@ -51,7 +51,8 @@ let schemas = 0;
 export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PgCluster | undefined> {
   const bin = postgresBinDir();
   if (!bin) return undefined;
-  const dir = tempDir("assay-pg-");
+  // Our own folder, not tempDir(): its exit hook would remove the data under the running server first.
+  const dir = mkdtempSync(join(tmpdir(), "assay-pg-"));
   const data = join(dir, "data");
   const asRoot = process.getuid?.() === 0;
   if (asRoot) chownSync(dir, 65534, 65534);
