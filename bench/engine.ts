@@ -2,13 +2,14 @@
  * bench:engine — harness overhead against a local instant-reply OpenAI-compatible server.
  * The server runs in its own process, so the figures are the harness's alone: samples/s, CPU ms per
  * sample and peak RSS, for N = 20,000 and 100,000 (peak RSS must not grow with N), results persisted.
- *   npm run bench:engine [-- --n 20000,100000 --concurrency 64]
+ *   npm run bench:engine [-- --n 20000,100000 --concurrency 64 --db postgres://user@host/db]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openStore } from "../src/cli-kit/store.js";
 import type { Dataset, Sample } from "../src/core/types.js";
 import { buildManifest, runEval } from "../src/engine/run.js";
 import { Model, ModelStats } from "../src/providers/model.js";
@@ -16,6 +17,7 @@ import { OpenAIProvider } from "../src/providers/openai.js";
 import { AdaptiveLimiter } from "../src/scheduler/limiter.js";
 import { exactMatch } from "../src/scorers/match.js";
 import { generate } from "../src/solvers/index.js";
+import { PgConnection } from "../src/store/pg-client.js";
 import { RunStore } from "../src/store/run-store.js";
 import { startMockServer } from "../src/testing/mock-openai-server.js";
 
@@ -38,9 +40,35 @@ function syntheticDataset(n: number): Dataset {
   };
 }
 
-async function worker(n: number, concurrency: number, url: string, cache: boolean): Promise<void> {
+/**
+ * `--db postgres://…`: each measurement gets a fresh schema of that database (so no run or cache entry
+ * of an earlier one is reused), dropped afterwards.
+ */
+function pgSchema(db: string): { url: string; drop(): void } {
+  const schema = `assay_bench_${process.pid}`;
+  const admin = new PgConnection(db, "bench database");
+  admin.run(`CREATE SCHEMA ${schema}`);
+  const url = new URL(db);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop() {
+      admin.run(`DROP SCHEMA ${schema} CASCADE`);
+      admin.close();
+    },
+  };
+}
+
+async function worker(
+  n: number,
+  concurrency: number,
+  url: string,
+  cache: boolean,
+  db: string,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "assay-bench-"));
-  const store = new RunStore(join(dir, "bench.db"));
+  const pg = db ? pgSchema(db) : undefined;
+  const store = pg ? openStore(pg.url) : new RunStore(join(dir, "bench.db"));
   const model = new Model(new OpenAIProvider({ model: "bench", baseUrl: url }), {
     id: "openai/bench",
     limiter: new AdaptiveLimiter(concurrency),
@@ -78,6 +106,7 @@ async function worker(n: number, concurrency: number, url: string, cache: boolea
   const cpu = process.cpuUsage(cpu0);
   const stored = store.countSamples("bench").total;
   store.close();
+  pg?.drop();
   rmSync(dir, { recursive: true, force: true });
   const result = {
     n,
@@ -116,10 +145,12 @@ async function main(): Promise<void> {
       Number(arg("concurrency", "64")),
       arg("url", ""),
       arg("cache", "on") === "on",
+      arg("db", ""),
     );
   }
   const sizes = arg("n", "20000,100000").split(",").map(Number);
   const concurrency = Number(arg("concurrency", "64"));
+  const db = arg("db", "");
   const server = spawn(process.execPath, [self, "--server"], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve) =>
     server.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
@@ -139,13 +170,14 @@ async function main(): Promise<void> {
             url,
             "--cache",
             cache,
+            ...(db ? ["--db", db] : []),
           ]),
         );
         rows.push({ cache, ...r });
       }
     }
     process.stdout.write(
-      "\nbench:engine — local instant-reply OpenAI-compatible server (separate process), results persisted to SQLite\n",
+      `\nbench:engine — local instant-reply OpenAI-compatible server (separate process), results persisted to ${db ? "PostgreSQL" : "SQLite"}\n`,
     );
     process.stdout.write(
       `${"N".padStart(8)} ${"cache".padStart(6)} ${"stored".padStart(8)} ${"samples/s".padStart(10)} ${"CPU ms/sample".padStart(14)} ${"peak RSS MB".padStart(12)} ${"seconds".padStart(8)}\n`,

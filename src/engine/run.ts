@@ -18,6 +18,7 @@ import type {
 import type { Model } from "../providers/model.js";
 import { ERROR_STOP_EXIT, type RunControl, RunStop } from "../scheduler/run-control.js";
 import { type RunManifest, type RunStore, storeWriteError } from "../store/run-store.js";
+import { sharedUnits } from "../store/shared-units.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { hashValue } from "../util/hash.js";
 import { Progress } from "../util/progress.js";
@@ -297,7 +298,19 @@ async function runUnits(
     slotFreed = undefined;
     wake?.();
   };
-  const iterator = units();
+  // A shared run (PostgreSQL): run only the units this worker claims, until every unit is stored.
+  const iterator =
+    store.sharedClaims && opts.mode !== "retry-errors"
+      ? sharedUnits({
+          store,
+          runId,
+          pass: units,
+          key: (u) => ({ sampleId: u.sample.id, epoch: u.epoch }),
+          totalUnits: unitCount,
+          batch: Math.min(256, Math.max(8, 2 * concurrency)),
+          signal,
+        })
+      : units();
   let lastYield = performance.now();
   try {
     while (!signal.aborted) {

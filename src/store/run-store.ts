@@ -4,16 +4,21 @@
  * small transactions (every few milliseconds or every few hundred rows), so a crash or kill -9 loses
  * at most the last few milliseconds of work and never leaves a half-written sample.
  */
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import type { ModelOutput, Score } from "../core/types.js";
-import type { ResponseCache } from "../providers/model.js";
+import type { Score } from "../core/types.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
+import type { CacheStat, RunStoreApi, UnitKey } from "./api.js";
+import { BatchingStore, type QueuedResult } from "./batching.js";
+import { CLAIM_STATS_SQL } from "./claims.js";
 import { acquireLease, type LeaseOptions, type RunLease } from "./lease.js";
+import { checkSchemaVersion, migrateSqlite } from "./migrations.js";
+import { isPostgresUrl } from "./pg-client.js";
 import {
   json,
   type Rescored,
@@ -31,9 +36,9 @@ import {
   toStoredSample,
   toStoredScore,
 } from "./records.js";
-import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
-import { type StoreWriteError, storeWriteError } from "./write-failure.js";
+import type { SamplePageQuery, SamplePageRow } from "./sample-page.js";
 
+export type { RunStoreApi, UnitKey } from "./api.js";
 export type { RunLease } from "./lease.js";
 export type {
   Rescored,
@@ -47,10 +52,14 @@ export type {
   StoredScore,
 } from "./records.js";
 export { scoreToNumber } from "./records.js";
+export type { SamplePageQuery, SamplePageRow } from "./sample-page.js";
 export { STORE_FAILURE_EXIT, StoreWriteError, storeWriteError } from "./write-failure.js";
 
+/** `$ASSAY_DB` (a file, resolved; or a PostgreSQL URL, as it is), else `.assay/assay.db`. */
 export function defaultDbPath(): string {
-  return resolve(process.env.ASSAY_DB ?? ".assay/assay.db");
+  const env = process.env.ASSAY_DB;
+  if (env !== undefined && isPostgresUrl(env)) return env;
+  return resolve(env ?? ".assay/assay.db");
 }
 
 /** Columns a copied run takes over unchanged (all but run_id). */
@@ -59,28 +68,19 @@ const SAMPLE_COPY_COLUMNS =
   "output_tokens, judge_input_tokens, judge_output_tokens, latency_ms, cached, finished_at";
 const SCORE_COPY_COLUMNS = "sample_id, epoch, scorer, value, raw, answer, explanation, metadata";
 
-export class RunStore implements ResponseCache {
+export class SqliteRunStore extends BatchingStore implements RunStoreApi {
   readonly db: Database.Database;
   readonly path: string;
-  private pending: SampleResult[] = [];
-  /** Cache entries not committed yet; `get` sees them too. */
-  private pendingCache = new Map<string, string>();
-  private flushTimer: NodeJS.Timeout | undefined;
   private readonly stmts;
-  /** Flush when this many results are queued, or after flushIntervalMs. */
-  flushEvery = 256;
-  flushIntervalMs = 20;
   /** A runner's lease lives this long without a heartbeat (see lease.ts). */
   leaseTtlMs = 30_000;
-  /**
-   * Told when a batched commit fails outside any caller (in the flush timer): the run must stop. The
-   * failure is also kept in `writeFailure`, and every later `addResult` throws it.
-   */
-  onWriteFailure: ((err: StoreWriteError) => void) | undefined;
-  writeFailure: StoreWriteError | undefined;
-  private undelivered: StoreWriteError | undefined;
+  /** One runner per run (the lease): claims are not needed to keep runners apart. */
+  readonly sharedClaims = false;
+  readonly workerId = randomUUID();
+  claimTtlMs = 30_000;
 
   constructor(path: string = defaultDbPath(), opts: { readonly?: boolean } = {}) {
+    super();
     this.path = path;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     try {
@@ -89,17 +89,14 @@ export class RunStore implements ResponseCache {
       throw new UserError(`cannot open run database ${path}: ${(err as Error).message}`);
     }
     try {
-      this.checkSchemaVersion();
+      const version = checkSchemaVersion(this.db, path);
       if (!opts.readonly) {
         this.db.pragma("journal_mode = WAL");
         // FULL (default): a committed sample survives power loss too; commits are batched, so this costs
         // little. ASSAY_DB_SYNC=normal trades that for speed: still safe against crashes and kill -9.
         this.db.pragma(`synchronous = ${process.env.ASSAY_DB_SYNC === "normal" ? "NORMAL" : "FULL"}`);
         this.db.pragma("busy_timeout = 5000");
-        this.db.exec(SCHEMA_SQL);
-        this.db
-          .prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)")
-          .run(String(SCHEMA_VERSION));
+        migrateSqlite(this.db, version);
       }
     } catch (err) {
       this.db.close();
@@ -131,21 +128,6 @@ export class RunStore implements ResponseCache {
           ),
           touchRun: db.prepare("UPDATE runs SET updated_at = ? WHERE id = ?"),
         };
-  }
-
-  /** A database written by a newer Assay may mean something else by its tables: refuse it. */
-  private checkSchemaVersion(): void {
-    const hasMeta = this.db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
-      .pluck()
-      .get();
-    if (!hasMeta) return;
-    const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get();
-    if (stored !== undefined && Number(stored) > SCHEMA_VERSION)
-      throw new UserError(
-        `${this.path} has run-store schema version ${stored}, newer than this Assay's ${SCHEMA_VERSION}: ` +
-          "use the Assay version that wrote it (or a newer one)",
-      );
   }
 
   private get w() {
@@ -312,75 +294,6 @@ export class RunStore implements ResponseCache {
 
   // ---------- samples ----------
 
-  /** Queue a finished sample; it is committed within milliseconds (see flushIntervalMs). */
-  addResult(runId: string, result: SampleResult): void {
-    if (this.writeFailure?.fatal) throw this.writeFailure;
-    (result as SampleResult & { runId: string }).runId = runId;
-    this.pending.push(result);
-    if (this.pending.length >= this.flushEvery) this.flush();
-    else this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flushFromTimer(), this.flushIntervalMs);
-  }
-
-  /** The timer's flush: nobody could catch a throw here, so a failure is reported, never thrown. */
-  private flushFromTimer(): void {
-    this.flushTimer = undefined;
-    try {
-      this.flush();
-    } catch (err) {
-      const failure = storeWriteError(err, this.path);
-      this.writeFailure ??= failure;
-      // Without a listener, the next flush() (or close()) throws it, so a caller still learns of it.
-      if (this.onWriteFailure) this.onWriteFailure(failure);
-      else this.undelivered = failure;
-    }
-  }
-
-  /**
-   * Commit everything queued, in one transaction. When that fails, each result is tried on its own, so
-   * one result that cannot be stored does not take the others with it; results that were not written
-   * are simply missing (resume runs them again). Throws a StoreWriteError naming the database.
-   */
-  flush(): void {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-    }
-    const undelivered = this.undelivered;
-    this.undelivered = undefined;
-    if (this.pending.length === 0 && this.pendingCache.size === 0) {
-      if (undelivered) throw undelivered;
-      return;
-    }
-    const results = this.pending;
-    const cacheRows = this.pendingCache;
-    this.pending = [];
-    this.pendingCache = new Map();
-    try {
-      this.writeBatch(results, cacheRows);
-    } catch (err) {
-      const failure = storeWriteError(err, this.path);
-      if (!failure.fatal && results.length > 1) this.writeOneByOne(results);
-      this.writeFailure ??= failure;
-      throw failure;
-    }
-    if (undelivered) throw undelivered;
-  }
-
-  /** After a failed batch: every result in its own transaction; stops at the first database failure. */
-  private writeOneByOne(results: SampleResult[]): void {
-    for (const r of results) {
-      try {
-        this.writeBatch([r], new Map());
-      } catch (err) {
-        if (storeWriteError(err, this.path).fatal) return;
-      }
-    }
-  }
-
   /** One transaction: the results with their scores and blobs, and cached answers. */
   protected writeBatch(results: SampleResult[], cacheRows: Map<string, string>): void {
     const w = this.w;
@@ -390,7 +303,7 @@ export class RunStore implements ResponseCache {
       for (const raw of results) {
         // Nothing a model or a dataset echoed of an API key reaches the database (README: secrets).
         const r = redactValue(raw);
-        const runId = (raw as SampleResult & { runId: string }).runId;
+        const runId = (raw as QueuedResult).runId;
         runs.add(runId);
         w.insertSample.run(
           runId,
@@ -629,25 +542,12 @@ export class RunStore implements ResponseCache {
 
   // ---------- response cache ----------
 
-  get(key: string): ModelOutput | undefined {
-    const v = this.pendingCache.get(key) ?? (this.w.cacheGet.get(key) as string | undefined);
-    return v === undefined ? undefined : (JSON.parse(v) as ModelOutput);
-  }
-
-  put(key: string, output: ModelOutput): void {
-    const { cached: _c, ...rest } = output;
-    this.pendingCache.set(key, JSON.stringify(redactValue(rest)));
-    this.scheduleFlush();
+  protected readCache(key: string): string | undefined {
+    return this.w.cacheGet.get(key) as string | undefined;
   }
 
   /** Response-cache entries and bytes per model (the `source` each answer records; null before it did). */
-  cacheStats(): Array<{
-    model: string | null;
-    entries: number;
-    bytes: number;
-    oldest: number;
-    newest: number;
-  }> {
+  cacheStats(): CacheStat[] {
     this.flush();
     return this.db
       .prepare(
@@ -655,13 +555,7 @@ export class RunStore implements ResponseCache {
            SUM(length(key) + length(value)) AS bytes, MIN(created_at) AS oldest, MAX(created_at) AS newest
          FROM response_cache GROUP BY model ORDER BY bytes DESC`,
       )
-      .all() as Array<{
-      model: string | null;
-      entries: number;
-      bytes: number;
-      oldest: number;
-      newest: number;
-    }>;
+      .all() as CacheStat[];
   }
 
   /** Delete response-cache entries created before `before` (ms since the epoch) and/or of one model. */
@@ -682,15 +576,48 @@ export class RunStore implements ResponseCache {
   }
 
   close(): void {
-    // A write failure already reported must not be replaced by the same failure again on the way out.
-    const reported = this.writeFailure;
-    try {
-      if (this.stmts) this.flush();
-    } catch (err) {
-      if (!reported) throw err;
-    } finally {
-      this.db.close();
-    }
+    this.closeWith(this.stmts !== undefined, () => this.db.close());
+  }
+
+  // ---------- claims (shared runs; one runner per SQLite run, so the engine does not call these) ----------
+
+  claimUnits(runId: string, keys: UnitKey[]): UnitKey[] {
+    const now = Date.now();
+    const claim = this.db.prepare(
+      `INSERT INTO unit_claims (run_id, sample_id, epoch, worker, expires_at)
+       SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM samples WHERE run_id = ? AND sample_id = ? AND epoch = ?)
+       ON CONFLICT (run_id, sample_id, epoch) DO UPDATE SET worker = excluded.worker, expires_at = excluded.expires_at
+       WHERE unit_claims.expires_at <= ?`,
+    );
+    return this.db.transaction(() =>
+      keys.filter(
+        (k) =>
+          claim.run(
+            runId,
+            k.sampleId,
+            k.epoch,
+            this.workerId,
+            now + this.claimTtlMs,
+            runId,
+            k.sampleId,
+            k.epoch,
+            now,
+          ).changes > 0,
+      ),
+    )();
+  }
+
+  claimStats(runId: string): { stored: number; claimed: number } {
+    return this.db.prepare(CLAIM_STATS_SQL("@run", "@now")).get({ run: runId, now: Date.now() }) as {
+      stored: number;
+      claimed: number;
+    };
+  }
+
+  releaseExpired(runId: string): number {
+    return this.db
+      .prepare("DELETE FROM unit_claims WHERE run_id = ? AND expires_at <= ?")
+      .run(runId, Date.now()).changes;
   }
 
   // ---------- read methods for the results viewer (src/view) ----------
@@ -738,14 +665,15 @@ export class RunStore implements ResponseCache {
       .get(...args) as number;
     const dir = q.desc ? "DESC" : "ASC";
     let join = "";
-    let order = `m.seq ${dir}, m.epoch ${dir}`;
+    // The sample id breaks ties (samples sharing a seq), so both backends give one order.
+    let order = `m.seq ${dir}, m.epoch ${dir}, m.sample_id ${dir}`;
     const joinArgs: unknown[] = [];
     if (q.sort === "score" && q.sortScorer) {
       join =
         "LEFT JOIN scores o ON o.run_id = m.run_id AND o.sample_id = m.sample_id AND o.epoch = m.epoch AND o.scorer = ?";
       joinArgs.push(q.sortScorer);
-      order = `o.value ${dir} NULLS LAST, m.seq, m.epoch`;
-    } else if (q.sort === "latency") order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch`;
+      order = `o.value ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id`;
+    } else if (q.sort === "latency") order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id`;
     const rows = this.db
       .prepare(
         `SELECT m.sample_id, m.epoch, m.seq, m.error, m.cached, m.latency_ms,
@@ -782,31 +710,9 @@ export class RunStore implements ResponseCache {
   }
 }
 
-/** Filters and order of `samplePage`. */
-export interface SamplePageQuery {
-  offset: number;
-  limit: number;
-  errors?: "only" | "none";
-  cached?: boolean;
-  /** Substring of the sample id, input, output or target. */
-  text?: string;
-  /** Samples whose metadata[key], as text, equals value. */
-  group?: { key: string; value: string };
-  /** Samples whose numeric score from `scorer` lies in [min, max]. */
-  score?: { scorer: string; min: number; max: number };
-  sort?: "seq" | "score" | "latency";
-  sortScorer?: string;
-  desc?: boolean;
-}
-
-export interface SamplePageRow {
-  sampleId: string;
-  epoch: number;
-  seq: number;
-  error: string | null;
-  cached: boolean;
-  latencyMs: number | null;
-  inputPreview: string;
-  outputPreview: string | null;
-  scores: Record<string, number | null>;
-}
+/**
+ * `new RunStore(path)` opens a SQLite store; the type `RunStore` is the interface both backends implement
+ * (so callers typed `RunStore` take a PostgreSQL store too: see cli-kit/store.ts openStore).
+ */
+export const RunStore = SqliteRunStore;
+export type RunStore = RunStoreApi;

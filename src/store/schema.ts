@@ -1,6 +1,7 @@
-/** SQLite schema of the run store. Bump SCHEMA_VERSION and add a migration when it changes. */
-export const SCHEMA_VERSION = 1;
-
+/**
+ * SQLite schema of the run store, as numbered migrations (migrations.ts applies them): version 1 is the
+ * schema every store had before versions were counted; each change is a new number, never an edit.
+ */
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -86,3 +87,24 @@ CREATE TABLE IF NOT EXISTS run_stops (run_id TEXT PRIMARY KEY, reason TEXT NOT N
 -- Response cache keyed by the canonical request (see providers/model.ts cacheKey: request, epoch, scope). Errors never land here.
 CREATE TABLE IF NOT EXISTS response_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;
+
+/** Version 2: claims on units and the workers holding them, for runs that several processes share. */
+export const CLAIMS_SQL = `
+CREATE TABLE IF NOT EXISTS unit_claims (
+  run_id TEXT NOT NULL,
+  sample_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  worker TEXT NOT NULL,            -- workerId of the claiming process
+  expires_at INTEGER NOT NULL,     -- ms since the epoch; renewed by the worker's heartbeat
+  PRIMARY KEY (run_id, sample_id, epoch)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS unit_claims_worker ON unit_claims (run_id, worker);
+`;
+
+/** The SQLite migrations in order; the last one's number is the schema version this Assay writes. */
+export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; what: string; sql: string }> = [
+  { version: 1, what: "runs, samples, scores, blobs, cache, leases", sql: SCHEMA_SQL },
+  { version: 2, what: "unit claims for shared runs", sql: CLAIMS_SQL },
+];
+
+export const SCHEMA_VERSION = SQLITE_MIGRATIONS.at(-1)!.version;

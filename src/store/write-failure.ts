@@ -19,9 +19,10 @@ export class StoreWriteError extends UserError {
   }
 }
 
-const DISK_FULL_CODES = new Set(["SQLITE_FULL", "ENOSPC", "EDQUOT"]);
+/** 53100: PostgreSQL's disk_full. */
+const DISK_FULL_CODES = new Set(["SQLITE_FULL", "ENOSPC", "EDQUOT", "53100"]);
 
-/** True for "no space left": SQLite's SQLITE_FULL or the file system's ENOSPC/EDQUOT. */
+/** True for "no space left": SQLite's SQLITE_FULL, PostgreSQL's disk_full or the file system's ENOSPC/EDQUOT. */
 export function isDiskFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return (typeof code === "string" && DISK_FULL_CODES.has(code)) || /disk is full/i.test(errorMessage(err));
@@ -32,7 +33,10 @@ function isDatabaseFailure(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return (
     typeof code === "string" &&
-    /^(SQLITE_(IOERR|READONLY|CORRUPT|NOTADB|CANTOPEN|BUSY|LOCKED|NOMEM)|E[A-Z]+$)/.test(code)
+    // PostgreSQL: SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention), 58 (system).
+    /^(SQLITE_(IOERR|READONLY|CORRUPT|NOTADB|CANTOPEN|BUSY|LOCKED|NOMEM)|E[A-Z]+$|(08|53|57|58)[0-9A-Z]{3}$)/.test(
+      code,
+    )
   );
 }
 

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
+import { SCHEMA_VERSION } from "../../src/store/schema.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { runCli, spawnCli, tempDir } from "../helpers/cli.js";
 
@@ -282,6 +283,6 @@ describe("poison inputs and bad flags are clear usage errors", () => {
     d.close();
     const newer = await runCli(["runs", "--db", db], { cwd: dir });
     assert.equal(newer.code, 2);
-    assert.match(newer.stderr, /schema version 99, newer than this Assay's 1/);
+    assert.match(newer.stderr, new RegExp(`schema version 99, newer than this Assay's ${SCHEMA_VERSION}`));
   });
 });

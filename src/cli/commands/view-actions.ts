@@ -2,7 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { listenProblem, untilInterrupted } from "../../cli-kit/serve.js";
-import { defaultDbPath, RunStore } from "../../store/run-store.js";
+import { openStore } from "../../cli-kit/store.js";
+import { isPostgresUrl } from "../../store/pg-client.js";
+import { defaultDbPath } from "../../store/run-store.js";
 import { UserError } from "../../util/errors.js";
 import { isLoopback, startViewServer, type ViewServer } from "../../view/server.js";
 import type { ViewFlags } from "./view.js";
@@ -11,11 +13,11 @@ export async function viewCommand(flags: ViewFlags): Promise<void> {
   const path = flags.db ?? defaultDbPath();
   if (flags.token !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(flags.token))
     throw new UserError("--token must be at least 16 letters, digits, _ or -");
-  if (!existsSync(path))
+  if (!isPostgresUrl(path) && !existsSync(path))
     throw new UserError(`no run database at ${path} (run assay eval first, or pass --db)`);
   const loopback = isLoopback(flags.host);
   const token = flags.token ?? (loopback ? undefined : randomBytes(18).toString("base64url"));
-  const store = new RunStore(path, { readonly: true });
+  const store = openStore(path, { readonly: true });
   let srv: ViewServer;
   try {
     srv = await startViewServer({ store, port: flags.port, host: flags.host, ...(token ? { token } : {}) });
@@ -24,7 +26,7 @@ export async function viewCommand(flags: ViewFlags): Promise<void> {
     throw listenProblem(err, flags.port, flags.host);
   }
   process.stdout.write(
-    `viewing ${path}\nserving on ${srv.url}\n` +
+    `viewing ${store.path}\nserving on ${srv.url}\n` +
       (loopback
         ? ""
         : "warning: listening beyond this machine over plain HTTP; the token travels unencrypted, put it behind HTTPS\n") +
