@@ -22,6 +22,11 @@ import { redact, redactValue } from "../util/secrets.js";
 
 export interface ResponseCache {
   get(key: string): ModelOutput | undefined;
+  /**
+   * The same lookup without blocking the thread, where the store can (PostgreSQL: the query runs while
+   * other calls proceed); preferred over `get` when present.
+   */
+  getAsync?(key: string): Promise<ModelOutput | undefined>;
   put(key: string, output: ModelOutput): void;
 }
 
@@ -100,7 +105,7 @@ export class Model implements ModelHandle {
     const cache = this.opts.cache;
     const key = cache ? cacheKey(this.provider, request, options.epoch ?? 1, options.scope) : undefined;
     if (cache && key && !options.noCacheRead) {
-      const hit = cache.get(key);
+      const hit = cache.getAsync ? await cache.getAsync(key) : cache.get(key);
       if (hit) {
         this.stats.cacheHits++;
         // An entry written before redaction covered answers must not spread a key either.
