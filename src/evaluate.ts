@@ -3,12 +3,14 @@
  * It builds the models, the manifest and the store exactly as the CLI does and runs the same engine, so
  * a run made from code can be shown, exported, resumed and re-scored with the CLI.
  */
+
 import type { GenerateConfig, Task, TaskArgs } from "./core/types.js";
 import { buildManifest, type RunOutcome, runEval } from "./engine/run.js";
 import { buildModel } from "./providers/build-model.js";
 import type { Model } from "./providers/model.js";
 import { DEFAULT_RETRY } from "./scheduler/retry.js";
-import { defaultDbPath, type RunManifest, RunStore } from "./store/run-store.js";
+import { openStore } from "./store/open.js";
+import type { RunManifest, RunStore } from "./store/run-store.js";
 import { UserError } from "./util/errors.js";
 import { newRunId } from "./util/run-id.js";
 
@@ -60,7 +62,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   if (needsJudge && !opts.judge)
     throw new UserError(`task "${task.name}" is judged by a model: pass a judge`);
   const concurrency = positive(opts.concurrency ?? 8, "concurrency");
-  const store = opts.store ?? new RunStore(opts.db ?? defaultDbPath());
+  const store = opts.store ?? openStore(opts.db);
   try {
     const cache = (opts.cache ?? true) ? store : undefined;
     const execution = {

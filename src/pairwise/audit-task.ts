@@ -4,11 +4,13 @@
  * each repeat a call of its own (its own cache scope). An ordinary engine task, so an audit is stored,
  * cached, resumable and viewable; `assay judge-audit` runs it and reports each probe (audit-report.ts).
  */
+
 import { createHash } from "node:crypto";
 import type { Dataset, Sample, Scorer, Solver, Task, TaskState } from "../core/types.js";
 import { inputMessages } from "../engine/run.js";
+import { openStore } from "../store/open.js";
 import type { StoredSample } from "../store/records.js";
-import { defaultDbPath, RunStore } from "../store/run-store.js";
+import type { RunStore } from "../store/run-store.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
 import { type AuditAnswer, buildProbes, PROBES, type Probe, type ProbeItem } from "./audit-probes.js";
@@ -189,7 +191,7 @@ registerTask({
     if (!Number.isInteger(repeats) || repeats < 2 || repeats > 50)
       throw new UserError("-T repeats must be an integer from 2 to 50");
     if (!(temperature > 0 && temperature <= 2)) throw new UserError("-T temperature must be in (0, 2]");
-    const store = new RunStore(args.db !== undefined ? String(args.db) : defaultDbPath(), { readonly: true });
+    const store = openStore(args.db !== undefined ? String(args.db) : undefined, { readonly: true });
     let items: ProbeItem[];
     try {
       const answers = answersOf(store, String(args.run));

@@ -5,11 +5,13 @@
  * ordinary engine task, a pairwise run is stored, cached, resumable, viewable and exportable like any
  * other; `assay pairwise` runs it and adds the ratings (report.ts).
  */
+
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ChatMessage, Dataset, Sample, Scorer, Solver, Task, TaskState } from "../core/types.js";
 import { inputMessages } from "../engine/run.js";
-import { defaultDbPath, RunStore } from "../store/run-store.js";
+import { openStore } from "../store/open.js";
+import type { RunStore } from "../store/run-store.js";
 import { registerTask } from "../tasks/registry.js";
 import { UserError } from "../util/errors.js";
 import { PAIRWISE_SCORER, PAIRWISE_TASK, type PairMeta, type PairScoreMeta, textReport } from "./names.js";
@@ -216,7 +218,7 @@ registerTask({
     };
     const rubric = args.rubric !== undefined ? read("rubric", String(args.rubric)).trim() : "";
     const template = args.prompt !== undefined ? read("prompt", String(args.prompt)) : DEFAULT_PROMPT;
-    const store = new RunStore(args.db !== undefined ? String(args.db) : defaultDbPath(), { readonly: true });
+    const store = openStore(args.db !== undefined ? String(args.db) : undefined, { readonly: true });
     let dataset: Dataset;
     try {
       dataset = pairDataset(store, runs, args.baseline !== undefined ? String(args.baseline) : undefined);

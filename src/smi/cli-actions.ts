@@ -146,7 +146,7 @@ export async function runProbe(flags: ProbeFlags): Promise<ProbeSummary> {
   const { Model, ModelStats } = await import("../providers/model.js");
   const { createProvider } = await import("../providers/registry.js");
   const { AdaptiveLimiter } = await import("../scheduler/limiter.js");
-  const { defaultDbPath, RunStore } = await import("../store/run-store.js");
+  const { openStore } = await import("../store/open.js");
   const { interruptExitCode, withInterrupts } = await import("../util/interrupt.js");
   const { loadTemplates, mergeOutputs, writeJson } = await import("./probe.js");
   const { probeTriplesOf } = await import("./probe-task.js");
@@ -160,7 +160,7 @@ export async function runProbe(flags: ProbeFlags): Promise<ProbeSummary> {
     if (missing)
       throw new UserError(`${flags.counts}: no counts for triple idx ${missing.idx} of ${flags.triples}`);
   }
-  const store = new RunStore(flags.db ?? defaultDbPath());
+  const store = openStore(flags.db);
   const provider = createProvider(flags.model, flags.modelBaseUrl ? { baseUrl: flags.modelBaseUrl } : {});
   try {
     const model = new Model(provider, {

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import { intervalChart } from "../charts/interval.js";
 import { compareRuns, type RunComparison } from "../compare/runs.js";
 import type { RunSummary } from "../engine/summary.js";
+import { isPostgresUrl } from "../store/pg-client.js";
 import type { RunRow, RunStore, SamplePageQuery } from "../store/run-store.js";
 import { getTaskDefinition } from "../tasks/index.js";
 import { UserError } from "../util/errors.js";
@@ -187,7 +188,9 @@ export function compare(store: RunStore, q: URLSearchParams, syncLimit = SYNC_CO
     // The smaller run's sample count (an upper bound of the shared ones, counted in SQL) decides where
     // the work happens.
     const size = Math.min(store.countSamples(runA.id).total, store.countSamples(runB.id).total);
-    if (size <= syncLimit || store.path === ":memory:") {
+    // A worker reopens the store by its path: a SQLite file can be, a PostgreSQL URL (printed without its
+    // password) cannot, so PostgreSQL comparisons are computed here.
+    if (size <= syncLimit || store.path === ":memory:" || isPostgresUrl(store.path)) {
       const answer = shapeComparison(compareRuns(store, runA, runB, { seed: 0 }));
       remember(key, answer);
       return answer;
