@@ -108,13 +108,14 @@ async function runsPage(query) {
       h("td", null, r.status),
       h("td", { class: "num" }, `${r.samples} / ${r.errors}`),
       h("td", null, hl ? `${hl.scorer} ${hl.name} ${fmt(hl.value)} ${ci(hl.lo, hl.hi)}` : ""),
+      h("td", { class: "num" }, r.costUsd === null ? "" : `$${r.costUsd.toFixed(r.costUsd < 1 ? 4 : 2)}`),
     );
   });
   show(
     h("h1", null, "Runs"),
     h("div", { class: "filters" }, select("task", data.tasks), select("model", data.models), compareBtn),
     data.runs.length
-      ? table(["", "run", "task", "model", "judge", "created", "status", "samples / errors", "headline (95% CI)"], rows, {
+      ? table(["", "run", "task", "model", "judge", "created", "status", "samples / errors", "headline (95% CI)", "cost"], rows, {
           id: "runs",
         })
       : h("p", { class: "muted" }, "No runs match."),
@@ -165,6 +166,7 @@ async function runPage(id) {
       h("dt", null, "tokens"),
       h("dd", null, `in ${t.tokens.input} · out ${t.tokens.output}${t.tokens.judgeInput + t.tokens.judgeOutput ? ` · judge in ${t.tokens.judgeInput} · judge out ${t.tokens.judgeOutput}` : ""}`),
       h("dt", null, "mean latency"), h("dd", null, t.meanLatencyMs === null ? "–" : `${t.meanLatencyMs.toFixed(0)} ms`),
+      h("dt", null, "cost"), h("dd", { id: "run-cost" }, r.cost ? `≈ $${r.cost.usd.toFixed(r.cost.usd < 1 ? 4 : 2)} (price table of ${r.pricesAsOf}${r.cost.partial ? "; unpriced models not counted" : ""})` : "– (no price for these models)"),
     ),
     h("p", null, h("a", { href: `#/samples/${enc(r.id)}`, id: "to-samples" }, "All samples →"), " ",
       t.errors ? h("a", { href: `#/samples/${enc(r.id)}?errors=only` }, `Only the ${t.errors} errors →`) : ""),

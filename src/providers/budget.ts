@@ -103,3 +103,19 @@ export function runCost(
   else if (tokens.judgeInput + tokens.judgeOutput > 0) partial = true;
   return parts.length ? { usd: parts.reduce((a, b) => a + b, 0), partial } : undefined;
 }
+
+/**
+ * A stored run's cost at the price table's prices (no overrides), for `show`, `runs`, reports and the
+ * viewer; undefined when neither the model nor the judge has a price (local models) or no tokens are known.
+ */
+export function tableCost(run: {
+  manifest: { model: { id: string }; judge?: { id: string } | undefined };
+  summary: unknown;
+}): { usd: number; partial: boolean } | undefined {
+  const tokens = (run.summary as { tokens?: Parameters<typeof runCost>[0] } | null | undefined)?.tokens;
+  if (!tokens) return undefined;
+  return runCost(tokens, {
+    model: priceOf(run.manifest.model.id),
+    judge: run.manifest.judge ? priceOf(run.manifest.judge.id) : undefined,
+  });
+}

@@ -7,6 +7,8 @@ import { Worker } from "node:worker_threads";
 import { intervalChart } from "../charts/interval.js";
 import { compareRuns, type RunComparison } from "../compare/runs.js";
 import type { RunSummary } from "../engine/summary.js";
+import { tableCost } from "../providers/budget.js";
+import { PRICES_AS_OF } from "../providers/prices.js";
 import { isPostgresUrl } from "../store/pg-client.js";
 import type { RunRow, RunStore, SamplePageQuery } from "../store/run-store.js";
 import { getTaskDefinition } from "../tasks/index.js";
@@ -57,6 +59,7 @@ export function listRuns(store: RunStore, q: URLSearchParams) {
         samples: counts.total,
         errors: counts.errors,
         headline: first && h ? { scorer: first.scorer, ...h } : null,
+        costUsd: tableCost(r)?.usd ?? null,
       };
     });
   return {
@@ -84,6 +87,8 @@ export function runDetail(store: RunStore, id: string) {
     groupCharts: summary ? groupRows(summary).map(({ scorer, key }) => ({ scorer, key })) : [],
     errors: store.topErrors(run.id, 10),
     taskReport,
+    cost: tableCost(run) ?? null,
+    pricesAsOf: PRICES_AS_OF,
   };
 }
 

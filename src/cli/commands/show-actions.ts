@@ -4,7 +4,9 @@ import { formatMetric, printJson, table } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import { rescoreRun } from "../../engine/rescore.js";
 import type { RunSummary } from "../../engine/summary.js";
+import { tableCost } from "../../providers/budget.js";
 import { buildModel } from "../../providers/build-model.js";
+import { formatUsd, PRICES_AS_OF } from "../../providers/prices.js";
 import { scorersFromFlags } from "../../scorers/cli-args.js";
 import type { RunRow } from "../../store/run-store.js";
 import { createTask, listTasks } from "../../tasks/index.js";
@@ -75,13 +77,26 @@ export function runsCommand(flags: RunsFlags): void {
         samples: c.total,
         errors: c.errors,
         headline: first ? { scorer: first.scorer, value: headline } : null,
+        costUsd: tableCost(r)?.usd ?? null,
       };
     });
     if (flags.json) return void printJson(runs);
     if (!runs.length) return void process.stdout.write(`no runs in ${store.path}\n`);
+    // A cost column only when some run has a price (local models have none).
+    const costs = runs.some((r) => r.costUsd !== null);
     process.stdout.write(
       `${table(
-        ["run", "status", "task", "model", "samples", "errors", "score", "created"],
+        [
+          "run",
+          "status",
+          "task",
+          "model",
+          "samples",
+          "errors",
+          "score",
+          ...(costs ? ["cost"] : []),
+          "created",
+        ],
         runs.map((r) => [
           r.id,
           r.status,
@@ -90,6 +105,7 @@ export function runsCommand(flags: RunsFlags): void {
           String(r.samples),
           String(r.errors),
           r.headline ? `${r.headline.scorer} ${formatMetric(r.headline.value)}` : "",
+          ...(costs ? [r.costUsd === null ? "" : formatUsd(r.costUsd)] : []),
           r.created.slice(0, 19),
         ]),
       )}\n`,
@@ -107,9 +123,21 @@ export function showCommand(id: string, flags: ShowFlags): void {
     const summary = run.summary as RunSummary | undefined;
     // The commonest error causes, so a run where every sample failed says why, not just how many.
     const topErrors = store.topErrors(run.id, 5);
+    const cost = tableCost(run);
     if (flags.json)
-      return void printJson({ id: run.id, status: run.status, manifest: run.manifest, summary, topErrors });
+      return void printJson({
+        id: run.id,
+        status: run.status,
+        manifest: run.manifest,
+        summary,
+        topErrors,
+        ...(cost ? { cost: { usd: cost.usd, partial: cost.partial, pricesAsOf: PRICES_AS_OF } } : {}),
+      });
     printSummary(run, summary);
+    if (cost)
+      process.stdout.write(
+        `cost ≈ ${formatUsd(cost.usd)} (price table of ${PRICES_AS_OF}${cost.partial ? "; unpriced models not counted" : ""})\n`,
+      );
     if (topErrors.length) {
       process.stdout.write("commonest errors:\n");
       for (const e of topErrors) process.stdout.write(`  ${e.count} × ${e.error}\n`);
