@@ -311,6 +311,10 @@ function sampleView(data) {
     s.error ? [h("h2", null, "Error"), h("div", { class: "text sample-error" }, s.error)] : [],
     h("h2", null, "Conversation"),
     conversation(s),
+    // The model's reasoning (reasoning_content or <think> blocks) is kept apart from its answer.
+    typeof s.store?.reasoning === "string" && s.store.reasoning
+      ? [h("h2", null, "Reasoning"), h("details", { class: "reasoning" }, h("summary", null, `${s.store.reasoning.length} characters`), markdown(s.store.reasoning))]
+      : [],
     h("h2", null, "Target"),
     text(s.target ?? "(none)"),
     h("h2", null, "Scores"),

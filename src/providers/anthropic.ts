@@ -202,7 +202,8 @@ export function anthropicError(
   }
   const message = redact(`HTTP ${status}: ${detail}`);
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(headerValue(headers, "retry-after"));
+    const retryAfterMs =
+      parseRetryAfter(headerValue(headers, "retry-after")) ?? rateLimitResetMs(headers, Date.now());
     return new ProviderError(message, "rate_limit", {
       status,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
@@ -216,6 +217,24 @@ export function anthropicError(
     });
   }
   return new ProviderError(message, "fatal", { status });
+}
+
+/**
+ * When a 429 has no retry-after: the wait until the latest reset among the exhausted limits that
+ * Anthropic reports (`anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-remaining` = 0 and
+ * their `-reset` RFC 3339 times), so the adaptive limiter holds new calls exactly that long.
+ */
+export function rateLimitResetMs(
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+): number | undefined {
+  let wait: number | undefined;
+  for (const kind of ["requests", "tokens", "input-tokens", "output-tokens"]) {
+    if (headerValue(headers, `anthropic-ratelimit-${kind}-remaining`) !== "0") continue;
+    const reset = Date.parse(headerValue(headers, `anthropic-ratelimit-${kind}-reset`) ?? "");
+    if (Number.isFinite(reset) && reset > now) wait = Math.max(wait ?? 0, reset - now);
+  }
+  return wait;
 }
 
 async function toWireMessage(m: ChatMessage): Promise<{ role: string; content: string | Block[] }> {
