@@ -22,6 +22,8 @@ import { PgConnection, safePgUrl } from "./pg-client.js";
 import type { PgStatement } from "./pg-protocol.js";
 import { samplePageSql } from "./pg-sample-page.js";
 import {
+  BLOB_PREFIX,
+  blobRefs,
   json,
   type Rescored,
   type Row,
@@ -238,12 +240,27 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
     return Number(this.one<{ n: number | string }>(sql, params)?.n ?? 0);
   }
 
+  /** Delete a run with its samples, scores and stop records, and the images no other run references. */
   deleteRun(id: string): void {
     this.flush();
+    const hashes = blobRefs(
+      this.conn
+        .query<{ input: string | null; messages: string | null }>(
+          "SELECT input, messages FROM samples WHERE run_id = $1",
+          [id],
+        )
+        .map((r) => [r.input, r.messages]),
+    );
     this.conn.transaction(
       ["rescore_progress", "run_stops", "scores", "samples", "unit_claims", "run_workers", "run_leases"]
         .map((t): PgStatement => ({ sql: `DELETE FROM ${t} WHERE run_id = $1`, params: [id] }))
-        .concat({ sql: "DELETE FROM runs WHERE id = $1", params: [id] }),
+        .concat({ sql: "DELETE FROM runs WHERE id = $1", params: [id] })
+        .concat(
+          [...hashes].map((h) => ({
+            sql: `DELETE FROM blobs WHERE hash = $1 AND NOT EXISTS (SELECT 1 FROM samples WHERE strpos(input, $2) > 0 OR strpos(messages, $2) > 0)`,
+            params: [h, `${BLOB_PREFIX}${h}`],
+          })),
+        ),
     );
   }
 

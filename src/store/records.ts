@@ -207,3 +207,15 @@ export function toStoredSample(row: Row): StoredSample {
     finishedAt: row.finished_at as string,
   };
 }
+
+/** How a sample's JSON refers to an image kept once in the blobs table. */
+export const BLOB_PREFIX = "assay-blob:";
+
+/** The blob hashes that rows of JSON text (a sample's input and messages) refer to. */
+export function blobRefs(rows: Iterable<ReadonlyArray<string | null | undefined>>): Set<string> {
+  const hashes = new Set<string>();
+  for (const row of rows)
+    for (const text of row)
+      if (text) for (const m of text.matchAll(/assay-blob:([0-9a-f]{64})/g)) hashes.add(m[1]!);
+  return hashes;
+}

@@ -20,6 +20,8 @@ import { acquireLease, type LeaseOptions, type RunLease } from "./lease.js";
 import { checkSchemaVersion, migrateSqlite } from "./migrations.js";
 import { isPostgresUrl } from "./pg-client.js";
 import {
+  BLOB_PREFIX,
+  blobRefs,
   json,
   type Rescored,
   type Row,
@@ -202,14 +204,25 @@ export class SqliteRunStore extends BatchingStore implements RunStoreApi {
   }
 
   /** Remove a run with its samples and scores (blobs and cached responses stay: they are shared). */
+  /** Delete a run with its samples, scores and stop records, and the images no other run references. */
   deleteRun(id: string): void {
     this.flush();
+    const rows = this.db.prepare("SELECT input, messages FROM samples WHERE run_id = ?").raw().iterate(id);
+    const hashes = blobRefs(rows as Iterable<Array<string | null>>);
+    const stillUsed = this.db.prepare(
+      "SELECT 1 FROM samples WHERE instr(input, ?) > 0 OR instr(messages, ?) > 0 LIMIT 1",
+    );
     this.db.transaction(() => {
       this.db.prepare("DELETE FROM rescore_progress WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM run_stops WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM scores WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM samples WHERE run_id = ?").run(id);
+      this.db.prepare("DELETE FROM unit_claims WHERE run_id = ?").run(id);
       this.db.prepare("DELETE FROM runs WHERE id = ?").run(id);
+      for (const h of hashes) {
+        const ref = `${BLOB_PREFIX}${h}`;
+        if (!stillUsed.get(ref, ref)) this.db.prepare("DELETE FROM blobs WHERE hash = ?").run(h);
+      }
     })();
   }
 

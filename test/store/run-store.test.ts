@@ -54,6 +54,28 @@ for (const b of backends)
       store.close();
     });
 
+    test("deleting a run deletes its images unless another run still uses them", () => {
+      const where = b.fresh("del");
+      const store = b.open(where);
+      const image = (fill: number) => {
+        const png = Buffer.alloc(300, fill).toString("base64");
+        return [{ role: "user", content: [{ type: "image", image: `data:image/png;base64,${png}` }] }];
+      };
+      store.createRun({ ...manifest, runId: "one" });
+      store.createRun({ ...manifest, runId: "two" });
+      store.addResult("one", result("a", { input: image(1) }));
+      store.addResult("one", result("b", { input: image(2) }));
+      store.addResult("two", result("a", { input: image(1) }));
+      store.flush();
+      assert.equal(b.count(where, "blobs"), 2);
+      store.deleteRun("one");
+      assert.equal(b.count(where, "blobs"), 1, "the shared image stays for run two");
+      assert.equal(store.getRun("one"), undefined);
+      store.deleteRun("two");
+      assert.equal(b.count(where, "blobs"), 0);
+      store.close();
+    });
+
     test("cache stats by model, and pruning by model and by age", () => {
       const store = b.open(b.fresh("cs"));
       store.put("k1", { text: "one", latencyMs: 1, source: "openai/a" });
