@@ -26,6 +26,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { request } from "undici";
 import { cacheDir } from "../dataset/download.js";
+import { hfRepoCacheDir, readCachedRef, snapshotPath } from "../dataset/hf-cache.js";
 import { UserError } from "../util/errors.js";
 import { formatBytes, Progress } from "../util/progress.js";
 import { registerSecret } from "../util/secrets.js";
@@ -130,10 +131,35 @@ export function offlineHint(ref: HfFileRef): string {
   return downloadHint(hubDownload(ref));
 }
 
-/** The local path of a cached hub file, or undefined when it has not been downloaded yet. */
+/**
+ * The file in the standard Hugging Face cache (`HF_HUB_CACHE`, `HF_HOME/hub` or ~/.cache/huggingface/hub,
+ * huggingface_hub's layout), when another tool fetched it: used instead of downloading it again.
+ */
+export function hubCacheFile(ref: HfFileRef): string | undefined {
+  const repoDir = hfRepoCacheDir(ref.repo, "model");
+  const commit = readCachedRef(repoDir, ref.revision)?.commit;
+  if (!commit) return undefined;
+  const path = snapshotPath(repoDir, commit, ref.file);
+  return existsSync(path) ? path : undefined;
+}
+
+/** The local path of a cached hub file (Assay's cache, then the Hugging Face cache), or undefined. */
 export function cachedHfFile(ref: HfFileRef): string | undefined {
   const path = hfCachePath(ref);
-  return existsSync(path) ? path : undefined;
+  return existsSync(path) ? path : hubCacheFile(ref);
+}
+
+/** A Hugging Face cache copy, checked against the pinned digest when there is one (a mismatch is not used). */
+async function usableHubCopy(ref: HfFileRef, opts: HfDownloadOptions): Promise<string | undefined> {
+  const path = hubCacheFile(ref);
+  if (!path) return undefined;
+  if (opts.expectedSize !== undefined && statSync(path).size !== opts.expectedSize) return undefined;
+  if (opts.expectedSha256) {
+    const hash = createHash("sha256");
+    await hashFile(path, hash);
+    if (hash.digest("hex") !== opts.expectedSha256.toLowerCase()) return undefined;
+  }
+  return path;
 }
 
 const inFlight = new Map<string, Promise<string>>();
@@ -148,7 +174,9 @@ export function downloadHfFile(ref: HfFileRef, opts: HfDownloadOptions = {}): Pr
   }
   let pending = inFlight.get(target);
   if (!pending) {
-    pending = download(ref, target, opts).finally(() => inFlight.delete(target));
+    pending = usableHubCopy(ref, opts)
+      .then((copy) => copy ?? download(ref, target, opts))
+      .finally(() => inFlight.delete(target));
     inFlight.set(target, pending);
   }
   return pending;

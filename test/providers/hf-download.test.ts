@@ -165,6 +165,31 @@ describe("downloadHfFile against a local hub", () => {
     assert.equal(hub.requests.length, seen, "a cached file is not fetched again");
   });
 
+  test("a copy in the standard Hugging Face cache is used, not downloaded again (unless it fails the pin)", async () => {
+    const hubCache = tempDir("hfhub");
+    const repoDir = join(hubCache, `models--${REF.repo.split("/").join("--")}`);
+    const snapshot = join(repoDir, "snapshots", COMMIT, REF.file);
+    mkdirSync(dirname(snapshot), { recursive: true });
+    writeFileSync(snapshot, content);
+    mkdirSync(join(repoDir, "refs"), { recursive: true });
+    writeFileSync(join(repoDir, "refs", REF.revision), COMMIT);
+    process.env.HF_HUB_CACHE = hubCache;
+    try {
+      assert.equal(await downloadHfFile(REF, { progress: "silent" }), snapshot);
+      assert.equal(hub.requests.length, 0, "no request to the hub");
+      const sha = createHash("sha256").update(content).digest("hex");
+      assert.equal(await downloadHfFile(REF, { progress: "silent", expectedSha256: sha }), snapshot);
+      // A copy that does not match the pinned digest is left alone and the file is downloaded.
+      writeFileSync(snapshot, Buffer.from("not the model"));
+      const fetched = await downloadHfFile(REF, { progress: "silent", expectedSha256: sha });
+      assert.equal(fetched, hfCachePath(REF));
+      assert.ok(readFileSync(fetched).equals(content));
+      assert.ok(hub.requests.length > 0);
+    } finally {
+      delete process.env.HF_HUB_CACHE;
+    }
+  });
+
   test("resumes an interrupted download with a Range request", async () => {
     hub.cutAfter = 200_000;
     await assert.rejects(downloadHfFile(REF, { progress: "silent" }), (err: unknown) => {
