@@ -8,8 +8,9 @@ import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { UserError } from "../util/errors.js";
+import { errorMessage, UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
+import { type MissingDownload, OfflineError } from "../util/offline.js";
 import { formatBytes, Progress } from "../util/progress.js";
 import { publicUrl } from "../util/secrets.js";
 
@@ -24,21 +25,37 @@ export function isUrl(source: string): boolean {
 }
 
 /** Local path of a URL's content, downloading it on first use. */
+/** Where a dataset URL is kept once downloaded (a copy placed there is used as it is). */
+export function urlCachePath(url: string): string {
+  const name = basename(new URL(url).pathname) || "download";
+  return join(cacheDir("downloads"), `${sha256(url).slice(0, 16)}-${name}`);
+}
+
+/** A dataset URL that is not downloaded yet, as a missing download (for one offline message). */
+export function missingDatasetDownload(source: string | undefined): MissingDownload | undefined {
+  if (!source || !isUrl(source)) return undefined;
+  const cachePath = urlCachePath(source);
+  return existsSync(cachePath)
+    ? undefined
+    : { what: "dataset", url: source, cachePath, localFlag: "--dataset <path>" };
+}
+
 export async function downloadToCache(
   url: string,
   opts: { what?: string; quiet?: boolean } = {},
 ): Promise<string> {
-  const name = basename(new URL(url).pathname) || "download";
-  const target = join(cacheDir("downloads"), `${sha256(url).slice(0, 16)}-${name}`);
+  const target = urlCachePath(url);
   if (existsSync(target)) return target;
+  const name = basename(new URL(url).pathname) || "download";
   let res: Response;
   try {
     res = await fetch(url);
   } catch (err) {
-    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : "";
-    throw new UserError(
-      `cannot download ${opts.what ?? "file"} from ${publicUrl(url)}${cause}: are you offline? ` +
-        `Download it elsewhere and pass the local path instead.`,
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : errorMessage(err);
+    // The network is unreachable: one message with how to fetch it by hand (src/util/offline.ts).
+    throw new OfflineError(
+      [{ what: opts.what ?? "file", url, cachePath: target, localFlag: "--dataset <path>" }],
+      cause,
     );
   }
   if (!res.ok || !res.body) {

@@ -9,6 +9,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cacheDir } from "../dataset/download.js";
 import { errorMessage, UserError } from "../util/errors.js";
+import { isNetworkFailure, OfflineError } from "../util/offline.js";
 import { formatBytes, Progress } from "../util/progress.js";
 
 /** The public release: dataset/dataset.json as last changed in commit 88de31b (2026-01-15). */
@@ -61,7 +62,7 @@ export async function resolveDataset(
     if (!expected || hash === expected) return { path, origin: url, sha256: hash };
     await rm(path, { force: true }); // a corrupt or stale cache entry: fetch again
   }
-  const data = await download(url, opts);
+  const data = await download(url, opts, path);
   const hash = sha256Hex(data);
   if (expected && hash !== expected) {
     throw new UserError(
@@ -75,7 +76,7 @@ export async function resolveDataset(
   return { path, origin: url, sha256: hash };
 }
 
-async function download(url: string, opts: ResolveOptions): Promise<Uint8Array> {
+async function download(url: string, opts: ResolveOptions, cachePath?: string): Promise<Uint8Array> {
   const doFetch = opts.fetchImpl ?? fetch;
   const offline = (why: string) =>
     new UserError(
@@ -86,7 +87,21 @@ async function download(url: string, opts: ResolveOptions): Promise<Uint8Array> 
     res = await doFetch(url, { signal: AbortSignal.timeout(120_000) });
   } catch (err) {
     const cause = (err as { cause?: unknown }).cause;
-    throw offline(cause ? `${errorMessage(err)}: ${errorMessage(cause)}` : errorMessage(err));
+    const why = cause ? `${errorMessage(err)}: ${errorMessage(cause)}` : errorMessage(err);
+    // No network: the shared offline message, which `assay eval` combines with the model's download.
+    if (isNetworkFailure(err))
+      throw new OfflineError(
+        [
+          {
+            what: "the LLMEval-Med dataset",
+            url,
+            ...(cachePath ? { cachePath } : {}),
+            localFlag: "--dataset <path>",
+          },
+        ],
+        why,
+      );
+    throw offline(why);
   }
   if (!res.ok || !res.body) throw offline(`HTTP ${res.status} ${res.statusText}`.trim());
   const total = Number(res.headers.get("content-length")) || undefined;

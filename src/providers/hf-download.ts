@@ -28,9 +28,9 @@ import type { request } from "undici";
 import { cacheDir } from "../dataset/download.js";
 import { hfRepoCacheDir, readCachedRef, snapshotPath } from "../dataset/hf-cache.js";
 import { UserError } from "../util/errors.js";
+import { downloadHint, isNetworkFailure, type MissingDownload, OfflineError } from "../util/offline.js";
 import { formatBytes, Progress } from "../util/progress.js";
 import { registerSecret } from "../util/secrets.js";
-import { downloadHint, isNetworkFailure, type MissingDownload, OfflineError } from "./offline.js";
 
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
 
@@ -459,4 +459,23 @@ function errorText(err: unknown): string {
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
   const code = "code" in err && typeof err.code === "string" ? ` ${err.code}` : "";
   return `${err.message}${cause}${code && !err.message.includes(code.trim()) ? code : ""}`;
+}
+
+/**
+ * The hub files that models named by id would still have to download (`gguf/hf:…` not in any cache), so
+ * an offline command can list them with the other missing downloads at once.
+ */
+export function missingModelDownloads(ids: ReadonlyArray<string | undefined>): MissingDownload[] {
+  const out: MissingDownload[] = [];
+  for (const id of new Set(ids)) {
+    if (!id?.startsWith("gguf/hf:")) continue;
+    let ref: HfFileRef;
+    try {
+      ref = parseHfReference(id.slice("gguf/hf:".length));
+    } catch {
+      continue; // a malformed id is reported by the provider itself
+    }
+    if (!cachedHfFile(ref)) out.push(hubDownload(ref));
+  }
+  return out;
 }

@@ -116,7 +116,7 @@ describe("file datasets", () => {
       assert.equal(hits, 1);
       await assert.rejects(
         all(fileDataset(`http://127.0.0.1:9/x.jsonl`, fieldMapper(qaSpec))),
-        /cannot download dataset .*are you offline/,
+        /cannot download dataset .*the network is unreachable.*--dataset <path to x\.jsonl>/s,
       );
     } finally {
       server.close();

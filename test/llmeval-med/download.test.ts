@@ -72,7 +72,7 @@ describe("resolveDataset", () => {
         e instanceof UserError &&
         /ENOTFOUND/.test(e.message) &&
         /offline/.test(e.message) &&
-        /--dataset PATH/.test(e.message),
+        /--dataset <path to dataset\.json>/.test(e.message),
     );
   });
 

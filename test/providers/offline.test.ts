@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  combineOffline,
-  isNetworkFailure,
-  OfflineError,
-  offlineMessage,
-} from "../../src/providers/offline.js";
 import { OpenAIProvider } from "../../src/providers/openai.js";
 import { startMockServer } from "../../src/testing/mock-openai-server.js";
 import { UserError } from "../../src/util/errors.js";
+import { combineOffline, isNetworkFailure, OfflineError, offlineMessage } from "../../src/util/offline.js";
 
 test("offline: one message per file, or one for several, naming the URL, the command and where to put it", () => {
   const model = {

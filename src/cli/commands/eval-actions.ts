@@ -5,6 +5,7 @@ import { requireHttpUrl } from "../../cli-kit/options.js";
 import { printJson } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import type { GenerateConfig, TaskArgs } from "../../core/types.js";
+import { missingDatasetDownload } from "../../dataset/download.js";
 import { batchSettings, runBatchEval } from "../../engine/batch-run.js";
 import { buildManifest, type RunOptions, type RunOutcome, runEval } from "../../engine/run.js";
 import { selectionFromFlags, selectionOf } from "../../engine/shard.js";
@@ -13,6 +14,7 @@ import type { RunSummary } from "../../engine/summary.js";
 import { buildModel } from "../../providers/build-model.js";
 import { defaultJudgeId, defaultModelId } from "../../providers/default-model.js";
 import { prepareLocalModels } from "../../providers/gguf-provider.js";
+import { missingModelDownloads } from "../../providers/hf-download.js";
 import type { Model } from "../../providers/model.js";
 import {
   type RunExecution,
@@ -24,6 +26,7 @@ import { applyGates, checkGatesApply } from "../../taskfile/fail-under.js";
 import { createTask, findTaskDefinition } from "../../tasks/index.js";
 import { errorMessage, UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
+import { OfflineError } from "../../util/offline.js";
 import { newRunId } from "../../util/run-id.js";
 import type { EvalFlags, ExecFlagKey, ExecFlags } from "./eval.js";
 import {
@@ -40,6 +43,24 @@ import { printSummary } from "./show-actions.js";
 
 /** `assay eval`: a new run. */
 export async function evalCommand(taskName: string | undefined, flags: EvalFlags): Promise<void> {
+  try {
+    await newRun(taskName, flags);
+  } catch (err) {
+    // Offline: one message for every download the command still needs (dataset and models), not one
+    // per attempt.
+    if (!(err instanceof OfflineError)) throw err;
+    const dataset = missingDatasetDownload(flags.dataset ?? flags.data);
+    const candidates = [
+      ...(dataset ? [dataset] : []),
+      ...missingModelDownloads([flags.model ?? defaultModelId(), flags.judge]),
+    ];
+    const known = new Set(err.downloads.map((d) => d.url));
+    const more = candidates.filter((d) => !known.has(d.url));
+    throw more.length ? new OfflineError([...err.downloads, ...more]) : err;
+  }
+}
+
+async function newRun(taskName: string | undefined, flags: EvalFlags): Promise<void> {
   if (taskName === undefined)
     throw new UserError(
       "name a task (see: assay tasks), a task file (./my-task.ts) or a config (-c eval.yaml)",

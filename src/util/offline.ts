@@ -6,8 +6,8 @@
  * of them at once (`combineOffline`).
  */
 import { basename } from "node:path";
-import { UserError } from "../util/errors.js";
-import { publicUrl } from "../util/secrets.js";
+import { UserError } from "./errors.js";
+import { publicUrl } from "./secrets.js";
 
 export interface MissingDownload {
   /** What it is, e.g. "model Qwen2.5-0.5B-Instruct-Q4_K_M.gguf" or "dataset LLMEval-Med". */
