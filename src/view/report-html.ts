@@ -7,8 +7,16 @@
 import { escapeXml as esc, type IntervalRow, intervalChart } from "../charts/interval.js";
 import { htmlPage } from "../charts/page.js";
 import type { MetricSet, RunSummary } from "../engine/summary.js";
+import { tableCost } from "../providers/budget.js";
+import { formatUsd } from "../providers/prices.js";
 import type { RunRow } from "../store/run-store.js";
 import { headline } from "./summary-rows.js";
+
+/** Cost at the price table's prices; "–" for models without a price (local ones). */
+function costCell(r: RunRow): string {
+  const c = tableCost(r);
+  return c ? formatUsd(c.usd) : "–";
+}
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "–");
 
@@ -33,7 +41,7 @@ export function htmlReport(runs: RunRow[]): string {
   const out: string[] = [
     `<h1>Assay report · ${esc(runs[0]?.task ?? "")}</h1>`,
     `<p class="muted">Headline metric of each scorer (accuracy, else mean) with its 95% bootstrap CI.</p>`,
-    "<table><tr><th>model</th><th>run</th><th>status</th><th>samples</th><th>errors</th>",
+    "<table><tr><th>model</th><th>run</th><th>status</th><th>samples</th><th>errors</th><th>cost</th>",
     ...scorers.map((s) => `<th>${esc(s)}</th>`),
     "</tr>",
   ];
@@ -42,6 +50,7 @@ export function htmlReport(runs: RunRow[]): string {
     out.push(
       `<tr><td>${esc(r.model)}</td><td>${esc(r.id)}</td><td>${esc(r.status)}</td>`,
       `<td class="num">${s?.samples ?? 0}</td><td class="num">${s?.errors ?? 0}</td>`,
+      `<td class="num">${esc(costCell(r))}</td>`,
       ...scorers.map((name) => cell(scorerOf(r, name))),
       "</tr>",
     );

@@ -35,5 +35,8 @@ test("cost at table prices in show, runs and the viewer", async () => {
   const viewRuns = listRuns(store, new URLSearchParams()).runs;
   assert.ok(Math.abs(viewRuns.find((r) => r.id === "priced")!.costUsd! - expected) < 1e-12);
   assert.equal(runDetail(store, "local").cost, null);
+  const report = await runCli("report", "priced", "local", "--db", db);
+  assert.match(report.stdout, /cost/);
+  assert.match(report.stdout, /\$0\.0000\d+|\$0\.\d+/);
   store.close();
 });

@@ -5,6 +5,8 @@ import { openStore } from "../../cli-kit/store.js";
 import { readScanFlags } from "../../contamination/results.js";
 import { renderSplit, splitRun } from "../../contamination/split.js";
 import type { RunSummary } from "../../engine/summary.js";
+import { tableCost } from "../../providers/budget.js";
+import { formatUsd } from "../../providers/prices.js";
 import type { RunRow, RunStore } from "../../store/run-store.js";
 // tasks/index.js rather than tasks/registry.js: the run's task must be registered to find its report.
 import { findTaskDefinition } from "../../tasks/index.js";
@@ -85,14 +87,18 @@ function genericReport(runs: RunRow[], format: ReportFormat): string {
       samples: summary?.samples ?? 0,
       errors: summary?.errors ?? 0,
       scores: cells,
+      costUsd: tableCost(r)?.usd ?? null,
     };
   });
   if (format === "json") return JSON.stringify(rows, null, 2);
-  const header = ["model", "run", "samples", ...scorers];
+  // A cost column when some run has a price (table prices; local models have none).
+  const costs = rows.some((r) => r.costUsd !== null);
+  const header = ["model", "run", "samples", ...(costs ? ["cost"] : []), ...scorers];
   const body = rows.map((r) => [
     r.model,
     r.run,
     String(r.samples),
+    ...(costs ? [r.costUsd === null ? "" : formatUsd(r.costUsd)] : []),
     ...scorers.map((s) => {
       const c = r.scores[s];
       return c ? `${formatMetric(c.value)} ${c.ci ? formatMetric(c.ci) : ""}`.trim() : "–";
