@@ -167,9 +167,10 @@ describe("resume and retry-errors honour the run's execution settings", () => {
 describe("one runner per run", () => {
   test("a second resume is refused while one runs; after kill -9 the run can be resumed at once", async () => {
     const dir = tempDir();
-    const server = await startMockServer({ delayMs: 200 });
+    // Slow enough (30 × 300 ms at concurrency 1) that the first run is still going on a loaded machine.
+    const server = await startMockServer({ delayMs: 300 });
     try {
-      const data = writeQa(dir, 12);
+      const data = writeQa(dir, 30);
       const db = join(dir, "lease.db");
       const flags = ["--db", db, "--concurrency", "1", "--progress", "silent"];
       const first = spawnCli(
@@ -198,8 +199,8 @@ describe("one runner per run", () => {
       const third = await runCli(["resume", "L", ...flags, "--json"], { cwd: dir });
       assert.equal(third.code, 0, third.stderr);
       assert.equal(JSON.parse(third.stdout).status, "completed");
-      assert.equal(query(db, "SELECT * FROM samples").length, 12);
-      assert.ok(server.requests.length - before <= 12);
+      assert.equal(query(db, "SELECT * FROM samples").length, 30);
+      assert.ok(server.requests.length - before <= 30);
     } finally {
       await server.close();
     }
