@@ -170,7 +170,7 @@ describe("rubric judge through the CLI", () => {
     assert.equal(JSON.parse(ag.stdout).judgeScorer, "rubric");
   });
 
-  test("a failing judge is stored as sample errors (exit 1); rescore --scorer rubric redoes them", async () => {
+  test("a failing judge is stored as sample errors (no sample succeeded: exit 5); rescore --scorer rubric redoes them", async () => {
     const db = join(tempDir(), "c.db");
     const r = await runCli(
       "eval",
@@ -185,7 +185,9 @@ describe("rubric judge through the CLI", () => {
       "--max-retries",
       "0",
     );
-    assert.equal(r.code, 1, r.stderr);
+    // Every sample failed in scoring: the run is not completed (issue #19's rule), exit 5.
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /no sample succeeded/);
     const store = new RunStore(db);
     try {
       const errors = [...store.iterateSamples("rc")].map((s) => s.error);
