@@ -12,8 +12,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { Task } from "../../src/core/types.js";
+import { memoryDataset } from "../../src/dataset/index.js";
+import { type BatchState, runBatchEval } from "../../src/engine/batch-run.js";
+import { generate } from "../../src/solvers/index.js";
+import { RunStore } from "../../src/store/run-store.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { assertRerunCached, assertSameAsLive, killWhileInProgress } from "../scale/batch-cli.js";
+import { judgedBatchRun } from "../scale/batch-judged.js";
+import { type ChatBody, startBatchServer } from "../scale/batch-server.js";
 import { writeQaData } from "../scale/qa-eval.js";
 
 const N = 12;
@@ -30,6 +37,10 @@ interface Params {
 }
 
 interface ServerOptions {
+  /** The answer text (default: the QA answer to the question in the request). */
+  reply?: (p: Params) => string;
+  /** Give `results_url` on another host (the client must not send the key there). */
+  foreignResultsUrl?: boolean;
   /** Lines (by params) that come back `errored`; their live retry succeeds. */
   failLine?: (p: Params) => boolean;
   /** Batches (1-based creation order) whose second half comes back `expired`. */
@@ -58,12 +69,12 @@ interface FakeAnthropic {
 
 const question = (p: Params) => Number(/question (\d+)/.exec(JSON.stringify(p.messages))?.[1]);
 const reply = (p: Params) => `ANSWER: answer ${question(p) % 2 ? question(p) + 1 : question(p)}`;
-const message = (p: Params, n: number) => ({
+const message = (p: Params, n: number, text = reply(p)) => ({
   id: `msg_${n}`,
   type: "message",
   role: "assistant",
   model: p.model,
-  content: [{ type: "text", text: reply(p) }],
+  content: [{ type: "text", text }],
   stop_reason: "end_turn",
   stop_sequence: null,
   usage: { input_tokens: 10, output_tokens: 5 },
@@ -104,7 +115,9 @@ async function startFakeAnthropic(opts: ServerOptions = {}): Promise<FakeAnthrop
       ended_at: ended ? "2026-01-01T01:00:00Z" : null,
       cancel_initiated_at: null,
       archived_at: null,
-      results_url: ended ? `${state.url}/v1/messages/batches/${b.id}/results` : null,
+      results_url: ended
+        ? `${opts.foreignResultsUrl ? "http://results.invalid" : state.url}/v1/messages/batches/${b.id}/results`
+        : null,
     };
   };
   const finish = (b: Batch) => {
@@ -117,7 +130,7 @@ async function startFakeAnthropic(opts: ServerOptions = {}): Promise<FakeAnthrop
           type: "errored",
           error: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
         };
-      else result = { type: "succeeded", message: message(r.params, ++n) };
+      else result = { type: "succeeded", message: message(r.params, ++n, opts.reply?.(r.params)) };
       return JSON.stringify({ custom_id: r.custom_id, result });
     });
     // Results are not in request order: the client must match them by custom_id.
@@ -139,7 +152,7 @@ async function startFakeAnthropic(opts: ServerOptions = {}): Promise<FakeAnthrop
       const p = JSON.parse(raw) as Params;
       if (typeof p.max_tokens !== "number") return fail(res, 400, "max_tokens: Field required");
       state.liveCalls.push(p);
-      return json(res, 200, message(p, ++n));
+      return json(res, 200, message(p, ++n, opts.reply?.(p)));
     }
     if (req.method === "POST" && path === "/v1/messages/batches") {
       const body = JSON.parse(raw) as { requests?: Batch["requests"] };
@@ -322,5 +335,84 @@ describe("eval --batch with anthropic/<model> (Message Batches)", () => {
     assert.equal(out.summary.errors, 0);
     assert.equal(server.batches.length, before + 1, "no second batch");
     assert.equal(server.liveCalls.length, live, "and no live call");
+  });
+
+  test("an OpenAI model with an Anthropic judge: each role batches through its own API", async () => {
+    const openai = await startBatchServer({
+      reply: (b: ChatBody) => `ANSWER: answer ${question(b as Params)}`,
+    });
+    // The judge approves even questions; its results_url points off-host and must not be followed.
+    const judged = await startFakeAnthropic({
+      reply: (p) => (question(p) % 2 === 0 ? "1" : "0"),
+      foreignResultsUrl: true,
+    });
+    const previousKey = process.env.ANTHROPIC_API_KEY;
+    process.env.ANTHROPIC_API_KEY = KEY;
+    const store = new RunStore(join(dir, "mixed.db"));
+    try {
+      const samples = [2, 3, 4, 6].map((i) => ({
+        id: `m${i}`,
+        input: `question ${i}`,
+        target: `answer ${i}`,
+      }));
+      const task: Task = {
+        name: "judged-anthropic",
+        version: "1",
+        dataset: memoryDataset("judged", samples),
+        solver: [generate()],
+        scorers: [
+          {
+            name: "judge",
+            metrics: ["mean"],
+            requiresJudge: true,
+            async score(state, ctx) {
+              const verdict = await ctx.judge!.generate([
+                { role: "system", content: "Answer 1 or 0." },
+                {
+                  role: "user",
+                  content: `Is "${state.output?.text}" right for ${String(state.sample.input)}?`,
+                },
+              ]);
+              return { value: Number(verdict.text) };
+            },
+          },
+        ],
+      };
+      const { run, manifest } = judgedBatchRun(
+        store,
+        task,
+        { id: "openai/m", url: openai.url },
+        { id: "anthropic/j", url: judged.url },
+        "MIX",
+      );
+      const outcome = await runBatchEval({ ...run, manifest, mode: "new" });
+      assert.equal(outcome.interrupted, false);
+      assert.equal(outcome.summary.errors, 0);
+      assert.equal(outcome.summary.scorers[0]!.metrics.mean, 3 / 4);
+      assert.deepEqual(
+        openai.batches.map((b) => (b.metadata as { role: string }).role),
+        ["model"],
+      );
+      assert.equal(judged.batches.length, 1);
+      assert.equal(judged.batches[0]!.requests.length, samples.length);
+      // The judge's system text is a top-level field, as the live provider sends it.
+      assert.equal(judged.batches[0]!.requests[0]!.params.system, "Answer 1 or 0.");
+      assert.equal(openai.liveCalls.length + judged.liveCalls.length, 0);
+      assert.equal(outcome.summary.tokens.judgeInput, samples.length * 10);
+      const jobs = (store.getRun("MIX")!.manifest as unknown as { batch: BatchState }).batch.jobs;
+      assert.deepEqual(
+        jobs.map((j) => [j.role, j.status, j.inputFileId !== undefined]),
+        [
+          ["model", "completed", true],
+          ["judge", "ended", false],
+        ],
+      );
+    } finally {
+      if (previousKey === undefined) delete process.env.ANTHROPIC_API_KEY;
+      else process.env.ANTHROPIC_API_KEY = previousKey;
+      store.close();
+      await openai.close();
+      await judged.close();
+    }
   });
 });

@@ -11,11 +11,11 @@ import type { Task } from "../../src/core/types.js";
 import { memoryDataset } from "../../src/dataset/index.js";
 import { type BatchState, runBatchEval } from "../../src/engine/batch-run.js";
 import { buildManifest } from "../../src/engine/run.js";
-import { buildModel } from "../../src/providers/build-model.js";
 import { generate } from "../../src/solvers/index.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { assertRerunCached, assertSameAsLive, killWhileInProgress } from "../scale/batch-cli.js";
+import { judgedBatchRun } from "../scale/batch-judged.js";
 import { type BatchServer, type ChatBody, startBatchServer } from "../scale/batch-server.js";
 import { qaEvalArgs, writeQaData } from "../scale/qa-eval.js";
 
@@ -154,29 +154,13 @@ describe("eval --batch", () => {
           },
         ],
       };
-      const model = buildModel({ id: "openai/m", baseUrl: judged.url, concurrency: 4, cache: store });
-      const judge = buildModel({ id: "openai/j", baseUrl: judged.url, concurrency: 4, cache: store });
-      const manifest = buildManifest({
-        runId: "J",
-        task,
-        taskArgs: {},
-        model,
-        judge,
-        epochs: 1,
-        execution: { concurrency: 4, maxRetries: 0, cache: true },
-      });
-      const batch: BatchState = { retry: "live", jobs: [] };
-      const run = {
+      const { run, manifest } = judgedBatchRun(
         store,
         task,
-        model,
-        judge,
-        concurrency: 4,
-        signal: new AbortController().signal,
-        progress: "silent" as const,
-        batch,
-        pollMs: 5,
-      };
+        { id: "openai/m", url: judged.url },
+        { id: "openai/j", url: judged.url },
+        "J",
+      );
       const outcome = await runBatchEval({ ...run, manifest, mode: "new" });
       assert.equal(outcome.interrupted, false);
       assert.deepEqual(
@@ -206,7 +190,7 @@ describe("eval --batch", () => {
         runId: "T",
         task: chat,
         taskArgs: {},
-        model,
+        model: run.model,
         epochs: 1,
         execution: { concurrency: 4, maxRetries: 0, cache: true },
       });
