@@ -28,6 +28,7 @@ import {
   type MessageBatch,
   messageBatchProgress,
   resultEntry,
+  splitMessageBatches,
 } from "../providers/anthropic-batch.js";
 import { type Model, ModelStats, type ResponseCache } from "../providers/model.js";
 import { completionOutput } from "../providers/openai.js";
@@ -224,7 +225,15 @@ export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome
   const submitAll = async (role: BatchRole, lines: LaneLine[], attempt: number) => {
     const byUrl = new Map<string, LaneLine[]>();
     for (const l of lines) byUrl.set(l.url, [...(byUrl.get(l.url) ?? []), l]);
-    for (const group of byUrl.values()) await settle(await submit(role, group, attempt), group);
+    // Anthropic's batches hold at most 100,000 requests (256 MB): larger groups go in several.
+    const anthropic = lanes.get(role)!.anthropic !== undefined;
+    const groups = [...byUrl.values()].flatMap((g) =>
+      anthropic ? splitMessageBatches(g as AnthropicBatchLine[]) : [g],
+    );
+    // All are submitted before any is polled: they run at the provider side by side.
+    const jobs: Array<[BatchJob, LaneLine[]]> = [];
+    for (const group of groups) jobs.push([await submit(role, group, attempt), group]);
+    for (const [job, group] of jobs) await settle(job, group);
   };
 
   const lease = store.acquireLease(runId);

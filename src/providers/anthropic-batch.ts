@@ -87,6 +87,35 @@ export class AnthropicBatchClient {
   }
 }
 
+/** Anthropic's limits on one Message Batch: 100,000 requests, 256 MB of request body. */
+export const MESSAGE_BATCH_LIMITS = { requests: 100_000, bytes: 256 * 1024 * 1024 };
+
+/**
+ * Requests split into Message Batches within the limits (byte sizes with a 1% margin for the envelope);
+ * a single request over the byte limit still goes alone, and the API's refusal says why.
+ */
+export function splitMessageBatches(
+  lines: AnthropicBatchLine[],
+  limits: { requests: number; bytes: number } = MESSAGE_BATCH_LIMITS,
+): AnthropicBatchLine[][] {
+  const budget = Math.floor(limits.bytes * 0.99);
+  const batches: AnthropicBatchLine[][] = [];
+  let current: AnthropicBatchLine[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(JSON.stringify({ custom_id: line.custom_id, params: line.body })) + 1;
+    if (current.length > 0 && (current.length >= limits.requests || bytes + size > budget)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(line);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
 /** The progress of a batch, for the poll line. */
 export function messageBatchProgress(batch: MessageBatch): string {
   const c = batch.request_counts;

@@ -15,6 +15,7 @@ import { after, before, describe, test } from "node:test";
 import type { Task } from "../../src/core/types.js";
 import { memoryDataset } from "../../src/dataset/index.js";
 import { type BatchState, runBatchEval } from "../../src/engine/batch-run.js";
+import { type AnthropicBatchLine, splitMessageBatches } from "../../src/providers/anthropic-batch.js";
 import { generate } from "../../src/solvers/index.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { runCli, tempDir } from "../helpers/cli.js";
@@ -414,5 +415,34 @@ describe("eval --batch with anthropic/<model> (Message Batches)", () => {
       await openai.close();
       await judged.close();
     }
+  });
+
+  test("requests beyond a Message Batch's limits are split into several batches", () => {
+    const line = (i: number, text: string): AnthropicBatchLine => ({
+      custom_id: `r${i}`,
+      method: "POST",
+      url: "/v1/messages",
+      body: { model: "m", max_tokens: 8, messages: [{ role: "user", content: text }] },
+    });
+    const lines = Array.from({ length: 7 }, (_, i) => line(i, "x".repeat(100)));
+    const ids = (batches: AnthropicBatchLine[][]) => batches.map((b) => b.map((l) => l.custom_id));
+    assert.deepEqual(ids(splitMessageBatches(lines, { requests: 3, bytes: 1e9 })), [
+      ["r0", "r1", "r2"],
+      ["r3", "r4", "r5"],
+      ["r6"],
+    ]);
+    // Each request is 199 bytes: two fit in 420 less the 1% margin, three do not.
+    const bySize = splitMessageBatches(lines, { requests: 100, bytes: 420 });
+    assert.deepEqual(
+      bySize.map((b) => b.length),
+      [2, 2, 2, 1],
+    );
+    // One request larger than the limit still goes (alone); the API's refusal then says why.
+    const big = [line(0, "y".repeat(1000)), ...lines.slice(1, 3)];
+    assert.deepEqual(
+      splitMessageBatches(big, { requests: 100, bytes: 420 }).map((b) => b.length),
+      [1, 2],
+    );
+    assert.deepEqual(splitMessageBatches(lines).length, 1);
   });
 });
