@@ -1,6 +1,6 @@
 /**
  * What a `--batch` run knows of batched requests, and the provider that stands between `Model` and the
- * live OpenAI-compatible provider of one role (model under test, or judge).
+ * live provider of one role (model under test, or judge): OpenAI-compatible or Anthropic.
  *
  * A request is known by the hash of its messages and generation options (what the provider receives),
  * plus its occurrence: two epochs that send the same request (no seed) are two requests, the first call
@@ -14,11 +14,16 @@
  */
 import type { ModelOutput, ModelRequest, Provider } from "../core/types.js";
 import { ProviderError } from "../core/types.js";
+import { AnthropicProvider } from "../providers/anthropic.js";
+import { type AnthropicBatchLine, MAX_CUSTOM_ID } from "../providers/anthropic-batch.js";
 import { OpenAIProvider } from "../providers/openai.js";
 import type { BatchInputLine } from "../providers/openai-batch.js";
 import { hashValue } from "../util/hash.js";
 
 export type BatchRole = "model" | "judge";
+
+/** A recorded request: an OpenAI batch line, or an Anthropic Message Batches request. */
+export type LaneLine = BatchInputLine | AnthropicBatchLine;
 
 type Entry = { output: ModelOutput } | { error: string };
 
@@ -33,10 +38,12 @@ export class BatchLane implements Provider {
   readonly maxConcurrency?: number;
   /** The live provider when it speaks the OpenAI API (then requests are batched), else undefined. */
   readonly openai: OpenAIProvider | undefined;
+  /** The live provider when it is Anthropic's (then requests go in Message Batches), else undefined. */
+  readonly anthropic: AnthropicProvider | undefined;
   private readonly answers = new Map<string, Entry>();
   /** Input lines of every request submitted, by custom_id (for resubmission under `--batch-retry batch`). */
-  readonly submitted = new Map<string, BatchInputLine>();
-  private recorded = new Map<string, BatchInputLine>();
+  readonly submitted = new Map<string, LaneLine>();
+  private recorded = new Map<string, LaneLine>();
   private seen = new Map<string, number>();
   private mode: "collect" | "serve" = "collect";
 
@@ -51,6 +58,7 @@ export class BatchLane implements Provider {
     if (live.endpoint !== undefined) this.endpoint = live.endpoint;
     if (live.maxConcurrency !== undefined) this.maxConcurrency = live.maxConcurrency;
     this.openai = live instanceof OpenAIProvider ? live : undefined;
+    this.anthropic = live instanceof AnthropicProvider ? live : undefined;
   }
 
   /** Start a pass: occurrences count from zero again; a collect pass starts with nothing recorded. */
@@ -61,7 +69,7 @@ export class BatchLane implements Provider {
   }
 
   /** Requests the last collect pass recorded (not yet submitted). */
-  takeRecorded(): BatchInputLine[] {
+  takeRecorded(): LaneLine[] {
     const lines = [...this.recorded.values()];
     this.recorded = new Map();
     return lines;
@@ -75,7 +83,7 @@ export class BatchLane implements Provider {
   }
 
   /** Submitted requests that have no answer (failed, expired or not returned). */
-  failed(): BatchInputLine[] {
+  failed(): LaneLine[] {
     return [...this.submitted.values()].filter((l) => {
       const e = this.answers.get(l.custom_id);
       return !e || "error" in e;
@@ -86,7 +94,8 @@ export class BatchLane implements Provider {
     const key = hashValue({ messages: req.messages, config: req.config });
     const occurrence = this.seen.get(key) ?? 0;
     this.seen.set(key, occurrence + 1);
-    const customId = `${key}-${occurrence}`;
+    // Anthropic takes custom ids of at most 64 characters: there the hash is cut to 48 hex digits (192 bits).
+    const customId = `${this.anthropic ? key.slice(0, MAX_CUSTOM_ID - 16) : key}-${occurrence}`;
     const entry = this.answers.get(customId);
     if (entry && "output" in entry) return { ...entry.output };
     if (this.mode === "collect") {
@@ -99,6 +108,9 @@ export class BatchLane implements Provider {
           url: req.config.completion ? "/v1/completions" : "/v1/chat/completions",
           body: await this.openai.requestBody(req),
         });
+      } else if (this.anthropic) {
+        const body = await this.anthropic.body(req);
+        this.recorded.set(customId, { custom_id: customId, method: "POST", url: "/v1/messages", body });
       }
       throw new ProviderError(DEFERRED, "fatal");
     }

@@ -16,8 +16,20 @@
  * (`--batch-retry live`, the default) or in a new batch (`--batch-retry batch`, up to two more times).
  * Solvers that make several dependent model calls (multi-turn, agents) are refused: each turn would be a
  * batch of its own, a day each in the worst case.
+ *
+ * Each role's lane picks its provider's API: OpenAI-compatible providers use Files + Batches, Anthropic's
+ * uses Message Batches (requests inline in the create call, results from the batch's `results_url`; see
+ * providers/anthropic-batch.ts). A model and a judge of different providers each use their own.
  */
 import type { Provider } from "../core/types.js";
+import {
+  AnthropicBatchClient,
+  type AnthropicBatchLine,
+  type MessageBatch,
+  messageBatchProgress,
+  resultEntry,
+  splitMessageBatches,
+} from "../providers/anthropic-batch.js";
 import { type Model, ModelStats, type ResponseCache } from "../providers/model.js";
 import { completionOutput } from "../providers/openai.js";
 import {
@@ -32,7 +44,7 @@ import { sleep } from "../scheduler/retry.js";
 import { type RunManifest, RunStore } from "../store/run-store.js";
 import { errorMessage, UserError } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
-import { BatchLane, type BatchRole } from "./batch-lane.js";
+import { BatchLane, type BatchRole, type LaneLine } from "./batch-lane.js";
 import { type RunOptions, type RunOutcome, runEval } from "./run.js";
 import { computeSummary } from "./summary.js";
 
@@ -40,7 +52,8 @@ import { computeSummary } from "./summary.js";
 export interface BatchJob {
   role: BatchRole;
   id: string;
-  inputFileId: string;
+  /** The uploaded JSONL (OpenAI; an Anthropic Message Batch carries its requests inline and has none). */
+  inputFileId?: string;
   requests: number;
   /** 1 for the first submission of these requests; 2, 3 for resubmissions under --batch-retry batch. */
   attempt: number;
@@ -84,9 +97,9 @@ export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome
   const lanes = new Map<BatchRole, BatchLane>();
   const retryLive = opts.batch.retry === "live";
   lanes.set("model", new BatchLane("model", model.provider, retryLive));
-  if (!lanes.get("model")!.openai)
+  if (!lanes.get("model")!.openai && !lanes.get("model")!.anthropic)
     throw new UserError(
-      `--batch needs an OpenAI-compatible model (openai/…, vllm/…); ${model.id} has no Batch API here`,
+      `--batch needs an OpenAI-compatible model (openai/…, vllm/…) or anthropic/…; ${model.id} has no Batch API here`,
     );
   if (judge) lanes.set("judge", new BatchLane("judge", judge.provider, retryLive));
   await refuseMultiTurn(opts);
@@ -108,25 +121,72 @@ export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome
     if (!clients.has(role)) clients.set(role, new OpenAIBatchClient(lane.openai!));
     return clients.get(role)!;
   };
+  const anthropicClients = new Map<BatchRole, AnthropicBatchClient>();
+  const anthropicClient = (role: BatchRole) => {
+    if (!anthropicClients.has(role))
+      anthropicClients.set(role, new AnthropicBatchClient(lanes.get(role)!.anthropic!));
+    return anthropicClients.get(role)!;
+  };
 
-  /** Poll a job to its end, record it, and take in its answers. */
-  const settle = async (job: BatchJob, lines: BatchInputLine[]): Promise<void> => {
-    const c = client(job.role);
+  /** Read a batch until `done`, saying each new state; the interval grows 1.5× per poll up to a minute. */
+  const poll = async <T>(
+    job: BatchJob,
+    read: () => Promise<T>,
+    state: (info: T) => string,
+    done: (info: T) => boolean,
+  ) => {
     let delay = pollMs;
     let last = "";
-    let info: BatchInfo;
     for (;;) {
-      info = await c.retrieve(job.id);
-      const counts = info.request_counts;
-      const line = `batch ${job.id} (${job.role}, ${job.requests} requests): ${info.status}${
-        counts ? ` · ${counts.completed}/${counts.total} done, ${counts.failed} failed` : ""
-      }`;
+      const info = await read();
+      const line = `batch ${job.id} (${job.role}, ${job.requests} requests): ${state(info)}`;
       if (line !== last) say(line);
       last = line;
-      if (FINAL_BATCH_STATUSES.has(info.status)) break;
+      if (done(info)) return info;
       await sleep(delay, signal);
       delay = Math.min(MAX_POLL_MS, delay * 1.5);
     }
+  };
+  const sayFailed = (job: BatchJob, failed: number) => {
+    if (failed > 0)
+      say(
+        `batch ${job.id}: ${failed} request(s) failed or expired; ${retryLive ? "they are sent live" : "they go into a new batch"}`,
+      );
+  };
+
+  /** An Anthropic Message Batch: poll it to `ended`, record it, and take in its results. */
+  const settleAnthropic = async (job: BatchJob): Promise<void> => {
+    const c = anthropicClient(job.role);
+    const info: MessageBatch = await poll(
+      job,
+      () => c.retrieve(job.id),
+      messageBatchProgress,
+      (b) => b.processing_status === "ended",
+    );
+    record(manifest.batch!.jobs.map((j) => (j.id === job.id ? { ...j, status: info.processing_status } : j)));
+    const lane = lanes.get(job.role)!;
+    let failed = 0;
+    for (const line of await c.results(info)) {
+      const entry = resultEntry(line, lane.model);
+      lane.settle(line.custom_id, entry);
+      if ("error" in entry) failed++;
+    }
+    sayFailed(job, failed);
+  };
+
+  /** Poll a job to its end, record it, and take in its answers. */
+  const settle = async (job: BatchJob, lines: LaneLine[]): Promise<void> => {
+    if (lanes.get(job.role)!.anthropic) return settleAnthropic(job);
+    const c = client(job.role);
+    const info: BatchInfo = await poll(
+      job,
+      () => c.retrieve(job.id),
+      (i) => {
+        const counts = i.request_counts;
+        return `${i.status}${counts ? ` · ${counts.completed}/${counts.total} done, ${counts.failed} failed` : ""}`;
+      },
+      (i) => FINAL_BATCH_STATUSES.has(i.status),
+    );
     const jobs = manifest.batch!.jobs.map((j) =>
       j.id === job.id
         ? {
@@ -138,31 +198,42 @@ export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome
         : j,
     );
     record(jobs);
-    const failed = await takeAnswers(c, lanes.get(job.role)!, info, lines);
-    if (failed > 0)
-      say(
-        `batch ${job.id}: ${failed} request(s) failed or expired; ${retryLive ? "they are sent live" : "they go into a new batch"}`,
-      );
+    sayFailed(job, await takeAnswers(c, lanes.get(job.role)!, info, lines));
   };
 
-  const submit = async (role: BatchRole, lines: BatchInputLine[], attempt: number): Promise<BatchJob> => {
-    const c = client(role);
-    // One batch has one endpoint: chat and raw-completion requests of one role go in separate batches.
-    const endpoint = lines[0]!.url;
-    const n = manifest.batch!.jobs.length + 1;
-    const fileId = await c.upload(lines, `assay-${runId}-${role}-${n}.jsonl`);
-    const info = await c.create(fileId, endpoint, { assay_run: runId, role });
-    const job: BatchJob = { role, id: info.id, inputFileId: fileId, requests: lines.length, attempt };
+  const submit = async (role: BatchRole, lines: LaneLine[], attempt: number): Promise<BatchJob> => {
+    let job: BatchJob;
+    if (lanes.get(role)!.anthropic) {
+      const info = await anthropicClient(role).create(lines as AnthropicBatchLine[]);
+      job = { role, id: info.id, requests: lines.length, attempt };
+    } else {
+      const openaiLines = lines as BatchInputLine[];
+      const c = client(role);
+      // One batch has one endpoint: chat and raw-completion requests of one role go in separate batches.
+      const endpoint = openaiLines[0]!.url;
+      const n = manifest.batch!.jobs.length + 1;
+      const fileId = await c.upload(openaiLines, `assay-${runId}-${role}-${n}.jsonl`);
+      const info = await c.create(fileId, endpoint, { assay_run: runId, role });
+      job = { role, id: info.id, inputFileId: fileId, requests: lines.length, attempt };
+    }
     record([...manifest.batch!.jobs, job]);
     for (const l of lines) lanes.get(role)!.submitted.set(l.custom_id, l);
-    say(`submitted batch ${info.id}: ${lines.length} ${role} request(s)`);
+    say(`submitted batch ${job.id}: ${lines.length} ${role} request(s)`);
     return job;
   };
 
-  const submitAll = async (role: BatchRole, lines: BatchInputLine[], attempt: number) => {
-    const byUrl = new Map<string, BatchInputLine[]>();
+  const submitAll = async (role: BatchRole, lines: LaneLine[], attempt: number) => {
+    const byUrl = new Map<string, LaneLine[]>();
     for (const l of lines) byUrl.set(l.url, [...(byUrl.get(l.url) ?? []), l]);
-    for (const group of byUrl.values()) await settle(await submit(role, group, attempt), group);
+    // Anthropic's batches hold at most 100,000 requests (256 MB): larger groups go in several.
+    const anthropic = lanes.get(role)!.anthropic !== undefined;
+    const groups = [...byUrl.values()].flatMap((g) =>
+      anthropic ? splitMessageBatches(g as AnthropicBatchLine[]) : [g],
+    );
+    // All are submitted before any is polled: they run at the provider side by side.
+    const jobs: Array<[BatchJob, LaneLine[]]> = [];
+    for (const group of groups) jobs.push([await submit(role, group, attempt), group]);
+    for (const [job, group] of jobs) await settle(job, group);
   };
 
   const lease = store.acquireLease(runId);
@@ -172,7 +243,12 @@ export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome
     // Batches an earlier process submitted: poll them (they may have finished meanwhile) and read them.
     for (const job of manifest.batch!.jobs) {
       const lane = lanes.get(job.role);
-      if (!lane?.openai)
+      if (lane?.anthropic) {
+        // Its results name every request it held: nothing to read back first.
+        await settle(job, []);
+        continue;
+      }
+      if (!lane?.openai || !job.inputFileId)
         throw new UserError(
           `run ${runId}: batch ${job.id} is for the ${job.role}, which this run has no OpenAI-compatible provider for`,
         );
@@ -224,7 +300,7 @@ export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome
 /** `--batch-retry batch`: failed requests go into new batches, each request up to MAX_ATTEMPTS times. */
 async function retryInBatches(
   lanes: Map<BatchRole, BatchLane>,
-  submitAll: (role: BatchRole, lines: BatchInputLine[], attempt: number) => Promise<void>,
+  submitAll: (role: BatchRole, lines: LaneLine[], attempt: number) => Promise<void>,
 ): Promise<void> {
   for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
     let any = false;
@@ -246,7 +322,7 @@ async function takeAnswers(
   client: OpenAIBatchClient,
   lane: BatchLane,
   info: BatchInfo,
-  lines: BatchInputLine[],
+  lines: LaneLine[],
 ): Promise<number> {
   const answered = new Set<string>();
   let failed = 0;

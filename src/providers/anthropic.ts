@@ -41,7 +41,7 @@ type Block =
       source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
     };
 
-interface MessagesResponse {
+export interface MessagesResponse {
   model?: string;
   content?: Array<{ type: string; text?: string; thinking?: string }>;
   stop_reason?: string | null;
@@ -59,9 +59,11 @@ export class AnthropicProvider implements Provider {
   readonly connectionKey: string;
   readonly endpoint: string;
   private readonly url: string;
-  private readonly base: string;
+  /** The API root (without /v1): the Message Batches client calls it too. */
+  readonly base: string;
   private readonly apiKeyEnv: string;
-  private readonly headers: Record<string, string>;
+  /** Version and key headers, shared with the Message Batches client. */
+  readonly headers: Record<string, string>;
   private readonly target: { endpoint: string; reached: boolean };
 
   constructor(opts: AnthropicProviderOptions) {
@@ -154,11 +156,12 @@ export class AnthropicProvider implements Provider {
     const parsed = parseJsonReply<MessagesResponse>(reply.text);
     if (!Array.isArray(parsed?.content))
       throw new ProviderError("malformed response: no content blocks", "transient");
-    return toOutput(parsed, this.model, performance.now() - started);
+    return messagesOutput(parsed, this.model, performance.now() - started);
   }
 }
 
-function toOutput(r: MessagesResponse, model: string, latencyMs: number): ModelOutput {
+/** A Messages reply as a model output (also for Message Batches results, which carry the same message). */
+export function messagesOutput(r: MessagesResponse, model: string, latencyMs: number): ModelOutput {
   const answer = r
     .content!.filter((b) => b.type === "text")
     .map((b) => b.text ?? "")

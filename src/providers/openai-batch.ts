@@ -94,49 +94,66 @@ export class OpenAIBatchClient {
     )) as string;
   }
 
-  private async call(
+  private call(
     method: "GET" | "POST",
     path: string,
     body?: () => string | FormData,
     asText = false,
   ): Promise<unknown> {
     const url = `${this.provider.baseUrl}${path}`;
-    for (let attempt = 1; ; attempt++) {
-      let failure: ProviderError;
-      try {
-        const payload = body?.();
-        // FormData sets its own multipart content type; JSON bodies keep the provider's headers.
-        const headers: Record<string, string> = { ...this.provider.headers };
-        if (payload === undefined || payload instanceof FormData) delete headers["content-type"];
-        const res = await fetch(url, {
-          method,
-          headers,
-          ...(payload !== undefined ? { body: payload } : {}),
-        });
-        const text = await res.text();
-        if (res.ok) {
-          if (asText) return text;
-          try {
-            return JSON.parse(text);
-          } catch {
-            throw new ProviderError(`${method} ${path}: malformed response (not JSON)`, "transient");
-          }
+    return batchApiCall("batch API", method, url, this.provider.headers, body, asText);
+  }
+}
+
+/**
+ * One request to a batch API (OpenAI's or Anthropic's), retried with backoff on 429, 5xx and dropped
+ * connections; JSON bodies keep the provider's headers, a GET or multipart upload drops its content type.
+ * Returns the parsed JSON reply, or its text with `asText`. Errors name `label`, method and path.
+ */
+export async function batchApiCall(
+  label: string,
+  method: "GET" | "POST",
+  url: string,
+  providerHeaders: Record<string, string>,
+  body?: () => string | FormData,
+  asText = false,
+): Promise<unknown> {
+  const path = new URL(url).pathname;
+  for (let attempt = 1; ; attempt++) {
+    let failure: ProviderError;
+    try {
+      const payload = body?.();
+      // FormData sets its own multipart content type; JSON bodies keep the provider's headers.
+      const headers: Record<string, string> = { ...providerHeaders };
+      if (payload === undefined || payload instanceof FormData) delete headers["content-type"];
+      const res = await fetch(url, {
+        method,
+        headers,
+        ...(payload !== undefined ? { body: payload } : {}),
+      });
+      const text = await res.text();
+      if (res.ok) {
+        if (asText) return text;
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new ProviderError(`${method} ${path}: malformed response (not JSON)`, "transient");
         }
-        const retry = res.status === 429 || res.status >= 500;
-        failure = new ProviderError(
-          redact(`batch API ${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`),
-          retry ? "transient" : "fatal",
-          { status: res.status },
-        );
-      } catch (err) {
-        failure =
-          err instanceof ProviderError
-            ? err
-            : new ProviderError(redact(`batch API ${method} ${path}: ${errorMessage(err)}`), "transient");
       }
-      if (failure.kind === "fatal" || attempt >= ATTEMPTS) throw failure;
-      await sleep(500 * 2 ** (attempt - 1));
+      const retry = res.status === 429 || res.status >= 500;
+      failure = new ProviderError(
+        redact(`${label} ${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`),
+        retry ? "transient" : "fatal",
+        { status: res.status },
+      );
+    } catch (err) {
+      failure =
+        err instanceof ProviderError
+          ? err
+          : new ProviderError(redact(`${label} ${method} ${path}: ${errorMessage(err)}`), "transient");
     }
+    if (failure.kind === "fatal" || attempt >= ATTEMPTS) throw failure;
+    await sleep(500 * 2 ** (attempt - 1));
   }
 }
 

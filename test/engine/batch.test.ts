@@ -11,10 +11,11 @@ import type { Task } from "../../src/core/types.js";
 import { memoryDataset } from "../../src/dataset/index.js";
 import { type BatchState, runBatchEval } from "../../src/engine/batch-run.js";
 import { buildManifest } from "../../src/engine/run.js";
-import { buildModel } from "../../src/providers/build-model.js";
 import { generate } from "../../src/solvers/index.js";
 import { RunStore } from "../../src/store/run-store.js";
-import { runCli, spawnCli, tempDir } from "../helpers/cli.js";
+import { runCli, tempDir } from "../helpers/cli.js";
+import { assertRerunCached, assertSameAsLive, killWhileInProgress } from "../scale/batch-cli.js";
+import { judgedBatchRun } from "../scale/batch-judged.js";
 import { type BatchServer, type ChatBody, startBatchServer } from "../scale/batch-server.js";
 import { qaEvalArgs, writeQaData } from "../scale/qa-eval.js";
 
@@ -29,19 +30,6 @@ const reply = (body: ChatBody) =>
 
 const qaArgs = (url: string, db: string, ...extra: string[]) =>
   qaEvalArgs(data, url, db, "--epochs", "2", ...extra);
-
-/** Export rows without timing and cache fields (a batched answer has no latency). */
-async function rows(id: string, db: string) {
-  const r = await runCli(["export", id, "--db", db, "--format", "jsonl"], { cwd: dir, env });
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout
-    .trim()
-    .split("\n")
-    .map((l) => {
-      const { latency_ms: _l, run_id: _r, finished_at: _f, ...rest } = JSON.parse(l);
-      return rest;
-    });
-}
 
 describe("eval --batch", () => {
   before(() => {
@@ -74,14 +62,9 @@ describe("eval --batch", () => {
     });
     assert.equal(live.code, 0, live.stderr);
     assert.equal(server.liveCalls.length, N * 2);
-    assert.deepEqual(await rows("B", db), await rows("L", join(dir, "live.db")));
-    assert.deepEqual(JSON.parse(live.stdout).summary.scorers, out.summary.scorers);
-    assert.equal(out.summary.tokens.input, N * 2 * 10, "tokens counted as for live calls");
-    assert.equal(out.summary.cached, 0);
-
-    const again = await runCli(qaArgs(server.url, db, "--run-id", "B2"), { cwd: dir, env });
-    assert.equal(again.code, 0, again.stderr);
-    assert.equal(JSON.parse(again.stdout).summary.cached, N * 2, "the rerun is served from the cache");
+    const liveDb = { db: join(dir, "live.db"), stdout: live.stdout };
+    await assertSameAsLive({ db, stdout: r.stdout }, liveDb, N * 2, { cwd: dir, env });
+    await assertRerunCached(qaArgs(server.url, db, "--run-id", "B2"), N * 2, { cwd: dir, env });
     assert.equal(server.liveCalls.length, N * 2, "and makes no call");
   });
 
@@ -125,23 +108,10 @@ describe("eval --batch", () => {
     const db = join(dir, "kill.db");
     server.hold = true;
     const before = server.batches.length;
-    const child = spawnCli(qaArgs(server.url, db, "--batch", "--run-id", "K", "--progress", "plain"), {
+    await killWhileInProgress(qaArgs(server.url, db, "--batch", "--run-id", "K", "--progress", "plain"), {
       cwd: dir,
       env,
     });
-    let stderr = "";
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no batch submitted:\n${stderr}`)), 30_000);
-      child.stderr!.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (/in_progress/.test(stderr)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    child.kill("SIGKILL");
-    await new Promise((r) => child.on("close", r));
     assert.equal(server.batches.length, before + 1);
     server.hold = false;
     const r = await runCli(["resume", "K", "--db", db, "--json"], { cwd: dir, env });
@@ -184,29 +154,13 @@ describe("eval --batch", () => {
           },
         ],
       };
-      const model = buildModel({ id: "openai/m", baseUrl: judged.url, concurrency: 4, cache: store });
-      const judge = buildModel({ id: "openai/j", baseUrl: judged.url, concurrency: 4, cache: store });
-      const manifest = buildManifest({
-        runId: "J",
-        task,
-        taskArgs: {},
-        model,
-        judge,
-        epochs: 1,
-        execution: { concurrency: 4, maxRetries: 0, cache: true },
-      });
-      const batch: BatchState = { retry: "live", jobs: [] };
-      const run = {
+      const { run, manifest } = judgedBatchRun(
         store,
         task,
-        model,
-        judge,
-        concurrency: 4,
-        signal: new AbortController().signal,
-        progress: "silent" as const,
-        batch,
-        pollMs: 5,
-      };
+        { id: "openai/m", url: judged.url },
+        { id: "openai/j", url: judged.url },
+        "J",
+      );
       const outcome = await runBatchEval({ ...run, manifest, mode: "new" });
       assert.equal(outcome.interrupted, false);
       assert.deepEqual(
@@ -236,7 +190,7 @@ describe("eval --batch", () => {
         runId: "T",
         task: chat,
         taskArgs: {},
-        model,
+        model: run.model,
         epochs: 1,
         execution: { concurrency: 4, maxRetries: 0, cache: true },
       });
