@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { main } from "../../src/cli/program.js";
 import { runServerMink } from "../../src/contamination/mink-server.js";
+import { parseEchoLogprobs, parseVllmPromptLogprobs } from "../../src/contamination/server-logprobs.js";
 import { UserError } from "../../src/util/errors.js";
 
 /**
@@ -237,5 +238,31 @@ describe("Min-K% from a server's prompt log-probabilities", () => {
       .sort();
     assert.deepEqual(prompts, ["name the red planet\nmars", "what is two plus two\nfour"]);
     assert.ok(close(rows[0]!.minK, byHand("what is two plus two\nfour".split(" ").map(wordLogprob)).minK));
+  });
+
+  test("reply parsing: top alternatives picked by prompt_token_ids, old bare numbers, echo cut by text_offset", () => {
+    const top = {
+      choices: [
+        {
+          prompt_logprobs: [
+            null,
+            { "7": { logprob: -0.5 }, "9": { logprob: -2 } },
+            { "3": { logprob: -1 }, "8": { logprob: -0.1 } },
+          ],
+          prompt_token_ids: [1, 9, 3],
+        },
+      ],
+    };
+    assert.deepEqual(parseVllmPromptLogprobs(top), [-2, -1]);
+    assert.deepEqual(parseVllmPromptLogprobs({ prompt_logprobs: [null, { "5": -0.25 }] }), [-0.25]);
+    delete (top.choices[0] as { prompt_token_ids?: unknown }).prompt_token_ids;
+    assert.throws(() => parseVllmPromptLogprobs(top), /prompt_logprobs\[1\] has no log-probability/);
+    const echo = {
+      choices: [{ logprobs: { token_logprobs: [null, -1, -2, -9], text_offset: [0, 3, 7, 11] } }],
+    };
+    assert.deepEqual(parseEchoLogprobs(echo, "the cat sat"), [-1, -2]);
+    // a server that ignored echo: only the generated token, nothing of the prompt
+    const noEcho = { choices: [{ logprobs: { token_logprobs: [-9], text_offset: [11] } }] };
+    assert.throws(() => parseEchoLogprobs(noEcho, "the cat sat"), /scores no prompt token/);
   });
 });
