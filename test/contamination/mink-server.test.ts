@@ -265,4 +265,39 @@ describe("Min-K% from a server's prompt log-probabilities", () => {
     const noEcho = { choices: [{ logprobs: { token_logprobs: [-9], text_offset: [11] } }] };
     assert.throws(() => parseEchoLogprobs(noEcho, "the cat sat"), /scores no prompt token/);
   });
+
+  test("CLI: a --tokens file's text goes to the server, its member labels give the AUC; no text is a user error", async () => {
+    const file = join(dir, "items.jsonl");
+    writeFileSync(file, items.map((x) => JSON.stringify({ ...x, tokens: [1, 2] })).join("\n"));
+    const out = join(dir, "token-rows.jsonl");
+    const args = [
+      "node",
+      "assay",
+      "contamination",
+      "mink",
+      "--model",
+      "openai/m",
+      "--model-base-url",
+      servers.get("echo")!.url,
+    ];
+    assert.equal(
+      await main([...args, "--tokens", file, "--logprobs-api", "completions-echo", "--out", out, "--json"]),
+      0,
+    );
+    const rows = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; member: boolean });
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.member]),
+      [
+        ["a", true],
+        ["b", false],
+        ["c", false],
+      ],
+    );
+    writeFileSync(file, '{"id":"a","tokens":[1,2]}\n');
+    assert.equal(await main([...args, "--tokens", file]), 2);
+    assert.equal(await main([...args, "--tokens", file, "--logprobs-api", "echo"]), 2);
+  });
 });
