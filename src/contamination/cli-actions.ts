@@ -1,8 +1,11 @@
 /** What `assay contamination …` do; loaded when a command runs (see cli.ts). */
+import { existsSync } from "node:fs";
 import { print } from "../cli-kit/output.js";
 import { UserError } from "../util/errors.js";
 import { formatBytes } from "../util/progress.js";
 import { parseFields } from "./items.js";
+import type { MinkResult } from "./mink-run.js";
+import type { TextItem } from "./mink-text.js";
 import { type ItemOverlap, overlapTable } from "./results.js";
 import type { BenchmarkOptions } from "./scan.js";
 
@@ -111,7 +114,16 @@ export async function mergeAction(inputs: string[], flags: BenchmarkFlags & { ou
 
 interface MinkFlags {
   model: string;
-  tokens: string;
+  tokens?: string;
+  task?: string;
+  dataset?: string;
+  taskArg?: Record<string, string | number | boolean>;
+  fields: string;
+  tokenizer?: string;
+  modelBaseUrl?: string;
+  modelApiKeyEnv?: string;
+  logprobsApi: string;
+  concurrency: number;
   k: number;
   bos: boolean;
   labels?: string;
@@ -119,18 +131,59 @@ interface MinkFlags {
   json?: boolean;
 }
 
+/** A provider id (openai/…, vllm/…) rather than a checkpoint path: a known prefix and no such file. */
+function isServerModel(model: string): boolean {
+  return /^(openai|vllm|llamacpp|ollama)\//.test(model) && !existsSync(model);
+}
+
+async function minkItems(flags: MinkFlags): Promise<TextItem[] | undefined> {
+  if (flags.task === undefined) {
+    if (flags.tokens === undefined) throw new UserError("contamination mink: give --task or --tokens");
+    return undefined;
+  }
+  if (flags.tokens !== undefined)
+    throw new UserError("contamination mink: give --task or --tokens, not both");
+  const { taskTextItems } = await import("./mink-text.js");
+  const args = { ...(flags.taskArg ?? {}) };
+  if (flags.dataset !== undefined) args.dataset = flags.dataset;
+  return taskTextItems(flags.task, args, parseFields(flags.fields));
+}
+
 export async function minkAction(flags: MinkFlags): Promise<void> {
   const { runMink } = await import("./mink-run.js");
   const { readScanFlags, toJsonl } = await import("./results.js");
   const { writeFileSync } = await import("node:fs");
   const { table, formatMetric } = await import("../cli-kit/output.js");
-  const r = runMink({
-    model: flags.model,
-    tokens: flags.tokens,
-    k: flags.k,
-    bos: flags.bos,
-    ...(flags.labels ? { labels: readScanFlags(flags.labels) } : {}),
-  });
+  const labels = flags.labels ? readScanFlags(flags.labels) : undefined;
+  const texts = await minkItems(flags);
+  let r: MinkResult & { api?: string; endpoint?: string };
+  if (isServerModel(flags.model)) {
+    const { runServerMink } = await import("./mink-server.js");
+    const { LOGPROBS_APIS } = await import("./server-logprobs.js");
+    const api = flags.logprobsApi;
+    if (api !== "auto" && !(LOGPROBS_APIS as readonly string[]).includes(api)) {
+      throw new UserError(`--logprobs-api must be auto, ${LOGPROBS_APIS.join(" or ")}; got "${api}"`);
+    }
+    r = await runServerMink({
+      model: flags.model,
+      ...(flags.modelBaseUrl ? { baseUrl: flags.modelBaseUrl } : {}),
+      ...(flags.modelApiKeyEnv ? { apiKeyEnv: flags.modelApiKeyEnv } : {}),
+      api: api as "auto",
+      items: texts ?? (await textsOfTokenFile(flags.tokens!)),
+      k: flags.k,
+      concurrency: flags.concurrency,
+      ...(labels ? { labels } : {}),
+    });
+  } else {
+    r = runMink({
+      model: flags.model,
+      ...(texts ? { texts } : { tokens: flags.tokens! }),
+      ...(flags.tokenizer ? { tokenizer: flags.tokenizer } : {}),
+      k: flags.k,
+      bos: flags.bos,
+      ...(labels ? { labels } : {}),
+    });
+  }
   if (flags.out) writeFileSync(flags.out, toJsonl(r.rows));
   const human = [
     table(
@@ -147,6 +200,35 @@ export async function minkAction(flags: MinkFlags): Promise<void> {
     r.auc
       ? `ROC-AUC (${r.auc.members} members, ${r.auc.nonMembers} non-members): min-k ${formatMetric(r.auc.minK)} · perplexity ${formatMetric(r.auc.perplexity)} · zlib ratio ${formatMetric(r.auc.zlibRatio)}`
       : "no ROC-AUC: give member labels for both members and non-members",
+    ...(r.api ? [`prompt log-probabilities: ${r.endpoint}, ${r.api}`] : []),
   ];
   print(flags.json, r, human.join("\n"));
+}
+
+/** A --tokens file sent to a server: its items' text (the server tokenises itself). */
+async function textsOfTokenFile(path: string): Promise<TextItem[]> {
+  const { readFileSync } = await import("node:fs");
+  const items: TextItem[] = [];
+  readFileSync(path, "utf8")
+    .split("\n")
+    .forEach((line, k) => {
+      if (line.trim() === "") return;
+      let v: { id?: unknown; text?: unknown; member?: unknown };
+      try {
+        v = JSON.parse(line) as typeof v;
+      } catch {
+        throw new UserError(`${path}:${k + 1}: not a JSON line`);
+      }
+      if (typeof v.text !== "string") {
+        throw new UserError(
+          `${path}:${k + 1}: a server scores text: field "text" is missing (or use --task)`,
+        );
+      }
+      items.push({
+        id: String(v.id),
+        text: v.text,
+        ...(typeof v.member === "boolean" ? { member: v.member } : {}),
+      });
+    });
+  return items;
 }

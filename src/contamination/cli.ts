@@ -53,8 +53,8 @@ export function registerContaminationCommands(program: Command): void {
     .option("--on-bad-line <what>", "error (stop, naming file and line) or skip", "error")
     .option(
       "--matcher <m>",
-      "smi (the SMI scanner, SIMD WebAssembly by default) or window (token-window hashing)",
-      "smi",
+      "window (token-window hashing, the faster here) or smi (the SMI scanner, SIMD WebAssembly by default); same results",
+      "window",
     )
     .option("--all", "list every item in the table, not only contaminated ones")
     .option("--json", "print JSON")
@@ -74,16 +74,36 @@ export function registerContaminationCommands(program: Command): void {
   group
     .command("mink")
     .description(
-      "Min-K% Prob, perplexity and zlib-ratio membership scores per item from the reference engine (token ids in)",
+      "Min-K% Prob, perplexity and zlib-ratio membership scores per item: reference engine (checkpoint) or an OpenAI-compatible server's prompt log-probabilities",
     )
     .requiredOption(
-      "--model <checkpoint>",
-      "llama2.c .bin, safetensors or GGUF checkpoint (LLaMA architecture)",
+      "--model <checkpoint|provider/model>",
+      "llama2.c .bin, safetensors or GGUF checkpoint (LLaMA architecture), or openai/<m>, vllm/<m>, llamacpp/<m>, ollama/<m>",
     )
-    .requiredOption(
+    .option(
       "--tokens <file>",
       "JSONL of items as token ids: id, tokens, and optionally text (for the zlib ratio) and member",
     )
+    .option("--task <name>", "score a task's samples as text (instead of --tokens)")
+    .option("--dataset <path|url>", "the task's dataset")
+    .option("-T, --task-arg <key=value>", "task option (repeatable)", collectTaskArg)
+    .option(
+      "--fields <list>",
+      "with --task: sample fields joined into the item text (input, target, choices)",
+      "input,target",
+    )
+    .option(
+      "--tokenizer <file>",
+      "with --task and a checkpoint that carries none: tokenizer.bin, tokenizer.json or GGUF",
+    )
+    .option("--model-base-url <url>", "the server's base URL (…/v1)")
+    .option("--model-api-key-env <name>", "environment variable holding the server's API key")
+    .option(
+      "--logprobs-api <api>",
+      "how the server returns prompt log-probabilities: auto, vllm-prompt (prompt_logprobs) or completions-echo (echo + logprobs)",
+      "auto",
+    )
+    .option("--concurrency <n>", "server requests in flight", intOption("--concurrency", 1), 4)
     .option(
       "--k <fraction>",
       "share of lowest-probability tokens averaged by Min-K%",

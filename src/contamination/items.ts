@@ -31,7 +31,7 @@ export function parseFields(spec: string): ItemField[] {
   return [...new Set(fields)] as ItemField[];
 }
 
-function fieldTexts(sample: Sample, field: ItemField): string[] {
+export function fieldTexts(sample: Sample, field: ItemField): string[] {
   if (field === "input") {
     if (typeof sample.input === "string") return [sample.input];
     return sample.input.map((m) =>
@@ -53,19 +53,28 @@ export function sampleItem(sample: Sample, fields: readonly ItemField[]): BenchI
   return { id: sample.id, segments };
 }
 
+/** A task's samples (any registered task and its arguments), refusing repeated ids and an empty task. */
+export async function taskSamples(
+  taskName: string,
+  args: Record<string, string | number | boolean>,
+): Promise<{ name: string; samples: Sample[] }> {
+  const { task } = await createTask(taskName, args);
+  const samples: Sample[] = [];
+  const seen = new Set<string>();
+  for await (const sample of task.dataset.samples()) {
+    if (seen.has(sample.id)) throw new UserError(`${task.dataset.name}: sample id "${sample.id}" repeats`);
+    seen.add(sample.id);
+    samples.push(sample);
+  }
+  if (samples.length === 0) throw new UserError(`${task.dataset.name}: the task has no samples`);
+  return { name: task.dataset.name, samples };
+}
+
 export async function loadItems(
   taskName: string,
   args: Record<string, string | number | boolean>,
   fields: readonly ItemField[],
 ): Promise<BenchItem[]> {
-  const { task } = await createTask(taskName, args);
-  const items: BenchItem[] = [];
-  const seen = new Set<string>();
-  for await (const sample of task.dataset.samples()) {
-    if (seen.has(sample.id)) throw new UserError(`${task.dataset.name}: sample id "${sample.id}" repeats`);
-    seen.add(sample.id);
-    items.push(sampleItem(sample, fields));
-  }
-  if (items.length === 0) throw new UserError(`${task.dataset.name}: the task has no samples`);
-  return items;
+  const { samples } = await taskSamples(taskName, args);
+  return samples.map((s) => sampleItem(s, fields));
 }

@@ -5,12 +5,15 @@
  * compresses, otherwise the token ids as 32-bit integers.
  */
 import { readFileSync } from "node:fs";
-import { openCheckpoint } from "../formats/checkpoint.js";
+import { type Checkpoint, openCheckpoint } from "../formats/checkpoint.js";
+import { encodeText } from "../formats/tokenizer-codec.js";
+import { checkpointTokenizer, loadTokenizerFile } from "../formats/tokenizer-files.js";
 import { LlamaEngine } from "../llama/engine.js";
 import { loadLlamaWeights } from "../llama/weights.js";
 import { UserError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
 import { minKProb, perplexity, rocAuc, zlibRatio } from "./mink.js";
+import type { TextItem } from "./mink-text.js";
 
 export interface TokenItem {
   id: string;
@@ -86,6 +89,43 @@ function idBytes(tokens: readonly number[]): Uint8Array {
   return new Uint8Array(Int32Array.from(tokens).buffer);
 }
 
+/** One item's scores from the log-probabilities of its predicted tokens; `bytes` is what zlib compresses. */
+export function minkRow(
+  id: string,
+  perToken: ArrayLike<number>,
+  bytes: Uint8Array,
+  k: number,
+  member?: boolean,
+): MinkRow {
+  return {
+    id,
+    tokens: perToken.length,
+    minK: minKProb(perToken, k),
+    perplexity: perplexity(perToken),
+    zlibRatio: zlibRatio(perToken, bytes),
+    ...(member !== undefined ? { member } : {}),
+  };
+}
+
+/** Rows with ROC-AUCs when both members and non-members are labelled. */
+export function minkResult(k: number, rows: MinkRow[]): MinkResult {
+  const labelled = rows.filter((r) => r.member !== undefined);
+  const result: MinkResult = { k, rows };
+  const members = labelled.filter((r) => r.member).length;
+  if (members > 0 && members < labelled.length) {
+    const labels = labelled.map((r) => r.member!);
+    const auc = (score: (r: MinkRow) => number) => rocAuc(labelled.map(score), labels);
+    result.auc = {
+      minK: auc((r) => r.minK),
+      perplexity: auc((r) => -r.perplexity),
+      zlibRatio: auc((r) => -r.zlibRatio),
+      members,
+      nonMembers: labelled.length - members,
+    };
+  }
+  return result;
+}
+
 /** Scores items with an engine; `bos` is prepended as context so that the first item token is scored too. */
 export function scoreItems(
   engine: LlamaEngine,
@@ -97,46 +137,20 @@ export function scoreItems(
   const rows = items.map((item): MinkRow => {
     const seq = bos === undefined ? item.tokens : [bos, ...item.tokens];
     const { perToken } = engine.logLikelihood(seq);
-    const ppl = perplexity(perToken);
     const bytes = item.text !== undefined ? Buffer.from(item.text, "utf8") : idBytes(item.tokens);
     onItem();
-    return {
-      id: item.id,
-      tokens: perToken.length,
-      minK: minKProb(perToken, k),
-      perplexity: ppl,
-      zlibRatio: zlibRatio(perToken, bytes),
-      ...(item.member !== undefined ? { member: item.member } : {}),
-    };
+    return minkRow(item.id, perToken, bytes, k, item.member);
   });
-  const labelled = rows.filter((r) => r.member !== undefined);
-  const result: MinkResult = { k, rows };
-  const members = labelled.filter((r) => r.member).length;
-  if (members > 0 && members < labelled.length) {
-    const labels = labelled.map((r) => r.member!);
-    result.auc = {
-      minK: rocAuc(
-        labelled.map((r) => r.minK),
-        labels,
-      ),
-      perplexity: rocAuc(
-        labelled.map((r) => -r.perplexity),
-        labels,
-      ),
-      zlibRatio: rocAuc(
-        labelled.map((r) => -r.zlibRatio),
-        labels,
-      ),
-      members,
-      nonMembers: labelled.length - members,
-    };
-  }
-  return result;
+  return minkResult(k, rows);
 }
 
 export interface MinkOptions {
   model: string;
-  tokens: string;
+  /** JSONL of token-id items; or give `texts` (a task's items), which the model's tokenizer encodes. */
+  tokens?: string;
+  texts?: readonly TextItem[];
+  /** Tokenizer file for `texts` when the checkpoint carries none (llama2.c tokenizer.bin, tokenizer.json, GGUF). */
+  tokenizer?: string;
   k: number;
   /** Prepend the model's BOS token (default true). */
   bos: boolean;
@@ -145,23 +159,55 @@ export interface MinkOptions {
   progress?: "auto" | "silent";
 }
 
+/** Text items as token ids, by the given tokenizer file or the one the checkpoint carries. */
+function encodeItems(
+  opts: MinkOptions,
+  ck: Checkpoint,
+  vocabSize: number,
+  texts: readonly TextItem[],
+): TokenItem[] {
+  const tok = opts.tokenizer ? loadTokenizerFile(opts.tokenizer, vocabSize) : checkpointTokenizer(ck);
+  if (!tok) {
+    throw new UserError(
+      `${opts.model} carries no tokenizer: give --tokenizer (tokenizer.bin, tokenizer.json or a GGUF file), or --tokens with token ids`,
+    );
+  }
+  const min = opts.bos ? 1 : 2;
+  return texts.map((t) => {
+    const tokens = encodeText(tok, t.text, { specials: false });
+    if (tokens.length < min)
+      throw new UserError(`item "${t.id}": ${tokens.length} token(s), too short to score`);
+    if (tokens.some((x) => x >= vocabSize)) {
+      throw new UserError(
+        `${tok.source}: encodes item "${t.id}" with ids beyond the model's ${vocabSize} tokens`,
+      );
+    }
+    return { id: t.id, tokens, text: t.text, ...(t.member !== undefined ? { member: t.member } : {}) };
+  });
+}
+
 export function runMink(opts: MinkOptions): MinkResult {
   if (!(opts.k > 0 && opts.k <= 1)) throw new UserError(`--k must be in (0, 1], got ${opts.k}`);
   const ck = openCheckpoint(opts.model);
   let weights: ReturnType<typeof loadLlamaWeights>;
+  let items: TokenItem[];
   try {
     weights = loadLlamaWeights(ck);
+    const vocab = weights.config.vocabSize;
+    if (opts.texts) items = encodeItems(opts, ck, vocab, opts.texts);
+    else if (opts.tokens) items = readTokenItems(opts.tokens, vocab);
+    else throw new UserError("contamination mink: give --tokens or --task");
   } finally {
     ck.close();
   }
   const engine = new LlamaEngine(weights);
-  const items = readTokenItems(opts.tokens, weights.config.vocabSize);
+  const source = opts.tokens ?? "task";
   const bos = opts.bos ? (weights.config.bosTokenId ?? 1) : undefined;
   for (const item of items) {
     const len = item.tokens.length + (bos === undefined ? 0 : 1);
     if (len > engine.maxSeqLen) {
       throw new UserError(
-        `${opts.tokens}: item "${item.id}" has ${len} tokens, more than the model's ${engine.maxSeqLen}`,
+        `${source}: item "${item.id}" has ${len} tokens, more than the model's ${engine.maxSeqLen}`,
       );
     }
     const label = opts.labels?.get(item.id);

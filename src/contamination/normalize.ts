@@ -35,11 +35,24 @@ export interface ByteSink {
   ensure(n: number): Uint8Array;
 }
 
+/** Told of each token as it is written (a matcher that hashes tokens while the text is normalised). */
+export interface TokenListener {
+  /** The token is buf[start, end); earlier tokens stay where they were written, in the buffer passed last. */
+  token(buf: Uint8Array, start: number, end: number): void;
+}
+
 /**
  * Normalises src[start, end) into out.buf from byte 0; returns the length written. The output
  * starts with a space and has a space after every token (" " alone for a document without tokens).
+ * A listener hears of every token while its bytes are still in cache, which spares a second pass.
  */
-export function normaliseBytes(src: Uint8Array, start: number, end: number, out: ByteSink): number {
+export function normaliseBytes(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: ByteSink,
+  listener?: TokenListener,
+): number {
   let buf = out.ensure(end - start + 2);
   let o = 0;
   buf[o++] = SPACE;
@@ -65,6 +78,7 @@ export function normaliseBytes(src: Uint8Array, start: number, end: number, out:
       buf[o++] = w;
     }
     if (ascii) {
+      listener?.token(buf, wordStart, o);
       buf[o++] = SPACE;
     } else {
       o = wordStart;
@@ -75,6 +89,7 @@ export function normaliseBytes(src: Uint8Array, start: number, end: number, out:
         // NFKC and lower-casing can lengthen text: make room beyond the input-sized estimate.
         buf = out.ensure(o + bytes.length + 1 + (end - j) + 1);
         buf.set(bytes, o);
+        listener?.token(buf, o, o + bytes.length);
         o += bytes.length;
         buf[o++] = SPACE;
       }
@@ -86,7 +101,11 @@ export function normaliseBytes(src: Uint8Array, start: number, end: number, out:
 
 /** A growable scratch buffer for normaliseBytes. */
 export class ScratchSink implements ByteSink {
-  buf = new Uint8Array(1 << 16);
+  /** Starts small: items make one sink each, and zero-filling 64 KiB per item cost more than their normalisation. */
+  buf: Uint8Array;
+  constructor(initial = 1 << 16) {
+    this.buf = new Uint8Array(initial);
+  }
   ensure(n: number): Uint8Array {
     if (n > this.buf.length) {
       const bigger = new Uint8Array(Math.max(n, this.buf.length * 2));
@@ -100,7 +119,7 @@ export class ScratchSink implements ByteSink {
 /** The normalised tokens of a string. */
 export function normaliseText(text: string): string[] {
   const src = Buffer.from(text, "utf8");
-  const sink = new ScratchSink();
+  const sink = new ScratchSink(src.length + 16);
   const n = normaliseBytes(src, 0, src.length, sink);
   const joined = Buffer.from(sink.buf.buffer, sink.buf.byteOffset, n).toString("utf8").trim();
   return joined === "" ? [] : joined.split(" ");

@@ -71,10 +71,16 @@ export class ScanSink implements DocumentSink {
   }
 
   countDocument(text: Uint8Array, start: number, end: number, line: number): void {
-    const len = normaliseBytes(text, start, end, this.out);
     const m = this.scanner;
     m.beginDocument();
-    m.scan(this.out.buf, 0, len);
+    if (m instanceof TokenWindowMatcher) {
+      // Hashed token by token while normalising: one pass over the text instead of two.
+      m.beginText();
+      normaliseBytes(text, start, end, this.out, m);
+    } else {
+      const len = normaliseBytes(text, start, end, this.out);
+      m.scan(this.out.buf, 0, len);
+    }
     const doc = this.documents++;
     this.textBytes += end - start;
     const { patternStart, patternGrams, gramItem } = this.table;

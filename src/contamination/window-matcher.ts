@@ -8,12 +8,13 @@
  */
 import type { PresenceMatcher } from "../corpus/matcher.js";
 import { UserError } from "../util/errors.js";
+import type { TokenListener } from "./normalize.js";
 
 const SPACE = 0x20;
 const BASE = 0x01000193;
 const MIX = 0x9e3779b1 | 0;
 
-export class TokenWindowMatcher implements PresenceMatcher {
+export class TokenWindowMatcher implements PresenceMatcher, TokenListener {
   readonly patternCount: number;
   matched: Int32Array;
   matchedCount = 0;
@@ -37,6 +38,9 @@ export class TokenWindowMatcher implements PresenceMatcher {
   private readonly ringMask: number;
   private readonly prefix: Int32Array;
   private readonly starts: Int32Array;
+  /** Tokens of the current text so far, and the prefix hash of all of them. */
+  private count = 0;
+  private prefixHash = 0;
 
   constructor(patterns: readonly Uint8Array[]) {
     this.patterns = patterns;
@@ -138,47 +142,54 @@ export class TokenWindowMatcher implements PresenceMatcher {
     return true;
   }
 
+  /** Starts a text: windows never span two texts. */
+  beginText(): void {
+    this.count = 0;
+    this.prefixHash = 0;
+    this.prefix[0] = 0;
+  }
+
+  /**
+   * The next token of the text, t[from, to) (normalised, a space before it): extends the prefix hash
+   * and probes every window length that ends here. Earlier tokens must still lie in t where they were.
+   */
+  token(t: Uint8Array, from: number, to: number): void {
+    let h = 0x811c9dc5 | 0;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ t[i]!, 0x01000193);
+    const { prefix, starts, lengths, basePow, keys, vals, mask, filter, filterShift, ringMask } = this;
+    const p = (Math.imul(this.prefixHash, BASE) + h) | 0;
+    const count = ++this.count;
+    this.prefixHash = p;
+    prefix[count & ringMask] = p;
+    starts[count & ringMask] = from;
+    for (let k = 0; k < lengths.length; k++) {
+      const len = lengths[k]!;
+      if (len > count) break;
+      const wh = (p - Math.imul(prefix[(count - len) & ringMask]!, basePow[len]!)) | 0;
+      const key = (Math.imul(wh, MIX) + len) | 0;
+      const bit = key >>> filterShift;
+      if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+      let slot = key & mask;
+      for (;;) {
+        const v = vals[slot]!;
+        if (v < 0) break;
+        if (keys[slot] === key && this.equals(t, starts[(count - len + 1) & ringMask]!, to, v)) this.hit(v);
+        slot = (slot + 1) & mask;
+      }
+    }
+  }
+
   /** Scans normalised text t[start, end): tokens separated by single spaces. */
   scan(t: Uint8Array, start: number, end: number): void {
-    const ringMask = this.ringMask;
-    const { prefix, starts, lengths, basePow, keys, vals, mask, filter, filterShift } = this;
-    let count = 0; // tokens seen in this call
-    let p = 0; // prefix hash of all tokens so far
-    let h = 0x811c9dc5 | 0;
+    this.beginText();
     let tokenStart = -1;
-    prefix[0] = 0;
     for (let i = start; i < end; i++) {
-      const b = t[i]!;
-      if (b !== SPACE) {
-        if (tokenStart < 0) {
-          tokenStart = i;
-          h = 0x811c9dc5 | 0;
-        }
-        h = Math.imul(h ^ b, 0x01000193);
-        continue;
+      if (t[i] !== SPACE) {
+        if (tokenStart < 0) tokenStart = i;
+      } else if (tokenStart >= 0) {
+        this.token(t, tokenStart, i);
+        tokenStart = -1;
       }
-      if (tokenStart < 0) continue;
-      // A token ends at i: extend the prefix hash and probe every window length ending here.
-      p = (Math.imul(p, BASE) + h) | 0;
-      count++;
-      prefix[count & ringMask] = p;
-      starts[count & ringMask] = tokenStart;
-      for (let k = 0; k < lengths.length; k++) {
-        const len = lengths[k]!;
-        if (len > count) break;
-        const wh = (p - Math.imul(prefix[(count - len) & ringMask]!, basePow[len]!)) | 0;
-        const key = (Math.imul(wh, MIX) + len) | 0;
-        const bit = key >>> filterShift;
-        if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
-        let slot = key & mask;
-        for (;;) {
-          const v = vals[slot]!;
-          if (v < 0) break;
-          if (keys[slot] === key && this.equals(t, starts[(count - len + 1) & ringMask]!, i, v)) this.hit(v);
-          slot = (slot + 1) & mask;
-        }
-      }
-      tokenStart = -1;
     }
   }
 }

@@ -267,7 +267,7 @@ export function completionOutput(
 }
 
 /** An HTTP error status: 429 and 5xx/408/409 are worth retrying; other 4xx are not. */
-function httpError(
+export function httpError(
   status: number,
   body: string,
   headers: Record<string, string | string[] | undefined>,

@@ -6,12 +6,15 @@ import { after, describe, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { main } from "../../src/cli/program.js";
 import { minKProb, perplexity, rocAuc, zlibRatio } from "../../src/contamination/mink.js";
-import { type MinkResult, runMink, type TokenItem } from "../../src/contamination/mink-run.js";
+import { type MinkResult, type MinkRow, runMink, type TokenItem } from "../../src/contamination/mink-run.js";
 import { openCheckpoint } from "../../src/formats/checkpoint.js";
 import { convertCheckpoint } from "../../src/formats/convert.js";
+import { encodeText } from "../../src/formats/tokenizer-codec.js";
+import { writeLlama2cTokenizer } from "../../src/formats/tokenizer-llama2c.js";
 import { LlamaEngine } from "../../src/llama/engine.js";
 import { loadLlamaWeights } from "../../src/llama/weights.js";
 import { Rng } from "../../src/stats/rng.js";
+import { buildSentencePiece } from "../formats/tokenizer-fixtures.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-mink-"));
@@ -129,6 +132,72 @@ describe("Min-K% on stories260K", () => {
     assert.throws(
       () => runMink({ model, tokens, k: 0.2, bos: true, progress: "silent" }),
       /few\.jsonl:2: field "tokens": 9999/,
+    );
+  });
+
+  test("--task: a task's text through a tokenizer file or the GGUF's own, the same as its token ids", async (t) => {
+    if (!model) return t.skip(SHARED_MISSING);
+    const tok = buildSentencePiece(512);
+    const tokFile = join(dir, "tok.bin");
+    writeLlama2cTokenizer(tok, tokFile);
+    const dataset = join(dir, "qa.jsonl");
+    const samples = [
+      { id: "q1", input: "once upon a time there was a cat", target: "it sat" },
+      { id: "q2", input: "zq xv kj", target: "wp" },
+    ];
+    writeFileSync(dataset, samples.map((x) => JSON.stringify(x)).join("\n"));
+    const rowsFile = join(dir, "task-rows.jsonl");
+    const cli = (m: string, ...more: string[]) =>
+      main([
+        "node",
+        "assay",
+        "contamination",
+        "mink",
+        "--model",
+        m,
+        "--task",
+        "qa",
+        "--dataset",
+        dataset,
+        "--json",
+        ...more,
+      ]);
+    assert.equal(await cli(model, "--tokenizer", tokFile, "--out", rowsFile), 0);
+    const rows = readFileSync(rowsFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as MinkRow);
+
+    // the same items as token ids, encoded here: identical scores
+    const tokensFile = join(dir, "task-tokens.jsonl");
+    writeFileSync(
+      tokensFile,
+      samples
+        .map((x) => {
+          const text = `${x.input}\n${x.target}`;
+          return JSON.stringify({ id: x.id, tokens: encodeText(tok, text, { specials: false }), text });
+        })
+        .join("\n"),
+    );
+    const ref = runMink({ model, tokens: tokensFile, k: 0.2, bos: true, progress: "silent" });
+    assert.deepEqual(rows, ref.rows);
+    assert.ok(rows[0]!.tokens > 5);
+
+    // GGUF carrying the tokenizer: no --tokenizer needed, same numbers
+    const ck = openCheckpoint(model);
+    convertCheckpoint(ck, join(dir, "s260-tok.gguf"), { to: "gguf", tokenizer: tok });
+    ck.close();
+    const texts = samples.map((x) => ({ id: x.id, text: `${x.input}\n${x.target}` }));
+    const gguf = runMink({ model: join(dir, "s260-tok.gguf"), texts, k: 0.2, bos: true, progress: "silent" });
+    gguf.rows.forEach((r, i) => {
+      assert.equal(r.tokens, rows[i]!.tokens);
+      assert.ok(Math.abs(r.minK - rows[i]!.minK) < 1e-4, `item ${r.id}`);
+    });
+
+    // a llama2.c checkpoint carries no tokenizer: a user error, not a crash
+    assert.throws(
+      () => runMink({ model, texts, k: 0.2, bos: true, progress: "silent" }),
+      /carries no tokenizer: give --tokenizer/,
     );
   });
 });
