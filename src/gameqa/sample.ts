@@ -171,7 +171,11 @@ function answeredOption(answer: string | number, options: unknown[], question: s
   const a = String(answer).trim();
   const li = letterIndex(a);
   if (li >= 0) return li;
-  if (/^\d+$/.test(a)) return Number(a) - optionBase(question, options);
+  if (/^\d+$/.test(a)) {
+    // The base decides the range check only at its ends (0 and n); the question is read only then.
+    const n = Number(a);
+    return n === 0 || n === options.length ? n - optionBase(question, options) : n - 1;
+  }
   const exact = options.findIndex((o) => optionString(o).trim() === a);
   return exact >= 0 ? exact : options.findIndex((o) => stripOptionKey(optionString(o)) === a);
 }
