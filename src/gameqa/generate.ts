@@ -192,8 +192,10 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     if (workers === 1) {
       let turn = performance.now();
       for (const [i, job] of jobs.entries()) {
-        // Let the event loop run now and then, so that an abort (Ctrl-C) is noticed.
-        if (performance.now() - turn > 50) {
+        // Let the event loop run now and then, so that an abort (Ctrl-C) is noticed and native
+        // memory is given back: resvg's images are freed by N-API finalizers, which Node runs from
+        // the event loop (every 50 ms let zuma's whole-image renders pile up to +150 MB).
+        if (performance.now() - turn > YIELD_MS) {
           await nextTurn();
           turn = performance.now();
         }
@@ -248,6 +250,9 @@ interface WorkerError {
   type: "error";
   message: string;
 }
+
+/** Longest stretch of synchronous board building on the main thread (see the loop in generateDataset). */
+const YIELD_MS = 10;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

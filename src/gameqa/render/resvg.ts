@@ -23,9 +23,17 @@ export interface Raster {
  */
 export function resvgRender(svg: string): { raster: Raster; png: () => Buffer } {
   const image = new Resvg(svg, OPTIONS).render();
-  const bytes = image.pixels;
-  const pixels = new Uint32Array(image.width * image.height);
-  new Uint8Array(pixels.buffer).set(bytes.subarray(0, pixels.length * 4));
+  const bytes = image.pixels; // a new Buffer on every call
+  const n = image.width * image.height;
+  // Viewed in place rather than copied: a whole-image copy per render was garbage in V8's
+  // large-object space, which is only collected by full GCs and raised the peak RSS of long runs.
+  let pixels: Uint32Array;
+  if (bytes.byteOffset % 4 === 0 && bytes.byteLength >= n * 4)
+    pixels = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+  else {
+    pixels = new Uint32Array(n);
+    new Uint8Array(pixels.buffer).set(bytes.subarray(0, n * 4));
+  }
   return { raster: { width: image.width, height: image.height, pixels }, png: () => image.asPng() };
 }
 
