@@ -13,7 +13,8 @@ export class DataWriter {
   private readonly early = new Map<number, GameQASample[]>();
   private next = 0;
   private written = 0;
-  private readonly images = new Set<string>();
+  /** Distinct images so far: counted per board (boards never share images), so nothing grows with the run. */
+  private images = 0;
 
   constructor(
     readonly path: string,
@@ -36,12 +37,14 @@ export class DataWriter {
   private write(samples: GameQASample[]): void {
     if (samples.length === 0) return;
     let text = "";
+    const images = new Set<string>();
     for (const s of samples) {
-      this.images.add(s.image);
+      images.add(s.image);
       if (this.format === "jsonl") text += `${JSON.stringify(s)}\n`;
       else text += `${this.written > 0 ? "," : ""}\n${JSON.stringify(s, null, 2).replace(/^/gm, "  ")}`;
       this.written++;
     }
+    this.images += images.size;
     writeSync(this.fd, text);
   }
 
@@ -50,7 +53,7 @@ export class DataWriter {
     if (this.early.size > 0) throw new Error(`data file: board ${this.next} never arrived`);
     if (this.format === "json") writeSync(this.fd, this.written > 0 ? "\n]\n" : "]\n");
     closeSync(this.fd);
-    return { samples: this.written, images: this.images.size };
+    return { samples: this.written, images: this.images };
   }
 
   /** Close without finishing (the run failed; the caller removes the file). */

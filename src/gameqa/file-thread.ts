@@ -32,6 +32,21 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === MARK) {
   });
 }
 
+/**
+ * The files' byte arrays that can move to the thread instead of being copied: those that own their
+ * whole ArrayBuffer (a PNG); small Buffers share Node's pool slab and must be copied. The caller
+ * hands the files over and does not read them again.
+ */
+function ownBuffers(files: readonly OutFile[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const { data } of files) {
+    if (typeof data === "string" || !(data.buffer instanceof ArrayBuffer)) continue;
+    if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !out.includes(data.buffer))
+      out.push(data.buffer);
+  }
+  return out;
+}
+
 /** Files per message: large enough to make the hand-off cheap, small enough to keep both threads busy. */
 const BATCH_FILES = 16;
 
@@ -63,6 +78,7 @@ export class FileThread {
     for (const w of waiters) w();
   }
 
+  /** Queue `files` for writing; their byte arrays may be moved to the thread (do not read them after). */
   write(files: readonly OutFile[]): void {
     for (const f of files) this.batch.push(f);
     if (this.batch.length >= BATCH_FILES) this.flush();
@@ -71,7 +87,7 @@ export class FileThread {
   private flush(): void {
     if (this.batch.length === 0 || this.error) return;
     this.inFlight++;
-    this.worker.postMessage(this.batch);
+    this.worker.postMessage(this.batch, ownBuffers(this.batch));
     this.batch = [];
   }
 

@@ -190,13 +190,12 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   let written: { samples: number; images: number };
   try {
     if (workers === 1) {
-      let turn = performance.now();
       for (const [i, job] of jobs.entries()) {
-        // Let the event loop run now and then, so that an abort (Ctrl-C) is noticed.
-        if (performance.now() - turn > 50) {
-          await nextTurn();
-          turn = performance.now();
-        }
+        // Let the event loop run between boards, so that an abort (Ctrl-C) is noticed and native
+        // memory is given back: resvg's images are freed by N-API finalizers, which Node runs from
+        // the event loop (yielding every 50 ms let zuma's whole-image renders pile up, +150 MB).
+        // A turn costs microseconds; the cheapest boards take a few hundred.
+        await nextTurn();
         if (opts.signal?.aborted) throw interrupted(opts.outDir);
         const built = buildBoard(getGame(job.game), job, opts.seed);
         writer.write(built);

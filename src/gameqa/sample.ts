@@ -1,6 +1,7 @@
-import { letterIndex } from "./options.js";
+import { letterIndex, stripOptionKey } from "./options.js";
 import { svgToPng } from "./render/png.js";
 import { createRng, hashSeed } from "./rng.js";
+import { optionBase, optionString } from "./scorer.js";
 import {
   type AnyGame,
   type GameQASample,
@@ -71,7 +72,7 @@ function toSample(
   q: GeneratedQuestion,
   fileId: string,
 ): GameQASample {
-  checkQuestion(game, task.id, q.answer, q.options);
+  checkQuestion(game, task.id, q.answer, q.options, q.question);
   const sample: GameQASample = {
     data_id: sampleId(game, task, level, index),
     qa_type: task.qaType,
@@ -161,21 +162,38 @@ export function buildBoard(game: AnyGame, job: Job, seed: number | string, withI
   return { samples, files, skips };
 }
 
+/**
+ * The option a multiple-choice answer names: a letter, an option number (from 0 when the question
+ * prints the options from 0, as snake does, else from 1), or the option's own text as printed or
+ * without its key (pacman's "A. Pinky is closer to Pac-Man", zuma's "yellow"); -1 when none.
+ */
+function answeredOption(answer: string | number, options: unknown[], question: string): number {
+  const a = String(answer).trim();
+  const li = letterIndex(a);
+  if (li >= 0) return li;
+  if (/^\d+$/.test(a)) {
+    // The base decides the range check only at its ends (0 and n); the question is read only then.
+    const n = Number(a);
+    return n === 0 || n === options.length ? n - optionBase(question, options) : n - 1;
+  }
+  const exact = options.findIndex((o) => optionString(o).trim() === a);
+  return exact >= 0 ? exact : options.findIndex((o) => stripOptionKey(optionString(o)) === a);
+}
+
 /** Guard the invariants every multiple-choice sample must hold (a broken task must fail loudly). */
 function checkQuestion(
   game: AnyGame,
   taskId: number,
   answer: string | number,
   options: unknown[] | undefined,
+  question: string,
 ): void {
   if (!options) return;
   const where = `${game.name} task ${taskId}`;
   const texts = options.map((o) => JSON.stringify(o));
   if (new Set(texts).size !== texts.length)
     throw new Error(`${where}: duplicate options ${texts.join(", ")}`);
-  const li = typeof answer === "string" ? letterIndex(answer) : -1;
-  const ni = typeof answer === "number" ? answer - 1 : /^\d+$/.test(String(answer)) ? Number(answer) - 1 : -1;
-  const idx = li >= 0 ? li : ni;
+  const idx = answeredOption(answer, options, question);
   if (idx < 0 || idx >= options.length)
     throw new Error(`${where}: answer ${answer} names no option of ${options.length}`);
 }

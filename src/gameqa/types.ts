@@ -205,6 +205,11 @@ export interface GameDefinition<S> {
 export interface GridLines {
   vertical: number;
   horizontal: number;
+  /**
+   * The lines' colour (`#rrggbb`), for boards whose pictures hold other thin straight features
+   * (brick mortar, a snake's body line): only pixels of about this colour are counted as lines.
+   */
+  color?: string;
 }
 
 /**

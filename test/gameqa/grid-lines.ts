@@ -3,7 +3,8 @@
  * vertical line on a row when its colour differs from the pixels 3 columns to either side (a thin
  * feature: anti-aliased, 1-4 px wide, whatever the cell colours). Columns where that holds on at
  * least half as many rows as the best column are line columns; adjacent ones form one line.
- * Rows likewise for horizontal lines.
+ * Rows likewise for horizontal lines. With a declared line colour, only pixels within DIFF of it on
+ * every channel count (other thin features of the picture are then ignored).
  */
 import type { GridLines } from "../../src/gameqa/types.js";
 
@@ -24,8 +25,18 @@ function differs(a: number, b: number): boolean {
   return false;
 }
 
+function near(a: number, b: number): boolean {
+  return !differs(a, b);
+}
+
+/** `#rrggbb` as the decoder's pixel value (R in the low byte, as decodePng packs it). */
+function pixelOf(hex: string): number {
+  const v = Number.parseInt(hex.slice(1), 16);
+  return (((v >> 16) & 255) | (v & 0xff00) | ((v & 255) << 16)) >>> 0;
+}
+
 /** Thin-feature counts along one axis: scores[i] = rows (or columns) where position i is thin. */
-function thinScores(img: Image, vertical: boolean): number[] {
+function thinScores(img: Image, vertical: boolean, color?: number): number[] {
   const along = vertical ? img.width : img.height;
   const across = vertical ? img.height : img.width;
   const at = (i: number, j: number): number =>
@@ -34,6 +45,7 @@ function thinScores(img: Image, vertical: boolean): number[] {
   for (let i = 0; i < along; i++) {
     for (let j = 0; j < across; j++) {
       const p = at(i, j);
+      if (color !== undefined && !near(p, color)) continue;
       const before = i - AWAY >= 0 ? differs(p, at(i - AWAY, j)) : true;
       const after = i + AWAY < along ? differs(p, at(i + AWAY, j)) : true;
       if (before && after && (i - AWAY >= 0 || i + AWAY < along)) scores[i] = (scores[i] as number) + 1;
@@ -54,6 +66,10 @@ function countLines(scores: number[]): number {
   return lines;
 }
 
-export function countGridLines(img: Image): GridLines {
-  return { vertical: countLines(thinScores(img, true)), horizontal: countLines(thinScores(img, false)) };
+export function countGridLines(img: Image, color?: string): GridLines {
+  const c = color === undefined ? undefined : pixelOf(color);
+  return {
+    vertical: countLines(thinScores(img, true, c)),
+    horizontal: countLines(thinScores(img, false, c)),
+  };
 }

@@ -178,6 +178,9 @@ function pngFile(
   ]);
 }
 
+/** Scratch scanlines for encodeTrueColour. */
+let rgbRows = new Uint8Array(0);
+
 /**
  * Opaque pixels (0xAABBGGRR) as an 8-bit RGB PNG, or null when a pixel is not opaque. Every row
  * after the first uses filter "Up"; zlib level 1 then gives files a little smaller than resvg's
@@ -188,7 +191,9 @@ export function encodeTrueColour(pixels: Uint32Array, width: number, height: num
   for (let i = 0; i < n; i++) if ((pixels[i] as number) >>> 24 !== 255) return null;
   const bytes = new Uint8Array(pixels.buffer, pixels.byteOffset, n * 4);
   const stride = width * 3 + 1;
-  const rows = new Uint8Array(stride * height);
+  // Reused between images, as encodeCanvas's buffers (deflateSync copies what it needs).
+  if (rgbRows.length < stride * height) rgbRows = new Uint8Array(stride * height);
+  const rows = rgbRows.subarray(0, stride * height);
   const up = width * 4;
   for (let y = 0; y < height; y++) {
     const o = y * stride;

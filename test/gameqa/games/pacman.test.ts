@@ -172,6 +172,11 @@ describe("pacman tasks", () => {
     const sample = { answer: q?.answer ?? "" };
     assert.equal(scoreResponse(sample, `So the answer is ${q?.answer}`, "text").correct, true);
     assert.equal(scoreResponse(sample, "Answer: B. Blinky is closer to Pac-Man", "text").correct, false);
+    // The options are on the sample, as published: the letter alone names the option too.
+    assert.equal(q?.options?.length, 3);
+    const withOptions = { answer: q?.answer ?? "", options: q?.options, question: q?.question };
+    assert.equal(scoreResponse(withOptions, "The answer is C", "text").correct, true);
+    assert.equal(scoreResponse(withOptions, "The answer is A", "text").correct, false);
   });
 
   test("state parsing names the file and field", () => {

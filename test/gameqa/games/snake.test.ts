@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import snake from "../../../src/gameqa/games/snake/index.js";
-import { bodyOrders, type Pos, shortestPath, simulate } from "../../../src/gameqa/games/snake/logic.js";
+import {
+  bodyOrders,
+  OUTCOME_TEXT,
+  type Pos,
+  shortestPath,
+  simulate,
+} from "../../../src/gameqa/games/snake/logic.js";
 import { generateState, type SnakeState } from "../../../src/gameqa/games/snake/state.js";
 import { snakeCandidates } from "../../../src/gameqa/games/snake/tasks.js";
 import { createRng } from "../../../src/gameqa/rng.js";
@@ -121,7 +127,7 @@ describe("snake tasks", () => {
       const moves = [...q.question.matchAll(/step \d+: (\w+)/g)].map((m) => m[1]);
       assert.notEqual(moves[0], "left", "first move goes back into the neck");
       assert.ok([0, 1, 2, 3].includes(q.answer as number));
-      assert.equal(q.options, undefined);
+      assert.deepEqual(q.options, [...OUTCOME_TEXT]);
       assert.match(q.question, /\n0: The snake hits the bound of the grid\.\n/);
     }
   });

@@ -93,6 +93,18 @@ describe("zuma tasks", () => {
     assert.equal(t5?.answer, "2 marbles on the track were removed.");
   });
 
+  test("colour questions carry the published options, the answer being one option's text", () => {
+    const s = state(RRBGG);
+    const ask = (id: number) =>
+      zuma.tasks.find((t) => t.id === id)?.generate({ state: s, rng: createRng(1), plotLevel: "Easy" });
+    const q1 = ask(1);
+    assert.deepEqual(q1?.options, ["red", "yellow", "blue", "green"]);
+    assert.ok(q1?.options?.includes(String(q1.answer)));
+    const q4 = ask(4);
+    assert.deepEqual(q4?.options, ["red", "yellow", "blue", "green", "none"]);
+    assert.ok(q4?.options?.includes(String(q4.answer)));
+  });
+
   test("generated tracks: marble counts by plot level, marbles a diameter apart", () => {
     const ranges = { Easy: [10, 30], Medium: [20, 75], Hard: [40, 134] } as const;
     for (const level of LEVELS) {

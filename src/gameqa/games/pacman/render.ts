@@ -19,13 +19,13 @@ const GHOST_FILL = { Pinky: "#ff8fc8", Blinky: "#e8141e" } as const;
 const MOUTH_AXIS: Record<Dir, number> = { RIGHT: 0, DOWN: 90, LEFT: 180, UP: 270 };
 
 export const cellSize = (side: number): number => Math.floor((SIZE - TOP) / side);
-/** A horizontal run of one colour, relative to the cell's top-left corner. */
-type Run = [x: number, y: number, length: number, colour: string];
+/** A block of one colour (a run, stacked over the rows that repeat it), relative to the cell's corner. */
+type Run = [x: number, y: number, length: number, colour: string, height: number];
 const sprites = new Map<string, Run[]>();
 
 /**
- * A cell-sized picture drawn as crisp one-pixel-high runs (sampled at pixel centres): the fast
- * rasteriser fills such rects directly, where round shapes would each need a resvg render.
+ * A cell-sized picture drawn as crisp runs (sampled at pixel centres, stacked where rows repeat):
+ * the fast rasteriser fills such rects directly, where round shapes would each need a resvg render.
  */
 function sprite(key: string, cell: number, colourAt: (x: number, y: number) => string | null): Run[] {
   const cached = sprites.get(key);
@@ -37,16 +37,38 @@ function sprite(key: string, cell: number, colourAt: (x: number, y: number) => s
       const c = colourAt(x + 0.5, y + 0.5);
       let end = x + 1;
       while (end < cell && colourAt(end + 0.5, y + 0.5) === c) end++;
-      if (c) runs.push([x, y, end - x, c]);
+      if (c) runs.push([x, y, end - x, c, 1]);
       x = end;
     }
   }
-  sprites.set(key, runs);
-  return runs;
+  const blocks = stack(runs);
+  sprites.set(key, blocks);
+  return blocks;
+}
+
+/**
+ * Runs repeated on the rows below (same columns, same colour) become one taller block: the same
+ * pixels in fewer rects (a ghost's body is a few blocks instead of a run per row).
+ */
+function stack(runs: Run[]): Run[] {
+  const open = new Map<string, Run>();
+  const out: Run[] = [];
+  for (const run of runs) {
+    const [x, y, w, c] = run;
+    const key = `${x},${w},${c}`;
+    const above = open.get(key);
+    if (above && above[1] + above[4] === y) above[4]++;
+    else {
+      const block: Run = [x, y, w, c, 1];
+      open.set(key, block);
+      out.push(block);
+    }
+  }
+  return out;
 }
 
 const draw = (runs: Run[], x0: number, y0: number): string =>
-  runs.map(([x, y, w, c]) => rect(x0 + x, y0 + y, w, 1, c)).join("");
+  runs.map(([x, y, w, c, h]) => rect(x0 + x, y0 + y, w, h, c)).join("");
 
 /** Yellow disc with a 70-degree mouth opening towards `dir`. */
 function pacmanRuns(cell: number, dir: Dir): Run[] {

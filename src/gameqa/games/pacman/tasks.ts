@@ -211,8 +211,8 @@ const closerTask = task(
         `walls ignored)?${letterList(CLOSER)}\n\nAnswer with the full text of the correct option, letter included.`,
       answer,
       analysis: `Pac-Man is at ${fmt(s.pacman_position)}.\n${dist("Pinky", pinky)}\n${dist("Blinky", blinky)}\nSo the answer is "${answer}".`,
-      // No `options` field: the engine accepts only a letter or an option number as the answer of
-      // a sample with options, and this answer is the option's full text (as published).
+      // As published: the answer is the full text of one of these options.
+      options: [...CLOSER],
     };
   },
   (s) => ({ answer: closerGhost(s).answer }),

@@ -6,7 +6,9 @@ import type { SnakeState } from "./state.js";
 /* The original's canvas: a 420-pixel board (cell = 420 / side) inside a 30-pixel label margin. */
 const MARGIN = 30;
 const BOARD = 420;
-const COLORS = { grid: "#c8c8c8", empty: "#ffffff", head: "#ffff00", body: "#0000ff", food: "#ff0000" };
+/** The grid's colour: also the margin's, showing between the cells. */
+export const GRID_COLOR = "#c8c8c8";
+const COLORS = { grid: GRID_COLOR, empty: "#ffffff", head: "#ffff00", body: "#0000ff", food: "#ff0000" };
 
 export function renderSnake(s: SnakeState): string {
   const n = s.map.length;

@@ -179,9 +179,9 @@ const outcomeTask: Task = {
   description: "Which will happen until this process ends if the snake moves like this each step?",
   qaType: "State Prediction",
   qaLevel: "Hard",
-  // The published answer is the 0-based number printed before each option (not a 1-based index),
-  // so it is scored as a number.
-  answerFormat: "number",
+  // The published answer is the 0-based number printed before each option: the scorer and the
+  // engine's check read the base from the question ("0: …").
+  answerFormat: "option-index",
   generate({ state, rng }) {
     const snake = snakeOf(state);
     // Like the original: 1-10 random moves, never straight back against the previous one.
@@ -200,8 +200,7 @@ const outcomeTask: Task = {
         `${intro(state)}Question: The snake makes the following moves, one per step, until the moves run out or the game ends ` +
         `or the food is reached. Which of these happens?\n${steps}\n\nOptions:\n${options}\n\n` +
         "Answer with the number printed before the option (0, 1, 2 or 3).",
-      // No `options` field: the engine and every reader of the published format take a digit answer
-      // beside options as a 1-based index, which would misread these 0-based answers (see the doc).
+      options: [...OUTCOME_TEXT],
       answer,
       analysis,
     };

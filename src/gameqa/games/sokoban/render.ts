@@ -15,6 +15,8 @@ const FLOOR = "#ecd9b4";
 const BRICK = "#e07b39";
 const MORTAR = "#f6e3cf";
 const TARGET = "#2e9e3e";
+/** The lines around every cell. */
+export const GRID_COLOR = "#000000";
 
 /** Brick tile from crisp rects only (the fast rasteriser fills them directly). */
 function wall(x: number, y: number): string {
@@ -85,8 +87,8 @@ export function renderSokoban(s: SokobanState): string {
       if (v === CELL.player || v === CELL.playerOnTarget) parts.push(player(x, y));
     }
   }
-  for (let r = 0; r <= rows; r++) parts.push(rect(MARGIN, MARGIN + r * TILE - 1, cols * TILE, 2, "#000000"));
-  for (let c = 0; c <= cols; c++) parts.push(rect(MARGIN + c * TILE - 1, MARGIN, 2, rows * TILE, "#000000"));
+  for (let r = 0; r <= rows; r++) parts.push(rect(MARGIN, MARGIN + r * TILE - 1, cols * TILE, 2, GRID_COLOR));
+  for (let c = 0; c <= cols; c++) parts.push(rect(MARGIN + c * TILE - 1, MARGIN, 2, rows * TILE, GRID_COLOR));
   const label = 18;
   for (let c = 0; c < cols; c++)
     parts.push(svgText(String(c), MARGIN + c * TILE + TILE / 2, MARGIN / 2, { size: label, weight: 2.2 }));

@@ -78,6 +78,8 @@ const nextColour = task(
     question: `${INTRO}What colour is the marble that the frog will shoot next? Answer with one of: red, yellow, blue, green.`,
     answer: state.frog.next_ball_color,
     analysis: `The circle on the frog's triangle is ${state.frog.next_ball_color}, so the next marble is ${state.frog.next_ball_color}.`,
+    // As published: the answer is the option's text.
+    options: [...COLORS],
   }),
   ({ state }) => ({ answer: state.frog.next_ball_color }),
 );
@@ -198,6 +200,7 @@ const angleColour = task(
       `${INTRO}If the frog shoots at ${state.frog.angle} degrees, the way its triangle points in the picture, what colour is the ` +
       "marble the shot hits? Answer with one of: red, yellow, blue, green, or none (if it hits no marble).",
     ...hitColour(state, state.frog.angle),
+    options: [...COLORS, "none"],
   }),
   withAngle((state, angle) => hitColour(state, angle).answer),
 );
