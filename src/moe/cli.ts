@@ -1,5 +1,5 @@
 /**
- * `assay moe split|build|verify|fit-gates|report|distill-data|train`: build a mixture-of-experts model from a dense LLaMA
+ * `assay moe split|build|verify|convert|fit-gates|report|distill-data|train`: build a mixture-of-experts model from a dense LLaMA
  * checkpoint (LLaMA-MoE expert construction) and measure how faithful it is. Human output by default, JSON
  * with --json; bad input throws UserError (exit 2); a failed verification exits 1.
  */
@@ -99,6 +99,20 @@ export function registerMoeCommands(program: Command): void {
     .option("--no-llama-cpp", "skip the node-llama-cpp comparison for GGUF exports")
     .option("--json", "print JSON")
     .action(async (out, opts) => (await import("./cli-actions.js")).verifyAction(out, opts));
+
+  moe
+    .command("convert <checkpoint>")
+    .description(
+      "convert a trained LLaMA-MoE checkpoint (e.g. from `moe train`) to GGUF for llama.cpp / node-llama-cpp (scale factor folded into the down projections)",
+    )
+    .requiredOption("--out <file>", "GGUF file to write")
+    .option(
+      "--tokenizer-from <path>",
+      "checkpoint whose tokenizer to embed (default: the dense model recorded in config.json)",
+    )
+    .option("--dtype <t>", "expert matrices: f32, f16 or bf16 (default: as stored)")
+    .option("--json", "print JSON")
+    .action(async (ckpt, opts) => (await import("./train-actions.js")).convertAction(ckpt, opts));
 
   moe
     .command("fit-gates <out>")

@@ -131,3 +131,23 @@ export async function distillAction(opts: Opts): Promise<void> {
     dense.ck.close();
   }
 }
+
+export async function convertAction(checkpoint: string, opts: Opts): Promise<void> {
+  const { moeToGguf } = await import("./convert.js");
+  const dt = opts.dtype as string | undefined;
+  const dtypes = { f32: "F32", f16: "F16", bf16: "BF16" } as const;
+  if (dt !== undefined && !(dt.toLowerCase() in dtypes))
+    throw new UserError(`--dtype must be one of f32, f16, bf16, got "${dt}"`);
+  const r = moeToGguf(checkpoint, opts.out as string, {
+    ...(opts.tokenizerFrom ? { tokenizerFrom: opts.tokenizerFrom as string } : {}),
+    ...(dt ? { dtype: dtypes[dt.toLowerCase() as keyof typeof dtypes] } : {}),
+  });
+  print(
+    opts.json as boolean,
+    r,
+    [
+      `${r.out}: GGUF, ${r.experts} experts of ${r.expertSize} neurons, top-${r.topK}, ${r.dtype}; scale ${r.scale.map((s) => s.toFixed(3)).join(", ")} folded into the down projections; tokenizer: ${r.tokenizer}`,
+      ...r.notes.map((n) => `note: ${n}`),
+    ].join("\n"),
+  );
+}

@@ -3,12 +3,14 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import type { Token } from "node-llama-cpp";
 import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { buildMoe } from "../../src/moe/build.js";
 import { openDense } from "../../src/moe/dense.js";
 import { distillData } from "../../src/moe/distill.js";
+import { compareWithLlamaCpp } from "../../src/moe/llamacpp.js";
 import { computeSplit } from "../../src/moe/methods.js";
-import { openMoe } from "../../src/moe/model.js";
+import { loadNonFfnWeights, moeEngine, openMoe } from "../../src/moe/model.js";
 import { gradientImportance, runTraining, type TrainOptions, validationNll } from "../../src/moe/train.js";
 import { readTrainingData } from "../../src/moe/train-data.js";
 import { checkTorch, trainerScript } from "../../src/moe/train-python.js";
@@ -308,6 +310,78 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
       `torch ${Math.exp(pyMean)} vs Assay ${p.trained}`,
     );
     assert.ok(r.log.every((s) => Number.isFinite(s.balance_loss) && s.tokens_per_s > 0));
+  });
+});
+
+describe("a trained checkpoint in GGUF and node-llama-cpp", { skip: torch.ok ? false : NO_TORCH }, () => {
+  test("stories260K, E = 4 top-2: train a few steps, convert to GGUF, load and generate in node-llama-cpp", async (t) => {
+    const model = sharedPath("models", "stories260K.bin");
+    if (!model) return t.skip(SHARED_MISSING);
+    const { moe, data } = prepare("gguf", model, { experts: 4, topK: 2, tokens: 1024, length: 64 });
+    const r = await runTraining(
+      options(moe, data, join(dir, "gguf-out"), { steps: 12, block: 64, warmup: 2, saveEvery: 12 }),
+    );
+    const ckpt = r.checkpoint!;
+    const gguf = join(dir, "trained.gguf");
+    const conv = await runCli("moe", "convert", ckpt, "--out", gguf, "--json");
+    assert.equal(conv.code, 0, conv.stderr);
+    assert.equal(JSON.parse(conv.stdout).experts, 4);
+
+    // The GGUF computes what the trained checkpoint computes (scale folded into the down projections).
+    const valid = [...readTrainingData(data, 512).valid.values()].flat().slice(0, 3);
+    const fromCkpt = validationNll(ckpt, valid).nll;
+    const fromGguf = validationNll(gguf, valid).nll;
+    assert.ok(Math.abs(fromCkpt - fromGguf) < 1e-4, `checkpoint ${fromCkpt} vs GGUF ${fromGguf}`);
+    // Training changed the experts: the GGUF is not the untrained export.
+    assert.ok(Math.abs(validationNll(moe, valid).nll - fromGguf) > 0.05);
+
+    // llama.cpp's logits on the converted file equal our engine's.
+    const opened = openMoe(gguf);
+    try {
+      const cmp = await compareWithLlamaCpp(opened, valid[0]!.slice(0, 32));
+      assert.ok(cmp.ok, JSON.stringify(cmp));
+      assert.equal(cmp.compared, 32);
+    } finally {
+      opened.ck.close();
+    }
+
+    // node-llama-cpp loads it and generates; greedy tokens follow our engine's argmax on the trained MoE.
+    const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+    const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+    const generated: number[] = [];
+    try {
+      const lm = await llama.loadModel({ modelPath: gguf });
+      const ctx = await lm.createContext({
+        contextSize: 64,
+        threads: 1,
+        flashAttention: false,
+        experimentalKvCacheKeyType: "F32",
+        experimentalKvCacheValueType: "F32",
+      });
+      for await (const tok of ctx.getSequence().evaluate([1 as Token], { temperature: 0 })) {
+        generated.push(tok);
+        if (generated.length >= 24) break;
+      }
+      await ctx.dispose();
+      await lm.dispose();
+    } finally {
+      await llama.dispose();
+    }
+    assert.equal(generated.length, 24);
+    const trained = openMoe(ckpt);
+    try {
+      const engine = moeEngine(loadNonFfnWeights(trained.ck, trained.config), trained.layers, 32);
+      const ours: number[] = [];
+      let prev = 1;
+      for (let p = 0; p < 24; p++) {
+        const logits = engine.forward(prev, p);
+        prev = logits.indexOf(Math.max(...logits));
+        ours.push(prev);
+      }
+      assert.deepEqual(generated, ours);
+    } finally {
+      trained.ck.close();
+    }
   });
 });
 
