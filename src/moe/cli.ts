@@ -203,9 +203,18 @@ export function registerMoeCommands(program: Command): void {
   moe
     .command("report")
     .description(
-      "fidelity table across methods × (E, k) × gate init/fit: perplexity, KL from dense, load balance, routing entropy, with a plot",
+      "fidelity table across methods × (E, k) × gate init/fit: perplexity, KL from dense, load balance, routing entropy, with a plot; --runs adds training curves",
     )
-    .requiredOption("--model <path>", "dense checkpoint (small enough for the reference engine)")
+    .option(
+      "--model <path>",
+      "dense checkpoint (small enough for the reference engine) for the fidelity table",
+    )
+    .option(
+      "--runs <dirs>",
+      "comma-separated `moe train` output folders: chart their loss, balance loss, expert load and domain weights",
+    )
+    .option("--labels <list>", "--runs: comma-separated names for the runs (default: folder names)")
+    .option("--dense-loss <x>", "--runs: the dense model's validation loss, drawn as a reference line")
     .option("--methods <list>", "comma-separated split methods", "random,clustering,coactivation,importance")
     .option("--configs <list>", "comma-separated E:k pairs", "2:1,4:1,4:2,8:2")
     .option(

@@ -4,6 +4,7 @@ import { UserError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
 import { int, positive } from "./cli-actions.js";
 import { checkTorch, formatCheck } from "./train-python.js";
+import { readRunCurves, writeCurves } from "./train-report.js";
 
 type Opts = Record<string, string | boolean | undefined>;
 
@@ -148,6 +149,38 @@ export async function convertAction(checkpoint: string, opts: Opts): Promise<voi
     [
       `${r.out}: GGUF, ${r.experts} experts of ${r.expertSize} neurons, top-${r.topK}, ${r.dtype}; scale ${r.scale.map((s) => s.toFixed(3)).join(", ")} folded into the down projections; tokenizer: ${r.tokenizer}`,
       ...r.notes.map((n) => `note: ${n}`),
+    ].join("\n"),
+  );
+}
+
+/** `moe report --runs`: training curves of `moe train` output folders. */
+export function curvesAction(opts: Opts): void {
+  const dirs = String(opts.runs)
+    .split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const labels = opts.labels ? String(opts.labels).split(",") : [];
+  if (labels.length && labels.length !== dirs.length)
+    throw new UserError(`--labels: ${labels.length} names for ${dirs.length} runs`);
+  const dense =
+    opts.denseLoss !== undefined ? positive(opts.denseLoss as string, "--dense-loss", 1) : undefined;
+  const runs = dirs.map((d, i) => readRunCurves(d, labels[i]?.trim() || undefined));
+  const r = writeCurves(runs, opts.out as string, dense);
+  print(
+    opts.json as boolean,
+    r,
+    [
+      ...r.runs.map(
+        (x) =>
+          `${x.label}: ${x.steps} steps, ${x.tokens} tokens, ${x.meanTokensPerS.toFixed(0)} tokens/s${
+            x.finalValid
+              ? `, final validation loss ${Object.entries(x.finalValid)
+                  .map(([d, v]) => `${d} ${v.toFixed(3)}`)
+                  .join(", ")}`
+              : ""
+          }`,
+      ),
+      `charts: ${r.files.filter((f) => f.endsWith(".svg")).join(", ")}`,
     ].join("\n"),
   );
 }
