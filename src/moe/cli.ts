@@ -184,6 +184,10 @@ export function registerMoeCommands(program: Command): void {
       "--balance-weight <x>",
       "balance-loss weight (default: the checkpoint's gate_balance_loss_weight)",
     )
+    .option(
+      "--distill <alpha>",
+      "loss = (1 − α)·cross-entropy + α·KL(dense ‖ MoE), the dense teacher being the input export with every expert (beyond the paper; default 0)",
+    )
     .option("--nproc <n>", "processes (GPUs) under torchrun; 1 runs plain python", "1")
     .option("--device <d>", "cpu, cuda or cuda:N (default: cuda when present)")
     .option("--precision <p>", "auto (bf16 on GPUs that have it), fp32 or bf16", "auto")

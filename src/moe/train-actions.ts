@@ -69,6 +69,7 @@ export async function trainAction(model: string | undefined, opts: Opts): Promis
     ...(opts.domainWeights !== undefined ? { domainWeights: opts.domainWeights as string } : {}),
     noise: opts.noise !== false,
     ...(opts.balanceWeight !== undefined ? { balanceWeight: nonNegative(opts.balanceWeight as string) } : {}),
+    ...(opts.distill !== undefined ? { distill: fraction(opts.distill as string, "--distill", 0) } : {}),
     seed: int(opts.seed as string, "--seed", 0),
     ...(opts.threads !== undefined ? { threads: int(opts.threads as string, "--threads", 1, 1) } : {}),
     nproc: int(opts.nproc as string, "--nproc", 1, 1),

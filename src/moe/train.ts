@@ -29,6 +29,8 @@ export interface TrainOptions {
   domainWeights?: string;
   noise: boolean;
   balanceWeight?: number;
+  /** Weight α of KL(dense ‖ MoE) in the loss (the dense teacher is the input export with every expert). */
+  distill?: number;
   seed: number;
   threads?: number;
   /** Processes for torchrun (1: plain python). */
@@ -234,6 +236,7 @@ export function trainerArgs(o: TrainOptions, weights: Map<string, number>): stri
   ];
   if (!o.noise) args.push("--no-noise");
   if (o.balanceWeight !== undefined) args.push("--balance-weight", String(o.balanceWeight));
+  if (o.distill) args.push("--distill", String(o.distill));
   if (o.threads) args.push("--threads", String(o.threads));
   if (o.device) args.push("--device", o.device);
   if (o.precision) args.push("--precision", o.precision);
