@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Token } from "node-llama-cpp";
-import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
+import { openCheckpoint } from "../../src/formats/checkpoint.js";
+import { LlamaEngine } from "../../src/llama/engine.js";
+import { loadLlamaWeights, randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { buildMoe } from "../../src/moe/build.js";
 import { openDense } from "../../src/moe/dense.js";
 import { distillData } from "../../src/moe/distill.js";
@@ -20,6 +22,15 @@ import { repoRoot, SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 import { tinyLlamaConfig } from "./tiny-config.js";
 
 const dir = tempDir("moe-train");
+
+function logSoftmax(x: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const v of x) max = Math.max(max, v);
+  let sum = 0;
+  for (const v of x) sum += Math.exp(v - max);
+  const lse = max + Math.log(sum);
+  return Float64Array.from(x, (v) => v - lse);
+}
 const torch = checkTorch();
 const NO_TORCH = `PyTorch not found (${torch.install}): moe train tests skipped`;
 
@@ -137,6 +148,40 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
       }
     });
   }
+
+  test("--distill: the logged KL is KL(dense ‖ MoE) of the batch, the dense teacher being the export with every expert", async () => {
+    const { moe } = prepare("kl", dense, { experts: 4, topK: 2, tokens: 100, length: 16 });
+    // One training sequence of block + 1 tokens and batch 1: the step's batch is exactly that sequence.
+    const seq = Array.from({ length: 17 }, (_, i) => (i * 7 + 3) % 64);
+    const data = join(dir, "kl.jsonl");
+    writeFileSync(data, `${JSON.stringify({ tokens: seq, domain: "a" })}\n`);
+    const r = await runTraining(
+      options(moe, data, join(dir, "kl-out"), {
+        steps: 1,
+        batch: 1,
+        block: 16,
+        noise: false,
+        distill: 1,
+        lr: 1e-6,
+      }),
+    );
+    const logged = (r.log[0] as unknown as { kl: number }).kl;
+    const ck = openCheckpoint(dense);
+    const denseEngine = new LlamaEngine(loadLlamaWeights(ck), { maxSeqLen: 16 });
+    ck.close();
+    const m = openMoe(moe);
+    const moeEng = moeEngine(loadNonFfnWeights(m.ck, m.config), m.layers, 16);
+    let kl = 0;
+    for (let p = 0; p < 16; p++) {
+      const lp = logSoftmax(denseEngine.forward(seq[p]!, p));
+      const lq = logSoftmax(moeEng.forward(seq[p]!, p));
+      for (let v = 0; v < lp.length; v++) kl += Math.exp(lp[v]!) * (lp[v]! - lq[v]!);
+    }
+    m.ck.close();
+    kl /= 16;
+    assert.ok(kl > 0.01, `KL ${kl}`);
+    assert.ok(Math.abs(logged - kl) < 1e-4 * Math.max(1, kl), `logged ${logged} vs Assay ${kl}`);
+  });
 
   test("kill -9 mid-training, then the next run resumes from the last checkpoint", async () => {
     const { moe, data } = prepare("kill", dense, { experts: 4, topK: 2, tokens: 600, length: 32 });
