@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       sampling,
       noise: flag("noise"),
       distill: Number(arg("distill", "1")),
+      weightDecay: Number(arg("weight-decay", "0.1")),
       seed: 0,
       threads: Number(arg("threads", "1")),
       nproc: 1,

@@ -514,6 +514,8 @@ def parse_args(argv):
     a.add_argument("--reference-loss", default="", help="JSON object domain → loss (default: dense_nll in the data)")
     a.add_argument("--no-noise", action="store_true")
     a.add_argument("--balance-weight", type=float, default=None)
+    a.add_argument("--freeze-dense", action="store_true",
+                   help="train only the MoE layers (experts and gates); embeddings, attention and norms stay the dense model's")
     a.add_argument("--distill", type=float, default=0.0,
                    help="weight α of KL(dense ‖ MoE) in the loss (1 − α on the sampled tokens); the dense teacher is the input export run with every expert")
     a.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto")
@@ -631,6 +633,9 @@ def train(args):
     model.train()
     decay, no_decay = [], []
     for n, p in model.params.items():
+        if args.freeze_dense and ".mlp." not in n.replace("__", "."):
+            p.requires_grad_(False)
+            continue
         (decay if p.dim() >= 2 else no_decay).append(p)
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],

@@ -188,6 +188,11 @@ export function registerMoeCommands(program: Command): void {
       "--distill <alpha>",
       "loss = (1 − α)·cross-entropy + α·KL(dense ‖ MoE), the dense teacher being the input export with every expert (beyond the paper; default 0)",
     )
+    .option("--weight-decay <x>", "AdamW weight decay on matrices (default 0.1, the paper's)")
+    .option(
+      "--freeze-dense",
+      "train only the MoE layers (experts, gates); embeddings, attention and norms stay fixed",
+    )
     .option("--nproc <n>", "processes (GPUs) under torchrun; 1 runs plain python", "1")
     .option("--device <d>", "cpu, cuda or cuda:N (default: cuda when present)")
     .option("--precision <p>", "auto (bf16 on GPUs that have it), fp32 or bf16", "auto")

@@ -69,6 +69,10 @@ export async function trainAction(model: string | undefined, opts: Opts): Promis
     ...(opts.domainWeights !== undefined ? { domainWeights: opts.domainWeights as string } : {}),
     noise: opts.noise !== false,
     ...(opts.balanceWeight !== undefined ? { balanceWeight: nonNegative(opts.balanceWeight as string) } : {}),
+    ...(opts.weightDecay !== undefined
+      ? { weightDecay: nonNegative(opts.weightDecay as string, "--weight-decay") }
+      : {}),
+    ...(opts.freezeDense ? { freezeDense: true } : {}),
     ...(opts.distill !== undefined ? { distill: fraction(opts.distill as string, "--distill", 0) } : {}),
     seed: int(opts.seed as string, "--seed", 0),
     ...(opts.threads !== undefined ? { threads: int(opts.threads as string, "--threads", 1, 1) } : {}),
@@ -94,10 +98,10 @@ function fraction(value: string | undefined, flag: string, fallback: number): nu
   return n;
 }
 
-function nonNegative(value: string): number {
+function nonNegative(value: string, flag = "--balance-weight"): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0)
-    throw new UserError(`--balance-weight must be a number ≥ 0, got "${value}"`);
+    throw new UserError(`${flag} must be a number ≥ 0, got "${value}"`);
   return n;
 }
 
