@@ -183,6 +183,28 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
     assert.ok(Math.abs(logged - kl) < 1e-4 * Math.max(1, kl), `logged ${logged} vs Assay ${kl}`);
   });
 
+  test("--freeze-dense trains the experts and gates only", async () => {
+    const { moe, data } = prepare("freeze", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
+    const r = await runTraining(
+      options(moe, data, join(dir, "freeze-out"), { steps: 3, saveEvery: 3, freezeDense: true, lr: 1e-2 }),
+    );
+    const before = openMoe(moe).ck;
+    const after = openMoe(r.checkpoint!).ck;
+    try {
+      let changed = 0;
+      for (const t of before.tensors) {
+        const same = Buffer.from(before.readRaw(t.name)).equals(Buffer.from(after.readRaw(t.name)));
+        const moeTensor = t.name.includes(".mlp.");
+        if (!moeTensor) assert.ok(same, `${t.name} changed`);
+        else if (!same) changed++;
+      }
+      assert.ok(changed > 10, `only ${changed} MoE tensors changed`);
+    } finally {
+      before.close();
+      after.close();
+    }
+  });
+
   test("kill -9 mid-training, then the next run resumes from the last checkpoint", async () => {
     const { moe, data } = prepare("kill", dense, { experts: 4, topK: 2, tokens: 600, length: 32 });
     const out = join(dir, "kill-out");
