@@ -48,17 +48,19 @@ export function moeToGguf(dir: string, out: string, opts: ConvertOptions = {}): 
     const { config } = moe;
     const L = config.numLayers;
     const d = config.hiddenSize;
-    const first = moe.layer(0);
-    const E = first.experts.length;
-    const m = first.experts[0]!.size;
-    const scale: number[] = [];
+    // Checked from the header and config alone: the weights are read once, layer by layer, when written.
+    const E = cfg.num_experts as number;
+    const topK = cfg.num_selects as number;
+    const expertName = (l: number, j: number) => `model.layers.${l}.mlp.calculator.experts.weight_gate.${j}`;
+    const m = moe.ck.tensor(expertName(0, 0)).shape[0]!;
+    const sf = cfg.score_scale_factor ?? 1;
+    const scale = Array.from({ length: L }, (_, l) => (Array.isArray(sf) ? Number(sf[l]) : Number(sf)));
     for (let l = 0; l < L; l++) {
-      const layer = l === 0 ? first : moe.layer(l);
-      if (layer.gate.kind !== "linear")
+      if (moe.gateNames[l]!.length !== 1)
         throw new UserError(`${dir}: layer ${l} has an mlp gate; GGUF holds only a linear gate`);
-      if (layer.experts.some((e) => e.size !== m))
-        throw new UserError(`${dir}: layer ${l} has unequal experts; GGUF needs every expert of size ${m}`);
-      scale.push(layer.scale);
+      for (let j = 0; j < E; j++)
+        if (moe.ck.tensor(expertName(l, j)).shape[0] !== m)
+          throw new UserError(`${dir}: layer ${l} has unequal experts; GGUF needs every expert of size ${m}`);
     }
     const upName = "model.layers.0.mlp.calculator.experts.weight_up.0";
     const dtype = opts.dtype ?? (moe.ck.tensor(upName).dtype as FloatDType);
@@ -91,7 +93,7 @@ export function moeToGguf(dir: string, out: string, opts: ConvertOptions = {}): 
       },
     );
     meta.set("llama.expert_count", gguf.u32(E));
-    meta.set("llama.expert_used_count", gguf.u32(first.topK));
+    meta.set("llama.expert_used_count", gguf.u32(topK));
     meta.set("assay.moe.scale_factor", gguf.arr("f32", scale));
     if (moe.split) meta.set(GGUF_SPLIT_KEY, gguf.str(JSON.stringify(moe.split)));
 
@@ -106,7 +108,7 @@ export function moeToGguf(dir: string, out: string, opts: ConvertOptions = {}): 
     return {
       out,
       experts: E,
-      topK: first.topK,
+      topK,
       expertSize: m,
       dtype,
       scale,

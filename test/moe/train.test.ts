@@ -481,6 +481,27 @@ describe("moe train: bad inputs are one clear error each", () => {
     );
   });
 
+  test("moe convert: an mlp gate, or a folder that is not MoE", async () => {
+    const mlp = prepare("bad-mlp", dense, {
+      experts: 4,
+      topK: 2,
+      tokens: 50,
+      length: 16,
+      gateNetwork: "mlp",
+    });
+    await fails(runCli("moe", "convert", mlp.moe, "--out", join(dir, "x.gguf")), "bad-mlp-moe", "mlp gate");
+    await fails(
+      runCli("moe", "convert", dense, "--out", join(dir, "x.gguf")),
+      "bad-dense",
+      "not a MoE model",
+    );
+    await fails(
+      runCli("moe", "convert", moe, "--out", join(dir, "x.gguf"), "--dtype", "q4"),
+      "--dtype",
+      "q4",
+    );
+  });
+
   test("an empty corpus", async () => {
     const empty = join(dir, "empty.jsonl");
     writeFileSync(empty, "");
