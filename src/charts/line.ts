@@ -33,7 +33,7 @@ export const PALETTE = ["#2f6fb0", "#d1603d", "#3f9a4a", "#8e5bb5", "#c4a000", "
 function num(v: number): string {
   const a = Math.abs(v);
   if (a === 0) return "0";
-  if (a >= 1000 || a < 0.01) return v.toExponential(1);
+  if (a >= 1e6 || a < 0.01) return v.toExponential(1);
   return a >= 10 ? v.toFixed(0) : v.toFixed(a >= 1 ? 1 : 2);
 }
 
@@ -48,7 +48,13 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
       }
     return out.length >= 2 ? out : [lo, hi];
   }
-  return [0, 1, 2, 3, 4].map((i) => lo + ((hi - lo) * i) / 4);
+  // Round steps (1, 2 or 5 × a power of ten) giving at most six ticks inside [lo, hi].
+  const raw = (hi - lo) / 5;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw) ?? 10 * p;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) out.push(v);
+  return out;
 }
 
 export function lineChart(series: readonly LineSeries[], opts: LineOptions): string {
@@ -90,7 +96,7 @@ export function lineChart(series: readonly LineSeries[], opts: LineOptions): str
     const x = sx(v).toFixed(1);
     parts.push(
       `<line x1="${x}" y1="${pad.top}" x2="${x}" y2="${pad.top + ph}" stroke="#eee"/>`,
-      `<text x="${x}" y="${pad.top + ph + 16}" text-anchor="middle" fill="#666">${num(Math.round(v))}</text>`,
+      `<text x="${x}" y="${pad.top + ph + 16}" text-anchor="middle" fill="#666">${num(v)}</text>`,
     );
   }
   parts.push(
