@@ -514,6 +514,10 @@ def parse_args(argv):
     a.add_argument("--reference-loss", default="", help="JSON object domain → loss (default: dense_nll in the data)")
     a.add_argument("--no-noise", action="store_true")
     a.add_argument("--balance-weight", type=float, default=None)
+    a.add_argument("--freeze-dense", action="store_true",
+                   help="train only the MoE layers (experts and gates); embeddings, attention and norms stay the dense model's")
+    a.add_argument("--distill", type=float, default=0.0,
+                   help="weight α of KL(dense ‖ MoE) in the loss (1 − α on the sampled tokens); the dense teacher is the input export run with every expert")
     a.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto")
     a.add_argument("--device", default="auto")
     a.add_argument("--threads", type=int, default=0)
@@ -605,12 +609,33 @@ def train(args):
     rng = random.Random(f"{args.seed}-{rank}-{state['step']}")
 
     model = MoeLM(cfg, tensors).to(device)
+    teacher = None
+    if args.distill > 0:
+        # The input export with every expert at weight 1 is exactly the dense FFN (disjoint splits), so the dense
+        # parent's next-token distribution comes at the cost of one forward pass without gradients.
+        if not 0 < args.distill <= 1:
+            raise InputError("--distill must be in (0, 1]")
+        split_file = os.path.join(args.model, "moe_split.json")
+        if os.path.exists(split_file):
+            with open(split_file) as f:
+                if json.load(f).get("sharing"):
+                    raise InputError(f"--distill: {args.model} has a sharing split; its experts do not sum to the dense FFN")
+        # its own copy: the student's float32 parameters may share storage with `tensors`
+        base = read_safetensors(os.path.join(args.model, "model.safetensors"))[0]
+        teacher = MoeLM(cfg, {n: t.float().clone() for n, t in base.items()}).to(device)
+        teacher.all_experts = True
+        teacher.eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
     if args.eval_only:
         emit("eval", step=state["step"], valid_loss=evaluate(model, valid, min(args.block, cfg.max_pos), device, 10**9))
         return
     model.train()
     decay, no_decay = [], []
     for n, p in model.params.items():
+        if args.freeze_dense and ".mlp." not in n.replace("__", "."):
+            p.requires_grad_(False)
+            continue
         (decay if p.dim() >= 2 else no_decay).append(p)
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
@@ -654,8 +679,18 @@ def train(args):
         ids, labels = ids.to(device), labels.to(device)
         with torch.autocast(device_type="cuda" if device.startswith("cuda") else "cpu", dtype=torch.bfloat16, enabled=bf16):
             logits, balance, counts = wrapped(ids)
-            lm = F.cross_entropy(logits.float().reshape(-1, cfg.vocab), labels.reshape(-1), ignore_index=-100)
-        loss = lm + balance
+            flat = logits.float().reshape(-1, cfg.vocab)
+            lm = F.cross_entropy(flat, labels.reshape(-1), ignore_index=-100)
+            objective = lm
+            kl = None
+            if teacher is not None:
+                with torch.no_grad():
+                    target = F.log_softmax(teacher(ids)[0].float().reshape(-1, cfg.vocab), -1)
+                keep = labels.reshape(-1) != -100
+                logp = F.log_softmax(flat, -1)
+                kl = (target.exp() * (target - logp)).sum(-1)[keep].mean()
+                objective = (1 - args.distill) * lm + args.distill * kl
+        loss = objective + balance
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -671,7 +706,7 @@ def train(args):
             window_tokens, window_start = 0, now
             load = (counts / counts.sum(1, keepdim=True).clamp(min=1)).tolist()
             rec = {"step": state["step"], "steps": args.steps, "loss": loss.item(), "lm_loss": lm.item(),
-                   "balance_loss": balance.item(), "lr": lr, "grad_norm": float(gnorm), "tokens": state["tokens"],
+                   "balance_loss": balance.item(), **({"kl": kl.item()} if kl is not None else {}), "lr": lr, "grad_norm": float(gnorm), "tokens": state["tokens"],
                    "tokens_per_s": tps, "eta_s": (args.steps - state["step"]) * args.batch * block * world / max(tps, 1e-9),
                    "load": load}
             emit("step", **rec)

@@ -479,8 +479,15 @@ function planBuild(dense: DenseModel, split: MoeSplit, out: string, opts: BuildO
   }
 }
 
-/** Every non-FFN tensor of the dense model under the target naming, q/k rows permuted when layouts differ. */
-function denseTensors(ck: Checkpoint, naming: Naming, layout: RopeLayout, format: MoeFormat): OutTensor[] {
+/** Every non-FFN tensor of the dense model under the target naming, q/k rows permuted when layouts differ
+ * (`skip`: further tensors to leave out, e.g. a MoE checkpoint's expert and gate tensors). */
+export function denseTensors(
+  ck: Checkpoint,
+  naming: Naming,
+  layout: RopeLayout,
+  format: MoeFormat,
+  skip?: (name: string) => boolean,
+): OutTensor[] {
   const config = ck.config!;
   const ffn = new Set<string>();
   const qk = new Map<string, number>();
@@ -494,7 +501,7 @@ function denseTensors(ck: Checkpoint, naming: Naming, layout: RopeLayout, format
   }
   const out: OutTensor[] = [];
   for (const t of ck.tensors) {
-    if (ffn.has(t.name)) continue;
+    if (ffn.has(t.name) || skip?.(t.name)) continue;
     if (!isFloatDType(t.dtype))
       throw new UserError(
         `${ck.path}: tensor "${t.name}" is ${t.dtype}; only F32, F16 and BF16 checkpoints are supported`,

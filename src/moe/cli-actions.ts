@@ -234,6 +234,14 @@ export async function fitGatesAction(
 }
 
 export async function reportAction(opts: Record<string, string | boolean | undefined>): Promise<void> {
+  if (!opts.model && !opts.runs)
+    throw new UserError("assay moe report: give --model (fidelity table) and/or --runs (training curves)");
+  if (opts.runs) {
+    if (!opts.out) throw new UserError("assay moe report --runs: --out is required (the charts are files)");
+    const { curvesAction } = await import("./train-actions.js");
+    curvesAction(opts);
+    if (!opts.model) return;
+  }
   const { openDense } = await import("./dense.js");
   const { formatReport, runReport } = await import("./report.js");
   const dense = openDense(opts.model as string);

@@ -1,5 +1,5 @@
 /**
- * `assay moe split|build|verify|fit-gates|report|distill-data|train`: build a mixture-of-experts model from a dense LLaMA
+ * `assay moe split|build|verify|convert|fit-gates|report|distill-data|train`: build a mixture-of-experts model from a dense LLaMA
  * checkpoint (LLaMA-MoE expert construction) and measure how faithful it is. Human output by default, JSON
  * with --json; bad input throws UserError (exit 2); a failed verification exits 1.
  */
@@ -101,6 +101,20 @@ export function registerMoeCommands(program: Command): void {
     .action(async (out, opts) => (await import("./cli-actions.js")).verifyAction(out, opts));
 
   moe
+    .command("convert <checkpoint>")
+    .description(
+      "convert a trained LLaMA-MoE checkpoint (e.g. from `moe train`) to GGUF for llama.cpp / node-llama-cpp (scale factor folded into the down projections)",
+    )
+    .requiredOption("--out <file>", "GGUF file to write")
+    .option(
+      "--tokenizer-from <path>",
+      "checkpoint whose tokenizer to embed (default: the dense model recorded in config.json)",
+    )
+    .option("--dtype <t>", "expert matrices: f32, f16 or bf16 (default: as stored)")
+    .option("--json", "print JSON")
+    .action(async (ckpt, opts) => (await import("./train-actions.js")).convertAction(ckpt, opts));
+
+  moe
     .command("fit-gates <out>")
     .description(
       "fit each layer's linear gate (and optionally rescale) on FFN inputs collected from the dense model; rewrites the gate tensors in place",
@@ -170,6 +184,15 @@ export function registerMoeCommands(program: Command): void {
       "--balance-weight <x>",
       "balance-loss weight (default: the checkpoint's gate_balance_loss_weight)",
     )
+    .option(
+      "--distill <alpha>",
+      "loss = (1 − α)·cross-entropy + α·KL(dense ‖ MoE), the dense teacher being the input export with every expert (beyond the paper; default 0)",
+    )
+    .option("--weight-decay <x>", "AdamW weight decay on matrices (default 0.1, the paper's)")
+    .option(
+      "--freeze-dense",
+      "train only the MoE layers (experts, gates); embeddings, attention and norms stay fixed",
+    )
     .option("--nproc <n>", "processes (GPUs) under torchrun; 1 runs plain python", "1")
     .option("--device <d>", "cpu, cuda or cuda:N (default: cuda when present)")
     .option("--precision <p>", "auto (bf16 on GPUs that have it), fp32 or bf16", "auto")
@@ -189,9 +212,18 @@ export function registerMoeCommands(program: Command): void {
   moe
     .command("report")
     .description(
-      "fidelity table across methods × (E, k) × gate init/fit: perplexity, KL from dense, load balance, routing entropy, with a plot",
+      "fidelity table across methods × (E, k) × gate init/fit: perplexity, KL from dense, load balance, routing entropy, with a plot; --runs adds training curves",
     )
-    .requiredOption("--model <path>", "dense checkpoint (small enough for the reference engine)")
+    .option(
+      "--model <path>",
+      "dense checkpoint (small enough for the reference engine) for the fidelity table",
+    )
+    .option(
+      "--runs <dirs>",
+      "comma-separated `moe train` output folders: chart their loss, balance loss, expert load and domain weights",
+    )
+    .option("--labels <list>", "--runs: comma-separated names for the runs (default: folder names)")
+    .option("--dense-loss <x>", "--runs: the dense model's validation loss, drawn as a reference line")
     .option("--methods <list>", "comma-separated split methods", "random,clustering,coactivation,importance")
     .option("--configs <list>", "comma-separated E:k pairs", "2:1,4:1,4:2,8:2")
     .option(

@@ -4,6 +4,7 @@ import { UserError } from "../util/errors.js";
 import { Progress } from "../util/progress.js";
 import { int, positive } from "./cli-actions.js";
 import { checkTorch, formatCheck } from "./train-python.js";
+import { readRunCurves, writeCurves } from "./train-report.js";
 
 type Opts = Record<string, string | boolean | undefined>;
 
@@ -68,6 +69,11 @@ export async function trainAction(model: string | undefined, opts: Opts): Promis
     ...(opts.domainWeights !== undefined ? { domainWeights: opts.domainWeights as string } : {}),
     noise: opts.noise !== false,
     ...(opts.balanceWeight !== undefined ? { balanceWeight: nonNegative(opts.balanceWeight as string) } : {}),
+    ...(opts.weightDecay !== undefined
+      ? { weightDecay: nonNegative(opts.weightDecay as string, "--weight-decay") }
+      : {}),
+    ...(opts.freezeDense ? { freezeDense: true } : {}),
+    ...(opts.distill !== undefined ? { distill: fraction(opts.distill as string, "--distill", 0) } : {}),
     seed: int(opts.seed as string, "--seed", 0),
     ...(opts.threads !== undefined ? { threads: int(opts.threads as string, "--threads", 1, 1) } : {}),
     nproc: int(opts.nproc as string, "--nproc", 1, 1),
@@ -92,10 +98,10 @@ function fraction(value: string | undefined, flag: string, fallback: number): nu
   return n;
 }
 
-function nonNegative(value: string): number {
+function nonNegative(value: string, flag = "--balance-weight"): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0)
-    throw new UserError(`--balance-weight must be a number ≥ 0, got "${value}"`);
+    throw new UserError(`${flag} must be a number ≥ 0, got "${value}"`);
   return n;
 }
 
@@ -130,4 +136,56 @@ export async function distillAction(opts: Opts): Promise<void> {
   } finally {
     dense.ck.close();
   }
+}
+
+export async function convertAction(checkpoint: string, opts: Opts): Promise<void> {
+  const { moeToGguf } = await import("./convert.js");
+  const dt = opts.dtype as string | undefined;
+  const dtypes = { f32: "F32", f16: "F16", bf16: "BF16" } as const;
+  if (dt !== undefined && !(dt.toLowerCase() in dtypes))
+    throw new UserError(`--dtype must be one of f32, f16, bf16, got "${dt}"`);
+  const r = moeToGguf(checkpoint, opts.out as string, {
+    ...(opts.tokenizerFrom ? { tokenizerFrom: opts.tokenizerFrom as string } : {}),
+    ...(dt ? { dtype: dtypes[dt.toLowerCase() as keyof typeof dtypes] } : {}),
+  });
+  print(
+    opts.json as boolean,
+    r,
+    [
+      `${r.out}: GGUF, ${r.experts} experts of ${r.expertSize} neurons, top-${r.topK}, ${r.dtype}; scale ${r.scale.map((s) => s.toFixed(3)).join(", ")} folded into the down projections; tokenizer: ${r.tokenizer}`,
+      ...r.notes.map((n) => `note: ${n}`),
+    ].join("\n"),
+  );
+}
+
+/** `moe report --runs`: training curves of `moe train` output folders. */
+export function curvesAction(opts: Opts): void {
+  const dirs = String(opts.runs)
+    .split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const labels = opts.labels ? String(opts.labels).split(",") : [];
+  if (labels.length && labels.length !== dirs.length)
+    throw new UserError(`--labels: ${labels.length} names for ${dirs.length} runs`);
+  const dense =
+    opts.denseLoss !== undefined ? positive(opts.denseLoss as string, "--dense-loss", 1) : undefined;
+  const runs = dirs.map((d, i) => readRunCurves(d, labels[i]?.trim() || undefined));
+  const r = writeCurves(runs, opts.out as string, dense);
+  print(
+    opts.json as boolean,
+    r,
+    [
+      ...r.runs.map(
+        (x) =>
+          `${x.label}: ${x.steps} steps, ${x.tokens} tokens, ${x.meanTokensPerS.toFixed(0)} tokens/s${
+            x.finalValid
+              ? `, final validation loss ${Object.entries(x.finalValid)
+                  .map(([d, v]) => `${d} ${v.toFixed(3)}`)
+                  .join(", ")}`
+              : ""
+          }`,
+      ),
+      `charts: ${r.files.filter((f) => f.endsWith(".svg")).join(", ")}`,
+    ].join("\n"),
+  );
 }

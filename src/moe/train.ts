@@ -29,6 +29,12 @@ export interface TrainOptions {
   domainWeights?: string;
   noise: boolean;
   balanceWeight?: number;
+  /** Weight α of KL(dense ‖ MoE) in the loss (the dense teacher is the input export with every expert). */
+  distill?: number;
+  /** AdamW decoupled weight decay on matrices (default 0.1, the paper's). */
+  weightDecay?: number;
+  /** Train only the MoE layers (experts and gates). */
+  freezeDense?: boolean;
   seed: number;
   threads?: number;
   /** Processes for torchrun (1: plain python). */
@@ -234,6 +240,9 @@ export function trainerArgs(o: TrainOptions, weights: Map<string, number>): stri
   ];
   if (!o.noise) args.push("--no-noise");
   if (o.balanceWeight !== undefined) args.push("--balance-weight", String(o.balanceWeight));
+  if (o.distill) args.push("--distill", String(o.distill));
+  if (o.weightDecay !== undefined) args.push("--weight-decay", String(o.weightDecay));
+  if (o.freezeDense) args.push("--freeze-dense");
   if (o.threads) args.push("--threads", String(o.threads));
   if (o.device) args.push("--device", o.device);
   if (o.precision) args.push("--precision", o.precision);

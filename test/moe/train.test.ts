@@ -3,12 +3,16 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
+import type { Token } from "node-llama-cpp";
+import { openCheckpoint } from "../../src/formats/checkpoint.js";
+import { LlamaEngine } from "../../src/llama/engine.js";
+import { loadLlamaWeights, randomLlamaWeights, saveHfModel } from "../../src/llama/weights.js";
 import { buildMoe } from "../../src/moe/build.js";
 import { openDense } from "../../src/moe/dense.js";
 import { distillData } from "../../src/moe/distill.js";
+import { compareWithLlamaCpp } from "../../src/moe/llamacpp.js";
 import { computeSplit } from "../../src/moe/methods.js";
-import { openMoe } from "../../src/moe/model.js";
+import { loadNonFfnWeights, moeEngine, openMoe } from "../../src/moe/model.js";
 import { gradientImportance, runTraining, type TrainOptions, validationNll } from "../../src/moe/train.js";
 import { readTrainingData } from "../../src/moe/train-data.js";
 import { checkTorch, trainerScript } from "../../src/moe/train-python.js";
@@ -18,6 +22,15 @@ import { repoRoot, SHARED_MISSING, sharedPath } from "../helpers/shared.js";
 import { tinyLlamaConfig } from "./tiny-config.js";
 
 const dir = tempDir("moe-train");
+
+function logSoftmax(x: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const v of x) max = Math.max(max, v);
+  let sum = 0;
+  for (const v of x) sum += Math.exp(v - max);
+  const lse = max + Math.log(sum);
+  return Float64Array.from(x, (v) => v - lse);
+}
 const torch = checkTorch();
 const NO_TORCH = `PyTorch not found (${torch.install}): moe train tests skipped`;
 
@@ -135,6 +148,62 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
       }
     });
   }
+
+  test("--distill: the logged KL is KL(dense ‖ MoE) of the batch, the dense teacher being the export with every expert", async () => {
+    const { moe } = prepare("kl", dense, { experts: 4, topK: 2, tokens: 100, length: 16 });
+    // One training sequence of block + 1 tokens and batch 1: the step's batch is exactly that sequence.
+    const seq = Array.from({ length: 17 }, (_, i) => (i * 7 + 3) % 64);
+    const data = join(dir, "kl.jsonl");
+    writeFileSync(data, `${JSON.stringify({ tokens: seq, domain: "a" })}\n`);
+    const r = await runTraining(
+      options(moe, data, join(dir, "kl-out"), {
+        steps: 1,
+        batch: 1,
+        block: 16,
+        noise: false,
+        distill: 1,
+        lr: 1e-6,
+      }),
+    );
+    const logged = (r.log[0] as unknown as { kl: number }).kl;
+    const ck = openCheckpoint(dense);
+    const denseEngine = new LlamaEngine(loadLlamaWeights(ck), { maxSeqLen: 16 });
+    ck.close();
+    const m = openMoe(moe);
+    const moeEng = moeEngine(loadNonFfnWeights(m.ck, m.config), m.layers, 16);
+    let kl = 0;
+    for (let p = 0; p < 16; p++) {
+      const lp = logSoftmax(denseEngine.forward(seq[p]!, p));
+      const lq = logSoftmax(moeEng.forward(seq[p]!, p));
+      for (let v = 0; v < lp.length; v++) kl += Math.exp(lp[v]!) * (lp[v]! - lq[v]!);
+    }
+    m.ck.close();
+    kl /= 16;
+    assert.ok(kl > 0.01, `KL ${kl}`);
+    assert.ok(Math.abs(logged - kl) < 1e-4 * Math.max(1, kl), `logged ${logged} vs Assay ${kl}`);
+  });
+
+  test("--freeze-dense trains the experts and gates only", async () => {
+    const { moe, data } = prepare("freeze", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
+    const r = await runTraining(
+      options(moe, data, join(dir, "freeze-out"), { steps: 3, saveEvery: 3, freezeDense: true, lr: 1e-2 }),
+    );
+    const before = openMoe(moe).ck;
+    const after = openMoe(r.checkpoint!).ck;
+    try {
+      let changed = 0;
+      for (const t of before.tensors) {
+        const same = Buffer.from(before.readRaw(t.name)).equals(Buffer.from(after.readRaw(t.name)));
+        const moeTensor = t.name.includes(".mlp.");
+        if (!moeTensor) assert.ok(same, `${t.name} changed`);
+        else if (!same) changed++;
+      }
+      assert.ok(changed > 10, `only ${changed} MoE tensors changed`);
+    } finally {
+      before.close();
+      after.close();
+    }
+  });
 
   test("kill -9 mid-training, then the next run resumes from the last checkpoint", async () => {
     const { moe, data } = prepare("kill", dense, { experts: 4, topK: 2, tokens: 600, length: 32 });
@@ -311,6 +380,78 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
   });
 });
 
+describe("a trained checkpoint in GGUF and node-llama-cpp", { skip: torch.ok ? false : NO_TORCH }, () => {
+  test("stories260K, E = 4 top-2: train a few steps, convert to GGUF, load and generate in node-llama-cpp", async (t) => {
+    const model = sharedPath("models", "stories260K.bin");
+    if (!model) return t.skip(SHARED_MISSING);
+    const { moe, data } = prepare("gguf", model, { experts: 4, topK: 2, tokens: 1024, length: 64 });
+    const r = await runTraining(
+      options(moe, data, join(dir, "gguf-out"), { steps: 12, block: 64, warmup: 2, saveEvery: 12 }),
+    );
+    const ckpt = r.checkpoint!;
+    const gguf = join(dir, "trained.gguf");
+    const conv = await runCli("moe", "convert", ckpt, "--out", gguf, "--json");
+    assert.equal(conv.code, 0, conv.stderr);
+    assert.equal(JSON.parse(conv.stdout).experts, 4);
+
+    // The GGUF computes what the trained checkpoint computes (scale folded into the down projections).
+    const valid = [...readTrainingData(data, 512).valid.values()].flat().slice(0, 3);
+    const fromCkpt = validationNll(ckpt, valid).nll;
+    const fromGguf = validationNll(gguf, valid).nll;
+    assert.ok(Math.abs(fromCkpt - fromGguf) < 1e-4, `checkpoint ${fromCkpt} vs GGUF ${fromGguf}`);
+    // Training changed the experts: the GGUF is not the untrained export.
+    assert.ok(Math.abs(validationNll(moe, valid).nll - fromGguf) > 0.05);
+
+    // llama.cpp's logits on the converted file equal our engine's.
+    const opened = openMoe(gguf);
+    try {
+      const cmp = await compareWithLlamaCpp(opened, valid[0]!.slice(0, 32));
+      assert.ok(cmp.ok, JSON.stringify(cmp));
+      assert.equal(cmp.compared, 32);
+    } finally {
+      opened.ck.close();
+    }
+
+    // node-llama-cpp loads it and generates; greedy tokens follow our engine's argmax on the trained MoE.
+    const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+    const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+    const generated: number[] = [];
+    try {
+      const lm = await llama.loadModel({ modelPath: gguf });
+      const ctx = await lm.createContext({
+        contextSize: 64,
+        threads: 1,
+        flashAttention: false,
+        experimentalKvCacheKeyType: "F32",
+        experimentalKvCacheValueType: "F32",
+      });
+      for await (const tok of ctx.getSequence().evaluate([1 as Token], { temperature: 0 })) {
+        generated.push(tok);
+        if (generated.length >= 24) break;
+      }
+      await ctx.dispose();
+      await lm.dispose();
+    } finally {
+      await llama.dispose();
+    }
+    assert.equal(generated.length, 24);
+    const trained = openMoe(ckpt);
+    try {
+      const engine = moeEngine(loadNonFfnWeights(trained.ck, trained.config), trained.layers, 32);
+      const ours: number[] = [];
+      let prev = 1;
+      for (let p = 0; p < 24; p++) {
+        const logits = engine.forward(prev, p);
+        prev = logits.indexOf(Math.max(...logits));
+        ours.push(prev);
+      }
+      assert.deepEqual(generated, ours);
+    } finally {
+      trained.ck.close();
+    }
+  });
+});
+
 describe("moe train: bad inputs are one clear error each", () => {
   const dense = join(dir, "bad-dense");
   saveHfModel(dense, randomLlamaWeights(tinyLlamaConfig({ vocabSize: 64 }), 12, 0.4));
@@ -337,6 +478,27 @@ describe("moe train: bad inputs are one clear error each", () => {
       runCli("moe", "train", dense, "--data", data, "--out", join(dir, "x")),
       "bad-dense",
       "not a MoE model",
+    );
+  });
+
+  test("moe convert: an mlp gate, or a folder that is not MoE", async () => {
+    const mlp = prepare("bad-mlp", dense, {
+      experts: 4,
+      topK: 2,
+      tokens: 50,
+      length: 16,
+      gateNetwork: "mlp",
+    });
+    await fails(runCli("moe", "convert", mlp.moe, "--out", join(dir, "x.gguf")), "bad-mlp-moe", "mlp gate");
+    await fails(
+      runCli("moe", "convert", dense, "--out", join(dir, "x.gguf")),
+      "bad-dense",
+      "not a MoE model",
+    );
+    await fails(
+      runCli("moe", "convert", moe, "--out", join(dir, "x.gguf"), "--dtype", "q4"),
+      "--dtype",
+      "q4",
     );
   });
 
