@@ -11,6 +11,7 @@
  *   GET  ./api/runs/<id>/metrics.svg, ./api/runs/<id>/groups.svg?scorer=&key=   charts
  *   GET  ./api/compare?a=&b=     the paired comparison of two runs (src/compare)
  *   GET  ./api/blobs/<sha256>    an image stored with a sample
+ *   GET  ./api/artefacts, ./api/artefacts/<n>.svg   SMI calibration and MoE fidelity plots (--fit, --moe-report)
  *
  * Security: loopback by default, and then the Host header must name a loopback address (a page on
  * another site cannot reach the viewer by rebinding its DNS name). A non-loopback host needs a token,
@@ -28,6 +29,7 @@ import { RENDER_CSP, renderAssets } from "../render/assets.js";
 import type { RunStore } from "../store/run-store.js";
 import { packageRoot } from "../util/package-root.js";
 import * as api from "./api.js";
+import type { Artefact } from "./artefacts.js";
 
 export const VIEW_CSP =
   `default-src 'none'; script-src 'self'; style-src 'self'; ${RENDER_CSP}; img-src 'self'; ` +
@@ -47,6 +49,8 @@ export interface ViewServerOptions {
   host?: string;
   /** Required for a non-loopback host: every URL then starts with /t/<token>/. */
   token?: string;
+  /** Plots read from files the user named (artefacts.ts), shown on the artefacts page. */
+  artefacts?: Artefact[];
 }
 
 export interface ViewServer {
@@ -90,6 +94,7 @@ export function startViewServer(opts: ViewServerOptions): Promise<ViewServer> {
   const base = opts.token ? `/t/${opts.token}` : "";
   const assets = loadAssets();
   const { store } = opts;
+  const artefacts = opts.artefacts ?? [];
 
   const route = (path: string, q: URLSearchParams, res: ServerResponse) => {
     const asset = assets.get(path);
@@ -98,6 +103,17 @@ export function startViewServer(opts: ViewServerOptions): Promise<ViewServer> {
     if (shared) return send(res, 200, shared.type, shared.body);
     if (path === "/api/runs") return sendJson(res, 200, api.listRuns(store, q));
     if (path === "/api/compare") return sendJson(res, 200, api.compare(store, q));
+    if (path === "/api/artefacts")
+      return sendJson(
+        res,
+        200,
+        artefacts.map(({ svg: _svg, ...a }) => a),
+      );
+    const plot = /^\/api\/artefacts\/(\d+)\.svg$/.exec(path);
+    if (plot) {
+      const a = artefacts[Number(plot[1])];
+      return a ? send(res, 200, "image/svg+xml", a.svg) : sendJson(res, 404, { error: "no such artefact" });
+    }
     const blob = /^\/api\/blobs\/([0-9a-f]{64})$/.exec(path);
     if (blob) {
       const b = store.getBlob(blob[1]!);
