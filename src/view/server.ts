@@ -29,7 +29,6 @@ import { RENDER_CSP, renderAssets } from "../render/assets.js";
 import type { RunStore } from "../store/run-store.js";
 import { packageRoot } from "../util/package-root.js";
 import * as api from "./api.js";
-import type { Artefact } from "./artefacts.js";
 
 export const VIEW_CSP =
   `default-src 'none'; script-src 'self'; style-src 'self'; ${RENDER_CSP}; img-src 'self'; ` +
@@ -43,13 +42,24 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** A plot drawn from a file the user named (`assay view --fit / --moe-report`), shown on the artefacts page. */
+export interface Artefact {
+  /** Position in the list: the image's address is api/artefacts/<id>.svg. */
+  id: number;
+  kind: "smi-calibration" | "moe-fidelity";
+  title: string;
+  /** The file it was drawn from, as the user named it. */
+  source: string;
+  svg: string;
+}
+
 export interface ViewServerOptions {
   store: RunStore;
   port?: number;
   host?: string;
   /** Required for a non-loopback host: every URL then starts with /t/<token>/. */
   token?: string;
-  /** Plots read from files the user named (artefacts.ts), shown on the artefacts page. */
+  /** Plots read from files the user named (cli/commands/view-artefacts.ts). */
   artefacts?: Artefact[];
 }
 

@@ -6,9 +6,9 @@ import { openStore } from "../../cli-kit/store.js";
 import { isPostgresUrl } from "../../store/pg-client.js";
 import { defaultDbPath } from "../../store/run-store.js";
 import { UserError } from "../../util/errors.js";
-import { loadArtefacts } from "../../view/artefacts.js";
 import { isLoopback, startViewServer, type ViewServer } from "../../view/server.js";
 import type { ViewFlags } from "./view.js";
+import { loadArtefacts } from "./view-artefacts.js";
 
 export async function viewCommand(flags: ViewFlags): Promise<void> {
   const path = flags.db ?? defaultDbPath();

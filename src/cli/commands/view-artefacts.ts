@@ -4,24 +4,16 @@
  * fidelity plot (held-out perplexity per variant; `moe report --out`). The files are read once, checked
  * field by field (a bad file is a UserError naming the field), and drawn by the plot code their own
  * commands use, so the viewer shows what `--plot` and report.svg show. Served as SVG images only.
+ * Here, in the CLI (the composition root), because the viewer imports no research system.
  */
 import { readFileSync } from "node:fs";
-import type { MoeReport } from "../moe/report.js";
-import { reportSvg } from "../moe/report.js";
-import { SMI_METHODS } from "../smi/fit.js";
-import { loadFitFile } from "../smi/fitfile.js";
-import { renderFitSvg } from "../smi/plot.js";
-import { UserError } from "../util/errors.js";
-
-export interface Artefact {
-  /** Position in the list: the image's address is api/artefacts/<id>.svg. */
-  id: number;
-  kind: "smi-calibration" | "moe-fidelity";
-  title: string;
-  /** The file it was drawn from, as the user named it. */
-  source: string;
-  svg: string;
-}
+import type { MoeReport } from "../../moe/report.js";
+import { reportSvg } from "../../moe/report.js";
+import { SMI_METHODS } from "../../smi/fit.js";
+import { loadFitFile } from "../../smi/fitfile.js";
+import { renderFitSvg } from "../../smi/plot.js";
+import { UserError } from "../../util/errors.js";
+import type { Artefact } from "../../view/server.js";
 
 export interface ArtefactFiles {
   fit?: string[];
