@@ -20,7 +20,8 @@ function arg(name: string, fallback: string): string {
 
 const n = Number(arg("n", "100000"));
 const dir = mkdtempSync(join(tmpdir(), "assay-bench-view-"));
-const db = join(dir, "view.db");
+// --db PATH keeps the store between runs (written once, reused while it holds both runs).
+const db = arg("db", join(dir, "view.db"));
 
 function writeRun(store: RunStore, runId: string, model: string, skill: number): void {
   const manifest: RunManifest = {
@@ -69,12 +70,14 @@ function writeRun(store: RunStore, runId: string, model: string, skill: number):
 
 let t0 = performance.now();
 const writer = new RunStore(db);
-writeRun(writer, "bench-a", "openai/model-a", 0.6);
-writeRun(writer, "bench-b", "openai/model-b", 0.65);
+if (!writer.getRun("bench-b")) {
+  writeRun(writer, "bench-a", "openai/model-a", 0.6);
+  writeRun(writer, "bench-b", "openai/model-b", 0.65);
+  console.log(
+    `wrote 2 runs × ${n.toLocaleString("en")} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
 writer.close();
-console.log(
-  `wrote 2 runs × ${n.toLocaleString("en")} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-);
 
 const store = new RunStore(db, { readonly: true });
 const q = (s: string) => new URLSearchParams(s);

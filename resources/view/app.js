@@ -111,8 +111,12 @@ async function runsPage(query) {
       h("td", { class: "num" }, r.costUsd === null ? "" : `$${r.costUsd.toFixed(r.costUsd < 1 ? 4 : 2)}`),
     );
   });
+  const artefacts = await api("artefacts");
   show(
     h("h1", null, "Runs"),
+    artefacts.length
+      ? h("p", null, h("a", { href: "#/artefacts", id: "to-artefacts" }, `Research plots (${artefacts.length}) →`))
+      : null,
     h("div", { class: "filters" }, select("task", data.tasks), select("model", data.models), compareBtn),
     data.runs.length
       ? table(["", "run", "task", "model", "judge", "created", "status", "samples / errors", "headline (95% CI)", "cost"], rows, {
@@ -400,6 +404,23 @@ async function pairPage(a, b, sampleId) {
   );
 }
 
+// ---------- research plots (assay view --fit / --moe-report) ----------
+
+async function artefactsPage() {
+  const list = await api("artefacts");
+  setCrumbs(["runs", "#/runs"], ["research plots", "#/artefacts"]);
+  const figures = list.map((a) =>
+    h("figure", { class: "artefact", "data-kind": a.kind },
+      h("figcaption", null, h("strong", null, a.title), h("span", { class: "muted" }, ` · ${a.source}`)),
+      h("img", { class: "chart", src: `api/artefacts/${a.id}.svg`, alt: a.title })));
+  show(
+    h("h1", null, "Research plots"),
+    ...(figures.length
+      ? figures
+      : [h("p", { class: "muted" }, "None: start the viewer with --fit FILE (smi fit --out) or --moe-report FILE (moe report).")]),
+  );
+}
+
 // ---------- router ----------
 
 async function route() {
@@ -417,6 +438,7 @@ async function route() {
       : parts[0] === "sample" ? samplePage(parts[1], parts[2], Number(parts[3] ?? 1))
       : parts[0] === "compare" ? comparePage(parts[1], parts[2])
       : parts[0] === "pair" ? pairPage(parts[1], parts[2], parts[3])
+      : parts[0] === "artefacts" ? artefactsPage()
       : runsPage(query);
     await page;
     if (seq === renderSeq) setStatus("");

@@ -40,7 +40,7 @@ import {
   toStoredSample,
   toStoredScore,
 } from "./records.js";
-import type { SamplePageQuery, SamplePageRow } from "./sample-page.js";
+import { type SamplePageQuery, type SamplePageRow, samplePageResult } from "./sample-page.js";
 import { SCHEMA_VERSION } from "./schema.js";
 import { PG_MIGRATIONS } from "./schema-pg.js";
 
@@ -765,28 +765,12 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
 
   samplePage(runId: string, q: SamplePageQuery): { total: number; rows: SamplePageRow[] } {
     const sql = samplePageSql(runId, q);
-    const total = this.one<{ n: number }>(sql.count, sql.countArgs)!.n;
-    const rows = this.conn.query<Row>(sql.page, sql.pageArgs);
-    return {
-      total,
-      rows: rows.map((r) => {
-        const sampleId = r.sample_id as string;
-        const epoch = r.epoch as number;
-        const scores: Record<string, number | null> = {};
-        for (const s of this.scoresOf(runId, sampleId, epoch)) scores[s.scorer] = s.value;
-        return {
-          sampleId,
-          epoch,
-          seq: r.seq as number,
-          error: r.error as string | null,
-          cached: r.cached === 1,
-          latencyMs: r.latency_ms as number | null,
-          inputPreview: (r.input_preview as string | null) ?? "",
-          outputPreview: r.output_preview as string | null,
-          scores,
-        };
-      }),
-    };
+    return samplePageResult(
+      this.conn.query<Row>(sql.page, sql.pageArgs),
+      sql.countsInPage,
+      () => Number(this.one<{ n: number }>(sql.count, sql.countArgs)!.n),
+      (sampleId, epoch) => this.scoresOf(runId, sampleId, epoch),
+    );
   }
 }
 

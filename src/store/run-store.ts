@@ -38,7 +38,13 @@ import {
   toStoredSample,
   toStoredScore,
 } from "./records.js";
-import type { SamplePageQuery, SamplePageRow } from "./sample-page.js";
+import {
+  buildSamplePageSql,
+  type SamplePageQuery,
+  type SamplePageRow,
+  SQLITE_SAMPLE_PAGE,
+  samplePageResult,
+} from "./sample-page.js";
 
 export type { RunStoreApi, UnitKey } from "./api.js";
 export type { RunLease } from "./lease.js";
@@ -644,82 +650,21 @@ export class SqliteRunStore extends BatchingStore implements RunStoreApi {
   }
 
   /**
-   * One page of a run's samples, filtered and sorted in SQL so that a page of a 100,000-sample run
-   * costs one indexed scan, not a load of the run. `total` counts every match.
+   * One page of a run's samples, filtered and sorted in SQL (sample-page.ts) so that a page of a
+   * 100,000-sample run reads index entries, not the run. `total` counts every match.
    */
   samplePage(runId: string, q: SamplePageQuery): { total: number; rows: SamplePageRow[] } {
-    const where = ["m.run_id = ?"];
-    const args: unknown[] = [runId];
-    if (q.errors === "only") where.push("m.error IS NOT NULL");
-    if (q.errors === "none") where.push("m.error IS NULL");
-    if (q.cached !== undefined) where.push(`m.cached = ${q.cached ? 1 : 0}`);
-    if (q.text) {
-      const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(
-        "(m.sample_id LIKE ? ESCAPE '\\' OR m.input LIKE ? ESCAPE '\\' OR m.output LIKE ? ESCAPE '\\' OR m.target LIKE ? ESCAPE '\\')",
-      );
-      args.push(like, like, like, like);
-    }
-    if (q.group) {
-      where.push("CAST(json_extract(m.metadata, ?) AS TEXT) = ?");
-      args.push(`$.${q.group.key}`, q.group.value);
-    }
-    if (q.score) {
-      where.push(
-        `EXISTS (SELECT 1 FROM scores f WHERE f.run_id = m.run_id AND f.sample_id = m.sample_id AND f.epoch = m.epoch
-                 AND f.scorer = ? AND f.value >= ? AND f.value <= ?)`,
-      );
-      args.push(q.score.scorer, q.score.min, q.score.max);
-    }
-    const cond = where.join(" AND ");
-    const total = this.db
-      .prepare(`SELECT COUNT(*) FROM samples m WHERE ${cond}`)
-      .pluck()
-      .get(...args) as number;
-    const dir = q.desc ? "DESC" : "ASC";
-    let join = "";
-    // The sample id breaks ties (samples sharing a seq), so both backends give one order.
-    let order = `m.seq ${dir}, m.epoch ${dir}, m.sample_id ${dir}`;
-    const joinArgs: unknown[] = [];
-    if (q.sort === "score" && q.sortScorer) {
-      join =
-        "LEFT JOIN scores o ON o.run_id = m.run_id AND o.sample_id = m.sample_id AND o.epoch = m.epoch AND o.scorer = ?";
-      joinArgs.push(q.sortScorer);
-      order = `o.value ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id`;
-    } else if (q.sort === "latency") order = `m.latency_ms ${dir} NULLS LAST, m.seq, m.epoch, m.sample_id`;
-    const rows = this.db
-      .prepare(
-        `SELECT m.sample_id, m.epoch, m.seq, m.error, m.cached, m.latency_ms,
-                substr(CASE json_type(m.input)
-                  WHEN 'text' THEN json_extract(m.input, '$')
-                  WHEN 'array' THEN coalesce(
-                    CASE json_type(m.input, '$[#-1].content') WHEN 'text' THEN json_extract(m.input, '$[#-1].content') END,
-                    json_extract(m.input, '$[#-1].content[0].text'), m.input)
-                  ELSE m.input END, 1, 200) AS input_preview,
-                substr(m.output, 1, 200) AS output_preview
-         FROM samples m ${join} WHERE ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      )
-      .all(...joinArgs, ...args, q.limit, q.offset) as Row[];
-    return {
-      total,
-      rows: rows.map((r) => {
-        const sampleId = r.sample_id as string;
-        const epoch = r.epoch as number;
-        const scores: Record<string, number | null> = {};
-        for (const s of this.scoresOf(runId, sampleId, epoch)) scores[s.scorer] = s.value;
-        return {
-          sampleId,
-          epoch,
-          seq: r.seq as number,
-          error: r.error as string | null,
-          cached: r.cached === 1,
-          latencyMs: r.latency_ms as number | null,
-          inputPreview: (r.input_preview as string | null) ?? "",
-          outputPreview: r.output_preview as string | null,
-          scores,
-        };
-      }),
-    };
+    const sql = buildSamplePageSql(SQLITE_SAMPLE_PAGE, runId, q);
+    return samplePageResult(
+      this.db.prepare(sql.page).all(...sql.pageArgs) as Row[],
+      sql.countsInPage,
+      () =>
+        this.db
+          .prepare(sql.count)
+          .pluck()
+          .get(...sql.countArgs) as number,
+      (sampleId, epoch) => this.scoresOf(runId, sampleId, epoch),
+    );
   }
 }
 

@@ -98,7 +98,14 @@ CREATE TABLE IF NOT EXISTS run_workers (
 );
 `;
 
+/** Version 3: the viewer's order indexes, as SQLite's (sample ids ordered bytewise, as the page sorts them). */
+const V3 = `
+CREATE INDEX IF NOT EXISTS samples_run_order ON samples (run_id, seq, epoch, sample_id COLLATE "C");
+CREATE INDEX IF NOT EXISTS samples_run_latency ON samples (run_id, latency_ms, seq, epoch, sample_id COLLATE "C");
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; what: string; sql: string }> = [
   { version: 1, what: "runs, samples, scores, blobs, cache, leases", sql: V1 },
   { version: 2, what: "unit claims and workers for shared runs", sql: V2 },
+  { version: 3, what: "indexes for the viewer's sample pages", sql: V3 },
 ];

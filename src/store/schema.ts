@@ -101,10 +101,22 @@ CREATE TABLE IF NOT EXISTS unit_claims (
 CREATE INDEX IF NOT EXISTS unit_claims_worker ON unit_claims (run_id, worker);
 `;
 
+/**
+ * Version 3: indexes for the viewer's sample pages (sample-page.ts): dataset order and latency order
+ * (narrow, so a count or a deep page reads index entries instead of whole rows) and failed/not failed
+ * in dataset order (the expression `error IS NULL`, which the errors filter spells the same way).
+ */
+export const SAMPLE_PAGE_INDEXES_SQL = `
+CREATE INDEX IF NOT EXISTS samples_run_order ON samples (run_id, seq, epoch, sample_id);
+CREATE INDEX IF NOT EXISTS samples_run_latency ON samples (run_id, latency_ms, seq, epoch, sample_id);
+CREATE INDEX IF NOT EXISTS samples_run_failed ON samples (run_id, (error IS NULL), seq, epoch, sample_id);
+`;
+
 /** The SQLite migrations in order; the last one's number is the schema version this Assay writes. */
 export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; what: string; sql: string }> = [
   { version: 1, what: "runs, samples, scores, blobs, cache, leases", sql: SCHEMA_SQL },
   { version: 2, what: "unit claims for shared runs", sql: CLAIMS_SQL },
+  { version: 3, what: "indexes for the viewer's sample pages", sql: SAMPLE_PAGE_INDEXES_SQL },
 ];
 
 export const SCHEMA_VERSION = SQLITE_MIGRATIONS.at(-1)!.version;

@@ -11,6 +11,7 @@
  *   GET  ./api/runs/<id>/metrics.svg, ./api/runs/<id>/groups.svg?scorer=&key=   charts
  *   GET  ./api/compare?a=&b=     the paired comparison of two runs (src/compare)
  *   GET  ./api/blobs/<sha256>    an image stored with a sample
+ *   GET  ./api/artefacts, ./api/artefacts/<n>.svg   SMI calibration and MoE fidelity plots (--fit, --moe-report)
  *
  * Security: loopback by default, and then the Host header must name a loopback address (a page on
  * another site cannot reach the viewer by rebinding its DNS name). A non-loopback host needs a token,
@@ -41,12 +42,25 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** A plot drawn from a file the user named (`assay view --fit / --moe-report`), shown on the artefacts page. */
+export interface Artefact {
+  /** Position in the list: the image's address is api/artefacts/<id>.svg. */
+  id: number;
+  kind: "smi-calibration" | "moe-fidelity";
+  title: string;
+  /** The file it was drawn from, as the user named it. */
+  source: string;
+  svg: string;
+}
+
 export interface ViewServerOptions {
   store: RunStore;
   port?: number;
   host?: string;
   /** Required for a non-loopback host: every URL then starts with /t/<token>/. */
   token?: string;
+  /** Plots read from files the user named (cli/commands/view-artefacts.ts). */
+  artefacts?: Artefact[];
 }
 
 export interface ViewServer {
@@ -90,6 +104,7 @@ export function startViewServer(opts: ViewServerOptions): Promise<ViewServer> {
   const base = opts.token ? `/t/${opts.token}` : "";
   const assets = loadAssets();
   const { store } = opts;
+  const artefacts = opts.artefacts ?? [];
 
   const route = (path: string, q: URLSearchParams, res: ServerResponse) => {
     const asset = assets.get(path);
@@ -98,6 +113,17 @@ export function startViewServer(opts: ViewServerOptions): Promise<ViewServer> {
     if (shared) return send(res, 200, shared.type, shared.body);
     if (path === "/api/runs") return sendJson(res, 200, api.listRuns(store, q));
     if (path === "/api/compare") return sendJson(res, 200, api.compare(store, q));
+    if (path === "/api/artefacts")
+      return sendJson(
+        res,
+        200,
+        artefacts.map(({ svg: _svg, ...a }) => a),
+      );
+    const plot = /^\/api\/artefacts\/(\d+)\.svg$/.exec(path);
+    if (plot) {
+      const a = artefacts[Number(plot[1])];
+      return a ? send(res, 200, "image/svg+xml", a.svg) : sendJson(res, 404, { error: "no such artefact" });
+    }
     const blob = /^\/api\/blobs\/([0-9a-f]{64})$/.exec(path);
     if (blob) {
       const b = store.getBlob(blob[1]!);

@@ -171,6 +171,15 @@ for (const b of backends)
         "s3/1",
       ]);
       assert.deepEqual(ids({ sort: "latency", desc: true }).slice(0, 3), ["s5/1", "s1/2", "s1/1"]);
+      // Samples without a latency come last both ways; ties (s2, s3, s4) follow the direction.
+      assert.deepEqual(ids({ sort: "latency" }), ["s1/1", "s1/2", "s5/1", "s2/1", "s3/1", "s4/1"]);
+      assert.deepEqual(ids({ sort: "latency", desc: true }).slice(3), ["s4/1", "s3/1", "s2/1"]);
+      assert.deepEqual(ids({ desc: true }), ["s1/2", "s5/1", "s4/1", "s3/1", "s2/1", "s1/1"]);
+      assert.deepEqual(ids({ errors: "none", offset: 3, limit: 2 }), ["s5/1", "s1/2"]);
+      // A text search counts its matches in the page's own pass; past the last match it counts apart.
+      assert.equal(store.samplePage("r", { offset: 0, limit: 1, text: "s" }).total, 6);
+      assert.equal(store.samplePage("r", { offset: 9, limit: 1, text: "s" }).total, 6);
+      assert.equal(store.samplePage("r", { offset: 0, limit: 1, errors: "only" }).total, 1);
       const rows = store.samplePage("r", { offset: 0, limit: 50 }).rows;
       const s5 = rows.find((r) => r.sampleId === "s5")!;
       assert.equal(s5.inputPreview, "what is in the picture?");

@@ -3,20 +3,22 @@
  * test/helpers/playwright.ts): runs → run → samples → sample, the errors filter, the compare page's
  * flipped-sample count and paired CI checked against values computed here from the fixture, a model
  * answer holding <script>, <img onerror> and javascript: links rendering inert, and the HTML report
- * opened from file://. $ASSAY_SCREENSHOT_DIR keeps the screenshots (docs/images/view-*.png).
+ * opened from file://, and the research plots page (--fit, --moe-report). $ASSAY_SCREENSHOT_DIR keeps the screenshots (docs/images/view-*.png).
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { bootstrapStatistic } from "../../src/stats/bootstrap.js";
 import { CLI, runCli, tempDir } from "../helpers/cli.js";
 import { launchChromium, type PwPage, waitUntil } from "../helpers/playwright.js";
+import { moeReport, writeFit } from "./artefact-fixture.js";
 import { expectedDiffs, HOSTILE_SAMPLE, IMAGE_SAMPLE, writeViewerFixture } from "./fixture.js";
 
-function startViewer(db: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [CLI, "view", "--port", "0", "--db", db], {
+function startViewer(db: string, extra: string[]): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [CLI, "view", "--port", "0", "--db", db, ...extra], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
@@ -43,7 +45,10 @@ test("viewer in headless Chromium: navigation, filters, compare statistics, iner
   const db = join(dir, "assay.db");
   writeViewerFixture(db);
   const shots = process.env.ASSAY_SCREENSHOT_DIR ?? dir;
-  const { child, base } = await startViewer(db);
+  const fit = writeFit(dir, "pythia-1.4b");
+  const moe = join(dir, "report.json");
+  writeFileSync(moe, JSON.stringify(moeReport("fit")));
+  const { child, base } = await startViewer(db, ["--fit", fit, "--moe-report", moe]);
   try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
     const errors: string[] = [];
@@ -155,6 +160,18 @@ test("viewer in headless Chromium: navigation, filters, compare statistics, iner
     await page.screenshot({ path: join(shots, "view-compare.png"), fullPage: true });
     await page.locator('table.flips tr[data-sample="q02"] a[href^="#/pair/"]').click();
     await waitUntil("both samples side by side", async () => (await rows(page, ".pair .sample")) === 2);
+
+    // Research plots: SMI's calibration (one per method) and MoE's fidelity plot, each image drawn.
+    await page.goto(`${base}#/runs`);
+    await page.locator("#to-artefacts").click();
+    await page.waitForSelector("figure.artefact img");
+    assert.equal(await rows(page, 'figure.artefact[data-kind="smi-calibration"]'), 3);
+    assert.equal(await rows(page, 'figure.artefact[data-kind="moe-fidelity"]'), 1);
+    for (let i = 0; i < 4; i++) {
+      const img = page.locator("figure.artefact img").nth(i);
+      await waitUntil(`plot ${i} drawn`, async () => (await img.evaluate((el) => el.naturalWidth)) > 0);
+    }
+    await page.screenshot({ path: join(shots, "view-artefacts.png"), fullPage: true });
 
     assert.deepEqual(errors, []);
     const origin = new URL(base).origin;

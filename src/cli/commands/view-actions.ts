@@ -8,6 +8,7 @@ import { defaultDbPath } from "../../store/run-store.js";
 import { UserError } from "../../util/errors.js";
 import { isLoopback, startViewServer, type ViewServer } from "../../view/server.js";
 import type { ViewFlags } from "./view.js";
+import { loadArtefacts } from "./view-artefacts.js";
 
 export async function viewCommand(flags: ViewFlags): Promise<void> {
   const path = flags.db ?? defaultDbPath();
@@ -17,10 +18,17 @@ export async function viewCommand(flags: ViewFlags): Promise<void> {
     throw new UserError(`no run database at ${path} (run assay eval first, or pass --db)`);
   const loopback = isLoopback(flags.host);
   const token = flags.token ?? (loopback ? undefined : randomBytes(18).toString("base64url"));
+  const artefacts = loadArtefacts({ fit: flags.fit, moeReport: flags.moeReport });
   const store = openStore(path, { readonly: true });
   let srv: ViewServer;
   try {
-    srv = await startViewServer({ store, port: flags.port, host: flags.host, ...(token ? { token } : {}) });
+    srv = await startViewServer({
+      store,
+      port: flags.port,
+      host: flags.host,
+      artefacts,
+      ...(token ? { token } : {}),
+    });
   } catch (err) {
     store.close();
     throw listenProblem(err, flags.port, flags.host);

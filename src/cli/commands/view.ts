@@ -7,7 +7,11 @@ export interface ViewFlags {
   host: string;
   token?: string;
   db?: string;
+  fit?: string[];
+  moeReport?: string[];
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerViewCommands(program: Command): void {
   program
@@ -22,6 +26,16 @@ export function registerViewCommands(program: Command): void {
       "access token for a non-loopback host (default: a random one, printed in the link)",
     )
     .option("--db <path>", "run database")
+    .option(
+      "--fit <file>",
+      "also show SMI calibration plots from a fit file (smi fit --out); repeatable",
+      collect,
+    )
+    .option(
+      "--moe-report <file>",
+      "also show a MoE fidelity plot from report.json (moe report); repeatable",
+      collect,
+    )
     .action(async (flags: ViewFlags) => {
       const { viewCommand } = await import("./view-actions.js");
       await viewCommand(flags);
