@@ -68,10 +68,11 @@ async function runsPage(query) {
   const data = await api(`runs?${query.toString()}`);
   setCrumbs(["runs", "#/runs"]);
   const selected = new Set();
-  const compareBtn = h("button", { id: "compare-selected", type: "button", disabled: true }, "Compare selected (2)");
+  // Two runs: the paired comparison page; more: each run against the first one picked (the baseline).
+  const compareBtn = h("button", { id: "compare-selected", type: "button", disabled: true }, "Compare selected");
   compareBtn.addEventListener("click", () => {
-    const [a, b] = [...selected];
-    location.hash = `#/compare/${enc(a)}/${enc(b)}`;
+    const ids = [...selected];
+    location.hash = ids.length === 2 ? `#/compare/${enc(ids[0])}/${enc(ids[1])}` : `#/compare-many/${ids.map(enc).join("/")}`;
   });
   const select = (name, values) => {
     const current = query.get(name) ?? "";
@@ -93,7 +94,7 @@ async function runsPage(query) {
     box.addEventListener("change", () => {
       if (box.checked) selected.add(r.id);
       else selected.delete(r.id);
-      compareBtn.disabled = selected.size !== 2;
+      compareBtn.disabled = selected.size < 2;
     });
     const hl = r.headline;
     return h(
@@ -392,6 +393,33 @@ async function comparePage(a, b) {
   show(...parts);
 }
 
+/** Several runs, each against the first (the baseline): one row per run and scorer, from the paired API. */
+async function compareManyPage(ids) {
+  const [base, ...others] = ids;
+  setCrumbs(["runs", "#/runs"], [`compare ${ids.length} runs`, `#/compare-many/${ids.map(enc).join("/")}`]);
+  const answers = await Promise.all(others.map((id) => api(`compare?a=${enc(base)}&b=${enc(id)}`)));
+  if (answers.some((c) => c.pending)) {
+    show(h("h1", null, "Compare"), h("p", { class: "muted", id: "ci-pending" }, "Comparing the runs (paired bootstrap over the shared samples); this page fills in when it is ready."));
+    refreshTimer = setTimeout(route, 500);
+    return;
+  }
+  const rows = answers.flatMap((c) =>
+    c.scorers.map((s) =>
+      h("tr", { "data-run": c.b.id, "data-scorer": s.scorer },
+        h("td", null, h("a", { href: `#/compare/${enc(base)}/${enc(c.b.id)}` }, c.b.id)), h("td", null, c.b.model), h("td", null, s.scorer), h("td", { class: "num" }, s.n),
+        h("td", { class: "num" }, fmt(s.meanB)), h("td", { class: "num diff" }, signed(s.diff.value)), h("td", { class: "num paired-ci" }, `[${signed(s.diff.lower)}, ${signed(s.diff.upper)}]`),
+        h("td", { class: "num" }, `${s.wins} / ${s.ties} / ${s.losses}`), h("td", { class: "num" }, pval(s.test.p)),
+      ),
+    ),
+  );
+  const first = answers[0];
+  show(
+    h("h1", null, `Compare ${ids.length} runs`),
+    h("p", null, "Each run against the baseline ", h("a", { href: `#/run/${enc(base)}` }, base), first ? ` (${first.a.model})` : "", ": the difference of means with a 95% paired bootstrap CI over the samples both ran, wins / ties / losses and the paired test's p. Open a row for its flipped samples."),
+    table(["run", "model", "scorer", "n", "mean", "− baseline", "95% paired CI", "wins / ties / losses", "p"], rows, { id: "compare-many" }),
+  );
+}
+
 async function pairPage(a, b, sampleId) {
   const [da, db] = await Promise.all([api(`runs/${enc(a)}/samples/${enc(sampleId)}/1`), api(`runs/${enc(b)}/samples/${enc(sampleId)}/1`)]);
   setCrumbs(["runs", "#/runs"], ["compare", `#/compare/${enc(a)}/${enc(b)}`]);
@@ -437,6 +465,7 @@ async function route() {
       : parts[0] === "samples" ? samplesPage(parts[1], query)
       : parts[0] === "sample" ? samplePage(parts[1], parts[2], Number(parts[3] ?? 1))
       : parts[0] === "compare" ? comparePage(parts[1], parts[2])
+      : parts[0] === "compare-many" ? compareManyPage(parts.slice(1))
       : parts[0] === "pair" ? pairPage(parts[1], parts[2], parts[3])
       : parts[0] === "artefacts" ? artefactsPage()
       : runsPage(query);

@@ -161,6 +161,15 @@ test("viewer in headless Chromium: navigation, filters, compare statistics, iner
     await page.locator('table.flips tr[data-sample="q02"] a[href^="#/pair/"]').click();
     await waitUntil("both samples side by side", async () => (await rows(page, ".pair .sample")) === 2);
 
+    // Several runs against a baseline: one row per run and scorer, the same paired CI as the pair page.
+    await page.goto(`${base}#/compare-many/qa-base/qa-new`);
+    await page.waitForSelector("#compare-many");
+    assert.equal(await rows(page, "#compare-many tbody tr"), 1);
+    assert.equal(
+      await page.locator('#compare-many tr[data-run="qa-new"] .paired-ci').textContent(),
+      `[${signed(ci.lower)}, ${signed(ci.upper)}]`,
+    );
+
     // Research plots: SMI's calibration (one per method) and MoE's fidelity plot, each image drawn.
     await page.goto(`${base}#/runs`);
     await page.locator("#to-artefacts").click();
