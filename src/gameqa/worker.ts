@@ -9,8 +9,12 @@ const port = parentPort;
 if (!port) throw new Error("gameqa worker must run in a worker thread");
 const ready = loadGames(games); // only the games asked for: the thread starts sooner
 
+// Batches run one after another, with a turn of the event loop after every board: resvg's images
+// live in native memory that is freed only by finalizers, which run on such turns (see render/resvg.ts).
+let work: Promise<void> = Promise.resolve();
 port.on("message", (batch: Array<{ index: number; job: Job }>) => {
-  void ready.then(() => {
+  work = work.then(async () => {
+    await ready;
     for (const { index, job } of batch) {
       try {
         const built = buildBoard(getGame(job.game), job, seed);
@@ -20,6 +24,7 @@ port.on("message", (batch: Array<{ index: number; job: Job }>) => {
         port.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
         return;
       }
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   });
 });
