@@ -148,6 +148,15 @@ describe("eval --shard i/N + assay merge", () => {
     });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /shard\(s\) 3\/3 missing/);
+    // A mistyped shard file is a missing file, not an unknown run id.
+    const typo = await runCli(
+      ["merge", s(1, "bad"), join(dir, "bda-2.db"), "--run-id", "B", "--into", into],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /bda-2\.db: no such database file/);
 
     const twice = await runCli(
       [

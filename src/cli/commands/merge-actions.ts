@@ -26,6 +26,11 @@ export async function mergeCommand(inputs: string[], flags: MergeFlags): Promise
   const isDb = (x: string) => existsSync(x) && statSync(x).isFile();
   const sourcePaths = [...inputs.filter(isDb), ...(flags.from ?? [])].map((p) => resolve(p));
   for (const p of sourcePaths) if (!isDb(p)) throw new UserError(`merge: --from ${p}: no such database file`);
+  // A name that looks like a database file (a path, or .db / .sqlite) but is not there is a missing file,
+  // not a run id (run ids have no "/" and a mistyped shard file would otherwise read as "no run x.db").
+  for (const x of inputs)
+    if (!isDb(x) && (/[/\\]/.test(x) || /\.(db|sqlite3?)$/i.test(x)))
+      throw new UserError(`merge: ${x}: no such database file`);
   const ids = inputs.filter((x) => !isDb(x));
   if (ids.length === 0 && flags.runId === undefined)
     throw new UserError("merge: name the shard runs (run ids) or give --run-id");
