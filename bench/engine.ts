@@ -10,35 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openStore } from "../src/cli-kit/store.js";
-import type { Dataset, Sample } from "../src/core/types.js";
 import { buildManifest, runEval } from "../src/engine/run.js";
 import { Model, ModelStats } from "../src/providers/model.js";
 import { OpenAIProvider } from "../src/providers/openai.js";
 import { AdaptiveLimiter } from "../src/scheduler/limiter.js";
-import { exactMatch } from "../src/scorers/match.js";
-import { generate } from "../src/solvers/index.js";
 import { PgConnection } from "../src/store/pg-client.js";
 import { RunStore } from "../src/store/run-store.js";
 import { startMockServer } from "../src/testing/mock-openai-server.js";
+import { arg, benchTask } from "./common.js";
 
 const self = fileURLToPath(import.meta.url);
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
-
-/** Samples generated on the fly: the dataset itself takes no memory. */
-function syntheticDataset(n: number): Dataset {
-  return {
-    name: `synthetic-${n}`,
-    count: async () => n,
-    async *samples() {
-      for (let i = 0; i < n; i++)
-        yield { id: `s${i}`, input: `What is ${i} + 0?`, target: `What is ${i} + 0?` } satisfies Sample;
-    },
-  };
-}
 
 /**
  * `--db postgres://…`: each measurement gets a fresh schema of that database (so no run or cache entry
@@ -75,13 +56,7 @@ async function worker(
     stats: new ModelStats(),
     ...(cache ? { cache: store } : {}),
   });
-  const task = {
-    name: "bench",
-    version: "1",
-    dataset: syntheticDataset(n),
-    solver: [generate()],
-    scorers: [exactMatch()],
-  };
+  const task = benchTask(n);
   const manifest = buildManifest({
     runId: "bench",
     task,

@@ -10,44 +10,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Dataset, Sample } from "../src/core/types.js";
 import { mergeShards, type ShardRun } from "../src/engine/merge.js";
 import { buildManifest, runEval } from "../src/engine/run.js";
 import { Model, ModelStats } from "../src/providers/model.js";
 import { OpenAIProvider } from "../src/providers/openai.js";
 import { AdaptiveLimiter } from "../src/scheduler/limiter.js";
-import { exactMatch } from "../src/scorers/match.js";
-import { generate } from "../src/solvers/index.js";
 import { RunStore } from "../src/store/run-store.js";
 import { startMockServer } from "../src/testing/mock-openai-server.js";
+import { arg, benchTask } from "./common.js";
 
 const self = fileURLToPath(import.meta.url);
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
-
-function syntheticDataset(n: number): Dataset {
-  return {
-    name: `synthetic-${n}`,
-    count: async () => n,
-    async *samples() {
-      for (let i = 0; i < n; i++)
-        yield { id: `s${i}`, input: `What is ${i} + 0?`, target: `What is ${i} + 0?` } satisfies Sample;
-    },
-  };
-}
-
-function benchTask(n: number) {
-  return {
-    name: "bench",
-    version: "1",
-    dataset: syntheticDataset(n),
-    solver: [generate()],
-    scorers: [exactMatch()],
-  };
-}
 
 /** One process: the whole eval, or shard i of s, into `db`. Prints the stored count and seconds. */
 async function worker(db: string, n: number, shard: string, concurrency: number, url: string): Promise<void> {

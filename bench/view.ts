@@ -12,11 +12,7 @@ import { computeSummary } from "../src/engine/summary.js";
 import { type RunManifest, RunStore } from "../src/store/run-store.js";
 import * as api from "../src/view/api.js";
 import { htmlReport } from "../src/view/report-html.js";
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
+import { arg } from "./common.js";
 
 const n = Number(arg("n", "100000"));
 const dir = mkdtempSync(join(tmpdir(), "assay-bench-view-"));
