@@ -9,8 +9,8 @@
  * run's. Results are copied through the store's public API (read: iterateSamples/scoresOf; write:
  * addResult), so images travel as data and land in the target's blob table.
  */
-import type { Score, ScoreValue } from "../core/types.js";
-import type { RunManifest, RunRow, RunStore, SampleResult, StoredSample } from "../store/run-store.js";
+import type { RunManifest, RunRow, RunStore } from "../store/run-store.js";
+import { storedAsResult } from "../store/stored-result.js";
 import { UserError } from "../util/errors.js";
 import { canonicalJson } from "../util/hash.js";
 import { type SelectedManifest, type ShardSpec, shardOf } from "./shard.js";
@@ -138,7 +138,7 @@ export function mergeShards(target: RunStore, shards: ShardRun[], opts: MergeOpt
   for (const s of ordered) {
     if (s === opts.inPlace) continue;
     for (const sample of s.store.iterateSamples(s.run.id))
-      target.addResult(opts.runId, toResult(s.store, s.run.id, sample));
+      target.addResult(opts.runId, storedAsResult(s.store, s.run.id, sample, { inlineImages: true }));
   }
   target.flush();
   target.setManifest(opts.runId, merged);
@@ -163,52 +163,4 @@ function checkUnits(s: ShardRun, total: number): number {
     n++;
   }
   return n;
-}
-
-/** A stored sample as a result to add again: images back to data URLs, scores with their raw values. */
-function toResult(store: RunStore, runId: string, s: StoredSample): SampleResult {
-  const scores: Record<string, Score> = {};
-  for (const sc of store.scoresOf(runId, s.sampleId, s.epoch)) {
-    scores[sc.scorer] = {
-      value: sc.raw as ScoreValue,
-      ...(sc.answer !== null ? { answer: sc.answer } : {}),
-      ...(sc.explanation !== null ? { explanation: sc.explanation } : {}),
-      ...(sc.metadata !== undefined ? { metadata: sc.metadata as Record<string, unknown> } : {}),
-    };
-  }
-  return {
-    sampleId: s.sampleId,
-    epoch: s.epoch,
-    seq: s.seq,
-    input: withImages(store, s.input),
-    ...(s.target !== undefined ? { target: s.target } : {}),
-    ...(s.choices !== undefined ? { choices: s.choices } : {}),
-    ...(s.metadata !== undefined ? { metadata: s.metadata } : {}),
-    ...(s.messages !== undefined ? { messages: withImages(store, s.messages) } : {}),
-    ...(s.output !== null ? { output: s.output } : {}),
-    ...(s.store !== undefined ? { store: s.store } : {}),
-    ...(s.error !== null ? { error: s.error } : {}),
-    inputTokens: s.inputTokens,
-    outputTokens: s.outputTokens,
-    judgeInputTokens: s.judgeInputTokens,
-    judgeOutputTokens: s.judgeOutputTokens,
-    ...(s.latencyMs !== null ? { latencyMs: s.latencyMs } : {}),
-    cached: s.cached,
-    scores,
-  };
-}
-
-const BLOB_REF = /assay-blob:([0-9a-f]{64})/g;
-
-/** Stored images are references into the source's blob table: make them data URLs again. */
-function withImages(store: RunStore, value: unknown): unknown {
-  if (value === undefined) return value;
-  const text = JSON.stringify(value);
-  if (!text.includes("assay-blob:")) return value;
-  return JSON.parse(
-    text.replace(BLOB_REF, (ref, hash: string) => {
-      const blob = store.getBlob(hash);
-      return blob ? `data:${blob.mime};base64,${blob.data.toString("base64")}` : ref;
-    }),
-  );
 }

@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import type { Score, TaskState } from "../core/types.js";
 import { computeSummary } from "../engine/summary.js";
 import type { RunManifest, RunRow, RunStore, StoredSample } from "../store/run-store.js";
+import { storedAsResult, storedScores } from "../store/stored-result.js";
 import type {
   RatingItem,
   RefineHook,
@@ -215,39 +216,9 @@ async function rejudge(
     unit: "samples",
     mode: opts.progress ?? "auto",
   });
-  const copy = (s: StoredSample, metadata: unknown, scores: Record<string, Score>) =>
-    store.addResult(newRunId, {
-      sampleId: s.sampleId,
-      epoch: s.epoch,
-      seq: s.seq,
-      input: s.input,
-      target: s.target,
-      choices: s.choices,
-      metadata,
-      messages: s.messages,
-      ...(s.output !== null ? { output: s.output } : {}),
-      ...(s.store !== undefined ? { store: s.store } : {}),
-      ...(s.error !== null ? { error: s.error } : {}),
-      inputTokens: s.inputTokens,
-      outputTokens: s.outputTokens,
-      judgeInputTokens: s.judgeInputTokens,
-      judgeOutputTokens: s.judgeOutputTokens,
-      ...(s.latencyMs !== null ? { latencyMs: s.latencyMs } : {}),
-      cached: s.cached,
-      scores,
-    });
-  const oldScores = (s: StoredSample): Record<string, Score> => {
-    const out: Record<string, Score> = {};
-    for (const sc of store.scoresOf(run.id, s.sampleId, s.epoch))
-      out[sc.scorer] = {
-        value: sc.raw as Score["value"],
-        ...(sc.answer !== null ? { answer: sc.answer } : {}),
-        ...(sc.explanation !== null ? { explanation: sc.explanation } : {}),
-        ...(sc.metadata !== undefined ? { metadata: sc.metadata as Record<string, unknown> } : {}),
-      };
-    return out;
-  };
-  for (const s of samples) if (!todo.includes(s)) copy(s, s.metadata, oldScores(s));
+  const copy = (s: StoredSample, metadata: unknown, scores?: Record<string, Score>) =>
+    store.addResult(newRunId, storedAsResult(store, run.id, s, { metadata, ...(scores ? { scores } : {}) }));
+  for (const s of samples) if (!todo.includes(s)) copy(s, s.metadata);
 
   let failed = 0;
   let next = 0;
@@ -276,7 +247,7 @@ async function rejudge(
         usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens },
         completed: true,
       };
-      const previous = oldScores(s);
+      const previous = storedScores(store, run.id, s);
       try {
         const fresh = await scorer.score(state, { judge: opts.judge, signal: opts.signal, epoch: s.epoch });
         copy(s, metadata, {
