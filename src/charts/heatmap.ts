@@ -29,24 +29,31 @@ export function heatmapChart(
   const k = labels.length;
   const names = labels.map((l) => String(l));
   const left = Math.min(220, Math.max(110, 12 + 7 * Math.max(...names.map((l) => short(l, 30).length))));
-  const top = (opts.title ? 28 : 8) + 34;
-  const width = left + k * CELL + 70;
+  // Column labels that fit a cell stand upright; longer ones are set at 45° so they read in full
+  // (up to 30 characters) instead of being cut to a cell's width.
+  const colNames = names.map((l) => short(l, 30));
+  const slanted = colNames.some((l) => l.length > 6);
+  const labelRise = slanted ? Math.ceil(0.71 * 6.5 * Math.max(...colNames.map((l) => l.length))) : 0;
+  const top = (opts.title ? 28 : 8) + 34 + labelRise;
+  const width = left + k * CELL + Math.max(70, labelRise + 10);
   const height = top + k * CELL + 12;
   const parts = svgOpen(width, height, opts.title);
   parts.push(
-    `<text x="${left + (k * CELL) / 2}" y="${top - 22}" text-anchor="middle" fill="#444">${escapeXml(opts.colTitle)} →</text>`,
+    `<text x="${left + (k * CELL) / 2}" y="${top - 22 - labelRise}" text-anchor="middle" fill="#444">${escapeXml(opts.colTitle)} →</text>`,
     `<text x="8" y="${top - 6}" fill="#444">${escapeXml(opts.rowTitle)} ↓</text>`,
   );
-  labels.forEach((label, j) => {
-    parts.push(
-      `<text x="${left + j * CELL + CELL / 2}" y="${top - 6}" text-anchor="middle" fill="#222">${escapeXml(short(String(label), 6))}<title>${escapeXml(String(label))}</title></text>`,
-    );
+  colNames.forEach((label, j) => {
+    const x = left + j * CELL + CELL / 2;
+    const place = slanted
+      ? `x="${x - 4}" y="${top - 6}" transform="rotate(-45 ${x - 4} ${top - 6})"`
+      : `x="${x}" y="${top - 6}" text-anchor="middle"`;
+    parts.push(`<text ${place} fill="#222">${escapeXml(label)}<title>${escapeXml(names[j]!)}</title></text>`);
   });
   counts.forEach((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
     const y = top + i * CELL;
     parts.push(
-      `<text x="${left - 8}" y="${y + CELL / 2 + 4}" text-anchor="end" fill="#222">${escapeXml(short(names[i]!, 30))}</text>`,
+      `<text x="${left - 8}" y="${y + CELL / 2 + 4}" text-anchor="end" fill="#222">${escapeXml(colNames[i]!)}</text>`,
     );
     if (!opts.probabilities)
       parts.push(`<text x="${left + k * CELL + 8}" y="${y + CELL / 2 + 4}" fill="#666">n=${total}</text>`);

@@ -33,6 +33,29 @@ test("heatmap: one cell per count, row totals, the diagonal outlined, labels esc
   assert.ok(!svg.includes("<a>"));
 });
 
+test("heatmap: long column labels are slanted and read in full, short ones stay upright", () => {
+  const long = heatmapChart(
+    ["gpt-4o-mini", "claude-sonnet"],
+    [
+      [0, 0.6],
+      [0.4, 0],
+    ],
+    { rowTitle: "model", colTitle: "opponent", probabilities: true },
+  );
+  assert.match(long, /transform="rotate\(-45 [\d.]+ \d+\)" fill="#222">claude-sonnet</);
+  assert.ok(!long.includes("…"), "no label is cut");
+  const short = heatmapChart(
+    ["A", "B"],
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    { rowTitle: "r", colTitle: "c" },
+  );
+  assert.ok(!short.includes("rotate("));
+  assert.match(short, /text-anchor="middle" fill="#222">A</);
+});
+
 test("scatter: identical points drawn once, larger; points outside the range still drawn inside", () => {
   const svg = scatterChart(
     [
