@@ -48,7 +48,19 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreOutcome> 
   const { store, runId, signal } = opts;
   setMaxListeners(0, signal); // many judge calls may wait on the limiter at once
   const run = store.requireRun(runId);
-  const manifest = rescoredManifest(run.manifest, opts.scorers, opts.judge);
+  // One writer per run: re-scoring while a runner (or another rescore) holds the run would interleave
+  // their writes; the lease refuses with the holder named, and a killed holder's lease expires.
+  const lease = store.acquireLease(runId);
+  try {
+    return await rescoreLeased(opts, run.manifest);
+  } finally {
+    lease.release();
+  }
+}
+
+async function rescoreLeased(opts: RescoreOptions, stored: RunManifest): Promise<RescoreOutcome> {
+  const { store, runId, signal } = opts;
+  const manifest = rescoredManifest(stored, opts.scorers, opts.judge);
   // The spec names this re-scoring: the same command run again continues it, another one starts over.
   const spec = hashValue({ task: manifest.task, scorers: manifest.scorers, judge: manifest.judge ?? null });
   const { todo } = store.startRescore(runId, spec);

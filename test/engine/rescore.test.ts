@@ -161,6 +161,25 @@ describe("rescoreRun", () => {
     store.close();
   });
 
+  test("a rescore is refused while another process holds the run, and frees the run when done", async () => {
+    const { store, task: t } = await storedRun("leased", task(3));
+    const args = {
+      store,
+      runId: "leased",
+      task: t,
+      scorers: [exactMatch()],
+      concurrency: 2,
+      signal: new AbortController().signal,
+      progress: "silent" as const,
+    };
+    const held = store.acquireLease("leased");
+    await assert.rejects(rescoreRun(args), /leased/);
+    held.release();
+    const done = await rescoreRun(args);
+    assert.equal(done.rescored, 3);
+    store.acquireLease("leased").release(); // the rescore let go of it
+  });
+
   test("a sample whose solving failed is left for retry-errors, not scored", async () => {
     // The model answers, then a later solver fails on s01: the sample has an output and a solver error.
     const t = task(3);
