@@ -45,21 +45,47 @@ function bracedAt(text: string, open: number): { content: string; end: number } 
   return undefined;
 }
 
-/** Content of the last \boxed{...} or \fbox{...} (nested braces allowed; also "\boxed 5"). */
-export function extractBoxed(text: string): string | undefined {
-  const re = /\\(?:boxed|fbox)\s*/g;
-  let last: string | undefined;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const after = m.index + m[0].length;
-    if (text[after] === "{") {
-      const group = bracedAt(text, after);
-      if (group) last = group.content;
-    } else {
-      const bare = /^[^\s$]+/.exec(text.slice(after));
-      if (bare) last = bare[0];
+/**
+ * Where each `{` of the text closes (one pass, skipping escaped characters as `bracedAt` does); unclosed
+ * braces are absent. Scanning once keeps nested or unclosed `\boxed{` linear instead of one scan each.
+ */
+function closingBraces(text: string): Map<number, number> {
+  const close = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\\") i++;
+    else if (c === "{") open.push(i);
+    else if (c === "}") {
+      const o = open.pop();
+      if (o !== undefined) close.set(o, i);
     }
   }
-  return last?.trim();
+  return close;
+}
+
+/** Content of the last \boxed{...} or \fbox{...} (nested braces allowed; also "\boxed 5"). */
+export function extractBoxed(text: string): string | undefined {
+  const starts: number[] = [];
+  const re = /\\(?:boxed|fbox)\s*/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index + m[0].length);
+  if (starts.length === 0) return undefined;
+  let close: Map<number, number> | undefined;
+  const bare = /[^\s$]+/y;
+  // The last occurrence that reads wins; a nested \boxed starts after its parent, so it counts as later.
+  for (let k = starts.length - 1; k >= 0; k--) {
+    const after = starts[k]!;
+    if (text[after] === "{") {
+      close ??= closingBraces(text);
+      const end = close.get(after);
+      if (end !== undefined) return text.slice(after + 1, end).trim();
+    } else {
+      bare.lastIndex = after;
+      const m = bare.exec(text);
+      if (m) return m[0].trim();
+    }
+  }
+  return undefined;
 }
 
 const NUMBER_RE = /-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\/\d+(?:\.\d+)?)?|-?\.\d+/g;

@@ -60,6 +60,17 @@ describe("extraction", () => {
     assert.equal(extractBoxed("so $\\boxed 5$"), "5");
     assert.equal(extractBoxed("no box here"), undefined);
   });
+  test("boxed: nested boxes read the innermost last, unclosed ones are passed over", () => {
+    assert.equal(extractBoxed("so \\boxed{\\boxed{5}}"), "5");
+    assert.equal(extractBoxed("\\boxed{7} then \\boxed{8"), "7");
+    assert.equal(extractBoxed("\\boxed{a \\} b}"), "a \\} b");
+    assert.equal(extractBoxed("\\\\{ \\boxed 12$"), "12");
+    // Deep nesting and many unclosed boxes are read in one pass each (they took quadratic time).
+    const deep = `${"\\boxed{".repeat(20_000)}42${"}".repeat(20_000)}`;
+    assert.equal(extractBoxed(deep), "42");
+    assert.equal(extractBoxed(`\\boxed{3}${" \\boxed{".repeat(20_000)}`), "3");
+  });
+
   test("order: boxed, ####, the answer is, last number", () => {
     assert.deepEqual(extractFinalAnswer("x\n#### 1,000"), { text: "1,000", method: "hash" });
     assert.deepEqual(extractFinalAnswer("So the answer is $\\frac{1}{2}$. Done 7"), {
