@@ -87,6 +87,8 @@ export interface ModelOutput {
   latencyMs: number;
   /** True when served from the response cache. */
   cached?: boolean;
+  /** True when answered through a Batch API: no per-request wall time exists (`latencyMs` is 0). */
+  batched?: boolean;
   /** Provider-reported model name, if different from the requested one. */
   model?: string;
   /**

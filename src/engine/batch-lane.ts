@@ -97,7 +97,7 @@ export class BatchLane implements Provider {
     // Anthropic takes custom ids of at most 64 characters: there the hash is cut to 48 hex digits (192 bits).
     const customId = `${this.anthropic ? key.slice(0, MAX_CUSTOM_ID - 16) : key}-${occurrence}`;
     const entry = this.answers.get(customId);
-    if (entry && "output" in entry) return { ...entry.output };
+    if (entry && "output" in entry) return { ...entry.output, batched: true };
     if (this.mode === "collect") {
       // A request some batch failed is decided in the serve pass (live retry or the batch's error).
       if (entry || this.submitted.has(customId)) throw new ProviderError(DEFERRED, "fatal");

@@ -440,6 +440,7 @@ async function solveAndScore(
   };
   let modelMs = 0;
   let allCached = true;
+  let timed = false;
   const seedConfig: GenerateConfig =
     manifest.seed !== undefined && manifest.task.args.seed === undefined && task.config?.seed === undefined
       ? { seed: manifest.seed + epoch - 1 }
@@ -457,6 +458,7 @@ async function solveAndScore(
     if (out.reasoning) st.store.reasoning = out.reasoning;
     if (out.logprobs) st.store.logprobs = out.logprobs;
     modelMs += out.latencyMs;
+    if (!out.batched) timed = true;
     if (!out.cached) allCached = false;
     if (out.usage && !out.cached) {
       st.usage.inputTokens += out.usage.inputTokens;
@@ -495,7 +497,8 @@ async function solveAndScore(
     outputTokens: state.usage.outputTokens,
     judgeInputTokens: scored.judgeUsage.input,
     judgeOutputTokens: scored.judgeUsage.output,
-    latencyMs: modelMs,
+    // Answers that all came from a Batch API have no latency to report (not 0 ms).
+    ...(timed || state.output === undefined ? { latencyMs: modelMs } : {}),
     cached: allCached && state.output !== undefined,
     scores: scored.scores,
   };

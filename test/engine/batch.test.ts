@@ -55,6 +55,13 @@ describe("eval --batch", () => {
     // The batched body is the live body: same builder (model, messages, options).
     const line = server.inputs.get("batch_1")![0]!;
     assert.deepEqual(Object.keys(line.body).sort(), ["messages", "model"]);
+    // A batched answer has no per-request wall time: stored without a latency rather than as 0 ms.
+    const stored = new RunStore(db);
+    try {
+      assert.ok([...stored.iterateSamples("B")].every((s) => s.latencyMs === null && s.output !== null));
+    } finally {
+      stored.close();
+    }
 
     const live = await runCli(qaArgs(server.url, join(dir, "live.db"), "--run-id", "L", "--no-cache"), {
       cwd: dir,
