@@ -298,19 +298,20 @@ async function runUnits(
     slotFreed = undefined;
     wake?.();
   };
-  // A shared run (PostgreSQL): run only the units this worker claims, until every unit is stored.
-  const iterator =
-    store.sharedClaims && opts.mode !== "retry-errors"
-      ? sharedUnits({
-          store,
-          runId,
-          pass: units,
-          key: (u) => ({ sampleId: u.sample.id, epoch: u.epoch }),
-          totalUnits: unitCount,
-          batch: Math.min(256, Math.max(8, 2 * concurrency)),
-          signal,
-        })
-      : units();
+  // A shared run (PostgreSQL): run only the units this worker claims, until every unit is stored
+  // (retry-errors: one pass over the failed units, which several workers split between them).
+  const iterator = store.sharedClaims
+    ? sharedUnits({
+        store,
+        runId,
+        pass: units,
+        key: (u) => ({ sampleId: u.sample.id, epoch: u.epoch }),
+        totalUnits: unitCount,
+        batch: Math.min(256, Math.max(8, 2 * concurrency)),
+        signal,
+        redoErrors: opts.mode === "retry-errors",
+      })
+    : units();
   let lastYield = performance.now();
   try {
     while (!signal.aborted) {

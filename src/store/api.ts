@@ -98,9 +98,17 @@ export interface RunStoreApi extends ResponseCache {
    * Claim the given units of a run for this worker: returns those it got, i.e. the ones not finished
    * and not held by a live claim (a claim whose worker stopped renewing it expires after claimTtlMs).
    */
-  claimUnits(runId: string, keys: UnitKey[]): UnitKey[];
+  claimUnits(runId: string, keys: UnitKey[], opts?: ClaimOptions): UnitKey[];
   /** Units of the run stored, and units held by a live claim but not stored yet. */
   claimStats(runId: string): { stored: number; claimed: number };
   /** Drop claims past their expiry; returns how many there were. */
   releaseExpired(runId: string): number;
+}
+
+export interface ClaimOptions {
+  /**
+   * `retry-errors`: units stored with an error may be claimed too (only a unit stored without an error
+   * counts as finished), so several workers redoing a shared run's failures split them.
+   */
+  redoErrors?: boolean;
 }

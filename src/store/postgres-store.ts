@@ -13,7 +13,7 @@ import { UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
-import type { CacheStat, RunStoreApi, UnitKey } from "./api.js";
+import type { CacheStat, ClaimOptions, RunStoreApi, UnitKey } from "./api.js";
 import { BatchingStore, type QueuedResult } from "./batching.js";
 import { CLAIM_STATS_SQL } from "./claims.js";
 import type { RunLease } from "./lease.js";
@@ -400,12 +400,13 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
 
   // ---------- claims ----------
 
-  claimUnits(runId: string, keys: UnitKey[]): UnitKey[] {
+  claimUnits(runId: string, keys: UnitKey[], opts: ClaimOptions = {}): UnitKey[] {
     if (keys.length === 0) return [];
+    const finished = opts.redoErrors ? " AND s.error IS NULL" : "";
     const now = Date.now();
     const sql = `INSERT INTO unit_claims (run_id, sample_id, epoch, worker, expires_at)
        SELECT $1, c.sample_id, c.epoch, $4, $5 FROM unnest($2::text[], $3::int[]) AS c(sample_id, epoch)
-       WHERE NOT EXISTS (SELECT 1 FROM samples s WHERE s.run_id = $1 AND s.sample_id = c.sample_id AND s.epoch = c.epoch)
+       WHERE NOT EXISTS (SELECT 1 FROM samples s WHERE s.run_id = $1 AND s.sample_id = c.sample_id AND s.epoch = c.epoch${finished})
        ON CONFLICT (run_id, sample_id, epoch) DO UPDATE SET worker = excluded.worker, expires_at = excluded.expires_at
        WHERE unit_claims.expires_at <= $6
        RETURNING sample_id, epoch`;

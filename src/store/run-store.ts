@@ -13,7 +13,7 @@ import { errorMessage, UserError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
-import type { CacheStat, RunStoreApi, UnitKey } from "./api.js";
+import type { CacheStat, ClaimOptions, RunStoreApi, UnitKey } from "./api.js";
 import { BatchingStore, type QueuedResult } from "./batching.js";
 import { CLAIM_STATS_SQL } from "./claims.js";
 import { acquireLease, type LeaseOptions, type RunLease } from "./lease.js";
@@ -600,11 +600,12 @@ export class SqliteRunStore extends BatchingStore implements RunStoreApi {
 
   // ---------- claims (shared runs; one runner per SQLite run, so the engine does not call these) ----------
 
-  claimUnits(runId: string, keys: UnitKey[]): UnitKey[] {
+  claimUnits(runId: string, keys: UnitKey[], opts: ClaimOptions = {}): UnitKey[] {
     const now = Date.now();
+    const finished = opts.redoErrors ? " AND error IS NULL" : "";
     const claim = this.db.prepare(
       `INSERT INTO unit_claims (run_id, sample_id, epoch, worker, expires_at)
-       SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM samples WHERE run_id = ? AND sample_id = ? AND epoch = ?)
+       SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM samples WHERE run_id = ? AND sample_id = ? AND epoch = ?${finished})
        ON CONFLICT (run_id, sample_id, epoch) DO UPDATE SET worker = excluded.worker, expires_at = excluded.expires_at
        WHERE unit_claims.expires_at <= ?`,
     );

@@ -21,6 +21,12 @@ export interface SharedUnitsOptions<U> {
   signal: AbortSignal;
   /** Wait between looks at the run while live claims hold the remaining units (one small query each). */
   pollMs?: number;
+  /**
+   * `retry-errors`: claim units stored with an error as well, and make one pass only (every unit is
+   * stored already, so "until all are stored" cannot be the end; a worker killed meanwhile leaves its
+   * units for the next retry-errors).
+   */
+  redoErrors?: boolean;
 }
 
 export async function* sharedUnits<U>(o: SharedUnitsOptions<U>): AsyncGenerator<U> {
@@ -28,7 +34,9 @@ export async function* sharedUnits<U>(o: SharedUnitsOptions<U>): AsyncGenerator<
   for (;;) {
     const claim = (units: U[]): U[] => {
       const got = new Set(
-        o.store.claimUnits(o.runId, units.map(o.key)).map((k) => `${k.sampleId}\u0000${k.epoch}`),
+        o.store
+          .claimUnits(o.runId, units.map(o.key), { redoErrors: o.redoErrors === true })
+          .map((k) => `${k.sampleId}\u0000${k.epoch}`),
       );
       return units.filter((u) => {
         const k = o.key(u);
@@ -44,7 +52,7 @@ export async function* sharedUnits<U>(o: SharedUnitsOptions<U>): AsyncGenerator<
       if (o.signal.aborted) return;
     }
     if (pending.length) yield* claim(pending);
-    if (o.signal.aborted) return;
+    if (o.signal.aborted || o.redoErrors) return;
     // After a pass: wait while the rest is held by live claims (other workers', or
     // this worker's own units in flight), and pass again once some unit is neither stored nor held.
     for (;;) {

@@ -124,6 +124,70 @@ describe("PostgreSQL run store", { skip: cluster ? false : SKIP_POSTGRES }, () =
     }
   });
 
+  test("two retry-errors workers on one shared run split its failed units: each redone exactly once", async () => {
+    const dir = tempDir();
+    const url = cluster!.freshUrl();
+    const data = writeQa(dir, 40);
+    const answer = (req: Parameters<typeof lastUserText>[0]) =>
+      `ANSWER: answer ${/question (\d+)/.exec(lastUserText(req))?.[1]}`;
+    const flaky = await startMockServer({ reply: answer, failures: { rate500: 0.3, seed: 7 } });
+    const seen: string[] = [];
+    const healthy = await startMockServer({
+      delayMs: 40,
+      reply: (req) => {
+        seen.push(/question (\d+)/.exec(lastUserText(req))?.[1] ?? "?");
+        return answer(req);
+      },
+    });
+    try {
+      const common = ["--db", url, "--no-preflight"];
+      const first = await runCli(
+        [
+          "eval",
+          "qa",
+          "--dataset",
+          data,
+          "--model",
+          "openai/mock",
+          "--model-base-url",
+          flaky.url,
+          "--run-id",
+          "retry",
+          "--max-retries",
+          "0",
+          "--concurrency",
+          "4",
+          ...common,
+        ],
+        { cwd: dir },
+      );
+      const errors = JSON.parse((await runCli(["show", "retry", "--json", "--db", url], { cwd: dir })).stdout)
+        .summary.errors as number;
+      assert.ok(errors > 0, `the flaky server failed some samples (${first.stderr})`);
+      const retry = [
+        "retry-errors",
+        "retry",
+        "--model-base-url",
+        healthy.url,
+        "--concurrency",
+        "2",
+        ...common,
+      ];
+      const [a, b] = await Promise.all([runCli(retry, { cwd: dir }), runCli(retry, { cwd: dir })]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(b.code, 0, b.stderr);
+      const redone = seen.filter((q) => q !== "?");
+      assert.equal(redone.length, errors, "every failed unit was asked once, by one of the two workers");
+      assert.equal(new Set(redone).size, errors);
+      const after = JSON.parse((await runCli(["show", "retry", "--json", "--db", url], { cwd: dir })).stdout);
+      assert.equal(after.summary.errors, 0);
+      assert.equal(after.summary.samples, 40);
+    } finally {
+      await flaky.close();
+      await healthy.close();
+    }
+  });
+
   test("getAsync: a cache lookup awaited, not blocked on, sees queued and background-committed entries", async () => {
     const store = openStore(cluster!.freshUrl()) as PostgresRunStore;
     store.put("k1", { text: "one", latencyMs: 1 });
