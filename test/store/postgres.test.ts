@@ -16,6 +16,7 @@ import { PG_MIGRATIONS } from "../../src/store/schema-pg.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { runCli, spawnCli, tempDir } from "../helpers/cli.js";
 import { SKIP_POSTGRES, startPostgres } from "../helpers/postgres.js";
+import { qaEvalArgs } from "../scale/qa-eval.js";
 import { manifest } from "./fixtures.js";
 
 const cluster = await startPostgres();
@@ -143,21 +144,18 @@ describe("PostgreSQL run store", { skip: cluster ? false : SKIP_POSTGRES }, () =
       const common = ["--db", url, "--no-preflight"];
       const first = await runCli(
         [
-          "eval",
-          "qa",
-          "--dataset",
-          data,
-          "--model",
-          "openai/mock",
-          "--model-base-url",
-          flaky.url,
-          "--run-id",
-          "retry",
-          "--max-retries",
-          "0",
-          "--concurrency",
-          "4",
-          ...common,
+          ...qaEvalArgs(
+            data,
+            flaky.url,
+            url,
+            "--run-id",
+            "retry",
+            "--max-retries",
+            "0",
+            "--concurrency",
+            "4",
+          ),
+          "--no-preflight",
         ],
         { cwd: dir },
       );
