@@ -82,6 +82,18 @@ export class BatchLane implements Provider {
     this.answers.set(customId, entry);
   }
 
+  /**
+   * `retry-errors` under `--batch-retry batch`: requests earlier batches failed count as never asked, so
+   * the collect pass records them for a new batch instead of reading the old error back.
+   */
+  forgetFailures(): void {
+    for (const [id, entry] of this.answers)
+      if ("error" in entry) {
+        this.answers.delete(id);
+        this.submitted.delete(id);
+      }
+  }
+
   /** Submitted requests that have no answer (failed, expired or not returned). */
   failed(): LaneLine[] {
     return [...this.submitted.values()].filter((l) => {

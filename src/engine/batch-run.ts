@@ -256,7 +256,11 @@ export async function runBatchEval(options: BatchRunOptions): Promise<RunOutcome
       for (const l of lines) lane.submitted.set(l.custom_id, l);
       await settle(job, lines);
     }
-    let modelBatched = manifest.batch!.jobs.some((j) => j.role === "model");
+    // retry-errors under `--batch-retry batch`: what the earlier batches failed is asked again, in a new
+    // batch (the first model round of this process, so not a sign of a multi-turn solver).
+    const redo = opts.mode === "retry-errors" && !retryLive;
+    if (redo) for (const lane of lanes.values()) lane.forgetFailures();
+    let modelBatched = !redo && manifest.batch!.jobs.some((j) => j.role === "model");
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       await collectPass(opts, lanes);
       // Stopped during the pass: submit nothing more (what was submitted is in the manifest).

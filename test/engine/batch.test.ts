@@ -111,6 +111,33 @@ describe("eval --batch", () => {
     }
   });
 
+  test("retry-errors of a --batch-retry batch run puts the failed requests in a new batch", async () => {
+    let healthy = false;
+    const flaky = await startBatchServer({ reply, failLine: (b) => question(b) === 5 && !healthy });
+    try {
+      const db = join(dir, "redo.db");
+      const r = await runCli(qaArgs(flaky.url, db, "--batch", "--batch-retry", "batch", "--run-id", "RE"), {
+        cwd: dir,
+        env,
+      });
+      assert.equal(JSON.parse(r.stdout).summary.errors, 2, "question 5's two epochs failed every attempt");
+      const submitted = flaky.batches.length;
+      healthy = true;
+      const redo = await runCli(["retry-errors", "RE", "--db", db, "--json"], { cwd: dir, env });
+      assert.equal(redo.code, 0, redo.stderr);
+      assert.equal(JSON.parse(redo.stdout).summary.errors, 0);
+      assert.equal(flaky.batches.length, submitted + 1, "one new batch");
+      assert.equal(
+        flaky.inputs.get(`batch_${submitted + 1}`)!.length,
+        2,
+        "holding just the two failed requests",
+      );
+      assert.equal(flaky.liveCalls.length, 0);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   test("kill -9 after submitting: resume polls the same batch, submits nothing again", async () => {
     const db = join(dir, "kill.db");
     server.hold = true;
