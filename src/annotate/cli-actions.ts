@@ -52,7 +52,7 @@ async function withStore<T>(
 ): Promise<T> {
   const store = openStore(db);
   try {
-    return await fn(store, new RatingsDb(store.db));
+    return await fn(store, new RatingsDb(store.sideSql()));
   } finally {
     store.close();
   }
@@ -60,7 +60,7 @@ async function withStore<T>(
 
 export async function serveCommand(f: ServeFlags): Promise<void> {
   const store = openStore(f.db);
-  const ratings = new RatingsDb(store.db);
+  const ratings = new RatingsDb(store.sideSql());
   const run = store.requireRun(f.run);
   const items = loadItems(store, run, itemOptions(f));
   let srv: Awaited<ReturnType<typeof startAnnotateServer>>;

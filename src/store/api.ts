@@ -17,6 +17,7 @@ import type {
   StoredScore,
 } from "./records.js";
 import type { SamplePageQuery, SamplePageRow } from "./sample-page.js";
+import type { SideSql } from "./side-sql.js";
 import type { StoreWriteError } from "./write-failure.js";
 
 /** One unit of work: a sample in one epoch. */
@@ -90,6 +91,8 @@ export interface RunStoreApi extends ResponseCache {
    * runner per run holds the run's lease.
    */
   readonly sharedClaims: boolean;
+  /** Tables other features keep beside the runs (annotations): see side-sql.ts. */
+  sideSql(): SideSql;
   /** This process's id in claims and leases. */
   readonly workerId: string;
   /** How long a claim lives without renewal (the lease's heartbeat renews this worker's claims). */

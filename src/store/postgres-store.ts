@@ -43,6 +43,7 @@ import {
 import { type SamplePageQuery, type SamplePageRow, samplePageResult } from "./sample-page.js";
 import { SCHEMA_VERSION } from "./schema.js";
 import { PG_MIGRATIONS } from "./schema-pg.js";
+import { postgresSideSql, type SideSql } from "./side-sql.js";
 
 const SAMPLE_COLUMNS =
   "sample_id, epoch, seq, input, target, choices, metadata, messages, output, store, error, input_tokens, " +
@@ -131,10 +132,13 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
     if (v > SCHEMA_VERSION) throw newerSchemaError(this.path, v, SCHEMA_VERSION);
   }
 
+  /** Only the SQLite store has a better-sqlite3 handle; features with tables of their own use sideSql(). */
   get db(): Database.Database {
-    throw new UserError(
-      `this command keeps its own tables in a SQLite run database; ${this.path} is PostgreSQL: pass --db <file.db>`,
-    );
+    throw new Error(`${this.path} is PostgreSQL: use sideSql() for tables beside the runs`);
+  }
+
+  sideSql(): SideSql {
+    return postgresSideSql(this.conn);
   }
 
   private one<T>(sql: string, params?: unknown[]): T | undefined {

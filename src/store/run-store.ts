@@ -45,6 +45,7 @@ import {
   SQLITE_SAMPLE_PAGE,
   samplePageResult,
 } from "./sample-page.js";
+import { type SideSql, sqliteSideSql } from "./side-sql.js";
 
 export type { RunStoreApi, UnitKey } from "./api.js";
 export type { RunLease } from "./lease.js";
@@ -86,6 +87,11 @@ export class SqliteRunStore extends BatchingStore implements RunStoreApi {
   readonly sharedClaims = false;
   readonly workerId = randomUUID();
   claimTtlMs = 30_000;
+
+  /** Tables other features keep beside the runs (annotations), through the same connection. */
+  sideSql(): SideSql {
+    return sqliteSideSql(this.db);
+  }
 
   constructor(path: string = defaultDbPath(), opts: { readonly?: boolean } = {}) {
     super();

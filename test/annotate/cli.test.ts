@@ -424,7 +424,7 @@ describe("generic judged task", () => {
       });
     });
     store.flush();
-    const ratings = new RatingsDb(store.db);
+    const ratings = new RatingsDb(store.sideSql());
     const token = ratings.addAnnotator("dana", "g1");
     const items = loadItems(store, store.requireRun("g1"));
     assert.deepEqual(

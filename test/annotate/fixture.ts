@@ -9,7 +9,7 @@ import { CATEGORIES, type CategoryCode } from "../../src/llmeval-med/categories.
 import { loadPromptSet } from "../../src/llmeval-med/prompts.js";
 import type { ConversationMeta, TurnMeta } from "../../src/llmeval-med/samples.js";
 import { JUDGE_SCORER, type JudgeScoreMetadata, type TurnJudgement } from "../../src/llmeval-med/scorer.js";
-import { RunStore } from "../../src/store/run-store.js";
+import { openStore } from "../../src/store/open.js";
 
 export const HOSTILE_ANSWER =
   'Take **two** tablets daily.\n\n<script>window.__pwned = "script"</script>\n\n' +
@@ -128,7 +128,7 @@ function zh(code: CategoryCode): string {
 
 export async function writeFixtureRun(dbPath: string, runId = "med-run"): Promise<void> {
   const prompts = await loadPromptSet({ lang: "en" });
-  const store = new RunStore(dbPath);
+  const store = openStore(dbPath);
   store.createRun({
     runId,
     createdAt: new Date().toISOString(),

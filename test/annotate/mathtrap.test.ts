@@ -130,7 +130,7 @@ describe("MathTrap judge validation", () => {
     ]);
     assert.match(items.find((it) => it.itemId === "trap-0")!.judge!.explanation, /judge 3 yes \/ 0 no/);
 
-    const ratings = new RatingsDb(store.db);
+    const ratings = new RatingsDb(store.sideSql());
     const tokens = { ann: ratings.addAnnotator("ann", run.id), ben: ratings.addAnnotator("ben", run.id) };
     const srv = await startAnnotateServer({ ratings, run, items, port: 0 });
     try {
