@@ -64,6 +64,11 @@ export function parseHfConfig(file: string, json: unknown): LlamaConfig {
   const c = json as Record<string, unknown>;
   const modelType = typeof c.model_type === "string" ? c.model_type : "";
   const archs = Array.isArray(c.architectures) ? c.architectures.filter((a) => typeof a === "string") : [];
+  if (modelType === "llama_moe")
+    throw new UserError(
+      `${file}: a LLaMA-MoE checkpoint (model_type "llama_moe"); convert it to GGUF with ` +
+        "`assay moe convert <checkpoint> --out model.gguf` (it folds the experts' scale into the weights)",
+    );
   if (!SUPPORTED_MODEL_TYPES.has(modelType) && !archs.some((a) => /^(Llama|Mistral)ForCausalLM$/.test(a))) {
     throw new UserError(
       `${file}: model_type ${JSON.stringify(c.model_type)} is not a LLaMA-family model (supported: ${[...SUPPORTED_MODEL_TYPES].join(", ")})`,

@@ -65,6 +65,10 @@ describe("HF config.json", () => {
       "not a LLaMA-family",
     );
     assertUserError(
+      () => parseHfConfig("c.json", { ...llama2_7b, model_type: "llama_moe", architectures: [] }),
+      "assay moe convert",
+    );
+    assertUserError(
       () => parseHfConfig("c.json", { ...llama2_7b, num_key_value_heads: 5 }),
       "num_key_value_heads",
     );
