@@ -215,6 +215,27 @@ describe("Min-K% through llama.cpp (gguf/) on stories260K", () => {
     assert.ok(gguf.rows[0]!.tokens > 5);
   });
 
+  test("the context grows for longer items; one beyond the model's context is a user error", async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const long = Array.from({ length: 300 }, (_, i) => items[i % items.length]!.tokens[i % 41]!);
+    const file = join(dir, "long.jsonl");
+    const rows = [items[0]!, { id: "long", tokens: long }, items[1]!];
+    writeFileSync(file, rows.map((x) => JSON.stringify(x)).join("\n"));
+    const opts = { tokens: file, k: 0.2, bos: true, progress: "silent" } as const;
+    const ref = runMink({ ...opts, model: f32 });
+    const gguf = await runGgufMink({ ...opts, model: `gguf/${f32}`, scorer: CPU });
+    assert.deepEqual(
+      gguf.rows.map((r) => r.tokens),
+      [41, 300, 41],
+    );
+    assertSameRows(gguf.rows, ref.rows, TOL_F32);
+    writeFileSync(file, JSON.stringify({ id: "too-long", tokens: [...long, ...long] }));
+    await assert.rejects(
+      runGgufMink({ ...opts, model: `gguf/${f32}`, scorer: CPU }),
+      /item "too-long" has 601 tokens, more than the model's 512/,
+    );
+  });
+
   test("a missing or non-GGUF file and --tokenizer are user errors", async () => {
     const base = { k: 0.2, bos: true, tokens: tokensFile, progress: "silent" } as const;
     await assert.rejects(
