@@ -156,8 +156,20 @@ export async function minkAction(flags: MinkFlags): Promise<void> {
   const { table, formatMetric } = await import("../cli-kit/output.js");
   const labels = flags.labels ? readScanFlags(flags.labels) : undefined;
   const texts = await minkItems(flags);
-  let r: MinkResult & { api?: string; endpoint?: string };
-  if (isServerModel(flags.model)) {
+  let r: MinkResult & { api?: string; endpoint?: string; engine?: string; path?: string };
+  // In process: llama.cpp for gguf/<file>, the reference engine for a checkpoint path.
+  const local = {
+    model: flags.model,
+    ...(texts ? { texts } : { tokens: flags.tokens! }),
+    ...(flags.tokenizer ? { tokenizer: flags.tokenizer } : {}),
+    k: flags.k,
+    bos: flags.bos,
+    ...(labels ? { labels } : {}),
+  };
+  if (flags.model.startsWith("gguf/")) {
+    const { runGgufMink } = await import("./mink-gguf.js");
+    r = await runGgufMink(local);
+  } else if (isServerModel(flags.model)) {
     const { runServerMink } = await import("./mink-server.js");
     const { LOGPROBS_APIS } = await import("./server-logprobs.js");
     const api = flags.logprobsApi;
@@ -174,16 +186,7 @@ export async function minkAction(flags: MinkFlags): Promise<void> {
       concurrency: flags.concurrency,
       ...(labels ? { labels } : {}),
     });
-  } else {
-    r = runMink({
-      model: flags.model,
-      ...(texts ? { texts } : { tokens: flags.tokens! }),
-      ...(flags.tokenizer ? { tokenizer: flags.tokenizer } : {}),
-      k: flags.k,
-      bos: flags.bos,
-      ...(labels ? { labels } : {}),
-    });
-  }
+  } else r = runMink(local);
   if (flags.out) writeFileSync(flags.out, toJsonl(r.rows));
   const human = [
     table(
@@ -201,6 +204,7 @@ export async function minkAction(flags: MinkFlags): Promise<void> {
       ? `ROC-AUC (${r.auc.members} members, ${r.auc.nonMembers} non-members): min-k ${formatMetric(r.auc.minK)} · perplexity ${formatMetric(r.auc.perplexity)} · zlib ratio ${formatMetric(r.auc.zlibRatio)}`
       : "no ROC-AUC: give member labels for both members and non-members",
     ...(r.api ? [`prompt log-probabilities: ${r.endpoint}, ${r.api}`] : []),
+    ...(r.engine ? [`token log-probabilities: ${r.engine}, ${r.path}`] : []),
   ];
   print(flags.json, r, human.join("\n"));
 }

@@ -74,11 +74,11 @@ export function registerContaminationCommands(program: Command): void {
   group
     .command("mink")
     .description(
-      "Min-K% Prob, perplexity and zlib-ratio membership scores per item: reference engine (checkpoint) or an OpenAI-compatible server's prompt log-probabilities",
+      "Min-K% Prob, perplexity and zlib-ratio membership scores per item: reference engine (checkpoint), llama.cpp in process (gguf/<file>) or an OpenAI-compatible server's prompt log-probabilities",
     )
     .requiredOption(
       "--model <checkpoint|provider/model>",
-      "llama2.c .bin, safetensors or GGUF checkpoint (LLaMA architecture), or openai/<m>, vllm/<m>, llamacpp/<m>, ollama/<m>",
+      "llama2.c .bin, safetensors or GGUF checkpoint (LLaMA architecture, reference engine), gguf/<file.gguf> (llama.cpp), or openai/<m>, vllm/<m>, llamacpp/<m>, ollama/<m>",
     )
     .option(
       "--tokens <file>",

@@ -85,8 +85,19 @@ export function readTokenItems(path: string, vocabSize: number): TokenItem[] {
   return items;
 }
 
-function idBytes(tokens: readonly number[]): Uint8Array {
-  return new Uint8Array(Int32Array.from(tokens).buffer);
+/** What the zlib ratio compresses: the item's UTF-8 text, or else its token ids as 32-bit integers. */
+export function itemBytes(item: TokenItem): Uint8Array {
+  if (item.text !== undefined) return Buffer.from(item.text, "utf8");
+  return new Uint8Array(Int32Array.from(item.tokens).buffer);
+}
+
+/** Membership labels by id (e.g. a contamination scan's verdicts) replace the items' own. */
+export function applyLabels(items: TokenItem[], labels: ReadonlyMap<string, boolean> | undefined): void {
+  if (!labels) return;
+  for (const item of items) {
+    const label = labels.get(item.id);
+    if (label !== undefined) item.member = label;
+  }
 }
 
 /** One item's scores from the log-probabilities of its predicted tokens; `bytes` is what zlib compresses. */
@@ -137,9 +148,8 @@ export function scoreItems(
   const rows = items.map((item): MinkRow => {
     const seq = bos === undefined ? item.tokens : [bos, ...item.tokens];
     const { perToken } = engine.logLikelihood(seq);
-    const bytes = item.text !== undefined ? Buffer.from(item.text, "utf8") : idBytes(item.tokens);
     onItem();
-    return minkRow(item.id, perToken, bytes, k, item.member);
+    return minkRow(item.id, perToken, itemBytes(item), k, item.member);
   });
   return minkResult(k, rows);
 }
@@ -172,22 +182,52 @@ function encodeItems(
       `${opts.model} carries no tokenizer: give --tokenizer (tokenizer.bin, tokenizer.json or a GGUF file), or --tokens with token ids`,
     );
   }
-  const min = opts.bos ? 1 : 2;
   return texts.map((t) => {
     const tokens = encodeText(tok, t.text, { specials: false });
-    if (tokens.length < min)
-      throw new UserError(`item "${t.id}": ${tokens.length} token(s), too short to score`);
     if (tokens.some((x) => x >= vocabSize)) {
       throw new UserError(
         `${tok.source}: encodes item "${t.id}" with ids beyond the model's ${vocabSize} tokens`,
       );
     }
-    return { id: t.id, tokens, text: t.text, ...(t.member !== undefined ? { member: t.member } : {}) };
+    return encodedItem(t, tokens, opts.bos);
   });
 }
 
+/** A text item with its token ids; at least one token must be predicted (two without BOS as context). */
+export function encodedItem(t: TextItem, tokens: number[], bos: boolean): TokenItem {
+  if (tokens.length < (bos ? 1 : 2))
+    throw new UserError(`item "${t.id}": ${tokens.length} token(s), too short to score`);
+  return { id: t.id, tokens, text: t.text, ...(t.member !== undefined ? { member: t.member } : {}) };
+}
+
+/** Every item, with BOS if given, must fit the model's context. */
+export function checkItemLengths(
+  items: readonly TokenItem[],
+  bos: number | undefined,
+  maxLength: number,
+  source: string,
+): void {
+  for (const item of items) {
+    const len = item.tokens.length + (bos === undefined ? 0 : 1);
+    if (len > maxLength) {
+      throw new UserError(
+        `${source}: item "${item.id}" has ${len} tokens, more than the model's ${maxLength}`,
+      );
+    }
+  }
+}
+
+/** The per-item progress line of `contamination mink`. */
+export function minkProgress(total: number, mode: "auto" | "silent" = "auto"): Progress {
+  return new Progress({ label: "contamination mink", total, unit: "items", mode });
+}
+
+export function checkK(k: number): void {
+  if (!(k > 0 && k <= 1)) throw new UserError(`--k must be in (0, 1], got ${k}`);
+}
+
 export function runMink(opts: MinkOptions): MinkResult {
-  if (!(opts.k > 0 && opts.k <= 1)) throw new UserError(`--k must be in (0, 1], got ${opts.k}`);
+  checkK(opts.k);
   const ck = openCheckpoint(opts.model);
   let weights: ReturnType<typeof loadLlamaWeights>;
   let items: TokenItem[];
@@ -201,24 +241,10 @@ export function runMink(opts: MinkOptions): MinkResult {
     ck.close();
   }
   const engine = new LlamaEngine(weights);
-  const source = opts.tokens ?? "task";
   const bos = opts.bos ? (weights.config.bosTokenId ?? 1) : undefined;
-  for (const item of items) {
-    const len = item.tokens.length + (bos === undefined ? 0 : 1);
-    if (len > engine.maxSeqLen) {
-      throw new UserError(
-        `${source}: item "${item.id}" has ${len} tokens, more than the model's ${engine.maxSeqLen}`,
-      );
-    }
-    const label = opts.labels?.get(item.id);
-    if (label !== undefined) item.member = label;
-  }
-  const progress = new Progress({
-    label: "contamination mink",
-    total: items.length,
-    unit: "items",
-    mode: opts.progress === "silent" ? "silent" : "auto",
-  });
+  checkItemLengths(items, bos, engine.maxSeqLen, opts.tokens ?? "task");
+  applyLabels(items, opts.labels);
+  const progress = minkProgress(items.length, opts.progress);
   try {
     return scoreItems(engine, items, opts.k, bos, () => progress.tick());
   } finally {

@@ -3,9 +3,7 @@
  * (server-logprobs.ts), scored exactly as the in-process path scores the engine's (minkRow). The
  * server tokenises; whether it prepends BOS (so that the first text token is scored) is its own setting.
  */
-import { UserError } from "../util/errors.js";
-import { Progress } from "../util/progress.js";
-import { type MinkResult, type MinkRow, minkResult, minkRow } from "./mink-run.js";
+import { checkK, type MinkResult, type MinkRow, minkProgress, minkResult, minkRow } from "./mink-run.js";
 import type { TextItem } from "./mink-text.js";
 import { type LogprobsApi, ServerLogprobs, type ServerLogprobsOptions } from "./server-logprobs.js";
 
@@ -21,15 +19,10 @@ export interface ServerMinkOptions extends ServerLogprobsOptions {
 export async function runServerMink(
   opts: ServerMinkOptions,
 ): Promise<MinkResult & { api: LogprobsApi; endpoint: string }> {
-  if (!(opts.k > 0 && opts.k <= 1)) throw new UserError(`--k must be in (0, 1], got ${opts.k}`);
+  checkK(opts.k);
   const client = new ServerLogprobs(opts);
   const rows: MinkRow[] = new Array(opts.items.length);
-  const progress = new Progress({
-    label: "contamination mink",
-    total: opts.items.length,
-    unit: "items",
-    mode: opts.progress === "silent" ? "silent" : "auto",
-  });
+  const progress = minkProgress(opts.items.length, opts.progress);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < opts.items.length) {

@@ -487,3 +487,26 @@ export function ggufOptionsFromEnv(): GgufProviderOptions {
 export function ggufProvider(model: string): GgufProvider {
   return new GgufProvider(model, ggufOptionsFromEnv());
 }
+
+/**
+ * The local file of a `gguf/` model reference (the part after `gguf/`): a checked path, or an hf: reference
+ * downloaded (or found in the cache) and checked. For in-process users other than the provider
+ * (`contamination mink --model gguf/…`).
+ */
+export async function resolveGgufFile(
+  model: string,
+  opts: { signal?: AbortSignal; progress?: GgufProviderOptions["progress"] } = {},
+): Promise<string> {
+  const source = parseGgufSource(model);
+  if (source.kind === "path") {
+    checkGgufFile(source.path, model);
+    return source.path;
+  }
+  const path = await downloadHfFile(source.ref, {
+    ...pinnedDownloadOptions(source.ref),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.progress ? { progress: opts.progress } : {}),
+  });
+  checkGgufFile(path, `${path} (downloaded from ${formatHfReference(source.ref)})`);
+  return path;
+}

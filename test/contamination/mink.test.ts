@@ -6,16 +6,16 @@ import { after, describe, test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { main } from "../../src/cli/program.js";
 import { minKProb, perplexity, rocAuc, zlibRatio } from "../../src/contamination/mink.js";
-import { type MinkResult, type MinkRow, runMink, type TokenItem } from "../../src/contamination/mink-run.js";
+import { type MinkResult, type MinkRow, runMink } from "../../src/contamination/mink-run.js";
 import { openCheckpoint } from "../../src/formats/checkpoint.js";
 import { convertCheckpoint } from "../../src/formats/convert.js";
 import { encodeText } from "../../src/formats/tokenizer-codec.js";
 import { writeLlama2cTokenizer } from "../../src/formats/tokenizer-llama2c.js";
 import { LlamaEngine } from "../../src/llama/engine.js";
 import { loadLlamaWeights } from "../../src/llama/weights.js";
-import { Rng } from "../../src/stats/rng.js";
 import { buildSentencePiece } from "../formats/tokenizer-fixtures.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
+import { plantedItems } from "./mink-fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-mink-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,23 +39,6 @@ describe("membership scores by hand", () => {
     assert.ok(Number.isNaN(rocAuc([1, 2], [true, true])));
   });
 });
-
-/** Greedy continuations of stories260K from 24 different first tokens, and the same tokens shuffled. */
-function plantedItems(engine: LlamaEngine): TokenItem[] {
-  const rng = new Rng(5);
-  const items: TokenItem[] = [];
-  for (let i = 0; i < 24; i++) {
-    const first = 30 + rng.int(400);
-    const tokens = [first, ...engine.generate({ prompt: [1, first], maxTokens: 40, temperature: 0 })];
-    const shuffled = [...tokens];
-    for (let j = shuffled.length - 1; j > 0; j--) {
-      const r = rng.int(j + 1);
-      [shuffled[j], shuffled[r]] = [shuffled[r]!, shuffled[j]!];
-    }
-    items.push({ id: `g${i}`, tokens, member: true }, { id: `s${i}`, tokens: shuffled, member: false });
-  }
-  return items;
-}
 
 describe("Min-K% on stories260K", () => {
   const model = sharedPath("models", "stories260K.bin");
