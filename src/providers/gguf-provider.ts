@@ -236,17 +236,10 @@ export class GgufProvider implements Provider {
   }
 
   private async load(signal?: AbortSignal): Promise<Runtime> {
-    let path: string;
-    if (this.source.kind === "path") path = this.source.path;
-    else {
-      const ref = this.source.ref;
-      path = await downloadHfFile(ref, {
-        ...pinnedDownloadOptions(ref),
-        ...(signal ? { signal } : {}),
-        ...(this.opts.progress ? { progress: this.opts.progress } : {}),
-      });
-      checkGgufFile(path, `${path} (downloaded from ${formatHfReference(ref)})`);
-    }
+    const path = await localFile(this.source, {
+      ...(signal ? { signal } : {}),
+      ...(this.opts.progress ? { progress: this.opts.progress } : {}),
+    });
     let llama: Llama;
     try {
       llama = await sharedLlama(this.gpu);
@@ -493,15 +486,23 @@ export function ggufProvider(model: string): GgufProvider {
  * downloaded (or found in the cache) and checked. For in-process users other than the provider
  * (`contamination mink --model gguf/…`).
  */
-export async function resolveGgufFile(
-  model: string,
-  opts: { signal?: AbortSignal; progress?: GgufProviderOptions["progress"] } = {},
-): Promise<string> {
+export async function resolveGgufFile(model: string, opts: LocalFileOptions = {}): Promise<string> {
   const source = parseGgufSource(model);
-  if (source.kind === "path") {
-    checkGgufFile(source.path, model);
-    return source.path;
-  }
+  if (source.kind === "path") checkGgufFile(source.path, model);
+  return localFile(source, opts);
+}
+
+interface LocalFileOptions {
+  signal?: AbortSignal;
+  progress?: GgufProviderOptions["progress"];
+}
+
+/** The file a parsed source names: the path itself, or the hf: file downloaded (pinned) and checked. */
+async function localFile(
+  source: ReturnType<typeof parseGgufSource>,
+  opts: LocalFileOptions,
+): Promise<string> {
+  if (source.kind === "path") return source.path;
   const path = await downloadHfFile(source.ref, {
     ...pinnedDownloadOptions(source.ref),
     ...(opts.signal ? { signal: opts.signal } : {}),
