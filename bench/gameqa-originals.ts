@@ -191,6 +191,31 @@ export const ORIGINALS: OriginalGenerator[] = [
     perUnit: 5,
     shared: true,
   },
+  {
+    // Issue 16. pygame draws on plain surfaces (pygame.init() without a window): runs headless.
+    game: "ultra_tictactoe",
+    script: "ultra_tictactoe_data_generator.py",
+    patch: at(
+      "ultra_tictactoe_data_generator.py",
+      "    easy_image_num = 1\n    medium_image_num = 1\n    hard_image_num = 1\n",
+      (u) => `    easy_image_num = ${u}\n    medium_image_num = ${u}\n    hard_image_num = ${u}\n`,
+    ),
+    dataFile: "ultra_tictactoe_dataset/data.json",
+    perUnit: 21, // one board per level and unit, 7 questions each
+    shared: true,
+  },
+  {
+    game: "rhythm_game",
+    script: "rhythm_game_data_generator.py",
+    patch: at(
+      "rhythm_game_data_generator.py",
+      "    easy_image_num = 24\n    medium_image_num = 24\n    hard_image_num = 24\n",
+      (u) => `    easy_image_num = ${u}\n    medium_image_num = ${u}\n    hard_image_num = ${u}\n`,
+    ),
+    dataFile: "rhythm_game_dataset/data.json",
+    perUnit: 21, // fewer when task 3 finds no snake head above row 1; the bench counts the data file
+    shared: true,
+  },
 ];
 
 /**
