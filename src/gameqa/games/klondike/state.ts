@@ -8,7 +8,6 @@ import { expectObject } from "../../parse.js";
 import type { Level, Rng } from "../../types.js";
 import {
   type Card,
-  colorOf,
   fullDeck,
   parseRank,
   parseSuit,
