@@ -216,6 +216,14 @@ export const ORIGINALS: OriginalGenerator[] = [
     perUnit: 21, // fewer when task 3 finds no snake head above row 1; the bench counts the data file
     shared: true,
   },
+  {
+    game: "spider_solitaire",
+    script: "main.py",
+    patch: at("main.py", "    num_samples_per_level = 1 ", (u) => `    num_samples_per_level = ${u} `),
+    dataFile: "spider_solitaire_dataset_example/data.json",
+    perUnit: 30, // one board per level and unit, 10 questions each
+    shared: true,
+  },
 ];
 
 /**

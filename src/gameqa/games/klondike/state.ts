@@ -6,14 +6,7 @@
 import { UserError } from "../../../util/errors.js";
 import { expectObject } from "../../parse.js";
 import type { Level, Rng } from "../../types.js";
-import {
-  type Card,
-  fullDeck,
-  parseRank,
-  parseSuit,
-  SUITS,
-  type Suit,
-} from "../freecell/cards/model.js";
+import { type Card, fullDeck, parseRank, parseSuit, SUITS, type Suit } from "../freecell/cards/model.js";
 
 export interface KlondikeState {
   draw: string[];
@@ -78,9 +71,10 @@ interface Start {
  * only on the lists' lengths and order), since most starts are turned down for their level.
  */
 function randomStart(rng: Rng): Start {
-  let deck = rng.shuffle(DECK_IDS);
+  const deck = rng.shuffle(DECK_IDS);
+  // In place: most starts are turned down, and copying the deck per card was most of their garbage.
   const take = (id: number): void => {
-    deck = deck.filter((d) => d !== id);
+    deck.splice(deck.indexOf(id), 1);
   };
   const piles: number[][] = [[], [], [], []];
   const used: Suit[] = [];
