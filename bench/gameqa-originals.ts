@@ -207,12 +207,15 @@ export const ORIGINALS: OriginalGenerator[] = [
   {
     game: "rhythm_game",
     script: "rhythm_game_data_generator.py",
+    // The script makes images/ and states/ in its working folder but saves boards under
+    // rhythm_game_dataset/images/, which it never creates: write everything to the working folder.
     patch: at(
       "rhythm_game_data_generator.py",
-      "    easy_image_num = 24\n    medium_image_num = 24\n    hard_image_num = 24\n",
-      (u) => `    easy_image_num = ${u}\n    medium_image_num = ${u}\n    hard_image_num = ${u}\n`,
+      "    file_path = 'rhythm_game_dataset'\n    os.makedirs(file_path, exist_ok=True)\n\n    file_name = 'data.json'\n    data_path = os.path.join(file_path, file_name)\n\n    easy_image_num = 24\n    medium_image_num = 24\n    hard_image_num = 24\n",
+      (u) =>
+        `    file_path = '.'\n    file_name = 'data.json'\n    data_path = os.path.join(file_path, file_name)\n\n    easy_image_num = ${u}\n    medium_image_num = ${u}\n    hard_image_num = ${u}\n`,
     ),
-    dataFile: "rhythm_game_dataset/data.json",
+    dataFile: "data.json",
     perUnit: 21, // fewer when task 3 finds no snake head above row 1; the bench counts the data file
     shared: true,
   },

@@ -6,7 +6,7 @@
 import { UserError } from "../../../util/errors.js";
 import { expectObject } from "../../parse.js";
 import type { Level, Rng } from "../../types.js";
-import { type Card, fullDeck, parseRank, parseSuit, SUITS, type Suit } from "../freecell/cards/model.js";
+import { type Card, parseRank, parseSuit, SUITS, type Suit } from "../freecell/cards/model.js";
 
 export interface KlondikeState {
   draw: string[];
@@ -136,11 +136,11 @@ function writeStart(s: Start): KlondikeState {
 
 /** A fresh deal: pile i holds i+1 cards, only the last face up; the rest is the stock. */
 function freshDeal(rng: Rng): KlondikeState {
-  const deck = rng.shuffle(fullDeck());
+  const deck = rng.shuffle(DECK_IDS);
   // Only the seven face-up cards are ever seen; the hidden ones need no identity.
   const tableau = Array.from({ length: 7 }, (_, i) => [
     ...new Array<string>(i).fill(FACE_DOWN),
-    cardWord(deck[i] as Card),
+    wordOf(deck[i] as number),
   ]);
   return { draw: new Array<string>(24).fill(FACE_DOWN), dump: [], piles: [[], [], [], []], tableau };
 }
