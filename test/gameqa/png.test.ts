@@ -103,4 +103,30 @@ describe("palette PNG encoding", () => {
     const blank = decodePng(svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'));
     assert.ok(blank.pixels.every((v) => v === 0xff000000));
   });
+
+  test("every chunk carries the CRC-32 of its type and data (signature, IHDR first, IEND last)", () => {
+    // Bitwise CRC-32 (polynomial 0xEDB88320), independent of the encoder's table or zlib's.
+    const crc = (bytes: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    for (const png of [svgToPng(svg), encodePalettePixels(new Uint32Array([0xff0000ff, 0xff00ff00]), 2, 1)]) {
+      assert.ok(png);
+      assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const types: string[] = [];
+      let at = 8;
+      while (at < png.length) {
+        const len = png.readUInt32BE(at);
+        types.push(png.toString("latin1", at + 4, at + 8));
+        assert.equal(png.readUInt32BE(at + 8 + len), crc(png.subarray(at + 4, at + 8 + len)), types.at(-1));
+        at += 12 + len;
+      }
+      assert.equal(at, png.length);
+      assert.deepEqual([types[0], types.at(-1)], ["IHDR", "IEND"]);
+    }
+  });
 });

@@ -94,6 +94,22 @@ export function textWidth(text: string, size: number): number {
  * (we prefer a gap to an exception in a renderer; tests check the labels we use).
  */
 export function svgText(text: string, x: number, y: number, opts: TextOptions): string {
+  // Boards repeat their labels (axis numbers, pile names) at the same places: build each once.
+  const key = `${text}|${x}|${y}|${opts.size}|${opts.color}|${opts.weight}|${opts.anchor}`;
+  let path = drawn.get(key);
+  if (path === undefined) {
+    if (drawn.size >= MAX_DRAWN) drawn.clear();
+    path = textPath(text, x, y, opts);
+    drawn.set(key, path);
+  }
+  return path;
+}
+
+/** svgText's results by arguments (bounded: cleared when full). */
+const drawn = new Map<string, string>();
+const MAX_DRAWN = 8192;
+
+function textPath(text: string, x: number, y: number, opts: TextOptions): string {
   const unit = opts.size / 6;
   const width = textWidth(text, opts.size);
   const anchor = opts.anchor ?? "middle";

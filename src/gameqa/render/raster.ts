@@ -47,6 +47,9 @@ function colour(hex: string): number {
   return c;
 }
 
+/** Boxes at most this wide are filled by a loop rather than TypedArray#fill (measured). */
+const NARROW = 32;
+
 /** Fill [x0, x1) x [y0, y1) (clipped) with c; only its first row and the row below it change. */
 function fillBox(cv: Canvas, x0: number, y0: number, x1: number, y1: number, c: number): void {
   const W = cv.width;
@@ -56,8 +59,12 @@ function fillBox(cv: Canvas, x0: number, y0: number, x1: number, y1: number, c: 
   const bottom = Math.min(cv.height, y1);
   if (l >= r || top >= bottom) return;
   const px = cv.pixels;
+  const n = r - l;
   if (l === 0 && r === W) px.fill(c, top * W, bottom * W);
-  else for (let y = top; y < bottom; y++) px.fill(c, y * W + l, y * W + r);
+  else if (n <= NARROW) {
+    // A plain loop: a TypedArray#fill call per row costs more than a few stores (card pips, glyphs).
+    for (let y = top; y < bottom; y++) for (let i = y * W + l, e = i + n; i < e; i++) px[i] = c;
+  } else for (let y = top; y < bottom; y++) px.fill(c, y * W + l, y * W + r);
   markRow(cv, top, l, r);
   markRow(cv, bottom, l, r);
 }

@@ -6,15 +6,7 @@
 import { UserError } from "../../../util/errors.js";
 import { expectObject } from "../../parse.js";
 import type { Level, Rng } from "../../types.js";
-import {
-  type Card,
-  colorOf,
-  fullDeck,
-  parseRank,
-  parseSuit,
-  SUITS,
-  type Suit,
-} from "../freecell/cards/model.js";
+import { type Card, parseRank, parseSuit, SUITS, type Suit } from "../freecell/cards/model.js";
 
 export interface KlondikeState {
   draw: string[];
@@ -49,54 +41,73 @@ export function visibleCount(s: KlondikeState): number {
 }
 
 export function levelOf(s: KlondikeState): Level {
-  const n = visibleCount(s);
-  return n <= 19 ? "Easy" : n <= 23 ? "Medium" : "Hard";
+  return levelFor(visibleCount(s));
 }
 
-const key = (c: Card): string => `${c.suit}${c.rank}`;
+const levelFor = (n: number): Level => (n <= 19 ? "Easy" : n <= 23 ? "Medium" : "Hard");
+
+/** A card as a number while a start is drawn: suit index (SUITS order) · 13 + rank − 1. */
+const suitOf = (id: number): number => Math.floor(id / 13);
+const rankOf = (id: number): number => (id % 13) + 1;
+/** hearts and diamonds (SUITS[0], SUITS[1]) are red. */
+const redOf = (id: number): boolean => id < 26;
+const wordOf = (id: number): string => cardWord({ suit: SUITS[suitOf(id)] as Suit, rank: rankOf(id) });
+/** fullDeck()'s order: suit by suit, Ace to King. */
+const DECK_IDS: readonly number[] = Array.from({ length: 52 }, (_, i) => i);
+
+/** A drawn start before its cards are written out: card ids, -1 for a face-down card. */
+interface Start {
+  piles: number[][];
+  tableau: number[][];
+  dump: number[];
+  draw: number;
+}
 
 /**
  * The original's "random start": 0-2 foundations holding Ace..(1-5) of a suit, then per tableau pile
  * 0-4 face-down cards and a face-up run (start rank Ace..Queen, then one lower in the other colour,
  * stopping at 20% per card or when no such card is left); the rest is the stock, 0-3 of it turned
- * onto the waste.
+ * onto the waste. Drawn on card ids (the same random draws as on card objects: every draw depends
+ * only on the lists' lengths and order), since most starts are turned down for their level.
  */
-function randomStart(rng: Rng): KlondikeState {
-  let deck = rng.shuffle(fullDeck());
-  const take = (c: Card): void => {
-    deck = deck.filter((d) => key(d) !== key(c));
+function randomStart(rng: Rng): Start {
+  const deck = rng.shuffle(DECK_IDS);
+  // In place: most starts are turned down, and copying the deck per card was most of their garbage.
+  const take = (id: number): void => {
+    deck.splice(deck.indexOf(id), 1);
   };
-  const piles: string[][] = [[], [], [], []];
+  const piles: number[][] = [[], [], [], []];
   const used: Suit[] = [];
   const completed = rng.int(0, 2);
   for (let i = 0; i < completed; i++) {
     const suit = rng.pick(SUITS.filter((s) => !used.includes(s)));
     used.push(suit);
     const highest = rng.int(1, 5);
+    const base = SUITS.indexOf(suit) * 13;
     for (let rank = 1; rank <= highest; rank++) {
-      piles[i]?.push(cardWord({ suit, rank }));
-      take({ suit, rank });
+      piles[i]?.push(base + rank - 1);
+      take(base + rank - 1);
     }
   }
-  const tableau: string[][] = [];
+  const tableau: number[][] = [];
   for (let t = 0; t < 7; t++) {
-    const pile: string[] = [];
+    const pile: number[] = [];
     for (const c of rng.sample(deck, Math.min(rng.int(0, 4), deck.length))) {
-      pile.push(FACE_DOWN);
+      pile.push(-1);
       take(c);
     }
-    const starts = deck.filter((c) => c.rank <= 12);
+    const starts = deck.filter((c) => rankOf(c) <= 12);
     if (starts.length > 0) {
-      const startRank = rng.pick([...new Set(starts.map((c) => c.rank))]);
-      let card = rng.pick(starts.filter((c) => c.rank === startRank));
-      pile.push(cardWord(card));
+      const startRank = rng.pick([...new Set(starts.map(rankOf))]);
+      let card = rng.pick(starts.filter((c) => rankOf(c) === startRank));
+      pile.push(card);
       take(card);
-      while (card.rank > 1) {
-        const prev: Card = card;
-        const next = deck.filter((c) => c.rank === prev.rank - 1 && colorOf(c) !== colorOf(prev));
+      while (rankOf(card) > 1) {
+        const prev = card;
+        const next = deck.filter((c) => rankOf(c) === rankOf(prev) - 1 && redOf(c) !== redOf(prev));
         if (next.length === 0) break;
         card = rng.pick(next);
-        pile.push(cardWord(card));
+        pile.push(card);
         take(card);
         if (rng.chance(0.2)) break;
       }
@@ -104,21 +115,32 @@ function randomStart(rng: Rng): KlondikeState {
     tableau.push(pile);
   }
   const turned = rng.int(0, Math.min(3, deck.length));
+  return { piles, tableau, dump: deck.slice(0, turned), draw: deck.length - turned };
+}
+
+/** visibleCount of a start not yet written out. */
+function startVisible(s: Start): number {
+  let up = 0;
+  for (const pile of s.tableau) for (const c of pile) if (c >= 0) up++;
+  return up + s.piles.filter((p) => p.length > 0).length + (s.dump.length > 0 ? 1 : 0);
+}
+
+function writeStart(s: Start): KlondikeState {
   return {
-    draw: deck.slice(turned).map(() => FACE_DOWN),
-    dump: deck.slice(0, turned).map(cardWord),
-    piles,
-    tableau,
+    draw: new Array<string>(s.draw).fill(FACE_DOWN),
+    dump: s.dump.map(wordOf),
+    piles: s.piles.map((p) => p.map(wordOf)),
+    tableau: s.tableau.map((p) => p.map((c) => (c < 0 ? FACE_DOWN : wordOf(c)))),
   };
 }
 
 /** A fresh deal: pile i holds i+1 cards, only the last face up; the rest is the stock. */
 function freshDeal(rng: Rng): KlondikeState {
-  const deck = rng.shuffle(fullDeck());
+  const deck = rng.shuffle(DECK_IDS);
   // Only the seven face-up cards are ever seen; the hidden ones need no identity.
   const tableau = Array.from({ length: 7 }, (_, i) => [
     ...new Array<string>(i).fill(FACE_DOWN),
-    cardWord(deck[i] as Card),
+    wordOf(deck[i] as number),
   ]);
   return { draw: new Array<string>(24).fill(FACE_DOWN), dump: [], piles: [[], [], [], []], tableau };
 }
@@ -128,13 +150,18 @@ function freshDeal(rng: Rng): KlondikeState {
  * count falls in the asked level (fresh deals, 7 visible cards, only for Easy; bounded).
  */
 export function generateState(rng: Rng, plotLevel: Level): KlondikeState {
-  let state = freshDeal(rng);
+  let last: KlondikeState | Start = freshDeal(rng);
   for (let attempt = 0; attempt < 200; attempt++) {
-    const s = plotLevel === "Easy" && rng.chance(0.25) ? freshDeal(rng) : randomStart(rng);
-    if (levelOf(s) === plotLevel) return s;
-    state = s;
+    if (plotLevel === "Easy" && rng.chance(0.25)) {
+      last = freshDeal(rng);
+      if (levelOf(last) === plotLevel) return last;
+      continue;
+    }
+    const s = randomStart(rng);
+    if (levelFor(startVisible(s)) === plotLevel) return writeStart(s);
+    last = s;
   }
-  return state;
+  return typeof last.draw === "number" ? writeStart(last as Start) : (last as KlondikeState);
 }
 
 function slots(v: unknown, where: string, field: string): string[] {
