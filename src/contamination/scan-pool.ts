@@ -4,8 +4,9 @@
  */
 import { Worker } from "node:worker_threads";
 import type { ShardId } from "../corpus/parts.js";
-import { countShard, type ShardStats } from "../corpus/shard.js";
+import type { ShardStats } from "../corpus/shard.js";
 import { UserError } from "../util/errors.js";
+import { scanShard } from "./scan-kernel-shard.js";
 import type { FromScanWorker, ScanWorkerInit, ToScanWorker } from "./scan-worker.js";
 import { ScanSink, type ShardHits } from "./sink.js";
 
@@ -23,7 +24,7 @@ export async function scanShards(
   if (workers <= 1) {
     const sink = new ScanSink(init.table, init.maxLocations, init.matcher);
     for (const shard of shards) {
-      const stats = await countShard(shard.name, sink, init.rules, (raw, text) =>
+      const stats = await scanShard(shard.name, sink, init.rules, (raw, text) =>
         onProgress(shard, raw, text),
       );
       onDone(shard, stats, sink.take());

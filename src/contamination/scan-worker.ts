@@ -5,8 +5,8 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { CountRules, ShardStats } from "../corpus/shard.js";
-import { countShard } from "../corpus/shard.js";
 import { errorMessage, UserError } from "../util/errors.js";
+import { scanShard } from "./scan-kernel-shard.js";
 import { type ScanMatcher, ScanSink, type ShardHits, type SinkTable } from "./sink.js";
 
 export interface ScanWorkerInit {
@@ -38,7 +38,7 @@ if (port) {
       }
       if (!sink || !rules) throw new Error("scan worker: shard before init");
       let last = 0;
-      const stats = await countShard(msg.path, sink, rules, (rawBytes, textBytes) => {
+      const stats = await scanShard(msg.path, sink, rules, (rawBytes, textBytes) => {
         const now = Date.now();
         if (now - last < 200) return;
         last = now;

@@ -30,7 +30,22 @@ function sleb(n: number): number[] {
   }
 }
 
+function sleb64(n: bigint): number[] {
+  const out: number[] = [];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 const I32 = 0x7f;
+const I64 = 0x7e;
 const V128 = 0x7b;
 
 /** Emits one function body. Locals are numbered after the parameters. */
@@ -39,18 +54,29 @@ export class FunctionBuilder {
   private readonly labels: string[] = [];
   private localCount = 0;
   private readonly vectorLocals: number[] = [];
+  private readonly longLocals: number[] = [];
 
   constructor(private readonly params: number) {}
 
   /** Declares an i32 local and returns its index. */
   local(): number {
-    if (this.vectorLocals.length > 0) throw new Error("wasm-asm: declare i32 locals before v128 ones");
+    if (this.vectorLocals.length > 0 || this.longLocals.length > 0) {
+      throw new Error("wasm-asm: declare i32 locals before i64 and v128 ones");
+    }
     return this.params + this.localCount++;
+  }
+
+  /** Declares an i64 local (after all i32 locals, before v128 ones) and returns its index. */
+  longLocal(): number {
+    if (this.vectorLocals.length > 0) throw new Error("wasm-asm: declare i64 locals before v128 ones");
+    const index = this.params + this.localCount + this.longLocals.length;
+    this.longLocals.push(index);
+    return index;
   }
 
   /** Declares a v128 local (after all i32 locals) and returns its index. */
   vectorLocal(): number {
-    const index = this.params + this.localCount + this.vectorLocals.length;
+    const index = this.params + this.localCount + this.longLocals.length + this.vectorLocals.length;
     this.vectorLocals.push(index);
     return index;
   }
@@ -122,6 +148,51 @@ export class FunctionBuilder {
   }
   i8x16Bitmask(): this {
     return this.op(0xfd, 0x64);
+  }
+  i8x16Sub(): this {
+    return this.op(0xfd, 0x71);
+  }
+  i8x16LtS(): this {
+    return this.op(0xfd, 0x25);
+  }
+  i8x16LtU(): this {
+    return this.op(0xfd, 0x26);
+  }
+  // i64 (numbers for constants that fit a double exactly, bigint otherwise).
+  i64Const(n: number | bigint): this {
+    return this.op(0x42, ...sleb64(BigInt(n)));
+  }
+  i64Load(offset = 0): this {
+    return this.op(0x29, 3, ...uleb(offset));
+  }
+  i64Add(): this {
+    return this.op(0x7c);
+  }
+  i64Mul(): this {
+    return this.op(0x7e);
+  }
+  i64And(): this {
+    return this.op(0x83);
+  }
+  i64Or(): this {
+    return this.op(0x84);
+  }
+  i64Xor(): this {
+    return this.op(0x85);
+  }
+  i64ShrU(): this {
+    return this.op(0x88);
+  }
+  /** i32.wrap_i64: the low 32 bits. */
+  wrap(): this {
+    return this.op(0xa7);
+  }
+  /** i64.extend_i32_u. */
+  extendU(): this {
+    return this.op(0xad);
+  }
+  rotl(): this {
+    return this.op(0x77);
   }
   add(): this {
     return this.op(0x6a);
@@ -211,6 +282,7 @@ export class FunctionBuilder {
     if (this.labels.length !== 0) throw new Error(`wasm-asm: unclosed ${this.labels.join(", ")}`);
     const groups: number[][] = [];
     if (this.localCount > 0) groups.push([...uleb(this.localCount), I32]);
+    if (this.longLocals.length > 0) groups.push([...uleb(this.longLocals.length), I64]);
     if (this.vectorLocals.length > 0) groups.push([...uleb(this.vectorLocals.length), V128]);
     const decl = [groups.length, ...groups.flat()];
     const bytes = [...decl, ...this.code, 0x0b];

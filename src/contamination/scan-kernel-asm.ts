@@ -1,0 +1,517 @@
+/**
+ * The WebAssembly code of the scan kernel (scan-kernel.ts): the whole per-byte loop of the token-window
+ * matcher in one function, 16 bytes a step. A block's letters and digits become a bit mask (SIMD), word
+ * starts and ends are read off the mask, each word is hashed from 8-byte loads (| 0x20 lower-cases
+ * ASCII letters and leaves digits alone), and at each word end the window hashes of every n-gram length
+ * are tested against a bit filter; only filter hits probe the table and compare bytes. The layout's
+ * numbers (offsets, masks, lengths, BASE^ℓ) are constants in the code: one module per n-gram table.
+ *
+ * `lines` reads JSONL straight from the I/O area: for each line, the text field (wasm-lines.ts
+ * `fields`, the SMI reader's structural scan) is scanned raw, its escapes resolved on the fly. A line
+ * the kernel does not take (odd JSON, a \u escape, a non-ASCII byte) is handed back untouched, and the
+ * JavaScript path (normaliser, then `scanNormalised`) gives it the same treatment as every other text.
+ */
+import { FunctionBuilder } from "../corpus/wasm-asm.js";
+import { fieldsFunction, RES, skipStringFunction } from "../corpus/wasm-lines.js";
+
+/** Words of the result area beyond wasm-lines' RES. */
+export const KRES = {
+  /** Document stamp (one per scanned text; patterns hold the stamp of the text that last matched them). */
+  doc: RES.doc,
+  /** Escapes in the last raw text (each is two bytes that decode to one). */
+  escapes: 12,
+  /** Entries in the output buffer (line index, pattern). */
+  outCount: 13,
+} as const;
+
+export const STATUS_MORE = 0;
+export const STATUS_BAIL = 1;
+/** The output buffer is nearly full: drain it and call again from `next`. */
+export const STATUS_FULL = 3;
+
+export const BASE = 0x01000193;
+export const MIX = 0x9e3779b1 | 0;
+const K = 0x9fb21c651e98df25n;
+const K2 = 0xc2b2ae3d27d4eb4fn;
+const FOLD = 0x2020202020202020n;
+
+export interface KernelLayout {
+  res: number;
+  key: number;
+  /** 256 bytes: 1 for the bytes that may follow a backslash (other than u). */
+  escOk: number;
+  /** 34 × i64: for a length n ≤ 16, the mask of the word's bytes in its first 8 (at n) and next 8 (at 17 + n). */
+  lenMask: number;
+  ringP: number;
+  ringS: number;
+  ringE: number;
+  ringMask: number;
+  filter: number;
+  filterShift: number;
+  keys: number;
+  vals: number;
+  tableMask: number;
+  stamp: number;
+  patOff: number;
+  patBytes: number;
+  out: number;
+  /** `lines` stops after a line once this many entries are out (room remains for one more text's). */
+  outSoft: number;
+  /** Distinct window lengths (tokens), ascending. */
+  lengths: number[];
+}
+
+/** Function indices (the order of `kernelFunctions`). */
+const F = { skipString: 0, fields: 1, probe: 2, scanRaw: 3, scanNormalised: 4, insert: 5, lines: 6 };
+
+/** Locals that the word and window code share. */
+interface WordLocals {
+  acc: number;
+  x: number;
+  q: number;
+  h: number;
+  count: number;
+  prefix: number;
+  idx: number;
+  key: number;
+  bit: number;
+}
+
+function wordLocals(f: FunctionBuilder): WordLocals {
+  const q = f.local();
+  const h = f.local();
+  const count = f.local();
+  const prefix = f.local();
+  const idx = f.local();
+  const key = f.local();
+  const bit = f.local();
+  return { q, h, count, prefix, idx, key, bit, acc: f.longLocal(), x: f.longLocal() };
+}
+
+/**
+ * h = hash of the bytes [ws, we) (1 or more), each | 0x20. Words up to 16 bytes (nearly all) take two
+ * 8-byte loads masked to the word, without a branch on the length; longer ones add 8 bytes a step.
+ * Reads up to 15 bytes past we.
+ */
+function emitWordHash(f: FunctionBuilder, l: KernelLayout, w: WordLocals, ws: number, we: number): void {
+  // q = min(length, 16): lenMask holds 17 masks for the first load, then 17 for the second.
+  f.get(we).get(ws).sub().set(w.q);
+  f.const(16).get(w.q).get(w.q).const(16).gtU().select().const(3).shl().set(w.q);
+  f.get(ws)
+    .i64Load(8)
+    .i64Const(FOLD)
+    .i64Or()
+    .get(w.q)
+    .i64Load(l.lenMask + 17 * 8)
+    .i64And();
+  f.i64Const(K2).i64Mul();
+  f.get(ws).i64Load().i64Const(FOLD).i64Or().get(w.q).i64Load(l.lenMask).i64And().i64Xor();
+  f.i64Const(K).i64Mul().set(w.acc);
+  f.get(we).get(ws).sub().const(16).gtU().if("long");
+  f.get(ws).const(16).add().set(w.q);
+  f.block("hashed").loop("chunk");
+  f.get(w.q).get(we).geU().brIf("hashed");
+  f.get(we).get(w.q).sub().set(w.h);
+  f.const(8).get(w.h).get(w.h).const(8).gtU().select().const(3).shl().set(w.h);
+  f.get(w.acc).get(w.q).i64Load().i64Const(FOLD).i64Or().get(w.h).i64Load(l.lenMask).i64And().i64Xor();
+  f.i64Const(K).i64Mul().set(w.acc);
+  f.get(w.q).const(8).add().set(w.q);
+  f.br("chunk").end().end();
+  f.end();
+  f.get(w.acc).i64Const(32).i64ShrU().wrap().set(w.h);
+}
+
+/**
+ * The word [ws, we) ends: hash it, extend the prefix hash, remember where it lies, and test the window
+ * of every length that ends here against the filter; hits go to `probe`.
+ */
+function emitWord(
+  f: FunctionBuilder,
+  l: KernelLayout,
+  w: WordLocals,
+  ws: number,
+  we: number,
+  fold: number,
+  line: number,
+): void {
+  emitWordHash(f, l, w, ws, we);
+  f.get(w.count).const(1).add().set(w.count);
+  f.get(w.prefix).const(BASE).mul().get(w.h).add().set(w.prefix);
+  f.get(w.count).const(l.ringMask).and().const(2).shl().set(w.idx);
+  f.get(w.idx).get(w.prefix).store(l.ringP);
+  f.get(w.idx).get(ws).store(l.ringS);
+  f.get(w.idx).get(we).store(l.ringE);
+  let pow = 1;
+  let done = 0;
+  for (const len of l.lengths) {
+    for (; done < len; done++) pow = Math.imul(pow, BASE);
+    f.get(w.count).const(len).geU().if("long");
+    f.get(w.prefix);
+    f.get(w.count).const(len).sub().const(l.ringMask).and().const(2).shl().load(l.ringP);
+    f.const(pow).mul().sub().const(MIX).mul().const(len).add().tee(w.key);
+    f.const(l.filterShift).shrU().set(w.bit);
+    f.get(w.bit).const(3).shrU().load8(l.filter).get(w.bit).const(7).and().shrU().const(1).and();
+    f.if("maybe");
+    f.get(w.key).const(len).get(w.count).const(fold).get(line).call(F.probe);
+    f.end();
+    f.end();
+  }
+}
+
+/**
+ * Words of one 32-byte block at p with word mask m: one step per word end (starts and ends alternate,
+ * so a word's start is the lowest start bit left below its end, or the open word's start carried over
+ * from the previous block), then the start of a word left open, and prevTop for the next block.
+ */
+function emitEvents(
+  f: FunctionBuilder,
+  l: KernelLayout,
+  w: WordLocals,
+  v: { p: number; m: number; s: number; t: number; i: number; prevTop: number; ws: number; we: number },
+  fold: number,
+  line: number,
+): void {
+  f.get(v.m).const(1).shl().get(v.prevTop).or().set(v.t);
+  f.get(v.m).get(v.t).const(-1).xor().and().set(v.s);
+  f.get(v.m).const(-1).xor().get(v.t).and().set(v.t);
+  f.block("eventsDone").loop("event");
+  f.get(v.t).eqz().brIf("eventsDone");
+  f.get(v.t).ctz().set(v.i);
+  f.get(v.t).get(v.t).const(1).sub().and().set(v.t);
+  f.get(v.s).const(1).get(v.i).shl().const(1).sub().and().set(v.we);
+  f.get(v.p).get(v.we).ctz().add().get(v.ws).get(v.we).select().set(v.ws);
+  f.get(v.s).get(v.we).xor().set(v.s);
+  f.get(v.p).get(v.i).add().set(v.we);
+  emitWord(f, l, w, v.ws, v.we, fold, line);
+  f.br("event").end().end();
+  f.get(v.p).get(v.s).ctz().add().get(v.ws).get(v.s).select().set(v.ws);
+  f.get(v.m).const(31).shrU().set(v.prevTop);
+}
+
+/** Shared start of the two scan functions: locals, empty window. */
+function scanLocals(f: FunctionBuilder) {
+  const p = f.local();
+  const m = f.local();
+  const s = f.local();
+  const t = f.local();
+  const i = f.local();
+  const prevTop = f.local();
+  const ws = f.local();
+  const we = f.local();
+  const lim = f.local();
+  const sp = f.local();
+  const c = f.local();
+  const esc = f.local();
+  const carry = f.local();
+  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry };
+}
+
+/**
+ * scanRaw(vs, ve, line) -> 1, or 0 when the JSON string content [vs, ve) holds a byte ≥ 0x80 or an
+ * escape other than \" \\ \/ \b \f \n \r \t (those decode to separators, so both of their bytes are
+ * separators here). Reads up to 31 bytes past ve.
+ */
+function scanRawFunction(l: KernelLayout): FunctionBuilder {
+  const f = new FunctionBuilder(3);
+  const [vs, ve, line] = [0, 1, 2];
+  const v = scanLocals(f);
+  const w = wordLocals(f);
+  const bytes = f.vectorLocal();
+  f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop).const(0).set(v.carry);
+  f.const(0).set(v.esc);
+  f.const(0).const(0).store(l.ringP);
+  f.get(vs).set(v.p);
+  f.block("done").loop("block");
+  f.get(v.p).get(ve).geU().brIf("done");
+  // Letters (| 0x20 in a…z) and digits; non-ASCII bytes (negative as signed bytes); backslashes.
+  for (const half of [0, 16]) {
+    f.get(v.p).v128Load(half).set(bytes);
+    f.get(bytes).const(0x20).i8x16Splat().v128Or().const(0x61).i8x16Splat().i8x16Sub();
+    f.const(26).i8x16Splat().i8x16LtU();
+    f.get(bytes).const(0x30).i8x16Splat().i8x16Sub().const(10).i8x16Splat().i8x16LtU().v128Or();
+    f.i8x16Bitmask();
+    f.get(bytes).const(0).i8x16Splat().i8x16LtS().i8x16Bitmask();
+    f.get(bytes).const(0x5c).i8x16Splat().i8x16Eq().i8x16Bitmask();
+    if (half === 0) f.set(v.c).set(v.sp).set(v.m);
+    else {
+      f.const(16).shl().get(v.c).or().set(v.c);
+      f.const(16).shl().get(v.sp).or().set(v.sp);
+      f.const(16).shl().get(v.m).or().set(v.m);
+    }
+  }
+  f.get(ve).get(v.p).sub().tee(v.lim).const(32).ltU().if("partial");
+  f.const(1).get(v.lim).shl().const(1).sub().tee(v.lim).get(v.m).and().set(v.m);
+  f.get(v.sp).get(v.lim).and().set(v.sp);
+  f.get(v.c).get(v.lim).and().set(v.c);
+  f.end();
+  f.get(v.sp).if("nonAscii").const(0).return().end();
+  // The byte after a backslash at the end of the previous block was escaped.
+  f.get(v.carry).if("carried");
+  f.get(v.m).const(-2).and().set(v.m);
+  f.get(v.c).const(-2).and().set(v.c);
+  f.const(0).set(v.carry);
+  f.end();
+  f.block("escapesDone").loop("escape");
+  f.get(v.c).eqz().brIf("escapesDone");
+  f.get(v.c).ctz().set(v.i);
+  f.get(v.c).get(v.c).const(1).sub().and().set(v.c);
+  f.get(v.p).get(v.i).add().load8(1).load8(l.escOk).eqz().if("other").const(0).return().end();
+  f.get(v.esc).const(1).add().set(v.esc);
+  f.get(v.i).const(31).eq().if("atEnd");
+  f.const(1).set(v.carry);
+  f.else();
+  f.const(2).get(v.i).shl().const(-1).xor().tee(v.t);
+  f.get(v.m).and().set(v.m);
+  f.get(v.c).get(v.t).and().set(v.c);
+  f.end();
+  f.br("escape").end().end();
+  emitEvents(f, l, w, v, 0x20, line);
+  f.get(v.p).const(32).add().set(v.p);
+  f.br("block").end().end();
+  f.get(v.prevTop).if("open");
+  f.get(ve).set(v.we);
+  emitWord(f, l, w, v.ws, v.we, 0x20, line);
+  f.end();
+  f.const(0)
+    .get(v.esc)
+    .store(l.res + 4 * KRES.escapes);
+  f.const(1);
+  return f;
+}
+
+/** scanNormalised(s, e, line): normalised text (" t1 t2 … "), tokens separated by single spaces. */
+function scanNormalisedFunction(l: KernelLayout): FunctionBuilder {
+  const f = new FunctionBuilder(3);
+  const [s, e, line] = [0, 1, 2];
+  const v = scanLocals(f);
+  const w = wordLocals(f);
+  f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop);
+  f.const(0).const(0).store(l.ringP);
+  f.get(s).set(v.p);
+  f.block("done").loop("block");
+  f.get(v.p).get(e).geU().brIf("done");
+  f.get(v.p).v128Load().const(0x20).i8x16Splat().i8x16Eq().i8x16Bitmask();
+  f.get(v.p).v128Load(16).const(0x20).i8x16Splat().i8x16Eq().i8x16Bitmask().const(16).shl().or();
+  f.const(-1).xor().set(v.m);
+  f.get(e).get(v.p).sub().tee(v.lim).const(32).ltU().if("partial");
+  f.const(1).get(v.lim).shl().const(1).sub().get(v.m).and().set(v.m);
+  f.end();
+  emitEvents(f, l, w, v, 0, line);
+  f.get(v.p).const(32).add().set(v.p);
+  f.br("block").end().end();
+  f.get(v.prevTop).if("open");
+  f.get(e).set(v.we);
+  emitWord(f, l, w, v.ws, v.we, 0, line);
+  f.end();
+  return f;
+}
+
+/**
+ * probe(key, len, count, fold, line): every table entry with this key whose pattern equals the window
+ * of `len` tokens ending at token `count` (text bytes | fold against the pattern's) is a hit, recorded
+ * once per text in the output buffer as (line, pattern).
+ */
+function probeFunction(l: KernelLayout): FunctionBuilder {
+  const f = new FunctionBuilder(5);
+  const [key, len, count, fold, line] = [0, 1, 2, 3, 4];
+  const slot = f.local();
+  const pat = f.local();
+  const q = f.local();
+  const qe = f.local();
+  const k = f.local();
+  const a = f.local();
+  const b = f.local();
+  const n = f.local();
+  const doc = l.res + 4 * KRES.doc;
+  const outCount = l.res + 4 * KRES.outCount;
+  f.get(key).const(l.tableMask).and().set(slot);
+  f.block("done").loop("slot");
+  f.get(slot).const(2).shl().load(l.vals).tee(pat).const(0).ltS().brIf("done");
+  f.block("next");
+  f.get(slot).const(2).shl().load(l.keys).get(key).ne().brIf("next");
+  f.get(pat).const(2).shl().load(l.stamp).const(0).load(doc).eq().brIf("next");
+  // Compare the window's tokens with the pattern's bytes (single spaces between tokens).
+  f.get(pat)
+    .const(2)
+    .shl()
+    .tee(q)
+    .load(l.patOff + 4)
+    .const(l.patBytes)
+    .add()
+    .set(qe);
+  f.get(q).load(l.patOff).const(l.patBytes).add().set(q);
+  f.get(count).get(len).sub().const(1).add().set(k);
+  f.block("tokensDone").loop("token");
+  f.get(k).get(count).gtU().brIf("tokensDone");
+  f.get(k).const(l.ringMask).and().const(2).shl().tee(n).load(l.ringS).set(a);
+  f.get(n).load(l.ringE).set(b);
+  f.get(k).get(count).get(len).sub().const(1).add().ne().if("between");
+  f.get(q).get(qe).geU().brIf("next");
+  f.get(q).load8().const(0x20).ne().brIf("next");
+  f.get(q).const(1).add().set(q);
+  f.end();
+  f.block("bytesDone").loop("byte");
+  f.get(a).get(b).geU().brIf("bytesDone");
+  f.get(q).get(qe).geU().brIf("next");
+  f.get(a).load8().get(fold).or().get(q).load8().ne().brIf("next");
+  f.get(a).const(1).add().set(a);
+  f.get(q).const(1).add().set(q);
+  f.br("byte").end().end();
+  f.get(k).const(1).add().set(k);
+  f.br("token").end().end();
+  f.get(q).get(qe).ne().brIf("next");
+  f.get(pat).const(2).shl().const(0).load(doc).store(l.stamp);
+  f.const(0).load(outCount).tee(n).const(3).shl().get(line).store(l.out);
+  f.get(n)
+    .const(3)
+    .shl()
+    .get(pat)
+    .store(l.out + 4);
+  f.const(0).get(n).const(1).add().store(outCount);
+  f.end();
+  f.get(slot).const(1).add().const(l.tableMask).and().set(slot);
+  f.br("slot").end().end();
+  return f;
+}
+
+/** insert(s, e, id): pattern `id`, its tokens [s, e) separated by single spaces, into the filter and table. */
+function insertFunction(l: KernelLayout): FunctionBuilder {
+  const f = new FunctionBuilder(3);
+  const [s, e, id] = [0, 1, 2];
+  const i = f.local();
+  const ws = f.local();
+  const slot = f.local();
+  const w = wordLocals(f);
+  f.const(0).set(w.prefix).const(0).set(w.count);
+  f.get(s).tee(i).set(ws);
+  f.block("done").loop("byte");
+  f.get(i).get(e).eq().if("last");
+  emitWordHash(f, l, w, ws, i);
+  f.get(w.prefix).const(BASE).mul().get(w.h).add().set(w.prefix);
+  f.get(w.count).const(1).add().set(w.count);
+  f.br("done");
+  f.end();
+  f.get(i).load8().const(0x20).eq().if("space");
+  emitWordHash(f, l, w, ws, i);
+  f.get(w.prefix).const(BASE).mul().get(w.h).add().set(w.prefix);
+  f.get(w.count).const(1).add().set(w.count);
+  f.get(i).const(1).add().set(ws);
+  f.end();
+  f.get(i).const(1).add().set(i);
+  f.br("byte").end().end();
+  f.get(w.prefix).const(MIX).mul().get(w.count).add().tee(w.key).const(l.filterShift).shrU().set(w.bit);
+  f.get(w.bit).const(3).shrU().tee(i).get(i).load8(l.filter);
+  f.const(1).get(w.bit).const(7).and().shl().or().store8(l.filter);
+  f.get(w.key).const(l.tableMask).and().set(slot);
+  f.block("free").loop("taken");
+  f.get(slot).const(2).shl().load(l.vals).const(0).ltS().brIf("free");
+  f.get(slot).const(1).add().const(l.tableMask).and().set(slot);
+  f.br("taken").end().end();
+  f.get(slot).const(2).shl().get(w.key).store(l.keys);
+  f.get(slot).const(2).shl().get(id).store(l.vals);
+  return f;
+}
+
+/**
+ * lines(start, end) -> status over [start, end): each complete line is trimmed as the JavaScript reader
+ * trims it, skipped when blank, else its text field is found and scanned raw. Stops before an
+ * incomplete line (MORE), at a line for the JavaScript path (BAIL: res bailStart/bailEnd, not counted
+ * in `lines`), or when the output buffer is nearly full (FULL). Output lines are indices from 0 in
+ * this call's `lines`.
+ */
+function linesFunction(l: KernelLayout): FunctionBuilder {
+  const f = new FunctionBuilder(2);
+  const [start, end] = [0, 1];
+  const s = f.local();
+  const nl = f.local();
+  const ts = f.local();
+  const te = f.local();
+  const m = f.local();
+  const c = f.local();
+  const lines = f.local();
+  const documents = f.local();
+  const textBytes = f.local();
+  const vs = f.local();
+  const ve = f.local();
+  const status = f.local();
+  const saved = f.local();
+  const newlines = f.vectorLocal();
+  const res = (word: number): number => l.res + 4 * word;
+  f.const(0x0a).i8x16Splat().set(newlines);
+  f.get(start).set(s);
+  f.const(STATUS_MORE).set(status);
+  f.block("stop").loop("line");
+  f.get(s).set(nl);
+  f.block("found").loop("search");
+  f.get(nl).get(end).geU().brIf("stop");
+  f.get(nl).v128Load().get(newlines).i8x16Eq().i8x16Bitmask().tee(m);
+  f.if("hit");
+  f.get(nl).get(m).ctz().add().tee(nl).get(end).geU().brIf("stop");
+  f.br("found");
+  f.end();
+  f.get(nl).const(16).add().set(nl);
+  f.br("search").end().end();
+  f.get(nl).set(te);
+  f.block("rtrimmed").loop("rtrim");
+  f.get(te).get(s).leU().brIf("rtrimmed");
+  f.get(te).const(1).sub().load8().tee(c).const(0x0d).eq().get(c).const(0x20).eq().or();
+  f.get(c).const(0x09).eq().or().eqz().brIf("rtrimmed");
+  f.get(te).const(1).sub().set(te);
+  f.br("rtrim").end().end();
+  f.get(s).set(ts);
+  f.block("ltrimmed").loop("ltrim");
+  f.get(ts).get(te).geU().brIf("ltrimmed");
+  f.get(ts).load8().tee(c).const(0x20).eq().get(c).const(0x09).eq().or().eqz().brIf("ltrimmed");
+  f.get(ts).const(1).add().set(ts);
+  f.br("ltrim").end().end();
+  f.block("counted");
+  f.get(ts).get(te).eq().brIf("counted");
+  f.block("bail");
+  f.get(ts).get(te).call(F.fields).eqz().brIf("bail");
+  f.const(0).load(res(RES.valueStart)).set(vs);
+  f.const(0).load(res(RES.valueEnd)).set(ve);
+  f.const(0).const(0).load(res(KRES.doc)).const(1).add().store(res(KRES.doc));
+  f.const(0).load(res(KRES.outCount)).set(saved);
+  f.get(vs).get(ve).get(lines).call(F.scanRaw).eqz().if("raw");
+  f.const(0).get(saved).store(res(KRES.outCount));
+  f.br("bail");
+  f.end();
+  f.get(documents).const(1).add().set(documents);
+  f.get(textBytes).get(ve).get(vs).sub().add().const(0).load(res(KRES.escapes)).sub().set(textBytes);
+  f.br("counted");
+  f.end();
+  f.const(0).get(s).store(res(RES.bailStart));
+  f.const(0).get(nl).store(res(RES.bailEnd));
+  f.const(STATUS_BAIL).set(status);
+  f.get(nl).const(1).add().set(s);
+  f.br("stop");
+  f.end();
+  f.get(lines).const(1).add().set(lines);
+  f.get(nl).const(1).add().set(s);
+  f.const(0).load(res(KRES.outCount)).const(l.outSoft).geU().if("full");
+  f.const(STATUS_FULL).set(status);
+  f.br("stop");
+  f.end();
+  f.br("line").end().end();
+  f.const(0).get(s).store(res(RES.next));
+  f.const(0).get(lines).store(res(RES.lines));
+  f.const(0).get(documents).store(res(RES.documents));
+  f.const(0).get(textBytes).store(res(RES.textBytes));
+  f.get(status);
+  return f;
+}
+
+/** The kernel's functions, in the order of F. */
+export function kernelFunctions(l: KernelLayout) {
+  const lines = { res: l.res, key: l.key } as Parameters<typeof fieldsFunction>[0];
+  const calls = { skipString: F.skipString, fields: F.fields } as Parameters<typeof fieldsFunction>[1];
+  return [
+    { params: 2, results: 1, builder: skipStringFunction() },
+    { params: 2, results: 1, builder: fieldsFunction(lines, calls) },
+    { params: 5, results: 0, builder: probeFunction(l) },
+    { params: 3, results: 1, builder: scanRawFunction(l) },
+    { params: 3, results: 0, builder: scanNormalisedFunction(l), export: "scanNormalised" },
+    { params: 3, results: 0, builder: insertFunction(l), export: "insert" },
+    { params: 2, results: 1, builder: linesFunction(l), export: "lines" },
+  ];
+}
