@@ -53,15 +53,18 @@ export interface KernelLines {
   bailEnd: number;
 }
 
-/** Whether this runtime can run the kernel (WebAssembly with SIMD). */
+let available: boolean | undefined;
+
+/** Whether this runtime can run the kernel (WebAssembly with SIMD); checked once. */
 export function kernelAvailable(): boolean {
-  if (!wasm) return false;
-  try {
-    new ScanKernel([Buffer.from(" a b ")]);
-    return true;
-  } catch {
-    return false;
+  if (available === undefined) {
+    try {
+      available = wasm !== undefined && new ScanKernel([Buffer.from(" a b ")], 1 << 16) !== undefined;
+    } catch {
+      available = false;
+    }
   }
+  return available;
 }
 
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
@@ -71,14 +74,16 @@ export class ScanKernel {
   private readonly exports: KernelExports;
   private readonly layout: KernelLayout;
   private readonly ioBase: number;
-  private ioSize = INITIAL_IO;
+  private ioSize: number;
   private mem32!: Int32Array;
   private mem8!: Uint8Array;
   private ioView!: Buffer;
   private readonly norm = new ScratchSink();
 
-  constructor(patterns: readonly Uint8Array[]) {
+  /** `io`: initial size of the I/O area (grown when a line needs more). */
+  constructor(patterns: readonly Uint8Array[], io = INITIAL_IO) {
     if (!wasm) throw new Error("scan kernel: no WebAssembly in this runtime");
+    this.ioSize = io;
     this.patternCount = patterns.length;
     const tokens = patterns.map((p, id) => {
       if (p.length < 3 || p[0] !== SPACE || p[p.length - 1] !== SPACE) {
