@@ -47,6 +47,7 @@ export interface KernelLayout {
   ringE: number;
   ringMask: number;
   filter: number;
+  /** key >>> filterShift is the filter's 64-bit word. */
   filterShift: number;
   keys: number;
   vals: number;
@@ -122,6 +123,17 @@ function emitWordHash(f: FunctionBuilder, l: KernelLayout, w: WordLocals, ws: nu
 }
 
 /**
+ * The filter is blocked, two bits per key: the key's top bits pick a 64-bit word, its low 12 bits two
+ * bits in it (one load per test; about 8 times fewer false hits than one bit in the same space).
+ * Leaves the word's byte offset in w.bit and the two bits in w.x; the key is on the stack.
+ */
+function emitFilterBits(f: FunctionBuilder, l: KernelLayout, w: WordLocals): void {
+  f.tee(w.key).const(l.filterShift).shrU().const(3).shl().set(w.bit);
+  f.i64Const(1).get(w.key).const(63).and().extendU().i64Shl();
+  f.i64Const(1).get(w.key).const(6).shrU().const(63).and().extendU().i64Shl().i64Or().set(w.x);
+}
+
+/**
  * The word [ws, we) ends: hash it, extend the prefix hash, remember where it lies, and test the window
  * of every length that ends here against the filter; hits go to `probe`.
  */
@@ -148,9 +160,9 @@ function emitWord(
     f.get(w.count).const(len).geU().if("long");
     f.get(w.prefix);
     f.get(w.count).const(len).sub().const(l.ringMask).and().const(2).shl().load(l.ringP);
-    f.const(pow).mul().sub().const(MIX).mul().const(len).add().tee(w.key);
-    f.const(l.filterShift).shrU().set(w.bit);
-    f.get(w.bit).const(3).shrU().load8(l.filter).get(w.bit).const(7).and().shrU().const(1).and();
+    f.const(pow).mul().sub().const(MIX).mul().const(len).add();
+    emitFilterBits(f, l, w);
+    f.get(w.bit).i64Load(l.filter).get(w.x).i64And().get(w.x).i64Eq();
     f.if("maybe");
     f.get(w.key).const(len).get(w.count).const(fold).get(line).call(F.probe);
     f.end();
@@ -399,9 +411,9 @@ function insertFunction(l: KernelLayout): FunctionBuilder {
   f.end();
   f.get(i).const(1).add().set(i);
   f.br("byte").end().end();
-  f.get(w.prefix).const(MIX).mul().get(w.count).add().tee(w.key).const(l.filterShift).shrU().set(w.bit);
-  f.get(w.bit).const(3).shrU().tee(i).get(i).load8(l.filter);
-  f.const(1).get(w.bit).const(7).and().shl().or().store8(l.filter);
+  f.get(w.prefix).const(MIX).mul().get(w.count).add();
+  emitFilterBits(f, l, w);
+  f.get(w.bit).get(w.bit).i64Load(l.filter).get(w.x).i64Or().i64Store(l.filter);
   f.get(w.key).const(l.tableMask).and().set(slot);
   f.block("free").loop("taken");
   f.get(slot).const(2).shl().load(l.vals).const(0).ltS().brIf("free");

@@ -5,7 +5,7 @@
  * the kernel does not take raw (a \u escape, a non-ASCII byte, JSON its structural scan hands back) are
  * normalised by `normaliseBytes` in JavaScript and then hashed by the same kernel (`scanText`), so one
  * table and one hash serve every text. Results equal TokenWindowMatcher's (tests compare them).
- * Memory: the n-gram table, a filter of 32 bits per pattern, the I/O area (4 MiB, grown only for
+ * Memory: the n-gram table, a filter of 32 bits per pattern (blocked, two bits per key), the I/O area (4 MiB, grown only for
  * longer lines) and a scratch area for normalised text.
  */
 
@@ -119,7 +119,7 @@ export class ScanKernel {
       ringS: take(4 * ring),
       ringE: take(4 * ring),
       filter: take((1 << filterBits) / 8, 64),
-      filterShift: 32 - filterBits,
+      filterShift: 32 - (filterBits - 6),
       keys: take(4 << tableBits, 64),
       vals: take(4 << tableBits, 64),
       tableMask: (1 << tableBits) - 1,

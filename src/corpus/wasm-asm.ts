@@ -165,6 +165,9 @@ export class FunctionBuilder {
   i64Load(offset = 0): this {
     return this.op(0x29, 3, ...uleb(offset));
   }
+  i64Store(offset = 0): this {
+    return this.op(0x37, 3, ...uleb(offset));
+  }
   i64Add(): this {
     return this.op(0x7c);
   }
@@ -182,6 +185,12 @@ export class FunctionBuilder {
   }
   i64ShrU(): this {
     return this.op(0x88);
+  }
+  i64Shl(): this {
+    return this.op(0x86);
+  }
+  i64Eq(): this {
+    return this.op(0x51);
   }
   /** i32.wrap_i64: the low 32 bits. */
   wrap(): this {
