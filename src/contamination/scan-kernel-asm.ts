@@ -215,13 +215,61 @@ function scanLocals(f: FunctionBuilder) {
   const c = f.local();
   const esc = f.local();
   const carry = f.local();
-  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry };
+  const spCarry = f.local();
+  const word = f.local();
+  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry, spCarry, word };
 }
 
 /**
- * scanRaw(vs, ve, line) -> 1, or 0 when the JSON string content [vs, ve) holds a byte ≥ 0x80 or an
- * escape other than \" \\ \/ \b \f \n \r \t (those decode to separators, so both of their bytes are
- * separators here). Reads up to 31 bytes past ve.
+ * Non-ASCII characters that are separators whatever surrounds them, as UTF-8 (little-endian words):
+ * no-break space, « · » (C2 xx), and – — ‘ ’ “ ” • … (E2 80 xx). None is a letter, digit or mark,
+ * NFKC maps them to themselves, a space or "...", and none combines with a neighbour, so the
+ * normaliser splits a word at them exactly as at an ASCII separator: English text keeps the raw scan.
+ */
+const SEPARATORS_2 = [0xa0c2, 0xabc2, 0xb7c2, 0xbbc2];
+const SEPARATORS_3 = [0x9380e2, 0x9480e2, 0x9880e2, 0x9980e2, 0x9c80e2, 0x9d80e2, 0xa280e2, 0xa680e2];
+
+/**
+ * The block's non-ASCII bytes (v.sp) must all belong to those separators (their bytes are not in the
+ * word mask, so they separate already); anything else returns 0 (the text goes to the JavaScript
+ * path). A sequence that runs into the next block leaves its remaining bytes in v.spCarry.
+ */
+function emitSeparatorSequences(f: FunctionBuilder, v: ReturnType<typeof scanLocals>): void {
+  f.get(v.sp).get(v.spCarry).const(-1).xor().and().set(v.sp);
+  f.const(0).set(v.spCarry);
+  f.block("sequencesDone").loop("sequence");
+  f.get(v.sp).eqz().brIf("sequencesDone");
+  f.get(v.sp).ctz().set(v.i);
+  f.get(v.p).get(v.i).add().load().set(v.word);
+  f.get(v.word).const(0xff).and().const(0xc2).eq().if("two");
+  f.get(v.word).const(0xffff).and().set(v.word);
+  SEPARATORS_2.forEach((seq, k) => {
+    f.get(v.word).const(seq).eq();
+    if (k > 0) f.or();
+  });
+  f.eqz().if("otherTwo").const(0).return().end();
+  f.const(3).set(v.word);
+  f.else();
+  f.get(v.word).const(0xffffff).and().set(v.word);
+  SEPARATORS_3.forEach((seq, k) => {
+    f.get(v.word).const(seq).eq();
+    if (k > 0) f.or();
+  });
+  f.eqz().if("otherThree").const(0).return().end();
+  f.const(7).set(v.word);
+  f.end();
+  // v.word: the sequence's bits from its lead byte (3 or 7); those past bit 31 go to the next block.
+  f.get(v.sp).get(v.word).get(v.i).shl().const(-1).xor().and().set(v.sp);
+  f.get(v.i).const(29).gtU().if("crosses");
+  f.get(v.word).const(32).get(v.i).sub().shrU().set(v.spCarry);
+  f.end();
+  f.br("sequence").end().end();
+}
+
+/**
+ * scanRaw(vs, ve, line) -> 1, or 0 when the JSON string content [vs, ve) holds a non-ASCII character
+ * other than the separators above, or an escape other than \" \\ \/ \b \f \n \r \t (those decode to
+ * separators, so both of their bytes are separators here). Reads up to 35 bytes past ve.
  */
 function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder(3);
@@ -230,7 +278,7 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const w = wordLocals(f);
   const bytes = f.vectorLocal();
   f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop).const(0).set(v.carry);
-  f.const(0).set(v.esc);
+  f.const(0).set(v.esc).const(0).set(v.spCarry);
   f.const(0).const(0).store(l.ringP);
   f.get(vs).set(v.p);
   f.block("done").loop("block");
@@ -256,7 +304,7 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
   f.get(v.sp).get(v.lim).and().set(v.sp);
   f.get(v.c).get(v.lim).and().set(v.c);
   f.end();
-  f.get(v.sp).if("nonAscii").const(0).return().end();
+  emitSeparatorSequences(f, v);
   // The byte after a backslash at the end of the previous block was escaped.
   f.get(v.carry).if("carried");
   f.get(v.m).const(-2).and().set(v.m);

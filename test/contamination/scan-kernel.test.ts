@@ -40,14 +40,15 @@ const VOCAB = [
 /** Separators, some escaped in JSON; the last is not ASCII (ASCII-only texts leave it out). */
 const SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "'", " (", ") ", "\n", "\t", '!"', "/", "\\", "—"];
 
-/** The ASCII words come first: `ascii` texts draw only from them (the kernel scans those raw). */
+/** The ASCII words come first: `raw` texts draw only from them (the kernel scans those raw). */
 const ASCII_WORDS = VOCAB.findIndex((w) => /[^\x00-\x7f]/.test(w));
 
-function randomText(rng: Rng, words: number, ascii = false): string {
-  let t = rng.int(3) === 0 ? SEPARATORS[rng.int(SEPARATORS.length - 1)]! : "";
+function randomText(rng: Rng, words: number, raw = false): string {
+  const separators = raw ? SEPARATORS.length - 2 : SEPARATORS.length;
+  let t = rng.int(3) === 0 ? SEPARATORS[rng.int(separators)]! : "";
   for (let i = 0; i < words; i++) {
-    t += VOCAB[rng.int(ascii ? ASCII_WORDS : VOCAB.length)]!;
-    t += SEPARATORS[rng.int(ascii ? SEPARATORS.length - 1 : SEPARATORS.length)]!;
+    t += VOCAB[rng.int(raw ? ASCII_WORDS : VOCAB.length)]!;
+    t += SEPARATORS[rng.int(separators)]!;
   }
   return t;
 }
@@ -82,6 +83,12 @@ function jsMatches(m: TokenWindowMatcher, text: Buffer): number[] {
 }
 
 describe("scan kernel (WebAssembly)", () => {
+  test("the non-ASCII characters it scans raw are separators for the normaliser, between any words", () => {
+    for (const ch of "\u00a0«·»–—‘’“”•…") {
+      assert.deepEqual(normaliseText(`Ab${ch}cd 1${ch}2`), ["ab", "cd", "1", "2"], ch);
+    }
+  });
+
   test("finds exactly what the JavaScript window matcher finds, on normalised text", () => {
     const rng = new Rng(5);
     const texts = Array.from({ length: 300 }, () => randomText(rng, rng.int(80)));
