@@ -1,6 +1,6 @@
 /**
  * The WebAssembly code of the scan kernel (scan-kernel.ts): the whole per-byte loop of the token-window
- * matcher in one function, 16 bytes a step. A block's letters and digits become a bit mask (SIMD), word
+ * matcher in one function, 64 bytes a step. A block's letters and digits become a bit mask (SIMD), word
  * starts and ends are read off the mask, each word is hashed from 8-byte loads (| 0x20 lower-cases
  * ASCII letters and leaves digits alone), and at each word end the window hashes of every n-gram length
  * are tested against a bit filter; only filter hits probe the table and compare bytes. The layout's
@@ -170,34 +170,64 @@ function emitWord(
   }
 }
 
+/** i64 locals of the event loop (declared after every i32 local). */
+interface EventLocals {
+  mask: number;
+  starts: number;
+  ends: number;
+  low: number;
+}
+
+function eventLocals(f: FunctionBuilder): EventLocals {
+  return { mask: f.longLocal(), starts: f.longLocal(), ends: f.longLocal(), low: f.longLocal() };
+}
+
 /**
- * Words of one 32-byte block at p with word mask m: one step per word end (starts and ends alternate,
- * so a word's start is the lowest start bit left below its end, or the open word's start carried over
- * from the previous block), then the start of a word left open, and prevTop for the next block.
+ * Words of one 64-byte block at p with word mask e.mask: one step per word end (starts and ends
+ * alternate, so a word's start is the lowest start bit left below its end, or the open word's start
+ * carried over from the previous block), then the start of a word left open, and prevTop for the
+ * next block.
  */
 function emitEvents(
   f: FunctionBuilder,
   l: KernelLayout,
   w: WordLocals,
-  v: { p: number; m: number; s: number; t: number; i: number; prevTop: number; ws: number; we: number },
+  v: { p: number; i: number; prevTop: number; ws: number; we: number },
+  e: EventLocals,
   fold: number,
   line: number,
 ): void {
-  f.get(v.m).const(1).shl().get(v.prevTop).or().set(v.t);
-  f.get(v.m).get(v.t).const(-1).xor().and().set(v.s);
-  f.get(v.m).const(-1).xor().get(v.t).and().set(v.t);
+  f.get(e.mask).i64Const(1).i64Shl().get(v.prevTop).extendU().i64Or().set(e.ends);
+  f.get(e.mask).get(e.ends).i64Const(-1).i64Xor().i64And().set(e.starts);
+  f.get(e.mask).i64Const(-1).i64Xor().get(e.ends).i64And().set(e.ends);
   f.block("eventsDone").loop("event");
-  f.get(v.t).eqz().brIf("eventsDone");
-  f.get(v.t).ctz().set(v.i);
-  f.get(v.t).get(v.t).const(1).sub().and().set(v.t);
-  f.get(v.s).const(1).get(v.i).shl().const(1).sub().and().set(v.we);
-  f.get(v.p).get(v.we).ctz().add().get(v.ws).get(v.we).select().set(v.ws);
-  f.get(v.s).get(v.we).xor().set(v.s);
+  f.get(e.ends).i64Eqz().brIf("eventsDone");
+  f.get(e.ends).i64Ctz().wrap().set(v.i);
+  f.get(e.ends).get(e.ends).i64Const(1).i64Sub().i64And().set(e.ends);
+  f.get(e.starts).i64Const(1).get(v.i).extendU().i64Shl().i64Const(1).i64Sub().i64And().set(e.low);
+  f.get(v.ws).get(v.p).get(e.low).i64Ctz().wrap().add().get(e.low).i64Eqz().select().set(v.ws);
+  f.get(e.starts).get(e.low).i64Xor().set(e.starts);
   f.get(v.p).get(v.i).add().set(v.we);
   emitWord(f, l, w, v.ws, v.we, fold, line);
   f.br("event").end().end();
-  f.get(v.p).get(v.s).ctz().add().get(v.ws).get(v.s).select().set(v.ws);
-  f.get(v.m).const(31).shrU().set(v.prevTop);
+  f.get(v.ws).get(v.p).get(e.starts).i64Ctz().wrap().add().get(e.starts).i64Eqz().select().set(v.ws);
+  f.get(e.mask).i64Const(63).i64ShrU().wrap().set(v.prevTop);
+}
+
+/**
+ * m, sp, c &= the bits of [q, end) in the 32-byte half-block at q (none when q >= end): lim is
+ * end - q, signed.
+ */
+function emitHalfLimit(
+  f: FunctionBuilder,
+  v: ReturnType<typeof scanLocals>,
+  end: number,
+  masks: number[],
+): void {
+  f.get(end).get(v.q).sub().tee(v.lim).const(32).ltS().if("partial");
+  f.const(1).get(v.lim).shl().const(1).sub().const(0).const(0).get(v.lim).ltS().select().set(v.lim);
+  for (const m of masks) f.get(m).get(v.lim).and().set(m);
+  f.end();
 }
 
 /** Shared start of the two scan functions: locals, empty window. */
@@ -217,7 +247,8 @@ function scanLocals(f: FunctionBuilder) {
   const carry = f.local();
   const spCarry = f.local();
   const word = f.local();
-  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry, spCarry, word };
+  const q = f.local();
+  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry, spCarry, word, q };
 }
 
 /**
@@ -240,7 +271,7 @@ function emitSeparatorSequences(f: FunctionBuilder, v: ReturnType<typeof scanLoc
   f.block("sequencesDone").loop("sequence");
   f.get(v.sp).eqz().brIf("sequencesDone");
   f.get(v.sp).ctz().set(v.i);
-  f.get(v.p).get(v.i).add().load().set(v.word);
+  f.get(v.q).get(v.i).add().load().set(v.word);
   f.get(v.word).const(0xff).and().const(0xc2).eq().if("two");
   f.get(v.word).const(0xffff).and().set(v.word);
   SEPARATORS_2.forEach((seq, k) => {
@@ -269,13 +300,14 @@ function emitSeparatorSequences(f: FunctionBuilder, v: ReturnType<typeof scanLoc
 /**
  * scanRaw(vs, ve, line) -> 1, or 0 when the JSON string content [vs, ve) holds a non-ASCII character
  * other than the separators above, or an escape other than \" \\ \/ \b \f \n \r \t (those decode to
- * separators, so both of their bytes are separators here). Reads up to 35 bytes past ve.
+ * separators, so both of their bytes are separators here). Reads up to 67 bytes past ve.
  */
 function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder(3);
   const [vs, ve, line] = [0, 1, 2];
   const v = scanLocals(f);
   const w = wordLocals(f);
+  const e = eventLocals(f);
   const bytes = f.vectorLocal();
   f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop).const(0).set(v.carry);
   f.const(0).set(v.esc).const(0).set(v.spCarry);
@@ -283,50 +315,52 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
   f.get(vs).set(v.p);
   f.block("done").loop("block");
   f.get(v.p).get(ve).geU().brIf("done");
-  // Letters (| 0x20 in a…z) and digits; non-ASCII bytes (negative as signed bytes); backslashes.
-  for (const half of [0, 16]) {
-    f.get(v.p).v128Load(half).set(bytes);
-    f.get(bytes).const(0x20).i8x16Splat().v128Or().const(0x61).i8x16Splat().i8x16Sub();
-    f.const(26).i8x16Splat().i8x16LtU();
-    f.get(bytes).const(0x30).i8x16Splat().i8x16Sub().const(10).i8x16Splat().i8x16LtU().v128Or();
-    f.i8x16Bitmask();
-    f.get(bytes).const(0).i8x16Splat().i8x16LtS().i8x16Bitmask();
-    f.get(bytes).const(0x5c).i8x16Splat().i8x16Eq().i8x16Bitmask();
-    if (half === 0) f.set(v.c).set(v.sp).set(v.m);
-    else {
-      f.const(16).shl().get(v.c).or().set(v.c);
-      f.const(16).shl().get(v.sp).or().set(v.sp);
-      f.const(16).shl().get(v.m).or().set(v.m);
+  // Two 32-byte halves: masks, separators, escapes; then the words of all 64 bytes.
+  for (const half of [0, 32]) {
+    f.get(v.p).const(half).add().set(v.q);
+    // Letters (| 0x20 in a…z) and digits; non-ASCII bytes (negative as signed bytes); backslashes.
+    for (const quarter of [0, 16]) {
+      f.get(v.q).v128Load(quarter).set(bytes);
+      f.get(bytes).const(0x20).i8x16Splat().v128Or().const(0x61).i8x16Splat().i8x16Sub();
+      f.const(26).i8x16Splat().i8x16LtU();
+      f.get(bytes).const(0x30).i8x16Splat().i8x16Sub().const(10).i8x16Splat().i8x16LtU().v128Or();
+      f.i8x16Bitmask();
+      f.get(bytes).const(0).i8x16Splat().i8x16LtS().i8x16Bitmask();
+      f.get(bytes).const(0x5c).i8x16Splat().i8x16Eq().i8x16Bitmask();
+      if (quarter === 0) f.set(v.c).set(v.sp).set(v.m);
+      else {
+        f.const(16).shl().get(v.c).or().set(v.c);
+        f.const(16).shl().get(v.sp).or().set(v.sp);
+        f.const(16).shl().get(v.m).or().set(v.m);
+      }
     }
+    emitHalfLimit(f, v, ve, [v.m, v.sp, v.c]);
+    emitSeparatorSequences(f, v);
+    // The byte after a backslash at the end of the previous half was escaped.
+    f.get(v.carry).if("carried");
+    f.get(v.m).const(-2).and().set(v.m);
+    f.get(v.c).const(-2).and().set(v.c);
+    f.const(0).set(v.carry);
+    f.end();
+    f.block("escapesDone").loop("escape");
+    f.get(v.c).eqz().brIf("escapesDone");
+    f.get(v.c).ctz().set(v.i);
+    f.get(v.c).get(v.c).const(1).sub().and().set(v.c);
+    f.get(v.q).get(v.i).add().load8(1).load8(l.escOk).eqz().if("other").const(0).return().end();
+    f.get(v.esc).const(1).add().set(v.esc);
+    f.get(v.i).const(31).eq().if("atEnd");
+    f.const(1).set(v.carry);
+    f.else();
+    f.const(2).get(v.i).shl().const(-1).xor().tee(v.t);
+    f.get(v.m).and().set(v.m);
+    f.get(v.c).get(v.t).and().set(v.c);
+    f.end();
+    f.br("escape").end().end();
+    if (half === 0) f.get(v.m).extendU().set(e.mask);
+    else f.get(v.m).extendU().i64Const(32).i64Shl().get(e.mask).i64Or().set(e.mask);
   }
-  f.get(ve).get(v.p).sub().tee(v.lim).const(32).ltU().if("partial");
-  f.const(1).get(v.lim).shl().const(1).sub().tee(v.lim).get(v.m).and().set(v.m);
-  f.get(v.sp).get(v.lim).and().set(v.sp);
-  f.get(v.c).get(v.lim).and().set(v.c);
-  f.end();
-  emitSeparatorSequences(f, v);
-  // The byte after a backslash at the end of the previous block was escaped.
-  f.get(v.carry).if("carried");
-  f.get(v.m).const(-2).and().set(v.m);
-  f.get(v.c).const(-2).and().set(v.c);
-  f.const(0).set(v.carry);
-  f.end();
-  f.block("escapesDone").loop("escape");
-  f.get(v.c).eqz().brIf("escapesDone");
-  f.get(v.c).ctz().set(v.i);
-  f.get(v.c).get(v.c).const(1).sub().and().set(v.c);
-  f.get(v.p).get(v.i).add().load8(1).load8(l.escOk).eqz().if("other").const(0).return().end();
-  f.get(v.esc).const(1).add().set(v.esc);
-  f.get(v.i).const(31).eq().if("atEnd");
-  f.const(1).set(v.carry);
-  f.else();
-  f.const(2).get(v.i).shl().const(-1).xor().tee(v.t);
-  f.get(v.m).and().set(v.m);
-  f.get(v.c).get(v.t).and().set(v.c);
-  f.end();
-  f.br("escape").end().end();
-  emitEvents(f, l, w, v, 0x20, line);
-  f.get(v.p).const(32).add().set(v.p);
+  emitEvents(f, l, w, v, e, 0x20, line);
+  f.get(v.p).const(64).add().set(v.p);
   f.br("block").end().end();
   f.get(v.prevTop).if("open");
   f.get(ve).set(v.we);
@@ -345,19 +379,23 @@ function scanNormalisedFunction(l: KernelLayout): FunctionBuilder {
   const [s, e, line] = [0, 1, 2];
   const v = scanLocals(f);
   const w = wordLocals(f);
+  const ev = eventLocals(f);
   f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop);
   f.const(0).const(0).store(l.ringP);
   f.get(s).set(v.p);
   f.block("done").loop("block");
   f.get(v.p).get(e).geU().brIf("done");
-  f.get(v.p).v128Load().const(0x20).i8x16Splat().i8x16Eq().i8x16Bitmask();
-  f.get(v.p).v128Load(16).const(0x20).i8x16Splat().i8x16Eq().i8x16Bitmask().const(16).shl().or();
-  f.const(-1).xor().set(v.m);
-  f.get(e).get(v.p).sub().tee(v.lim).const(32).ltU().if("partial");
-  f.const(1).get(v.lim).shl().const(1).sub().get(v.m).and().set(v.m);
-  f.end();
-  emitEvents(f, l, w, v, 0, line);
-  f.get(v.p).const(32).add().set(v.p);
+  for (const half of [0, 32]) {
+    f.get(v.p).const(half).add().set(v.q);
+    f.get(v.q).v128Load().const(0x20).i8x16Splat().i8x16Eq().i8x16Bitmask();
+    f.get(v.q).v128Load(16).const(0x20).i8x16Splat().i8x16Eq().i8x16Bitmask().const(16).shl().or();
+    f.const(-1).xor().set(v.m);
+    emitHalfLimit(f, v, e, [v.m]);
+    if (half === 0) f.get(v.m).extendU().set(ev.mask);
+    else f.get(v.m).extendU().i64Const(32).i64Shl().get(ev.mask).i64Or().set(ev.mask);
+  }
+  emitEvents(f, l, w, v, ev, 0, line);
+  f.get(v.p).const(64).add().set(v.p);
   f.br("block").end().end();
   f.get(v.prevTop).if("open");
   f.get(e).set(v.we);

@@ -35,8 +35,8 @@ interface KernelExports {
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 const PAGE = 1 << 16;
-/** Readable bytes after any scanned range (vector loads read 15 bytes past a block start, words 7). */
-const PAD = 64;
+/** Readable bytes after any scanned range (a 64-byte block and a 4-byte load at its last byte). */
+const PAD = 128;
 const INITIAL_IO = 4 << 20;
 /** Output entries that `lines` may fill before it stops for the caller to drain them. */
 const OUT_SOFT = 4096;

@@ -186,6 +186,15 @@ export class FunctionBuilder {
   i64ShrU(): this {
     return this.op(0x88);
   }
+  i64Sub(): this {
+    return this.op(0x7d);
+  }
+  i64Ctz(): this {
+    return this.op(0x7a);
+  }
+  i64Eqz(): this {
+    return this.op(0x50);
+  }
   i64Shl(): this {
     return this.op(0x86);
   }
