@@ -69,8 +69,75 @@ export function kernelAvailable(): boolean {
 
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
 
+/** What a worker thread needs to make a kernel without building it: the compiled module and the tables. */
+export interface KernelPlan {
+  kind: "scan-kernel-plan";
+  /** A compiled WebAssembly.Module (shared with the thread that compiled it). */
+  module: object;
+  /** Linear memory [0, ioBase): the tables as built. */
+  image: Uint8Array;
+  layout: KernelLayout;
+  ioBase: number;
+  patternCount: number;
+}
+
+function isPlan(source: readonly Uint8Array[] | KernelPlan): source is KernelPlan {
+  return !Array.isArray(source) && (source as KernelPlan).kind === "scan-kernel-plan";
+}
+
+/** The memory layout for these patterns (the tables, then the I/O area at ioBase). */
+function kernelLayout(patterns: readonly Uint8Array[]): { layout: KernelLayout; ioBase: number } {
+  const tokens = patterns.map((p, id) => {
+    if (p.length < 3 || p[0] !== SPACE || p[p.length - 1] !== SPACE) {
+      throw new UserError(`pattern ${id} is not a space-delimited token sequence`);
+    }
+    let n = 1;
+    for (let i = 1; i < p.length - 1; i++) if (p[i] === SPACE) n++;
+    return n;
+  });
+  const lengths = [...new Set(tokens)].sort((a, b) => a - b);
+  const maxLen = lengths[lengths.length - 1] ?? 1;
+  let ring = 2;
+  while (ring <= maxLen) ring *= 2;
+  let tableBits = 4;
+  while (1 << tableBits < 2 * patterns.length + 16) tableBits++;
+  let filterBits = 13;
+  while (1 << filterBits < 32 * patterns.length) filterBits++;
+  const patBytesLength = patterns.reduce((s, p) => s + p.length - 2, 0);
+  let at = 384 + 34 * 8;
+  const take = (bytes: number, to = 16): number => {
+    const here = align(at, to);
+    at = here + bytes;
+    return here;
+  };
+  const P = patterns.length;
+  const layout: KernelLayout = {
+    res: 0,
+    key: 64,
+    escOk: 128,
+    lenMask: 384,
+    ringMask: ring - 1,
+    ringP: take(4 * ring),
+    ringS: take(4 * ring),
+    ringE: take(4 * ring),
+    filter: take((1 << filterBits) / 8, 64),
+    filterShift: 32 - (filterBits - 6),
+    keys: take(4 << tableBits, 64),
+    vals: take(4 << tableBits, 64),
+    tableMask: (1 << tableBits) - 1,
+    stamp: take(4 * P),
+    patOff: take(4 * (P + 1)),
+    patBytes: take(patBytesLength),
+    out: take(8 * (P + OUT_SOFT + 1)),
+    outSoft: OUT_SOFT,
+    lengths,
+  };
+  return { layout, ioBase: align(at, 64) };
+}
+
 export class ScanKernel {
   readonly patternCount: number;
+  private readonly module: object;
   private readonly exports: KernelExports;
   private readonly layout: KernelLayout;
   private readonly ioBase: number;
@@ -80,61 +147,30 @@ export class ScanKernel {
   private ioView!: Buffer;
   private readonly norm = new ScratchSink();
 
-  /** `io`: initial size of the I/O area (grown when a line needs more). */
-  constructor(patterns: readonly Uint8Array[], io = INITIAL_IO) {
+  /**
+   * Builds the tables and module for `source` patterns, or instantiates a plan (`ScanKernel.plan`) made
+   * in another thread. `io`: initial size of the I/O area (grown when a line needs more).
+   */
+  constructor(source: readonly Uint8Array[] | KernelPlan, io = INITIAL_IO) {
     if (!wasm) throw new Error("scan kernel: no WebAssembly in this runtime");
     this.ioSize = io;
+    if (isPlan(source)) {
+      this.patternCount = source.patternCount;
+      this.layout = source.layout;
+      this.ioBase = source.ioBase;
+      this.module = source.module;
+      this.exports = new wasm.Instance(this.module).exports as unknown as KernelExports;
+      this.grow(io, io);
+      this.mem8.set(source.image, 0);
+      return;
+    }
+    const patterns = source;
     this.patternCount = patterns.length;
-    const tokens = patterns.map((p, id) => {
-      if (p.length < 3 || p[0] !== SPACE || p[p.length - 1] !== SPACE) {
-        throw new UserError(`pattern ${id} is not a space-delimited token sequence`);
-      }
-      let n = 1;
-      for (let i = 1; i < p.length - 1; i++) if (p[i] === SPACE) n++;
-      return n;
-    });
-    const lengths = [...new Set(tokens)].sort((a, b) => a - b);
-    const maxLen = lengths[lengths.length - 1] ?? 1;
-    let ring = 2;
-    while (ring <= maxLen) ring *= 2;
-    let tableBits = 4;
-    while (1 << tableBits < 2 * patterns.length + 16) tableBits++;
-    let filterBits = 13;
-    while (1 << filterBits < 32 * patterns.length) filterBits++;
-    const patBytesLength = patterns.reduce((s, p) => s + p.length - 2, 0);
-    let at = 384 + 34 * 8;
-    const take = (bytes: number, to = 16): number => {
-      const here = align(at, to);
-      at = here + bytes;
-      return here;
-    };
-    const P = patterns.length;
-    const l: KernelLayout = {
-      res: 0,
-      key: 64,
-      escOk: 128,
-      lenMask: 384,
-      ringMask: ring - 1,
-      ringP: take(4 * ring),
-      ringS: take(4 * ring),
-      ringE: take(4 * ring),
-      filter: take((1 << filterBits) / 8, 64),
-      filterShift: 32 - (filterBits - 6),
-      keys: take(4 << tableBits, 64),
-      vals: take(4 << tableBits, 64),
-      tableMask: (1 << tableBits) - 1,
-      stamp: take(4 * P),
-      patOff: take(4 * (P + 1)),
-      patBytes: take(patBytesLength),
-      out: take(8 * (P + OUT_SOFT + 1)),
-      outSoft: OUT_SOFT,
-      lengths,
-    };
+    const { layout: l, ioBase } = kernelLayout(patterns);
     this.layout = l;
-    this.ioBase = align(at, 64);
-    const bytes = buildModule(kernelFunctions(l), this.pagesFor(this.ioSize));
-    const instance = new wasm.Instance(new wasm.Module(bytes));
-    this.exports = instance.exports as unknown as KernelExports;
+    this.ioBase = ioBase;
+    this.module = new wasm.Module(buildModule(kernelFunctions(l), this.pagesFor(this.ioSize)));
+    this.exports = new wasm.Instance(this.module).exports as unknown as KernelExports;
     this.views();
     const m8 = this.mem8;
     for (const c of [0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]) m8[l.escOk + c] = 1;
@@ -144,19 +180,31 @@ export class ScanKernel {
       masks[n] = low(n);
       masks[17 + n] = low(n - 8);
     }
-    this.mem32.fill(-1, l.vals / 4, l.vals / 4 + (1 << tableBits));
-    this.mem32.fill(-1, l.stamp / 4, l.stamp / 4 + P);
+    this.mem32.fill(-1, l.vals / 4, l.vals / 4 + l.tableMask + 1);
+    this.mem32.fill(-1, l.stamp / 4, l.stamp / 4 + patterns.length);
     let off = 0;
     patterns.forEach((p, id) => {
       this.mem32[l.patOff / 4 + id] = off;
       m8.set(p.subarray(1, p.length - 1), l.patBytes + off);
       off += p.length - 2;
     });
-    this.mem32[l.patOff / 4 + P] = off;
+    this.mem32[l.patOff / 4 + patterns.length] = off;
     patterns.forEach((_, id) => {
       const s = l.patBytes + this.mem32[l.patOff / 4 + id]!;
       this.exports.insert(s, l.patBytes + this.mem32[l.patOff / 4 + id + 1]!, id);
     });
+  }
+
+  /** The compiled module and tables, to post to worker threads (they instantiate instead of building). */
+  plan(): KernelPlan {
+    return {
+      kind: "scan-kernel-plan",
+      module: this.module,
+      image: this.mem8.slice(0, this.ioBase),
+      layout: this.layout,
+      ioBase: this.ioBase,
+      patternCount: this.patternCount,
+    };
   }
 
   /** Pages for the tables, an I/O area of `io` bytes and a scratch area as large (each padded). */
@@ -173,7 +221,7 @@ export class ScanKernel {
 
   /** Grows memory to hold an I/O area of `io` bytes and a scratch area of `scratch` bytes. */
   private grow(io: number, scratch: number): void {
-    const need = Math.ceil((this.ioBase + io + PAD + scratch + PAD) / PAGE);
+    const need = this.pagesFor(Math.max(io, scratch));
     const have = this.exports.memory.buffer.byteLength / PAGE;
     if (need > have) this.exports.memory.grow(need - have);
     this.ioSize = io;

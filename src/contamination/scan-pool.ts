@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { ShardId } from "../corpus/parts.js";
 import type { ShardStats } from "../corpus/shard.js";
 import { UserError } from "../util/errors.js";
+import { kernelAvailable, ScanKernel } from "./scan-kernel.js";
 import { scanShard } from "./scan-kernel-shard.js";
 import type { FromScanWorker, ScanWorkerInit, ToScanWorker } from "./scan-worker.js";
 import { ScanSink, type ShardHits } from "./sink.js";
@@ -30,6 +31,10 @@ export async function scanShards(
       onDone(shard, stats, sink.take());
     }
     return;
+  }
+  // The kernel is assembled, compiled and filled once here; the workers instantiate it.
+  if (init.matcher === "window" && kernelAvailable()) {
+    init = { ...init, kernelPlan: new ScanKernel(init.table.patterns, 1 << 16).plan() };
   }
   const queue = [...shards];
   const pool: Worker[] = [];

@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import type { CountRules, ShardStats } from "../corpus/shard.js";
 import { errorMessage, UserError } from "../util/errors.js";
+import type { KernelPlan } from "./scan-kernel.js";
 import { scanShard } from "./scan-kernel-shard.js";
 import { type ScanMatcher, ScanSink, type ShardHits, type SinkTable } from "./sink.js";
 
@@ -13,6 +14,8 @@ export interface ScanWorkerInit {
   table: SinkTable;
   maxLocations: number;
   matcher?: ScanMatcher;
+  /** Matcher "window": the kernel compiled once by the main thread. */
+  kernelPlan?: KernelPlan;
   rules: CountRules;
 }
 
@@ -32,7 +35,7 @@ if (port) {
     try {
       if (msg.type === "init") {
         rules = msg.init.rules;
-        sink = new ScanSink(msg.init.table, msg.init.maxLocations, msg.init.matcher);
+        sink = new ScanSink(msg.init.table, msg.init.maxLocations, msg.init.matcher, msg.init.kernelPlan);
         post({ type: "ready" });
         return;
       }

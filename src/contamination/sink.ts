@@ -9,7 +9,7 @@ import type { DocumentSink } from "../corpus/shard.js";
 import { SimdMatcher } from "../corpus/simd-matcher.js";
 import type { GramTable } from "./ngrams.js";
 import { type ByteSink, normaliseBytes, ScratchSink } from "./normalize.js";
-import { kernelAvailable, ScanKernel } from "./scan-kernel.js";
+import { type KernelPlan, kernelAvailable, ScanKernel } from "./scan-kernel.js";
 import { TokenWindowMatcher } from "./window-matcher.js";
 
 /**
@@ -67,8 +67,10 @@ export class ScanSink implements DocumentSink {
     private readonly table: SinkTable,
     private readonly maxLocations: number,
     engine: ScanMatcher = defaultEngine(),
+    /** The kernel compiled in another thread (matcher "window" in a worker). */
+    kernelPlan?: KernelPlan,
   ) {
-    if (engine === "window" && kernelAvailable()) this.kernel = new ScanKernel(table.patterns);
+    if (engine === "window" && kernelAvailable()) this.kernel = new ScanKernel(kernelPlan ?? table.patterns);
     else if (engine === "window" || engine === "window-js")
       this.scanner = new TokenWindowMatcher(table.patterns);
     else this.scanner = createMatcher(table.patterns, engine);

@@ -118,6 +118,16 @@ describe("contamination scan thresholds, shards and merge", () => {
       options({ out: join(dir, "workers.jsonl"), parts: join(dir, "parts-w"), workers: 2 }),
     );
     assert.deepEqual(threads.rows, whole.rows);
+    // The kernel in two workers (compiled once here, instantiated there), against one pass of the reference.
+    const kernelThreads = await runScan(
+      options({
+        out: join(dir, "workers-kernel.jsonl"),
+        parts: join(dir, "parts-wk"),
+        workers: 2,
+        matcher: "window",
+      }),
+    );
+    assert.deepEqual(kernelThreads.rows, whole.rows);
     const merged = await runScanMerge({ ...options({}), inputs: [parts], out: join(dir, "merged.jsonl") });
     assert.deepEqual(merged.rows, whole.rows);
     assert.equal(
