@@ -22,7 +22,17 @@ export const KRES = {
   escapes: 12,
   /** Entries in the output buffer (line index, pattern). */
   outCount: 13,
+  /** The window state of the raw scan while `run` extends it: tokens so far, prefix hash. */
+  count: 14,
+  prefix: 15,
+  /** The arena for a text's tokens normalised by JavaScript: next free byte, end, start. */
+  arenaPos: 16,
+  arenaEnd: 17,
+  arenaBase: 18,
 } as const;
+
+/** The one import: normRun(start, end, at, limit) -> the arena after the run's tokens, or -1. */
+export const KERNEL_IMPORTS = [{ module: "kernel", name: "normRun", params: 4, results: 1 }];
 
 export const STATUS_MORE = 0;
 export const STATUS_BAIL = 1;
@@ -63,7 +73,19 @@ export interface KernelLayout {
 }
 
 /** Function indices (the order of `kernelFunctions`). */
-const F = { skipString: 0, fields: 1, probe: 2, scanRaw: 3, scanNormalised: 4, insert: 5, lines: 6 };
+const F = {
+  normRun: 0,
+  skipString: 1,
+  fields: 2,
+  probe: 3,
+  scanRaw: 4,
+  scanNormalised: 5,
+  insert: 6,
+  lines: 7,
+  run: 8,
+};
+/** Token end offsets in ringE with this bit: the token lies in the arena, already normalised (no | 0x20). */
+const ARENA_TOKEN = 0x80000000 | 0;
 
 /** Locals that the word and window code share. */
 interface WordLocals {
@@ -145,6 +167,7 @@ function emitWord(
   we: number,
   fold: number,
   line: number,
+  arenaToken = false,
 ): void {
   emitWordHash(f, l, w, ws, we);
   f.get(w.count).const(1).add().set(w.count);
@@ -152,7 +175,9 @@ function emitWord(
   f.get(w.count).const(l.ringMask).and().const(2).shl().set(w.idx);
   f.get(w.idx).get(w.prefix).store(l.ringP);
   f.get(w.idx).get(ws).store(l.ringS);
-  f.get(w.idx).get(we).store(l.ringE);
+  f.get(w.idx).get(we);
+  if (arenaToken) f.const(ARENA_TOKEN).or();
+  f.store(l.ringE);
   let pow = 1;
   let done = 0;
   for (const len of l.lengths) {
@@ -196,6 +221,7 @@ function emitEvents(
   e: EventLocals,
   fold: number,
   line: number,
+  runs?: { na: number; openNA: number },
 ): void {
   f.get(e.mask).i64Const(1).i64Shl().get(v.prevTop).extendU().i64Or().set(e.ends);
   f.get(e.mask).get(e.ends).i64Const(-1).i64Xor().i64And().set(e.starts);
@@ -208,10 +234,57 @@ function emitEvents(
   f.get(v.ws).get(v.p).get(e.low).i64Ctz().wrap().add().get(e.low).i64Eqz().select().set(v.ws);
   f.get(e.starts).get(e.low).i64Xor().set(e.starts);
   f.get(v.p).get(v.i).add().set(v.we);
-  emitWord(f, l, w, v.ws, v.we, fold, line);
+  if (!runs) emitWord(f, l, w, v.ws, v.we, fold, line);
+  else {
+    // The run's non-ASCII bytes: below its end, from its start in this block (all bits when it
+    // began in an earlier block: ctz(0) = 64 shifts by 0), or the flag of the run carried over.
+    f.get(runs.na).i64Const(1).get(v.i).extendU().i64Shl().i64Const(1).i64Sub().i64And();
+    f.i64Const(-1).get(e.low).i64Ctz().i64Shl().i64And().i64Eqz().eqz();
+    f.get(e.low).i64Eqz().get(runs.openNA).and().or();
+    f.if("nonAscii");
+    emitRunCall(f, l, w, v, line);
+    f.else();
+    emitWord(f, l, w, v.ws, v.we, fold, line);
+    f.end();
+  }
   f.br("event").end().end();
+  if (runs) {
+    // Whether the run left open holds non-ASCII bytes so far.
+    f.get(e.starts).i64Eqz().eqz().if("newRun");
+    f.get(runs.na).i64Const(-1).get(e.starts).i64Ctz().i64Shl().i64And().i64Eqz().eqz().set(runs.openNA);
+    f.else();
+    f.get(e.mask).i64Const(63).i64ShrU().wrap().if("carriedRun");
+    f.get(runs.openNA).get(runs.na).i64Eqz().eqz().or().set(runs.openNA);
+    f.else();
+    f.const(0).set(runs.openNA);
+    f.end();
+    f.end();
+  }
   f.get(v.ws).get(v.p).get(e.starts).i64Ctz().wrap().add().get(e.starts).i64Eqz().select().set(v.ws);
   f.get(e.mask).i64Const(63).i64ShrU().wrap().set(v.prevTop);
+}
+
+/** The run [ws, we) holds non-ASCII bytes: `run` tokenises it with the window state passed through memory. */
+function emitRunCall(
+  f: FunctionBuilder,
+  l: KernelLayout,
+  w: WordLocals,
+  v: { ws: number; we: number },
+  line: number,
+): void {
+  f.const(0)
+    .get(w.count)
+    .store(l.res + 4 * KRES.count);
+  f.const(0)
+    .get(w.prefix)
+    .store(l.res + 4 * KRES.prefix);
+  f.get(v.ws).get(v.we).get(line).call(F.run).eqz().if("failed").const(0).return().end();
+  f.const(0)
+    .load(l.res + 4 * KRES.count)
+    .set(w.count);
+  f.const(0)
+    .load(l.res + 4 * KRES.prefix)
+    .set(w.prefix);
 }
 
 /**
@@ -260,47 +333,106 @@ function scanLocals(f: FunctionBuilder) {
 const SEPARATORS_2 = [0xa0c2, 0xabc2, 0xb7c2, 0xbbc2];
 const SEPARATORS_3 = [0x9380e2, 0x9480e2, 0x9880e2, 0x9980e2, 0x9c80e2, 0x9d80e2, 0xa280e2, 0xa680e2];
 
-/**
- * The block's non-ASCII bytes (v.sp) must all belong to those separators (their bytes are not in the
- * word mask, so they separate already); anything else returns 0 (the text goes to the JavaScript
- * path). A sequence that runs into the next block leaves its remaining bytes in v.spCarry.
- */
-function emitSeparatorSequences(f: FunctionBuilder, v: ReturnType<typeof scanLocals>): void {
-  f.get(v.sp).get(v.spCarry).const(-1).xor().and().set(v.sp);
-  f.const(0).set(v.spCarry);
-  f.block("sequencesDone").loop("sequence");
-  f.get(v.sp).eqz().brIf("sequencesDone");
-  f.get(v.sp).ctz().set(v.i);
-  f.get(v.q).get(v.i).add().load().set(v.word);
-  f.get(v.word).const(0xff).and().const(0xc2).eq().if("two");
-  f.get(v.word).const(0xffff).and().set(v.word);
-  SEPARATORS_2.forEach((seq, k) => {
-    f.get(v.word).const(seq).eq();
-    if (k > 0) f.or();
-  });
-  f.eqz().if("otherTwo").const(0).return().end();
-  f.const(3).set(v.word);
-  f.else();
-  f.get(v.word).const(0xffffff).and().set(v.word);
-  SEPARATORS_3.forEach((seq, k) => {
-    f.get(v.word).const(seq).eq();
-    if (k > 0) f.or();
-  });
-  f.eqz().if("otherThree").const(0).return().end();
-  f.const(7).set(v.word);
-  f.end();
-  // v.word: the sequence's bits from its lead byte (3 or 7); those past bit 31 go to the next block.
-  f.get(v.sp).get(v.word).get(v.i).shl().const(-1).xor().and().set(v.sp);
-  f.get(v.i).const(29).gtU().if("crosses");
-  f.get(v.word).const(32).get(v.i).sub().shrU().set(v.spCarry);
-  f.end();
-  f.br("sequence").end().end();
+/** Pushes 2 or 3 when the little-endian word in local `wd` starts one of those separators, else 0. */
+function emitSeparatorLength(f: FunctionBuilder, wd: number): void {
+  const anyOf = (mask: number, seqs: number[]): void => {
+    seqs.forEach((seq, k) => {
+      f.get(wd).const(mask).and().const(seq).eq();
+      if (k > 0) f.or();
+    });
+  };
+  f.const(3);
+  f.const(2).const(0);
+  anyOf(0xffff, SEPARATORS_2);
+  f.select();
+  anyOf(0xffffff, SEPARATORS_3);
+  f.select();
 }
 
 /**
- * scanRaw(vs, ve, line) -> 1, or 0 when the JSON string content [vs, ve) holds a non-ASCII character
- * other than the separators above, or an escape other than \" \\ \/ \b \f \n \r \t (those decode to
- * separators, so both of their bytes are separators here). Reads up to 67 bytes past ve.
+ * run(ws, we, line) -> 1, or 0 when the arena is full: the run [ws, we) of letters, digits and non-ASCII
+ * bytes (up to an ASCII separator, as the normaliser takes it) holds non-ASCII bytes. When they all
+ * belong to the separators above, its ASCII pieces are its words; otherwise the whole run goes to
+ * JavaScript (`normRun`: the normaliser's Unicode rule), which writes its tokens to the arena, and
+ * those are its words (marked in the ring: compared without | 0x20). The window state comes and goes
+ * through the result area.
+ */
+function runFunction(l: KernelLayout): FunctionBuilder {
+  const f = new FunctionBuilder(3);
+  const [ws, we, line] = [0, 1, 2];
+  const q = f.local();
+  const c = f.local();
+  const wd = f.local();
+  const ps = f.local();
+  const pe = f.local();
+  const pos = f.local();
+  const w = wordLocals(f);
+  const res = (word: number): number => l.res + 4 * word;
+  f.const(0).load(res(KRES.count)).set(w.count);
+  f.const(0).load(res(KRES.prefix)).set(w.prefix);
+  f.get(ws).set(q);
+  f.block("done");
+  f.block("mixed");
+  // Every non-ASCII byte in a separator: the ASCII pieces are the words.
+  f.block("check").loop("byte");
+  f.get(q).get(we).geU().brIf("check");
+  f.get(q).load8().const(0x80).ltU().if("ascii");
+  f.get(q).const(1).add().set(q);
+  f.br("byte");
+  f.end();
+  f.get(q).load().set(wd);
+  emitSeparatorLength(f, wd);
+  f.tee(c).eqz().brIf("mixed");
+  f.get(q).get(c).add().set(q);
+  f.br("byte").end().end();
+  f.get(ws).tee(q).set(ps);
+  f.loop("piece");
+  f.get(q).get(we).geU().if("last");
+  f.get(q).get(ps).gtU().if("lastWord");
+  f.get(q).set(pe);
+  emitWord(f, l, w, ps, pe, 0x20, line);
+  f.end();
+  f.br("done");
+  f.end();
+  f.get(q).load8().const(0x80).geU().if("separator");
+  f.get(q).get(ps).gtU().if("word");
+  f.get(q).set(pe);
+  emitWord(f, l, w, ps, pe, 0x20, line);
+  f.end();
+  f.get(q).load().set(wd);
+  emitSeparatorLength(f, wd);
+  f.get(q).add().tee(q).set(ps);
+  f.br("piece");
+  f.end();
+  f.get(q).const(1).add().set(q);
+  f.br("piece").end();
+  f.end();
+  // Other non-ASCII characters: the normaliser's tokens of the whole run, each followed by a space.
+  f.const(0).load(res(KRES.arenaPos)).set(pos);
+  f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.normRun).tee(c);
+  f.const(0).ltS().if("full").const(0).return().end();
+  f.const(0).get(c).store(res(KRES.arenaPos));
+  f.get(pos).tee(q).set(ps);
+  f.block("tokensDone").loop("token");
+  f.get(q).get(c).geU().brIf("tokensDone");
+  f.get(q).load8().const(0x20).eq().if("end");
+  f.get(q).set(pe);
+  emitWord(f, l, w, ps, pe, 0x20, line, true);
+  f.get(q).const(1).add().set(ps);
+  f.end();
+  f.get(q).const(1).add().set(q);
+  f.br("token").end().end();
+  f.end();
+  f.const(0).get(w.count).store(res(KRES.count));
+  f.const(0).get(w.prefix).store(res(KRES.prefix));
+  f.const(1);
+  return f;
+}
+
+/**
+ * scanRaw(vs, ve, line) -> 1, or 0 when the JSON string content [vs, ve) holds an escape other than
+ * \" \\ \/ \b \f \n \r \t (those decode to separators, so both of their bytes are separators here) or
+ * the arena for runs with non-ASCII letters fills up. Reads up to 67 bytes past ve.
  */
 function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder(3);
@@ -308,9 +440,15 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const v = scanLocals(f);
   const w = wordLocals(f);
   const e = eventLocals(f);
+  const na = f.longLocal();
   const bytes = f.vectorLocal();
   f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop).const(0).set(v.carry);
+  // v.spCarry: whether the run left open at the end of the last block holds non-ASCII bytes.
   f.const(0).set(v.esc).const(0).set(v.spCarry);
+  f.const(0)
+    .const(0)
+    .load(l.res + 4 * KRES.arenaBase)
+    .store(l.res + 4 * KRES.arenaPos);
   f.const(0).const(0).store(l.ringP);
   f.get(vs).set(v.p);
   f.block("done").loop("block");
@@ -335,7 +473,6 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
       }
     }
     emitHalfLimit(f, v, ve, [v.m, v.sp, v.c]);
-    emitSeparatorSequences(f, v);
     // The byte after a backslash at the end of the previous half was escaped.
     f.get(v.carry).if("carried");
     f.get(v.m).const(-2).and().set(v.m);
@@ -356,15 +493,29 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
     f.get(v.c).get(v.t).and().set(v.c);
     f.end();
     f.br("escape").end().end();
-    if (half === 0) f.get(v.m).extendU().set(e.mask);
-    else f.get(v.m).extendU().i64Const(32).i64Shl().get(e.mask).i64Or().set(e.mask);
+    // Runs: letters, digits and non-ASCII bytes (as the normaliser takes a word, up to an ASCII separator).
+    if (half === 0) {
+      f.get(v.m).get(v.sp).or().extendU().set(e.mask);
+      f.get(v.sp).extendU().set(na);
+    } else {
+      f.get(v.m).get(v.sp).or().extendU().i64Const(32).i64Shl().get(e.mask).i64Or().set(e.mask);
+      f.get(v.sp).extendU().i64Const(32).i64Shl().get(na).i64Or().set(na);
+    }
   }
+  f.get(na).i64Eqz().get(v.spCarry).eqz().and().if("ascii");
   emitEvents(f, l, w, v, e, 0x20, line);
+  f.else();
+  emitEvents(f, l, w, v, e, 0x20, line, { na, openNA: v.spCarry });
+  f.end();
   f.get(v.p).const(64).add().set(v.p);
   f.br("block").end().end();
   f.get(v.prevTop).if("open");
   f.get(ve).set(v.we);
+  f.get(v.spCarry).if("nonAscii");
+  emitRunCall(f, l, w, v, line);
+  f.else();
   emitWord(f, l, w, v.ws, v.we, 0x20, line);
+  f.end();
   f.end();
   f.const(0)
     .get(v.esc)
@@ -420,6 +571,7 @@ function probeFunction(l: KernelLayout): FunctionBuilder {
   const a = f.local();
   const b = f.local();
   const n = f.local();
+  const tf = f.local();
   const doc = l.res + 4 * KRES.doc;
   const outCount = l.res + 4 * KRES.outCount;
   f.get(key).const(l.tableMask).and().set(slot);
@@ -443,6 +595,8 @@ function probeFunction(l: KernelLayout): FunctionBuilder {
   f.get(k).get(count).gtU().brIf("tokensDone");
   f.get(k).const(l.ringMask).and().const(2).shl().tee(n).load(l.ringS).set(a);
   f.get(n).load(l.ringE).set(b);
+  f.const(0).get(fold).get(b).const(0).ltS().select().set(tf);
+  f.get(b).const(0x7fffffff).and().set(b);
   f.get(k).get(count).get(len).sub().const(1).add().ne().if("between");
   f.get(q).get(qe).geU().brIf("next");
   f.get(q).load8().const(0x20).ne().brIf("next");
@@ -451,7 +605,7 @@ function probeFunction(l: KernelLayout): FunctionBuilder {
   f.block("bytesDone").loop("byte");
   f.get(a).get(b).geU().brIf("bytesDone");
   f.get(q).get(qe).geU().brIf("next");
-  f.get(a).load8().get(fold).or().get(q).load8().ne().brIf("next");
+  f.get(a).load8().get(tf).or().get(q).load8().ne().brIf("next");
   f.get(a).const(1).add().set(a);
   f.get(q).const(1).add().set(q);
   f.br("byte").end().end();
@@ -611,5 +765,6 @@ export function kernelFunctions(l: KernelLayout) {
     { params: 3, results: 0, builder: scanNormalisedFunction(l), export: "scanNormalised" },
     { params: 3, results: 0, builder: insertFunction(l), export: "insert" },
     { params: 2, results: 1, builder: linesFunction(l), export: "lines" },
+    { params: 3, results: 1, builder: runFunction(l) },
   ];
 }

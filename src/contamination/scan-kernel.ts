@@ -12,8 +12,8 @@
 import { buildModule } from "../corpus/wasm-asm.js";
 import { MAX_KEY, RES } from "../corpus/wasm-lines.js";
 import { UserError } from "../util/errors.js";
-import { normaliseBytes, ScratchSink } from "./normalize.js";
-import { type KernelLayout, KRES, kernelFunctions } from "./scan-kernel-asm.js";
+import { normaliseBytes, ScratchSink, unicodeTokens } from "./normalize.js";
+import { KERNEL_IMPORTS, type KernelLayout, KRES, kernelFunctions } from "./scan-kernel-asm.js";
 
 export { STATUS_BAIL, STATUS_FULL, STATUS_MORE } from "./scan-kernel-asm.js";
 
@@ -23,7 +23,7 @@ interface WasmMemory {
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
+  Instance: new (module: object, imports?: object) => { exports: unknown };
   validate(bytes: Uint8Array): boolean;
 }
 interface KernelExports {
@@ -104,7 +104,7 @@ function kernelLayout(patterns: readonly Uint8Array[]): { layout: KernelLayout; 
   let filterBits = 13;
   while (1 << filterBits < 32 * patterns.length) filterBits++;
   const patBytesLength = patterns.reduce((s, p) => s + p.length - 2, 0);
-  let at = 384 + 34 * 8;
+  let at = 448 + 34 * 8;
   const take = (bytes: number, to = 16): number => {
     const here = align(at, to);
     at = here + bytes;
@@ -113,9 +113,9 @@ function kernelLayout(patterns: readonly Uint8Array[]): { layout: KernelLayout; 
   const P = patterns.length;
   const layout: KernelLayout = {
     res: 0,
-    key: 64,
-    escOk: 128,
-    lenMask: 384,
+    key: 128,
+    escOk: 192,
+    lenMask: 448,
     ringMask: ring - 1,
     ringP: take(4 * ring),
     ringS: take(4 * ring),
@@ -159,9 +159,10 @@ export class ScanKernel {
       this.layout = source.layout;
       this.ioBase = source.ioBase;
       this.module = source.module;
-      this.exports = new wasm.Instance(this.module).exports as unknown as KernelExports;
+      this.exports = this.instantiate();
       this.grow(io, io);
       this.mem8.set(source.image, 0);
+      this.views();
       return;
     }
     const patterns = source;
@@ -169,8 +170,10 @@ export class ScanKernel {
     const { layout: l, ioBase } = kernelLayout(patterns);
     this.layout = l;
     this.ioBase = ioBase;
-    this.module = new wasm.Module(buildModule(kernelFunctions(l), this.pagesFor(this.ioSize)));
-    this.exports = new wasm.Instance(this.module).exports as unknown as KernelExports;
+    this.module = new wasm.Module(
+      buildModule(kernelFunctions(l), this.pagesFor(this.ioSize), KERNEL_IMPORTS),
+    );
+    this.exports = this.instantiate();
     this.views();
     const m8 = this.mem8;
     for (const c of [0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]) m8[l.escOk + c] = 1;
@@ -195,6 +198,28 @@ export class ScanKernel {
     });
   }
 
+  /**
+   * An instance whose `normRun` import gives the normaliser's tokens of a run of UTF-8 text (letters,
+   * digits and non-ASCII bytes up to an ASCII separator, exactly what `normaliseBytes` hands to
+   * `unicodeTokens`), each followed by a space, from `at` in the arena; -1 when they pass `limit`.
+   */
+  private instantiate(): KernelExports {
+    const normRun = (start: number, end: number, at: number, limit: number): number => {
+      const m8 = this.mem8;
+      const text = Buffer.from(m8.buffer, m8.byteOffset + start, end - start).toString("utf8");
+      let o = at;
+      for (const token of unicodeTokens(text)) {
+        const n = Buffer.byteLength(token);
+        if (o + n + 1 > limit) return -1;
+        Buffer.from(m8.buffer, m8.byteOffset + o, n).write(token);
+        o += n;
+        m8[o++] = SPACE;
+      }
+      return o;
+    };
+    return new wasm!.Instance(this.module, { kernel: { normRun } }).exports as unknown as KernelExports;
+  }
+
   /** The compiled module and tables, to post to worker threads (they instantiate instead of building). */
   plan(): KernelPlan {
     return {
@@ -212,11 +237,15 @@ export class ScanKernel {
     return Math.ceil((this.ioBase + 2 * (io + PAD)) / PAGE);
   }
 
+  /** Fresh views of memory (after it grew); the arena for `lines` is the scratch area after the I/O area. */
   private views(): void {
     const buffer = this.exports.memory.buffer;
     this.mem32 = new Int32Array(buffer);
     this.mem8 = new Uint8Array(buffer);
     this.ioView = Buffer.from(buffer, this.ioBase, this.ioSize);
+    const arena = this.ioBase + this.ioSize + PAD;
+    this.mem32[this.layout.res / 4 + KRES.arenaBase] = arena;
+    this.mem32[this.layout.res / 4 + KRES.arenaEnd] = Math.min(arena + this.ioSize, buffer.byteLength - PAD);
   }
 
   /** Grows memory to hold an I/O area of `io` bytes and a scratch area of `scratch` bytes. */

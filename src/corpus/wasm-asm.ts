@@ -325,19 +325,37 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** A module with one exported memory ("memory", `pages` × 64 KiB, growable) and functions of i32 parameters and results. */
-export function buildModule(functions: FunctionSpec[], pages: number): Uint8Array {
-  const types = functions.map((f) => [
+/** A host function the module imports (i32 parameters and results), called by index before the module's own. */
+export interface ImportSpec {
+  module: string;
+  name: string;
+  params: number;
+  results: number;
+}
+
+/**
+ * A module with one exported memory ("memory", `pages` × 64 KiB, growable) and functions of i32
+ * parameters and results. Imported functions (`imports`) take the first function indices, so the
+ * module's own function i is called as imports.length + i.
+ */
+export function buildModule(
+  functions: FunctionSpec[],
+  pages: number,
+  imports: ImportSpec[] = [],
+): Uint8Array {
+  const signature = (f: { params: number; results: number }): number[] => [
     0x60,
     ...uleb(f.params),
     ...Array(f.params).fill(I32),
     ...uleb(f.results),
     ...Array(f.results).fill(I32),
-  ]);
+  ];
+  const types = [...imports.map(signature), ...functions.map(signature)];
   const exports: number[][] = [[...name("memory"), 0x02, 0]];
   functions.forEach((f, i) => {
-    if (f.export) exports.push([...name(f.export), 0x00, ...uleb(i)]);
+    if (f.export) exports.push([...name(f.export), 0x00, ...uleb(imports.length + i)]);
   });
+  const importEntries = imports.map((im, i) => [...name(im.module), ...name(im.name), 0x00, ...uleb(i)]);
   const bytes = [
     0x00,
     0x61,
@@ -348,7 +366,8 @@ export function buildModule(functions: FunctionSpec[], pages: number): Uint8Arra
     0x00,
     0x00,
     ...section(1, [...uleb(types.length), ...types.flat()]),
-    ...section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(i))]),
+    ...(imports.length > 0 ? section(2, [...uleb(imports.length), ...importEntries.flat()]) : []),
+    ...section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(imports.length + i))]),
     ...section(5, [1, 0x00, ...uleb(pages)]),
     ...section(7, [...uleb(exports.length), ...exports.flat()]),
     ...section(10, [...uleb(functions.length), ...functions.flatMap((f) => f.builder.body())]),

@@ -36,6 +36,10 @@ const VOCAB = [
   "本",
   "ｆｕｌｌ",
   "straße",
+  // Greek capital sigma lower-cases by what follows (final ς or σ), also across ’: runs must stay whole.
+  "ΟΔΟΣ",
+  "ΣΑΣ",
+  "e\u0301",
 ];
 /** Separators, some escaped in JSON; the last is not ASCII (ASCII-only texts leave it out). */
 const SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "'", " (", ") ", "\n", "\t", '!"', "/", "\\", "—"];
