@@ -29,7 +29,15 @@ export const KRES = {
   arenaPos: 16,
   arenaEnd: 17,
   arenaBase: 18,
+  /** Runs of the current raw text given to JavaScript so far. */
+  runs: 19,
 } as const;
+
+/**
+ * A text with more runs for JavaScript than this is handed back whole: each call costs about half a
+ * microsecond, more than the JavaScript normaliser spends on a whole run-dense paragraph.
+ */
+const MAX_RUNS = 16;
 
 /** The one import: normRun(start, end, at, limit) -> the arena after the run's tokens, or -1. */
 export const KERNEL_IMPORTS = [{ module: "kernel", name: "normRun", params: 4, results: 1 }];
@@ -350,7 +358,7 @@ function emitSeparatorLength(f: FunctionBuilder, wd: number): void {
 }
 
 /**
- * run(ws, we, line) -> 1, or 0 when the arena is full: the run [ws, we) of letters, digits and non-ASCII
+ * run(ws, we, line) -> 1, or 0 when the arena is full or the text has more than MAX_RUNS such runs: the run [ws, we) of letters, digits and non-ASCII
  * bytes (up to an ASCII separator, as the normaliser takes it) holds non-ASCII bytes. When they all
  * belong to the separators above, its ASCII pieces are its words; otherwise the whole run goes to
  * JavaScript (`normRun`: the normaliser's Unicode rule), which writes its tokens to the arena, and
@@ -408,6 +416,8 @@ function runFunction(l: KernelLayout): FunctionBuilder {
   f.br("piece").end();
   f.end();
   // Other non-ASCII characters: the normaliser's tokens of the whole run, each followed by a space.
+  f.const(0).const(0).load(res(KRES.runs)).const(1).add().tee(pos).store(res(KRES.runs));
+  f.get(pos).const(MAX_RUNS).gtU().if("many").const(0).return().end();
   f.const(0).load(res(KRES.arenaPos)).set(pos);
   f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.normRun).tee(c);
   f.const(0).ltS().if("full").const(0).return().end();
@@ -432,7 +442,7 @@ function runFunction(l: KernelLayout): FunctionBuilder {
 /**
  * scanRaw(vs, ve, line) -> 1, or 0 when the JSON string content [vs, ve) holds an escape other than
  * \" \\ \/ \b \f \n \r \t (those decode to separators, so both of their bytes are separators here) or
- * the arena for runs with non-ASCII letters fills up. Reads up to 67 bytes past ve.
+ * `run` gives up (many runs with non-ASCII letters, or a full arena). Reads up to 67 bytes past ve.
  */
 function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder(3);
@@ -449,6 +459,9 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
     .const(0)
     .load(l.res + 4 * KRES.arenaBase)
     .store(l.res + 4 * KRES.arenaPos);
+  f.const(0)
+    .const(0)
+    .store(l.res + 4 * KRES.runs);
   f.const(0).const(0).store(l.ringP);
   f.get(vs).set(v.p);
   f.block("done").loop("block");
