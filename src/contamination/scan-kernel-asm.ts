@@ -3,13 +3,15 @@
  * matcher in one function, 64 bytes a step. A block's letters and digits become a bit mask (SIMD), word
  * starts and ends are read off the mask, each word is hashed from 8-byte loads (| 0x20 lower-cases
  * ASCII letters and leaves digits alone), and at each word end the window hashes of every n-gram length
- * are tested against a bit filter; only filter hits probe the table and compare bytes. The layout's
+ * are tested against a blocked filter; only filter hits probe the table and compare bytes. The layout's
  * numbers (offsets, masks, lengths, BASE^ℓ) are constants in the code: one module per n-gram table.
  *
  * `lines` reads JSONL straight from the I/O area: for each line, the text field (wasm-lines.ts
- * `fields`, the SMI reader's structural scan) is scanned raw, its escapes resolved on the fly. A line
- * the kernel does not take (odd JSON, a \u escape, a non-ASCII byte) is handed back untouched, and the
- * JavaScript path (normaliser, then `scanNormalised`) gives it the same treatment as every other text.
+ * `fields`, the SMI reader's structural scan) is scanned raw, its escapes resolved on the fly. A run
+ * of letters, digits and non-ASCII bytes holding non-ASCII letters goes to JavaScript whole (`run`,
+ * the import `normRun`). A line the kernel does not take (odd JSON, a \u escape, many such runs) is
+ * handed back untouched, and the JavaScript path (normaliser, then `scanNormalised`) gives it the
+ * same treatment as every other text.
  */
 import { FunctionBuilder } from "../corpus/wasm-asm.js";
 import { fieldsFunction, RES, skipStringFunction } from "../corpus/wasm-lines.js";
