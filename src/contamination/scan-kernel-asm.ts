@@ -328,17 +328,18 @@ function scanLocals(f: FunctionBuilder) {
   const c = f.local();
   const esc = f.local();
   const carry = f.local();
-  const spCarry = f.local();
-  const word = f.local();
+  /** Whether the run left open at the end of the last block holds non-ASCII bytes. */
+  const openNA = f.local();
   const q = f.local();
-  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry, spCarry, word, q };
+  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry, openNA, q };
 }
 
 /**
  * Non-ASCII characters that are separators whatever surrounds them, as UTF-8 (little-endian words):
  * no-break space, « · » (C2 xx), and – — ‘ ’ “ ” • … (E2 80 xx). None is a letter, digit or mark,
- * NFKC maps them to themselves, a space or "...", and none combines with a neighbour, so the
- * normaliser splits a word at them exactly as at an ASCII separator: English text keeps the raw scan.
+ * NFKC maps them to themselves, a space or "...", and none combines with a neighbour, so in a run
+ * whose other characters are ASCII the normaliser splits at them exactly as at an ASCII separator
+ * (with a non-ASCII letter in the run it is not so: lower-casing may look across them).
  */
 const SEPARATORS_2 = [0xa0c2, 0xabc2, 0xb7c2, 0xbbc2];
 const SEPARATORS_3 = [0x9380e2, 0x9480e2, 0x9880e2, 0x9980e2, 0x9c80e2, 0x9d80e2, 0xa280e2, 0xa680e2];
@@ -455,8 +456,7 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const na = f.longLocal();
   const bytes = f.vectorLocal();
   f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop).const(0).set(v.carry);
-  // v.spCarry: whether the run left open at the end of the last block holds non-ASCII bytes.
-  f.const(0).set(v.esc).const(0).set(v.spCarry);
+  f.const(0).set(v.esc).const(0).set(v.openNA);
   f.const(0)
     .const(0)
     .load(l.res + 4 * KRES.arenaBase)
@@ -517,16 +517,16 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
       f.get(v.sp).extendU().i64Const(32).i64Shl().get(na).i64Or().set(na);
     }
   }
-  f.get(na).i64Eqz().get(v.spCarry).eqz().and().if("ascii");
+  f.get(na).i64Eqz().get(v.openNA).eqz().and().if("ascii");
   emitEvents(f, l, w, v, e, 0x20, line);
   f.else();
-  emitEvents(f, l, w, v, e, 0x20, line, { na, openNA: v.spCarry });
+  emitEvents(f, l, w, v, e, 0x20, line, { na, openNA: v.openNA });
   f.end();
   f.get(v.p).const(64).add().set(v.p);
   f.br("block").end().end();
   f.get(v.prevTop).if("open");
   f.get(ve).set(v.we);
-  f.get(v.spCarry).if("nonAscii");
+  f.get(v.openNA).if("nonAscii");
   emitRunCall(f, l, w, v, line);
   f.else();
   emitWord(f, l, w, v.ws, v.we, 0x20, line);
