@@ -14,6 +14,7 @@
  * same treatment as every other text.
  */
 import { FunctionBuilder } from "../corpus/wasm-asm.js";
+import { hexFunction } from "../corpus/wasm-decode.js";
 import { fieldsFunction, RES, skipStringFunction } from "../corpus/wasm-lines.js";
 
 /** Words of the result area beyond wasm-lines' RES. */
@@ -93,6 +94,7 @@ const F = {
   insert: 6,
   lines: 7,
   run: 8,
+  hex4: 9,
 };
 /** Token end offsets in ringE with this bit: the token lies in the arena, already normalised (no | 0x20). */
 const ARENA_TOKEN = 0x80000000 | 0;
@@ -331,7 +333,10 @@ function scanLocals(f: FunctionBuilder) {
   /** Whether the run left open at the end of the last block holds non-ASCII bytes. */
   const openNA = f.local();
   const q = f.local();
-  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry, openNA, q };
+  /** Bytes of a \u escape begun in the previous half that belong to a run. */
+  const carryNA = f.local();
+  const cp = f.local();
+  return { p, m, s, t, i, prevTop, ws, we, lim, sp, c, esc, carry, openNA, q, carryNA, cp };
 }
 
 /**
@@ -343,6 +348,31 @@ function scanLocals(f: FunctionBuilder) {
  */
 const SEPARATORS_2 = [0xa0c2, 0xabc2, 0xb7c2, 0xbbc2];
 const SEPARATORS_3 = [0x9380e2, 0x9480e2, 0x9880e2, 0x9980e2, 0x9c80e2, 0x9d80e2, 0xa280e2, 0xa680e2];
+
+/** The same separators as code points (written as \u escapes). */
+const SEPARATOR_CODES = [
+  0xa0, 0xab, 0xb7, 0xbb, 0x2013, 0x2014, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2026,
+];
+
+/**
+ * c = the length of the separator at q in a run (raw UTF-8: 2 or 3; a \u escape: 6), or 0 when the
+ * character there is not one of them; an escaped separator's decoded length is counted in escapes.
+ */
+function emitSeparatorAt(f: FunctionBuilder, q: number, wd: number, c: number): void {
+  f.get(q).load8().const(0x5c).eq().if("escaped");
+  f.get(q).const(2).add().call(F.hex4).set(wd);
+  f.const(6).const(0);
+  SEPARATOR_CODES.forEach((code, k) => {
+    f.get(wd).const(code).eq();
+    if (k > 0) f.or();
+  });
+  f.select().set(c);
+  f.else();
+  f.get(q).load().set(wd);
+  emitSeparatorLength(f, wd);
+  f.set(c);
+  f.end();
+}
 
 /** Pushes 2 or 3 when the little-endian word in local `wd` starts one of those separators, else 0. */
 function emitSeparatorLength(f: FunctionBuilder, wd: number): void {
@@ -387,13 +417,12 @@ function runFunction(l: KernelLayout): FunctionBuilder {
   // Every non-ASCII byte in a separator: the ASCII pieces are the words.
   f.block("check").loop("byte");
   f.get(q).get(we).geU().brIf("check");
-  f.get(q).load8().const(0x80).ltU().if("ascii");
+  f.get(q).load8().tee(c).const(0x80).ltU().get(c).const(0x5c).ne().and().if("ascii");
   f.get(q).const(1).add().set(q);
   f.br("byte");
   f.end();
-  f.get(q).load().set(wd);
-  emitSeparatorLength(f, wd);
-  f.tee(c).eqz().brIf("mixed");
+  emitSeparatorAt(f, q, wd, c);
+  f.get(c).eqz().brIf("mixed");
   f.get(q).get(c).add().set(q);
   f.br("byte").end().end();
   f.get(ws).tee(q).set(ps);
@@ -405,14 +434,18 @@ function runFunction(l: KernelLayout): FunctionBuilder {
   f.end();
   f.br("done");
   f.end();
-  f.get(q).load8().const(0x80).geU().if("separator");
+  f.get(q).load8().tee(c).const(0x80).geU().get(c).const(0x5c).eq().or().if("separator");
   f.get(q).get(ps).gtU().if("word");
   f.get(q).set(pe);
   emitWord(f, l, w, ps, pe, 0x20, line);
   f.end();
-  f.get(q).load().set(wd);
-  emitSeparatorLength(f, wd);
-  f.get(q).add().tee(q).set(ps);
+  emitSeparatorAt(f, q, wd, c);
+  f.get(q).load8().const(0x5c).eq().if("escapedLength");
+  // Six bytes that decode to two (U+0080…U+07FF) or three.
+  f.const(0).const(0).load(res(KRES.escapes)).const(4).const(3).get(wd).const(0x800).ltU().select().add();
+  f.store(res(KRES.escapes));
+  f.end();
+  f.get(q).get(c).add().tee(q).set(ps);
   f.br("piece");
   f.end();
   f.get(q).const(1).add().set(q);
@@ -456,7 +489,10 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
   const na = f.longLocal();
   const bytes = f.vectorLocal();
   f.const(0).set(w.count).const(0).set(w.prefix).const(0).set(v.prevTop).const(0).set(v.carry);
-  f.const(0).set(v.esc).const(0).set(v.openNA);
+  f.const(0).set(v.esc).const(0).set(v.openNA).const(0).set(v.carryNA);
+  f.const(0)
+    .const(0)
+    .store(l.res + 4 * KRES.escapes);
   f.const(0)
     .const(0)
     .load(l.res + 4 * KRES.arenaBase)
@@ -488,24 +524,54 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
       }
     }
     emitHalfLimit(f, v, ve, [v.m, v.sp, v.c]);
-    // The byte after a backslash at the end of the previous half was escaped.
-    f.get(v.carry).if("carried");
-    f.get(v.m).const(-2).and().set(v.m);
-    f.get(v.c).const(-2).and().set(v.c);
-    f.const(0).set(v.carry);
-    f.end();
+    // Bytes of escapes begun in the previous half: not word bytes, nor backslashes; a \u escape's in a run.
+    f.get(v.m).get(v.carry).const(-1).xor().and().set(v.m);
+    f.get(v.c).get(v.carry).const(-1).xor().and().set(v.c);
+    f.get(v.sp).get(v.carryNA).or().set(v.sp);
+    f.const(0).set(v.carry).const(0).set(v.carryNA);
     f.block("escapesDone").loop("escape");
     f.get(v.c).eqz().brIf("escapesDone");
     f.get(v.c).ctz().set(v.i);
     f.get(v.c).get(v.c).const(1).sub().and().set(v.c);
-    f.get(v.q).get(v.i).add().load8(1).load8(l.escOk).eqz().if("other").const(0).return().end();
+    f.get(v.q).get(v.i).add().load8(1).tee(v.cp).load8(l.escOk).if("simple");
+    // \" \\ \/ \b \f \n \r \t: two separator bytes that decode to one.
     f.get(v.esc).const(1).add().set(v.esc);
     f.get(v.i).const(31).eq().if("atEnd");
-    f.const(1).set(v.carry);
+    f.get(v.carry).const(1).or().set(v.carry);
     f.else();
     f.const(2).get(v.i).shl().const(-1).xor().tee(v.t);
     f.get(v.m).and().set(v.m);
     f.get(v.c).get(v.t).and().set(v.c);
+    f.end();
+    f.br("escape");
+    f.end();
+    f.get(v.cp).const(0x75).ne().if("bad").const(0).return().end();
+    f.get(v.q)
+      .get(v.i)
+      .add()
+      .const(2)
+      .add()
+      .call(F.hex4)
+      .tee(v.cp)
+      .const(0)
+      .ltS()
+      .if("badHex")
+      .const(0)
+      .return()
+      .end();
+    // \uXXXX: six bytes, those past this half carried.
+    f.const(0x3f).get(v.i).shl().tee(v.t).const(-1).xor().get(v.m).and().set(v.m);
+    f.const(0x3f).const(32).get(v.i).sub().shrU().const(0).get(v.i).const(26).gtU().select().set(v.lim);
+    f.get(v.carry).get(v.lim).or().set(v.carry);
+    // An ASCII character other than a letter or digit separates; anything else belongs to a run.
+    f.get(v.cp).const(0x80).ltU();
+    f.get(v.cp).const(0x20).or().const(0x61).sub().const(26).geU().and();
+    f.get(v.cp).const(0x30).sub().const(10).geU().and();
+    f.if("separator");
+    f.get(v.esc).const(5).add().set(v.esc);
+    f.else();
+    f.get(v.sp).get(v.t).or().set(v.sp);
+    f.get(v.carryNA).get(v.lim).or().set(v.carryNA);
     f.end();
     f.br("escape").end().end();
     // Runs: letters, digits and non-ASCII bytes (as the normaliser takes a word, up to an ASCII separator).
@@ -533,7 +599,10 @@ function scanRawFunction(l: KernelLayout): FunctionBuilder {
   f.end();
   f.end();
   f.const(0)
+    .const(0)
+    .load(l.res + 4 * KRES.escapes)
     .get(v.esc)
+    .add()
     .store(l.res + 4 * KRES.escapes);
   f.const(1);
   return f;
@@ -781,5 +850,6 @@ export function kernelFunctions(l: KernelLayout) {
     { params: 3, results: 0, builder: insertFunction(l), export: "insert" },
     { params: 2, results: 1, builder: linesFunction(l), export: "lines" },
     { params: 3, results: 1, builder: runFunction(l) },
+    { params: 1, results: 1, builder: hexFunction() },
   ];
 }

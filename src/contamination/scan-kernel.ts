@@ -11,6 +11,7 @@
  * runs).
  */
 
+import { StringDecoder } from "../corpus/jsonl.js";
 import { buildModule } from "../corpus/wasm-asm.js";
 import { MAX_KEY, RES } from "../corpus/wasm-lines.js";
 import { UserError } from "../util/errors.js";
@@ -201,14 +202,20 @@ export class ScanKernel {
   }
 
   /**
-   * An instance whose `normRun` import gives the normaliser's tokens of a run of UTF-8 text (letters,
-   * digits and non-ASCII bytes up to an ASCII separator, exactly what `normaliseBytes` hands to
-   * `unicodeTokens`), each followed by a space, from `at` in the arena; -1 when they pass `limit`.
+   * An instance whose `normRun` import gives the normaliser's tokens of a run of JSON string content
+   * (letters, digits, non-ASCII bytes and \u escapes up to an ASCII separator: once decoded, exactly
+   * what `normaliseBytes` hands to `unicodeTokens`), each followed by a space, from `at` in the
+   * arena; -1 when they pass `limit`. Escapes' decoded length goes to the escapes count.
    */
   private instantiate(): KernelExports {
+    const decoder = new StringDecoder();
     const normRun = (start: number, end: number, at: number, limit: number): number => {
       const m8 = this.mem8;
-      const text = Buffer.from(m8.buffer, m8.byteOffset + start, end - start).toString("utf8");
+      // The run is raw JSON string content: \u escapes decoded as the reader decodes them.
+      const raw = Buffer.from(m8.buffer, m8.byteOffset + start, end - start);
+      const [buf, s, e] = decoder.decode(raw, 0, raw.length);
+      this.mem32[this.layout.res / 4 + KRES.escapes]! += end - start - (e - s);
+      const text = buf.toString("utf8", s, e);
       let o = at;
       for (const token of unicodeTokens(text)) {
         const n = Buffer.byteLength(token);

@@ -40,6 +40,8 @@ const VOCAB = [
   "ΟΔΟΣ",
   "ΣΑΣ",
   "e\u0301",
+  "😀x",
+  "\ud800",
 ];
 /** Separators, some escaped in JSON; the last is not ASCII (ASCII-only texts leave it out). */
 const SEPARATORS = [" ", " ", " ", "  ", ", ", ". ", "'", " (", ") ", "\n", "\t", '!"', "/", "\\", "—"];
@@ -130,6 +132,8 @@ describe("scan kernel (WebAssembly)", () => {
           return "";
         case 3:
           return `{"text": ${JSON.stringify(text)}, "text2": "x"}`;
+        case 4: // ASCII punctuation and spaces as \u escapes (separators, decoded to one byte each)
+          return json.replace(/[ ,.()']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
         default:
           return json;
       }
