@@ -4,8 +4,10 @@
  */
 import { Worker } from "node:worker_threads";
 import type { ShardId } from "../corpus/parts.js";
-import { countShard, type ShardStats } from "../corpus/shard.js";
+import type { ShardStats } from "../corpus/shard.js";
 import { UserError } from "../util/errors.js";
+import { kernelAvailable, ScanKernel } from "./scan-kernel.js";
+import { scanShard } from "./scan-kernel-shard.js";
 import type { FromScanWorker, ScanWorkerInit, ToScanWorker } from "./scan-worker.js";
 import { ScanSink, type ShardHits } from "./sink.js";
 
@@ -23,12 +25,16 @@ export async function scanShards(
   if (workers <= 1) {
     const sink = new ScanSink(init.table, init.maxLocations, init.matcher);
     for (const shard of shards) {
-      const stats = await countShard(shard.name, sink, init.rules, (raw, text) =>
+      const stats = await scanShard(shard.name, sink, init.rules, (raw, text) =>
         onProgress(shard, raw, text),
       );
       onDone(shard, stats, sink.take());
     }
     return;
+  }
+  // The kernel is assembled, compiled and filled once here; the workers instantiate it.
+  if (init.matcher === "window" && kernelAvailable()) {
+    init = { ...init, kernelPlan: new ScanKernel(init.table.patterns, 1 << 16).plan() };
   }
   const queue = [...shards];
   const pool: Worker[] = [];

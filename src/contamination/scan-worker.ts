@@ -5,14 +5,17 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { CountRules, ShardStats } from "../corpus/shard.js";
-import { countShard } from "../corpus/shard.js";
 import { errorMessage, UserError } from "../util/errors.js";
+import type { KernelPlan } from "./scan-kernel.js";
+import { scanShard } from "./scan-kernel-shard.js";
 import { type ScanMatcher, ScanSink, type ShardHits, type SinkTable } from "./sink.js";
 
 export interface ScanWorkerInit {
   table: SinkTable;
   maxLocations: number;
   matcher?: ScanMatcher;
+  /** Matcher "window": the kernel compiled once by the main thread. */
+  kernelPlan?: KernelPlan;
   rules: CountRules;
 }
 
@@ -32,13 +35,13 @@ if (port) {
     try {
       if (msg.type === "init") {
         rules = msg.init.rules;
-        sink = new ScanSink(msg.init.table, msg.init.maxLocations, msg.init.matcher);
+        sink = new ScanSink(msg.init.table, msg.init.maxLocations, msg.init.matcher, msg.init.kernelPlan);
         post({ type: "ready" });
         return;
       }
       if (!sink || !rules) throw new Error("scan worker: shard before init");
       let last = 0;
-      const stats = await countShard(msg.path, sink, rules, (rawBytes, textBytes) => {
+      const stats = await scanShard(msg.path, sink, rules, (rawBytes, textBytes) => {
         const now = Date.now();
         if (now - last < 200) return;
         last = now;

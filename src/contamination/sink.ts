@@ -8,12 +8,16 @@ import type { PresenceMatcher } from "../corpus/matcher.js";
 import type { DocumentSink } from "../corpus/shard.js";
 import { SimdMatcher } from "../corpus/simd-matcher.js";
 import type { GramTable } from "./ngrams.js";
+import { type ByteSink, normaliseBytes, ScratchSink } from "./normalize.js";
+import { type KernelPlan, kernelAvailable, ScanKernel } from "./scan-kernel.js";
 import { TokenWindowMatcher } from "./window-matcher.js";
 
-/** window: token-window hashing (window-matcher.ts); simd, wasm, js: the SMI matchers. */
-export type ScanMatcher = "window" | MatcherEngine;
-
-import { type ByteSink, normaliseBytes, ScratchSink } from "./normalize.js";
+/**
+ * window: token-window hashing in the WebAssembly scan kernel (scan-kernel.ts; window-js where the
+ * runtime lacks WebAssembly SIMD); window-js: the same in JavaScript (window-matcher.ts, the reference);
+ * simd, wasm, js: the SMI matchers.
+ */
+export type ScanMatcher = "window" | "window-js" | MatcherEngine;
 
 /** What one shard contributes: documents per pattern, and per item its documents and first lines. */
 export interface ShardHits {
@@ -48,7 +52,9 @@ export function sinkTable(t: GramTable): SinkTable {
 
 export class ScanSink implements DocumentSink {
   /** Hidden from the shard reader on purpose: it must not read shards into the matcher's memory. */
-  private readonly scanner: PresenceMatcher;
+  private readonly scanner: PresenceMatcher | undefined;
+  /** The scan kernel (matcher "window"): it reads whole shards itself (scan-kernel-shard.ts). */
+  readonly kernel: ScanKernel | undefined;
   private readonly out: ByteSink;
   documents = 0;
   textBytes = 0;
@@ -61,9 +67,13 @@ export class ScanSink implements DocumentSink {
     private readonly table: SinkTable,
     private readonly maxLocations: number,
     engine: ScanMatcher = defaultEngine(),
+    /** The kernel compiled in another thread (matcher "window" in a worker). */
+    kernelPlan?: KernelPlan,
   ) {
-    this.scanner =
-      engine === "window" ? new TokenWindowMatcher(table.patterns) : createMatcher(table.patterns, engine);
+    if (engine === "window" && kernelAvailable()) this.kernel = new ScanKernel(kernelPlan ?? table.patterns);
+    else if (engine === "window" || engine === "window-js")
+      this.scanner = new TokenWindowMatcher(table.patterns);
+    else this.scanner = createMatcher(table.patterns, engine);
     this.out = this.scanner instanceof SimdMatcher ? new IoSink(this.scanner) : new ScratchSink();
     this.patternDocs = new Float64Array(table.patterns.length);
     this.itemDocs = new Float64Array(table.itemCount);
@@ -71,7 +81,15 @@ export class ScanSink implements DocumentSink {
   }
 
   countDocument(text: Uint8Array, start: number, end: number, line: number): void {
-    const m = this.scanner;
+    this.documents++;
+    this.textBytes += end - start;
+    if (this.kernel) {
+      this.kernel.clearHits();
+      this.kernel.scanText(text, start, end, 0);
+      this.kernelHits(this.kernel, line - 1);
+      return;
+    }
+    const m = this.scanner!;
     m.beginDocument();
     if (m instanceof TokenWindowMatcher) {
       // Hashed token by token while normalising: one pass over the text instead of two.
@@ -81,21 +99,27 @@ export class ScanSink implements DocumentSink {
       const len = normaliseBytes(text, start, end, this.out);
       m.scan(this.out.buf, 0, len);
     }
-    const doc = this.documents++;
-    this.textBytes += end - start;
+    for (let k = 0; k < m.matchedCount; k++) this.hit(m.matched[k]!, line);
+  }
+
+  /** The kernel's output buffer: (line index, pattern) pairs, lines counted from `lineBase` + 1. */
+  kernelHits(k: ScanKernel, lineBase: number): void {
+    const n = k.hitCount();
+    for (let i = 0; i < n; i++) this.hit(k.hitPattern(i), lineBase + 1 + k.hitLine(i));
+  }
+
+  /** Pattern p occurs in the document at `line` (told once per document and pattern; lines identify documents). */
+  private hit(p: number, line: number): void {
     const { patternStart, patternGrams, gramItem } = this.table;
-    for (let k = 0; k < m.matchedCount; k++) {
-      const p = m.matched[k]!;
-      this.patternDocs[p]!++;
-      for (let q = patternStart[p]!; q < patternStart[p + 1]!; q++) {
-        const item = gramItem[patternGrams[q]!]!;
-        if (this.itemStamp[item] === doc) continue;
-        this.itemStamp[item] = doc;
-        this.itemDocs[item]!++;
-        const lines = this.itemLines.get(item);
-        if (!lines) this.itemLines.set(item, this.maxLocations > 0 ? [line] : []);
-        else if (lines.length < this.maxLocations) lines.push(line);
-      }
+    this.patternDocs[p]!++;
+    for (let q = patternStart[p]!; q < patternStart[p + 1]!; q++) {
+      const item = gramItem[patternGrams[q]!]!;
+      if (this.itemStamp[item] === line) continue;
+      this.itemStamp[item] = line;
+      this.itemDocs[item]!++;
+      const lines = this.itemLines.get(item);
+      if (!lines) this.itemLines.set(item, this.maxLocations > 0 ? [line] : []);
+      else if (lines.length < this.maxLocations) lines.push(line);
     }
   }
 

@@ -30,7 +30,22 @@ function sleb(n: number): number[] {
   }
 }
 
+function sleb64(n: bigint): number[] {
+  const out: number[] = [];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 const I32 = 0x7f;
+const I64 = 0x7e;
 const V128 = 0x7b;
 
 /** Emits one function body. Locals are numbered after the parameters. */
@@ -39,18 +54,29 @@ export class FunctionBuilder {
   private readonly labels: string[] = [];
   private localCount = 0;
   private readonly vectorLocals: number[] = [];
+  private readonly longLocals: number[] = [];
 
   constructor(private readonly params: number) {}
 
   /** Declares an i32 local and returns its index. */
   local(): number {
-    if (this.vectorLocals.length > 0) throw new Error("wasm-asm: declare i32 locals before v128 ones");
+    if (this.vectorLocals.length > 0 || this.longLocals.length > 0) {
+      throw new Error("wasm-asm: declare i32 locals before i64 and v128 ones");
+    }
     return this.params + this.localCount++;
+  }
+
+  /** Declares an i64 local (after all i32 locals, before v128 ones) and returns its index. */
+  longLocal(): number {
+    if (this.vectorLocals.length > 0) throw new Error("wasm-asm: declare i64 locals before v128 ones");
+    const index = this.params + this.localCount + this.longLocals.length;
+    this.longLocals.push(index);
+    return index;
   }
 
   /** Declares a v128 local (after all i32 locals) and returns its index. */
   vectorLocal(): number {
-    const index = this.params + this.localCount + this.vectorLocals.length;
+    const index = this.params + this.localCount + this.longLocals.length + this.vectorLocals.length;
     this.vectorLocals.push(index);
     return index;
   }
@@ -122,6 +148,69 @@ export class FunctionBuilder {
   }
   i8x16Bitmask(): this {
     return this.op(0xfd, 0x64);
+  }
+  i8x16Sub(): this {
+    return this.op(0xfd, 0x71);
+  }
+  i8x16LtS(): this {
+    return this.op(0xfd, 0x25);
+  }
+  i8x16LtU(): this {
+    return this.op(0xfd, 0x26);
+  }
+  // i64 (numbers for constants that fit a double exactly, bigint otherwise).
+  i64Const(n: number | bigint): this {
+    return this.op(0x42, ...sleb64(BigInt(n)));
+  }
+  i64Load(offset = 0): this {
+    return this.op(0x29, 3, ...uleb(offset));
+  }
+  i64Store(offset = 0): this {
+    return this.op(0x37, 3, ...uleb(offset));
+  }
+  i64Add(): this {
+    return this.op(0x7c);
+  }
+  i64Mul(): this {
+    return this.op(0x7e);
+  }
+  i64And(): this {
+    return this.op(0x83);
+  }
+  i64Or(): this {
+    return this.op(0x84);
+  }
+  i64Xor(): this {
+    return this.op(0x85);
+  }
+  i64ShrU(): this {
+    return this.op(0x88);
+  }
+  i64Sub(): this {
+    return this.op(0x7d);
+  }
+  i64Ctz(): this {
+    return this.op(0x7a);
+  }
+  i64Eqz(): this {
+    return this.op(0x50);
+  }
+  i64Shl(): this {
+    return this.op(0x86);
+  }
+  i64Eq(): this {
+    return this.op(0x51);
+  }
+  /** i32.wrap_i64: the low 32 bits. */
+  wrap(): this {
+    return this.op(0xa7);
+  }
+  /** i64.extend_i32_u. */
+  extendU(): this {
+    return this.op(0xad);
+  }
+  rotl(): this {
+    return this.op(0x77);
   }
   add(): this {
     return this.op(0x6a);
@@ -211,6 +300,7 @@ export class FunctionBuilder {
     if (this.labels.length !== 0) throw new Error(`wasm-asm: unclosed ${this.labels.join(", ")}`);
     const groups: number[][] = [];
     if (this.localCount > 0) groups.push([...uleb(this.localCount), I32]);
+    if (this.longLocals.length > 0) groups.push([...uleb(this.longLocals.length), I64]);
     if (this.vectorLocals.length > 0) groups.push([...uleb(this.vectorLocals.length), V128]);
     const decl = [groups.length, ...groups.flat()];
     const bytes = [...decl, ...this.code, 0x0b];
@@ -235,19 +325,37 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** A module with one exported memory ("memory", `pages` × 64 KiB, growable) and functions of i32 parameters and results. */
-export function buildModule(functions: FunctionSpec[], pages: number): Uint8Array {
-  const types = functions.map((f) => [
+/** A host function the module imports (i32 parameters and results), called by index before the module's own. */
+export interface ImportSpec {
+  module: string;
+  name: string;
+  params: number;
+  results: number;
+}
+
+/**
+ * A module with one exported memory ("memory", `pages` × 64 KiB, growable) and functions of i32
+ * parameters and results. Imported functions (`imports`) take the first function indices, so the
+ * module's own function i is called as imports.length + i.
+ */
+export function buildModule(
+  functions: FunctionSpec[],
+  pages: number,
+  imports: ImportSpec[] = [],
+): Uint8Array {
+  const signature = (f: { params: number; results: number }): number[] => [
     0x60,
     ...uleb(f.params),
     ...Array(f.params).fill(I32),
     ...uleb(f.results),
     ...Array(f.results).fill(I32),
-  ]);
+  ];
+  const types = [...imports.map(signature), ...functions.map(signature)];
   const exports: number[][] = [[...name("memory"), 0x02, 0]];
   functions.forEach((f, i) => {
-    if (f.export) exports.push([...name(f.export), 0x00, ...uleb(i)]);
+    if (f.export) exports.push([...name(f.export), 0x00, ...uleb(imports.length + i)]);
   });
+  const importEntries = imports.map((im, i) => [...name(im.module), ...name(im.name), 0x00, ...uleb(i)]);
   const bytes = [
     0x00,
     0x61,
@@ -258,7 +366,8 @@ export function buildModule(functions: FunctionSpec[], pages: number): Uint8Arra
     0x00,
     0x00,
     ...section(1, [...uleb(types.length), ...types.flat()]),
-    ...section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(i))]),
+    ...(imports.length > 0 ? section(2, [...uleb(imports.length), ...importEntries.flat()]) : []),
+    ...section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(imports.length + i))]),
     ...section(5, [1, 0x00, ...uleb(pages)]),
     ...section(7, [...uleb(exports.length), ...exports.flat()]),
     ...section(10, [...uleb(functions.length), ...functions.flatMap((f) => f.builder.body())]),

@@ -66,14 +66,13 @@ describe("normalisation", () => {
   });
 });
 
-for (const engine of ["js", "simd", "window"]) {
+for (const engine of ["js", "simd", "window", "window-js"] as const) {
   describe(`contamination scan (${engine} matcher)`, () => {
     test("finds exactly the planted items, with their overlap", async () => {
-      if (engine !== "window") process.env.ASSAY_SMI_MATCHER = engine;
+      const window = engine === "window" || engine === "window-js";
+      if (!window) process.env.ASSAY_SMI_MATCHER = engine;
       const out = join(dir, `scan-${engine}.jsonl`);
-      const s = await runScan(
-        options({ out, ...(engine === "window" ? { matcher: "window" as const } : {}) }),
-      );
+      const s = await runScan(options({ out, ...(window ? { matcher: engine } : {}) }));
       const rows = byId(s.rows);
       const dirty = s.rows.filter((r) => r.contaminated).map((r) => r.id);
       assert.deepEqual(dirty.sort(), [...fx.planted].sort());
@@ -119,6 +118,16 @@ describe("contamination scan thresholds, shards and merge", () => {
       options({ out: join(dir, "workers.jsonl"), parts: join(dir, "parts-w"), workers: 2 }),
     );
     assert.deepEqual(threads.rows, whole.rows);
+    // The kernel in two workers (compiled once here, instantiated there), against one pass of the reference.
+    const kernelThreads = await runScan(
+      options({
+        out: join(dir, "workers-kernel.jsonl"),
+        parts: join(dir, "parts-wk"),
+        workers: 2,
+        matcher: "window",
+      }),
+    );
+    assert.deepEqual(kernelThreads.rows, whole.rows);
     const merged = await runScanMerge({ ...options({}), inputs: [parts], out: join(dir, "merged.jsonl") });
     assert.deepEqual(merged.rows, whole.rows);
     assert.equal(
