@@ -15,7 +15,14 @@
  */
 import { FunctionBuilder } from "../corpus/wasm-asm.js";
 import { hexFunction } from "../corpus/wasm-decode.js";
-import { fieldsFunction, RES, skipStringFunction } from "../corpus/wasm-lines.js";
+import {
+  emitNextLine,
+  fieldsFunction,
+  newlineVector,
+  nextLineLocals,
+  RES,
+  skipStringFunction,
+} from "../corpus/wasm-lines.js";
 
 /** Words of the result area beyond wasm-lines' RES. */
 export const KRES = {
@@ -758,12 +765,8 @@ function insertFunction(l: KernelLayout): FunctionBuilder {
 function linesFunction(l: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder(2);
   const [start, end] = [0, 1];
-  const s = f.local();
-  const nl = f.local();
-  const ts = f.local();
-  const te = f.local();
-  const m = f.local();
-  const c = f.local();
+  const base = nextLineLocals(f, end);
+  const { s, nl, ts, te } = base;
   const lines = f.local();
   const documents = f.local();
   const textBytes = f.local();
@@ -771,35 +774,12 @@ function linesFunction(l: KernelLayout): FunctionBuilder {
   const ve = f.local();
   const status = f.local();
   const saved = f.local();
-  const newlines = f.vectorLocal();
+  const line = newlineVector(f, base);
   const res = (word: number): number => l.res + 4 * word;
-  f.const(0x0a).i8x16Splat().set(newlines);
   f.get(start).set(s);
   f.const(STATUS_MORE).set(status);
   f.block("stop").loop("line");
-  f.get(s).set(nl);
-  f.block("found").loop("search");
-  f.get(nl).get(end).geU().brIf("stop");
-  f.get(nl).v128Load().get(newlines).i8x16Eq().i8x16Bitmask().tee(m);
-  f.if("hit");
-  f.get(nl).get(m).ctz().add().tee(nl).get(end).geU().brIf("stop");
-  f.br("found");
-  f.end();
-  f.get(nl).const(16).add().set(nl);
-  f.br("search").end().end();
-  f.get(nl).set(te);
-  f.block("rtrimmed").loop("rtrim");
-  f.get(te).get(s).leU().brIf("rtrimmed");
-  f.get(te).const(1).sub().load8().tee(c).const(0x0d).eq().get(c).const(0x20).eq().or();
-  f.get(c).const(0x09).eq().or().eqz().brIf("rtrimmed");
-  f.get(te).const(1).sub().set(te);
-  f.br("rtrim").end().end();
-  f.get(s).set(ts);
-  f.block("ltrimmed").loop("ltrim");
-  f.get(ts).get(te).geU().brIf("ltrimmed");
-  f.get(ts).load8().tee(c).const(0x20).eq().get(c).const(0x09).eq().or().eqz().brIf("ltrimmed");
-  f.get(ts).const(1).add().set(ts);
-  f.br("ltrim").end().end();
+  emitNextLine(f, line);
   f.block("counted");
   f.get(ts).get(te).eq().brIf("counted");
   f.block("bail");

@@ -7,60 +7,14 @@
  * cover (Parquet, a fallback field, an exclusion rule, a key over 64 bytes) go through `countShard`
  * with the sink, whose documents the kernel scans one by one.
  */
-import { closeSync, openSync, readSync } from "node:fs";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { FIELD_MISSING, FIELD_OTHER, LineError, StringDecoder, scanFields } from "../corpus/jsonl.js";
 import { type CountRules, countShard, type ProgressFn, type ShardStats } from "../corpus/shard.js";
-import { type ByteCounter, jsonlChunks, shardFormat, verifyRest } from "../corpus/sources.js";
+import { type ByteCounter, shardFiller, shardFormat } from "../corpus/sources.js";
 import { UserError } from "../util/errors.js";
 import { type ScanKernel, STATUS_BAIL, STATUS_FULL } from "./scan-kernel.js";
 import type { ScanSink } from "./sink.js";
 
 const READ_CHUNK = 1 << 20;
-
-interface Filler {
-  read(buf: Buffer, at: number, max: number): Promise<number>;
-  close(): Promise<void>;
-  verifyRest(): Promise<void>;
-}
-
-/** Plain shards are read straight into the buffer; compressed ones are copied from the decompressor's chunks. */
-function filler(path: string, bytes: ByteCounter): Filler {
-  if (shardFormat(path) === "jsonl") {
-    const fd = openSync(path, "r");
-    return {
-      read: async (buf, at, max) => {
-        await yieldToEventLoop();
-        const n = readSync(fd, buf, at, max, null);
-        bytes.rawBytes += n;
-        return n;
-      },
-      close: async () => closeSync(fd),
-      verifyRest: async () => {},
-    };
-  }
-  const chunks = jsonlChunks(path, bytes);
-  let pending: Buffer | undefined;
-  let used = 0;
-  return {
-    read: async (buf, at, max) => {
-      while (!pending || used === pending.length) {
-        const next = await chunks.next();
-        if (next.done) return 0;
-        pending = next.value;
-        used = 0;
-      }
-      const n = Math.min(max, pending.length - used);
-      pending.copy(buf, at, used, used + n);
-      used += n;
-      return n;
-    },
-    close: async () => {
-      await chunks.return(undefined);
-    },
-    verifyRest: () => verifyRest(chunks),
-  };
-}
 
 class KernelShardReader {
   readonly stats: ShardStats = {
@@ -155,7 +109,7 @@ class KernelShardReader {
 
   async run(onProgress: ProgressFn): Promise<ShardStats> {
     const bytes: ByteCounter = { rawBytes: 0 };
-    const fill = filler(this.path, bytes);
+    const fill = shardFiller(this.path, bytes);
     try {
       let len = 0;
       let pos = 0;

@@ -3,15 +3,13 @@
  * column), as in the original search scripts. The caller owns the sink (a TripleCounter: its matcher is
  * reused across shards) and resets it before each shard.
  */
-import { closeSync, openSync, readSync } from "node:fs";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
 import { decompress as zstdDecompress } from "fzstd";
 import { UserError } from "../util/errors.js";
 import { FIELD_MISSING, FIELD_OTHER, FIELD_STRING, LineError, StringDecoder, scanFields } from "./jsonl.js";
 import type { PresenceMatcher } from "./matcher.js";
 import { DECODE_ERRORS, LINES_BAD_ESCAPE, LINES_BAIL, SimdMatcher } from "./simd-matcher.js";
-import { type ByteCounter, jsonlChunks, shardFormat, verifyRest } from "./sources.js";
+import { type ByteCounter, jsonlChunks, shardFiller, shardFormat, verifyRest } from "./sources.js";
 
 /**
  * Bytes read per fill of the I/O buffer: small enough that the lines just read are still in cache
@@ -200,7 +198,7 @@ class JsonlShardCounter {
    */
   async runInPlace(matcher: SimdMatcher, onProgress: ProgressFn): Promise<ShardStats> {
     const bytes: ByteCounter = { rawBytes: 0 };
-    const fill = await this.filler(bytes);
+    const fill = shardFiller(this.path, bytes);
     try {
       let buf = matcher.io();
       let len = 0;
@@ -268,52 +266,6 @@ class JsonlShardCounter {
         return at;
       }
     }
-  }
-
-  /** Plain shards are read straight into the buffer; compressed ones are copied from the decompressor's chunks. */
-  private async filler(bytes: ByteCounter): Promise<{
-    read(buf: Buffer, at: number, max: number): Promise<number>;
-    close(): Promise<void>;
-    /** Reads the rest of a compressed shard to report damage (plain shards: nothing to check). */
-    verifyRest(): Promise<void>;
-  }> {
-    if (shardFormat(this.path) === "jsonl") {
-      // Synchronous reads: a worker has nothing else to do meanwhile, and an asynchronous read left
-      // the thread idle while the thread pool copied the buffer (about 9 % of a worker's time). The
-      // event loop still gets a turn per read, so timers (progress in --workers 1) keep running.
-      const fd = openSync(this.path, "r");
-      return {
-        read: async (buf, at, max) => {
-          await yieldToEventLoop();
-          const bytesRead = readSync(fd, buf, at, max, null);
-          bytes.rawBytes += bytesRead;
-          return bytesRead;
-        },
-        close: async () => closeSync(fd),
-        verifyRest: async () => {},
-      };
-    }
-    const chunks = jsonlChunks(this.path, bytes);
-    let pending: Buffer | undefined;
-    let used = 0;
-    return {
-      read: async (buf, at, max) => {
-        while (!pending || used === pending.length) {
-          const next = await chunks.next();
-          if (next.done) return 0;
-          pending = next.value;
-          used = 0;
-        }
-        const n = Math.min(max, pending.length - used);
-        pending.copy(buf, at, used, used + n);
-        used += n;
-        return n;
-      },
-      close: async () => {
-        await chunks.return(undefined);
-      },
-      verifyRest: () => verifyRest(chunks),
-    };
   }
 
   async run(onProgress: ProgressFn): Promise<ShardStats> {

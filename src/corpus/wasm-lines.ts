@@ -314,34 +314,46 @@ export function fieldsFunction(l: LinesLayout, calls: LinesCalls): FunctionBuild
   return f;
 }
 
+/** Locals that `emitNextLine` reads and writes (indices in the function being built). */
+export interface NextLineLocals {
+  /** In: where the line starts. */
+  s: number;
+  /** In: the end of the buffer. */
+  end: number;
+  /** Out: the newline's position. */
+  nl: number;
+  /** Out: the trimmed line is [ts, te). */
+  ts: number;
+  te: number;
+  /** Scratch. */
+  m: number;
+  c: number;
+  /** A vector local holding 16 newline bytes. */
+  newlines: number;
+}
+
 /**
- * lines(start, end, doc) -> status over the bytes [start, end) of linear memory: every complete line
- * (ending in \n) is trimmed as the JavaScript path trims it, skipped when blank, and otherwise
- * located, decoded, scanned and tallied. Stops before an incomplete line (LINES_MORE), at a line for
- * the JavaScript path (LINES_BAIL) or after a line with a bad escape (LINES_BAD_ESCAPE). Results in
- * the result area (RES).
+ * Allocates the i32 locals `emitNextLine` needs; `end` is the buffer-end local. The builder wants every
+ * i32 local before any vector one, so the caller declares its own i32 locals next, then `newlineVector`.
  */
-export function linesFunction(l: LinesLayout, calls: LinesCalls): FunctionBuilder {
-  const f = new FunctionBuilder(3);
-  const [start, end, doc] = [0, 1, 2];
-  const s = f.local();
-  const nl = f.local();
-  const ts = f.local();
-  const te = f.local();
-  const m = f.local();
-  const c = f.local();
-  const lines = f.local();
-  const documents = f.local();
-  const textBytes = f.local();
-  const valueStart = f.local();
-  const valueEnd = f.local();
-  const status = f.local();
+export function nextLineLocals(f: FunctionBuilder, end: number): Omit<NextLineLocals, "newlines"> {
+  return { s: f.local(), end, nl: f.local(), ts: f.local(), te: f.local(), m: f.local(), c: f.local() };
+}
+
+/** The vector of 16 newline bytes, allocated and filled: completes `nextLineLocals`. */
+export function newlineVector(f: FunctionBuilder, v: Omit<NextLineLocals, "newlines">): NextLineLocals {
   const newlines = f.vectorLocal();
-  const res = (word: number): number => l.res + 4 * word;
   f.const(0x0a).i8x16Splat().set(newlines);
-  f.get(start).set(s);
-  f.const(LINES_MORE).set(status);
-  f.block("stop").loop("line");
+  return { ...v, newlines };
+}
+
+/**
+ * Emits the search for the next newline at or after `s`, 16 bytes at a time (branching to the enclosing
+ * block "stop" when the buffer ends first), then trims the line as shard.ts does: \r, space and tab at
+ * the end, space and tab at the start. Shared by every kernel that walks JSONL lines.
+ */
+export function emitNextLine(f: FunctionBuilder, v: NextLineLocals): void {
+  const { s, end, nl, ts, te, m, c, newlines } = v;
   // The next newline at or after s, 16 bytes at a time.
   f.get(s).set(nl);
   f.block("found").loop("search");
@@ -353,7 +365,7 @@ export function linesFunction(l: LinesLayout, calls: LinesCalls): FunctionBuilde
   f.end();
   f.get(nl).const(16).add().set(nl);
   f.br("search").end().end();
-  // Trim as shard.ts does: \r, space and tab at the end; space and tab at the start.
+  // Trim.
   f.get(nl).set(te);
   f.block("rtrimmed").loop("rtrim");
   f.get(te).get(s).leU().brIf("rtrimmed");
@@ -367,6 +379,32 @@ export function linesFunction(l: LinesLayout, calls: LinesCalls): FunctionBuilde
   f.get(ts).load8().tee(c).const(0x20).eq().get(c).const(0x09).eq().or().eqz().brIf("ltrimmed");
   f.get(ts).const(1).add().set(ts);
   f.br("ltrim").end().end();
+}
+
+/**
+ * lines(start, end, doc) -> status over the bytes [start, end) of linear memory: every complete line
+ * (ending in \n) is trimmed as the JavaScript path trims it, skipped when blank, and otherwise
+ * located, decoded, scanned and tallied. Stops before an incomplete line (LINES_MORE), at a line for
+ * the JavaScript path (LINES_BAIL) or after a line with a bad escape (LINES_BAD_ESCAPE). Results in
+ * the result area (RES).
+ */
+export function linesFunction(l: LinesLayout, calls: LinesCalls): FunctionBuilder {
+  const f = new FunctionBuilder(3);
+  const [start, end, doc] = [0, 1, 2];
+  const base = nextLineLocals(f, end);
+  const { s, nl, ts, te } = base;
+  const lines = f.local();
+  const documents = f.local();
+  const textBytes = f.local();
+  const valueStart = f.local();
+  const valueEnd = f.local();
+  const status = f.local();
+  const line = newlineVector(f, base);
+  const res = (word: number): number => l.res + 4 * word;
+  f.get(start).set(s);
+  f.const(LINES_MORE).set(status);
+  f.block("stop").loop("line");
+  emitNextLine(f, line);
   f.block("counted");
   f.get(ts).get(te).eq().brIf("counted");
   f.get(ts).get(te).call(calls.fields).eqz().if("bail");
