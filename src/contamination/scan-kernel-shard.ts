@@ -9,12 +9,10 @@
  */
 import { FIELD_MISSING, FIELD_OTHER, LineError, StringDecoder, scanFields } from "../corpus/jsonl.js";
 import { type CountRules, countShard, type ProgressFn, type ShardStats } from "../corpus/shard.js";
-import { type ByteCounter, shardFiller, shardFormat } from "../corpus/sources.js";
+import { readShardInPlace, shardFormat } from "../corpus/sources.js";
 import { UserError } from "../util/errors.js";
 import { type ScanKernel, STATUS_BAIL, STATUS_FULL } from "./scan-kernel.js";
 import type { ScanSink } from "./sink.js";
-
-const READ_CHUNK = 1 << 20;
 
 class KernelShardReader {
   readonly stats: ShardStats = {
@@ -108,40 +106,16 @@ class KernelShardReader {
   }
 
   async run(onProgress: ProgressFn): Promise<ShardStats> {
-    const bytes: ByteCounter = { rawBytes: 0 };
-    const fill = shardFiller(this.path, bytes);
-    try {
-      let len = 0;
-      let pos = 0;
-      for (;;) {
-        let buf = this.kernel.io();
-        if (pos > 0) {
-          buf.copyWithin(0, pos, len);
-          len -= pos;
-          pos = 0;
-        }
-        if (len === buf.length) buf = this.kernel.reserveIo(buf.length * 2);
-        const n = await fill.read(buf, len, Math.min(buf.length - len, READ_CHUNK));
-        if (n === 0) {
-          if (len > 0) this.handleLine(buf, 0, len);
-          break;
-        }
-        len += n;
-        try {
-          pos = this.scanLines(pos, len);
-        } catch (err) {
-          // A damaged compressed shard shows up as bad lines first: name the damage, not the line.
-          if (err instanceof UserError) await fill.verifyRest();
-          throw err;
-        }
-        this.stats.rawBytes = bytes.rawBytes;
-        onProgress(bytes.rawBytes, this.stats.textBytes);
-      }
-    } finally {
-      await fill.close();
-    }
-    this.stats.rawBytes = bytes.rawBytes;
-    onProgress(bytes.rawBytes, this.stats.textBytes);
+    await readShardInPlace(this.path, {
+      io: () => this.kernel.io(),
+      reserve: (size) => this.kernel.reserveIo(size),
+      lines: (_buf, pos, len) => this.scanLines(pos, len),
+      lastLine: (buf, start, end) => this.handleLine(buf, start, end),
+      progress: (rawBytes) => {
+        this.stats.rawBytes = rawBytes;
+        onProgress(rawBytes, this.stats.textBytes);
+      },
+    });
     return this.stats;
   }
 }

@@ -9,13 +9,7 @@ import { UserError } from "../util/errors.js";
 import { FIELD_MISSING, FIELD_OTHER, FIELD_STRING, LineError, StringDecoder, scanFields } from "./jsonl.js";
 import type { PresenceMatcher } from "./matcher.js";
 import { DECODE_ERRORS, LINES_BAD_ESCAPE, LINES_BAIL, SimdMatcher } from "./simd-matcher.js";
-import { type ByteCounter, jsonlChunks, shardFiller, shardFormat, verifyRest } from "./sources.js";
-
-/**
- * Bytes read per fill of the I/O buffer: small enough that the lines just read are still in cache
- * when they are split, decoded and scanned (each pass reads them again).
- */
-const READ_CHUNK = 1 << 20;
+import { type ByteCounter, jsonlChunks, readShardInPlace, shardFormat, verifyRest } from "./sources.js";
 
 export interface CountRules {
   /** Top-level field holding the document text (default "text"). */
@@ -197,40 +191,16 @@ class JsonlShardCounter {
    * there and counts each in place: no per-line copies.
    */
   async runInPlace(matcher: SimdMatcher, onProgress: ProgressFn): Promise<ShardStats> {
-    const bytes: ByteCounter = { rawBytes: 0 };
-    const fill = shardFiller(this.path, bytes);
-    try {
-      let buf = matcher.io();
-      let len = 0;
-      let pos = 0;
-      for (;;) {
-        if (pos > 0) {
-          buf.copyWithin(0, pos, len);
-          len -= pos;
-          pos = 0;
-        }
-        if (len === buf.length) buf = matcher.reserveIo(buf.length * 2);
-        const n = await fill.read(buf, len, Math.min(buf.length - len, READ_CHUNK));
-        if (n === 0) {
-          if (len > 0) this.handleLine(buf, 0, len, true);
-          break;
-        }
-        len += n;
-        try {
-          pos = this.countBuffer(matcher, buf, pos, len);
-        } catch (err) {
-          // A damaged compressed shard shows up as bad lines first: name the damage, not the line.
-          if (err instanceof UserError) await fill.verifyRest();
-          throw err;
-        }
-        this.stats.rawBytes = bytes.rawBytes;
-        onProgress(bytes.rawBytes, this.stats.textBytes);
-      }
-    } finally {
-      await fill.close();
-    }
-    this.stats.rawBytes = bytes.rawBytes;
-    onProgress(bytes.rawBytes, this.stats.textBytes);
+    await readShardInPlace(this.path, {
+      io: () => matcher.io(),
+      reserve: (size) => matcher.reserveIo(size),
+      lines: (buf, pos, len) => this.countBuffer(matcher, buf, pos, len),
+      lastLine: (buf, start, end) => this.handleLine(buf, start, end, true),
+      progress: (rawBytes) => {
+        this.stats.rawBytes = rawBytes;
+        onProgress(rawBytes, this.stats.textBytes);
+      },
+    });
     return this.stats;
   }
 

@@ -192,3 +192,63 @@ export function shardFiller(path: string, bytes: ByteCounter): ShardFiller {
     verifyRest: () => verifyRest(chunks),
   };
 }
+
+/** What `readShardInPlace` calls: the in-place line scanners of the SMI counter and the scan kernel. */
+export interface InPlaceReader {
+  /** The buffer to read into (asked every round: a WebAssembly memory may have grown meanwhile). */
+  io(): Buffer;
+  /** A buffer of at least `size` bytes holding the current one's bytes (for a line longer than the buffer). */
+  reserve(size: number): Buffer;
+  /** Handles the complete lines of buf[pos, len); returns where the incomplete last one starts. */
+  lines(buf: Buffer, pos: number, len: number): number;
+  /** The shard's last line, which has no newline. */
+  lastLine(buf: Buffer, start: number, end: number): void;
+  /** After each read (and at the end): the shard's bytes read so far. */
+  progress(rawBytes: number): void;
+}
+
+/**
+ * Bytes read per fill of the I/O buffer: small enough that the lines just read are still in cache
+ * when they are split, decoded and scanned (each pass reads them again).
+ */
+const READ_CHUNK = 1 << 20;
+
+/**
+ * Reads a shard into the reader's own buffer 1 MiB at a time, keeping an incomplete line at the front for
+ * the next read: lines are split and handled in place, without per-line copies. Returns the bytes read.
+ */
+export async function readShardInPlace(path: string, r: InPlaceReader): Promise<number> {
+  const bytes: ByteCounter = { rawBytes: 0 };
+  const fill = shardFiller(path, bytes);
+  try {
+    let len = 0;
+    let pos = 0;
+    for (;;) {
+      let buf = r.io();
+      if (pos > 0) {
+        buf.copyWithin(0, pos, len);
+        len -= pos;
+        pos = 0;
+      }
+      if (len === buf.length) buf = r.reserve(buf.length * 2);
+      const n = await fill.read(buf, len, Math.min(buf.length - len, READ_CHUNK));
+      if (n === 0) {
+        if (len > 0) r.lastLine(buf, 0, len);
+        break;
+      }
+      len += n;
+      try {
+        pos = r.lines(buf, pos, len);
+      } catch (err) {
+        // A damaged compressed shard shows up as bad lines first: name the damage, not the line.
+        if (err instanceof UserError) await fill.verifyRest();
+        throw err;
+      }
+      r.progress(bytes.rawBytes);
+    }
+  } finally {
+    await fill.close();
+  }
+  r.progress(bytes.rawBytes);
+  return bytes.rawBytes;
+}
