@@ -771,8 +771,9 @@ def train(args):
 
 
 def keep_freed_memory():
-    """glibc returns every freed block above 128 KB to the kernel and maps it again on the next step: with this
-    model's activations that is half the step's time in page faults (system time). Keep freed memory instead."""
+    """glibc returns every freed block above 128 KB to the kernel and maps it again on the next step, so each
+    step's activations cost page faults (stories260K, batch 16 × 128: system time 1.26 → 0.80 s over 15 steps of
+    ≈ 5 s user time). Keep freed memory instead; ASSAY_MALLOC=default leaves glibc's settings alone."""
     try:
         import ctypes
 
