@@ -193,6 +193,16 @@ export function registerMoeCommands(program: Command): void {
       "--freeze-dense",
       "train only the MoE layers (experts, gates); embeddings, attention and norms stay fixed",
     )
+    .option(
+      "--dense-lr <x>",
+      "learning rate of the pre-trained weights outside the MoE layers (embeddings, attention, norms) as a multiple of --lr; 0 freezes them (default 1)",
+    )
+    .option("--gate-lr <x>", "learning rate of the gates as a multiple of --lr (default 1)")
+    .option("--final-lr <x>", "end of the cosine decay as a fraction of --lr (default 0.1, the paper's)")
+    .option(
+      "--fade-steps <n>",
+      "gradual routing: train (1 − λ)·top-k output + λ·dense FFN (every expert at weight 1), λ from 1 to 0 over n steps (default 0: plain top-k throughout)",
+    )
     .option("--nproc <n>", "processes (GPUs) under torchrun; 1 runs plain python", "1")
     .option("--device <d>", "cpu, cuda or cuda:N (default: cuda when present)")
     .option("--precision <p>", "auto (bf16 on GPUs that have it), fp32 or bf16", "auto")

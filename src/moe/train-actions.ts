@@ -73,6 +73,16 @@ export async function trainAction(model: string | undefined, opts: Opts): Promis
       ? { weightDecay: nonNegative(opts.weightDecay as string, "--weight-decay") }
       : {}),
     ...(opts.freezeDense ? { freezeDense: true } : {}),
+    ...(opts.denseLr !== undefined
+      ? { denseLrScale: nonNegative(opts.denseLr as string, "--dense-lr") }
+      : {}),
+    ...(opts.gateLr !== undefined ? { gateLrScale: nonNegative(opts.gateLr as string, "--gate-lr") } : {}),
+    ...(opts.finalLr !== undefined
+      ? { finalLrPortion: fraction(opts.finalLr as string, "--final-lr", 0.1) }
+      : {}),
+    ...(opts.fadeSteps !== undefined
+      ? { fadeSteps: int(opts.fadeSteps as string, "--fade-steps", 0, 0) }
+      : {}),
     ...(opts.distill !== undefined ? { distill: fraction(opts.distill as string, "--distill", 0) } : {}),
     seed: int(opts.seed as string, "--seed", 0),
     ...(opts.threads !== undefined ? { threads: int(opts.threads as string, "--threads", 1, 1) } : {}),

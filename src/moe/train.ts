@@ -35,6 +35,14 @@ export interface TrainOptions {
   weightDecay?: number;
   /** Train only the MoE layers (experts and gates). */
   freezeDense?: boolean;
+  /** Learning rate of the weights outside the MoE layers as a multiple of `lr` (0 freezes them; default 1). */
+  denseLrScale?: number;
+  /** Learning rate of the gates as a multiple of `lr` (default 1). */
+  gateLrScale?: number;
+  /** Where the cosine decay ends, as a fraction of `lr` (default 0.1, the paper's). */
+  finalLrPortion?: number;
+  /** Gradual routing: train (1 − λ)·top-k + λ·dense FFN, λ from 1 to 0 over this many steps (default 0). */
+  fadeSteps?: number;
   seed: number;
   threads?: number;
   /** Processes for torchrun (1: plain python). */
@@ -243,6 +251,10 @@ export function trainerArgs(o: TrainOptions, weights: Map<string, number>): stri
   if (o.distill) args.push("--distill", String(o.distill));
   if (o.weightDecay !== undefined) args.push("--weight-decay", String(o.weightDecay));
   if (o.freezeDense) args.push("--freeze-dense");
+  if (o.denseLrScale !== undefined) args.push("--dense-lr-scale", String(o.denseLrScale));
+  if (o.gateLrScale !== undefined) args.push("--gate-lr-scale", String(o.gateLrScale));
+  if (o.finalLrPortion !== undefined) args.push("--final-lr-portion", String(o.finalLrPortion));
+  if (o.fadeSteps) args.push("--fade-steps", String(o.fadeSteps));
   if (o.threads) args.push("--threads", String(o.threads));
   if (o.device) args.push("--device", o.device);
   if (o.precision) args.push("--precision", o.precision);

@@ -149,23 +149,29 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
     });
   }
 
-  test("--distill: the logged KL is KL(dense ‖ MoE) of the batch, the dense teacher being the export with every expert", async () => {
-    const { moe } = prepare("kl", dense, { experts: 4, topK: 2, tokens: 100, length: 16 });
-    // One training sequence of block + 1 tokens and batch 1: the step's batch is exactly that sequence.
-    const seq = Array.from({ length: 17 }, (_, i) => (i * 7 + 3) % 64);
-    const data = join(dir, "kl.jsonl");
+  /** The KL(dense ‖ MoE) that one training step logs when its batch is exactly `seq` (17 tokens, batch 1). */
+  async function firstStepKl(moe: string, seq: number[], name: string, extra: Partial<TrainOptions> = {}) {
+    const data = join(dir, `${name}.jsonl`);
     writeFileSync(data, `${JSON.stringify({ tokens: seq, domain: "a" })}\n`);
     const r = await runTraining(
-      options(moe, data, join(dir, "kl-out"), {
+      options(moe, data, join(dir, `${name}-out`), {
         steps: 1,
         batch: 1,
         block: 16,
         noise: false,
         distill: 1,
         lr: 1e-6,
+        ...extra,
       }),
     );
-    const logged = (r.log[0] as unknown as { kl: number }).kl;
+    return (r.log[0] as unknown as { kl: number }).kl;
+  }
+
+  test("--distill: the logged KL is KL(dense ‖ MoE) of the batch, the dense teacher being the export with every expert", async () => {
+    const { moe } = prepare("kl", dense, { experts: 4, topK: 2, tokens: 100, length: 16 });
+    // One training sequence of block + 1 tokens and batch 1: the step's batch is exactly that sequence.
+    const seq = Array.from({ length: 17 }, (_, i) => (i * 7 + 3) % 64);
+    const logged = await firstStepKl(moe, seq, "kl");
     const ck = openCheckpoint(dense);
     const denseEngine = new LlamaEngine(loadLlamaWeights(ck), { maxSeqLen: 16 });
     ck.close();
@@ -183,26 +189,54 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
     assert.ok(Math.abs(logged - kl) < 1e-4 * Math.max(1, kl), `logged ${logged} vs Assay ${kl}`);
   });
 
+  test("--fade-steps: the first step trains the dense model itself (KL 0), plain top-k has KL > 0.01", async () => {
+    const { moe } = prepare("fade", dense, { experts: 4, topK: 2, tokens: 100, length: 16 });
+    const seq = Array.from({ length: 17 }, (_, i) => (i * 5 + 1) % 64);
+    const faded = await firstStepKl(moe, seq, "fade-10", { fadeSteps: 10 });
+    const plain = await firstStepKl(moe, seq, "fade-0");
+    assert.ok(Math.abs(faded) < 1e-5, `KL with λ = 1: ${faded}`);
+    assert.ok(plain > 0.01, `KL of plain top-2: ${plain}`);
+  });
+
+  /** Asserts that training left every tensor that `trains` rejects byte-identical and changed > 10 others. */
+  function assertOnlyTrained(moe: string, checkpoint: string, trains: (name: string) => boolean): void {
+    const before = openMoe(moe).ck;
+    const after = openMoe(checkpoint).ck;
+    try {
+      let changed = 0;
+      for (const t of before.tensors) {
+        const same = Buffer.from(before.readRaw(t.name)).equals(Buffer.from(after.readRaw(t.name)));
+        if (!trains(t.name)) assert.ok(same, `${t.name} changed`);
+        else if (!same) changed++;
+      }
+      assert.ok(changed > 10, `only ${changed} trainable tensors changed`);
+    } finally {
+      before.close();
+      after.close();
+    }
+  }
+
+  test("--dense-lr 0 and --gate-lr 0: only the experts change", async () => {
+    const { moe, data } = prepare("groups", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
+    const r = await runTraining(
+      options(moe, data, join(dir, "groups-out"), {
+        steps: 3,
+        saveEvery: 3,
+        lr: 1e-2,
+        denseLrScale: 0,
+        gateLrScale: 0,
+        finalLrPortion: 0.5,
+      }),
+    );
+    assertOnlyTrained(moe, r.checkpoint!, (name) => name.includes(".calculator.experts."));
+  });
+
   test("--freeze-dense trains the experts and gates only", async () => {
     const { moe, data } = prepare("freeze", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
     const r = await runTraining(
       options(moe, data, join(dir, "freeze-out"), { steps: 3, saveEvery: 3, freezeDense: true, lr: 1e-2 }),
     );
-    const before = openMoe(moe).ck;
-    const after = openMoe(r.checkpoint!).ck;
-    try {
-      let changed = 0;
-      for (const t of before.tensors) {
-        const same = Buffer.from(before.readRaw(t.name)).equals(Buffer.from(after.readRaw(t.name)));
-        const moeTensor = t.name.includes(".mlp.");
-        if (!moeTensor) assert.ok(same, `${t.name} changed`);
-        else if (!same) changed++;
-      }
-      assert.ok(changed > 10, `only ${changed} MoE tensors changed`);
-    } finally {
-      before.close();
-      after.close();
-    }
+    assertOnlyTrained(moe, r.checkpoint!, (name) => name.includes(".mlp."));
   });
 
   test("kill -9 mid-training, then the next run resumes from the last checkpoint", async () => {
