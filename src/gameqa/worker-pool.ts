@@ -22,12 +22,20 @@ export interface PoolSettings {
 export type OnBoard = (index: number, board: BoardText, skips: SkipNote[]) => void;
 
 /**
- * A worker is replaced (a fresh one takes over its share, the old one ends after the boards it has
- * queued) once it has rendered this many bytes of images with resvg, or its V8 heap holds this
- * much: both measured on the 30-game run (docs/gameqa.md, "Memory").
+ * When a worker is replaced: once the process's resident memory passes MEMORY_BUDGET_MB (plus
+ * PER_EXTRA_WORKER_MB for each worker beyond the first), or the worker has rendered
+ * RECYCLE_RENDERED_BYTES of images with resvg, or its V8 heap holds RECYCLE_HEAP_BYTES. A fresh
+ * worker holds 60–80 MB; the figures were measured on the 30-game runs (docs/gameqa.md, "Memory").
  */
+const MEMORY_BUDGET_MB = 224;
+const PER_EXTRA_WORKER_MB = 96;
 const RECYCLE_RENDERED_BYTES = 1024 * 2 ** 20;
 const RECYCLE_HEAP_BYTES = 96 * 2 ** 20;
+/**
+ * Boards a worker builds before the memory budget may replace it: where a fresh process already
+ * holds more than the budget (many workers, a large game), replacing workers would only cost time.
+ */
+const MIN_BOARDS_PER_WORKER = 64;
 /** V8 limits per worker: a board that needs more is a bug, reported instead of eating the machine. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 256 };
 
@@ -43,8 +51,11 @@ function workerFailure(err: Error, job: Job | undefined): Error {
 
 /**
  * Build jobs[first..] with `o.workers` worker threads. Jobs are handed out in small chunks; each
- * worker keeps two chunks queued so it never waits for this thread. Output bytes do not depend on
- * which worker built what, nor on when workers were replaced.
+ * worker keeps two chunks queued so it never waits for this thread. A worker due for replacement
+ * is ended at once: the boards it had not answered go back to the front of the line (a board it
+ * was writing is written again, with the same bytes), and its replacement starts when it has
+ * exited, so no more than `o.workers` workers ever hold memory. Output bytes do not depend on which
+ * worker built what, nor on when workers were replaced.
  */
 export function runWorkerPool(
   jobs: Job[],
@@ -57,13 +68,21 @@ export function runWorkerPool(
   if (!existsSync(script)) throw new Error(`gameqa worker script missing: ${script.pathname}`);
   const setup: WorkerSetup = { seed: o.seed, outDir, format: o.format };
   const chunk = Math.max(1, Math.min(16, Math.ceil((jobs.length - first) / (o.workers * 8))));
-  const retire = (boards: number, msg: BoardDone): boolean =>
+  const budget = (MEMORY_BUDGET_MB + PER_EXTRA_WORKER_MB * (o.workers - 1)) * 2 ** 20;
+  const due = (built: number, msg: BoardDone): boolean =>
     o.recycleAfterBoards !== undefined
-      ? boards >= o.recycleAfterBoards
-      : msg.renderedBytes >= RECYCLE_RENDERED_BYTES || msg.heapBytes >= RECYCLE_HEAP_BYTES;
+      ? built >= o.recycleAfterBoards
+      : msg.renderedBytes >= RECYCLE_RENDERED_BYTES ||
+        msg.heapBytes >= RECYCLE_HEAP_BYTES ||
+        (built >= MIN_BOARDS_PER_WORKER && process.memoryUsage.rss() > budget);
+  /** Job indexes taken back from replaced workers, handed out before `next`. */
+  const again: number[] = [];
+  let next = first;
+  const take = (): number | undefined =>
+    again.length > 0 ? again.shift() : next < jobs.length ? next++ : undefined;
+  const workLeft = (): boolean => again.length > 0 || next < jobs.length;
   /** Workers not yet exited: all are awaited before the caller may remove the staging folder. */
   const live = new Set<Worker>();
-  let next = first;
   let pending = jobs.length - first;
   let stopped = false;
   let started = 0;
@@ -72,7 +91,6 @@ export function runWorkerPool(
     stop = (err?: unknown): void => {
       if (stopped) return;
       stopped = true;
-      next = jobs.length; // hand out nothing more
       for (const w of live) void w.terminate();
       if (err === undefined) resolve();
       else reject(err);
@@ -82,37 +100,46 @@ export function runWorkerPool(
       live.add(worker);
       started++;
       /** Job indexes sent and not yet answered, oldest first (the first is being built). */
-      const queue: number[] = [];
+      let queue: number[] = [];
       let built = 0;
-      let retiring = false;
+      let replaced = false;
       const feed = (): void => {
-        while (!retiring && queue.length < 2 * chunk && next < jobs.length) {
+        while (queue.length < 2 * chunk && workLeft()) {
           const batch: WorkerBatch = [];
-          for (let k = 0; k < chunk && next < jobs.length; k++, next++) {
-            batch.push({ index: next, job: jobs[next] as Job });
-            queue.push(next);
+          for (let i = take(); i !== undefined; i = batch.length < chunk ? take() : undefined) {
+            batch.push({ index: i, job: jobs[i] as Job });
+            queue.push(i);
           }
           worker.postMessage(batch);
         }
         if (queue.length === 0) void worker.terminate();
       };
+      /** Boards a replaced worker had not answered: back in line once it has exited (no two writers). */
+      let back: number[] = [];
+      const replace = (): void => {
+        replaced = true;
+        back = queue.sort((a, b) => a - b);
+        queue = [];
+        void worker.terminate();
+      };
       worker.on("message", (msg: BoardDone | BoardFailed) => {
-        if (stopped) return;
+        // A replaced worker's last answers may still arrive: those boards are built again.
+        if (stopped || replaced) return;
         if (msg.type === "error") return stop(new Error(msg.message));
         queue.shift();
         onBoard(msg.index, msg.board, msg.skips);
         if (--pending === 0) return stop();
-        // A retiring worker gets nothing more; its replacement starts when it has ended, so that
-        // no more than `o.workers` workers ever hold memory at once.
-        if (!retiring && next < jobs.length && retire(++built, msg)) retiring = true;
-        feed();
+        if (due(++built, msg) && (workLeft() || queue.length > 0)) replace();
+        else feed();
       });
       worker.on("error", (err) => stop(workerFailure(err, jobs[queue[0] ?? -1])));
       worker.on("exit", () => {
         live.delete(worker);
+        if (stopped) return;
         if (queue.length > 0)
-          stop(new Error(`a gameqa worker thread ended with ${queue.length} boards unbuilt`));
-        else if (retiring && !stopped && next < jobs.length) spawn();
+          return stop(new Error(`a gameqa worker thread ended with ${queue.length} boards unbuilt`));
+        again.unshift(...back);
+        if (workLeft()) spawn();
       });
       feed();
     };
