@@ -24,18 +24,19 @@ export type OnBoard = (index: number, board: BoardText, skips: SkipNote[]) => vo
 /**
  * When a worker is replaced: once the process's resident memory passes MEMORY_BUDGET_MB (plus
  * PER_EXTRA_WORKER_MB for each worker beyond the first), or the worker has rendered
- * RECYCLE_RENDERED_BYTES of images with resvg, or its V8 heap holds RECYCLE_HEAP_BYTES. A fresh
- * worker holds 60–80 MB; the figures were measured on the 30-game runs (docs/gameqa.md, "Memory").
+ * RECYCLE_RENDERED_BYTES of images with resvg, or its V8 heap holds RECYCLE_HEAP_BYTES. The main
+ * thread with all 30 games loaded holds about 60 MB, with one fresh worker 110–140 MB; the figures
+ * were chosen on the 30-game runs (docs/gameqa.md, "Flat memory").
  */
 const MEMORY_BUDGET_MB = 224;
-const PER_EXTRA_WORKER_MB = 96;
+const PER_EXTRA_WORKER_MB = 80;
 const RECYCLE_RENDERED_BYTES = 1024 * 2 ** 20;
 const RECYCLE_HEAP_BYTES = 96 * 2 ** 20;
 /**
  * Boards a worker builds before the memory budget may replace it: where a fresh process already
  * holds more than the budget (many workers, a large game), replacing workers would only cost time.
  */
-const MIN_BOARDS_PER_WORKER = 64;
+const MIN_BOARDS_PER_WORKER = 32;
 /** V8 limits per worker: a board that needs more is a bug, reported instead of eating the machine. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 256 };
 
