@@ -43,8 +43,8 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /**
    * Boards a worker thread builds before a fresh one replaces it (for tests and tuning). By default a
-   * worker is replaced once it has rendered RECYCLE_RENDERED_BYTES of images or its heap passes
-   * RECYCLE_HEAP_BYTES; a worker that ends frees its whole heap and resvg's native images with it.
+   * worker is replaced by what it holds (the process's memory budget, its resvg renders, its heap:
+   * see worker-pool.ts); a worker that ends frees its whole heap and resvg's native images with it.
    */
   recycleAfterBoards?: number;
 }
