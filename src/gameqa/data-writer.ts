@@ -8,12 +8,29 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { GameQASample } from "./types.js";
 
+/** One board's samples as data-file text: worker threads send this instead of the sample objects. */
+export interface BoardText {
+  /** The samples' text (json: each sample on its own lines, separated by commas, none leading). */
+  text: string;
+  samples: number;
+  /** Distinct images the samples name (boards never share images, so counts add up over a run). */
+  images: number;
+}
+
+/** A board's samples as the data file holds them. */
+export function formatBoard(samples: readonly GameQASample[], format: "json" | "jsonl"): BoardText {
+  const parts = samples.map((s) =>
+    format === "jsonl" ? `${JSON.stringify(s)}\n` : `\n${JSON.stringify(s, null, 2).replace(/^/gm, "  ")}`,
+  );
+  const text = format === "jsonl" ? parts.join("") : parts.join(",");
+  return { text, samples: samples.length, images: new Set(samples.map((s) => s.image)).size };
+}
+
 export class DataWriter {
   private readonly fd: number;
-  private readonly early = new Map<number, GameQASample[]>();
+  private readonly early = new Map<number, BoardText>();
   private next = 0;
   private written = 0;
-  /** Distinct images so far: counted per board (boards never share images), so nothing grows with the run. */
   private images = 0;
 
   constructor(
@@ -25,27 +42,25 @@ export class DataWriter {
   }
 
   /** The samples of job `index` (every index from 0 must be given exactly once). */
-  add(index: number, samples: GameQASample[]): void {
-    this.early.set(index, samples);
-    for (let s = this.early.get(this.next); s !== undefined; s = this.early.get(this.next)) {
+  add(index: number, samples: readonly GameQASample[]): void {
+    this.addText(index, formatBoard(samples, this.format));
+  }
+
+  /** Job `index` already formatted by `formatBoard` with this writer's format. */
+  addText(index: number, board: BoardText): void {
+    this.early.set(index, board);
+    for (let b = this.early.get(this.next); b !== undefined; b = this.early.get(this.next)) {
       this.early.delete(this.next);
       this.next++;
-      this.write(s);
+      this.write(b);
     }
   }
 
-  private write(samples: GameQASample[]): void {
-    if (samples.length === 0) return;
-    let text = "";
-    const images = new Set<string>();
-    for (const s of samples) {
-      images.add(s.image);
-      if (this.format === "jsonl") text += `${JSON.stringify(s)}\n`;
-      else text += `${this.written > 0 ? "," : ""}\n${JSON.stringify(s, null, 2).replace(/^/gm, "  ")}`;
-      this.written++;
-    }
-    this.images += images.size;
-    writeSync(this.fd, text);
+  private write(board: BoardText): void {
+    if (board.samples === 0) return;
+    writeSync(this.fd, this.format === "json" && this.written > 0 ? `,${board.text}` : board.text);
+    this.written += board.samples;
+    this.images += board.images;
   }
 
   /** Finish the file; returns the number of samples and of distinct images written. */

@@ -1,16 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
 import { interruptExitCode } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
-import { DataWriter } from "./data-writer.js";
+import { DataWriter, formatBoard } from "./data-writer.js";
 import { FileThread } from "./file-thread.js";
 import { getGame, isFolderGame, loadGames } from "./registry.js";
-import { type BuiltBoard, buildBoard, type Job, type SkipNote } from "./sample.js";
+import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
 import { type SkipCount, SkipTally } from "./skips.js";
-import type { GameQASample, Level } from "./types.js";
+import type { Level } from "./types.js";
+import { type OnBoard, type PoolSettings, runWorkerPool } from "./worker-pool.js";
 
 export interface GenerateOptions {
   games: string[];
@@ -41,6 +41,12 @@ export interface GenerateOptions {
    * it was, and the promise rejects with a UserError whose exitCode is 130.
    */
   signal?: AbortSignal;
+  /**
+   * Boards a worker thread builds before a fresh one replaces it (for tests and tuning). By default a
+   * worker is replaced by what it holds (the process's memory budget, its resvg renders, its heap:
+   * see worker-pool.ts); a worker that ends frees its whole heap and resvg's native images with it.
+   */
+  recycleAfterBoards?: number;
 }
 
 export interface GenerateResult {
@@ -53,6 +59,8 @@ export interface GenerateResult {
   skipped: SkipCount[];
   /** Samples not made (the task turned down every state it drew for that board), with the reason. */
   dropped: SkipCount[];
+  /** Worker threads started, replacements included (0: all built in this thread). */
+  workerThreads: number;
 }
 
 /** All jobs (boards) in a fixed order: game (as given), plot level, index; each lists its tasks. */
@@ -83,7 +91,7 @@ export function writeBoard(stagingDir: string, built: BuiltBoard): void {
   for (const f of built.files) writeFileSync(join(stagingDir, f.path), f.data);
 }
 
-/** Where the main thread's board files go: a file thread for large runs, plain writes for small ones. */
+/** Where the main thread's board files go: a file thread once it builds many, plain writes before. */
 interface BoardWriter {
   readonly dir: string;
   write(built: BuiltBoard): void;
@@ -98,21 +106,23 @@ const FILE_THREAD_MIN_BOARDS = 64;
 /** Batches in flight before the main thread waits (bounds the memory held by pending files). */
 const MAX_PENDING_BATCHES = 8;
 
+/**
+ * Plain writes for the boards the main thread builds before it decides whether worker threads take
+ * over (BOARDS_BEFORE_ESTIMATE); a file thread for the rest of a run it builds itself.
+ */
 function boardWriter(dir: string, boards: number): BoardWriter {
-  if (boards >= FILE_THREAD_MIN_BOARDS) {
-    const thread = new FileThread(dir);
-    return {
-      dir,
-      write: (built) => thread.write(built.files),
-      drain: (max) => thread.drain(max),
-      close: () => thread.close(),
-    };
-  }
+  let thread: FileThread | undefined;
+  let count = 0;
   return {
     dir,
-    write: (built) => writeBoard(dir, built),
-    drain: async () => undefined,
-    close: async () => undefined,
+    write: (built) => {
+      if (!thread && ++count > BOARDS_BEFORE_ESTIMATE && boards >= FILE_THREAD_MIN_BOARDS)
+        thread = new FileThread(dir);
+      if (thread) thread.write(built.files);
+      else writeBoard(dir, built);
+    },
+    drain: async (max) => thread?.drain(max),
+    close: async () => thread?.close(),
   };
 }
 
@@ -188,31 +198,26 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length, availableParallelism()));
   const writer = boardWriter(staging, jobs.length);
   let written: { samples: number; images: number };
+  let workerThreads: number;
   try {
-    if (workers === 1) {
-      for (const [i, job] of jobs.entries()) {
-        // Let the event loop run between boards, so that an abort (Ctrl-C) is noticed and native
-        // memory is given back: resvg's images are freed by N-API finalizers, which Node runs from
-        // the event loop (yielding every 50 ms let zuma's whole-image renders pile up, +150 MB).
-        // A turn costs microseconds; the cheapest boards take a few hundred.
-        await nextTurn();
-        if (opts.signal?.aborted) throw interrupted(opts.outDir);
-        const built = buildBoard(getGame(job.game), job, opts.seed);
-        writer.write(built);
-        data.add(i, built.samples);
-        tally.add(getGame(job.game), built.skips);
-        progress.tick(job.taskIds.length);
-        await writer.drain(MAX_PENDING_BATCHES);
-      }
-    } else {
-      const threadsAfterMs = opts.threadsAfterMs ?? THREADS_WORTH_MS;
-      await runWorkers(jobs, workers, opts.seed, threadsAfterMs, writer, opts.signal, (i, s, skips) => {
-        data.add(i, s);
+    workerThreads = await buildAll(
+      jobs,
+      {
+        workers,
+        seed: opts.seed,
+        format,
+        threadsAfterMs: opts.threadsAfterMs ?? THREADS_WORTH_MS,
+        recycleAfterBoards: opts.recycleAfterBoards,
+        signal: opts.signal,
+      },
+      writer,
+      (i, board, skips) => {
+        data.addText(i, board);
         tally.add(getGame((jobs[i] as Job).game), skips);
         progress.tick((jobs[i] as Job).taskIds.length);
-      });
-      if (opts.signal?.aborted) throw interrupted(opts.outDir);
-    }
+      },
+    );
+    if (opts.signal?.aborted) throw interrupted(opts.outDir);
     await writer.drain();
     written = data.close();
   } catch (err) {
@@ -234,18 +239,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     seconds: (Date.now() - start) / 1000,
     skipped: tally.skippedStates(),
     dropped: tally.droppedSamples(),
+    workerThreads,
   };
-}
-
-interface WorkerResult {
-  type: "done";
-  index: number;
-  samples: GameQASample[];
-  skips: SkipNote[];
-}
-interface WorkerError {
-  type: "error";
-  message: string;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -259,113 +254,42 @@ const THREADS_WORTH_MS = 500;
 /** Boards the main thread builds before it estimates the rest. */
 const BOARDS_BEFORE_ESTIMATE = 16;
 
+interface BuildSettings extends PoolSettings {
+  threadsAfterMs: number;
+}
+
 /**
- * Build the jobs with up to K parallel builders: this thread plus K - 1 worker threads, started
- * when the remaining work is worth their start-up (see THREADS_WORTH_MS). Jobs are handed out in
- * small chunks; each worker keeps two chunks queued so it never waits for this thread, which
- * yields to the event loop after every board it builds itself. Output bytes do not depend on who
- * built what.
+ * Build every job. The main thread builds the first boards itself and times them; when the rest is
+ * worth their start-up (THREADS_WORTH_MS) and every game comes from a game folder, `workers` worker
+ * threads build the rest and this thread only writes the data file. Otherwise (a small run, or a
+ * game registered in code, which exists only in this thread) it builds everything, yielding to the
+ * event loop before every board so that an abort is noticed and resvg's images are freed.
  */
-async function runWorkers(
+async function buildAll(
   jobs: Job[],
-  count: number,
-  seed: number | string,
-  threadsAfterMs: number,
+  o: BuildSettings,
   writer: BoardWriter,
-  signal: AbortSignal | undefined,
-  onBoard: (index: number, s: GameQASample[], skips: SkipNote[]) => void,
-): Promise<void> {
-  const staging = writer.dir;
-  const games = [...new Set(jobs.map((j) => j.game))];
-  const script = new URL("./worker.js", import.meta.url);
-  if (!existsSync(script)) throw new Error(`gameqa worker script missing: ${script.pathname}`);
-  const chunk = Math.max(1, Math.min(16, Math.ceil(jobs.length / (count * 8))));
+  onBoard: OnBoard,
+): Promise<number> {
+  const threadable = jobs.every((j) => isFolderGame(j.game));
   let next = 0;
-  let failed = false;
-  const all: Worker[] = [];
-  const threads: Array<Promise<void>> = [];
-  const stopAll = (): void => {
-    failed = true;
-    next = jobs.length; // hand out nothing more
-    for (const w of all) void w.terminate();
-  };
-  const startThread = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(script, { workerData: { seed, outDir: staging, games } });
-      all.push(worker);
-      let queued = 0;
-      const feed = (): void => {
-        while (queued < 2 * chunk && next < jobs.length) {
-          const batch = [];
-          for (let k = 0; k < chunk && next < jobs.length; k++, next++)
-            batch.push({ index: next, job: jobs[next] });
-          queued += batch.length;
-          worker.postMessage(batch);
-        }
-        if (queued === 0) void worker.terminate().then(() => resolve());
-      };
-      worker.on("message", (msg: WorkerResult | WorkerError) => {
-        if (msg.type === "error") {
-          stopAll();
-          reject(new Error(msg.message));
-          return;
-        }
-        onBoard(msg.index, msg.samples, msg.skips);
-        queued--;
-        feed();
-      });
-      worker.on("error", (err) => {
-        stopAll();
-        reject(err);
-      });
-      feed();
-    });
-  const startThreads = (): void => {
-    for (let k = 1; k < count; k++) {
-      const thread = startThread();
-      // Awaited only after this thread's own loop: mark it handled now, or a worker failing
-      // meanwhile would count as an unhandled rejection (and end the process).
-      thread.catch(() => undefined);
-      threads.push(thread);
-    }
-  };
-  // Games registered in code exist only in this thread.
-  const threadable = games.every(isFolderGame);
-  if (threadable && threadsAfterMs <= 0) startThreads();
-  const local = async (): Promise<void> => {
+  if (!threadable || o.threadsAfterMs > 0) {
     const t0 = performance.now();
-    let built = 0;
-    while (next < jobs.length && !failed && !signal?.aborted) {
+    while (next < jobs.length) {
+      // A turn costs microseconds; the cheapest boards take a few hundred.
+      await nextTurn();
+      if (o.signal?.aborted) return 0;
       const index = next++;
       const job = jobs[index] as Job;
-      try {
-        const board = buildBoard(getGame(job.game), job, seed);
-        writer.write(board);
-        onBoard(index, board.samples, board.skips);
-        await writer.drain(MAX_PENDING_BATCHES);
-      } catch (err) {
-        stopAll();
-        throw err;
+      const built = buildBoard(getGame(job.game), job, o.seed);
+      writer.write(built);
+      onBoard(index, formatBoard(built.samples, o.format), built.skips);
+      await writer.drain(MAX_PENDING_BATCHES);
+      if (threadable && next === BOARDS_BEFORE_ESTIMATE) {
+        const rest = ((performance.now() - t0) / next) * (jobs.length - next);
+        if (rest > o.threadsAfterMs) break;
       }
-      if (++built === BOARDS_BEFORE_ESTIMATE && threadable && threads.length === 0) {
-        const rest = ((performance.now() - t0) / built) * (jobs.length - next);
-        if (rest > threadsAfterMs) startThreads();
-      }
-      await nextTurn();
     }
-  };
-  // An abort stops handing out jobs; the caller sees `signal.aborted` and reports it.
-  const onAbort = (): void => stopAll();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    await local();
-    if (!signal?.aborted) await Promise.all(threads);
-  } catch (err) {
-    stopAll();
-    throw err;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-    // No thread may still be writing when the caller removes the staging folder.
-    await Promise.all(all.map((w) => w.terminate()));
   }
+  return next < jobs.length ? runWorkerPool(jobs, next, o, writer.dir, onBoard) : 0;
 }

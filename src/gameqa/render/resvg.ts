@@ -1,5 +1,3 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { Resvg } from "@resvg/resvg-js";
 
 /**
@@ -20,30 +18,13 @@ export interface Raster {
 }
 
 /**
- * resvg's images live in native memory that is freed only when V8 collects their JavaScript
- * handles, and V8 schedules full collections by its own heap's growth: in a long mixed run (whose
- * heap has grown) thousands of whole-image renders (zuma, 3DReconstruction) held about 100 MB more
- * than the same renders in a short run. So after every COLLECT_AFTER bytes of rendered images a
- * full collection is asked for (its finalizers then run on the next turn of the event loop).
+ * Bytes of pixels resvg has rendered in this thread so far. resvg's images live in native memory
+ * that is freed only when V8 collects their JavaScript handles, on V8's schedule; generate.ts runs
+ * long jobs in worker threads and replaces a worker after a bounded amount of rendering, which frees
+ * everything it held (see docs/gameqa.md, "Memory").
  */
-const COLLECT_AFTER = 64 << 20;
-let renderedSince = 0;
-let fullGc: (() => void) | null | undefined;
-
-function collectRenders(bytes: number): void {
-  renderedSince += bytes;
-  if (renderedSince < COLLECT_AFTER) return;
-  renderedSince = 0;
-  if (fullGc === undefined) {
-    try {
-      setFlagsFromString("--expose-gc");
-      fullGc = runInNewContext("gc") as () => void;
-    } catch {
-      fullGc = null;
-    }
-  }
-  fullGc?.();
-}
+let rendered = 0;
+export const resvgRenderedBytes = (): number => rendered;
 
 /**
  * Render `svg` with resvg: the pixels (a fresh array owned by the caller) and resvg's own RGBA PNG
@@ -53,7 +34,7 @@ export function resvgRender(svg: string): { raster: Raster; png: () => Buffer } 
   const image = new Resvg(svg, OPTIONS).render();
   const bytes = image.pixels; // a new Buffer on every call
   const n = image.width * image.height;
-  collectRenders(2 * 4 * n); // resvg's pixmap and the pixel Buffer
+  rendered += 2 * 4 * n; // resvg's pixmap and the pixel Buffer
   // Viewed in place rather than copied: a whole-image copy per render was garbage in V8's
   // large-object space, which is only collected by full GCs and raised the peak RSS of long runs.
   let pixels: Uint32Array;
