@@ -104,6 +104,8 @@ export interface RunStoreApi extends ResponseCache {
   claimUnits(runId: string, keys: UnitKey[], opts?: ClaimOptions): UnitKey[];
   /** Units of the run stored, and units held by a live claim but not stored yet. */
   claimStats(runId: string): { stored: number; claimed: number };
+  /** Live claims other workers hold on units a retry-errors pass still has to redo (see claims.ts). */
+  redoClaimsHeld(runId: string): number;
   /** Drop claims past their expiry; returns how many there were. */
   releaseExpired(runId: string): number;
 }

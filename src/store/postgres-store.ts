@@ -15,7 +15,7 @@ import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
 import type { CacheStat, ClaimOptions, RunStoreApi, UnitKey } from "./api.js";
 import { BatchingStore, type QueuedResult } from "./batching.js";
-import { CLAIM_STATS_SQL } from "./claims.js";
+import { CLAIM_STATS_SQL, REDO_CLAIMS_SQL } from "./claims.js";
 import type { RunLease } from "./lease.js";
 import { newerSchemaError } from "./migrations.js";
 import { PgConnection, safePgUrl } from "./pg-client.js";
@@ -438,6 +438,15 @@ export class PostgresRunStore extends BatchingStore implements RunStoreApi {
 
   claimStats(runId: string): { stored: number; claimed: number } {
     return this.one<{ stored: number; claimed: number }>(CLAIM_STATS_SQL("$1", "$2"), [runId, Date.now()])!;
+  }
+
+  redoClaimsHeld(runId: string): number {
+    const row = this.one<{ claimed: number | string }>(REDO_CLAIMS_SQL("$1", "$2", "$3"), [
+      runId,
+      Date.now(),
+      this.workerId,
+    ]);
+    return Number(row?.claimed ?? 0);
   }
 
   releaseExpired(runId: string): number {

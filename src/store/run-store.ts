@@ -15,7 +15,7 @@ import { checkRunId } from "../util/run-id.js";
 import { redactValue } from "../util/secrets.js";
 import type { CacheStat, ClaimOptions, RunStoreApi, UnitKey } from "./api.js";
 import { BatchingStore, type QueuedResult } from "./batching.js";
-import { CLAIM_STATS_SQL } from "./claims.js";
+import { CLAIM_STATS_SQL, REDO_CLAIMS_SQL } from "./claims.js";
 import { acquireLease, type LeaseOptions, type RunLease } from "./lease.js";
 import { checkSchemaVersion, migrateSqlite } from "./migrations.js";
 import { isPostgresUrl } from "./pg-client.js";
@@ -638,6 +638,13 @@ export class SqliteRunStore extends BatchingStore implements RunStoreApi {
       stored: number;
       claimed: number;
     };
+  }
+
+  redoClaimsHeld(runId: string): number {
+    const row = this.db
+      .prepare(REDO_CLAIMS_SQL("@run", "@now", "@worker"))
+      .get({ run: runId, now: Date.now(), worker: this.workerId }) as { claimed: number };
+    return row.claimed;
   }
 
   releaseExpired(runId: string): number {

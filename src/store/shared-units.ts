@@ -23,8 +23,8 @@ export interface SharedUnitsOptions<U> {
   pollMs?: number;
   /**
    * `retry-errors`: claim units stored with an error as well, and make one pass only (every unit is
-   * stored already, so "until all are stored" cannot be the end; a worker killed meanwhile leaves its
-   * units for the next retry-errors).
+   * stored already, so "until all are stored" cannot be the end), then wait while other workers redo
+   * theirs; a worker killed meanwhile leaves its units for the next retry-errors.
    */
   redoErrors?: boolean;
 }
@@ -52,7 +52,20 @@ export async function* sharedUnits<U>(o: SharedUnitsOptions<U>): AsyncGenerator<
       if (o.signal.aborted) return;
     }
     if (pending.length) yield* claim(pending);
-    if (o.signal.aborted || o.redoErrors) return;
+    if (o.signal.aborted) return;
+    if (o.redoErrors) {
+      // One pass; then wait for the other workers' redos, so that the run this worker reports on (and
+      // may mark completed) holds them.
+      for (;;) {
+        o.store.flush();
+        if (o.store.redoClaimsHeld(o.runId) === 0) return;
+        try {
+          await sleep(pollMs, undefined, { signal: o.signal });
+        } catch {
+          return; // aborted
+        }
+      }
+    }
     // After a pass: wait while the rest is held by live claims (other workers', or
     // this worker's own units in flight), and pass again once some unit is neither stored nor held.
     for (;;) {

@@ -128,6 +128,18 @@ for (const b of backends)
       w.claimTtlMs = 60_000;
       assert.deepEqual(ids(w.claimUnits("r", keys("a", "e"))), ["e"], "a finished unit is never claimed");
       assert.deepEqual(a.claimStats("r"), { stored: 1, claimed: 4 }, "b, c, d, e held; a stored");
+      // retry-errors: a unit stored with an error may be claimed again, one stored without may not; the
+      // other workers' claims on units still to redo are what a retry pass waits for.
+      a.addResult("r", result("f", { error: "boom" }));
+      a.addResult("r", result("g", { error: "boom" }));
+      a.flush();
+      assert.deepEqual(ids(w.claimUnits("r", keys("a", "f"), { redoErrors: true })), ["f"]);
+      assert.deepEqual(ids(w.claimUnits("r", keys("g"))), [], "without redoErrors a stored unit is finished");
+      assert.equal(a.redoClaimsHeld("r"), 2, "w holds e (not stored) and f (failed)");
+      assert.equal(w.redoClaimsHeld("r"), 3, "a holds b, c and d (its finished a does not count)");
+      w.addResult("r", result("f"));
+      w.flush();
+      assert.equal(a.redoClaimsHeld("r"), 1, "f redone without an error no longer counts");
       a.close();
       w.close();
     });
