@@ -54,9 +54,9 @@ function verdict(rows: readonly ItemOverlap[]): string {
 export async function scanAction(shards: string[], flags: ScanFlags): Promise<void> {
   const { runScan } = await import("./scan.js");
   const corpus = [...flags.corpus, ...shards];
-  if (flags.matcher !== "smi" && flags.matcher !== "window") {
-    throw new UserError(`--matcher must be "smi" or "window", got "${flags.matcher}"`);
-  }
+  const matchers = ["window", "window-js", "smi"] as const;
+  const matcher = matchers.find((m) => m === flags.matcher);
+  if (!matcher) throw new UserError(`--matcher must be ${matchers.join(", ")}; got "${flags.matcher}"`);
   if (corpus.length === 0) throw new UserError("contamination scan: give --corpus or shard files");
   if (flags.onBadLine !== "error" && flags.onBadLine !== "skip") {
     throw new UserError(`--on-bad-line must be "error" or "skip", got "${flags.onBadLine}"`);
@@ -70,7 +70,8 @@ export async function scanAction(shards: string[], flags: ScanFlags): Promise<vo
     maxLocations: flags.locations,
     minCoverage: flags.minCoverage,
     rules: { textField: flags.textField, onBadLine: flags.onBadLine },
-    ...(flags.matcher === "window" ? { matcher: "window" as const } : {}),
+    // smi: the SMI scanner, the sink's engine when no window matcher is named.
+    ...(matcher !== "smi" ? { matcher } : {}),
     workers: flags.workers,
   });
   const { rows, ...rest } = s;

@@ -53,7 +53,7 @@ export function registerContaminationCommands(program: Command): void {
     .option("--on-bad-line <what>", "error (stop, naming file and line) or skip", "error")
     .option(
       "--matcher <m>",
-      "window (token-window hashing, the faster here) or smi (the SMI scanner, SIMD WebAssembly by default); same results",
+      "window (token-window hashing in a WebAssembly kernel, the fastest), window-js (the same in JavaScript, the reference) or smi (the SMI scanner); same results",
       "window",
     )
     .option("--all", "list every item in the table, not only contaminated ones")
