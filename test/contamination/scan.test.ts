@@ -7,6 +7,7 @@ import { normaliseText } from "../../src/contamination/normalize.js";
 import type { ItemOverlap } from "../../src/contamination/results.js";
 import { runScan, runScanMerge, type ScanOptions } from "../../src/contamination/scan.js";
 import { Rng } from "../../src/stats/rng.js";
+import { runCli } from "../helpers/in-process-cli.js";
 import { makeFixture } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-scan-"));
@@ -146,5 +147,52 @@ describe("contamination scan thresholds, shards and merge", () => {
       runScanMerge({ ...options({}), inputs: [parts], out: join(dir, "x.jsonl") }),
       /other items or settings/,
     );
+  });
+});
+
+describe("contamination scan from the command line", () => {
+  test("--matcher window, window-js and smi write the same file; another name is refused", async () => {
+    const outs: string[] = [];
+    for (const m of ["window", "window-js", "smi"]) {
+      const out = join(dir, `cli-${m}.jsonl`);
+      const r = await runCli(
+        "contamination",
+        "scan",
+        "--task",
+        "qa",
+        "--dataset",
+        fx.dataset,
+        "--corpus",
+        ...fx.shards,
+        "--min-tokens",
+        "8",
+        "--out",
+        out,
+        "--matcher",
+        m,
+        "--json",
+      );
+      assert.equal(r.code, 0, r.stderr);
+      outs.push(readFileSync(out, "utf8"));
+    }
+    assert.ok(outs[0]!.includes('"contaminated":true'));
+    assert.equal(outs[1], outs[0]);
+    assert.equal(outs[2], outs[0]);
+    const bad = await runCli(
+      "contamination",
+      "scan",
+      "--task",
+      "qa",
+      "--dataset",
+      fx.dataset,
+      "--corpus",
+      fx.shards[0]!,
+      "--out",
+      join(dir, "x.jsonl"),
+      "--matcher",
+      "grep",
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--matcher must be window, window-js, smi; got "grep"/);
   });
 });
