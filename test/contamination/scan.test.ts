@@ -151,47 +151,24 @@ describe("contamination scan thresholds, shards and merge", () => {
 });
 
 describe("contamination scan from the command line", () => {
+  const scan = (out: string, matcher: string) =>
+    runCli(
+      ...["contamination", "scan", "--task", "qa", "--dataset", fx.dataset, "--corpus", ...fx.shards],
+      ...["--min-tokens", "8", "--out", out, "--matcher", matcher, "--json"],
+    );
+
   test("--matcher window, window-js and smi write the same file; another name is refused", async () => {
     const outs: string[] = [];
     for (const m of ["window", "window-js", "smi"]) {
       const out = join(dir, `cli-${m}.jsonl`);
-      const r = await runCli(
-        "contamination",
-        "scan",
-        "--task",
-        "qa",
-        "--dataset",
-        fx.dataset,
-        "--corpus",
-        ...fx.shards,
-        "--min-tokens",
-        "8",
-        "--out",
-        out,
-        "--matcher",
-        m,
-        "--json",
-      );
+      const r = await scan(out, m);
       assert.equal(r.code, 0, r.stderr);
       outs.push(readFileSync(out, "utf8"));
     }
     assert.ok(outs[0]!.includes('"contaminated":true'));
     assert.equal(outs[1], outs[0]);
     assert.equal(outs[2], outs[0]);
-    const bad = await runCli(
-      "contamination",
-      "scan",
-      "--task",
-      "qa",
-      "--dataset",
-      fx.dataset,
-      "--corpus",
-      fx.shards[0]!,
-      "--out",
-      join(dir, "x.jsonl"),
-      "--matcher",
-      "grep",
-    );
+    const bad = await scan(join(dir, "x.jsonl"), "grep");
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--matcher must be window, window-js, smi; got "grep"/);
   });
