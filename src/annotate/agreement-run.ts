@@ -11,10 +11,10 @@
 import { DEFAULT_USABLE_THRESHOLD } from "../agreement/binary.js";
 import { roundToScale } from "../agreement/consensus.js";
 import { type AgreementItem, type AgreementReport, buildAgreementReport } from "../agreement/index.js";
+import type { RatingsDb, StoredRating } from "../store/ratings.js";
 import type { RunStore } from "../store/run-store.js";
 import type { TaskAnnotation, VerdictSummary } from "../tasks/annotation.js";
 import { UserError } from "../util/errors.js";
-import type { RatingsDb, StoredRating } from "./db.js";
 import { DEFAULT_SCALE } from "./forms.js";
 import { type Headline, headlineAgreement } from "./headline.js";
 import { annotationOf } from "./hook.js";

@@ -9,6 +9,7 @@ import { buildModel } from "../providers/build-model.js";
 import type { RunRow, RunStore } from "../store/run-store.js";
 // Registers the built-in tasks, whose annotation hooks say how their runs are annotated.
 import "../tasks/index.js";
+import { RatingsDb } from "../store/ratings.js";
 import type { RefineHook } from "../tasks/annotation.js";
 import { UserError } from "../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../util/interrupt.js";
@@ -30,7 +31,6 @@ import type {
   RejudgeFlags,
   ServeFlags,
 } from "./cli.js";
-import { RatingsDb } from "./db.js";
 import { formatHeadline } from "./headline.js";
 import { annotationOf } from "./hook.js";
 import { exportRatings, readRatingsFile } from "./io.js";

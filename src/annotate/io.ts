@@ -7,8 +7,8 @@
  * whole file on the first error, naming file:line and field; nothing is written until all rows pass.
  */
 import { readFileSync } from "node:fs";
+import { type RatingInput, type StoredRating, validateAnnotatorName } from "../store/ratings.js";
 import { UserError } from "../util/errors.js";
-import { type RatingInput, type StoredRating, validateAnnotatorName } from "./db.js";
 import { checkRating } from "./forms.js";
 import type { RatingItem } from "./items.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { test } from "node:test";
-import type { RatingsDb } from "../../src/annotate/db.js";
 import { startAnnotateServer } from "../../src/annotate/server.js";
+import type { RatingsDb } from "../../src/store/ratings.js";
 import type { RunRow } from "../../src/store/run-store.js";
 import { errorMessage } from "../../src/util/errors.js";
 

@@ -4,8 +4,8 @@
  * copy of the database does not leak working links.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { SideSql } from "../store/side-sql.js";
 import { UserError } from "../util/errors.js";
+import type { SideSql } from "./side-sql.js";
 
 const RATINGS_SCHEMA_SQLITE = `
 CREATE TABLE IF NOT EXISTS annotators (
