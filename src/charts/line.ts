@@ -109,7 +109,6 @@ export function lineChart(series: readonly LineSeries[], opts: LineOptions): str
     const y = sy(ty(r.y)).toFixed(1);
     parts.push(
       `<line x1="${pad.left}" y1="${y}" x2="${pad.left + pw}" y2="${y}" stroke="#999" stroke-dasharray="2 3"/>`,
-      `<text x="${pad.left + pw - 4}" y="${(Number(y) - 4).toFixed(1)}" text-anchor="end" fill="#666">${escapeXml(r.label)}</text>`,
     );
   }
   usable.forEach((s, i) => {
@@ -131,6 +130,14 @@ export function lineChart(series: readonly LineSeries[], opts: LineOptions): str
       `<text x="${lx + 22}" y="${ly}" fill="#222">${escapeXml(s.label)}</text>`,
     );
   });
+  // Reference labels last, on a white halo, so that no series line runs through them.
+  for (const r of opts.refs ?? []) {
+    if (opts.logY && r.y <= 0) continue;
+    const y = sy(ty(r.y));
+    parts.push(
+      `<text x="${pad.left + pw - 4}" y="${(y - 4).toFixed(1)}" text-anchor="end" fill="#666" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text>`,
+    );
+  }
   parts.push("</svg>");
   return parts.join("");
 }

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { heatmapChart } from "../../src/charts/heatmap.js";
+import { lineChart } from "../../src/charts/line.js";
 import { htmlPage } from "../../src/charts/page.js";
 import { scatterChart } from "../../src/charts/scatter.js";
 
@@ -78,4 +79,22 @@ test("report page: a CSP that allows no script and no network", () => {
   const page = htmlPage("t <x>", ["<p>body</p>"]);
   assert.match(page, /content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"/);
   assert.match(page, /<title>t &#60;x&#62;<\/title>/);
+});
+
+test("line: a reference line's label is drawn over the series, on a halo", () => {
+  const svg = lineChart(
+    [
+      {
+        label: "a",
+        points: [
+          { x: 0, y: 0.2 },
+          { x: 1, y: 0.3 },
+        ],
+      },
+    ],
+    { title: "t", xLabel: "x", yLabel: "y", refs: [{ y: 0.25, label: "balanced" }] },
+  );
+  const label = svg.indexOf(">balanced</text>");
+  assert.ok(label > svg.indexOf("<polyline"), "after the series");
+  assert.match(svg, /paint-order="stroke">balanced<\/text>/);
 });
