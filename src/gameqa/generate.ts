@@ -103,12 +103,14 @@ interface BoardWriter {
 
 /** Below this many boards a file thread's start-up (about 30 ms) costs more than it saves. */
 const FILE_THREAD_MIN_BOARDS = 64;
+/** Boards written here before the file thread starts (a run may still hand over to workers). */
+const PLAIN_WRITES_FIRST = 16;
 /** Batches in flight before the main thread waits (bounds the memory held by pending files). */
 const MAX_PENDING_BATCHES = 8;
 
 /**
- * Plain writes for the boards the main thread builds before it decides whether worker threads take
- * over (BOARDS_BEFORE_ESTIMATE); a file thread for the rest of a run it builds itself.
+ * Plain writes for the first boards the main thread builds (PLAIN_WRITES_FIRST); a file thread for
+ * the rest of what it builds.
  */
 function boardWriter(dir: string, boards: number): BoardWriter {
   let thread: FileThread | undefined;
@@ -116,7 +118,7 @@ function boardWriter(dir: string, boards: number): BoardWriter {
   return {
     dir,
     write: (built) => {
-      if (!thread && ++count > BOARDS_BEFORE_ESTIMATE && boards >= FILE_THREAD_MIN_BOARDS)
+      if (!thread && ++count > PLAIN_WRITES_FIRST && boards >= FILE_THREAD_MIN_BOARDS)
         thread = new FileThread(dir);
       if (thread) thread.write(built.files);
       else writeBoard(dir, built);
@@ -247,23 +249,28 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /**
  * A new thread costs about 0.1 s of CPU to start and then runs cold code for a while (measured:
- * 0.3 CPU-s before it pays on tictactoe boards), so threads start only once the main thread has
- * timed a few boards and the rest would still take longer than this alone.
+ * 0.3 CPU-s before it pays on tictactoe boards), so the main thread builds boards for this long
+ * first, and threads take over only when the rest would still take longer than this alone.
  */
 const THREADS_WORTH_MS = 500;
-/** Boards the main thread builds before it estimates the rest. */
-const BOARDS_BEFORE_ESTIMATE = 16;
+/**
+ * With `--workers 1` a thread adds no parallelism, only flat memory over a long run: it takes over
+ * only when the rest would take longer than this many times THREADS_WORTH_MS on the main thread
+ * (a 2,000-sample tictactoe run costs 20 % less CPU built here than in a worker).
+ */
+const SOLO_WORKER_FACTOR = 4;
 
 interface BuildSettings extends PoolSettings {
   threadsAfterMs: number;
 }
 
 /**
- * Build every job. The main thread builds the first boards itself and times them; when the rest is
- * worth their start-up (THREADS_WORTH_MS) and every game comes from a game folder, `workers` worker
- * threads build the rest and this thread only writes the data file. Otherwise (a small run, or a
- * game registered in code, which exists only in this thread) it builds everything, yielding to the
- * event loop before every board so that an abort is noticed and resvg's images are freed.
+ * Build every job. The main thread builds boards itself for `threadsAfterMs` and estimates the rest
+ * from the rate of the second half of that time (the first boards run cold code). When the rest is
+ * worth their start-up and every game comes from a game folder, `workers` worker threads build the
+ * rest and this thread only writes the data file. Otherwise (a small run, or a game registered in
+ * code, which exists only in this thread) it builds everything, yielding to the event loop before
+ * every board so that an abort is noticed and resvg's images are freed.
  */
 async function buildAll(
   jobs: Job[],
@@ -272,9 +279,12 @@ async function buildAll(
   onBoard: OnBoard,
 ): Promise<number> {
   const threadable = jobs.every((j) => isFolderGame(j.game));
+  const worth = o.threadsAfterMs * (o.workers > 1 ? 1 : SOLO_WORKER_FACTOR);
   let next = 0;
   if (!threadable || o.threadsAfterMs > 0) {
     const t0 = performance.now();
+    let probing = threadable;
+    let warm: { t: number; boards: number } | undefined;
     while (next < jobs.length) {
       // A turn costs microseconds; the cheapest boards take a few hundred.
       await nextTurn();
@@ -285,9 +295,14 @@ async function buildAll(
       writer.write(built);
       onBoard(index, formatBoard(built.samples, o.format), built.skips);
       await writer.drain(MAX_PENDING_BATCHES);
-      if (threadable && next === BOARDS_BEFORE_ESTIMATE) {
-        const rest = ((performance.now() - t0) / next) * (jobs.length - next);
-        if (rest > o.threadsAfterMs) break;
+      if (!probing) continue;
+      const now = performance.now();
+      if (!warm) {
+        if (now - t0 >= o.threadsAfterMs / 2) warm = { t: now, boards: next };
+      } else if (now - t0 >= o.threadsAfterMs) {
+        probing = false;
+        const rest = ((now - warm.t) / (next - warm.boards)) * (jobs.length - next);
+        if (rest > worth) break;
       }
     }
   }

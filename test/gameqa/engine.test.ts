@@ -122,6 +122,35 @@ describe("generation", () => {
     assert.ok(!files.some((f) => f.includes(".tmp-")), "no temp files left behind");
   });
 
+  test("a short run builds on the main thread; a long one (as timed there) hands over to workers", async () => {
+    const base = {
+      games: ["tictactoe"],
+      plotLevels: ["Easy" as const],
+      seed: 5,
+      progress: "silent" as const,
+    };
+    // Three boards: far below the time worth a thread, with one worker or two.
+    for (const workers of [1, 2]) {
+      const r = await generateDataset({
+        ...base,
+        perTask: 1,
+        outDir: join(tmp, `short-${workers}`),
+        workers,
+      });
+      assert.equal(r.workerThreads, 0, `workers ${workers}`);
+    }
+    // 120 boards timed for 1 ms: the estimate of the rest is above the threshold, so threads take over.
+    const long = await generateDataset({
+      ...base,
+      perTask: 120,
+      outDir: join(tmp, "long"),
+      workers: 2,
+      threadsAfterMs: 1,
+    });
+    assert.ok(long.workerThreads > 0, `${long.workerThreads} workers`);
+    assert.equal(long.samples, 360);
+  });
+
   test("every sample has the published field set, a valid PNG and its state", async () => {
     const dir = join(tmp, "all");
     const res = await generateDataset({
