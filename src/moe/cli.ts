@@ -198,6 +198,15 @@ export function registerMoeCommands(program: Command): void {
       "learning rate of the pre-trained weights outside the MoE layers (embeddings, attention, norms) as a multiple of --lr; 0 freezes them (default 1)",
     )
     .option("--gate-lr <x>", "learning rate of the gates as a multiple of --lr (default 1)")
+    .option(
+      "--optimizer <o>",
+      "adamw (the paper's) or sgd (Nesterov momentum; steps in proportion to the gradient)",
+    )
+    .option("--momentum <x>", "--optimizer sgd: Nesterov momentum (default 0.9)")
+    .option(
+      "--adam-eps <x>",
+      "AdamW ε (default 1e-8); larger values damp the steps of weights whose gradients are small",
+    )
     .option("--final-lr <x>", "end of the cosine decay as a fraction of --lr (default 0.1, the paper's)")
     .option(
       "--fade-steps <n>",

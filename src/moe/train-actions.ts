@@ -77,6 +77,7 @@ export async function trainAction(model: string | undefined, opts: Opts): Promis
       ? { denseLrScale: nonNegative(opts.denseLr as string, "--dense-lr") }
       : {}),
     ...(opts.gateLr !== undefined ? { gateLrScale: nonNegative(opts.gateLr as string, "--gate-lr") } : {}),
+    ...optimizerOptions(opts),
     ...(opts.finalLr !== undefined
       ? { finalLrPortion: fraction(opts.finalLr as string, "--final-lr", 0.1) }
       : {}),
@@ -106,6 +107,26 @@ function fraction(value: string | undefined, flag: string, fallback: number): nu
   if (!Number.isFinite(n) || n <= 0 || n > 1)
     throw new UserError(`${flag} must be in (0, 1], got "${value}"`);
   return n;
+}
+
+/** --optimizer, --momentum and --adam-eps, checked here so a mistake is one line, not a Python error. */
+function optimizerOptions(opts: Opts): { optimizer?: "adamw" | "sgd"; momentum?: number; adamEps?: number } {
+  const optimizer = opts.optimizer as string | undefined;
+  if (optimizer !== undefined && optimizer !== "adamw" && optimizer !== "sgd")
+    throw new UserError(`--optimizer must be adamw or sgd, got "${optimizer}"`);
+  if (opts.momentum !== undefined && optimizer !== "sgd")
+    throw new UserError("--momentum applies to --optimizer sgd only");
+  if (opts.adamEps !== undefined && optimizer === "sgd")
+    throw new UserError("--adam-eps applies to --optimizer adamw only");
+  const momentum =
+    opts.momentum === undefined ? undefined : nonNegative(opts.momentum as string, "--momentum");
+  if (momentum !== undefined && momentum >= 1)
+    throw new UserError(`--momentum must be below 1, got "${opts.momentum}"`);
+  return {
+    ...(optimizer !== undefined ? { optimizer } : {}),
+    ...(momentum !== undefined ? { momentum } : {}),
+    ...(opts.adamEps !== undefined ? { adamEps: positive(opts.adamEps as string, "--adam-eps", 1e-8) } : {}),
+  };
 }
 
 function nonNegative(value: string, flag = "--balance-weight"): number {

@@ -39,6 +39,12 @@ export interface TrainOptions {
   denseLrScale?: number;
   /** Learning rate of the gates as a multiple of `lr` (default 1). */
   gateLrScale?: number;
+  /** AdamW (default, the paper's) or SGD with Nesterov momentum. */
+  optimizer?: "adamw" | "sgd";
+  /** SGD's Nesterov momentum (default 0.9). */
+  momentum?: number;
+  /** AdamW's ε (default 1e-8). */
+  adamEps?: number;
   /** Where the cosine decay ends, as a fraction of `lr` (default 0.1, the paper's). */
   finalLrPortion?: number;
   /** Gradual routing: train (1 − λ)·top-k + λ·dense FFN, λ from 1 to 0 over this many steps (default 0). */
@@ -253,6 +259,9 @@ export function trainerArgs(o: TrainOptions, weights: Map<string, number>): stri
   if (o.freezeDense) args.push("--freeze-dense");
   if (o.denseLrScale !== undefined) args.push("--dense-lr-scale", String(o.denseLrScale));
   if (o.gateLrScale !== undefined) args.push("--gate-lr-scale", String(o.gateLrScale));
+  if (o.optimizer !== undefined) args.push("--optimizer", o.optimizer);
+  if (o.momentum !== undefined) args.push("--momentum", String(o.momentum));
+  if (o.adamEps !== undefined) args.push("--adam-eps", String(o.adamEps));
   if (o.finalLrPortion !== undefined) args.push("--final-lr-portion", String(o.finalLrPortion));
   if (o.fadeSteps) args.push("--fade-steps", String(o.fadeSteps));
   if (o.threads) args.push("--threads", String(o.threads));

@@ -231,6 +231,22 @@ describe("moe train (PyTorch)", { skip: torch.ok ? false : NO_TORCH }, () => {
     assertOnlyTrained(moe, r.checkpoint!, (name) => name.includes(".calculator.experts."));
   });
 
+  test("--optimizer sgd --momentum 0.5 with --dense-lr 0 and --gate-lr 0: only the experts change", async () => {
+    const { moe, data } = prepare("sgd", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
+    const r = await runTraining(
+      options(moe, data, join(dir, "sgd-out"), {
+        steps: 3,
+        saveEvery: 3,
+        lr: 0.5,
+        optimizer: "sgd",
+        momentum: 0.5,
+        denseLrScale: 0,
+        gateLrScale: 0,
+      }),
+    );
+    assertOnlyTrained(moe, r.checkpoint!, (name) => name.includes(".calculator.experts."));
+  });
+
   test("--freeze-dense trains the experts and gates only", async () => {
     const { moe, data } = prepare("freeze", dense, { experts: 4, topK: 2, tokens: 200, length: 24 });
     const r = await runTraining(
@@ -544,6 +560,14 @@ describe("moe train: bad inputs are one clear error each", () => {
       "empty.jsonl",
       "no training sequences",
     );
+  });
+
+  test("optimizer flags", async () => {
+    await fails(train("--optimizer", "adam"), "--optimizer", "adamw or sgd", '"adam"');
+    await fails(train("--momentum", "0.9"), "--momentum", "--optimizer sgd");
+    await fails(train("--optimizer", "sgd", "--momentum", "1.5"), "--momentum", "below 1");
+    await fails(train("--optimizer", "sgd", "--adam-eps", "1e-3"), "--adam-eps", "adamw");
+    await fails(train("--adam-eps", "0"), "--adam-eps", "positive");
   });
 
   test("an invalid domain weight", async () => {
