@@ -23,11 +23,32 @@ export interface OriginalGenerator {
   shared?: boolean;
   /** Why the bench does not run this original. */
   cannotRun?: string;
+  /** [file, Python source]: a driver of ours written into the scratch copy, for originals with no entry point to call. */
+  driver?: [file: string, source: string];
 }
 
 const at = (file: string, find: string, replace: (u: number) => string) => (u: number) =>
   [file, find, replace(u)] as [string, string, string];
 
+/**
+ * klondike's original is a pygame program (src/main.py, class Game) with no command line: the
+ * driver seeds Python's random (the original's Board() reseeds from the OS, so that call is
+ * disabled), adds pygame.transform.scale_by where pygame is older than 2.1.3, and runs N datasets.
+ * pygame.time.delay (100 ms after every question) is left in: the bench compares CPU time.
+ */
+const KLONDIKE_DRIVER = `import random, sys
+sys.path.insert(0, "src")
+random.seed(int(sys.argv[1]))
+random.seed = lambda *args, **kwargs: None
+import pygame
+if not hasattr(pygame.transform, "scale_by"):
+    def _scale_by(surface, factor):
+        size = (round(surface.get_width() * factor), round(surface.get_height() * factor))
+        return pygame.transform.scale(surface, size)
+    pygame.transform.scale_by = _scale_by
+from main import Game
+Game(1280, 720, int(sys.argv[2])).run()
+`;
 export const ORIGINALS: OriginalGenerator[] = [
   {
     game: "sudoku",
@@ -226,6 +247,15 @@ export const ORIGINALS: OriginalGenerator[] = [
     dataFile: "spider_solitaire_dataset_example/data.json",
     perUnit: 30, // one board per level and unit, 10 questions each
     shared: true,
+  },
+  {
+    game: "klondike",
+    script: "assay_driver.py",
+    driver: ["assay_driver.py", KLONDIKE_DRIVER],
+    args: (u) => ["77", String(u)],
+    dataFile: "klondike_dataset/data.json",
+    perUnit: 3, // one dataset of three questions per unit, a board and image per question
+    shared: false,
   },
 ];
 

@@ -144,6 +144,7 @@ function original(
   const work = join(tmp, `orig-${gen.game}`);
   cpSync(src, work, { recursive: true, filter: (f) => !/_example$/.test(f) });
   const units = Math.max(1, Math.round(n / gen.perUnit));
+  if (gen.driver) writeFileSync(join(work, gen.driver[0]), gen.driver[1]);
   if (gen.patch) {
     const [file, find, replace] = gen.patch(units);
     const text = readFileSync(join(work, file), "utf8");
