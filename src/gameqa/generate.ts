@@ -259,6 +259,12 @@ const THREADS_WORTH_MS = 500;
  * (a 2,000-sample tictactoe run costs 20 % less CPU built here than in a worker).
  */
 const SOLO_WORKER_FACTOR = 4;
+/**
+ * Timing the first boards overstates the rest up to about 3× (cold code), so a run whose rest looks
+ * this many times too long after COLD_BOARDS boards hands over at once instead of after the timing.
+ */
+const COLD_OVERSTATEMENT = 4;
+const COLD_BOARDS = 16;
 
 interface BuildSettings extends PoolSettings {
   threadsAfterMs: number;
@@ -266,7 +272,8 @@ interface BuildSettings extends PoolSettings {
 
 /**
  * Build every job. The main thread builds boards itself for `threadsAfterMs` and estimates the rest
- * from the rate of the second half of that time (the first boards run cold code). When the rest is
+ * from the rate of the second half of that time (the first boards run cold code; a run that looks
+ * far too long after its first boards hands over at once). When the rest is
  * worth their start-up and every game comes from a game folder, `workers` worker threads build the
  * rest and this thread only writes the data file. Otherwise (a small run, or a game registered in
  * code, which exists only in this thread) it builds everything, yielding to the event loop before
@@ -297,6 +304,8 @@ async function buildAll(
       await writer.drain(MAX_PENDING_BATCHES);
       if (!probing) continue;
       const now = performance.now();
+      if (next === COLD_BOARDS && ((now - t0) / next) * (jobs.length - next) > worth * COLD_OVERSTATEMENT)
+        break;
       if (!warm) {
         if (now - t0 >= o.threadsAfterMs / 2) warm = { t: now, boards: next };
       } else if (now - t0 >= o.threadsAfterMs) {
