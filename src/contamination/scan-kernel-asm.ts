@@ -14,7 +14,7 @@
  * same treatment as every other text.
  */
 import { FunctionBuilder } from "../corpus/wasm-asm.js";
-import { hexFunction } from "../corpus/wasm-decode.js";
+import { hexFunction, utf8Function } from "../corpus/wasm-decode.js";
 import {
   emitNextLine,
   fieldsFunction,
@@ -23,6 +23,7 @@ import {
   RES,
   skipStringFunction,
 } from "../corpus/wasm-lines.js";
+import { cjkRunFunction } from "./scan-kernel-cjk.js";
 
 /** Words of the result area beyond wasm-lines' RES. */
 export const KRES = {
@@ -88,6 +89,9 @@ export interface KernelLayout {
   outSoft: number;
   /** Distinct window lengths (tokens), ascending. */
   lengths: number[];
+  /** The fast path's tables (scan-kernel-cjk.ts): kinds (bytes) and MAPPED targets (i32). */
+  cjkKinds: number;
+  cjkMap: number;
 }
 
 /** Function indices (the order of `kernelFunctions`). */
@@ -102,6 +106,8 @@ const F = {
   lines: 7,
   run: 8,
   hex4: 9,
+  cjkRun: 10,
+  utf8: 11,
 };
 /** Token end offsets in ringE with this bit: the token lies in the arena, already normalised (no | 0x20). */
 const ARENA_TOKEN = 0x80000000 | 0;
@@ -458,12 +464,16 @@ function runFunction(l: KernelLayout): FunctionBuilder {
   f.get(q).const(1).add().set(q);
   f.br("piece").end();
   f.end();
-  // Other non-ASCII characters: the normaliser's tokens of the whole run, each followed by a space.
-  f.const(0).const(0).load(res(KRES.runs)).const(1).add().tee(pos).store(res(KRES.runs));
-  f.get(pos).const(MAX_RUNS).gtU().if("many").const(0).return().end();
+  // Other non-ASCII characters: the normaliser's tokens of the whole run, each followed by a space,
+  // from the CJK fast path (scan-kernel-cjk.ts) or else from JavaScript.
   f.const(0).load(res(KRES.arenaPos)).set(pos);
-  f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.normRun).tee(c);
-  f.const(0).ltS().if("full").const(0).return().end();
+  f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.cjkRun).tee(c);
+  f.const(-2).eq().if("slow");
+  f.const(0).const(0).load(res(KRES.runs)).const(1).add().tee(c).store(res(KRES.runs));
+  f.get(c).const(MAX_RUNS).gtU().if("many").const(0).return().end();
+  f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.normRun).set(c);
+  f.end();
+  f.get(c).const(0).ltS().if("full").const(0).return().end();
   f.const(0).get(c).store(res(KRES.arenaPos));
   f.get(pos).tee(q).set(ps);
   f.block("tokensDone").loop("token");
@@ -831,5 +841,14 @@ export function kernelFunctions(l: KernelLayout) {
     { params: 2, results: 1, builder: linesFunction(l), export: "lines" },
     { params: 3, results: 1, builder: runFunction(l) },
     { params: 1, results: 1, builder: hexFunction() },
+    {
+      params: 4,
+      results: 1,
+      builder: cjkRunFunction(
+        { kinds: l.cjkKinds, map: l.cjkMap, hex4: F.hex4, utf8: F.utf8 },
+        l.res + 4 * KRES.escapes,
+      ),
+    },
+    { params: 2, results: 1, builder: utf8Function() },
   ];
 }

@@ -17,6 +17,7 @@ import { MAX_KEY, RES } from "../corpus/wasm-lines.js";
 import { UserError } from "../util/errors.js";
 import { normaliseBytes, ScratchSink, unicodeTokens } from "./normalize.js";
 import { KERNEL_IMPORTS, type KernelLayout, KRES, kernelFunctions } from "./scan-kernel-asm.js";
+import { CJK_KINDS_BYTES, CJK_MAP_ENTRIES, cjkTables } from "./scan-kernel-cjk.js";
 
 export { STATUS_BAIL, STATUS_FULL, STATUS_MORE } from "./scan-kernel-asm.js";
 
@@ -134,6 +135,8 @@ function kernelLayout(patterns: readonly Uint8Array[]): { layout: KernelLayout; 
     out: take(8 * (P + OUT_SOFT + 1)),
     outSoft: OUT_SOFT,
     lengths,
+    cjkKinds: take(CJK_KINDS_BYTES),
+    cjkMap: take(4 * CJK_MAP_ENTRIES),
   };
   return { layout, ioBase: align(at, 64) };
 }
@@ -195,6 +198,9 @@ export class ScanKernel {
       off += p.length - 2;
     });
     this.mem32[l.patOff / 4 + patterns.length] = off;
+    const cjk = cjkTables();
+    m8.set(cjk.kinds, l.cjkKinds);
+    this.mem32.set(cjk.map, l.cjkMap / 4);
     patterns.forEach((_, id) => {
       const s = l.patBytes + this.mem32[l.patOff / 4 + id]!;
       this.exports.insert(s, l.patBytes + this.mem32[l.patOff / 4 + id + 1]!, id);
@@ -241,9 +247,12 @@ export class ScanKernel {
     };
   }
 
-  /** Pages for the tables, an I/O area of `io` bytes and a scratch area as large (each padded). */
+  /**
+   * Pages for the tables, an I/O area of `io` bytes and a scratch area twice as large (each padded):
+   * a text's tokens can take 4/3 of its bytes (a space after each 3-byte Han character).
+   */
   private pagesFor(io: number): number {
-    return Math.ceil((this.ioBase + 2 * (io + PAD)) / PAGE);
+    return Math.ceil((this.ioBase + 3 * io + 2 * PAD) / PAGE);
   }
 
   /** Fresh views of memory (after it grew); the arena for `lines` is the scratch area after the I/O area. */
@@ -254,7 +263,10 @@ export class ScanKernel {
     this.ioView = Buffer.from(buffer, this.ioBase, this.ioSize);
     const arena = this.ioBase + this.ioSize + PAD;
     this.mem32[this.layout.res / 4 + KRES.arenaBase] = arena;
-    this.mem32[this.layout.res / 4 + KRES.arenaEnd] = Math.min(arena + this.ioSize, buffer.byteLength - PAD);
+    this.mem32[this.layout.res / 4 + KRES.arenaEnd] = Math.min(
+      arena + 2 * this.ioSize,
+      buffer.byteLength - PAD,
+    );
   }
 
   /** Grows memory to hold an I/O area of `io` bytes and a scratch area of `scratch` bytes. */
