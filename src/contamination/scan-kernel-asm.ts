@@ -848,6 +848,7 @@ export function kernelFunctions(l: KernelLayout) {
         { kinds: l.cjkKinds, map: l.cjkMap, hex4: F.hex4, utf8: F.utf8 },
         l.res + 4 * KRES.escapes,
       ),
+      export: "cjkRun",
     },
     { params: 2, results: 1, builder: utf8Function() },
   ];

@@ -27,12 +27,13 @@ export const CJK_SEPARATOR = 2;
 export const CJK_MAPPED = 3;
 export const CJK_WORD = 4;
 
-/** Kinds: one byte per BMP code point, then one per 256-code-point block of planes 1–3 (all alike, or BAIL). */
-export const CJK_KINDS_BYTES = 0x10000 + 0x300;
+/** Kinds: one byte per BMP code point, then one per 16-code-point block of planes 1–3 (all alike, or BAIL). */
+export const CJK_KINDS_BYTES = 0x10000 + 0x3000;
 /** Targets (code points) of MAPPED characters: U+2F00–2FDF at 0x200 + (cp − 0x2F00), U+F900–FAFF at cp − 0xF900. */
 export const CJK_MAP_ENTRIES = 0x2e0;
 
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
+const ALL_CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+$/u;
 const LETTER = /^[\p{L}\p{N}]$/u;
 const ALNUM = /^[a-z0-9]$/;
 
@@ -62,6 +63,11 @@ function classify(cp: number): number {
   return CJK_BAIL;
 }
 
+/** Whether every character of `chars` is a TOKEN (NFKC and lower-casing keep the string whole). */
+function allTokens(chars: string): boolean {
+  return ALL_CJK.test(chars) && chars.normalize("NFKC") === chars && chars.toLowerCase() === chars;
+}
+
 let tables: { kinds: Uint8Array; map: Int32Array } | undefined;
 
 /** The kind table and MAPPED targets (computed once per thread, about 0.1 s). */
@@ -74,12 +80,24 @@ export function cjkTables(): { kinds: Uint8Array; map: Int32Array } {
     kinds[cp] = kind;
     if (kind === CJK_MAPPED) map[mapIndex(cp)] = String.fromCodePoint(cp).normalize("NFKC").codePointAt(0)!;
   }
-  for (let block = 0; block < 0x300; block++) {
-    const first = 0x10000 + block * 256;
-    const kind = classify(first);
-    let same = kind === CJK_TOKEN || kind === CJK_SEPARATOR;
-    for (let cp = first + 1; same && cp < first + 256; cp++) same = classify(cp) === kind;
-    kinds[0x10000 + block] = same ? kind : CJK_BAIL;
+  // Planes 1–3 by blocks of 16; a block of 256 that is all Han (most of planes 2 and 3) or all
+  // separators (emoji) at once.
+  for (let big = 0; big < 0x300; big++) {
+    const chars = Array.from({ length: 256 }, (_, k) => String.fromCodePoint(0x10000 + big * 256 + k)).join(
+      "",
+    );
+    const kind = allTokens(chars) ? CJK_TOKEN : unicodeTokens(chars).length === 0 ? CJK_SEPARATOR : -1;
+    for (let block = big * 16; block < big * 16 + 16; block++) {
+      if (kind >= 0) {
+        kinds[0x10000 + block] = kind;
+        continue;
+      }
+      const first = 0x10000 + block * 16;
+      const k = classify(first);
+      let same = k === CJK_TOKEN || k === CJK_SEPARATOR;
+      for (let cp = first + 1; same && cp < first + 16; cp++) same = classify(cp) === k;
+      kinds[0x10000 + block] = same ? k : CJK_BAIL;
+    }
   }
   tables = { kinds, map };
   return tables;
@@ -209,15 +227,15 @@ export function cjkRunFunction(l: CjkLayout, escapes: number): FunctionBuilder {
   bail();
   f.end();
   f.end();
-  // The kind: BMP by code point; planes 1–3 by block of 256; beyond, the slow path.
+  // The kind: BMP by code point; planes 1–3 by block of 16; beyond, the slow path.
   f.get(cp).const(0x10000).ltU().if("bmp");
   f.get(cp).load8(l.kinds).set(kind);
   f.else();
   f.get(cp).const(0x40000).ltU().if("planes");
   f.get(cp)
-    .const(8)
+    .const(4)
     .shrU()
-    .load8(l.kinds + 0x10000 - 0x100)
+    .load8(l.kinds + 0x10000 - 0x1000)
     .set(kind);
   f.else();
   f.const(0).set(kind);

@@ -35,6 +35,7 @@ interface KernelExports {
   scanNormalised(start: number, end: number, line: number): void;
   insert(start: number, end: number, id: number): void;
   lines(start: number, end: number): number;
+  cjkRun(start: number, end: number, at: number, limit: number): number;
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -327,6 +328,22 @@ export class ScanKernel {
     this.nextStamp();
     this.mem32[this.layout.res / 4 + KRES.doc]!++;
     this.exports.scanNormalised(scratch, scratch + n, line);
+  }
+
+  /**
+   * The CJK fast path's tokens of one run of raw JSON string content (letters, digits, non-ASCII
+   * bytes, \u escapes), or undefined when it hands the run to the slow path: tests hold it to
+   * `unicodeTokens`. Uses the I/O and scratch areas.
+   */
+  fastRunTokens(run: Uint8Array): string[] | undefined {
+    const io = this.reserveIo(run.length);
+    io.set(run, 0);
+    const arena = this.ioBase + this.ioSize + PAD;
+    const end = this.exports.cjkRun(this.ioBase, this.ioBase + run.length, arena, arena + 2 * this.ioSize);
+    if (end === -2) return undefined;
+    if (end < 0) throw new Error("scan kernel: arena full");
+    const text = Buffer.from(this.mem8.buffer, arena, end - arena).toString("utf8");
+    return text.split(" ").filter((t) => t !== "");
   }
 
   /** Entries in the output buffer since the last `clearHits`. */
