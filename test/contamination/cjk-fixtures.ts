@@ -57,7 +57,9 @@ export function cjkRun(rng: Rng, chars: number, fast = false): string {
   let t = "";
   while (t.length < chars) {
     let r = rng.int(TOTAL);
-    const pool = POOLS.find((p) => (r -= p.weight) < 0)!;
+    let k = 0;
+    while (r >= POOLS[k]!.weight) r -= POOLS[k++]!.weight;
+    const pool = POOLS[k]!;
     if (fast && !pool.fast) continue;
     const c = pool.make(rng);
     // Lone surrogates from the random ranges stay out (they cannot be written as UTF-8).
