@@ -14,7 +14,7 @@
  * same treatment as every other text.
  */
 import { FunctionBuilder } from "../corpus/wasm-asm.js";
-import { hexFunction, utf8Function } from "../corpus/wasm-decode.js";
+import { utf8Function } from "../corpus/wasm-decode.js";
 import {
   emitNextLine,
   fieldsFunction,
@@ -23,7 +23,7 @@ import {
   RES,
   skipStringFunction,
 } from "../corpus/wasm-lines.js";
-import { cjkRunFunction } from "./scan-kernel-cjk.js";
+import { cjkRunFunction, hexTableFunction } from "./scan-kernel-cjk.js";
 
 /** Words of the result area beyond wasm-lines' RES. */
 export const KRES = {
@@ -92,6 +92,8 @@ export interface KernelLayout {
   /** The fast path's tables (scan-kernel-cjk.ts): kinds (bytes) and MAPPED targets (i32). */
   cjkKinds: number;
   cjkMap: number;
+  /** 256 bytes: hex digit values (`hexDigitTable`). */
+  hexDigits: number;
 }
 
 /** Function indices (the order of `kernelFunctions`). */
@@ -840,7 +842,7 @@ export function kernelFunctions(l: KernelLayout) {
     { params: 3, results: 0, builder: insertFunction(l), export: "insert" },
     { params: 2, results: 1, builder: linesFunction(l), export: "lines" },
     { params: 3, results: 1, builder: runFunction(l) },
-    { params: 1, results: 1, builder: hexFunction() },
+    { params: 1, results: 1, builder: hexTableFunction(l.hexDigits) },
     {
       params: 4,
       results: 1,

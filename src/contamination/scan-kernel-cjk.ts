@@ -316,3 +316,33 @@ function emitCharBytes(
   f.get(v.o).get(v.len).add().set(v.o);
   f.end();
 }
+
+/** 256 bytes: a hex digit's value, 0x80 for any other byte (for `hexTableFunction`). */
+export function hexDigitTable(): Uint8Array {
+  const t = new Uint8Array(256).fill(0x80);
+  for (let d = 0; d < 16; d++) {
+    const c = d.toString(16);
+    t[c.charCodeAt(0)] = d;
+    t[c.toUpperCase().charCodeAt(0)] = d;
+  }
+  return t;
+}
+
+/**
+ * hex4(p) -> the value of the 4 hex digits at p, or -1: the kernel's \uXXXX decoder, four table loads
+ * without a branch (a fifth of the time of a digit loop; ensure_ascii text has one escape a character).
+ */
+export function hexTableFunction(table: number): FunctionBuilder {
+  const f = new FunctionBuilder(1);
+  const p = 0;
+  const acc = f.local();
+  const err = f.local();
+  const x = f.local();
+  f.get(p).load8().load8(table).tee(acc).set(err);
+  for (let k = 1; k < 4; k++) {
+    f.get(p).load8(k).load8(table).tee(x).get(err).or().set(err);
+    f.get(acc).const(4).shl().get(x).or().set(acc);
+  }
+  f.const(-1).get(acc).get(err).const(0x80).and().select();
+  return f;
+}

@@ -17,7 +17,7 @@ import { MAX_KEY, RES } from "../corpus/wasm-lines.js";
 import { UserError } from "../util/errors.js";
 import { normaliseBytes, ScratchSink, unicodeTokens } from "./normalize.js";
 import { KERNEL_IMPORTS, type KernelLayout, KRES, kernelFunctions } from "./scan-kernel-asm.js";
-import { CJK_KINDS_BYTES, CJK_MAP_ENTRIES, cjkTables } from "./scan-kernel-cjk.js";
+import { CJK_KINDS_BYTES, CJK_MAP_ENTRIES, cjkTables, hexDigitTable } from "./scan-kernel-cjk.js";
 
 export { STATUS_BAIL, STATUS_FULL, STATUS_MORE } from "./scan-kernel-asm.js";
 
@@ -138,6 +138,7 @@ function kernelLayout(patterns: readonly Uint8Array[]): { layout: KernelLayout; 
     lengths,
     cjkKinds: take(CJK_KINDS_BYTES),
     cjkMap: take(4 * CJK_MAP_ENTRIES),
+    hexDigits: take(256),
   };
   return { layout, ioBase: align(at, 64) };
 }
@@ -202,6 +203,7 @@ export class ScanKernel {
     const cjk = cjkTables();
     m8.set(cjk.kinds, l.cjkKinds);
     this.mem32.set(cjk.map, l.cjkMap / 4);
+    m8.set(hexDigitTable(), l.hexDigits);
     patterns.forEach((_, id) => {
       const s = l.patBytes + this.mem32[l.patOff / 4 + id]!;
       this.exports.insert(s, l.patBytes + this.mem32[l.patOff / 4 + id + 1]!, id);

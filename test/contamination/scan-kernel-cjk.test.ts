@@ -7,6 +7,7 @@ import { normaliseText, unicodeTokens } from "../../src/contamination/normalize.
 import type { ItemOverlap } from "../../src/contamination/results.js";
 import { runScan, type ScanOptions } from "../../src/contamination/scan.js";
 import { ScanKernel } from "../../src/contamination/scan-kernel.js";
+import { cjkTables } from "../../src/contamination/scan-kernel-cjk.js";
 import { StringDecoder } from "../../src/corpus/jsonl.js";
 import type { CountRules } from "../../src/corpus/shard.js";
 import { Rng } from "../../src/stats/rng.js";
@@ -68,6 +69,25 @@ describe("scan kernel CJK fast path", () => {
       }
     }
     assert.ok(fast > 250_000, `code points in context taken by the fast path: ${fast}`);
+  });
+
+  test("no character the fast path takes composes under NFC with the one before it", () => {
+    // Its rules are per character: a character that could be the second of a canonical composition
+    // (a combining mark, a Hangul vowel or final, an Indic length mark) would need its neighbour.
+    const { kinds } = cjkTables();
+    const kindOf = (cp: number): number =>
+      cp < 0x10000 ? kinds[cp]! : cp < 0x40000 ? kinds[0x10000 + ((cp - 0x10000) >> 4)]! : 0;
+    const taken: string[] = [];
+    for (let cp = 0xc0; cp < 0x110000; cp++) {
+      if (cp >= 0xd800 && cp < 0xe000) continue;
+      const c = String.fromCodePoint(cp);
+      const parts = [...c.normalize("NFD")];
+      if (parts.length < 2 || parts.join("").normalize("NFC") !== c) continue;
+      for (const p of parts.slice(1)) if (kindOf(p.codePointAt(0)!) !== 0) taken.push(`${c} (${p})`);
+    }
+    assert.deepEqual(taken, []);
+    assert.equal(kindOf(0x3099), 0);
+    assert.equal(kindOf(0x1161), 0);
   });
 
   test("invalid UTF-8, lone surrogates and broken escapes: the slow path's tokens, or the slow path", () => {
