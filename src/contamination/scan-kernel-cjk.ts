@@ -35,6 +35,7 @@ export const CJK_MAP_ENTRIES = 0x2e0;
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
 const ALL_CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+$/u;
 const LETTER = /^[\p{L}\p{N}]$/u;
+const MARK = /\p{M}/u;
 const ALNUM = /^[a-z0-9]$/;
 
 function mapIndex(cp: number): number {
@@ -48,7 +49,8 @@ function isJamo(cp: number): boolean {
   return (cp >= 0x1100 && cp < 0x1200) || (cp >= 0xa960 && cp < 0xa980) || (cp >= 0xd7b0 && cp < 0xd800);
 }
 
-function classify(cp: number): number {
+/** What the fast path does with code point `cp`, by testing `unicodeTokens` on it alone. */
+export function cjkKindOf(cp: number): number {
   if (cp >= 0xd800 && cp < 0xe000) return CJK_BAIL;
   const ch = String.fromCodePoint(cp);
   const nfkc = ch.normalize("NFKC");
@@ -63,40 +65,47 @@ function classify(cp: number): number {
   return CJK_BAIL;
 }
 
-/** Whether every character of `chars` is a TOKEN (NFKC and lower-casing keep the string whole). */
-function allTokens(chars: string): boolean {
-  return ALL_CJK.test(chars) && chars.normalize("NFKC") === chars && chars.toLowerCase() === chars;
+/**
+ * The kind of all 256 code points from `first` when they share one, else -1, from whole-block string
+ * tests (a fraction of the time of one test a character): TOKEN when all are CJK and NFKC and lower
+ * case keep the block; SEPARATOR when no character decomposes, none is a mark (so NFKC composes
+ * nothing either) and the block has no tokens.
+ */
+function blockKind(first: number): number {
+  const chars = Array.from({ length: 256 }, (_, k) => String.fromCodePoint(first + k)).join("");
+  if (ALL_CJK.test(chars) && chars.normalize("NFKC") === chars && chars.toLowerCase() === chars)
+    return CJK_TOKEN;
+  if (chars.normalize("NFKD") === chars && !MARK.test(chars) && unicodeTokens(chars).length === 0) {
+    return CJK_SEPARATOR;
+  }
+  return -1;
 }
 
 let tables: { kinds: Uint8Array; map: Int32Array } | undefined;
 
-/** The kind table and MAPPED targets (computed once per thread, about 0.1 s). */
+/** The kind table and MAPPED targets (computed once per thread, a few hundredths of a second). */
 export function cjkTables(): { kinds: Uint8Array; map: Int32Array } {
   if (tables) return tables;
   const kinds = new Uint8Array(CJK_KINDS_BYTES);
   const map = new Int32Array(CJK_MAP_ENTRIES);
-  for (let cp = 0; cp < 0x10000; cp++) {
-    const kind = classify(cp);
-    kinds[cp] = kind;
-    if (kind === CJK_MAPPED) map[mapIndex(cp)] = String.fromCodePoint(cp).normalize("NFKC").codePointAt(0)!;
+  for (let first = 0; first < 0x10000; first += 256) {
+    const shared = first >= 0xd800 && first < 0xe000 ? CJK_BAIL : blockKind(first);
+    for (let cp = first; cp < first + 256; cp++) {
+      const kind = shared >= 0 ? shared : cjkKindOf(cp);
+      kinds[cp] = kind;
+      if (kind === CJK_MAPPED) map[mapIndex(cp)] = String.fromCodePoint(cp).normalize("NFKC").codePointAt(0)!;
+    }
   }
-  // Planes 1–3 by blocks of 16; a block of 256 that is all Han (most of planes 2 and 3) or all
-  // separators (emoji) at once.
-  for (let big = 0; big < 0x300; big++) {
-    const chars = Array.from({ length: 256 }, (_, k) => String.fromCodePoint(0x10000 + big * 256 + k)).join(
-      "",
-    );
-    const kind = allTokens(chars) ? CJK_TOKEN : unicodeTokens(chars).length === 0 ? CJK_SEPARATOR : -1;
-    for (let block = big * 16; block < big * 16 + 16; block++) {
-      if (kind >= 0) {
-        kinds[0x10000 + block] = kind;
-        continue;
+  // Planes 1–3 by blocks of 16 code points (each TOKEN or SEPARATOR throughout, else BAIL).
+  for (let big = 0x10000; big < 0x40000; big += 256) {
+    const shared = blockKind(big);
+    for (let first = big; first < big + 256; first += 16) {
+      let kind = shared >= 0 ? shared : cjkKindOf(first);
+      for (let cp = first + 1; shared < 0 && cp < first + 16 && kind !== CJK_BAIL; cp++) {
+        if (cjkKindOf(cp) !== kind) kind = CJK_BAIL;
       }
-      const first = 0x10000 + block * 16;
-      const k = classify(first);
-      let same = k === CJK_TOKEN || k === CJK_SEPARATOR;
-      for (let cp = first + 1; same && cp < first + 16; cp++) same = classify(cp) === k;
-      kinds[0x10000 + block] = same ? k : CJK_BAIL;
+      kinds[0x10000 + ((first - 0x10000) >> 4)] =
+        kind === CJK_TOKEN || kind === CJK_SEPARATOR ? kind : CJK_BAIL;
     }
   }
   tables = { kinds, map };

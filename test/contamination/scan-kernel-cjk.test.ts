@@ -7,7 +7,14 @@ import { normaliseText, unicodeTokens } from "../../src/contamination/normalize.
 import type { ItemOverlap } from "../../src/contamination/results.js";
 import { runScan, type ScanOptions } from "../../src/contamination/scan.js";
 import { ScanKernel } from "../../src/contamination/scan-kernel.js";
-import { cjkTables } from "../../src/contamination/scan-kernel-cjk.js";
+import {
+  CJK_BAIL,
+  CJK_SEPARATOR,
+  CJK_TOKEN,
+  CJK_WORD,
+  cjkKindOf,
+  cjkTables,
+} from "../../src/contamination/scan-kernel-cjk.js";
 import { StringDecoder } from "../../src/corpus/jsonl.js";
 import type { CountRules } from "../../src/corpus/shard.js";
 import { Rng } from "../../src/stats/rng.js";
@@ -69,6 +76,17 @@ describe("scan kernel CJK fast path", () => {
       }
     }
     assert.ok(fast > 250_000, `code points in context taken by the fast path: ${fast}`);
+  });
+
+  test("the table, built by blocks, says for each BMP code point what testing it alone says", () => {
+    const { kinds } = cjkTables();
+    for (let cp = 0; cp < 0x10000; cp++) {
+      if (cp < 0xd800 || cp >= 0xe000) assert.equal(kinds[cp], cjkKindOf(cp), cp.toString(16));
+    }
+    assert.deepEqual(
+      [..."中ぁ，Ａ①ー\u3099"].map((c) => kinds[c.codePointAt(0)!]),
+      [CJK_TOKEN, CJK_TOKEN, CJK_SEPARATOR, 0x61, 0x31, CJK_WORD, CJK_BAIL],
+    );
   });
 
   test("no character the fast path takes composes under NFC with the one before it", () => {
