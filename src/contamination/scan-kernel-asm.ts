@@ -8,10 +8,11 @@
  *
  * `lines` reads JSONL straight from the I/O area: for each line, the text field (wasm-lines.ts
  * `fields`, the SMI reader's structural scan) is scanned raw, its escapes resolved on the fly. A run
- * of letters, digits and non-ASCII bytes holding non-ASCII letters goes to JavaScript whole (`run`,
- * the import `normRun`). A line the kernel does not take (odd JSON, a \u escape, many such runs) is
- * handed back untouched, and the JavaScript path (normaliser, then `scanNormalised`) gives it the
- * same treatment as every other text.
+ * of letters, digits and non-ASCII bytes holding non-ASCII letters is tokenised by the CJK fast path
+ * (scan-kernel-cjk.ts) when it holds only characters its table takes, else goes to JavaScript whole
+ * (`run`, the import `normRun`). A line the kernel does not take (odd JSON, a bad escape, many runs
+ * for JavaScript) is handed back untouched, and the JavaScript path (normaliser, then
+ * `scanNormalised`) gives it the same treatment as every other text.
  */
 import { FunctionBuilder } from "../corpus/wasm-asm.js";
 import { utf8Function } from "../corpus/wasm-decode.js";
@@ -406,11 +407,12 @@ function emitSeparatorLength(f: FunctionBuilder, wd: number): void {
 }
 
 /**
- * run(ws, we, line) -> 1, or 0 when the arena is full or the text has more than MAX_RUNS such runs: the run [ws, we) of letters, digits and non-ASCII
- * bytes (up to an ASCII separator, as the normaliser takes it) holds non-ASCII bytes. When they all
- * belong to the separators above, its ASCII pieces are its words; otherwise the whole run goes to
- * JavaScript (`normRun`: the normaliser's Unicode rule), which writes its tokens to the arena, and
- * those are its words (marked in the ring: compared without | 0x20). The window state comes and goes
+ * run(ws, we, line) -> 1, or 0 when the arena is full or the text has more than MAX_RUNS runs for
+ * JavaScript: the run [ws, we) of letters, digits and non-ASCII bytes (up to an ASCII separator, as
+ * the normaliser takes it) holds non-ASCII bytes. When they all belong to the separators above, its
+ * ASCII pieces are its words; otherwise the CJK fast path (`cjkRun`) or, where it declines, JavaScript
+ * (`normRun`: the normaliser's Unicode rule) writes the run's tokens to the arena, and those are its
+ * words (marked in the ring: compared without | 0x20). The window state comes and goes
  * through the result area.
  */
 function runFunction(l: KernelLayout): FunctionBuilder {

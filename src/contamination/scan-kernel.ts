@@ -2,13 +2,14 @@
  * The token-window matcher (window-matcher.ts) as one WebAssembly kernel (scan-kernel-asm.ts): JSONL
  * read into the module's I/O area is split into lines, the text field found, normalised, hashed and
  * probed there, and only the hits come back ((line, pattern) pairs in a small output buffer). Runs
- * with non-ASCII letters are tokenised by `unicodeTokens` through an import; texts the kernel does
- * not take raw (a \u escape, more than 16 such runs, JSON its structural scan hands back) are
+ * with non-ASCII letters are tokenised by the kernel's CJK fast path (scan-kernel-cjk.ts: Han, kana,
+ * CJK punctuation, full-width forms…), else by `unicodeTokens` through an import; texts the kernel does
+ * not take raw (a bad escape, more than 16 runs for the import, JSON its structural scan hands back) are
  * normalised by `normaliseBytes` in JavaScript and then hashed by the same kernel (`scanText`), so one
  * table and one hash serve every text. Results equal TokenWindowMatcher's (tests compare them).
  * Memory: the n-gram table, a filter of 32 bits per pattern (blocked, two bits per key), the I/O
- * area (4 MiB, grown only for longer lines) and a scratch area as large (normalised text, tokens of
- * runs).
+ * area (4 MiB, grown only for longer lines), a scratch area twice as large (normalised text, tokens
+ * of runs) and the fast path's tables (77 KiB).
  */
 
 import { StringDecoder } from "../corpus/jsonl.js";
