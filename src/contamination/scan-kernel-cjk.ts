@@ -311,7 +311,8 @@ export function cjkRunFunction(l: CjkLayout, escapes: number): FunctionBuilder {
 
 /**
  * Writes the character at o: its raw bytes (the `len` bytes before q, copied as one word) or, when
- * escaped or mapped, cp encoded; o moves past it.
+ * escaped or mapped, cp encoded; o moves past it (the word stores write up to 4 bytes: room is checked
+ * for 8).
  */
 function emitCharBytes(
   f: FunctionBuilder,
@@ -319,7 +320,22 @@ function emitCharBytes(
   v: { o: number; q: number; len: number; cp: number; escaped: number },
 ): void {
   f.get(v.escaped).if("encode");
+  // Three bytes (all of the BMP's CJK) as one word; the fourth is written over next.
+  f.get(v.cp)
+    .const(0x800)
+    .sub()
+    .const(0x10000 - 0x800)
+    .ltU()
+    .if("three");
+  f.get(v.o);
+  f.get(v.cp).const(12).shrU().const(0xe0).or();
+  f.get(v.cp).const(6).shrU().const(0x3f).and().const(0x80).or().const(8).shl().or();
+  f.get(v.cp).const(0x3f).and().const(0x80).or().const(16).shl().or();
+  f.store();
+  f.get(v.o).const(3).add().set(v.o);
+  f.else();
   f.get(v.o).get(v.cp).call(l.utf8).set(v.o);
+  f.end();
   f.else();
   f.get(v.o).get(v.q).get(v.len).sub().load().store();
   f.get(v.o).get(v.len).add().set(v.o);
