@@ -839,7 +839,7 @@ export function kernelFunctions(l: KernelLayout) {
     { params: 2, results: 1, builder: skipStringFunction() },
     { params: 2, results: 1, builder: fieldsFunction(lines, calls) },
     { params: 5, results: 0, builder: probeFunction(l) },
-    { params: 3, results: 1, builder: scanRawFunction(l) },
+    { params: 3, results: 1, builder: scanRawFunction(l), export: "scanRaw" },
     { params: 3, results: 0, builder: scanNormalisedFunction(l), export: "scanNormalised" },
     { params: 3, results: 0, builder: insertFunction(l), export: "insert" },
     { params: 2, results: 1, builder: linesFunction(l), export: "lines" },

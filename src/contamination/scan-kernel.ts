@@ -37,6 +37,7 @@ interface KernelExports {
   insert(start: number, end: number, id: number): void;
   lines(start: number, end: number): number;
   cjkRun(start: number, end: number, at: number, limit: number): number;
+  scanRaw(start: number, end: number, line: number): number;
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -324,6 +325,7 @@ export class ScanKernel {
    * index `line`. The text may lie in the I/O area: it is read before memory can grow.
    */
   scanText(text: Uint8Array, start: number, end: number, line: number): void {
+    if (this.scanTextRaw(text, start, end, line)) return;
     const n = normaliseBytes(text, start, end, this.norm);
     const scratch = this.ioBase + this.ioSize + PAD;
     if (scratch + n + PAD > this.mem8.length) this.grow(this.ioSize, n);
@@ -331,6 +333,39 @@ export class ScanKernel {
     this.nextStamp();
     this.mem32[this.layout.res / 4 + KRES.doc]!++;
     this.exports.scanNormalised(scratch, scratch + n, line);
+  }
+
+  /**
+   * scanText through the raw scan when the text has no backslash (decoded text is then valid JSON
+   * string content as far as the raw scan goes: quotes and control characters are separators to it):
+   * the text is copied to the scratch area, its tokens' arena after it. False when the raw scan hands
+   * it back (many runs for JavaScript), with nothing recorded.
+   */
+  private scanTextRaw(text: Uint8Array, start: number, end: number, line: number): boolean {
+    let src = text.subarray(start, end);
+    if (src.includes(0x5c)) return false;
+    const n = src.length;
+    const scratch = this.ioBase + this.ioSize + PAD;
+    // The text, then the arena: its tokens take up to 4/3 of its bytes (and the same padding).
+    const need = n + PAD + 2 * n + PAD;
+    if (scratch + need > this.mem8.length - PAD) {
+      // The text may lie in this memory, which growing replaces.
+      src = Uint8Array.from(src);
+      this.grow(this.ioSize, need);
+    }
+    this.mem8.set(src, scratch);
+    const r = this.layout.res / 4;
+    const arena = [this.mem32[r + KRES.arenaBase]!, this.mem32[r + KRES.arenaEnd]!];
+    this.mem32[r + KRES.arenaBase] = scratch + n + PAD;
+    this.mem32[r + KRES.arenaEnd] = this.mem8.length - PAD;
+    this.nextStamp();
+    this.mem32[r + KRES.doc]!++;
+    const saved = this.mem32[r + KRES.outCount]!;
+    const ok = this.exports.scanRaw(scratch, scratch + n, line) !== 0;
+    this.mem32[r + KRES.arenaBase] = arena[0]!;
+    this.mem32[r + KRES.arenaEnd] = arena[1]!;
+    if (!ok) this.mem32[r + KRES.outCount] = saved;
+    return ok;
   }
 
   /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { normaliseText, unicodeTokens } from "../../src/contamination/normalize.js";
+import { unicodeTokens } from "../../src/contamination/normalize.js";
 import type { ItemOverlap } from "../../src/contamination/results.js";
 import { runScan, type ScanOptions } from "../../src/contamination/scan.js";
 import { ScanKernel } from "../../src/contamination/scan-kernel.js";
@@ -19,7 +19,7 @@ import { StringDecoder } from "../../src/corpus/jsonl.js";
 import type { CountRules } from "../../src/corpus/shard.js";
 import { Rng } from "../../src/stats/rng.js";
 import { asciiJsonLine, cjkRun, cjkText } from "./cjk-fixtures.js";
-import { kernelAgainstReference, patternTable } from "./kernel-helpers.js";
+import { kernelAgainstReference, patternTable, scanTextAgrees, windowPatterns } from "./kernel-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-cjk-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -139,18 +139,7 @@ describe("scan kernel on CJK JSONL", () => {
     // Longer than the 4 MiB I/O area (grown for it), and a long escaped line across 1 MiB reads.
     texts[100] = cjkRun(rng, 1_500_000, true);
     texts[200] = cjkText(rng, 20_000, 30, true);
-    const patterns: Uint8Array[] = [];
-    const seen = new Set<string>();
-    for (let i = 0; i < 3000; i++) {
-      const tokens = normaliseText(texts[rng.int(texts.length)]!);
-      const len = 2 + rng.int(6);
-      if (tokens.length < len) continue;
-      const at = rng.int(tokens.length - len + 1);
-      const p = ` ${tokens.slice(at, at + len).join(" ")} `;
-      if (seen.has(p)) continue;
-      seen.add(p);
-      patterns.push(Buffer.from(p, "utf8"));
-    }
+    const patterns = windowPatterns(rng, texts, 3000);
     const lines = texts.map((text, i) => {
       switch (i % 7) {
         case 0:
@@ -172,6 +161,17 @@ describe("scan kernel on CJK JSONL", () => {
     const { own, patternsHit } = await kernelAgainstReference(file, patternTable(patterns, 60), rules);
     assert.ok(own > 800, `lines scanned by the kernel itself: ${own}`);
     assert.ok(patternsHit > 500, `the test exercises matches (${patternsHit})`);
+  });
+
+  test("decoded CJK documents one by one (Parquet, fallback fields, lines handed back): the JavaScript path's hits", () => {
+    const rng = new Rng(24);
+    // Decoded text: quotes, backslashes (those take the normaliser) and control characters as they are.
+    const texts = Array.from({ length: 600 }, (_, i) => cjkText(rng, 1 + rng.int(12), 40, i % 3 === 0));
+    texts[10] = cjkRun(rng, 200_000, true);
+    const patterns = windowPatterns(rng, texts, 2000);
+    // A small I/O area: the long text makes the scratch area grow.
+    const hits = scanTextAgrees(new ScanKernel(patterns, 1 << 16), patterns, texts);
+    assert.ok(hits > 300, `the test exercises matches (${hits})`);
   });
 
   test("planted Chinese benchmark items: every matcher finds them with the same overlap figures", async () => {

@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { normaliseBytes, normaliseText, ScratchSink } from "../../src/contamination/normalize.js";
+import { normaliseText } from "../../src/contamination/normalize.js";
 import { ScanKernel } from "../../src/contamination/scan-kernel.js";
 import { scanShard } from "../../src/contamination/scan-kernel-shard.js";
 import { ScanSink, type SinkTable } from "../../src/contamination/sink.js";
-import { TokenWindowMatcher } from "../../src/contamination/window-matcher.js";
 import { type CountRules, countShard } from "../../src/corpus/shard.js";
 import { Rng } from "../../src/stats/rng.js";
-import { kernelAgainstReference, patternTable } from "./kernel-helpers.js";
+import { kernelAgainstReference, patternTable, scanTextAgrees } from "./kernel-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-kernel-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,13 +81,6 @@ function patternsFor(rng: Rng, texts: string[]): Uint8Array[] {
   return out;
 }
 
-function jsMatches(m: TokenWindowMatcher, text: Buffer): number[] {
-  m.beginDocument();
-  m.beginText();
-  normaliseBytes(text, 0, text.length, new ScratchSink(), m);
-  return Array.from(m.matched.subarray(0, m.matchedCount)).sort((a, b) => a - b);
-}
-
 describe("scan kernel (WebAssembly)", () => {
   test("the non-ASCII characters it scans raw are separators for the normaliser, between any words", () => {
     for (const ch of "\u00a0«·»–—‘’“”•…") {
@@ -100,17 +92,7 @@ describe("scan kernel (WebAssembly)", () => {
     const rng = new Rng(5);
     const texts = Array.from({ length: 300 }, () => randomText(rng, rng.int(80)));
     const patterns = patternsFor(rng, texts);
-    const k = new ScanKernel(patterns);
-    const js = new TokenWindowMatcher(patterns);
-    let hits = 0;
-    for (const t of texts) {
-      const b = Buffer.from(t, "utf8");
-      k.clearHits();
-      k.scanText(b, 0, b.length, 0);
-      const got = Array.from({ length: k.hitCount() }, (_, i) => k.hitPattern(i)).sort((a, b) => a - b);
-      assert.deepEqual(got, jsMatches(js, b), JSON.stringify(t));
-      hits += got.length;
-    }
+    const hits = scanTextAgrees(new ScanKernel(patterns), patterns, texts);
     assert.ok(hits > 300, `the test exercises matches (${hits})`);
   });
 
