@@ -8,13 +8,14 @@
  *
  * `lines` reads JSONL straight from the I/O area: for each line, the text field (wasm-lines.ts
  * `fields`, the SMI reader's structural scan) is scanned raw, its escapes resolved on the fly. A run
- * of letters, digits and non-ASCII bytes holding non-ASCII letters goes to JavaScript whole (`run`,
- * the import `normRun`). A line the kernel does not take (odd JSON, a \u escape, many such runs) is
- * handed back untouched, and the JavaScript path (normaliser, then `scanNormalised`) gives it the
- * same treatment as every other text.
+ * of letters, digits and non-ASCII bytes holding non-ASCII letters is tokenised by the CJK fast path
+ * (scan-kernel-cjk.ts) when it holds only characters its table takes, else goes to JavaScript whole
+ * (`run`, the import `normRun`). A line the kernel does not take (odd JSON, a bad escape, many runs
+ * for JavaScript) is handed back untouched, and the JavaScript path (normaliser, then
+ * `scanNormalised`) gives it the same treatment as every other text.
  */
 import { FunctionBuilder } from "../corpus/wasm-asm.js";
-import { hexFunction } from "../corpus/wasm-decode.js";
+import { utf8Function } from "../corpus/wasm-decode.js";
 import {
   emitNextLine,
   fieldsFunction,
@@ -23,6 +24,7 @@ import {
   RES,
   skipStringFunction,
 } from "../corpus/wasm-lines.js";
+import { cjkRunFunction, hexTableFunction } from "./scan-kernel-cjk.js";
 
 /** Words of the result area beyond wasm-lines' RES. */
 export const KRES = {
@@ -88,6 +90,11 @@ export interface KernelLayout {
   outSoft: number;
   /** Distinct window lengths (tokens), ascending. */
   lengths: number[];
+  /** The fast path's tables (scan-kernel-cjk.ts): kinds (bytes) and MAPPED targets (i32). */
+  cjkKinds: number;
+  cjkMap: number;
+  /** 256 bytes: hex digit values (`hexDigitTable`). */
+  hexDigits: number;
 }
 
 /** Function indices (the order of `kernelFunctions`). */
@@ -102,6 +109,8 @@ const F = {
   lines: 7,
   run: 8,
   hex4: 9,
+  cjkRun: 10,
+  utf8: 11,
 };
 /** Token end offsets in ringE with this bit: the token lies in the arena, already normalised (no | 0x20). */
 const ARENA_TOKEN = 0x80000000 | 0;
@@ -398,11 +407,12 @@ function emitSeparatorLength(f: FunctionBuilder, wd: number): void {
 }
 
 /**
- * run(ws, we, line) -> 1, or 0 when the arena is full or the text has more than MAX_RUNS such runs: the run [ws, we) of letters, digits and non-ASCII
- * bytes (up to an ASCII separator, as the normaliser takes it) holds non-ASCII bytes. When they all
- * belong to the separators above, its ASCII pieces are its words; otherwise the whole run goes to
- * JavaScript (`normRun`: the normaliser's Unicode rule), which writes its tokens to the arena, and
- * those are its words (marked in the ring: compared without | 0x20). The window state comes and goes
+ * run(ws, we, line) -> 1, or 0 when the arena is full or the text has more than MAX_RUNS runs for
+ * JavaScript: the run [ws, we) of letters, digits and non-ASCII bytes (up to an ASCII separator, as
+ * the normaliser takes it) holds non-ASCII bytes. When they all belong to the separators above, its
+ * ASCII pieces are its words; otherwise the CJK fast path (`cjkRun`) or, where it declines, JavaScript
+ * (`normRun`: the normaliser's Unicode rule) writes the run's tokens to the arena, and those are its
+ * words (marked in the ring: compared without | 0x20). The window state comes and goes
  * through the result area.
  */
 function runFunction(l: KernelLayout): FunctionBuilder {
@@ -458,12 +468,16 @@ function runFunction(l: KernelLayout): FunctionBuilder {
   f.get(q).const(1).add().set(q);
   f.br("piece").end();
   f.end();
-  // Other non-ASCII characters: the normaliser's tokens of the whole run, each followed by a space.
-  f.const(0).const(0).load(res(KRES.runs)).const(1).add().tee(pos).store(res(KRES.runs));
-  f.get(pos).const(MAX_RUNS).gtU().if("many").const(0).return().end();
+  // Other non-ASCII characters: the normaliser's tokens of the whole run, each followed by a space,
+  // from the CJK fast path (scan-kernel-cjk.ts) or else from JavaScript.
   f.const(0).load(res(KRES.arenaPos)).set(pos);
-  f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.normRun).tee(c);
-  f.const(0).ltS().if("full").const(0).return().end();
+  f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.cjkRun).tee(c);
+  f.const(-2).eq().if("slow");
+  f.const(0).const(0).load(res(KRES.runs)).const(1).add().tee(c).store(res(KRES.runs));
+  f.get(c).const(MAX_RUNS).gtU().if("many").const(0).return().end();
+  f.get(ws).get(we).get(pos).const(0).load(res(KRES.arenaEnd)).call(F.normRun).set(c);
+  f.end();
+  f.get(c).const(0).ltS().if("full").const(0).return().end();
   f.const(0).get(c).store(res(KRES.arenaPos));
   f.get(pos).tee(q).set(ps);
   f.block("tokensDone").loop("token");
@@ -825,11 +839,21 @@ export function kernelFunctions(l: KernelLayout) {
     { params: 2, results: 1, builder: skipStringFunction() },
     { params: 2, results: 1, builder: fieldsFunction(lines, calls) },
     { params: 5, results: 0, builder: probeFunction(l) },
-    { params: 3, results: 1, builder: scanRawFunction(l) },
+    { params: 3, results: 1, builder: scanRawFunction(l), export: "scanRaw" },
     { params: 3, results: 0, builder: scanNormalisedFunction(l), export: "scanNormalised" },
     { params: 3, results: 0, builder: insertFunction(l), export: "insert" },
     { params: 2, results: 1, builder: linesFunction(l), export: "lines" },
     { params: 3, results: 1, builder: runFunction(l) },
-    { params: 1, results: 1, builder: hexFunction() },
+    { params: 1, results: 1, builder: hexTableFunction(l.hexDigits) },
+    {
+      params: 4,
+      results: 1,
+      builder: cjkRunFunction(
+        { kinds: l.cjkKinds, map: l.cjkMap, hex4: F.hex4, utf8: F.utf8 },
+        l.res + 4 * KRES.escapes,
+      ),
+      export: "cjkRun",
+    },
+    { params: 2, results: 1, builder: utf8Function() },
   ];
 }

@@ -2,13 +2,14 @@
  * The token-window matcher (window-matcher.ts) as one WebAssembly kernel (scan-kernel-asm.ts): JSONL
  * read into the module's I/O area is split into lines, the text field found, normalised, hashed and
  * probed there, and only the hits come back ((line, pattern) pairs in a small output buffer). Runs
- * with non-ASCII letters are tokenised by `unicodeTokens` through an import; texts the kernel does
- * not take raw (a \u escape, more than 16 such runs, JSON its structural scan hands back) are
+ * with non-ASCII letters are tokenised by the kernel's CJK fast path (scan-kernel-cjk.ts: Han, kana,
+ * CJK punctuation, full-width forms…), else by `unicodeTokens` through an import; texts the kernel does
+ * not take raw (a bad escape, more than 16 runs for the import, JSON its structural scan hands back) are
  * normalised by `normaliseBytes` in JavaScript and then hashed by the same kernel (`scanText`), so one
  * table and one hash serve every text. Results equal TokenWindowMatcher's (tests compare them).
  * Memory: the n-gram table, a filter of 32 bits per pattern (blocked, two bits per key), the I/O
- * area (4 MiB, grown only for longer lines) and a scratch area as large (normalised text, tokens of
- * runs).
+ * area (4 MiB, grown only for longer lines), a scratch area twice as large (normalised text, tokens
+ * of runs) and the fast path's tables (77 KiB).
  */
 
 import { StringDecoder } from "../corpus/jsonl.js";
@@ -17,6 +18,7 @@ import { MAX_KEY, RES } from "../corpus/wasm-lines.js";
 import { UserError } from "../util/errors.js";
 import { normaliseBytes, ScratchSink, unicodeTokens } from "./normalize.js";
 import { KERNEL_IMPORTS, type KernelLayout, KRES, kernelFunctions } from "./scan-kernel-asm.js";
+import { CJK_KINDS_BYTES, CJK_MAP_ENTRIES, cjkTables, hexDigitTable } from "./scan-kernel-cjk.js";
 
 export { STATUS_BAIL, STATUS_FULL, STATUS_MORE } from "./scan-kernel-asm.js";
 
@@ -34,6 +36,8 @@ interface KernelExports {
   scanNormalised(start: number, end: number, line: number): void;
   insert(start: number, end: number, id: number): void;
   lines(start: number, end: number): number;
+  cjkRun(start: number, end: number, at: number, limit: number): number;
+  scanRaw(start: number, end: number, line: number): number;
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -134,6 +138,9 @@ function kernelLayout(patterns: readonly Uint8Array[]): { layout: KernelLayout; 
     out: take(8 * (P + OUT_SOFT + 1)),
     outSoft: OUT_SOFT,
     lengths,
+    cjkKinds: take(CJK_KINDS_BYTES),
+    cjkMap: take(4 * CJK_MAP_ENTRIES),
+    hexDigits: take(256),
   };
   return { layout, ioBase: align(at, 64) };
 }
@@ -195,6 +202,10 @@ export class ScanKernel {
       off += p.length - 2;
     });
     this.mem32[l.patOff / 4 + patterns.length] = off;
+    const cjk = cjkTables();
+    m8.set(cjk.kinds, l.cjkKinds);
+    this.mem32.set(cjk.map, l.cjkMap / 4);
+    m8.set(hexDigitTable(), l.hexDigits);
     patterns.forEach((_, id) => {
       const s = l.patBytes + this.mem32[l.patOff / 4 + id]!;
       this.exports.insert(s, l.patBytes + this.mem32[l.patOff / 4 + id + 1]!, id);
@@ -241,9 +252,12 @@ export class ScanKernel {
     };
   }
 
-  /** Pages for the tables, an I/O area of `io` bytes and a scratch area as large (each padded). */
+  /**
+   * Pages for the tables, an I/O area of `io` bytes and a scratch area twice as large (each padded):
+   * a text's tokens can take 4/3 of its bytes (a space after each 3-byte Han character).
+   */
   private pagesFor(io: number): number {
-    return Math.ceil((this.ioBase + 2 * (io + PAD)) / PAGE);
+    return Math.ceil((this.ioBase + 3 * io + 2 * PAD) / PAGE);
   }
 
   /** Fresh views of memory (after it grew); the arena for `lines` is the scratch area after the I/O area. */
@@ -254,7 +268,10 @@ export class ScanKernel {
     this.ioView = Buffer.from(buffer, this.ioBase, this.ioSize);
     const arena = this.ioBase + this.ioSize + PAD;
     this.mem32[this.layout.res / 4 + KRES.arenaBase] = arena;
-    this.mem32[this.layout.res / 4 + KRES.arenaEnd] = Math.min(arena + this.ioSize, buffer.byteLength - PAD);
+    this.mem32[this.layout.res / 4 + KRES.arenaEnd] = Math.min(
+      arena + 2 * this.ioSize,
+      buffer.byteLength - PAD,
+    );
   }
 
   /** Grows memory to hold an I/O area of `io` bytes and a scratch area of `scratch` bytes. */
@@ -308,6 +325,7 @@ export class ScanKernel {
    * index `line`. The text may lie in the I/O area: it is read before memory can grow.
    */
   scanText(text: Uint8Array, start: number, end: number, line: number): void {
+    if (this.scanTextRaw(text, start, end, line)) return;
     const n = normaliseBytes(text, start, end, this.norm);
     const scratch = this.ioBase + this.ioSize + PAD;
     if (scratch + n + PAD > this.mem8.length) this.grow(this.ioSize, n);
@@ -315,6 +333,55 @@ export class ScanKernel {
     this.nextStamp();
     this.mem32[this.layout.res / 4 + KRES.doc]!++;
     this.exports.scanNormalised(scratch, scratch + n, line);
+  }
+
+  /**
+   * scanText through the raw scan when the text has no backslash (decoded text is then valid JSON
+   * string content as far as the raw scan goes: quotes and control characters are separators to it):
+   * the text is copied to the scratch area, its tokens' arena after it. False when the raw scan hands
+   * it back (many runs for JavaScript), with nothing recorded.
+   */
+  private scanTextRaw(text: Uint8Array, start: number, end: number, line: number): boolean {
+    let src = text.subarray(start, end);
+    if (src.includes(0x5c)) return false;
+    const n = src.length;
+    const scratch = this.ioBase + this.ioSize + PAD;
+    // The text, then the arena: its tokens take up to 4/3 of its bytes (and the same padding).
+    const need = n + PAD + 2 * n + PAD;
+    if (scratch + need > this.mem8.length - PAD) {
+      // The text may lie in this memory, which growing replaces.
+      src = Uint8Array.from(src);
+      this.grow(this.ioSize, need);
+    }
+    this.mem8.set(src, scratch);
+    const r = this.layout.res / 4;
+    const arena = [this.mem32[r + KRES.arenaBase]!, this.mem32[r + KRES.arenaEnd]!];
+    this.mem32[r + KRES.arenaBase] = scratch + n + PAD;
+    this.mem32[r + KRES.arenaEnd] = this.mem8.length - PAD;
+    this.nextStamp();
+    this.mem32[r + KRES.doc]!++;
+    const saved = this.mem32[r + KRES.outCount]!;
+    const ok = this.exports.scanRaw(scratch, scratch + n, line) !== 0;
+    this.mem32[r + KRES.arenaBase] = arena[0]!;
+    this.mem32[r + KRES.arenaEnd] = arena[1]!;
+    if (!ok) this.mem32[r + KRES.outCount] = saved;
+    return ok;
+  }
+
+  /**
+   * The CJK fast path's tokens of one run of raw JSON string content (letters, digits, non-ASCII
+   * bytes, \u escapes), or undefined when it hands the run to the slow path: tests hold it to
+   * `unicodeTokens`. Uses the I/O and scratch areas.
+   */
+  fastRunTokens(run: Uint8Array): string[] | undefined {
+    const io = this.reserveIo(run.length);
+    io.set(run, 0);
+    const arena = this.ioBase + this.ioSize + PAD;
+    const end = this.exports.cjkRun(this.ioBase, this.ioBase + run.length, arena, arena + 2 * this.ioSize);
+    if (end === -2) return undefined;
+    if (end < 0) throw new Error("scan kernel: arena full");
+    const text = Buffer.from(this.mem8.buffer, arena, end - arena).toString("utf8");
+    return text.split(" ").filter((t) => t !== "");
   }
 
   /** Entries in the output buffer since the last `clearHits`. */

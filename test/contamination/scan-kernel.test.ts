@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { normaliseBytes, normaliseText, ScratchSink } from "../../src/contamination/normalize.js";
+import { normaliseText } from "../../src/contamination/normalize.js";
 import { ScanKernel } from "../../src/contamination/scan-kernel.js";
 import { scanShard } from "../../src/contamination/scan-kernel-shard.js";
 import { ScanSink, type SinkTable } from "../../src/contamination/sink.js";
-import { TokenWindowMatcher } from "../../src/contamination/window-matcher.js";
 import { type CountRules, countShard } from "../../src/corpus/shard.js";
 import { Rng } from "../../src/stats/rng.js";
+import { kernelAgainstReference, patternTable, scanTextAgrees } from "./kernel-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "contamination-kernel-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,13 +81,6 @@ function patternsFor(rng: Rng, texts: string[]): Uint8Array[] {
   return out;
 }
 
-function jsMatches(m: TokenWindowMatcher, text: Buffer): number[] {
-  m.beginDocument();
-  m.beginText();
-  normaliseBytes(text, 0, text.length, new ScratchSink(), m);
-  return Array.from(m.matched.subarray(0, m.matchedCount)).sort((a, b) => a - b);
-}
-
 describe("scan kernel (WebAssembly)", () => {
   test("the non-ASCII characters it scans raw are separators for the normaliser, between any words", () => {
     for (const ch of "\u00a0«·»–—‘’“”•…") {
@@ -99,17 +92,7 @@ describe("scan kernel (WebAssembly)", () => {
     const rng = new Rng(5);
     const texts = Array.from({ length: 300 }, () => randomText(rng, rng.int(80)));
     const patterns = patternsFor(rng, texts);
-    const k = new ScanKernel(patterns);
-    const js = new TokenWindowMatcher(patterns);
-    let hits = 0;
-    for (const t of texts) {
-      const b = Buffer.from(t, "utf8");
-      k.clearHits();
-      k.scanText(b, 0, b.length, 0);
-      const got = Array.from({ length: k.hitCount() }, (_, i) => k.hitPattern(i)).sort((a, b) => a - b);
-      assert.deepEqual(got, jsMatches(js, b), JSON.stringify(t));
-      hits += got.length;
-    }
+    const hits = scanTextAgrees(new ScanKernel(patterns), patterns, texts);
     assert.ok(hits > 300, `the test exercises matches (${hits})`);
   });
 
@@ -138,39 +121,14 @@ describe("scan kernel (WebAssembly)", () => {
           return json;
       }
     });
-    const table: SinkTable = {
-      patterns,
-      patternStart: Int32Array.from({ length: patterns.length + 1 }, (_, i) => i),
-      patternGrams: Int32Array.from(patterns, (_, i) => i),
-      gramItem: Int32Array.from(patterns, (_, i) => i % 50),
-      itemCount: 50,
-    };
+    const table = patternTable(patterns, 50);
     const file = join(dir, "shard.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n${JSON.stringify({ text: texts[7] })}`);
     const rules: CountRules = { textField: "text", onBadLine: "error" };
-    const kernelSink = new ScanSink(table, 3, "window");
-    assert.ok(kernelSink.kernel, "the kernel runs here");
-    // Most lines are the kernel's own (not handed back): count them with one call over the whole file.
-    const k = kernelSink.kernel;
-    k.setTextKey(Buffer.from("text"));
-    const content = readFileSync(file);
-    content.copy(k.reserveIo(content.length));
-    let own = 0;
-    for (let at = 0; at < content.length; ) {
-      k.clearHits();
-      const r = k.lines(at, content.length);
-      own += r.documents;
-      if (r.next === at) break;
-      at = r.next;
-    }
+    // Most lines are the kernel's own (not handed back).
+    const { own, patternsHit } = await kernelAgainstReference(file, table, rules);
     assert.ok(own > 1500, `lines scanned raw by the kernel: ${own}`);
-    const jsSink = new ScanSink(table, 3, "window-js");
-    const kStats = await scanShard(file, kernelSink, rules);
-    const jStats = await countShard(file, jsSink, rules);
-    assert.deepEqual(kStats, jStats);
-    const kHits = kernelSink.take();
-    assert.deepEqual(kHits, jsSink.take());
-    assert.ok(kHits.patternDocs.length > 100, `the test exercises matches (${kHits.patternDocs.length})`);
+    assert.ok(patternsHit > 100, `the test exercises matches (${patternsHit})`);
 
     // Bad lines: the same error (file and line), and the same skips.
     const bad = join(dir, "bad.jsonl");
