@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../util/errors.js";
@@ -7,8 +7,10 @@ import { Progress } from "../util/progress.js";
 import { DataWriter, formatBoard } from "./data-writer.js";
 import { FileThread } from "./file-thread.js";
 import { getGame, isFolderGame, loadGames } from "./registry.js";
+import { type DataMark, JournalWriter, runManifest, skipNotes } from "./run-journal.js";
 import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
 import { type SkipCount, SkipTally } from "./skips.js";
+import { claimStopped, newStaging, publish, removeAbandonedStaging } from "./staging.js";
 import type { Level } from "./types.js";
 import { type OnBoard, type PoolSettings, runWorkerPool } from "./worker-pool.js";
 
@@ -37,10 +39,18 @@ export interface GenerateOptions {
    */
   threadsAfterMs?: number;
   /**
-   * Aborting stops the run: the staging folder is removed, an earlier dataset in outDir is left as
-   * it was, and the promise rejects with a UserError whose exitCode is 130.
+   * Aborting stops the run: an earlier dataset in outDir is left as it was, the boards already
+   * finished stay in the staging folder for `resume` (the folder is removed when none is), and the
+   * promise rejects with a UserError whose exitCode is 130 (143 after SIGTERM).
    */
   signal?: AbortSignal;
+  /**
+   * Continue the stopped run (interrupted, killed or crashed) staged in outDir whose settings equal
+   * these: only the boards its journal does not list are built, and the dataset is byte-identical to
+   * an uninterrupted run. A UserError names the first differing setting when the stopped run's
+   * settings differ; with no stopped run in outDir the run starts from the beginning.
+   */
+  resume?: boolean;
   /**
    * Boards a worker thread builds before a fresh one replaces it (for tests and tuning). By default a
    * worker is replaced by what it holds (the process's memory budget, its resvg renders, its heap:
@@ -61,6 +71,8 @@ export interface GenerateResult {
   dropped: SkipCount[];
   /** Worker threads started, replacements included (0: all built in this thread). */
   workerThreads: number;
+  /** Samples a stopped run had finished and this one kept (0 unless resumed). */
+  resumedSamples: number;
 }
 
 /** All jobs (boards) in a fixed order: game (as given), plot level, index; each lists its tasks. */
@@ -95,6 +107,11 @@ export function writeBoard(stagingDir: string, built: BuiltBoard): void {
 interface BoardWriter {
   readonly dir: string;
   write(built: BuiltBoard): void;
+  /** Boards given to `write`, and those whose files are all on disk (always the first ones). */
+  readonly queued: number;
+  readonly written: number;
+  /** Send the files queued so far without waiting (the rest of the run goes to worker threads). */
+  flush(): void;
   /** Wait until at most `max` batches are in flight (0: all written); throws the first write error. */
   drain(max?: number): Promise<void>;
   /** Wait for what is in flight, ignoring errors, and release the writer. */
@@ -115,66 +132,62 @@ const MAX_PENDING_BATCHES = 8;
 function boardWriter(dir: string, boards: number): BoardWriter {
   let thread: FileThread | undefined;
   let count = 0;
+  let plain = 0;
   return {
     dir,
     write: (built) => {
-      if (!thread && ++count > PLAIN_WRITES_FIRST && boards >= FILE_THREAD_MIN_BOARDS)
+      if (!thread && count >= PLAIN_WRITES_FIRST && boards >= FILE_THREAD_MIN_BOARDS)
         thread = new FileThread(dir);
+      count++;
       if (thread) thread.write(built.files);
-      else writeBoard(dir, built);
+      else {
+        writeBoard(dir, built);
+        plain++;
+      }
     },
+    get queued() {
+      return count;
+    },
+    get written() {
+      return plain + (thread?.written ?? 0);
+    },
+    flush: () => thread?.flush(),
     drain: async (max) => thread?.drain(max),
     close: async () => thread?.close(),
   };
 }
 
+/** Interrupted: what was kept (and how to continue), or that nothing was written. */
+function interrupted(
+  outDir: string,
+  kept: DataMark | undefined,
+  total: number,
+  signal?: AbortSignal,
+): UserError {
+  const exitCode = interruptExitCode(signal);
+  if (!kept?.boards)
+    return new UserError(
+      `interrupted: nothing was written to ${outDir} (an earlier dataset there is unchanged)`,
+      {
+        exitCode,
+      },
+    );
+  return new UserError(
+    `interrupted: ${kept.samples} of ${total} samples are finished and kept (an earlier dataset in ${outDir} is unchanged); run the same command with --resume to continue`,
+    { exitCode },
+  );
+}
+
+/** How often the journal records the finished boards (a kill -9 loses at most this much work). */
+const COMMIT_MS = 200;
+
 /**
- * Samples are written into OUT/.gameqa-partial-<pid>/{images,states}; when all are done the two
- * folders replace OUT/images and OUT/states by rename, and data.json is written last (atomically).
- * An interrupted run therefore never leaves a data file pointing at missing or half-written files.
+ * Generate a dataset into opts.outDir. Files are staged in OUT/.gameqa-partial-<pid>/ (staging.ts);
+ * when all are done the images and states replace OUT's by rename and the data file is moved in
+ * last, so an interrupted run never leaves a data file pointing at missing or half-written files.
+ * The staging folder's journal (run-journal.ts) records the finished boards as the run goes, so a
+ * stopped run can be resumed.
  */
-function stagingFolder(outDir: string): string {
-  const dir = join(outDir, `.gameqa-partial-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "images"), { recursive: true });
-  mkdirSync(join(dir, "states"), { recursive: true });
-  return dir;
-}
-
-/** Staging folders of runs that died (killed, crashed): their process no longer exists. */
-function removeAbandonedStaging(outDir: string): void {
-  for (const name of readdirSync(outDir)) {
-    const pid = /^\.gameqa-partial-(\d+)$/.exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid) continue;
-    try {
-      process.kill(Number(pid), 0);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ESRCH")
-        rmSync(join(outDir, name), { recursive: true, force: true });
-    }
-  }
-}
-
-const interrupted = (outDir: string): UserError =>
-  new UserError(`interrupted: nothing was written to ${outDir} (an earlier dataset there is unchanged)`, {
-    exitCode: interruptExitCode(),
-  });
-
-function publish(staging: string, outDir: string, dataName: string): void {
-  const old = join(staging, "previous");
-  mkdirSync(old);
-  // Move the previous dataset (if any) aside first, data file included, so no data file ever
-  // refers to files of another run.
-  for (const name of ["data.json", "data.jsonl", "images", "states"]) {
-    if (existsSync(join(outDir, name))) renameSync(join(outDir, name), join(old, name));
-  }
-  for (const sub of ["images", "states"]) renameSync(join(staging, sub), join(outDir, sub));
-  // The data file last: it names the images and states now in place.
-  renameSync(join(staging, dataName), join(outDir, dataName));
-  rmSync(staging, { recursive: true, force: true });
-}
-
-/** Generate a dataset into opts.outDir (published atomically per folder; data file written last). */
 export async function generateDataset(opts: GenerateOptions): Promise<GenerateResult> {
   const start = Date.now();
   await loadGames(opts.games);
@@ -183,27 +196,53 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   const jobs = planJobs(opts);
   if (jobs.length === 0) throw new UserError("nothing to generate (no task matched)");
   mkdirSync(opts.outDir, { recursive: true });
-  const staging = stagingFolder(opts.outDir);
   const total = jobs.reduce((n, j) => n + j.taskIds.length, 0);
-  const progress = new Progress({
-    label: "gameqa generate",
-    total,
-    unit: "samples",
-    mode: opts.progress ?? "auto",
-  });
-  const tally = new SkipTally();
   const format =
     opts.format === "auto" || opts.format === undefined ? (total > 20_000 ? "jsonl" : "json") : opts.format;
   const dataName = format === "jsonl" ? "data.jsonl" : "data.json";
-  const data = new DataWriter(join(staging, dataName), format);
+  const manifest = runManifest({
+    games: [...new Set(jobs.map((j) => j.game))],
+    tasks: opts.tasks ?? null,
+    perTask: opts.perTask,
+    plotLevels: opts.plotLevels,
+    seed: String(opts.seed),
+    shareBoards: opts.shareBoards ?? true,
+    format,
+    boards: jobs.length,
+    samples: total,
+  });
+  const claimed = opts.resume ? claimStopped(opts.outDir, manifest) : undefined;
+  const staging = claimed?.dir ?? newStaging(opts.outDir, manifest);
+  const from = claimed?.journal?.mark;
+  const tally = new SkipTally();
+  for (const delta of claimed?.journal?.skips ?? []) tally.add(getGame(delta[0]), skipNotes(delta));
+  const first = from?.boards ?? 0;
+  const progress = new Progress({
+    label: from
+      ? `gameqa generate (resumed: ${from.samples} of ${total} samples were done)`
+      : "gameqa generate",
+    total: total - (from?.samples ?? 0),
+    unit: "samples",
+    mode: opts.progress ?? "auto",
+  });
+  const data = new DataWriter(join(staging, dataName), format, from);
+  const journal = new JournalWriter(staging, from, (i) => (jobs[i] as Job).game);
   // More builders than CPUs only adds start-up and switching.
-  const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length, availableParallelism()));
-  const writer = boardWriter(staging, jobs.length);
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, jobs.length - first, availableParallelism()));
+  const writer = boardWriter(staging, jobs.length - first);
+  /** Record the boards whose data text and files are all written (this thread's go to the file thread). */
+  const commit = (): void => {
+    const filesDone = writer.written < writer.queued ? first + writer.written : jobs.length;
+    const mark = data.markAt(filesDone);
+    if (mark) journal.commit(mark);
+  };
+  let lastCommit = performance.now();
   let written: { samples: number; images: number };
   let workerThreads: number;
   try {
     workerThreads = await buildAll(
       jobs,
+      first,
       {
         workers,
         seed: opts.seed,
@@ -216,21 +255,33 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
       (i, board, skips) => {
         data.addText(i, board);
         tally.add(getGame((jobs[i] as Job).game), skips);
+        journal.noteSkips(i, skips);
         progress.tick((jobs[i] as Job).taskIds.length);
+        const now = performance.now();
+        if (now - lastCommit >= COMMIT_MS) {
+          lastCommit = now;
+          commit();
+        }
       },
     );
-    if (opts.signal?.aborted) throw interrupted(opts.outDir);
+    if (opts.signal?.aborted) throw interrupted(opts.outDir, undefined, total, opts.signal);
     await writer.drain();
     written = data.close();
   } catch (err) {
-    data.abandon();
+    // Keep what is finished: the files in flight are written, then the journal records them.
+    if (opts.signal?.aborted) await writer.drain().catch(() => undefined);
     await writer.close();
-    rmSync(staging, { recursive: true, force: true });
-    throw err;
+    commit();
+    data.abandon();
+    journal.close();
+    const kept = journal.mark;
+    if (!kept?.boards) rmSync(staging, { recursive: true, force: true });
+    throw opts.signal?.aborted ? interrupted(opts.outDir, kept, total, opts.signal) : err;
   } finally {
     progress.finish();
   }
   await writer.close();
+  journal.close();
   publish(staging, opts.outDir, dataName);
   removeAbandonedStaging(opts.outDir);
   return {
@@ -242,6 +293,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     skipped: tally.skippedStates(),
     dropped: tally.droppedSamples(),
     workerThreads,
+    resumedSamples: from?.samples ?? 0,
   };
 }
 
@@ -274,13 +326,14 @@ interface BuildSettings extends PoolSettings {
  */
 async function buildAll(
   jobs: Job[],
+  first: number,
   o: BuildSettings,
   writer: BoardWriter,
   onBoard: OnBoard,
 ): Promise<number> {
   const threadable = jobs.every((j) => isFolderGame(j.game));
   const worth = o.threadsAfterMs * (o.workers > 1 ? 1 : SOLO_WORKER_FACTOR);
-  let next = 0;
+  let next = first;
   if (!threadable || o.threadsAfterMs > 0) {
     const t0 = performance.now();
     let probing = threadable;
@@ -306,5 +359,8 @@ async function buildAll(
       }
     }
   }
-  return next < jobs.length ? runWorkerPool(jobs, next, o, writer.dir, onBoard) : 0;
+  if (next === jobs.length) return 0;
+  // The journal counts this thread's boards only once their files are on disk.
+  writer.flush();
+  return runWorkerPool(jobs, next, o, writer.dir, onBoard);
 }

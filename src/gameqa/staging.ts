@@ -1,0 +1,138 @@
+/**
+ * The staging folder of `gameqa generate`: OUT/.gameqa-partial-<pid>/ holds the run's images, states,
+ * data file, manifest and journal until the run is published (images and states renamed into OUT,
+ * the data file last). A run that stopped (Ctrl-C, SIGTERM, kill -9, a crash) leaves its folder;
+ * `--resume` claims it by renaming it to its own pid (of two resuming processes only one rename
+ * succeeds) and builds the boards its journal does not list.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../util/errors.js";
+import { writeFileAtomic } from "./io.js";
+import {
+  type JournalState,
+  MANIFEST_FILE,
+  manifestDifference,
+  type RunManifest,
+  readJournal,
+  readManifest,
+} from "./run-journal.js";
+
+const PREFIX = ".gameqa-partial-";
+
+export const stagingPath = (outDir: string, pid = process.pid): string => join(outDir, `${PREFIX}${pid}`);
+
+/** A fresh staging folder for this process, with the run's manifest. */
+export function newStaging(outDir: string, manifest: RunManifest): string {
+  const dir = stagingPath(outDir);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "images"), { recursive: true });
+  mkdirSync(join(dir, "states"), { recursive: true });
+  writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  return dir;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/** A staging folder in OUT other than this process's, with what it holds. */
+export interface StagedRun {
+  dir: string;
+  pid: number;
+  alive: boolean;
+  manifest: RunManifest | undefined;
+  journal: JournalState | undefined;
+}
+
+/** Staging folders of other runs into outDir, the most advanced first. */
+export function stagedRuns(outDir: string): StagedRun[] {
+  if (!existsSync(outDir)) return [];
+  const runs: StagedRun[] = [];
+  for (const name of readdirSync(outDir)) {
+    const pid = Number(name.startsWith(PREFIX) ? name.slice(PREFIX.length) : Number.NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid) continue;
+    const dir = join(outDir, name);
+    runs.push({ dir, pid, alive: isAlive(pid), manifest: readManifest(dir), journal: readJournal(dir) });
+  }
+  const done = (r: StagedRun): number => r.journal?.mark.boards ?? 0;
+  return runs.sort((a, b) => done(b) - done(a) || a.pid - b.pid);
+}
+
+/** Runs that stopped and can be continued (their process is gone and their manifest readable). */
+export const interruptedRuns = (outDir: string): StagedRun[] =>
+  stagedRuns(outDir).filter((r) => !r.alive && r.manifest !== undefined);
+
+/** A stopped run taken over by this process: its folder (renamed to ours) and what it had finished. */
+export interface ClaimedRun {
+  dir: string;
+  journal: JournalState | undefined;
+}
+
+/**
+ * Take over the most advanced stopped run into outDir whose manifest equals `manifest`. Undefined when
+ * there is none at all; a UserError naming the first differing setting when there are only others, or
+ * when the matching one is still running.
+ */
+export function claimStopped(outDir: string, manifest: RunManifest): ClaimedRun | undefined {
+  const runs = stagedRuns(outDir).filter((r) => r.manifest !== undefined);
+  const match = runs.find(
+    (r) => !r.alive && manifestDifference(r.manifest as RunManifest, manifest) === undefined,
+  );
+  if (!match) {
+    const running = runs.find(
+      (r) => r.alive && manifestDifference(r.manifest as RunManifest, manifest) === undefined,
+    );
+    if (running)
+      throw new UserError(
+        `--resume: the run in ${running.dir} is still going (process ${running.pid}); stop it first, then resume`,
+      );
+    const other = runs.find((r) => !r.alive);
+    if (!other) return undefined;
+    const diff = manifestDifference(other.manifest as RunManifest, manifest);
+    throw new UserError(
+      `--resume: the interrupted run in ${other.dir} differs in ${diff}; repeat its settings to continue it, or leave out --resume to start over`,
+    );
+  }
+  if (!existsSync(join(match.dir, "images")) || !existsSync(join(match.dir, "states")))
+    throw new UserError(
+      `--resume: the run in ${match.dir} stopped while it was being published; leave out --resume to start over`,
+    );
+  const dir = stagingPath(outDir);
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(match.dir, dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new UserError(`--resume: another process took over ${match.dir} first`);
+    throw err;
+  }
+  return { dir, journal: match.journal };
+}
+
+/** Remove staging folders whose process no longer exists (killed runs, and those that stopped). */
+export function removeAbandonedStaging(outDir: string): void {
+  for (const r of stagedRuns(outDir)) if (!r.alive) rmSync(r.dir, { recursive: true, force: true });
+}
+
+/**
+ * Move the staged images and states into outDir, then the data file, and remove the staging folder.
+ * The previous dataset (if any) goes aside first, data file included, so no data file ever refers
+ * to files of another run.
+ */
+export function publish(staging: string, outDir: string, dataName: string): void {
+  const old = join(staging, "previous");
+  mkdirSync(old);
+  for (const name of ["data.json", "data.jsonl", "images", "states"]) {
+    if (existsSync(join(outDir, name))) renameSync(join(outDir, name), join(old, name));
+  }
+  for (const sub of ["images", "states"]) renameSync(join(staging, sub), join(outDir, sub));
+  // The data file last: it names the images and states now in place.
+  renameSync(join(staging, dataName), join(outDir, dataName));
+  rmSync(staging, { recursive: true, force: true });
+}
