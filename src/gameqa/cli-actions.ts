@@ -54,7 +54,6 @@ export async function listAction(opts: { json?: boolean }): Promise<void> {
 
 export async function generateAction(opts: Record<string, string | boolean | undefined>): Promise<void> {
   const { generateDataset } = await import("./generate.js");
-  const { readJournal } = await import("./run-journal.js");
   const { loadGames, resolveGames } = await import("./registry.js");
   const spec = String(opts.games);
   // Only the games asked for (all of them for "all" or a name that is not a folder's).
@@ -83,10 +82,10 @@ export async function generateAction(opts: Record<string, string | boolean | und
   );
   const result = await run.catch((err: unknown) => {
     // A failure (not an interruption, whose message says it) after finished boards were recorded.
-    const kept = readJournal(staging.stagingPath(out))?.mark;
-    if (kept && !(err instanceof UserError && err.exitCode >= 128))
+    const kept = staging.interruptedRuns(out).find((r) => r.pid === process.pid);
+    if (kept?.journal && !(err instanceof UserError && err.exitCode >= 128))
       process.stderr.write(
-        `note: ${kept.samples} finished samples are kept in ${staging.stagingPath(out)}; once the cause is fixed, the same command with --resume continues\n`,
+        `note: ${kept.journal.mark.samples} finished samples are kept in ${kept.dir}; once the cause is fixed, the same command with --resume continues\n`,
       );
     throw err;
   });

@@ -10,7 +10,7 @@ import { getGame, isFolderGame, loadGames } from "./registry.js";
 import { type DataMark, JournalWriter, runManifest, skipNotes } from "./run-journal.js";
 import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
 import { type SkipCount, SkipTally } from "./skips.js";
-import { claimStopped, newStaging, publish, removeAbandonedStaging } from "./staging.js";
+import { claimStopped, newStaging, publish, releaseStaging, removeAbandonedStaging } from "./staging.js";
 import type { Level } from "./types.js";
 import { type OnBoard, type PoolSettings, runWorkerPool } from "./worker-pool.js";
 
@@ -51,6 +51,8 @@ export interface GenerateOptions {
    * settings differ; with no stopped run in outDir the run starts from the beginning.
    */
   resume?: boolean;
+  /** How often the journal records finished boards, in ms (default 200; 0: after every board, for tests). */
+  journalEveryMs?: number;
   /**
    * Boards a worker thread builds before a fresh one replaces it (for tests and tuning). By default a
    * worker is replaced by what it holds (the process's memory budget, its resvg renders, its heap:
@@ -258,7 +260,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         journal.noteSkips(i, skips);
         progress.tick((jobs[i] as Job).taskIds.length);
         const now = performance.now();
-        if (now - lastCommit >= COMMIT_MS) {
+        if (now - lastCommit >= (opts.journalEveryMs ?? COMMIT_MS)) {
           lastCommit = now;
           commit();
         }
@@ -276,6 +278,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     journal.close();
     const kept = journal.mark;
     if (!kept?.boards) rmSync(staging, { recursive: true, force: true });
+    releaseStaging(staging);
     throw opts.signal?.aborted ? interrupted(opts.outDir, kept, total, opts.signal) : err;
   } finally {
     progress.finish();
@@ -283,6 +286,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   await writer.close();
   journal.close();
   publish(staging, opts.outDir, dataName);
+  releaseStaging(staging);
   removeAbandonedStaging(opts.outDir);
   return {
     outDir: opts.outDir,

@@ -1,9 +1,11 @@
 /**
- * The staging folder of `gameqa generate`: OUT/.gameqa-partial-<pid>/ holds the run's images, states,
+ * The staging folder of `gameqa generate`: OUT/.gameqa-partial-<pid>-<n>/ holds the run's images, states,
  * data file, manifest and journal until the run is published (images and states renamed into OUT,
  * the data file last). A run that stopped (Ctrl-C, SIGTERM, kill -9, a crash) leaves its folder;
- * `--resume` claims it by renaming it to its own pid (of two resuming processes only one rename
- * succeeds) and builds the boards its journal does not list.
+ * `--resume` claims it by renaming it to a name of its own (of two resuming processes only one
+ * rename succeeds) and builds the boards its journal does not list. A folder is in use while its
+ * process lives and, for this process's own folders, while a run here holds it (a library caller
+ * may abort a run and resume it in the same process).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -19,20 +21,35 @@ import {
 } from "./run-journal.js";
 
 const PREFIX = ".gameqa-partial-";
+const NAME = /^\.gameqa-partial-(\d+)(?:-\d+)?$/;
 
-export const stagingPath = (outDir: string, pid = process.pid): string => join(outDir, `${PREFIX}${pid}`);
+/** This process's staging folders that a run is using now. */
+const inUse = new Set<string>();
 
-/** A fresh staging folder for this process, with the run's manifest. */
+/** A staging folder name of this process that is not taken in outDir, marked in use. */
+function ownFolder(outDir: string): string {
+  let dir = join(outDir, `${PREFIX}${process.pid}`);
+  for (let n = 2; existsSync(dir) || inUse.has(dir); n++) dir = join(outDir, `${PREFIX}${process.pid}-${n}`);
+  inUse.add(dir);
+  return dir;
+}
+
+/** The run using `dir` has ended (published, failed or stopped): it may be resumed or removed. */
+export function releaseStaging(dir: string): void {
+  inUse.delete(dir);
+}
+
+/** A fresh staging folder for a run of this process, with the run's manifest. */
 export function newStaging(outDir: string, manifest: RunManifest): string {
-  const dir = stagingPath(outDir);
-  rmSync(dir, { recursive: true, force: true });
+  const dir = ownFolder(outDir);
   mkdirSync(join(dir, "images"), { recursive: true });
   mkdirSync(join(dir, "states"), { recursive: true });
   writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
 }
 
-function isAlive(pid: number): boolean {
+function isAlive(pid: number, dir: string): boolean {
+  if (pid === process.pid) return inUse.has(dir);
   try {
     process.kill(pid, 0);
     return true;
@@ -41,7 +58,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A staging folder in OUT other than this process's, with what it holds. */
+/** A staging folder in OUT, with what it holds. */
 export interface StagedRun {
   dir: string;
   pid: number;
@@ -50,15 +67,16 @@ export interface StagedRun {
   journal: JournalState | undefined;
 }
 
-/** Staging folders of other runs into outDir, the most advanced first. */
+/** Staging folders in outDir, the most advanced first. */
 export function stagedRuns(outDir: string): StagedRun[] {
   if (!existsSync(outDir)) return [];
   const runs: StagedRun[] = [];
   for (const name of readdirSync(outDir)) {
-    const pid = Number(name.startsWith(PREFIX) ? name.slice(PREFIX.length) : Number.NaN);
-    if (!Number.isSafeInteger(pid) || pid === process.pid) continue;
+    const pid = NAME.exec(name)?.[1];
+    if (pid === undefined) continue;
     const dir = join(outDir, name);
-    runs.push({ dir, pid, alive: isAlive(pid), manifest: readManifest(dir), journal: readJournal(dir) });
+    const alive = isAlive(Number(pid), dir);
+    runs.push({ dir, pid: Number(pid), alive, manifest: readManifest(dir), journal: readJournal(dir) });
   }
   const done = (r: StagedRun): number => r.journal?.mark.boards ?? 0;
   return runs.sort((a, b) => done(b) - done(a) || a.pid - b.pid);
@@ -103,11 +121,11 @@ export function claimStopped(outDir: string, manifest: RunManifest): ClaimedRun 
     throw new UserError(
       `--resume: the run in ${match.dir} stopped while it was being published; leave out --resume to start over`,
     );
-  const dir = stagingPath(outDir);
-  rmSync(dir, { recursive: true, force: true });
+  const dir = ownFolder(outDir);
   try {
     renameSync(match.dir, dir);
   } catch (err) {
+    releaseStaging(dir);
     if ((err as NodeJS.ErrnoException).code === "ENOENT")
       throw new UserError(`--resume: another process took over ${match.dir} first`);
     throw err;
