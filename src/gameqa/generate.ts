@@ -51,7 +51,7 @@ export interface GenerateOptions {
    * settings differ; with no stopped run in outDir the run starts from the beginning.
    */
   resume?: boolean;
-  /** How often the journal records finished boards, in ms (default 200; 0: after every board, for tests). */
+  /** How often the journal records finished boards, in ms (default: 1 % of the time taken, 0.2–5 s; 0: after every board). */
   journalEveryMs?: number;
   /**
    * Boards a worker thread builds before a fresh one replaces it (for tests and tuning). By default a
@@ -180,8 +180,12 @@ function interrupted(
   );
 }
 
-/** How often the journal records the finished boards (a kill -9 loses at most this much work). */
-const COMMIT_MS = 200;
+/**
+ * How often the journal records the finished boards: every 1 % of the time the run has taken, at least
+ * every 5 s and at most every 200 ms. A kill -9 loses at most that much work, and a run of many
+ * hours appends a few thousand lines, not hundreds of thousands.
+ */
+const journalEvery = (elapsedMs: number): number => Math.min(5000, Math.max(200, elapsedMs / 100));
 
 /**
  * Generate a dataset into opts.outDir. Files are staged in OUT/.gameqa-partial-<pid>/ (staging.ts);
@@ -238,7 +242,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     const mark = data.markAt(filesDone);
     if (mark) journal.commit(mark);
   };
-  let lastCommit = performance.now();
+  const t0 = performance.now();
+  let lastCommit = t0;
   let written: { samples: number; images: number };
   let workerThreads: number;
   try {
@@ -260,7 +265,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         journal.noteSkips(i, skips);
         progress.tick((jobs[i] as Job).taskIds.length);
         const now = performance.now();
-        if (now - lastCommit >= (opts.journalEveryMs ?? COMMIT_MS)) {
+        if (now - lastCommit >= (opts.journalEveryMs ?? journalEvery(now - t0))) {
           lastCommit = now;
           commit();
         }

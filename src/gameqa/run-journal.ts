@@ -130,6 +130,9 @@ interface JournalLine extends DataMark {
   skips: SkipDelta[];
 }
 
+const skipKey = (game: string, taskId: number, reason: string, dropped: number): string =>
+  `${game}\0${taskId}\0${reason}\0${dropped}`;
+
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 function parseLine(line: string): JournalLine | undefined {
@@ -162,16 +165,21 @@ export function readJournal(staging: string): JournalState | undefined {
     return undefined;
   }
   let mark: DataMark | undefined;
-  const skips: SkipDelta[] = [];
+  const skips = new Map<string, SkipDelta>();
   const lines = text.split("\n");
   // The last piece has no newline after it: a line cut short by a kill.
   for (const line of lines.slice(0, -1)) {
     const j = parseLine(line);
     if (!j || (mark && j.boards < mark.boards)) break;
     mark = { boards: j.boards, bytes: j.bytes, samples: j.samples, images: j.images };
-    skips.push(...j.skips);
+    for (const d of j.skips) {
+      const key = skipKey(d[0], d[1], d[2], d[3]);
+      const entry = skips.get(key);
+      if (entry) entry[4] += d[4];
+      else skips.set(key, [...d]);
+    }
   }
-  return mark && { mark, skips };
+  return mark && { mark, skips: [...skips.values()] };
 }
 
 /** Appends one line per commit; no fsync (see docs/gameqa.md: a process's death loses nothing, a power cut may). */
@@ -209,7 +217,7 @@ export class JournalWriter {
       this.pendingSkips.delete(index);
       const game = this.gameOf(index);
       for (const n of notes) {
-        const key = `${game}\0${n.taskId}\0${n.reason}\0${n.dropped ? 1 : 0}`;
+        const key = skipKey(game, n.taskId, n.reason, n.dropped ? 1 : 0);
         const entry = counts.get(key);
         if (entry) entry[4]++;
         else counts.set(key, [game, n.taskId, n.reason, n.dropped ? 1 : 0, 1]);

@@ -56,6 +56,14 @@ async function stopWhen(
   return { code: await closed, stderr, sent };
 }
 
+/** Start a one-worker run into `out` and kill -9 it once its journal records finished boards. */
+async function killOnceJournaled(out: string): Promise<void> {
+  const child = spawnCli(args(out, "--workers", "1"));
+  const killed = await stopWhen(child, () => journalLines(out) >= 1, "SIGKILL");
+  assert.ok(killed.sent, `the run ended before its journal had a line:\n${killed.stderr}`);
+  assert.equal(killed.code, null);
+}
+
 test("Ctrl-C during `gameqa generate` exits 130, keeps the finished boards, and --resume completes them byte-identically", async () => {
   const out = join(tmp, "sigint");
   // Interrupt once worker threads have written boards, i.e. in the middle of the run.
@@ -82,13 +90,7 @@ test("Ctrl-C during `gameqa generate` exits 130, keeps the finished boards, and 
 
 test("after kill -9, a resume with another setting is refused in one line, and --resume completes the run byte-identically", async () => {
   const out = join(tmp, "sigkill");
-  const killed = await stopWhen(
-    spawnCli(args(out, "--workers", "1")),
-    () => journalLines(out) >= 1,
-    "SIGKILL",
-  );
-  assert.ok(killed.sent, `the run ended before its journal had a line:\n${killed.stderr}`);
-  assert.equal(killed.code, null);
+  await killOnceJournaled(out);
   const wrong = await runCli(args(out, "--resume", "--per-task", "61"));
   assert.equal(wrong.code, 2, wrong.stderr);
   assert.match(
@@ -103,12 +105,7 @@ test("after kill -9, a resume with another setting is refused in one line, and -
 
 test("a run without --resume over a stopped one says how to continue it, starts over, and removes it at the end", async () => {
   const out = join(tmp, "restart");
-  const killed = await stopWhen(
-    spawnCli(args(out, "--workers", "1")),
-    () => journalLines(out) >= 1,
-    "SIGKILL",
-  );
-  assert.ok(killed.sent, killed.stderr);
+  await killOnceJournaled(out);
   const again = await runCli(args(out, "--workers", "2"));
   assert.equal(again.code, 0, again.stderr);
   assert.match(
