@@ -32,7 +32,7 @@ export function registerGameqaCommands(program: Command): void {
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
-      "\nA stopped run keeps its finished boards in DIR/.gameqa-partial-<pid>/; the same command with --resume\ncontinues it. Without --resume a run starts over and, once it has finished, removes stopped runs' folders.",
+      "\nA stopped run keeps its finished boards in <out>/.gameqa-partial-<pid>/; the same command with --resume\ncontinues it. Without --resume a run starts over and, once it has finished, removes stopped runs' folders.",
     )
     .action(async (opts) => (await import("./cli-actions.js")).generateAction(opts));
 
