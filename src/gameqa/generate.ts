@@ -7,7 +7,7 @@ import { Progress } from "../util/progress.js";
 import { DataWriter, formatBoard } from "./data-writer.js";
 import { FileThread } from "./file-thread.js";
 import { getGame, isFolderGame, loadGames } from "./registry.js";
-import { type DataMark, JournalWriter, runManifest, skipNotes } from "./run-journal.js";
+import { dataFileName, JournalWriter, runManifest, skipNotes } from "./run-journal.js";
 import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
 import { type SkipCount, SkipTally } from "./skips.js";
 import { claimStopped, newStaging, publish, releaseStaging, removeAbandonedStaging } from "./staging.js";
@@ -159,26 +159,19 @@ function boardWriter(dir: string, boards: number): BoardWriter {
   };
 }
 
-/** Interrupted: what was kept (and how to continue), or that nothing was written. */
-function interrupted(
-  outDir: string,
-  kept: DataMark | undefined,
-  total: number,
-  signal?: AbortSignal,
-): UserError {
+/** Interrupted: how many samples were kept (and how to continue), or that nothing was written. */
+function interrupted(outDir: string, kept: number, total: number, signal?: AbortSignal): UserError {
   const exitCode = interruptExitCode(signal);
-  if (!kept?.boards)
-    return new UserError(
-      `interrupted: nothing was written to ${outDir} (an earlier dataset there is unchanged)`,
-      {
-        exitCode,
-      },
-    );
-  return new UserError(
-    `interrupted: ${kept.samples} of ${total} samples are finished and kept (an earlier dataset in ${outDir} is unchanged); run the same command with --resume to continue`,
-    { exitCode },
-  );
+  const message =
+    kept === 0
+      ? `interrupted: nothing was written to ${outDir} (an earlier dataset there is unchanged)`
+      : `interrupted: ${kept} of ${total} samples are finished and kept (an earlier dataset in ${outDir} is unchanged); run the same command with --resume to continue`;
+  return new UserError(message, { exitCode });
 }
+
+/** Samples planned for jobs 0..boards-1 (progress counts planned samples; a few may be dropped). */
+const plannedBefore = (jobs: readonly Job[], boards: number): number =>
+  jobs.slice(0, boards).reduce((n, j) => n + j.taskIds.length, 0);
 
 /**
  * How often the journal records the finished boards: every 1 % of the time the run has taken, at least
@@ -205,7 +198,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   const total = jobs.reduce((n, j) => n + j.taskIds.length, 0);
   const format =
     opts.format === "auto" || opts.format === undefined ? (total > 20_000 ? "jsonl" : "json") : opts.format;
-  const dataName = format === "jsonl" ? "data.jsonl" : "data.json";
+  const dataName = dataFileName(format);
   const manifest = runManifest({
     games: [...new Set(jobs.map((j) => j.game))],
     tasks: opts.tasks ?? null,
@@ -223,11 +216,10 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   const tally = new SkipTally();
   for (const delta of claimed?.journal?.skips ?? []) tally.add(getGame(delta[0]), skipNotes(delta));
   const first = from?.boards ?? 0;
+  const done = plannedBefore(jobs, first);
   const progress = new Progress({
-    label: from
-      ? `gameqa generate (resumed: ${from.samples} of ${total} samples were done)`
-      : "gameqa generate",
-    total: total - (from?.samples ?? 0),
+    label: from ? `gameqa generate (resumed: ${done} of ${total} samples were done)` : "gameqa generate",
+    total: total - done,
     unit: "samples",
     mode: opts.progress ?? "auto",
   });
@@ -271,7 +263,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
         }
       },
     );
-    if (opts.signal?.aborted) throw interrupted(opts.outDir, undefined, total, opts.signal);
+    if (opts.signal?.aborted) throw interrupted(opts.outDir, 0, total, opts.signal);
     await writer.drain();
     written = data.close();
   } catch (err) {
@@ -284,7 +276,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     const kept = journal.mark;
     if (!kept?.boards) rmSync(staging, { recursive: true, force: true });
     releaseStaging(staging);
-    throw opts.signal?.aborted ? interrupted(opts.outDir, kept, total, opts.signal) : err;
+    const keptSamples = plannedBefore(jobs, kept?.boards ?? 0);
+    throw opts.signal?.aborted ? interrupted(opts.outDir, keptSamples, total, opts.signal) : err;
   } finally {
     progress.finish();
   }

@@ -115,6 +115,10 @@ export function readManifest(staging: string): RunManifest | undefined {
   }
 }
 
+/** The staged data file's name for a format. */
+export const dataFileName = (format: "json" | "jsonl"): string =>
+  format === "jsonl" ? "data.jsonl" : "data.json";
+
 /** How far the data file is final: boards 0..boards-1 end at byte `bytes`. */
 export interface DataMark {
   boards: number;
@@ -156,8 +160,15 @@ export interface JournalState {
   skips: SkipDelta[];
 }
 
-/** The journal of a staging folder up to its first torn or unreadable line; undefined when none is whole. */
-export function readJournal(staging: string): JournalState | undefined {
+/**
+ * The journal of a staging folder up to its first torn or unreadable line, or the first that claims
+ * more than `limit` (the planned boards, the data file's length: a journal is never ahead of them
+ * unless a power cut lost writes); undefined when no line is whole.
+ */
+export function readJournal(
+  staging: string,
+  limit: { boards: number; bytes: number } = { boards: Infinity, bytes: Infinity },
+): JournalState | undefined {
   let text: string;
   try {
     text = readFileSync(join(staging, JOURNAL_FILE), "utf8");
@@ -170,7 +181,7 @@ export function readJournal(staging: string): JournalState | undefined {
   // The last piece has no newline after it: a line cut short by a kill.
   for (const line of lines.slice(0, -1)) {
     const j = parseLine(line);
-    if (!j || (mark && j.boards < mark.boards)) break;
+    if (!j || (mark && j.boards < mark.boards) || j.boards > limit.boards || j.bytes > limit.bytes) break;
     mark = { boards: j.boards, bytes: j.bytes, samples: j.samples, images: j.images };
     for (const d of j.skips) {
       const key = skipKey(d[0], d[1], d[2], d[3]);

@@ -7,11 +7,12 @@
  * process lives and, for this process's own folders, while a run here holds it (a library caller
  * may abort a run and resume it in the same process).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../util/errors.js";
 import { writeFileAtomic } from "./io.js";
 import {
+  dataFileName,
   type JournalState,
   MANIFEST_FILE,
   manifestDifference,
@@ -58,6 +59,14 @@ function isAlive(pid: number, dir: string): boolean {
   }
 }
 
+function dataBytes(dir: string, manifest: RunManifest): number {
+  try {
+    return statSync(join(dir, dataFileName(manifest.format))).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** A staging folder in OUT, with what it holds. */
 export interface StagedRun {
   dir: string;
@@ -76,7 +85,10 @@ export function stagedRuns(outDir: string): StagedRun[] {
     if (pid === undefined) continue;
     const dir = join(outDir, name);
     const alive = isAlive(Number(pid), dir);
-    runs.push({ dir, pid: Number(pid), alive, manifest: readManifest(dir), journal: readJournal(dir) });
+    const manifest = readManifest(dir);
+    const journal =
+      manifest && readJournal(dir, { boards: manifest.boards, bytes: dataBytes(dir, manifest) });
+    runs.push({ dir, pid: Number(pid), alive, manifest, journal });
   }
   const done = (r: StagedRun): number => r.journal?.mark.boards ?? 0;
   return runs.sort((a, b) => done(b) - done(a) || a.pid - b.pid);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { type GenerateOptions, type GenerateResult, generateDataset } from "../../src/gameqa/generate.js";
@@ -90,6 +90,23 @@ describe("an interrupted run resumed", () => {
     appendFileSync(join(staging, "data.json"), '\n  {"data_id": "half a sample');
     const r = await generateDataset({ ...base, outDir: out, workers: 1, resume: true });
     assert.equal(r.resumedSamples, last.samples);
+    assertLikeReference(out, r);
+  });
+
+  test("journal lines ahead of the data file (writes a power cut lost) are not trusted", async () => {
+    const out = join(tmp, "short-data");
+    await interrupt(out, { workers: 1, threadsAfterMs: 1e9 }, 12);
+    const staging = join(out, stagingFolders(out)[0] as string);
+    const lines = readFileSync(join(staging, "journal.jsonl"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { bytes: number; samples: number });
+    const middle = lines[5] as { bytes: number; samples: number };
+    truncateSync(join(staging, "data.json"), middle.bytes + 3);
+    const expected = lines.filter((l) => l.bytes <= middle.bytes + 3).at(-1)?.samples;
+    const r = await generateDataset({ ...base, outDir: out, workers: 1, resume: true });
+    assert.equal(r.resumedSamples, expected);
+    assert.ok(r.resumedSamples < (lines.at(-1)?.samples ?? 0));
     assertLikeReference(out, r);
   });
 
