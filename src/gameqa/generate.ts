@@ -270,7 +270,11 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     // Keep what is finished: the files in flight are written, then the journal records them.
     if (opts.signal?.aborted) await writer.drain().catch(() => undefined);
     await writer.close();
-    commit();
+    try {
+      commit();
+    } catch {
+      // A full disk: the journal keeps its last whole line.
+    }
     data.abandon();
     journal.close();
     const kept = journal.mark;

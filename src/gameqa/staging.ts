@@ -106,8 +106,8 @@ export interface ClaimedRun {
 
 /**
  * Take over the most advanced stopped run into outDir whose manifest equals `manifest`. Undefined when
- * there is none at all; a UserError naming the first differing setting when there are only others, or
- * when the matching one is still running.
+ * there is none; a UserError naming the first differing setting when only runs with other settings
+ * have finished boards, or when the matching one is still running.
  */
 export function claimStopped(outDir: string, manifest: RunManifest): ClaimedRun | undefined {
   const runs = stagedRuns(outDir).filter((r) => r.manifest !== undefined);
@@ -122,7 +122,8 @@ export function claimStopped(outDir: string, manifest: RunManifest): ClaimedRun 
       throw new UserError(
         `--resume: the run in ${running.dir} is still going (process ${running.pid}); stop it first, then resume`,
       );
-    const other = runs.find((r) => !r.alive);
+    // A stopped run that finished nothing is no reason to refuse.
+    const other = runs.find((r) => !r.alive && r.journal);
     if (!other) return undefined;
     const diff = manifestDifference(other.manifest as RunManifest, manifest);
     throw new UserError(
@@ -157,7 +158,8 @@ export function removeAbandonedStaging(outDir: string): void {
  */
 export function publish(staging: string, outDir: string, dataName: string): void {
   const old = join(staging, "previous");
-  mkdirSync(old);
+  // It exists when a publish of this folder was cut short and the run resumed.
+  mkdirSync(old, { recursive: true });
   for (const name of ["data.json", "data.jsonl", "images", "states"]) {
     if (existsSync(join(outDir, name))) renameSync(join(outDir, name), join(old, name));
   }
