@@ -64,7 +64,10 @@ export async function generateAction(opts: Record<string, string | boolean | und
   const out = resolve(String(opts.out));
   const resume = opts.resume === true;
   const staging = await import("./staging.js");
-  if (!resume) noteStoppedRun(staging.interruptedRuns(out)[0]);
+  const stopped = staging.interruptedRuns(out).filter((r) => r.journal);
+  if (!resume) noteStoppedRun(stopped[0]);
+  else if (stopped.length === 0)
+    process.stderr.write(`note: ${out} holds no stopped run to resume; starting from the beginning\n`);
   const run = withInterrupts("keeping the finished boards for --resume", (signal) =>
     generateDataset({
       games: resolveGames(spec).map((g) => g.name),

@@ -103,7 +103,7 @@ test("after kill -9, a resume with another setting is refused in one line, and -
   assertLikeReference(out);
 });
 
-test("a run without --resume over a stopped one says how to continue it, starts over, and removes it at the end", async () => {
+test("a run without --resume over a stopped one says how to continue it, starts over, and removes it at the end; --resume with nothing stopped starts anew", async () => {
   const out = join(tmp, "restart");
   await killOnceJournaled(out);
   const again = await runCli(args(out, "--workers", "2"));
@@ -113,5 +113,10 @@ test("a run without --resume over a stopped one says how to continue it, starts 
     /note: .* holds a stopped run \(\d+ of 1440 samples done\); .* add --resume to continue it/,
   );
   assert.doesNotMatch(again.stdout, /stopped run/);
+  assertLikeReference(out);
+  // --resume can always be given: with nothing stopped it starts from the beginning.
+  const nothing = await runCli(args(out, "--workers", "2", "--resume"));
+  assert.equal(nothing.code, 0, nothing.stderr);
+  assert.match(nothing.stderr, /note: .* holds no stopped run to resume; starting from the beginning/);
   assertLikeReference(out);
 });
