@@ -11,6 +11,15 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import type { OutFile } from "./sample.js";
 
 const MARK = "assay-gameqa-files";
+
+/**
+ * Write board files under `dir` (plain writes: the staging folder is published atomically at the
+ * end). Worker threads call this too: importing it from here, not from generate.ts, spares each
+ * worker the main thread's modules.
+ */
+export function writeFiles(dir: string, files: readonly OutFile[]): void {
+  for (const f of files) writeFileSync(join(dir, f.path), f.data);
+}
 type Reply = { done: number } | { done: number; error: string; code?: string };
 
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === MARK) {
@@ -20,7 +29,7 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === MARK) {
     // After a failure the rest is skipped: the staging folder is removed anyway.
     if (!failed) {
       try {
-        for (const f of files) writeFileSync(join(dir, f.path), f.data);
+        writeFiles(dir, files);
       } catch (err) {
         failed = true;
         const e = err as NodeJS.ErrnoException;

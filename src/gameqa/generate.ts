@@ -1,11 +1,11 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../util/errors.js";
 import { interruptExitCode } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { DataWriter, formatBoard } from "./data-writer.js";
-import { FileThread } from "./file-thread.js";
+import { FileThread, writeFiles } from "./file-thread.js";
 import { getGame, isFolderGame, loadGames } from "./registry.js";
 import { dataFileName, JournalWriter, runManifest, skipNotes } from "./run-journal.js";
 import { type BuiltBoard, buildBoard, type Job } from "./sample.js";
@@ -100,11 +100,6 @@ export function planJobs(
   return jobs;
 }
 
-/** Write a board's files into the staging folder (plain writes: the folder is published atomically at the end). */
-export function writeBoard(stagingDir: string, built: BuiltBoard): void {
-  for (const f of built.files) writeFileSync(join(stagingDir, f.path), f.data);
-}
-
 /** Where the main thread's board files go: a file thread once it builds many, plain writes before. */
 interface BoardWriter {
   readonly dir: string;
@@ -143,7 +138,7 @@ function boardWriter(dir: string, boards: number): BoardWriter {
       count++;
       if (thread) thread.write(built.files);
       else {
-        writeBoard(dir, built);
+        writeFiles(dir, built.files);
         plain++;
       }
     },
