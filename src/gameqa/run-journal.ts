@@ -45,15 +45,22 @@ export type RunSettings = Pick<
 
 let codeHash: string | undefined;
 
+/** The .js files under `dir`, relative, in path order (a walk: Node 20's recursive readdir took 25 ms here). */
+function jsFiles(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...jsFiles(join(dir, e.name), `${rel}${e.name}/`));
+    else if (e.name.endsWith(".js")) out.push(`${rel}${e.name}`);
+  }
+  return out.sort();
+}
+
 /** sha256 of every .js file of the gameqa folder (about 1 MB, a few ms), in path order. */
 function gameqaCodeHash(): string {
   if (codeHash) return codeHash;
   const root = dirname(fileURLToPath(import.meta.url));
   const hash = createHash("sha256");
-  const files = readdirSync(root, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".js"))
-    .sort();
-  for (const f of files)
+  for (const f of jsFiles(root))
     hash
       .update(`${f}\0`)
       .update(readFileSync(join(root, f)))
