@@ -7,11 +7,11 @@ import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/cli.js";
 import { hashTree, journalLines, stagingFolders, whenReady } from "./resume-helpers.js";
 
-// A few hundred cheap boards: minesweeper turns states down (its skip counts must survive a resume),
-// tictactoe shares a board between its tasks, sudoku draws one board per sample.
+// 144 cheap boards (672 samples): minesweeper turns states down (its skip counts must survive a
+// resume), tictactoe's tasks share one board, sudoku's tasks often draw states of their own.
 const base = {
   games: ["minesweeper", "tictactoe", "sudoku"],
-  perTask: 12,
+  perTask: 16,
   plotLevels: ["Easy", "Medium", "Hard"],
   seed: "resume",
   progress: "silent",
@@ -116,7 +116,7 @@ describe("an interrupted run resumed", () => {
     const staging = stagingFolders(out);
     for (const [change, named] of [
       [{ seed: "other" }, /--seed: resume there, other here/],
-      [{ perTask: 13 }, /--per-task: 12 there, 13 here/],
+      [{ perTask: 13 }, /--per-task: 16 there, 13 here/],
       [{ shareBoards: false }, /board sharing: shared \(default\) there, --no-share-boards here/],
       [{ format: "jsonl" }, /--format: json there, jsonl here/],
     ] as const) {
