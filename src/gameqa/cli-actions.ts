@@ -6,6 +6,7 @@ import { printJson } from "../cli-kit/output.js";
 import { UserError } from "../util/errors.js";
 import { withInterrupts } from "../util/interrupt.js";
 import type { ExportFormat } from "./export.js";
+import type { StagedRun } from "./staging.js";
 import { LEVELS, type Level } from "./types.js";
 
 function parseLevels(spec: string): Level[] {
@@ -60,32 +61,59 @@ export async function generateAction(opts: Record<string, string | boolean | und
   const format = String(opts.format);
   if (format !== "json" && format !== "jsonl" && format !== "auto")
     throw new UserError(`--format: expected json, jsonl or auto, got "${format}"`);
-  const result = await withInterrupts("removing the unfinished output", (signal) =>
+  const out = resolve(String(opts.out));
+  const resume = opts.resume === true;
+  const staging = await import("./staging.js");
+  const stopped = staging.interruptedRuns(out).filter((r) => r.journal);
+  if (!resume) noteStoppedRun(stopped[0]);
+  else if (stopped.length === 0)
+    process.stderr.write(`note: ${out} holds no stopped run to resume; starting from the beginning\n`);
+  const run = withInterrupts("keeping the finished boards for --resume", (signal) =>
     generateDataset({
       games: resolveGames(spec).map((g) => g.name),
       perTask: parseIntIn("--per-task", String(opts.perTask), 1),
       plotLevels: parseLevels(String(opts.plotLevels)),
       seed: String(opts.seed),
-      outDir: resolve(String(opts.out)),
+      outDir: out,
       workers: parseIntIn("--workers", String(opts.workers), 1),
       format,
       shareBoards: opts.shareBoards !== false,
       ...(typeof opts.tasks === "string" ? { tasks: opts.tasks.split(",").map((s) => s.trim()) } : {}),
       signal,
+      resume,
     }),
   );
+  const result = await run.catch((err: unknown) => {
+    // A failure (not an interruption, whose message says it) after finished boards were recorded.
+    const kept = staging.interruptedRuns(out).find((r) => r.pid === process.pid);
+    if (kept?.journal && !(err instanceof UserError && err.exitCode >= 128))
+      process.stderr.write(
+        `note: ${kept.journal.mark.samples} finished samples are kept in ${kept.dir}; once the cause is fixed, the same command with --resume continues\n`,
+      );
+    throw err;
+  });
   if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
-    const rate = result.seconds > 0 ? (result.samples / result.seconds).toFixed(1) : "∞";
+    const made = result.samples - result.resumedSamples;
+    const rate = result.seconds > 0 ? (made / result.seconds).toFixed(1) : "∞";
     const { describeCounts } = await import("./skips.js");
     const notes = [
       describeCounts("samples not made", result.dropped),
       describeCounts("states skipped", result.skipped),
     ].filter(Boolean);
+    if (result.resumedSamples > 0) notes.unshift(`${result.resumedSamples} of them from the stopped run`);
     process.stdout.write(
       `wrote ${result.samples} samples (${result.images} images) to ${result.dataFile} in ${result.seconds.toFixed(1)} s (${rate} samples/s)${notes.length ? `; ${notes.join("; ")}` : ""}\n`,
     );
   }
+}
+
+/** A run started without --resume where a stopped one could be continued: say so before starting over. */
+function noteStoppedRun(stopped: StagedRun | undefined): void {
+  if (!stopped?.journal || !stopped.manifest) return;
+  process.stderr.write(
+    `note: ${stopped.dir} holds a stopped run (${stopped.journal.mark.samples} of ${stopped.manifest.samples} samples done); this run starts over and removes it when it finishes; add --resume to continue it instead\n`,
+  );
 }
 
 export async function conformAction(opts: { game: string; examples: string; json?: boolean }): Promise<void> {

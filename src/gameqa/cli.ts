@@ -25,7 +25,15 @@ export function registerGameqaCommands(program: Command): void {
       "--no-share-boards",
       "one state and image per sample (default: a game's tasks share one board per level and index)",
     )
+    .option(
+      "--resume",
+      "continue a run into --out that was stopped (Ctrl-C, kill, crash): only unfinished boards are built and the result is byte-identical; the settings must be the same (without a stopped run, start anew)",
+    )
     .option("--json", "print the summary as JSON")
+    .addHelpText(
+      "after",
+      "\nA stopped run keeps its finished boards in <out>/.gameqa-partial-<pid>/; the same command with --resume\ncontinues it. Without --resume a run starts over and, once it has finished, removes stopped runs' folders.",
+    )
     .action(async (opts) => (await import("./cli-actions.js")).generateAction(opts));
 
   gq.command("conform")

@@ -5,7 +5,8 @@
  * they are written in job order, holding only those that finished early. The bytes equal
  * `JSON.stringify(all, null, 2)` (json) or one `JSON.stringify(sample)` per line (jsonl).
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, truncateSync, writeSync } from "node:fs";
+import type { DataMark } from "./run-journal.js";
 import type { GameQASample } from "./types.js";
 
 /** One board's samples as data-file text: worker threads send this instead of the sample objects. */
@@ -32,13 +33,48 @@ export class DataWriter {
   private next = 0;
   private written = 0;
   private images = 0;
+  private bytes = 0;
+  /** Where each board written since the last `markAt` ends (for the journal). */
+  private marks: DataMark[] = [];
 
+  /**
+   * `from`: continue a data file whose boards before `from.boards` end at byte `from.bytes`
+   * (anything after it, a killed run's unjournaled boards, is cut off first).
+   */
   constructor(
     readonly path: string,
     private readonly format: "json" | "jsonl",
+    from?: DataMark,
   ) {
-    this.fd = openSync(path, "w");
-    if (format === "json") writeSync(this.fd, "[");
+    if (from) {
+      truncateSync(path, from.bytes);
+      this.fd = openSync(path, "a");
+      this.next = from.boards;
+      this.written = from.samples;
+      this.images = from.images;
+      this.bytes = from.bytes;
+    } else {
+      this.fd = openSync(path, "w");
+      if (format === "json") this.bytes = writeSync(this.fd, "[");
+    }
+  }
+
+  /** Boards 0..n-1 are in the file. */
+  get boards(): number {
+    return this.next;
+  }
+
+  /**
+   * The furthest point, at or before board `limit`, where the file ends after a whole board
+   * (undefined when no board was written since the last call that returned one).
+   */
+  markAt(limit: number): DataMark | undefined {
+    let i = this.marks.length;
+    while (i > 0 && (this.marks[i - 1] as DataMark).boards > limit) i--;
+    if (i === 0) return undefined;
+    const mark = this.marks[i - 1];
+    this.marks = this.marks.slice(i);
+    return mark;
   }
 
   /** The samples of job `index` (every index from 0 must be given exactly once). */
@@ -53,12 +89,16 @@ export class DataWriter {
       this.early.delete(this.next);
       this.next++;
       this.write(b);
+      this.marks.push({ boards: this.next, bytes: this.bytes, samples: this.written, images: this.images });
     }
   }
 
   private write(board: BoardText): void {
     if (board.samples === 0) return;
-    writeSync(this.fd, this.format === "json" && this.written > 0 ? `,${board.text}` : board.text);
+    this.bytes += writeSync(
+      this.fd,
+      this.format === "json" && this.written > 0 ? `,${board.text}` : board.text,
+    );
     this.written += board.samples;
     this.images += board.images;
   }

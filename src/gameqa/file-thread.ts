@@ -11,6 +11,15 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import type { OutFile } from "./sample.js";
 
 const MARK = "assay-gameqa-files";
+
+/**
+ * Write board files under `dir` (plain writes: the staging folder is published atomically at the
+ * end). Worker threads call this too: importing it from here, not from generate.ts, spares each
+ * worker the main thread's modules.
+ */
+export function writeFiles(dir: string, files: readonly OutFile[]): void {
+  for (const f of files) writeFileSync(join(dir, f.path), f.data);
+}
 type Reply = { done: number } | { done: number; error: string; code?: string };
 
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === MARK) {
@@ -20,7 +29,7 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === MARK) {
     // After a failure the rest is skipped: the staging folder is removed anyway.
     if (!failed) {
       try {
-        for (const f of files) writeFileSync(join(dir, f.path), f.data);
+        writeFiles(dir, files);
       } catch (err) {
         failed = true;
         const e = err as NodeJS.ErrnoException;
@@ -54,20 +63,25 @@ const BATCH_FILES = 16;
 export class FileThread {
   private readonly worker: Worker;
   private batch: OutFile[] = [];
-  private inFlight = 0;
+  /** `write` calls in `batch`, and in each batch in flight (oldest first). */
+  private calls = 0;
+  private inFlight: number[] = [];
+  private doneCalls = 0;
   private error: Error | undefined;
   private waiters: Array<() => void> = [];
 
   constructor(readonly dir: string) {
     this.worker = new Worker(new URL(import.meta.url), { workerData: { kind: MARK, dir } });
     this.worker.on("message", (r: Reply) => {
-      this.inFlight -= r.done;
-      if ("error" in r && !this.error) this.error = Object.assign(new Error(r.error), { code: r.code });
+      const calls = this.inFlight.shift() ?? 0;
+      if ("error" in r) this.error ??= Object.assign(new Error(r.error), { code: r.code });
+      // Batches are answered in order: after a failure nothing counts as written.
+      else if (!this.error) this.doneCalls += calls;
       this.wake();
     });
     this.worker.on("error", (err) => {
       this.error ??= err;
-      this.inFlight = 0;
+      this.inFlight = [];
       this.wake();
     });
   }
@@ -78,30 +92,40 @@ export class FileThread {
     for (const w of waiters) w();
   }
 
+  /** `write` calls whose files are all on disk (batches are written in the order they were queued). */
+  get written(): number {
+    return this.doneCalls;
+  }
+
   /** Queue `files` for writing; their byte arrays may be moved to the thread (do not read them after). */
   write(files: readonly OutFile[]): void {
     for (const f of files) this.batch.push(f);
+    this.calls++;
     if (this.batch.length >= BATCH_FILES) this.flush();
   }
 
-  private flush(): void {
-    if (this.batch.length === 0 || this.error) return;
-    this.inFlight++;
+  /** Send the queued files now (a batch goes when it holds BATCH_FILES files, or at `drain`). */
+  flush(): void {
+    if (this.calls === 0 || this.error) return;
+    this.inFlight.push(this.calls);
     this.worker.postMessage(this.batch, ownBuffers(this.batch));
     this.batch = [];
+    this.calls = 0;
   }
 
   /** Wait until at most `maxBatches` batches are in flight (0: everything written); throws the first error. */
   async drain(maxBatches = 0): Promise<void> {
     if (maxBatches === 0) this.flush();
-    while (this.inFlight > maxBatches && !this.error) await new Promise<void>((r) => this.waiters.push(r));
+    while (this.inFlight.length > maxBatches && !this.error)
+      await new Promise<void>((r) => this.waiters.push(r));
     if (this.error) throw this.error;
   }
 
   /** Wait for the batches in flight, ignoring errors, and stop the thread (before removing the folder). */
   async close(): Promise<void> {
     this.batch = [];
-    while (this.inFlight > 0) await new Promise<void>((r) => this.waiters.push(r));
+    this.calls = 0;
+    while (this.inFlight.length > 0) await new Promise<void>((r) => this.waiters.push(r));
     await this.worker.terminate();
   }
 }

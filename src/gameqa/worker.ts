@@ -1,7 +1,7 @@
 import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { type BoardText, formatBoard } from "./data-writer.js";
-import { writeBoard } from "./generate.js";
+import { writeFiles } from "./file-thread.js";
 import { getGame, loadGames } from "./registry.js";
 import { resvgRenderedBytes } from "./render/resvg.js";
 import { buildBoard, type Job, type SkipNote } from "./sample.js";
@@ -48,7 +48,7 @@ port.on("message", (batch: WorkerBatch) => {
       try {
         await loadGames([job.game]);
         const built = buildBoard(getGame(job.game), job, seed);
-        writeBoard(outDir, built);
+        writeFiles(outDir, built.files);
         const heap = getHeapStatistics();
         port.postMessage({
           type: "done",
