@@ -43,6 +43,10 @@ export function printSummary(run: RunRow, summary: RunSummary | undefined): void
         [[s.scorer, String(s.n), ...names.map((k) => formatMetric(s.metrics[k]))]],
       ),
     );
+    if (s.n === 0 && summary.samples > summary.errors)
+      out.push(
+        `${s.scorer}: no sample has a numeric score (each was invalid, undecided or missing): see assay show ${run.id} --sample <id>`,
+      );
     for (const [key, groups] of Object.entries(s.groups)) {
       out.push("");
       out.push(
