@@ -131,7 +131,7 @@ async function runsPage(query) {
 
 function metricsTable(summary) {
   const names = [...new Set(summary.scorers.flatMap((s) => Object.keys(s.metrics)))];
-  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) : fmt(v));
+  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) || "–" : fmt(v));
   return table(
     ["scorer", "n", ...names],
     summary.scorers.map((s) =>
@@ -143,7 +143,7 @@ function metricsTable(summary) {
 
 function groupTable(runId, scorer, key, groups) {
   const names = [...new Set(Object.values(groups).flatMap((g) => Object.keys(g.metrics)))];
-  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) : fmt(v));
+  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) || "–" : fmt(v));
   const samplesOf = (g) => `#/samples/${enc(runId)}?${new URLSearchParams({ group: `${key}=${g}` }).toString()}`;
   return table(
     [key, "n", ...names],
