@@ -26,7 +26,8 @@ function h(tag, props, ...children) {
     else if (k === "value") el.value = v;
     else el.setAttribute(k, String(v));
   }
-  for (const c of children.flat()) {
+  // Nested lists of children (a list of [heading, body] pairs) are flattened to any depth.
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }

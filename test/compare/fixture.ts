@@ -80,6 +80,7 @@ export function writeQaRun(store: RunStore, spec: QaRunSpec): void {
                 value: s.value,
                 answer: s.value ? `answer ${s.id}` : "wrong",
                 explanation: s.value ? "matches the target" : "does not match the target",
+                metadata: { normalized: "ANSWER: prefix removed" },
               },
             },
     });
