@@ -125,10 +125,11 @@ async function newRun(taskName: string | undefined, flags: EvalFlags): Promise<v
       printEstimate(estimate, flags.json);
       return;
     }
+    // The dataset's hash first: a mistyped --dataset path is named before a model download starts.
+    const fingerprint = await task.dataset.fingerprint?.();
     // Download/load local models before the run, so an offline machine gets one clear error up front.
     await prepareLocalModels([model.provider, judge?.provider]);
     const runId = flags.runId ?? newRunId(task.name);
-    const fingerprint = await task.dataset.fingerprint?.();
     const manifest = buildManifest({
       runId,
       task,
