@@ -24,6 +24,8 @@ export interface QaRunSpec {
   dataset?: { name: string; sha256: string } | null;
   groupBy?: string[];
   createdAt?: string;
+  /** false: leave the run `running` without a summary, as a killed eval does. */
+  finished?: boolean;
 }
 
 export const QA_DATASET = { name: "qa.jsonl", sha256: "a".repeat(64) };
@@ -86,6 +88,7 @@ export function writeQaRun(store: RunStore, spec: QaRunSpec): void {
     });
   });
   store.flush();
+  if (spec.finished === false) return;
   store.setSummary(spec.runId, computeSummary(store, manifest, spec.groupBy ?? []));
   store.setStatus(spec.runId, "completed");
 }
