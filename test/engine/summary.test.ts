@@ -40,6 +40,10 @@ test("a judged scorer whose every grade is unreadable stays in show and report, 
     const report = await runCli("report", "r1", "--db", db);
     assert.match(report.stdout, /^model .* includes .* rubric *$/m);
     assert.doesNotMatch(report.stdout, /null/);
+    const html = await runCli("report", "r1", "--db", db, "--format", "html");
+    assert.match(html.stdout, /No sample has a numeric rubric score/);
+    assert.doesNotMatch(html.stdout, /rubric by run/);
+    assert.match(html.stdout, /includes by run/);
   } finally {
     await server.close();
   }
