@@ -160,6 +160,8 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   // naming its file and line, instead of halfway through a run that would be left interrupted.
   const subset = manifest.sample ? (await stratifiedSubset(task.dataset, manifest.sample)).ids : undefined;
   const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit, task.groupBy);
+  // A subset was read by stratifiedSubset; its group-by keys are checked over the samples it took.
+  if (subset && task.groupBy?.length) await countValidSamples(task.dataset, undefined, task.groupBy, subset);
   if (samples === 0) throw new UserError(`dataset ${task.dataset.name} has no samples: nothing to run`);
   // A shard, range or id list takes fewer units than samples × epochs (possibly none: an empty shard).
   const unitCount = (await countPickedUnits(task.dataset, manifest, subset)) ?? samples * manifest.epochs;
@@ -383,20 +385,22 @@ function interruptReason(signal: AbortSignal): string {
 }
 
 /**
- * Samples the run will use (up to `limit`), every one parsed and checked on the way. A group-by key that
- * none of them has is a typo (every group-by key comes from the user but LLMEval-Med's, which every
- * sample has): refused, since its breakdown would be one "(none)" group.
+ * Samples the run will use (up to `limit`, or those in `only`), every one parsed and checked on the
+ * way. A group-by key that none of them has is a typo (every group-by key comes from the user but
+ * LLMEval-Med's, which every sample has): refused, since its breakdown would be one "(none)" group.
  */
 async function countValidSamples(
   dataset: Dataset,
   limit: number | undefined,
   groupBy: readonly string[] = [],
+  only?: ReadonlySet<string>,
 ): Promise<number> {
   let n = 0;
   if (limit === 0) return 0;
   const unseen = new Set(groupBy);
   let firstFields: string[] | undefined;
   for await (const sample of dataset.samples()) {
+    if (only && !only.has(sample.id)) continue;
     firstFields ??= Object.keys(sample.metadata ?? {});
     for (const key of unseen) if (metadataAt(sample.metadata, key) !== undefined) unseen.delete(key);
     if (++n === limit) break;

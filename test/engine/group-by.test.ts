@@ -16,10 +16,10 @@ test("a group-by field that no sample has is refused before the run is created; 
   writeFileSync(data, rows.map((r) => JSON.stringify(r)).join("\n"));
   const server = await startMockServer({ reply: () => "x" });
   const db = join(dir, "runs.db");
-  const run = (groupBy: string) =>
+  const run = (groupBy: string, ...more: string[]) =>
     runCli(
       ...["eval", "qa", "--dataset", data, "-T", `group_by=${groupBy}`, "--model", "openai/m"],
-      ...["--model-base-url", server.url, "--db", db],
+      ...["--model-base-url", server.url, "--db", db, ...more],
     );
   try {
     const typo = await run("topc");
@@ -29,6 +29,10 @@ test("a group-by field that no sample has is refused before the run is created; 
       /group-by field "topc": no sample of .*qa\.jsonl has it \(.*fields: topic, meta\)/,
     );
     assert.match((await runCli("runs", "--db", db)).stdout, /no runs/);
+    // A stratified subset is checked the same way.
+    const sampled = await run("topc", "--sample", "1", "--seed", "1");
+    assert.equal(sampled.code, 2);
+    assert.match(sampled.stderr, /group-by field "topc"/);
     const nested = await run("topic|meta.level");
     assert.equal(nested.code, 0, nested.stderr);
     assert.match(nested.stdout, /^easy +1 /m);
