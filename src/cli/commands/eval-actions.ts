@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
 /** What `assay eval`, `assay resume` and `assay retry-errors` do; loaded when one of them runs (see eval.ts). */
 
 import { requireHttpUrl } from "../../cli-kit/options.js";
@@ -141,7 +142,7 @@ async function newRun(taskName: string | undefined, flags: EvalFlags): Promise<v
       ...(limit !== undefined ? { limit } : {}),
       ...(sample ? { sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
-      execution: executionOf(flags),
+      execution: { ...executionOf(flags), cwd: process.cwd() },
       selection,
     });
     if (limit !== undefined && selection.limitFrom === undefined && task.groupBy?.length)
@@ -171,8 +172,9 @@ export async function continueCommand(
     const stored = run.manifest;
     // The run's own execution settings, unless this command line gives others (which are recorded).
     const flags = { ...commandLine, ...continuationExec(stored.execution, commandLine, given) };
-    const m = recordExecution(stored, executionOf(flags));
-    const { task } = await createTask(m.task.name, m.task.args);
+    const cwd = stored.execution.cwd;
+    const m = recordExecution(stored, { ...executionOf(flags), ...(cwd ? { cwd } : {}) });
+    const { task } = await createTask(m.task.name, argsFromStartFolder(m.task.args, cwd));
     task.config = { ...m.generate };
     const cache = flags.cache ? store : undefined;
     const model = buildModel({
@@ -326,6 +328,21 @@ function continuationExec(
     ...(timeout !== undefined ? { timeout } : {}),
     ...(judgeConcurrency !== undefined ? { judgeConcurrency } : {}),
   };
+}
+
+/**
+ * Task arguments for a continuation run from another folder: a relative path (the dataset, a prompt
+ * folder) that is missing here but present in the folder the run started in is read from there. The
+ * stored arguments, and so the configuration hash, stay as given.
+ */
+function argsFromStartFolder(args: TaskArgs, cwd: string | undefined): TaskArgs {
+  if (!cwd || cwd === process.cwd()) return args;
+  const out: TaskArgs = { ...args };
+  for (const [k, v] of Object.entries(args)) {
+    if (typeof v !== "string" || !v || isAbsolute(v) || /^[a-z][a-z0-9+.-]*:/i.test(v)) continue;
+    if (!existsSync(v) && existsSync(resolve(cwd, v))) out[k] = resolve(cwd, v);
+  }
+  return out;
 }
 
 /** The manifest with this continuation's execution settings, when they differ (not hashed). */
