@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { startMockServer } from "../../src/testing/mock-openai-server.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 
-test("resume from another folder finds a dataset given by a relative path where the run started", async () => {
+test("resume and rescore from another folder find a dataset given by a relative path where the run started", async () => {
   const project = tempDir();
   mkdirSync(join(project, "data"));
   const rows = Array.from({ length: 6 }, (_, i) =>
@@ -41,6 +41,9 @@ test("resume from another folder finds a dataset given by a relative path where 
     const out = JSON.parse(resumed.stdout) as { status: string; summary: { samples: number } };
     assert.equal(out.status, "completed");
     assert.equal(out.summary.samples, 6);
+    const rescored = await runCli(["rescore", "r", "--db", db, "--scorer", "includes"], { cwd: elsewhere });
+    assert.equal(rescored.code, 0, rescored.stderr);
+    assert.match(rescored.stdout, /^includes +6 +1\.000/m);
   } finally {
     await server.close();
   }

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 /** What `assay eval`, `assay resume` and `assay retry-errors` do; loaded when one of them runs (see eval.ts). */
 
 import { requireHttpUrl } from "../../cli-kit/options.js";
@@ -41,6 +40,7 @@ import {
 import { estimateRun, printEstimate } from "./eval-estimate.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
+import { argsFromStartFolder } from "./start-folder.js";
 
 /** `assay eval`: a new run. */
 export async function evalCommand(taskName: string | undefined, flags: EvalFlags): Promise<void> {
@@ -328,21 +328,6 @@ function continuationExec(
     ...(timeout !== undefined ? { timeout } : {}),
     ...(judgeConcurrency !== undefined ? { judgeConcurrency } : {}),
   };
-}
-
-/**
- * Task arguments for a continuation run from another folder: a relative path (the dataset, a prompt
- * folder) that is missing here but present in the folder the run started in is read from there. The
- * stored arguments, and so the configuration hash, stay as given.
- */
-function argsFromStartFolder(args: TaskArgs, cwd: string | undefined): TaskArgs {
-  if (!cwd || cwd === process.cwd()) return args;
-  const out: TaskArgs = { ...args };
-  for (const [k, v] of Object.entries(args)) {
-    if (typeof v !== "string" || !v || isAbsolute(v) || /^[a-z][a-z0-9+.-]*:/i.test(v)) continue;
-    if (!existsSync(v) && existsSync(resolve(cwd, v))) out[k] = resolve(cwd, v);
-  }
-  return out;
 }
 
 /** The manifest with this continuation's execution settings, when they differ (not hashed). */

@@ -15,6 +15,7 @@ import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { exportRun } from "../../view/export.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
 import { showSample } from "./show-sample.js";
+import { argsFromStartFolder } from "./start-folder.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
   const out: string[] = [];
@@ -180,7 +181,10 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
   const store = openStore(flags.db);
   try {
     const run = store.requireRun(id);
-    const { task } = await createTask(run.manifest.task.name, run.manifest.task.args);
+    const { task } = await createTask(
+      run.manifest.task.name,
+      argsFromStartFolder(run.manifest.task.args, run.manifest.execution.cwd),
+    );
     const scorers =
       flags.scorer || flags.scorerArg ? scorersFromFlags(flags.scorer ?? [], flags.scorerArg) : task.scorers;
     const judgeId = flags.judge ?? run.manifest.judge?.id;
