@@ -26,7 +26,8 @@ function h(tag, props, ...children) {
     else if (k === "value") el.value = v;
     else el.setAttribute(k, String(v));
   }
-  for (const c of children.flat()) {
+  // Nested lists of children (a list of [heading, body] pairs) are flattened to any depth.
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -131,7 +132,7 @@ async function runsPage(query) {
 
 function metricsTable(summary) {
   const names = [...new Set(summary.scorers.flatMap((s) => Object.keys(s.metrics)))];
-  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) : fmt(v));
+  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) || "–" : fmt(v));
   return table(
     ["scorer", "n", ...names],
     summary.scorers.map((s) =>
@@ -143,7 +144,7 @@ function metricsTable(summary) {
 
 function groupTable(runId, scorer, key, groups) {
   const names = [...new Set(Object.values(groups).flatMap((g) => Object.keys(g.metrics)))];
-  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) : fmt(v));
+  const cell = (v) => (v && typeof v === "object" && "lo" in v ? ci(v.lo, v.hi) || "–" : fmt(v));
   const samplesOf = (g) => `#/samples/${enc(runId)}?${new URLSearchParams({ group: `${key}=${g}` }).toString()}`;
   return table(
     [key, "n", ...names],

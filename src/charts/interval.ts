@@ -33,6 +33,8 @@ const MAX_LABEL = 40;
 
 const finite = (v: number | undefined): v is number => typeof v === "number" && Number.isFinite(v);
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3));
+/** An axis tick: 3 decimals on a 0–1 scale, at most one (none when whole) on wider ones (0, 25, 50, 75, 100). */
+const tick = (v: number, range: number) => (range >= 4 ? String(Number(v.toFixed(1))) : fmt(v));
 
 /** Rows with whiskers from lo to hi; NaN values are listed with "–" and no mark. */
 export function intervalChart(rows: IntervalRow[], opts: IntervalChartOptions = {}): string {
@@ -58,7 +60,7 @@ export function intervalChart(rows: IntervalRow[], opts: IntervalChartOptions = 
     const gx = x(v).toFixed(1);
     parts.push(
       `<line x1="${gx}" y1="${TOP - 4}" x2="${gx}" y2="${TOP + rows.length * ROW}" stroke="#e3e3e3"/>`,
-      `<text x="${gx}" y="${height - 6}" text-anchor="middle" fill="#666">${fmt(v)}</text>`,
+      `<text x="${gx}" y="${height - 6}" text-anchor="middle" fill="#666">${tick(v, max - min)}</text>`,
     );
   }
   rows.forEach((r, i) => {

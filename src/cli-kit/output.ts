@@ -12,6 +12,8 @@ export function print(json: boolean | undefined, value: unknown, human: string):
 
 /** A metric value for tables: 3 decimals, a CI as [lo, hi], "–" for a missing one. */
 export function formatMetric(v: unknown): string {
+  // A stored summary keeps NaN (a metric of no values) as JSON null.
+  if (v === null || v === undefined) return "–";
   if (typeof v === "number") return Number.isFinite(v) ? v.toFixed(3) : "–";
   if (v && typeof v === "object" && "lo" in v && "hi" in v) {
     const { lo, hi } = v as { lo: number; hi: number };

@@ -254,6 +254,11 @@ export interface Task {
   groupBy?: string[];
   /** How repeated epochs of a sample fold into one value before metrics (registry name). */
   epochReducer?: string;
+  /**
+   * The model and judge calls one sample makes per epoch, for `--dry-run` estimates, when not one model
+   * call and one judge call per judged scorer (a multi-turn conversation, a judge asked several times).
+   */
+  callsPerSample?: (sample: Sample) => { model: number; judge: number };
 }
 
 /** Arguments a task factory receives; they are stored in the run manifest so the task can be rebuilt. */

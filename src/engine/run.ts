@@ -159,7 +159,9 @@ export async function runEval(opts: RunOptions): Promise<RunOutcome> {
   // Read the samples once before anything is stored or sent: a malformed record then fails at once,
   // naming its file and line, instead of halfway through a run that would be left interrupted.
   const subset = manifest.sample ? (await stratifiedSubset(task.dataset, manifest.sample)).ids : undefined;
-  const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit);
+  const samples = subset ? subset.size : await countValidSamples(task.dataset, manifest.limit, task.groupBy);
+  // A subset was read by stratifiedSubset; its group-by keys are checked over the samples it took.
+  if (subset && task.groupBy?.length) await countValidSamples(task.dataset, undefined, task.groupBy, subset);
   if (samples === 0) throw new UserError(`dataset ${task.dataset.name} has no samples: nothing to run`);
   // A shard, range or id list takes fewer units than samples × epochs (possibly none: an empty shard).
   const unitCount = (await countPickedUnits(task.dataset, manifest, subset)) ?? samples * manifest.epochs;
@@ -382,12 +384,43 @@ function interruptReason(signal: AbortSignal): string {
   return signal.reason instanceof Error ? signal.reason.message : "interrupted";
 }
 
-/** Samples the run will use (up to `limit`), every one parsed and checked on the way. */
-async function countValidSamples(dataset: Dataset, limit: number | undefined): Promise<number> {
+/**
+ * Samples the run will use (up to `limit`, or those in `only`), every one parsed and checked on the
+ * way. A group-by key that none of them has is a typo (every group-by key comes from the user but
+ * LLMEval-Med's, which every sample has): refused, since its breakdown would be one "(none)" group.
+ */
+async function countValidSamples(
+  dataset: Dataset,
+  limit: number | undefined,
+  groupBy: readonly string[] = [],
+  only?: ReadonlySet<string>,
+): Promise<number> {
   let n = 0;
   if (limit === 0) return 0;
-  for await (const _ of dataset.samples()) if (++n === limit) break;
+  const unseen = new Set(groupBy);
+  let firstFields: string[] | undefined;
+  for await (const sample of dataset.samples()) {
+    if (only && !only.has(sample.id)) continue;
+    firstFields ??= Object.keys(sample.metadata ?? {});
+    for (const key of unseen) if (metadataAt(sample.metadata, key) !== undefined) unseen.delete(key);
+    if (++n === limit) break;
+  }
+  const [missing] = unseen;
+  if (n > 0 && missing !== undefined)
+    throw new UserError(
+      `group-by field "${missing}": no sample of ${dataset.name} has it (the first sample's metadata fields: ${firstFields?.join(", ") || "none"})`,
+    );
   return n;
+}
+
+/** A metadata value by key, a dotted key reaching into nested objects as the store's breakdown does. */
+function metadataAt(metadata: Record<string, unknown> | undefined, key: string): unknown {
+  let value: unknown = metadata;
+  for (const part of key.split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 function countSkipped(skip: Set<string>, max: number): number {

@@ -1,7 +1,9 @@
 /**
  * Run summaries: per scorer, epochs are folded per sample by the task's reducer, then the scorer's
  * metrics run over the per-sample values, overall and per group (metadata keys in task.groupBy).
- * Samples that failed have no scores and are left out of the metrics; their count is reported.
+ * Samples that failed have no scores and are left out of the metrics; their count is reported. A
+ * scorer of the manifest with no numeric value at all (every grade invalid or undecided) is still listed,
+ * with n = 0, so that a judge that never gave a readable grade does not vanish from the summary.
  */
 import { getMetric, type MetricContext, type MetricResult } from "../metrics/index.js";
 import { getReducer } from "../metrics/reducers.js";
@@ -89,6 +91,9 @@ export function computeSummary(store: RunStore, manifest: RunManifest, groupBy: 
     epochValues.push(row.value);
   }
   closeScorer();
+  for (const sc of manifest.scorers)
+    if (!scorers.some((s) => s.scorer === sc.name))
+      scorers.push({ scorer: sc.name, ...metricSet([], sc.metrics, ctx), groups: {} });
 
   return { ...totals, scorers, computedAt: new Date().toISOString() };
 }

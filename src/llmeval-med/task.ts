@@ -13,7 +13,7 @@ import { describeMissing, loadDatasetFile } from "./dataset.js";
 import { resolveDataset } from "./download.js";
 import { loadPromptSet, type PromptLang } from "./prompts.js";
 import { renderTaskReport } from "./report.js";
-import { ANSWER_SYSTEM, conversationDataset, TASK_NAME } from "./samples.js";
+import { ANSWER_SYSTEM, conversationDataset, conversationMeta, TASK_NAME } from "./samples.js";
 import { llmevalMedJudge, type VerdictRuleName } from "./scorer.js";
 import { conversationSolver } from "./solver.js";
 
@@ -101,6 +101,7 @@ registerTask({
         `warning: llmeval-med: -T verdict_rule=release with judge_attempts=${attempts} departs from the release, ` +
           "which asks the judge once per run and records an unreadable reply as invalid (-T protocol=release does all of it)\n",
       );
+    const judgeRuns = boundedInt("judge_runs", args.judge_runs);
     const prompts = await loadPromptSet({
       ...(args.judge_prompts !== undefined ? { dir: String(args.judge_prompts) } : {}),
       lang: String(args.judge_lang) as PromptLang,
@@ -120,7 +121,7 @@ registerTask({
       scorers: [
         llmevalMedJudge({
           prompts,
-          runs: boundedInt("judge_runs", args.judge_runs),
+          runs: judgeRuns,
           attempts,
           rule: rule as VerdictRuleName,
         }),
@@ -128,6 +129,11 @@ registerTask({
       // Answer.py generates up to 2048 new tokens.
       config: { maxTokens: 2048 },
       groupBy: ["code"],
+      // One answer per turn, each judged judge_runs times (more when a reply is unreadable and retried).
+      callsPerSample: (sample) => {
+        const turns = conversationMeta(sample.metadata).turns.length;
+        return { model: turns, judge: turns * judgeRuns };
+      },
     };
   },
 });

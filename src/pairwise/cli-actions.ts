@@ -52,6 +52,16 @@ async function runJudgeTask(
     }),
   );
   if (!outcome.interrupted) return outcome;
+  const stop = outcome.stopped;
+  if (stop) {
+    // Stopped by the engine (every judgment failed, a run control), not by a signal: say why.
+    for (const e of store.topErrors(outcome.runId, 3)) process.stderr.write(`  ${e.count} × ${e.error}\n`);
+    process.stderr.write(
+      `${stop.message}\n${task} run ${outcome.runId} is interrupted; after fixing the cause:  assay ${stop.next} ${outcome.runId}\n`,
+    );
+    process.exitCode = stop.exitCode;
+    return undefined;
+  }
   process.stderr.write(`${task} run interrupted: continue with  assay resume ${outcome.runId}\n`);
   process.exitCode = interruptExitCode();
   return undefined;

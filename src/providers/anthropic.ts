@@ -14,8 +14,8 @@ import {
 } from "../core/types.js";
 import { parseRetryAfter } from "../scheduler/retry.js";
 import { UserError } from "../util/errors.js";
-import { publicUrl, redact, registerSecret } from "../util/secrets.js";
-import { headerValue, httpClient, imageData, parseJsonReply, sendRequest } from "./http.js";
+import { publicUrl, redact, registerSecret, registerUrlSecrets } from "../util/secrets.js";
+import { headerValue, httpClient, imageData, joinUrlPath, parseJsonReply, sendRequest } from "./http.js";
 import { textContent } from "./openai.js";
 
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
@@ -82,10 +82,11 @@ export class AnthropicProvider implements Provider {
     this.apiKeyEnv = opts.apiKeyEnv ?? "ANTHROPIC_API_KEY";
     const apiKey = process.env[this.apiKeyEnv];
     registerSecret(apiKey);
+    registerUrlSecrets(base);
     this.endpoint = publicUrl(base);
     this.target = { endpoint: this.endpoint, reached: false };
     this.connectionKey = `anthropic|${this.endpoint}`;
-    this.url = `${base}/v1/messages`;
+    this.url = joinUrlPath(base, "/v1/messages");
     httpClient().catch(() => {});
     this.headers = {
       "content-type": "application/json",

@@ -5,6 +5,7 @@
 import type { GenerateConfig } from "../core/types.js";
 import { AdaptiveLimiter } from "../scheduler/limiter.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../scheduler/retry.js";
+import { UserError } from "../util/errors.js";
 import { Model, ModelStats, type ResponseCache } from "./model.js";
 import { createProvider } from "./registry.js";
 
@@ -23,6 +24,12 @@ export interface ModelSpec {
 }
 
 export function buildModel(spec: ModelSpec): Model {
+  // A variable named on purpose but unset would send no key: every call would then fail with a 401.
+  if (spec.apiKeyEnv && !process.env[spec.apiKeyEnv])
+    throw new UserError(
+      `the API key variable ${spec.apiKeyEnv} for ${spec.id} is not set (or empty) in this shell ` +
+        "(named by --model-api-key-env, --judge-api-key-env or api_key_env)",
+    );
   const provider = createProvider(spec.id, {
     ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
     ...(spec.apiKeyEnv ? { apiKeyEnv: spec.apiKeyEnv } : {}),

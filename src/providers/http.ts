@@ -112,3 +112,12 @@ export function classifyError(err: unknown, signal: AbortSignal, neverReached?: 
   }
   return new ProviderError(redact(`request failed: ${text}`), "transient");
 }
+
+/**
+ * `base` + `path`, with the path before any query string of the base (an Azure-style
+ * `…/deployment?api-version=…` base URL keeps its query on every endpoint).
+ */
+export function joinUrlPath(base: string, path: string): string {
+  const q = base.indexOf("?");
+  return q < 0 ? `${base}${path}` : `${base.slice(0, q).replace(/\/$/, "")}${path}${base.slice(q)}`;
+}

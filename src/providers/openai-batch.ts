@@ -10,6 +10,7 @@ import { ProviderError } from "../core/types.js";
 import { sleep } from "../scheduler/retry.js";
 import { errorMessage } from "../util/errors.js";
 import { redact } from "../util/secrets.js";
+import { joinUrlPath } from "./http.js";
 import type { OpenAIProvider } from "./openai.js";
 
 /** One line of a batch input file. */
@@ -100,7 +101,7 @@ export class OpenAIBatchClient {
     body?: () => string | FormData,
     asText = false,
   ): Promise<unknown> {
-    const url = `${this.provider.baseUrl}${path}`;
+    const url = joinUrlPath(this.provider.baseUrl, path);
     return batchApiCall("batch API", method, url, this.provider.headers, body, asText);
   }
 }

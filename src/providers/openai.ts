@@ -14,8 +14,8 @@ import {
 } from "../core/types.js";
 import { parseRetryAfter } from "../scheduler/retry.js";
 import { UserError } from "../util/errors.js";
-import { publicUrl, redact, registerSecret } from "../util/secrets.js";
-import { headerValue, httpClient, imageData, parseJsonReply, sendRequest } from "./http.js";
+import { publicUrl, redact, registerSecret, registerUrlSecrets } from "../util/secrets.js";
+import { headerValue, httpClient, imageData, joinUrlPath, parseJsonReply, sendRequest } from "./http.js";
 
 export { classifyError } from "./http.js";
 
@@ -115,14 +115,15 @@ export class OpenAIProvider implements Provider {
     this.apiKeyEnv = opts.apiKeyEnv ?? "OPENAI_API_KEY";
     const apiKey = process.env[this.apiKeyEnv];
     registerSecret(apiKey);
+    registerUrlSecrets(baseUrl);
     this.endpoint = publicUrl(baseUrl);
     this.maxTokensField = opts.maxTokensField ?? maxTokensFieldFor(baseUrl);
     this.target = { endpoint: this.endpoint, reached: false };
     this.connectionKey = `${this.name}|${this.endpoint}`;
     this.baseUrl = baseUrl;
-    this.url = `${baseUrl}/chat/completions`;
-    this.completionsUrl = `${baseUrl}/completions`;
-    this.modelsUrl = `${baseUrl}/models`;
+    this.url = joinUrlPath(baseUrl, "/chat/completions");
+    this.completionsUrl = joinUrlPath(baseUrl, "/completions");
+    this.modelsUrl = joinUrlPath(baseUrl, "/models");
     // Start loading the HTTP client now, while the run is being set up: loaded inside the first
     // requests, its import counted against their timeouts (over 1.5 s on a loaded machine).
     httpClient().catch(() => {});
@@ -150,7 +151,7 @@ export class OpenAIProvider implements Provider {
       err.message += ` (the key is read from $${this.apiKeyEnv}; another variable: --model-api-key-env / --judge-api-key-env)`;
       throw err;
     }
-    if (reply.status === 404 && !/\/v\d+$/.test(this.endpoint))
+    if (reply.status === 404 && !versioned(this.endpoint))
       throw httpError(reply.status, reply.text, reply.headers, this.endpoint);
     if (reply.status < 200 || reply.status >= 300) return;
     let ids: string[] = [];
@@ -266,6 +267,9 @@ export function completionOutput(
   };
 }
 
+/** A base URL whose path ends in a version (/v1), whatever query follows. */
+const versioned = (url: string): boolean => /\/v\d+$/.test(url.split("?")[0]!);
+
 /** An HTTP error status: 429 and 5xx/408/409 are worth retrying; other 4xx are not. */
 export function httpError(
   status: number,
@@ -283,7 +287,9 @@ export function httpError(
   }
   // A 404 from a base URL without /v1 is nearly always that: say so instead of a bare "not found".
   const hint =
-    status === 404 && endpoint && !/\/v\d+$/.test(endpoint) ? ` (did you mean ${endpoint}/v1 ?)` : "";
+    status === 404 && endpoint && !versioned(endpoint)
+      ? ` (did you mean ${joinUrlPath(endpoint, "/v1")} ?)`
+      : "";
   const message = redact(`HTTP ${status}: ${detail}${hint}`);
   const header = (name: string) => headerValue(headers, name);
   if (status === 429) {

@@ -90,7 +90,7 @@ export function formatFitTable(fit: FitFile): string {
     const t = fit.transfer[method];
     if (!t) continue;
     lines.push(
-      `size transfer (${METHOD_LABEL[method]}, ${t.models} models): slope = ${t.slope.base.toFixed(4)} + ${t.slope.perLog2Size.toFixed(4)}·log2(N) (R² ${t.slope.r2.toFixed(3)}), intercept = ${t.intercept.base.toFixed(4)} + ${t.intercept.perLog2Size.toFixed(4)}·log2(N) (R² ${t.intercept.r2.toFixed(3)})`,
+      `size transfer (${METHOD_LABEL[method]}, ${t.models} models): slope = ${linearInLog2(t.slope)} (R² ${t.slope.r2.toFixed(3)}), intercept = ${linearInLog2(t.intercept)} (R² ${t.intercept.r2.toFixed(3)})`,
     );
   }
   return lines.join("\n");
@@ -198,4 +198,10 @@ export function formatPrediction(p: ReturnType<typeof predict>): string {
     lines.push(`  mean absolute error per fact: ${(s.meanAbsError ?? 0).toFixed(4)}`);
   }
   return lines.join("\n");
+}
+
+/** "a + b·log2(N)", or "a − b·log2(N)" for a negative b (not "a + -b"). */
+export function linearInLog2(f: { base: number; perLog2Size: number }): string {
+  const sign = f.perLog2Size < 0 ? "−" : "+";
+  return `${f.base.toFixed(4)} ${sign} ${Math.abs(f.perLog2Size).toFixed(4)}·log2(N)`;
 }

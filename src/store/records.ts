@@ -41,6 +41,8 @@ export interface RunExecution {
   /** Recorded since these were honoured by continuations; absent in older runs (the defaults apply). */
   backoffMs?: number;
   judgeConcurrency?: number;
+  /** The folder the run was started in: a relative dataset path is found from it on `resume` elsewhere. */
+  cwd?: string;
 }
 
 export interface RunRow {

@@ -66,7 +66,14 @@ export async function sweepAction(task: string, flags: SweepFlags): Promise<void
     );
     if (flags.json) printJson(result);
     else process.stdout.write(formatSweep(result));
-    if (result.interrupted) {
+    if (result.stop) {
+      for (const e of store.topErrors(result.stop.runId, 3))
+        process.stderr.write(`  ${e.count} × ${e.error}\n`);
+      process.stderr.write(
+        `${result.stop.message}\nsweep stopped at run ${result.stop.runId}: fix the cause, then run the same command again (finished runs are kept)\n`,
+      );
+      process.exitCode = result.stop.exitCode;
+    } else if (result.interrupted) {
       process.stderr.write(
         "sweep stopped: finished runs are stored; run the same command again to continue\n",
       );

@@ -59,6 +59,8 @@ export interface SweepResult {
   models: ModelSweep[];
   /** Stopped by Ctrl-C / SIGTERM: finished runs are stored, and running the sweep again continues. */
   interrupted: boolean;
+  /** Why the engine stopped a run (every sample failed, …) when a signal did not: the run and reason. */
+  stop?: { runId: string; message: string; exitCode: number };
 }
 
 /** A run id that names the sweep, the model and the format, so a rerun finds its runs. */
@@ -139,7 +141,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
           ...(opts.signal ? { signal: opts.signal } : {}),
           progress: opts.progress ?? "silent",
         });
-        if (out.interrupted) return stopped();
+        if (out.interrupted)
+          return out.stopped
+            ? {
+                ...stopped(),
+                stop: { runId, message: out.stopped.message, exitCode: out.stopped.exitCode },
+              }
+            : stopped();
         summary = out.summary;
       }
       results.push({

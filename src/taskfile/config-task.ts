@@ -45,7 +45,7 @@ export function buildConfigTask(loaded: LoadedConfig, path: string): Task {
   return {
     name: configTaskName(loaded),
     version: String(c.version ?? "1"),
-    dataset: crossWithPrompts(baseDataset(loaded, dirname(path)), prompts),
+    dataset: crossWithPrompts(checkTemplates(baseDataset(loaded, dirname(path)), prompts, at, c), prompts),
     solver,
     scorers: scorersOf(loaded, at),
     ...(Object.keys(config).length ? { config } : {}),
@@ -90,6 +90,49 @@ function fieldSpecOf(fields: EvalConfig["fields"]): FieldSpec {
   return { ...DEFAULT_FIELDS, ...fields } as FieldSpec;
 }
 
+/**
+ * A template none of whose names is the input or a field of the first sample asks every sample the same
+ * question: a typo such as {inptu}, refused (naming the prompt's line) before the run is created. One
+ * known name is enough, since other braces may be meant literally (LaTeX's \frac{a}{b}).
+ */
+function checkTemplates(
+  base: Dataset,
+  prompts: Prompt[],
+  at: (key: ReadonlyArray<string | number>) => string,
+  c: EvalConfig,
+): Dataset {
+  if (!prompts.length) return base;
+  return mapSamples(
+    base,
+    1,
+    function* (s) {
+      yield s;
+    },
+    (first) => {
+      // A conversation or images vary by sample even under a template without names.
+      if (typeof first.input !== "string") return;
+      const fields = Object.keys(first.metadata ?? {});
+      const known = new Set(["input", "prompt", ...fields]);
+      prompts.forEach((p, i) => {
+        const names = [...p.template.matchAll(/\{\{\s*(\w+)\s*\}\}|\{(\w+)\}/g)].map((m) => m[1] ?? m[2]!);
+        if (names.some((n) => known.has(n))) return;
+        const key =
+          c.prompt !== undefined
+            ? ["prompt"]
+            : typeof c.prompts?.[i] === "string"
+              ? ["prompts", i]
+              : ["prompts", i, "template"];
+        const what = names.length
+          ? `${names.map((n) => `{${n}}`).join(", ")} ${names.length > 1 ? "are" : "is"} not {input}`
+          : "the template has no {input}";
+        throw new UserError(
+          `${at(key)}: ${what} nor a field of the dataset's records (${fields.join(", ") || "none"}), so every sample would be asked the same thing`,
+        );
+      });
+    },
+  );
+}
+
 /** Each sample once per prompt (ids "<id>#<label>" when there are several prompts). */
 function crossWithPrompts(base: Dataset, prompts: Prompt[]): Dataset {
   if (prompts.length <= 1) return base;
@@ -99,13 +142,23 @@ function crossWithPrompts(base: Dataset, prompts: Prompt[]): Dataset {
   });
 }
 
-function mapSamples(base: Dataset, factor: number, each: (s: Sample) => Iterable<Sample>): Dataset {
+function mapSamples(
+  base: Dataset,
+  factor: number,
+  each: (s: Sample) => Iterable<Sample>,
+  checkFirst?: (s: Sample) => void,
+): Dataset {
   return {
     name: base.name,
     count: async () => (await base.count()) * factor,
     ...(base.fingerprint ? { fingerprint: () => base.fingerprint!() } : {}),
     async *samples() {
-      for await (const s of base.samples()) yield* each(s);
+      let first = true;
+      for await (const s of base.samples()) {
+        if (first) checkFirst?.(s);
+        first = false;
+        yield* each(s);
+      }
     },
   };
 }

@@ -52,8 +52,19 @@ async function registerHooks(): Promise<void> {
   if (hooksRegistered) return;
   const { register } = await import("tsx/esm/api");
   register();
+  // A task file outside this package (and outside any project that installed it) imports "assay"
+  // too: when that name resolves nowhere else, it resolves as if imported from this package's own code.
+  const self = new URL("../index.js", import.meta.url).href;
   const hook = `export async function load(url, context, next) {
   return next(url, url.includes("${MARK}=") ? { ...context, format: "module" } : context);
+}
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (err) {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND" || !/^assay(\\/|$)/.test(specifier)) throw err;
+    return next(specifier, { ...context, parentURL: ${JSON.stringify(self)} });
+  }
 }`;
   nodeRegister(`data:text/javascript,${encodeURIComponent(hook)}`);
   hooksRegistered = true;

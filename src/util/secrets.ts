@@ -103,6 +103,23 @@ function redactDeep(value: unknown, depth: number): unknown {
   return out ?? value;
 }
 
+/** Key-like query parameters: their values are secrets wherever they appear. */
+const KEY_PARAM = /key|token|secret|sig|auth/i;
+
+/**
+ * Register a URL's password and key-like query values as secrets, so that a server echoing the URL
+ * back (in a 404 message, say) does not print them.
+ */
+export function registerUrlSecrets(url: string): void {
+  try {
+    const u = new URL(url);
+    registerSecret(decodeURIComponent(u.password));
+    for (const [k, v] of u.searchParams) if (KEY_PARAM.test(k)) registerSecret(v);
+  } catch {
+    // not a URL: nothing to register (the caller reports the bad URL)
+  }
+}
+
 /** A URL without credentials in it (user:pass@ or key-like query parameters), safe to store. */
 export function publicUrl(url: string): string {
   try {
@@ -110,7 +127,7 @@ export function publicUrl(url: string): string {
     u.username = "";
     u.password = "";
     for (const k of [...u.searchParams.keys()]) {
-      if (/key|token|secret|sig|auth/i.test(k)) u.searchParams.set(k, "***");
+      if (KEY_PARAM.test(k)) u.searchParams.set(k, "***");
     }
     return redact(u.toString().replace(/\/$/, ""));
   } catch {

@@ -58,12 +58,18 @@ export function htmlReport(runs: RunRow[]): string {
   out.push("</table>");
   for (const name of scorers) {
     out.push(`<h2>${esc(name)}</h2>`);
-    out.push(
-      intervalChart(
-        runs.flatMap((r) => row(runLabel(r), scorerOf(r, name))),
-        { title: `${name} by run` },
-      ),
-    );
+    // A scorer no run has a number for (every judge grade unreadable, say): a sentence, not an empty chart.
+    if (runs.every((r) => !scorerOf(r, name)?.n))
+      out.push(
+        `<p class="muted">No sample has a numeric ${esc(name)} score (each was invalid, undecided or missing).</p>`,
+      );
+    else
+      out.push(
+        intervalChart(
+          runs.flatMap((r) => row(runLabel(r), scorerOf(r, name))),
+          { title: `${name} by run` },
+        ),
+      );
     const keys = [...new Set(runs.flatMap((r) => Object.keys(scorerOf(r, name)?.groups ?? {})))];
     for (const key of keys) {
       const values = [

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { heatmapChart } from "../../src/charts/heatmap.js";
+import { intervalChart } from "../../src/charts/interval.js";
 import { lineChart } from "../../src/charts/line.js";
 import { htmlPage } from "../../src/charts/page.js";
 import { scatterChart } from "../../src/charts/scatter.js";
@@ -97,4 +98,14 @@ test("line: a reference line's label is drawn over the series, on a halo", () =>
   const label = svg.indexOf(">balanced</text>");
   assert.ok(label > svg.indexOf("<polyline"), "after the series");
   assert.match(svg, /paint-order="stroke">balanced<\/text>/);
+});
+
+test("interval chart: axis ticks on a 0–100 scale are whole numbers, on a 0–1 scale three decimals", () => {
+  const ticks = (svg: string) => [...svg.matchAll(/fill="#666">([^<]*)<\/text>/g)].map((m) => m[1]);
+  const pct = intervalChart([{ label: "MK", value: 80, lo: 70, hi: 90 }], { min: 0, max: 100 });
+  assert.deepEqual(ticks(pct), ["0", "25", "50", "75", "100"]);
+  const tenths = intervalChart([{ label: "a", value: 6 }], { min: 0, max: 10 });
+  assert.deepEqual(ticks(tenths), ["0", "2.5", "5", "7.5", "10"]);
+  const unit = intervalChart([{ label: "a", value: 0.5, lo: 0.4, hi: 0.6 }]);
+  assert.deepEqual(ticks(unit), ["0.000", "0.250", "0.500", "0.750", "1.000"]);
 });

@@ -34,3 +34,19 @@ test("an unreachable dataset URL and an uncached default model are reported toge
     process.env = saved;
   }
 });
+
+test("a missing dataset file is named before the default model is downloaded", async () => {
+  const saved = { ...process.env };
+  process.env.ASSAY_CACHE_DIR = join(dir, "cache2");
+  process.env.ASSAY_HF_ENDPOINT = "http://127.0.0.1:9";
+  delete process.env.ASSAY_DEFAULT_MODEL;
+  delete process.env.ASSAY_DEFAULT_JUDGE;
+  try {
+    const r = await runCli("eval", "qa", "--dataset", join(dir, "typo.jsonl"), "--db", join(dir, "r2.db"));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: dataset file not found: .*typo\.jsonl$/m);
+    assert.doesNotMatch(r.stderr, /download/);
+  } finally {
+    process.env = saved;
+  }
+});

@@ -203,7 +203,12 @@ describe("runEval", () => {
       calls++;
       return x;
     });
-    const good = Array.from({ length: 6 }, (_, i) => ({ id: `s${i}`, input: `q${i}`, target: `q${i}` }));
+    const good = Array.from({ length: 6 }, (_, i) => ({
+      id: `s${i}`,
+      input: `q${i}`,
+      target: `q${i}`,
+      metadata: { g: "all" },
+    }));
     const t = task(0, {
       dataset: {
         name: "broken.jsonl",

@@ -133,3 +133,22 @@ test("a judge that always prefers the first answer is caught: no consistent verd
     await server.close();
   }
 });
+
+test("a judge that never gives a readable verdict: exit 5 with the cause, not a Ctrl-C 'interrupted'", async () => {
+  const { db, server } = await setup();
+  const judge = await startMockServer({ reply: () => "Both answers have merit." });
+  try {
+    const r = await runCli(
+      ...["pairwise", "good", "bad", "--judge", "openai/vague", "--judge-base-url", judge.url],
+      ...["--db", db, "--run-id", "pw-vague", "--progress", "silent"],
+    );
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /no sample succeeded/);
+    assert.match(r.stderr, /^ {2}20 × scorer pairwise: neither order.s reply has a readable verdict/m);
+    assert.match(r.stderr, /assay retry-errors pw-vague/);
+    assert.doesNotMatch(r.stderr, /continue with {2}assay resume/);
+  } finally {
+    await judge.close();
+    await server.close();
+  }
+});

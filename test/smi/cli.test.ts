@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { Command } from "commander";
 import { registerSmiCommands } from "../../src/smi/cli.js";
-import { runFit, runPredict } from "../../src/smi/cli-fit.js";
+import { linearInLog2, runFit, runPredict } from "../../src/smi/cli-fit.js";
 import { buildFitFile, coefficientsFor, parseModelSize, sizeFromModelName } from "../../src/smi/fitfile.js";
 import { UserError } from "../../src/util/errors.js";
 import { SHARED_MISSING, sharedPath } from "../helpers/shared.js";
@@ -144,4 +144,9 @@ describe("smi fit / predict commands", () => {
     const smi = program.commands.find((c) => c.name() === "smi")!;
     assert.deepEqual(smi.commands.map((c) => c.name()).sort(), ["count", "fit", "merge", "predict", "probe"]);
   });
+});
+
+test("size-transfer lines print a negative coefficient with a minus sign, not '+ -'", () => {
+  assert.equal(linearInLog2({ base: 0.0079, perLog2Size: -0.0024 }), "0.0079 − 0.0024·log2(N)");
+  assert.equal(linearInLog2({ base: -0.8344, perLog2Size: 0.04 }), "-0.8344 + 0.0400·log2(N)");
 });

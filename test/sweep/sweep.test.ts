@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -107,4 +109,29 @@ describe("assay sweep", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /give mcq or qa/);
   });
+});
+
+test("a sweep whose run fails on every sample stops with the cause and exit 5, not as if Ctrl-C stopped it", async () => {
+  const data = join(dir, "mcq-fail.jsonl");
+  writeFileSync(data, `${QUESTIONS.map((q) => JSON.stringify(q)).join("\n")}\n`);
+  // Every completion is refused with a 400 (not retried); the pre-flight /models check passes.
+  const server = createServer((req, res) => {
+    const models = req.method === "GET";
+    res.writeHead(models ? 200 : 400, { "content-type": "application/json" });
+    res.end(JSON.stringify(models ? { data: [{ id: "m" }] } : { error: { message: "unsupported field" } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  try {
+    const r = await runCli(
+      ...["sweep", "mcq", "--dataset", data, "--model", "openai/m", "--model-base-url", url],
+      ...["--formats", "2", "--db", join(dir, "fail.db"), "--progress", "silent"],
+    );
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /^ {2}6 × HTTP 400: unsupported field/m);
+    assert.match(r.stderr, /no sample succeeded/);
+    assert.match(r.stderr, /sweep stopped at run sweep-\S+: fix the cause, then run the same command again/);
+  } finally {
+    server.close();
+  }
 });

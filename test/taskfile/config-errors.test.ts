@@ -80,6 +80,16 @@ const CASES: Array<[string, string, RegExp]> = [
     "dataset:\n  - input: France\n    target: Paris\n  - target: Lima\n",
     /bad\.yaml:4: dataset\[1\]\.input: missing/,
   ],
+  [
+    "a template naming no field of the records",
+    'dataset: caps.jsonl\nmodel: openai/m\nprompt: "Capital of {inptu}?"\n',
+    /bad\.yaml:3: prompt: \{inptu\} is not \{input\} nor a field of the dataset's records \(region\)/,
+  ],
+  [
+    "a template without names",
+    'dataset: caps.jsonl\nmodel: openai/m\nprompts:\n  - "{input}?"\n  - label: b\n    template: "Capital?"\n',
+    /bad\.yaml:6: prompts\[1\]\.template: the template has no \{input\} nor a field/,
+  ],
 ];
 
 // A stand-in for the rubric judge (the registry's own rubric scorer may not be built into this branch).

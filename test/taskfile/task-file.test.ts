@@ -110,6 +110,31 @@ export default defineTask({
     assert.equal(result.summary.samples, 1);
   });
 
+  test('a task file in a folder where no "assay" package is installed imports "assay" and its subpaths', async () => {
+    const file = join(dir, "bare.task.ts");
+    writeFileSync(
+      file,
+      `import { defineTask, exactMatch } from "assay";
+import { median } from "assay/stats";
+export const bare = defineTask({
+  description: \`median is \${median([1, 3])}\`,
+  dataset: [{ input: "France", target: "Paris" }],
+  scorer: exactMatch(),
+});
+`,
+    );
+    assert.match(await runOk("tasks", file), /^bare {2}median is 2$/m);
+    const out = JSON.parse(await runOk("eval", file, ...model(), "--json")) as {
+      summary: { samples: number };
+    };
+    assert.equal(out.summary.samples, 1);
+    // A package that really is missing is still named as such.
+    writeFileSync(file, 'import "no-such-package-xyz";\n');
+    const bad = await runCli("tasks", file);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /failed to load: Cannot find package 'no-such-package-xyz'/);
+  });
+
   test("resume refuses an edited task file unless --force; rescore, report and export rebuild the task", async () => {
     const file = join(dir, "resumable.ts");
     writeFileSync(file, TS_TASKS.replace("export const styled", "const styled"));

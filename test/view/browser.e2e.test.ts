@@ -120,6 +120,10 @@ test("viewer in headless Chromium: navigation, filters, compare statistics, iner
     assert.equal(await rows(page, ".msg.assistant .md .katex .mfrac"), 1, "TeX renders through KaTeX");
     assert.equal(await rows(page, 'a[href^="javascript"]'), 0);
     assert.match((await page.locator("table.scores").textContent()) ?? "", /matches the target/);
+    // Each scorer's metadata under its own heading, as text (not "[object HTMLHeadingElement]").
+    const main = (await page.locator("main").textContent()) ?? "";
+    assert.match(main, /exact: judge calls and details[\s\S]*ANSWER: prefix removed/);
+    assert.doesNotMatch(main, /\[object /);
     await page.screenshot({ path: join(shots, "view-sample.png"), fullPage: true });
 
     // A sample with an image: served from the store's blobs.

@@ -40,6 +40,7 @@ import {
 import { estimateRun, printEstimate } from "./eval-estimate.js";
 import { renderReport } from "./report-actions.js";
 import { printSummary } from "./show-actions.js";
+import { argsFromStartFolder } from "./start-folder.js";
 
 /** `assay eval`: a new run. */
 export async function evalCommand(taskName: string | undefined, flags: EvalFlags): Promise<void> {
@@ -125,10 +126,11 @@ async function newRun(taskName: string | undefined, flags: EvalFlags): Promise<v
       printEstimate(estimate, flags.json);
       return;
     }
+    // The dataset's hash first: a mistyped --dataset path is named before a model download starts.
+    const fingerprint = await task.dataset.fingerprint?.();
     // Download/load local models before the run, so an offline machine gets one clear error up front.
     await prepareLocalModels([model.provider, judge?.provider]);
     const runId = flags.runId ?? newRunId(task.name);
-    const fingerprint = await task.dataset.fingerprint?.();
     const manifest = buildManifest({
       runId,
       task,
@@ -140,7 +142,7 @@ async function newRun(taskName: string | undefined, flags: EvalFlags): Promise<v
       ...(limit !== undefined ? { limit } : {}),
       ...(sample ? { sample } : {}),
       ...(fingerprint ? { datasetFingerprint: fingerprint } : {}),
-      execution: executionOf(flags),
+      execution: { ...executionOf(flags), cwd: process.cwd() },
       selection,
     });
     if (limit !== undefined && selection.limitFrom === undefined && task.groupBy?.length)
@@ -170,8 +172,9 @@ export async function continueCommand(
     const stored = run.manifest;
     // The run's own execution settings, unless this command line gives others (which are recorded).
     const flags = { ...commandLine, ...continuationExec(stored.execution, commandLine, given) };
-    const m = recordExecution(stored, executionOf(flags));
-    const { task } = await createTask(m.task.name, m.task.args);
+    const cwd = stored.execution.cwd;
+    const m = recordExecution(stored, { ...executionOf(flags), ...(cwd ? { cwd } : {}) });
+    const { task } = await createTask(m.task.name, argsFromStartFolder(m.task.args, cwd));
     task.config = { ...m.generate };
     const cache = flags.cache ? store : undefined;
     const model = buildModel({

@@ -106,7 +106,9 @@ export async function configEvalCommand(
       config: undefined,
     };
     if (models.length > 1 && !flags.json)
-      process.stderr.write(`\n[${i + 1}/${models.length}] ${m?.id ?? "default model"}: run ${runId}\n`);
+      process.stderr.write(
+        `\n[${i + 1}/${models.length}] ${m?.id ?? "default model"}${flags.dryRun ? "" : `: run ${runId}`}\n`,
+      );
     process.exitCode = undefined;
     await evalCommand(file, runFlags);
     const exit = typeof process.exitCode === "number" ? process.exitCode : 0;
@@ -114,7 +116,8 @@ export async function configEvalCommand(
     worst = combineExit(worst, exit);
     if (exit >= 128) break; // stopped by a signal: the remaining models are not started
   }
-  finishAll(store, runs, gates, flags);
+  // A dry run printed each model's estimate and created no run to summarise.
+  if (!flags.dryRun) finishAll(store, runs, gates, flags);
   process.exitCode = worst;
 }
 

@@ -3,8 +3,8 @@
  * counted exactly (the same --limit / --sample subset the run would take); tokens are estimates: input
  * tokens as characters / 4 of the samples' text (templates and images not counted), output tokens at
  * the output limit (an upper bound; 512 assumed when no limit is set), one model call per sample and
- * epoch, and at least one judge call per judged scorer (tasks that ask the judge several times per
- * sample make more).
+ * epoch, and at least one judge call per judged scorer, unless the task counts its calls per sample
+ * (`Task.callsPerSample`: LLMEval-Med's turns, each judged judge_runs times).
  */
 import { printJson } from "../../cli-kit/output.js";
 import type { Sample, Task } from "../../core/types.js";
@@ -61,18 +61,25 @@ export async function estimateRun(opts: {
 }): Promise<DryRunEstimate> {
   const { task, epochs } = opts;
   const subset = opts.sample ? (await stratifiedSubset(task.dataset, opts.sample)).ids : undefined;
+  const judged = task.scorers.filter((s) => s.requiresJudge).length;
   let samples = 0;
   let chars = 0;
+  // Calls per epoch over the samples: one model call and one per judged scorer, unless the task counts.
+  let modelCalls = 0;
+  let judgeCalls = 0;
   for await (const s of task.dataset.samples()) {
     if (subset && !subset.has(s.id)) continue;
     if (opts.limit !== undefined && samples >= opts.limit) break;
     samples++;
     chars += sampleChars(s);
+    const calls = task.callsPerSample?.(s) ?? { model: 1, judge: judged };
+    modelCalls += calls.model;
+    judgeCalls += calls.judge;
   }
   const units = samples * epochs;
   const perOutput = task.config?.maxTokens ?? ASSUMED_OUTPUT_TOKENS;
   const modelIn = Math.ceil(chars / 4) * epochs;
-  const modelOut = perOutput * units;
+  const modelOut = perOutput * modelCalls * epochs;
   const role = (
     id: string,
     calls: number,
@@ -93,7 +100,7 @@ export async function estimateRun(opts: {
   });
   const model = role(
     opts.modelId,
-    units,
+    modelCalls * epochs,
     false,
     modelIn,
     modelOut,
@@ -101,16 +108,16 @@ export async function estimateRun(opts: {
     opts.prices.model ?? priceOf(opts.modelId, opts.prices.table),
   );
   let judge: RoleEstimate | undefined;
-  const judged = task.scorers.filter((s) => s.requiresJudge).length;
   if (opts.judgeId && judged > 0) {
-    const calls = units * judged;
+    const calls = judgeCalls * epochs;
     const perJudgeOut = opts.judgeMaxTokens ?? ASSUMED_OUTPUT_TOKENS;
-    // Each judge call reads the question and the answer, plus its own instructions.
-    const input = judged * (modelIn + modelOut) + calls * JUDGE_PROMPT_TOKENS;
+    // Each judge call reads a question and its answer (an average model call's), plus its instructions.
+    const perModelCall = modelCalls ? (modelIn + modelOut) / (modelCalls * epochs) : 0;
+    const input = Math.ceil(calls * (perModelCall + JUDGE_PROMPT_TOKENS));
     judge = role(
       opts.judgeId,
       calls,
-      true,
+      task.callsPerSample === undefined,
       input,
       calls * perJudgeOut,
       opts.judgeMaxTokens === undefined,
@@ -133,7 +140,8 @@ export async function estimateRun(opts: {
 function describeRole(label: string, r: RoleEstimate): string {
   const n = (x: number) => x.toLocaleString("en-US");
   const calls = `${r.callsAtLeast ? "≥ " : ""}${n(r.calls)} calls`;
-  const out = `≤ ${n(r.outputTokens)} output tokens${r.outputAssumed ? ` (${ASSUMED_OUTPUT_TOKENS} per call assumed; set --max-tokens)` : ""}`;
+  const flag = label === "judge" ? "--judge-max-tokens" : "--max-tokens";
+  const out = `≤ ${n(r.outputTokens)} output tokens${r.outputAssumed ? ` (${ASSUMED_OUTPUT_TOKENS} per call assumed; set ${flag})` : ""}`;
   const cost = r.price
     ? `≈ ${formatUsd(r.usd!)} at $${r.price.input}/$${r.price.output} per 1M`
     : "no price known (--price in=…,out=…)";

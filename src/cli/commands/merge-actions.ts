@@ -18,6 +18,7 @@ import { createTask } from "../../tasks/index.js";
 import { errorMessage, UserError } from "../../util/errors.js";
 import type { MergeFlags } from "./merge.js";
 import { printSummary } from "./show-actions.js";
+import { argsFromStartFolder } from "./start-folder.js";
 
 export async function mergeCommand(inputs: string[], flags: MergeFlags): Promise<void> {
   if (flags.into !== undefined && flags.db !== undefined && resolve(flags.into) !== resolve(flags.db))
@@ -103,7 +104,7 @@ async function readTask(shard: RunManifest): Promise<{ groupBy?: string[]; expec
   delete m.shard;
   let task: Awaited<ReturnType<typeof createTask>>["task"];
   try {
-    ({ task } = await createTask(m.task.name, m.task.args));
+    ({ task } = await createTask(m.task.name, argsFromStartFolder(m.task.args, m.execution.cwd)));
   } catch (err) {
     process.stderr.write(
       `note: task ${m.task.name} cannot be built here (${errorMessage(err)}): units not counted against the dataset\n`,

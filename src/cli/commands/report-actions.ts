@@ -101,7 +101,8 @@ function genericReport(runs: RunRow[], format: ReportFormat): string {
     ...(costs ? [r.costUsd === null ? "" : formatUsd(r.costUsd)] : []),
     ...scorers.map((s) => {
       const c = r.scores[s];
-      return c ? `${formatMetric(c.value)} ${c.ci ? formatMetric(c.ci) : ""}`.trim() : "–";
+      const value = c ? formatMetric(c.value) : "–";
+      return value === "–" ? value : `${value} ${c?.ci ? formatMetric(c.ci) : ""}`.trim();
     }),
   ]);
   if (format === "table") return table(header, body);

@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { formatMetric, printJson, table } from "../../cli-kit/output.js";
 import { openStore } from "../../cli-kit/store.js";
 import { rescoreRun } from "../../engine/rescore.js";
-import type { RunSummary } from "../../engine/summary.js";
+import { computeSummary, type RunSummary } from "../../engine/summary.js";
 import { tableCost } from "../../providers/budget.js";
 import { buildModel } from "../../providers/build-model.js";
 import { formatUsd, PRICES_AS_OF } from "../../providers/prices.js";
@@ -15,6 +15,7 @@ import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { exportRun } from "../../view/export.js";
 import type { ExportFlags, RescoreFlags, RunsFlags, ShowFlags } from "./show.js";
 import { showSample } from "./show-sample.js";
+import { argsFromStartFolder } from "./start-folder.js";
 
 export function printSummary(run: RunRow, summary: RunSummary | undefined): void {
   const out: string[] = [];
@@ -43,6 +44,10 @@ export function printSummary(run: RunRow, summary: RunSummary | undefined): void
         [[s.scorer, String(s.n), ...names.map((k) => formatMetric(s.metrics[k]))]],
       ),
     );
+    if (s.n === 0 && summary.samples > summary.errors)
+      out.push(
+        `${s.scorer}: no sample has a numeric score (each was invalid, undecided or missing): see assay show ${run.id} --sample <id>`,
+      );
     for (const [key, groups] of Object.entries(s.groups)) {
       out.push("");
       out.push(
@@ -120,7 +125,10 @@ export function showCommand(id: string, flags: ShowFlags): void {
   try {
     const run = store.requireRun(id);
     if (flags.sample !== undefined) return void showSample(store, run, flags.sample, flags.json === true);
-    const summary = run.summary as RunSummary | undefined;
+    // A run still running (or whose process was killed) has no stored summary yet: its finished samples
+    // are summarised now, and the text says so.
+    const partial = run.summary === undefined && run.status === "running";
+    const summary = partial ? computeSummary(store, run.manifest) : (run.summary as RunSummary | undefined);
     // The commonest error causes, so a run where every sample failed says why, not just how many.
     const topErrors = store.topErrors(run.id, 5);
     const cost = tableCost(run);
@@ -130,10 +138,15 @@ export function showCommand(id: string, flags: ShowFlags): void {
         status: run.status,
         manifest: run.manifest,
         summary,
+        ...(partial ? { partial: true } : {}),
         topErrors,
         ...(cost ? { cost: { usd: cost.usd, partial: cost.partial, pricesAsOf: PRICES_AS_OF } } : {}),
       });
     printSummary(run, summary);
+    if (partial)
+      process.stdout.write(
+        `(the samples finished so far, without group breakdowns: the run is still running, or its process was killed; assay resume ${run.id} continues it)\n`,
+      );
     if (cost)
       process.stdout.write(
         `cost ≈ ${formatUsd(cost.usd)} (price table of ${PRICES_AS_OF}${cost.partial ? "; unpriced models not counted" : ""})\n`,
@@ -168,7 +181,10 @@ export async function rescoreCommand(id: string, flags: RescoreFlags): Promise<v
   const store = openStore(flags.db);
   try {
     const run = store.requireRun(id);
-    const { task } = await createTask(run.manifest.task.name, run.manifest.task.args);
+    const { task } = await createTask(
+      run.manifest.task.name,
+      argsFromStartFolder(run.manifest.task.args, run.manifest.execution.cwd),
+    );
     const scorers =
       flags.scorer || flags.scorerArg ? scorersFromFlags(flags.scorer ?? [], flags.scorerArg) : task.scorers;
     const judgeId = flags.judge ?? run.manifest.judge?.id;
