@@ -134,3 +134,16 @@ export function publicUrl(url: string): string {
     return redact(url);
   }
 }
+
+/** Request-body field names that carry credentials (exact names: `max_tokens` and the like are fine). */
+const SECRET_FIELD =
+  /^(api[_-]?key|key|access[_-]?token|auth[_-]?token|token|password|secret|client[_-]?secret|authorization|bearer)$/i;
+
+/**
+ * The first request-body field (`-M key=value`, `--model-args`) whose name says it holds a
+ * credential. Such fields are stored with the run (they change the answers, so they are part of its
+ * configuration), so a key must come from an environment variable instead.
+ */
+export function secretFieldName(fields: Readonly<Record<string, unknown>>): string | undefined {
+  return Object.keys(fields).find((k) => SECRET_FIELD.test(k));
+}

@@ -230,6 +230,15 @@ describe("poison inputs and bad flags are clear usage errors", () => {
       [echo(good, "-T", "template=Answer briefly."), /template for qa must contain \{prompt\}/],
       [echo(good, "--concurrency", "1e9"), /--concurrency must be an integer between 1 and 100000/],
       [echo(good, "--max-retries", "1000"), /--max-retries must be an integer between 0 and 100/],
+      [echo(good, "-M", "api_key=s3cret"), /request field "api_key" .* --model-api-key-env/],
+      [
+        (() => {
+          const p = join(dir, "args.json");
+          writeFileSync(p, '{"top_k": 5, "max_tokens": 9, "Authorization": "Bearer s3cret"}');
+          return echo(good, "--model-args", p);
+        })(),
+        /request field "Authorization"/,
+      ],
       [
         runCli(
           [

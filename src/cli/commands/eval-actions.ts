@@ -28,6 +28,7 @@ import { errorMessage, UserError } from "../../util/errors.js";
 import { interruptExitCode, withInterrupts } from "../../util/interrupt.js";
 import { OfflineError } from "../../util/offline.js";
 import { newRunId } from "../../util/run-id.js";
+import { secretFieldName } from "../../util/secrets.js";
 import type { EvalFlags, ExecFlagKey, ExecFlags } from "./eval.js";
 import {
   costOfRun,
@@ -78,6 +79,11 @@ async function newRun(taskName: string | undefined, flags: EvalFlags): Promise<v
   const { task, args: resolvedArgs } = await createTask(taskName, args);
   if (flags.failUnder?.length) checkGatesApply(flags.failUnder, task.scorers, "--fail-under");
   const extra = { ...readModelArgs(flags.modelArgs), ...flags.modelArg };
+  const secretField = secretFieldName(extra);
+  if (secretField !== undefined)
+    throw new UserError(
+      `request field "${secretField}" (-M/--model-args) would be stored with the run: put the key in an environment variable and name it with --model-api-key-env`,
+    );
   const overrides: GenerateConfig = {
     ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
     ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
