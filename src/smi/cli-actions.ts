@@ -130,6 +130,8 @@ export interface ProbeSummary {
   failed: number;
   meanAcc: number;
   interrupted: boolean;
+  /** The engine stopped the run (every sample failed, a run control) rather than a signal. */
+  stopped: boolean;
 }
 
 /**
@@ -208,9 +210,27 @@ export async function runProbe(flags: ProbeFlags): Promise<ProbeSummary> {
         );
       }
     }
-    process.exitCode = outcome.interrupted ? interruptExitCode() : failed > 0 ? 1 : 0;
+    if (outcome.stopped) {
+      // Stopped by the engine, not by a signal: say why, and what failed.
+      for (const e of store.topErrors(outcome.runId, 3)) process.stderr.write(`  ${e.count} × ${e.error}\n`);
+      process.stderr.write(`${outcome.stopped.message}\n`);
+    }
+    process.exitCode = outcome.stopped
+      ? outcome.stopped.exitCode
+      : outcome.interrupted
+        ? interruptExitCode()
+        : failed > 0
+          ? 1
+          : 0;
     const meanAcc = ok.reduce((a, r) => a + r.acc, 0) / Math.max(1, ok.length);
-    return { runId: outcome.runId, probed: ok.length, failed, meanAcc, interrupted: outcome.interrupted };
+    return {
+      runId: outcome.runId,
+      probed: ok.length,
+      failed,
+      meanAcc,
+      interrupted: outcome.interrupted,
+      stopped: outcome.stopped !== undefined,
+    };
   } finally {
     await provider.close?.();
     store.close();
@@ -220,7 +240,11 @@ export async function runProbe(flags: ProbeFlags): Promise<ProbeSummary> {
 export async function probeAction(flags: ProbeFlags): Promise<void> {
   const r = await runProbe(flags);
   if (r.interrupted) {
-    process.stderr.write(`probe interrupted (run ${r.runId}): run the same command again to continue\n`);
+    process.stderr.write(
+      r.stopped
+        ? `probe stopped (run ${r.runId}); after fixing the cause, the same command retries the failed samples\n`
+        : `probe interrupted (run ${r.runId}): run the same command again to continue\n`,
+    );
     return;
   }
   const text = `probed ${r.probed} triple(s)${r.failed ? `, ${r.failed} failed` : ""}; mean accuracy ${r.meanAcc.toFixed(4)} → ${flags.out} (run ${r.runId})`;

@@ -37,6 +37,8 @@ export interface ProbeOutcome {
   /** One per triple, in file order; a triple with a failed or missing sample has `error`. */
   accuracies: TripleAccuracy[];
   interrupted: boolean;
+  /** Set when the engine stopped the run (every sample failed, a run control), not a signal. */
+  stopped?: { message: string; exitCode: number };
 }
 
 export async function probeTriples(store: RunStore, model: Model, opts: ProbeOptions): Promise<ProbeOutcome> {
@@ -99,5 +101,13 @@ export async function probeTriples(store: RunStore, model: Model, opts: ProbeOpt
       };
     return { idx: t.idx, correct, total, acc: correct / total };
   });
-  return { runId: manifest.runId, accuracies, interrupted: outcome.interrupted };
+  const stopped = outcome.stopped
+    ? { message: outcome.stopped.message, exitCode: outcome.stopped.exitCode }
+    : undefined;
+  return {
+    runId: manifest.runId,
+    accuracies,
+    interrupted: outcome.interrupted,
+    ...(stopped ? { stopped } : {}),
+  };
 }

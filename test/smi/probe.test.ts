@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { ChatMessage } from "../../src/core/types.js";
@@ -13,7 +15,7 @@ import type { CountRow, Triple } from "../../src/smi/rows.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { lastUserText, startMockServer } from "../../src/testing/mock-openai-server.js";
 import { tempDir } from "../helpers/cli.js";
-import { runOk } from "../helpers/in-process-cli.js";
+import { runCli, runOk } from "../helpers/in-process-cli.js";
 
 const dir = tempDir("smi-probe-test-");
 
@@ -192,6 +194,39 @@ describe("smi probe", () => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.acc, 0.75);
     assert.equal(rows[0]!.mi, 0.5); // 0.25 · log2(0.25 / 0.25 / 0.25)
+  });
+
+  test("a probe whose every sample fails is reported as stopped with the error, not as interrupted", async (t) => {
+    // Every request refused with 400, which is not retried: each sample fails at once.
+    const refuse = createServer((req, res) => {
+      req.resume();
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "model pythia is not served here" } }));
+    });
+    await new Promise<void>((resolve) => refuse.listen(0, "127.0.0.1", resolve));
+    t.after(() => refuse.close());
+    const server = { url: `http://127.0.0.1:${(refuse.address() as AddressInfo).port}/v1` };
+    const db = join(dir, "stopped.db");
+    const r = await runCli(
+      "smi",
+      "probe",
+      "--model",
+      "openai/pythia",
+      "--model-base-url",
+      server.url,
+      "--triples",
+      triplesFile,
+      "--templates",
+      templatesFile,
+      "--out",
+      join(dir, "stopped.json"),
+      "--db",
+      db,
+    );
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /no sample succeeded/);
+    assert.match(r.stderr, /probe stopped .* the same command retries the failed samples/);
+    assert.doesNotMatch(r.stderr, /probe interrupted/);
   });
 
   test("assay smi probe writes the merge_outputs JSON, through a server, and reruns from the store", async (t) => {
