@@ -201,6 +201,16 @@ describe("assay eval end to end", () => {
       assert.equal(out.failed, 0);
       assert.equal(out.summary.samples, 10);
       assert.equal(out.summary.scorers[0].metrics.accuracy, 1);
+
+      // Nothing left to retry: said in words, no model call; --json still gets the result.
+      const again = server.requests.length;
+      const none = await runCli(["retry-errors", "e1", "--db", db], { cwd: dir });
+      assert.equal(none.code, 0, none.stderr);
+      assert.match(none.stderr, /run e1 has no failed samples: nothing to retry/);
+      assert.doesNotMatch(none.stderr, /0\/0 samples/);
+      const json = await runCli(["retry-errors", "e1", "--db", db, "--json"], { cwd: dir });
+      assert.equal(JSON.parse(json.stdout).failed, 0);
+      assert.equal(server.requests.length, again);
     } finally {
       await server.close();
     }

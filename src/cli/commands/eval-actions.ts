@@ -175,6 +175,14 @@ export async function continueCommand(
   const store = openStore(commandLine.db);
   try {
     const run = store.requireRun(id);
+    // Said in words instead of a "0/0 samples" progress line (scripts asking for JSON get the usual result).
+    const nothingToRetry = mode === "retry-errors" && run.status === "completed" && !commandLine.json;
+    if (nothingToRetry && !commandLine.quiet && store.countSamples(id).errors === 0) {
+      process.stderr.write(
+        `run ${id} has no failed samples: nothing to retry (its results:  assay show ${id})\n`,
+      );
+      return;
+    }
     const stored = run.manifest;
     // The run's own execution settings, unless this command line gives others (which are recorded).
     const flags = { ...commandLine, ...continuationExec(stored.execution, commandLine, given) };
