@@ -8,7 +8,7 @@
  * with the sink, whose documents the kernel scans one by one.
  */
 import { FIELD_MISSING, FIELD_OTHER, LineError, StringDecoder, scanFields } from "../corpus/jsonl.js";
-import { type CountRules, countShard, type ProgressFn, type ShardStats } from "../corpus/shard.js";
+import { badLine, type CountRules, countShard, type ProgressFn, type ShardStats } from "../corpus/shard.js";
 import { readShardInPlace, shardFormat } from "../corpus/sources.js";
 import { UserError } from "../util/errors.js";
 import { type ScanKernel, STATUS_BAIL, STATUS_FULL } from "./scan-kernel.js";
@@ -37,11 +37,7 @@ class KernelShardReader {
   }
 
   private fail(message: string): void {
-    if (this.rules.onBadLine === "skip") {
-      this.stats.skippedLines++;
-      return;
-    }
-    throw new UserError(`${this.path}:${this.line}: ${message}`);
+    badLine(this.rules, this.stats, `${this.path}:${this.line}`, message);
   }
 
   /** A line the kernel handed back: the reader's per-line rules, then the kernel on normalised text. */

@@ -46,6 +46,20 @@ export interface DocumentSink {
 
 export type ProgressFn = (rawBytes: number, textBytes: number) => void;
 
+/** A line a reader cannot use: counted when the rules skip bad lines, else an error naming file:line. */
+export function badLine(
+  rules: Pick<CountRules, "onBadLine">,
+  stats: ShardStats,
+  where: string,
+  message: string,
+): void {
+  if (rules.onBadLine === "skip") {
+    stats.skippedLines++;
+    return;
+  }
+  throw new UserError(`${where}: ${message}`);
+}
+
 function valueAt(obj: unknown, path: string[]): unknown {
   let v = obj;
   for (const k of path) {
@@ -100,11 +114,7 @@ class JsonlShardCounter {
   }
 
   private fail(message: string): void {
-    if (this.rules.onBadLine === "skip") {
-      this.stats.skippedLines++;
-      return;
-    }
-    throw new UserError(`${this.path}:${this.line}: ${message}`);
+    badLine(this.rules, this.stats, `${this.path}:${this.line}`, message);
   }
 
   private excluded(buf: Buffer, start: number, end: number): boolean {
